@@ -1,0 +1,84 @@
+# Fupin's single entry point. `make demo` and `make test` work on a fresh machine with
+# only Python 3.11, pip and make present.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_ENV := FUPIN_DEMO=1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo serve test lint typecheck check-messages messages pytest pytest-sqlite pytest-postgres browser-deps clean help
+
+help:
+	@echo "make demo   - set up and run the demo on http://$(HOST):$(PORT) (SQLite under var/)"
+	@echo "make test   - set up and run every check and the tests (SQLite, and PostgreSQL when FUPIN_TEST_POSTGRES is set)"
+	@echo "make messages - extract and compile translations"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(DEMO_ENV) $(BIN)/fupin migrate --no-input
+	$(DEMO_ENV) $(BIN)/fupin setup_demo
+	$(MAKE) --no-print-directory serve
+
+# The job worker runs beside the web server and stops with it.
+serve: $(VENV)/.installed
+	@$(DEMO_ENV) $(BIN)/fupin db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(BIN)/fupin runserver --noreload $(HOST):$(PORT)
+
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+		echo "Installing Debian's chromium, fonts-noto-cjk and gettext"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gettext >/dev/null; \
+	fi
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint fupin --lint
+	$(BIN)/lint-imports
+	$(DEMO_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	FUPIN_SECRET_KEY=deploy-check-$$RANDOM$$RANDOM$$RANDOM$$RANDOM-not-used-for-anything-else \
+	  FUPIN_ALLOWED_HOSTS=fupin.example.org FUPIN_DATABASE_URL=sqlite:///:memory: \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+# Fails when a user-facing string has no English translation or the compiled catalogue is stale.
+check-messages: $(VENV)/.installed-test browser-deps
+	$(DEMO_ENV) $(BIN)/python manage.py makemessages --locale en --no-location --no-obsolete --ignore '.venv/*' --ignore 'var/*' >/dev/null
+	$(BIN)/python scripts/check_translations.py
+
+messages: $(VENV)/.installed-test
+	$(DEMO_ENV) $(BIN)/python manage.py makemessages --locale en --no-location --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	$(BIN)/python scripts/check_translations.py --compile
+
+pytest-sqlite: $(VENV)/.installed-test browser-deps
+	@echo "=== pytest on SQLite ==="
+	$(BIN)/pytest
+
+pytest-postgres: $(VENV)/.installed-test browser-deps
+	@echo "=== pytest on PostgreSQL ($(FUPIN_TEST_POSTGRES)) ==="
+	FUPIN_DATABASE_URL="$(FUPIN_TEST_POSTGRES)" $(BIN)/pytest
+
+pytest: pytest-sqlite
+	@if [ -n "$(FUPIN_TEST_POSTGRES)" ]; then $(MAKE) --no-print-directory pytest-postgres; \
+	else echo "FUPIN_TEST_POSTGRES is not set: skipping the PostgreSQL run"; fi
+
+test: lint typecheck check-messages pytest
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

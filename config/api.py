@@ -1,0 +1,16 @@
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from fupin.jobs.api import router as jobs_router
+from fupin.registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="Fupin API",
+    version="1",
+    description="扶贫监测帮扶系统 REST API. Session authentication; every read is scoped to the "
+    "caller's region.",
+    auth=django_auth,
+    urls_namespace="api",
+)
+api.add_router("/", registry_router)
+api.add_router("/", jobs_router)

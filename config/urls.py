@@ -1,0 +1,14 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from config.api import api
+
+urlpatterns = [
+    path("", include("fupin.reports.urls")),
+    path("accounts/", include("fupin.accounts.urls")),
+    path("regions/", include("fupin.registry.urls")),
+    path("jobs/", include("fupin.jobs.urls")),
+    path("audit/", include("fupin.audit.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,1 @@
+"""Fupin (扶贫): targeted poverty alleviation and return-to-poverty monitoring."""

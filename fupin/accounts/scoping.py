@@ -1,0 +1,97 @@
+"""The single home of scope rules: which role sits at which region level, what each role
+may do, and what a user sees (the subtree under the region code prefix of their active
+assignment, optionally narrowed by drill-down)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from fupin.accounts.models import RegionAssignment, Role, User
+from fupin.core.region_codes import RegionLevel
+from fupin.core.scope import Capability, RegionScope
+
+
+@dataclass(frozen=True)
+class RoleRule:
+    levels: frozenset[RegionLevel]
+    capabilities: frozenset[Capability]
+    may_be_nationwide: bool = False
+
+
+_ADMIN = frozenset({Capability.VIEW_AUDIT, Capability.MANAGE_USERS})
+_ALL_LEVELS = frozenset(RegionLevel)
+
+ROLE_RULES: dict[Role, RoleRule] = {
+    Role.PROVINCE_ADMIN: RoleRule(frozenset({RegionLevel.PROVINCE}), _ADMIN),
+    Role.CITY_ADMIN: RoleRule(frozenset({RegionLevel.CITY}), _ADMIN),
+    Role.COUNTY_ADMIN: RoleRule(frozenset({RegionLevel.COUNTY}), _ADMIN),
+    Role.COUNTY_STAFF: RoleRule(frozenset({RegionLevel.COUNTY}), frozenset()),
+    Role.TOWNSHIP_REVIEWER: RoleRule(frozenset({RegionLevel.TOWN}), frozenset()),
+    Role.VILLAGE_OFFICER: RoleRule(frozenset({RegionLevel.VILLAGE}), frozenset()),
+    Role.VILLAGE_TEAM: RoleRule(frozenset({RegionLevel.VILLAGE}), frozenset()),
+    Role.RESPONSIBLE_CADRE: RoleRule(frozenset({RegionLevel.VILLAGE}), frozenset()),
+    Role.DEPARTMENT_USER: RoleRule(
+        frozenset({RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY}), frozenset()
+    ),
+    Role.AUDITOR: RoleRule(_ALL_LEVELS, frozenset({Capability.VIEW_AUDIT})),
+    Role.SYSTEM_ADMIN: RoleRule(
+        _ALL_LEVELS, _ADMIN | {Capability.LOAD_REGIONS}, may_be_nationwide=True
+    ),
+}
+
+
+def role_allows_level(role: Role, level: RegionLevel | None) -> bool:
+    rule = ROLE_RULES[role]
+    if level is None:
+        return rule.may_be_nationwide
+    return level in rule.levels
+
+
+def scope_for_assignment(assignment: RegionAssignment, *, focus_code: str | None = None) -> RegionScope:
+    """The scope of one assignment, narrowed to `focus_code` when it lies inside."""
+    role = Role(assignment.role)
+    root = assignment.region_code
+    prefix = root
+    region_name = assignment.region.name if assignment.region is not None else _("全国")
+    if focus_code and focus_code.startswith(root) and focus_code != root:
+        prefix = focus_code
+    return RegionScope(
+        role=role.value,
+        role_label=str(role.label),
+        prefix=prefix,
+        root_prefix=root,
+        region_name=region_name,
+        capabilities=ROLE_RULES[role].capabilities,
+        assignment_id=assignment.pk,
+    )
+
+
+def active_assignments(user: User) -> list[RegionAssignment]:
+    return list(
+        RegionAssignment.objects.filter(user=user, is_active=True)
+        .select_related("region")
+        .order_by("id")
+    )
+
+
+def scope_for(
+    user: User, *, assignment_id: int | None = None, focus_code: str | None = None
+) -> RegionScope | None:
+    """The scope a user acts in: the chosen active assignment (else the first), or None."""
+    assignments = active_assignments(user)
+    chosen = _choose(assignments, assignment_id)
+    if chosen is None:
+        return None
+    return scope_for_assignment(chosen, focus_code=focus_code)
+
+
+def _choose(
+    assignments: Iterable[RegionAssignment], assignment_id: int | None
+) -> RegionAssignment | None:
+    first: RegionAssignment | None = None
+    for assignment in assignments:
+        if assignment.pk == assignment_id:
+            return assignment
+        first = first or assignment
+    return first

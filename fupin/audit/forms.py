@@ -1,0 +1,10 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("操作人"), required=False)
+    action = forms.CharField(label=_("操作"), required=False)
+    subject = forms.CharField(label=_("对象"), required=False)
+    date_from = forms.DateField(label=_("开始日期"), required=False)
+    date_to = forms.DateField(label=_("结束日期"), required=False)

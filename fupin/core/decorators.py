@@ -1,0 +1,43 @@
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from fupin.core.http import ScopedRequest
+    from fupin.core.scope import Capability
+
+ViewFunc = Callable[..., HttpResponse]
+
+
+def scoped_view(capability: "Capability | None" = None) -> Callable[[ViewFunc], ViewFunc]:
+    """Require a logged-in user with a region scope (and the capability, when given).
+
+    Anonymous users go to the login page; users without a role assignment or without the
+    capability get a 403 page that says why, and the view never runs.
+    """
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            scope = getattr(request, "scope", None)
+            if scope is None:
+                return forbidden(request, _("您的账号尚未分配角色和区划，请联系管理员。"))
+            if capability is not None and not scope.can(capability):
+                return forbidden(request, _("您的角色无权访问此页面。"))
+            scoped: ScopedRequest = request  # type: ignore[assignment]
+            return view(scoped, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "core/forbidden.html", {"message": message}, status=403)

@@ -1,0 +1,67 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from fupin.accounts.models import Role, User
+from fupin.accounts.services import user_create
+from fupin.core.progress import TerminalProgress
+from fupin.registry.models import Region
+from fupin.registry.services import region_bulk_load
+
+# The demo county: 吉林省长春市农安县, with one town and one village committee in it.
+DEMO_PROVINCE = "22"
+DEMO_CITY = "2201"
+DEMO_COUNTY = "220122"
+DEMO_TOWN = "220122101"
+DEMO_VILLAGE = "220122101201"
+# Shown on the console and in the README; the demo database is for trying the system only.
+DEMO_PASSWORD = "Fupin-demo-2026"  # noqa: S105
+
+DEMO_USERS: list[tuple[str, str, Role, str]] = [
+    ("demo_system_admin", "系统管理员", Role.SYSTEM_ADMIN, ""),
+    ("demo_province_admin", "省级管理员", Role.PROVINCE_ADMIN, DEMO_PROVINCE),
+    ("demo_city_admin", "市级管理员", Role.CITY_ADMIN, DEMO_CITY),
+    ("demo_county_admin", "县级管理员", Role.COUNTY_ADMIN, DEMO_COUNTY),
+    ("demo_county_staff", "县级业务人员", Role.COUNTY_STAFF, DEMO_COUNTY),
+    ("demo_department", "行业部门用户", Role.DEPARTMENT_USER, DEMO_COUNTY),
+    ("demo_auditor", "审计员", Role.AUDITOR, DEMO_COUNTY),
+    ("demo_township", "乡镇审核人员", Role.TOWNSHIP_REVIEWER, DEMO_TOWN),
+    ("demo_village_officer", "村级信息员", Role.VILLAGE_OFFICER, DEMO_VILLAGE),
+    ("demo_village_team", "驻村工作队员", Role.VILLAGE_TEAM, DEMO_VILLAGE),
+    ("demo_cadre", "帮扶责任人", Role.RESPONSIBLE_CADRE, DEMO_VILLAGE),
+]
+
+
+class Command(BaseCommand):
+    help = "准备演示数据：加载演示省份的区划代码，为每个角色和层级创建一个演示账号。可重复运行。"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not Region.objects.filter(code=DEMO_VILLAGE).exists():
+            progress = TerminalProgress(unit="条")
+            try:
+                result = region_bulk_load(
+                    actor=None, scope=None, province_code=DEMO_PROVINCE, on_progress=progress
+                )
+            finally:
+                progress.close()
+            self.stdout.write(f"已加载吉林省区划代码 {result.total} 条。")
+        created = 0
+        for username, full_name, role, region_code in DEMO_USERS:
+            if User.objects.filter(username=username).exists():
+                continue
+            user_create(
+                actor=None,
+                scope=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                full_name=full_name,
+                role=role,
+                region_code=region_code,
+            )
+            created += 1
+        names = dict(Region.objects.filter(code__in=[c for *_, c in DEMO_USERS]).values_list("code", "name"))
+        self.stdout.write(f"新建演示账号 {created} 个。所有演示账号的密码：{DEMO_PASSWORD}")
+        for username, _full_name, role, region_code in DEMO_USERS:
+            region = names.get(region_code, "全国")
+            self.stdout.write(f"  {username:<22} {role.label}（{region}）")
+        self.stdout.write("请用浏览器打开 http://127.0.0.1:8000/ 登录。")

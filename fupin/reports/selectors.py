@@ -1,0 +1,31 @@
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from fupin.accounts.selectors import user_list
+from fupin.core.scope import Capability, RegionScope
+from fupin.jobs.models import Job
+from fupin.jobs.selectors import job_list
+from fupin.registry.models import Region
+from fupin.registry.selectors import region_counts_by_level
+
+
+@dataclass(frozen=True)
+class StatCard:
+    key: str
+    label: str
+    value: int
+
+
+def home_stats(*, scope: RegionScope) -> list[StatCard]:
+    """The counts that exist so far for the scope: regions below it, users, running jobs."""
+    by_level = region_counts_by_level(scope=scope)
+    cards = [
+        StatCard(f"level-{level}", str(Region.Level(level).label), count)
+        for level, count in sorted(by_level.items())
+    ]
+    if scope.can(Capability.MANAGE_USERS):
+        cards.append(StatCard("users", _("用户"), user_list(scope=scope).count()))
+    active_jobs = job_list(scope=scope).filter(status__in=[Job.Status.PENDING, Job.Status.RUNNING])
+    cards.append(StatCard("jobs", _("进行中的任务"), active_jobs.count()))
+    return cards
