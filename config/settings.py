@@ -37,9 +37,7 @@ if _secret_key is None:
     _secret_key = _demo_secret_key()
 SECRET_KEY = _secret_key
 
-ALLOWED_HOSTS = env_list(
-    "FUPIN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEMO_MODE else []
-)
+ALLOWED_HOSTS = env_list("FUPIN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEMO_MODE else [])
 CSRF_TRUSTED_ORIGINS = env_list("FUPIN_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [

@@ -8,8 +8,8 @@ import os
 os.environ.setdefault("FUPIN_DEMO", "1")
 os.environ.setdefault("FUPIN_DATABASE_URL", "sqlite:///:memory:")
 
-from config.settings import *  # noqa: E402, F403
-from config.settings import DATABASES  # noqa: E402
+from config.settings import *  # noqa: F403
+from config.settings import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEBUG = False

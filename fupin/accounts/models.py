@@ -74,7 +74,7 @@ class RegionAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        region = self.region.name if self.region_id else _("全国")
+        region = self.region.name if self.region is not None else _("全国")
         return f"{self.get_role_display()} · {region}"
 
     @property

@@ -48,7 +48,9 @@ def role_allows_level(role: Role, level: RegionLevel | None) -> bool:
     return level in rule.levels
 
 
-def scope_for_assignment(assignment: RegionAssignment, *, focus_code: str | None = None) -> RegionScope:
+def scope_for_assignment(
+    assignment: RegionAssignment, *, focus_code: str | None = None
+) -> RegionScope:
     """The scope of one assignment, narrowed to `focus_code` when it lies inside."""
     role = Role(assignment.role)
     root = assignment.region_code

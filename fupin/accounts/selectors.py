@@ -1,4 +1,6 @@
-from django.db.models import Prefetch, QuerySet
+from typing import cast
+
+from django.db.models import Model, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from fupin.accounts.models import RegionAssignment, User
@@ -42,6 +44,6 @@ def user_get(*, scope: RegionScope, user_id: int) -> User:
 def region_name(code: str) -> str | None:
     """Name of a region code, or None when the code is not loaded."""
     # Region belongs to a higher layer (registry); reach it through the relation.
-    region_model = RegionAssignment.region.field.related_model
-    region = region_model._default_manager.filter(code=code).only("name").first()
-    return None if region is None else str(region.name)
+    region_model = cast("type[Model]", RegionAssignment.region.field.related_model)
+    name = region_model._default_manager.filter(pk=code).values_list("name", flat=True).first()
+    return None if name is None else str(name)

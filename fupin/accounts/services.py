@@ -124,7 +124,11 @@ def _record_failed_login(
         )
     user.save(update_fields=["failed_login_count", "locked_until"])
     audit_record(
-        actor=None, action="accounts.user_login_failed", subject=user, changes=changes, context=context
+        actor=None,
+        action="accounts.user_login_failed",
+        subject=user,
+        changes=changes,
+        context=context,
     )
 
 
@@ -164,7 +168,8 @@ def _resolve_region(region_code: str | None) -> tuple[str, RegionLevel | None]:
         level = level_of(region_code)
     except InvalidRegionCodeError as error:
         raise ApplicationError(
-            _("区划代码“%(code)s”格式不正确，应为 2、4、6、9 或 12 位数字。") % {"code": region_code},
+            _("区划代码“%(code)s”格式不正确，应为 2、4、6、9 或 12 位数字。")
+            % {"code": region_code},
             code="invalid_region_code",
         ) from error
     if region_name(region_code) is None:
@@ -222,7 +227,9 @@ def user_create(
     if not username:
         raise ApplicationError(_("请填写用户名。"), code="username_required")
     if User.objects.filter(username=username).exists():
-        raise ApplicationError(_("用户名“%(name)s”已被使用。") % {"name": username}, code="duplicate_username")
+        raise ApplicationError(
+            _("用户名“%(name)s”已被使用。") % {"name": username}, code="duplicate_username"
+        )
     user = User(username=username, full_name=full_name.strip())
     _validate_password(password, user)
     user.set_password(password)
@@ -245,7 +252,11 @@ def _audit_assignment(*, actor: User | None, assignment: RegionAssignment, actio
         action=action,
         subject=assignment.user,
         region_code=assignment.region_code,
-        changes={"role": assignment.role, "region": assignment.region_code, "assignment": assignment.pk},
+        changes={
+            "role": assignment.role,
+            "region": assignment.region_code,
+            "assignment": assignment.pk,
+        },
     )
 
 

@@ -46,7 +46,10 @@ def login_page(request: HttpRequest) -> HttpResponse:
             return redirect(_safe_next(request))
     status = 400 if form.errors else 200
     return render(
-        request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}, status=status
+        request,
+        "accounts/login.html",
+        {"form": form, "next": request.GET.get("next", "")},
+        status=status,
     )
 
 
@@ -119,9 +122,9 @@ def scope_focus(request: ScopedRequest) -> HttpResponse:
 @scoped_view(Capability.MANAGE_USERS)
 def user_list(request: ScopedRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    page = Paginator(selectors.user_list(scope=request.scope, query=query), USERS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.user_list(scope=request.scope, query=query), USERS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     context = {
         "page_obj": page,
         "query": query,
@@ -156,7 +159,10 @@ def user_create(request: ScopedRequest) -> HttpResponse:
         "accounts/user_create.html",
         {
             "form": form,
-            "breadcrumbs": [(_("用户与角色"), reverse("accounts:user-list")), (_("新建用户"), None)],
+            "breadcrumbs": [
+                (_("用户与角色"), reverse("accounts:user-list")),
+                (_("新建用户"), None),
+            ],
         },
         status=400 if form.errors else 200,
     )
@@ -184,7 +190,10 @@ def user_detail(request: ScopedRequest, user_id: int) -> HttpResponse:
         {
             "subject": user,
             "form": form,
-            "breadcrumbs": [(_("用户与角色"), reverse("accounts:user-list")), (user.username, None)],
+            "breadcrumbs": [
+                (_("用户与角色"), reverse("accounts:user-list")),
+                (user.username, None),
+            ],
         },
         status=400 if form.errors else 200,
     )

@@ -36,7 +36,7 @@ def audit_record(
         subject_label = subject_label or str(subject)[:200]
     user = actor if actor is not None and actor.is_authenticated else None
     return AuditEvent.objects.create(
-        actor=user,
+        actor_id=user.pk if user is not None else None,
         actor_username=user.get_username() if user is not None else "",
         action=action,
         subject_type=subject_type,

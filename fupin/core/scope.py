@@ -47,7 +47,9 @@ class RegionScope:
     def contains_root(self, region_code: str) -> bool:
         return region_code.startswith(self.root_prefix)
 
-    def filter(self, queryset: models.QuerySet[ModelT], *, region_field: str) -> models.QuerySet[ModelT]:
+    def filter(
+        self, queryset: models.QuerySet[ModelT], *, region_field: str
+    ) -> models.QuerySet[ModelT]:
         if not self.prefix:
             return queryset
         return queryset.filter(**{f"{region_field}__startswith": self.prefix})

@@ -1,5 +1,4 @@
 from django.db.models import QuerySet
-
 from django.utils.translation import gettext as _
 
 from fupin.core.errors import NotFoundError

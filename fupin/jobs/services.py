@@ -29,7 +29,7 @@ def job_create(
         region_code=region_code,
         params=params,
         message=message,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by_id=actor.pk if actor is not None and actor.is_authenticated else None,
     )
     audit_record(
         actor=actor,

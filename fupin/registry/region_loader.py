@@ -54,7 +54,8 @@ def _upsert_postgresql(frame: pl.DataFrame, *, table_year: int) -> UpsertCounts:
         )
         raw_cursor = cursor.cursor  # psycopg's own cursor, for COPY
         with raw_cursor.copy(
-            "COPY fupin_region_staging (code, name, level, parent_code) FROM STDIN WITH (FORMAT csv)"
+            "COPY fupin_region_staging (code, name, level, parent_code) "
+            "FROM STDIN WITH (FORMAT csv)"
         ) as copy:
             copy.write(buffer.getvalue())
         cursor.execute(

@@ -156,7 +156,6 @@ def region_load_job_run(*, job_id: int) -> None:
         raise
     job_services.job_succeed(
         job=job,
-        message=_("完成：新增 %(inserted)s，更新 %(updated)s，未变 %(unchanged)s")
-        % asdict(result),
+        message=_("完成：新增 %(inserted)s，更新 %(updated)s，未变 %(unchanged)s") % asdict(result),
         result=asdict(result),
     )

@@ -100,7 +100,10 @@ def region_load(request: ScopedRequest) -> HttpResponse:
         "registry/region_load.html",
         {
             "provinces": provinces,
-            "breadcrumbs": [(_("行政区划"), reverse("registry:region-browse")), (_("加载区划代码"), None)],
+            "breadcrumbs": [
+                (_("行政区划"), reverse("registry:region-browse")),
+                (_("加载区划代码"), None),
+            ],
         },
     )
 

@@ -10,7 +10,10 @@ from fupin.core.errors import ApplicationError
 
 
 class Command(BaseCommand):
-    help = "创建用户并分配角色和区划。例如：fupin createuser zhangsan --role county_admin --region 220122"
+    help = (
+        "创建用户并分配角色和区划。"
+        "例如：fupin createuser zhangsan --role county_admin --region 220122"
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("username", help="用户名")
@@ -42,4 +45,6 @@ class Command(BaseCommand):
             )
         except ApplicationError as error:
             raise CommandError(error.message) from error
-        self.stdout.write(self.style.SUCCESS(f"已创建用户 {user.username}（{Role(options['role']).label}）。"))
+        self.stdout.write(
+            self.style.SUCCESS(f"已创建用户 {user.username}（{Role(options['role']).label}）。")
+        )

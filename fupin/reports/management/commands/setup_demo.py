@@ -59,7 +59,9 @@ class Command(BaseCommand):
                 region_code=region_code,
             )
             created += 1
-        names = dict(Region.objects.filter(code__in=[c for *_, c in DEMO_USERS]).values_list("code", "name"))
+        names = dict(
+            Region.objects.filter(code__in=[c for *_, c in DEMO_USERS]).values_list("code", "name")
+        )
         self.stdout.write(f"新建演示账号 {created} 个。所有演示账号的密码：{DEMO_PASSWORD}")
         for username, _full_name, role, region_code in DEMO_USERS:
             region = names.get(region_code, "全国")

@@ -1,0 +1,1 @@
+"""Cross-cutting tests: docs, URL smoke tests, browser tests."""
