@@ -137,7 +137,8 @@ TIME_ZONE = env_str("FUPIN_TIME_ZONE", "Asia/Shanghai")
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# The demo serves static files from the app folders; a deployment runs collectstatic.
+STATIC_ROOT = None if DEBUG else VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "fupin" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

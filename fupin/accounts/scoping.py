@@ -81,7 +81,18 @@ def scope_for(
     user: User, *, assignment_id: int | None = None, focus_code: str | None = None
 ) -> RegionScope | None:
     """The scope a user acts in: the chosen active assignment (else the first), or None."""
-    assignments = active_assignments(user)
+    return scope_from_assignments(
+        active_assignments(user), assignment_id=assignment_id, focus_code=focus_code
+    )
+
+
+def scope_from_assignments(
+    assignments: Iterable[RegionAssignment],
+    *,
+    assignment_id: int | None = None,
+    focus_code: str | None = None,
+) -> RegionScope | None:
+    """Like scope_for, over assignments already loaded (the middleware keeps them)."""
     chosen = _choose(assignments, assignment_id)
     if chosen is None:
         return None

@@ -11,7 +11,7 @@ from fupin.core.scope import RegionScope
 def user_list(*, scope: RegionScope, query: str = "") -> QuerySet[User]:
     """Users holding an active role inside the scope, with their assignments prefetched."""
     in_scope = scope.filter(
-        RegionAssignment.objects.filter(is_active=True), region_field="region_id"
+        RegionAssignment.objects.filter(is_active=True), region_field="region__code"
     )
     if not scope.prefix:
         in_scope = RegionAssignment.objects.filter(is_active=True)
