@@ -47,6 +47,17 @@ def _client_context(request: HttpRequest | None) -> dict[str, str]:
     }
 
 
+def _home_region_code(user: User) -> str:
+    """Region of a user's first active role, so their sign-ins are audited in that region."""
+    region_code = (
+        RegionAssignment.objects.filter(user=user, is_active=True, region__isnull=False)
+        .order_by("id")
+        .values_list("region_id", flat=True)
+        .first()
+    )
+    return region_code or ""
+
+
 def user_login(*, request: HttpRequest, username: str, password: str) -> User:
     """Check credentials with lock-out after repeated failures.
 
@@ -77,6 +88,7 @@ def _decide_login(*, request: HttpRequest, username: str, password: str) -> _Log
             actor=None,
             action="accounts.user_login_failed",
             subject=user,
+            region_code=_home_region_code(user),
             changes={"reason": "locked"},
             context=context,
         )
@@ -92,7 +104,11 @@ def _decide_login(*, request: HttpRequest, username: str, password: str) -> _Log
     authenticated.last_login = now
     authenticated.save(update_fields=["failed_login_count", "locked_until", "last_login"])
     audit_record(
-        actor=authenticated, action="accounts.user_login", subject=authenticated, context=context
+        actor=authenticated,
+        action="accounts.user_login",
+        subject=authenticated,
+        region_code=_home_region_code(authenticated),
+        context=context,
     )
     return _LoginDecision(LoginOutcome.OK, authenticated)
 
@@ -119,6 +135,7 @@ def _record_failed_login(
             actor=None,
             action="accounts.user_lock",
             subject=user,
+            region_code=_home_region_code(user),
             changes={"locked_until": user.locked_until.isoformat()},
             context=context,
         )
@@ -127,6 +144,7 @@ def _record_failed_login(
         actor=None,
         action="accounts.user_login_failed",
         subject=user,
+        region_code=_home_region_code(user),
         changes=changes,
         context=context,
     )
@@ -136,7 +154,11 @@ def _record_failed_login(
 def user_logout_record(*, actor: User, request: HttpRequest) -> None:
     """Audit a sign-out ("accounts.user_logout"); the view ends the session."""
     audit_record(
-        actor=actor, action="accounts.user_logout", subject=actor, context=_client_context(request)
+        actor=actor,
+        action="accounts.user_logout",
+        subject=actor,
+        region_code=_home_region_code(actor),
+        context=_client_context(request),
     )
 
 
@@ -151,7 +173,12 @@ def user_change_password(*, actor: User, old_password: str, new_password: str) -
     _validate_password(new_password, actor)
     actor.set_password(new_password)
     actor.save(update_fields=["password"])
-    audit_record(actor=actor, action="accounts.user_change_password", subject=actor)
+    audit_record(
+        actor=actor,
+        action="accounts.user_change_password",
+        subject=actor,
+        region_code=_home_region_code(actor),
+    )
 
 
 def _validate_password(password: str, user: User | None) -> None:
@@ -300,7 +327,12 @@ def user_unlock(*, actor: User, scope: RegionScope, user: User) -> None:
     user.failed_login_count = 0
     user.locked_until = None
     user.save(update_fields=["failed_login_count", "locked_until"])
-    audit_record(actor=actor, action="accounts.user_unlock", subject=user)
+    audit_record(
+        actor=actor,
+        action="accounts.user_unlock",
+        subject=user,
+        region_code=_home_region_code(user),
+    )
 
 
 def actor_or_none(user: AbstractBaseUser) -> User | None:

@@ -38,14 +38,12 @@ def _picker_context(request: ScopedRequest, code: str) -> dict[str, object]:
 @scoped_view()
 def region_browse(request: ScopedRequest) -> HttpResponse:
     code = request.GET.get("code", "").strip()
-    if code and not request.scope.contains(code):
-        code = ""
+    if not code or not request.scope.contains(code):
+        code = request.scope.prefix
     context = _picker_context(request, code)
     chosen = context["picker_chosen"]
     parent_code = chosen.code if isinstance(chosen, Region) else None
     children = selectors.region_children(scope=request.scope, parent_code=parent_code)
-    if parent_code is None and request.scope.prefix:
-        children = selectors.region_children(scope=request.scope, parent_code=request.scope.prefix)
     context.update(
         {
             "code": code,

@@ -21,7 +21,7 @@ def home_stats(*, scope: RegionScope) -> list[StatCard]:
     """The counts that exist so far for the scope: regions below it, users, running jobs."""
     by_level = region_counts_by_level(scope=scope)
     cards = [
-        StatCard(f"level-{level}", str(Region.Level(level).label), count)
+        StatCard(f"level-{level}", _("%(level)s区划") % {"level": Region.Level(level).label}, count)
         for level, count in sorted(by_level.items())
     ]
     if scope.can(Capability.MANAGE_USERS):

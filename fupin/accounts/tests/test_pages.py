@@ -91,10 +91,14 @@ def test_user_list_scope_matrix(actors: Actors) -> None:
             actors.village_officer: Expectation(403, hides=("other_village",)),
             actors.auditor: Expectation(403),
             actors.county_admin: Expectation(
-                200, shows=("village_officer", "other_village", "township"), hides=("other_county_admin",)
+                200,
+                shows=("village_officer", "other_village", "township"),
+                hides=("other_county_admin",),
             ),
             actors.other_county_admin: Expectation(200, hides=("village_officer", "township")),
-            actors.province_admin: Expectation(200, shows=("other_county_admin", "village_officer")),
+            actors.province_admin: Expectation(
+                200, shows=("other_county_admin", "village_officer")
+            ),
         },
     )
 

@@ -21,7 +21,9 @@ def test_a_village_officer_sees_only_their_village(actors: Actors) -> None:
 def test_a_county_administrator_sees_the_county_subtree(actors: Actors) -> None:
     scope = scope_for(actors.county_admin)
     assert scope is not None
-    visible = set(scope.filter(Region.objects.all(), region_field="code").values_list("code", flat=True))
+    visible = set(
+        scope.filter(Region.objects.all(), region_field="code").values_list("code", flat=True)
+    )
     assert visible == {COUNTY, TOWN, "220122102", VILLAGE, OTHER_VILLAGE}
     assert scope.can(Capability.MANAGE_USERS)
     assert scope.can(Capability.VIEW_AUDIT)

@@ -81,7 +81,9 @@ def test_an_administrator_can_unlock_a_user_in_scope(actors: Actors) -> None:
     User.objects.filter(pk=actors.village_officer.pk).update(
         locked_until=timezone.now() + timedelta(minutes=10)
     )
-    user_unlock(actor=actors.county_admin, scope=_scope(actors.county_admin), user=actors.village_officer)
+    user_unlock(
+        actor=actors.county_admin, scope=_scope(actors.county_admin), user=actors.village_officer
+    )
     assert _login("village_officer", PASSWORD).pk == actors.village_officer.pk
     assert AuditEvent.objects.filter(action="accounts.user_unlock").count() == 1
 
@@ -108,7 +110,9 @@ def test_user_create_makes_the_account_and_its_role_with_audit(actors: Actors) -
     assert user.check_password("A-strong-passphrase-1")
     assignment = RegionAssignment.objects.get(user=user)
     assert (assignment.role, assignment.region_id) == (Role.TOWNSHIP_REVIEWER, TOWN)
-    actions = set(AuditEvent.objects.filter(subject_id=str(user.pk)).values_list("action", flat=True))
+    actions = set(
+        AuditEvent.objects.filter(subject_id=str(user.pk)).values_list("action", flat=True)
+    )
     assert actions == {"accounts.user_create", "accounts.role_assign"}
     assert AuditEvent.objects.get(action="accounts.user_create").actor == actors.county_admin
 
@@ -177,7 +181,9 @@ def test_roles_without_user_management_cannot_grant(actors: Actors) -> None:
 
 def test_role_revoke_deactivates_and_audits(actors: Actors) -> None:
     assignment = RegionAssignment.objects.get(user=actors.village_officer)
-    role_revoke(actor=actors.county_admin, scope=_scope(actors.county_admin), assignment_id=assignment.pk)
+    role_revoke(
+        actor=actors.county_admin, scope=_scope(actors.county_admin), assignment_id=assignment.pk
+    )
     assignment.refresh_from_db()
     assert assignment.is_active is False
     assert scope_for(actors.village_officer) is None
@@ -198,8 +204,12 @@ def test_role_revoke_out_of_scope_looks_like_not_found(actors: Actors) -> None:
 
 def test_change_password_checks_the_old_one(actors: Actors) -> None:
     with pytest.raises(ApplicationError, match="原密码不正确"):
-        user_change_password(actor=actors.auditor, old_password="x", new_password="New-passphrase-42")
-    user_change_password(actor=actors.auditor, old_password=PASSWORD, new_password="New-passphrase-42")
+        user_change_password(
+            actor=actors.auditor, old_password="x", new_password="New-passphrase-42"
+        )
+    user_change_password(
+        actor=actors.auditor, old_password=PASSWORD, new_password="New-passphrase-42"
+    )
     actors.auditor.refresh_from_db()
     assert actors.auditor.check_password("New-passphrase-42")
     assert AuditEvent.objects.filter(action="accounts.user_change_password").count() == 1

@@ -4,7 +4,15 @@ from django.urls import reverse
 
 from fupin.audit.models import AppendOnlyError, AuditEvent
 from fupin.audit.services import AuditOutsideTransactionError, audit_record
-from tests.support import COUNTY, OTHER_COUNTY, VILLAGE, Actors, Expectation, assert_scope_matrix, client_for
+from tests.support import (
+    COUNTY,
+    OTHER_COUNTY,
+    VILLAGE,
+    Actors,
+    Expectation,
+    assert_scope_matrix,
+    client_for,
+)
 
 
 def _record(action: str, region_code: str, actor: object = None) -> AuditEvent:
@@ -56,9 +64,15 @@ def test_audit_page_scope_matrix(actors: Actors) -> None:
             None: Expectation(302),
             actors.village_officer: Expectation(403, hides=("test.in_county",)),
             actors.township_reviewer: Expectation(403),
-            actors.auditor: Expectation(200, shows=("test.in_county",), hides=("test.other_county",)),
-            actors.county_admin: Expectation(200, shows=("test.in_county",), hides=("test.other_county",)),
-            actors.other_county_admin: Expectation(200, shows=("test.other_county",), hides=("test.in_county",)),
+            actors.auditor: Expectation(
+                200, shows=("test.in_county",), hides=("test.other_county",)
+            ),
+            actors.county_admin: Expectation(
+                200, shows=("test.in_county",), hides=("test.other_county",)
+            ),
+            actors.other_county_admin: Expectation(
+                200, shows=("test.other_county",), hides=("test.in_county",)
+            ),
             actors.system_admin: Expectation(200, shows=("test.in_county", "test.other_county")),
         },
     )
@@ -73,8 +87,12 @@ def test_audit_page_filters_by_actor_action_subject_and_date(actors: Actors) -> 
     def rows(query: str) -> str:
         return client.get(f"{url}?{query}", headers={"HX-Request": "true"}).content.decode()
 
-    assert "test.alpha" in rows("actor=county_admin") and "test.beta" not in rows("actor=county_admin")
+    assert "test.alpha" in rows("actor=county_admin") and "test.beta" not in rows(
+        "actor=county_admin"
+    )
     assert "test.beta" in rows("action=test.beta") and "test.alpha" not in rows("action=test.beta")
-    assert "test.alpha" in rows("subject=alpha-label") and "test.beta" not in rows("subject=alpha-label")
+    assert "test.alpha" in rows("subject=alpha-label") and "test.beta" not in rows(
+        "subject=alpha-label"
+    )
     assert "没有符合条件的审计记录" in rows("date_to=2000-01-01")
     assert "test.alpha" in rows("date_from=2000-01-01")

@@ -55,7 +55,9 @@ def test_job_detail_scope_matrix(actors: Actors) -> None:
             actors.no_role: Expectation(403),
             actors.village_officer: Expectation(404, hides=("加载区划代码 #",)),
             actors.other_county_admin: Expectation(404, hides=("加载区划代码 #",)),
-            actors.county_admin: Expectation(200, shows=("加载区划代码 #", 'data-testid="job-progress"')),
+            actors.county_admin: Expectation(
+                200, shows=("加载区划代码 #", 'data-testid="job-progress"')
+            ),
             actors.province_admin: Expectation(200),
         },
     )
@@ -87,5 +89,7 @@ def test_progress_fragment_polls_until_finished(actors: Actors) -> None:
 
 def test_job_api_is_scoped(actors: Actors) -> None:
     job = _job(COUNTY)
-    assert client_for(actors.county_admin).get(f"/api/v1/jobs/{job.pk}").json()["status"] == "pending"
+    assert (
+        client_for(actors.county_admin).get(f"/api/v1/jobs/{job.pk}").json()["status"] == "pending"
+    )
     assert client_for(actors.other_county_admin).get(f"/api/v1/jobs/{job.pk}").status_code == 404

@@ -3,7 +3,15 @@ import re
 from django.urls import reverse
 
 from fupin.jobs.models import Job
-from tests.support import OTHER_VILLAGE, TOWN, VILLAGE, Actors, Expectation, assert_scope_matrix, client_for
+from tests.support import (
+    OTHER_VILLAGE,
+    TOWN,
+    VILLAGE,
+    Actors,
+    Expectation,
+    assert_scope_matrix,
+    client_for,
+)
 
 
 def test_region_browser_scope_matrix(actors: Actors) -> None:
@@ -13,8 +21,12 @@ def test_region_browser_scope_matrix(actors: Actors) -> None:
         {
             None: Expectation(302),
             actors.no_role: Expectation(403),
-            actors.village_officer: Expectation(200, shows=("东榛柴村委会",), hides=("兴隆村委会", "奢岭")),
-            actors.county_admin: Expectation(200, shows=("伏龙泉镇", "哈拉海镇"), hides=("奢岭街道", "北京市")),
+            actors.village_officer: Expectation(
+                200, shows=("东榛柴村委会",), hides=("兴隆村委会", "奢岭")
+            ),
+            actors.county_admin: Expectation(
+                200, shows=("伏龙泉镇", "哈拉海镇"), hides=("奢岭街道", "北京市")
+            ),
             actors.province_admin: Expectation(200, shows=("长春市",), hides=("北京市",)),
             actors.system_admin: Expectation(200, shows=("吉林省", "北京市")),
         },
@@ -44,7 +56,9 @@ def test_cascading_picker_lists_children_of_the_chosen_region(actors: Actors) ->
 
 def test_region_browser_htmx_returns_picker_and_children_only(actors: Actors) -> None:
     client = client_for(actors.county_admin)
-    response = client.get(reverse("registry:region-browse") + f"?code={TOWN}", headers={"HX-Request": "true"})
+    response = client.get(
+        reverse("registry:region-browse") + f"?code={TOWN}", headers={"HX-Request": "true"}
+    )
     body = response.content.decode()
     assert "<html" not in body
     assert 'id="region-picker"' in body
@@ -60,7 +74,9 @@ def test_search_by_name_is_scoped(actors: Actors) -> None:
     county = client_for(actors.county_admin).get(url).content.decode()
     assert "兴隆村委会" in county
     assert "奢岭村委会" not in county
-    by_code = client_for(actors.county_admin).get(reverse("registry:region-search") + f"?q={VILLAGE}")
+    by_code = client_for(actors.county_admin).get(
+        reverse("registry:region-search") + f"?q={VILLAGE}"
+    )
     assert "东榛柴村委会" in by_code.content.decode()
 
 

@@ -13,7 +13,9 @@ def test_home_scope_matrix_shows_counts_for_the_scope(actors: Actors) -> None:
         {
             None: Expectation(302),
             actors.no_role: Expectation(403, shows=("尚未分配角色",)),
-            actors.village_officer: Expectation(200, shows=("村级信息员", "东榛柴村委会"), hides=("stat-level-4",)),
+            actors.village_officer: Expectation(
+                200, shows=("村级信息员", "东榛柴村委会"), hides=("stat-level-4",)
+            ),
             actors.county_admin: Expectation(
                 200, shows=('data-testid="stat-level-4">2<', 'data-testid="stat-level-5">2<')
             ),
