@@ -34,10 +34,12 @@ def test_village_officer_sees_only_their_village(
     expect(page.locator("body")).to_contain_text("东榛柴村委会")
     expect(page.locator("body")).not_to_contain_text("兴隆村委会")
     response = page.goto(f"{base}/audit/")
-    assert response is not None and response.status == 403
+    assert response is not None
+    assert response.status == 403
     expect(page.get_by_test_id("forbidden")).to_contain_text("无权访问")
     response = page.goto(f"{base}/api/v1/regions/{OTHER_VILLAGE[:9]}/children")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     screenshot(page, "village-officer-forbidden")
 
     # on a phone the menu folds away behind a button and nothing overflows sideways

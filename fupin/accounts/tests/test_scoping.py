@@ -62,8 +62,10 @@ def test_a_user_with_two_roles_acts_in_the_chosen_one(actors: Actors) -> None:
     )
     default = scope_for(actors.village_officer)
     chosen = scope_for(actors.village_officer, assignment_id=second.pk)
-    assert default is not None and default.prefix == VILLAGE
-    assert chosen is not None and chosen.prefix == OTHER_VILLAGE
+    assert default is not None
+    assert default.prefix == VILLAGE
+    assert chosen is not None
+    assert chosen.prefix == OTHER_VILLAGE
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,9 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
+from fupin.accounts.scoping import scope_for
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import ApplicationError, PermissionDeniedError
 from fupin.jobs.models import Job
@@ -34,8 +36,10 @@ def test_loading_one_province_stores_every_level_with_parents() -> None:
     assert (result.updated, result.unchanged) == (0, 0)
     village = Region.objects.select_related("parent__parent").get(code="220122101201")
     assert (village.name, village.level, village.table_year) == ("东榛柴村委会", 5, 2023)
-    assert village.parent is not None and village.parent.code == "220122101"
-    assert village.parent.parent is not None and village.parent.parent.name == "农安县"
+    assert village.parent is not None
+    assert village.parent.code == "220122101"
+    assert village.parent.parent is not None
+    assert village.parent.parent.name == "农安县"
     assert not Region.objects.exclude(code__startswith="22").exists()
     batches = AuditEvent.objects.filter(action="registry.region_bulk_load")
     # 11,860 villages make 3 batches of 5,000; each other level fits in one
@@ -72,8 +76,6 @@ def test_unknown_province_is_refused_with_a_chinese_message() -> None:
 
 
 def test_only_system_administrators_may_start_a_load(actors: Actors) -> None:
-    from fupin.accounts.scoping import scope_for
-
     county_scope = scope_for(actors.county_admin)
     assert county_scope is not None
     with pytest.raises(PermissionDeniedError):
@@ -84,10 +86,6 @@ def test_only_system_administrators_may_start_a_load(actors: Actors) -> None:
 def test_a_load_job_reports_progress_and_its_result(
     actors: Actors, django_capture_on_commit_callbacks: object
 ) -> None:
-    from django_tasks_db.models import DBTaskResult
-
-    from fupin.accounts.scoping import scope_for
-
     scope = scope_for(actors.system_admin)
     assert scope is not None
     # when the job is queued
