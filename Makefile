@@ -59,8 +59,7 @@ typecheck: $(VENV)/.installed-test
 
 # Fails when a user-facing string has no English translation or the compiled catalogue is stale.
 check-messages: $(VENV)/.installed-test browser-deps
-	$(DEMO_ENV) $(BIN)/python manage.py makemessages --locale en --no-location --no-obsolete --ignore '.venv/*' --ignore 'var/*' >/dev/null
-	$(BIN)/python scripts/check_translations.py
+	$(BIN)/python scripts/check_translations.py --extract
 
 messages: $(VENV)/.installed-test
 	$(DEMO_ENV) $(BIN)/python manage.py makemessages --locale en --no-location --no-obsolete --ignore '.venv/*' --ignore 'var/*'
