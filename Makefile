@@ -55,7 +55,7 @@ lint: $(VENV)/.installed-test
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 typecheck: $(VENV)/.installed-test
-	$(BIN)/mypy
+	$(DEMO_ENV) $(BIN)/mypy
 
 # Fails when a user-facing string has no English translation or the compiled catalogue is stale.
 check-messages: $(VENV)/.installed-test browser-deps

@@ -302,7 +302,7 @@ def role_assign(
 def role_revoke(*, actor: User, scope: RegionScope, assignment_id: int) -> RegionAssignment:
     """Deactivate a role assignment in scope. Audit action: "accounts.role_revoke"."""
     assignment = (
-        RegionAssignment.objects.select_for_update()
+        RegionAssignment.objects.select_for_update(of=("self",))
         .select_related("user", "region")
         .filter(pk=assignment_id, is_active=True)
         .first()
