@@ -34,7 +34,7 @@ demo: $(VENV)/.installed
 
 # The job worker runs beside the web server and stops with it.
 serve: $(VENV)/.installed
-	@$(DEMO_ENV) $(BIN)/fupin db_worker --interval 1 & worker=$$!; \
+	@$(DEMO_ENV) $(BIN)/fupin db_worker --interval 1 --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/fupin runserver --noreload $(HOST):$(PORT)
 

@@ -1,0 +1,73 @@
+"""The command-line entry points: load_regions, createuser, setup_demo."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from fupin.accounts.models import RegionAssignment, Role, User
+from fupin.audit.models import AuditEvent
+from fupin.registry.models import Region
+from fupin.reports.management.commands.setup_demo import DEMO_PASSWORD, DEMO_USERS
+
+pytestmark = pytest.mark.django_db
+
+
+def _call(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_load_regions_for_one_province_reports_its_figures() -> None:
+    first = _call("load_regions", "--province", "11", "--no-progress")
+    assert "共 7902 条，新增 7902，更新 0，未变 0" in first
+    second = _call("load_regions", "--province", "11", "--no-progress")
+    assert "新增 0，更新 0，未变 7902" in second
+    assert Region.objects.count() == 7902
+
+
+def test_load_regions_explains_an_unknown_province() -> None:
+    with pytest.raises(CommandError, match="省级区划代码 98 不存在"):
+        _call("load_regions", "--province", "98")
+
+
+def test_createuser_makes_an_account_with_its_role() -> None:
+    _call("load_regions", "--province", "11", "--no-progress")
+    output = _call(
+        "createuser", "zhao", "--role", "county_admin", "--region", "110101",
+        "--name", "赵六", "--password", "A-strong-passphrase-1",
+    )  # fmt: skip
+    assert "已创建用户 zhao（县级管理员）" in output
+    assignment = RegionAssignment.objects.get(user__username="zhao")
+    assert (assignment.role, assignment.region_id) == (Role.COUNTY_ADMIN, "110101")
+    assert AuditEvent.objects.get(action="accounts.user_create").actor is None
+
+
+def test_createuser_refuses_a_role_at_the_wrong_level() -> None:
+    _call("load_regions", "--province", "11", "--no-progress")
+    with pytest.raises(CommandError, match="不能分配在该级区划上"):
+        _call(
+            "createuser",
+            "zhao",
+            "--role",
+            "county_admin",
+            "--region",
+            "11",
+            "--password",
+            "A-strong-passphrase-1",
+        )
+    assert not User.objects.filter(username="zhao").exists()
+
+
+def test_setup_demo_creates_every_role_once_and_can_run_twice() -> None:
+    first = _call("setup_demo")
+    assert f"新建演示账号 {len(DEMO_USERS)} 个" in first
+    assert "demo_village_officer" in first
+    assert {user.assignments.get().role for user in User.objects.all()} == set(Role)
+    assert User.objects.get(username="demo_county_admin").check_password(DEMO_PASSWORD)
+    regions = Region.objects.count()
+    second = _call("setup_demo")
+    assert "新建演示账号 0 个" in second
+    assert User.objects.count() == len(DEMO_USERS)
+    assert Region.objects.count() == regions
