@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
@@ -11,6 +12,7 @@ api = NinjaAPI(
     "caller's region.",
     auth=django_auth,
     urls_namespace="api",
+    docs_decorator=login_required,
 )
 api.add_router("/", registry_router)
 api.add_router("/", jobs_router)

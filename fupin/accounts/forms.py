@@ -29,7 +29,7 @@ class RoleAssignForm(forms.Form):
         label=_("区划代码"),
         regex=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$",
         required=False,
-        help_text=_("2、4、6、9 或 12 位统计用区划代码；全国系统管理员留空。"),
+        help_text=_("逐级选择区划；全国系统管理员不选。"),
         error_messages={"invalid": _("区划代码应为 2、4、6、9 或 12 位数字。")},
     )
 

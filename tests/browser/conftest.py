@@ -89,3 +89,15 @@ def run_worker_once() -> threading.Thread:
     thread = threading.Thread(target=work, daemon=True)
     thread.start()
     return thread
+
+
+def wait_for_htmx(page: Page) -> None:
+    """Wait until htmx has swapped, settled and wired up what it last loaded.
+
+    A person never acts within the few milliseconds between a swap and htmx processing the
+    new elements; a test can, so it waits as a person would.
+    """
+    page.wait_for_function(
+        "() => window.htmx && !document.querySelector("
+        "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )

@@ -5,7 +5,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from fupin.jobs.models import Job
-from tests.browser.conftest import login, run_worker_once, screenshot
+from tests.browser.conftest import login, run_worker_once, screenshot, wait_for_htmx
 from tests.support import OTHER_VILLAGE, TOWN, Actors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -68,6 +68,7 @@ def test_county_administrator_drills_down_and_switches_language(
     page.goto(f"{base}/regions/")
     expect(page.get_by_test_id("region-children")).to_contain_text("伏龙泉镇")
     expect(page.locator("body")).not_to_contain_text("奢岭街道")
+    wait_for_htmx(page)
     page.get_by_test_id("region-level-2").select_option(TOWN)
     expect(page.get_by_test_id("region-children")).to_contain_text("兴隆村委会")
     expect(page).to_have_url(re.compile(rf"code={TOWN}"))
@@ -121,3 +122,28 @@ def test_system_administrator_watches_a_region_load_job(
     screenshot(page, "job-finished")
     job = Job.objects.get()
     assert (job.status, job.done, job.total) == (Job.Status.SUCCEEDED, 7902, 7902)
+
+
+def test_county_administrator_creates_a_village_officer_with_the_region_picker(
+    page: Page, live_server: LiveServer, actors: Actors
+) -> None:
+    base = live_server.url
+    login(page, base, "county_admin")
+    page.goto(f"{base}/accounts/users/new/")
+    page.get_by_label("用户名").fill("zhou_qi")
+    page.get_by_label("姓名").fill("周七")
+    page.get_by_label("初始密码").fill("A-strong-passphrase-1")
+    page.get_by_label("角色").select_option("village_officer")
+    # the picker starts at the county and cascades down to a village
+    expect(page.get_by_test_id("region-picker-chosen")).to_contain_text("农安县")
+    wait_for_htmx(page)
+    page.get_by_test_id("region-level-2").select_option(TOWN)
+    expect(page.get_by_test_id("region-picker-chosen")).to_contain_text("伏龙泉镇")
+    wait_for_htmx(page)
+    page.get_by_test_id("region-level-3").select_option(OTHER_VILLAGE)
+    expect(page.get_by_test_id("region-picker-chosen")).to_contain_text("兴隆村委会")
+    screenshot(page, "county-admin-user-create")
+    page.get_by_role("button", name="创建").click()
+    expect(page.locator("h1")).to_contain_text("周七（zhou_qi）")
+    expect(page.locator("main")).to_contain_text("村级信息员 · 兴隆村委会")
+    screenshot(page, "county-admin-user-detail")
