@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +27,14 @@ class PasswordChangeForm(forms.Form):
 
 class RoleAssignForm(forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+
+    def __init__(self, *args: Any, roles: list[Role] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if roles is not None:
+            role_field = self.fields["role"]
+            assert isinstance(role_field, forms.ChoiceField)
+            role_field.choices = [(role.value, role.label) for role in roles]
+
     region_code = forms.RegexField(
         label=_("区划代码"),
         regex=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from fupin.accounts.models import RegionAssignment, Role, User
-from fupin.core.region_codes import RegionLevel
+from fupin.core.region_codes import RegionLevel, level_of
 from fupin.core.scope import Capability, RegionScope
 
 
@@ -46,6 +46,19 @@ def role_allows_level(role: Role, level: RegionLevel | None) -> bool:
     if level is None:
         return rule.may_be_nationwide
     return level in rule.levels
+
+
+def grantable_roles(scope: RegionScope) -> list[Role]:
+    """Roles an administrator may hand out: those that can sit at or below their own level;
+    system administrators only by system administrators."""
+    own_level = level_of(scope.root_prefix) if scope.root_prefix else None
+    grantable = []
+    for role, rule in ROLE_RULES.items():
+        if role is Role.SYSTEM_ADMIN and scope.role != Role.SYSTEM_ADMIN:
+            continue
+        if own_level is None or any(level >= own_level for level in rule.levels):
+            grantable.append(role)
+    return grantable
 
 
 def scope_for_assignment(

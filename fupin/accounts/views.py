@@ -12,7 +12,7 @@ from fupin.accounts import selectors, services
 from fupin.accounts.forms import LoginForm, PasswordChangeForm, RoleAssignForm, UserCreateForm
 from fupin.accounts.middleware import SESSION_ASSIGNMENT_KEY, SESSION_FOCUS_KEY
 from fupin.accounts.models import Role, User
-from fupin.accounts.scoping import active_assignments
+from fupin.accounts.scoping import active_assignments, grantable_roles
 from fupin.core.decorators import scoped_view
 from fupin.core.errors import ApplicationError, NotFoundError
 from fupin.core.http import ScopedRequest
@@ -137,7 +137,11 @@ def user_list(request: ScopedRequest) -> HttpResponse:
 @scoped_view(Capability.MANAGE_USERS)
 def user_create(request: ScopedRequest) -> HttpResponse:
     assert isinstance(request.user, User)
-    form = UserCreateForm(request.POST or None, initial={"region_code": request.scope.prefix})
+    form = UserCreateForm(
+        request.POST or None,
+        initial={"region_code": request.scope.prefix},
+        roles=grantable_roles(request.scope),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_create(
@@ -175,7 +179,11 @@ def user_detail(request: ScopedRequest, user_id: int) -> HttpResponse:
         user = selectors.user_get(scope=request.scope, user_id=user_id)
     except NotFoundError as error:
         return render(request, "core/not_found.html", {"message": error.message}, status=404)
-    form = RoleAssignForm(request.POST or None)
+    form = RoleAssignForm(
+        request.POST or None,
+        initial={"region_code": request.scope.prefix},
+        roles=grantable_roles(request.scope),
+    )
     if request.method == "POST":
         try:
             _handle_user_action(request, user, form)

@@ -1,7 +1,7 @@
 import pytest
 
 from fupin.accounts.models import RegionAssignment, Role
-from fupin.accounts.scoping import role_allows_level, scope_for
+from fupin.accounts.scoping import grantable_roles, role_allows_level, scope_for
 from fupin.core.region_codes import RegionLevel
 from fupin.core.scope import Capability
 from fupin.registry.models import Region
@@ -66,6 +66,18 @@ def test_a_user_with_two_roles_acts_in_the_chosen_one(actors: Actors) -> None:
     assert default.prefix == VILLAGE
     assert chosen is not None
     assert chosen.prefix == OTHER_VILLAGE
+
+
+def test_administrators_are_offered_only_roles_they_may_grant(actors: Actors) -> None:
+    county = scope_for(actors.county_admin)
+    assert county is not None
+    offered = set(grantable_roles(county))
+    assert Role.VILLAGE_OFFICER in offered
+    assert Role.COUNTY_ADMIN in offered
+    assert offered.isdisjoint({Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.SYSTEM_ADMIN})
+    system = scope_for(actors.system_admin)
+    assert system is not None
+    assert set(grantable_roles(system)) == set(Role)
 
 
 @pytest.mark.parametrize(
