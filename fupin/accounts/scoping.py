@@ -20,23 +20,27 @@ class RoleRule:
 
 
 _ADMIN = frozenset({Capability.VIEW_AUDIT, Capability.MANAGE_USERS})
+# Those who keep the registry up to date may edit it and reveal personal data (audited).
+_REGISTRY_KEEPER = frozenset({Capability.EDIT_REGISTRY, Capability.VIEW_PERSONAL_DATA})
 _ALL_LEVELS = frozenset(RegionLevel)
 
 ROLE_RULES: dict[Role, RoleRule] = {
     Role.PROVINCE_ADMIN: RoleRule(frozenset({RegionLevel.PROVINCE}), _ADMIN),
     Role.CITY_ADMIN: RoleRule(frozenset({RegionLevel.CITY}), _ADMIN),
-    Role.COUNTY_ADMIN: RoleRule(frozenset({RegionLevel.COUNTY}), _ADMIN),
-    Role.COUNTY_STAFF: RoleRule(frozenset({RegionLevel.COUNTY}), frozenset()),
-    Role.TOWNSHIP_REVIEWER: RoleRule(frozenset({RegionLevel.TOWN}), frozenset()),
-    Role.VILLAGE_OFFICER: RoleRule(frozenset({RegionLevel.VILLAGE}), frozenset()),
-    Role.VILLAGE_TEAM: RoleRule(frozenset({RegionLevel.VILLAGE}), frozenset()),
+    Role.COUNTY_ADMIN: RoleRule(frozenset({RegionLevel.COUNTY}), _ADMIN | _REGISTRY_KEEPER),
+    Role.COUNTY_STAFF: RoleRule(frozenset({RegionLevel.COUNTY}), _REGISTRY_KEEPER),
+    Role.TOWNSHIP_REVIEWER: RoleRule(
+        frozenset({RegionLevel.TOWN}), frozenset({Capability.VIEW_PERSONAL_DATA})
+    ),
+    Role.VILLAGE_OFFICER: RoleRule(frozenset({RegionLevel.VILLAGE}), _REGISTRY_KEEPER),
+    Role.VILLAGE_TEAM: RoleRule(frozenset({RegionLevel.VILLAGE}), _REGISTRY_KEEPER),
     Role.RESPONSIBLE_CADRE: RoleRule(frozenset({RegionLevel.VILLAGE}), frozenset()),
     Role.DEPARTMENT_USER: RoleRule(
         frozenset({RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY}), frozenset()
     ),
     Role.AUDITOR: RoleRule(_ALL_LEVELS, frozenset({Capability.VIEW_AUDIT})),
     Role.SYSTEM_ADMIN: RoleRule(
-        _ALL_LEVELS, _ADMIN | {Capability.LOAD_REGIONS}, may_be_nationwide=True
+        _ALL_LEVELS, _ADMIN | _REGISTRY_KEEPER | {Capability.LOAD_REGIONS}, may_be_nationwide=True
     ),
 }
 

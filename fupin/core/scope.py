@@ -23,6 +23,8 @@ class Capability(StrEnum):
     VIEW_AUDIT = "audit.view"
     MANAGE_USERS = "accounts.manage_users"
     LOAD_REGIONS = "registry.load_regions"
+    EDIT_REGISTRY = "registry.edit"
+    VIEW_PERSONAL_DATA = "registry.view_personal_data"
 
 
 @dataclass(frozen=True)

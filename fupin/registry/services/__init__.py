@@ -1,0 +1,45 @@
+"""Registry writes, split by sub-domain: region codes and households."""
+
+from fupin.registry.services.households import (
+    ConcurrentEditError,
+    HouseholdData,
+    MemberData,
+    household_conditions_record,
+    household_register,
+    household_status_record,
+    household_update,
+    household_year_record,
+    member_add,
+    member_move,
+    member_remove,
+    member_reveal_id_number,
+    member_update,
+)
+from fupin.registry.services.regions import (
+    REGION_LOAD_BATCH_ROWS,
+    RegionLoadResult,
+    region_bulk_load,
+    region_load_job_run,
+    region_load_start,
+)
+
+__all__ = [
+    "REGION_LOAD_BATCH_ROWS",
+    "ConcurrentEditError",
+    "HouseholdData",
+    "MemberData",
+    "RegionLoadResult",
+    "household_conditions_record",
+    "household_register",
+    "household_status_record",
+    "household_update",
+    "household_year_record",
+    "member_add",
+    "member_move",
+    "member_remove",
+    "member_reveal_id_number",
+    "member_update",
+    "region_bulk_load",
+    "region_load_job_run",
+    "region_load_start",
+]
