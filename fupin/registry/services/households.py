@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -209,7 +210,8 @@ def _check_not_active_elsewhere(id_number: str, name: str, *, except_member: int
     if other is not None:
         raise ApplicationError(
             _(
-                "%(name)s（证件号码尾号 %(tail)s）已是户编号 %(number)s 的在册成员，一人只能属于一户。"
+                "%(name)s（证件号码尾号 %(tail)s）已是户编号 %(number)s 的在册成员，"
+                "一人只能属于一户。"
             )
             % {"name": name, "tail": id_number[-4:], "number": other.household.number},
             code="person_in_other_household",
@@ -632,7 +634,7 @@ def household_year_record(
     the database. Audit action: "registry.household_year_record".
     """
     _require_edit(scope, household.village_id)
-    if not 2013 <= year <= date.today().year:
+    if not 2013 <= year <= timezone.localdate().year:
         raise ApplicationError(
             _("年度 %(year)s 不在 2013 年至今的范围内。") % {"year": year}, code="year"
         )
