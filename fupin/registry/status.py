@@ -84,11 +84,12 @@ def _type_for(status: HouseholdStatus, *, ever_exited: bool) -> HouseholdType:
     return HouseholdType.ORDINARY
 
 
-def transition_error(current: HouseholdStatus, kind: str) -> str | None:
+def transition_error(current: str, kind: str) -> str | None:
     """A Chinese explanation when `kind` may not follow `current`, else None."""
-    if current in ALLOWED_AFTER[kind]:
+    status = HouseholdStatus(current)
+    if status in ALLOWED_AFTER[kind]:
         return None
     return _("当前状态为“%(status)s”，不能登记“%(event)s”。") % {
-        "status": current.label,
+        "status": status.label,
         "event": Kind(kind).label,
     }

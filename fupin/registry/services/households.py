@@ -729,7 +729,7 @@ def _record_status(
     note: str = "",
 ) -> HouseholdStatusEvent:
     locked = _locked_household(household.pk)
-    problem = transition_error(locked.status, kind)  # type: ignore[arg-type]
+    problem = transition_error(locked.status, kind)
     if problem:
         raise ApplicationError(problem, code="transition")
     event = HouseholdStatusEvent.objects.create(
