@@ -6,7 +6,7 @@ from config.api import api
 urlpatterns = [
     path("", include("fupin.reports.urls")),
     path("accounts/", include("fupin.accounts.urls")),
-    path("regions/", include("fupin.registry.urls")),
+    path("", include("fupin.registry.urls")),
     path("jobs/", include("fupin.jobs.urls")),
     path("audit/", include("fupin.audit.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

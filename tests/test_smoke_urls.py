@@ -2,11 +2,12 @@
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from fupin.accounts.scoping import scope_for
 from fupin.jobs.models import Job
-from tests.support import Actors, client_for
+from fupin.registry.services import household_register
+from fupin.registry.tests import factories
+from tests.support import VILLAGE, Actors, client_for
 
-# Sample arguments for URL parameters, by parameter name.
-SAMPLE_ARGUMENTS = {"user_id": "user_id", "job_id": "job_id", "code": "220122"}
 # Ninja registers its endpoints as named URLs too; the API has its own tests.
 SKIPPED_NAMESPACES = {"api"}
 
@@ -26,7 +27,19 @@ def _named_patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[st
 
 def test_every_named_url_answers_without_error(actors: Actors) -> None:
     job = Job.objects.create(kind=Job.Kind.REGION_LOAD, region_code="22", params={})
-    values = {"user_id": actors.village_officer.pk, "job_id": job.pk, "code": "220122"}
+    household = household_register(
+        actor=actors.system_admin,
+        scope=scope_for(actors.system_admin),  # type: ignore[arg-type]
+        data=factories.household("H001", VILLAGE),
+        members=factories.family(),
+    )
+    values = {
+        "user_id": actors.village_officer.pk,
+        "job_id": job.pk,
+        "code": "220122",
+        "household_id": household.pk,
+        "member_id": household.members.first().pk,  # type: ignore[union-attr]
+    }
     client = client_for(actors.system_admin)
     names = _named_patterns(get_resolver())
     assert len(names) >= 15

@@ -1,10 +1,23 @@
-from django.db.models import Count, QuerySet
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from fupin.audit.models import AuditEvent
 from fupin.core.errors import NotFoundError
 from fupin.core.region_codes import InvalidRegionCodeError, ancestors_of, level_of
 from fupin.core.scope import RegionScope
-from fupin.registry.models import Region
+from fupin.registry import codes
+from fupin.registry.models import (
+    Household,
+    HouseholdConditions,
+    HouseholdStatusEvent,
+    HouseholdYear,
+    Member,
+    Region,
+)
 
 REGION_SEARCH_LIMIT = 50
 
@@ -74,3 +87,172 @@ def is_valid_code(code: str) -> bool:
     except InvalidRegionCodeError:
         return False
     return True
+
+
+# ---------------------------------------------------------------- households
+
+
+@dataclass(frozen=True)
+class HouseholdFilters:
+    """What the household list can be narrowed by; empty values do not filter."""
+
+    region_code: str = ""
+    household_type: str = ""
+    monitoring_category: str = ""
+    poverty_attribute: str = ""
+    cause: str = ""
+    income_below: Decimal | None = None
+    income_year: int | None = None
+    has_disabled_or_seriously_ill: bool = False
+    search: str = ""
+    sort: str = "number"
+
+
+HOUSEHOLD_SORTS = {
+    "number": ("number",),
+    "-number": ("-number",),
+    "village": ("village_id", "number"),
+    "income": ("latest_income", "number"),
+    "-income": ("-latest_income", "number"),
+    "members": ("member_count", "number"),
+    "-members": ("-member_count", "number"),
+}
+
+
+def _latest_year_income(year: int | None) -> Subquery:
+    years = HouseholdYear.objects.filter(household=OuterRef("pk"))
+    if year is not None:
+        years = years.filter(year=year)
+    return Subquery(years.order_by("-year").values("per_capita_net_income")[:1])
+
+
+def household_list(*, scope: RegionScope, filters: HouseholdFilters) -> QuerySet[Household]:
+    """Households in scope matching the filters, with head name, size and latest per-capita
+    net income annotated, sorted as asked."""
+    households = scope.filter(Household.objects.all(), region_field="village__code")
+    if filters.region_code:
+        households = households.filter(village__code__startswith=filters.region_code)
+    if filters.household_type:
+        households = households.filter(household_type=filters.household_type)
+    if filters.monitoring_category:
+        households = households.filter(monitoring_category=filters.monitoring_category)
+    if filters.poverty_attribute:
+        households = households.filter(poverty_attribute=filters.poverty_attribute)
+    if filters.cause:
+        households = households.filter(
+            Q(primary_cause=filters.cause)
+            | Q(other_cause_1=filters.cause)
+            | Q(other_cause_2=filters.cause)
+        )
+    if filters.has_disabled_or_seriously_ill:
+        households = households.filter(
+            Exists(
+                Member.objects.filter(
+                    household=OuterRef("pk"),
+                    is_active=True,
+                    health__in=[codes.Health.DISABLED, codes.Health.SERIOUS_ILLNESS],
+                )
+            )
+        )
+    households = households.annotate(latest_income=_latest_year_income(filters.income_year))
+    if filters.income_below is not None:
+        households = households.filter(latest_income__lt=filters.income_below)
+    if filters.search.strip():
+        households = households.filter(_search_condition(filters.search.strip()))
+    head = Member.objects.filter(household=OuterRef("pk"), is_active=True, relation="01")
+    size = (
+        Member.objects.filter(household=OuterRef("pk"), is_active=True)
+        .values("household")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return (
+        households.annotate(
+            head_name=Subquery(head.values("name")[:1]),
+            member_count=Coalesce(Subquery(size), 0),
+        )
+        .select_related("village__parent")
+        .order_by(*HOUSEHOLD_SORTS.get(filters.sort, HOUSEHOLD_SORTS["number"]))
+    )
+
+
+def _search_condition(text: str) -> Q:
+    """户编号 prefix, a member's name, or an ID number (full, or its last digits)."""
+    normalized = text.upper()
+    members = Member.objects.filter(household=OuterRef("pk"), is_active=True)
+    by_member = members.filter(name__contains=text)
+    if normalized[:-1].isdigit() and normalized[-1:] in set("0123456789X"):
+        if len(normalized) == 18:
+            by_member = members.filter(id_number=normalized)
+        elif len(normalized) >= 4:
+            by_member = members.filter(Q(name__contains=text) | Q(id_number__endswith=normalized))
+    return Q(number__startswith=text) | Q(Exists(by_member))
+
+
+def household_counts(households: QuerySet[Household]) -> dict[str, int]:
+    """Households and people in a filtered list, and how many of each type."""
+    by_type = dict(households.order_by().values_list("household_type").annotate(count=Count("pk")))
+    people = Member.objects.filter(household__in=households.values("pk"), is_active=True).count()
+    return {"households": sum(by_type.values()), "people": people, **by_type}
+
+
+def household_get(*, scope: RegionScope, household_id: int) -> Household:
+    """One household in scope with its village chain; NotFoundError otherwise."""
+    household = (
+        scope.filter(Household.objects.all(), region_field="village__code")
+        .select_related("village__parent__parent")
+        .filter(pk=household_id)
+        .first()
+    )
+    if household is None:
+        raise NotFoundError(_("农户不存在或不在您的管辖范围内。"))
+    return household
+
+
+def member_get(*, scope: RegionScope, member_id: int) -> Member:
+    """One member of a household in scope; NotFoundError otherwise."""
+    member = (
+        scope.filter(Member.objects.all(), region_field="household__village__code")
+        .select_related("household")
+        .filter(pk=member_id)
+        .first()
+    )
+    if member is None:
+        raise NotFoundError(_("成员不存在或不在您的管辖范围内。"))
+    return member
+
+
+@dataclass(frozen=True)
+class HouseholdDetail:
+    household: Household
+    members: list[Member]
+    former_members: list[Member]
+    years: list[HouseholdYear]
+    conditions: list[HouseholdConditions]
+    events: list[HouseholdStatusEvent]
+    audit_events: list[AuditEvent]
+
+
+def household_detail(*, scope: RegionScope, household_id: int) -> HouseholdDetail:
+    """Everything the household page shows, in a fixed number of queries."""
+    household = household_get(scope=scope, household_id=household_id)
+    members = list(household.members.order_by("-is_active", "relation", "birth_date"))
+    member_ids = [str(member.pk) for member in members]
+    audit_events = AuditEvent.objects.filter(
+        Q(subject_type="registry.household", subject_id=str(household.pk))
+        | Q(subject_type="registry.member", subject_id__in=member_ids)
+    ).select_related("actor")[:AUDIT_HISTORY_LIMIT]
+    return HouseholdDetail(
+        household=household,
+        members=[member for member in members if member.is_active],
+        former_members=[member for member in members if not member.is_active],
+        years=list(household.years.order_by("year")),
+        conditions=list(household.conditions.order_by("-year")),
+        events=list(
+            household.status_events.select_related("recorded_by").order_by("occurred_on", "id")
+        ),
+        audit_events=list(audit_events),
+    )
+
+
+AUDIT_HISTORY_LIMIT = 50

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from fupin.audit.services import audit_record
 from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.core.masking import mask_id_number
 from fupin.core.region_codes import RegionLevel
 from fupin.core.scope import Capability, RegionScope
 from fupin.registry import codes
@@ -386,13 +387,6 @@ def _masked(values: dict[str, Any]) -> dict[str, Any]:
     if masked.get("id_number"):
         masked["id_number"] = mask_id_number(str(masked["id_number"]))
     return masked
-
-
-def mask_id_number(number: str) -> str:
-    """Show the first 6 and last 4 characters only (the common public-display rule)."""
-    if len(number) < 10:
-        return "*" * len(number)
-    return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}"
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus, HouseholdStatusEvent, Member
 from fupin.registry.services import (
     ConcurrentEditError,
+    MemberData,
     household_conditions_record,
     household_register,
     household_status_record,
@@ -107,7 +108,7 @@ def test_a_person_active_in_another_household_is_a_conflict(actors: Actors) -> N
             actor=actors.village_officer,
             scope=_scope(actors.village_officer),
             data=factories.household("H002", VILLAGE),
-            members=[factories.MemberData(someone.name, someone.id_number, codes.Relation.HEAD)],
+            members=[MemberData(someone.name, someone.id_number, codes.Relation.HEAD)],
         )
     assert Household.objects.count() == 1
 
@@ -152,7 +153,11 @@ def test_update_with_a_stale_version_is_refused(actors: Actors) -> None:
     scope = _scope(actors.village_officer)
     data = factories.household("H001", VILLAGE, address="东榛柴村三组")
     updated = household_update(
-        actor=actors.village_officer, scope=scope, household=household, expected_version=1, data=data
+        actor=actors.village_officer,
+        scope=scope,
+        household=household,
+        expected_version=1,
+        data=data,
     )
     assert (updated.address, updated.version) == ("东榛柴村三组", 2)
     with pytest.raises(ConcurrentEditError, match="已被其他人修改"):
@@ -184,7 +189,7 @@ def test_other_village_officer_cannot_touch_the_household(actors: Actors) -> Non
 def test_member_update_corrects_fields_and_masks_the_id_in_the_audit(actors: Actors) -> None:
     household = _register(actors)
     child = household.members.get(relation=codes.Relation.SON)
-    data = factories.MemberData(
+    data = MemberData(
         name="张晓明",
         id_number=child.id_number.lower(),
         relation=codes.Relation.SON,

@@ -1,0 +1,176 @@
+"""HTML input shapes for the registry pages. Meaning is checked by the services."""
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fupin.registry import codes
+from fupin.registry.models import Member
+from fupin.registry.selectors import HOUSEHOLD_SORTS
+
+BLANK = [("", "—")]
+
+
+def _choices(table: type[Any], *, blank: bool) -> list[tuple[str, str]]:
+    return (BLANK if blank else []) + list(table.choices)
+
+
+class HouseholdFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False)
+    household_type = forms.ChoiceField(
+        label=_("户类型"), choices=_choices(codes.HouseholdType, blank=True), required=False
+    )
+    monitoring_category = forms.ChoiceField(
+        label=_("监测对象类别"),
+        choices=_choices(codes.MonitoringCategory, blank=True),
+        required=False,
+    )
+    poverty_attribute = forms.ChoiceField(
+        label=_("贫困户属性"), choices=_choices(codes.PovertyAttribute, blank=True), required=False
+    )
+    cause = forms.ChoiceField(
+        label=_("致贫原因"), choices=_choices(codes.PovertyCause, blank=True), required=False
+    )
+    income_below = forms.DecimalField(
+        label=_("人均纯收入低于（元）"), required=False, min_value=0, decimal_places=2
+    )
+    income_year = forms.IntegerField(
+        label=_("收入年度"), required=False, min_value=2013, max_value=2100
+    )
+    has_disabled_or_seriously_ill = forms.BooleanField(label=_("有残疾或大病成员"), required=False)
+    region_code = forms.RegexField(
+        label=_("区划"), regex=r"^\d{2,12}$", required=False, widget=forms.HiddenInput
+    )
+    sort = forms.ChoiceField(
+        label=_("排序"), choices=[(key, key) for key in HOUSEHOLD_SORTS], required=False
+    )
+
+
+class HouseholdForm(forms.Form):
+    number = forms.CharField(label=_("户编号"), max_length=30)
+    region_code = forms.RegexField(
+        label=_("所在村"),
+        regex=r"^\d{12}$",
+        error_messages={"invalid": _("请逐级选择到村。")},
+    )
+    group_name = forms.CharField(label=_("自然村/组"), max_length=50, required=False)
+    address = forms.CharField(label=_("家庭住址"), max_length=200, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    bank_name = forms.CharField(label=_("开户银行"), max_length=50, required=False)
+    bank_account = forms.CharField(label=_("银行账号"), max_length=30, required=False)
+    identification_standard = forms.ChoiceField(
+        label=_("识别标准"),
+        choices=_choices(codes.IdentificationStandard, blank=True),
+        required=False,
+    )
+    poverty_attribute = forms.ChoiceField(
+        label=_("贫困户属性"), choices=_choices(codes.PovertyAttribute, blank=True), required=False
+    )
+    primary_cause = forms.ChoiceField(
+        label=_("主要致贫原因"), choices=_choices(codes.PovertyCause, blank=False)
+    )
+    other_cause_1 = forms.ChoiceField(
+        label=_("其他致贫原因一"), choices=_choices(codes.PovertyCause, blank=True), required=False
+    )
+    other_cause_2 = forms.ChoiceField(
+        label=_("其他致贫原因二"), choices=_choices(codes.PovertyCause, blank=True), required=False
+    )
+    is_whole_household_without_labor = forms.BooleanField(
+        label=_("整户无劳动能力兜底保障户"), required=False
+    )
+    is_relocated = forms.BooleanField(label=_("易地扶贫搬迁户"), required=False)
+    resettlement_site = forms.CharField(label=_("安置地"), max_length=100, required=False)
+    is_military_family = forms.BooleanField(label=_("军烈属"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(
+        label=_("证件号码"), max_length=30, help_text=_("18 位身份证号码，末位 X 大小写均可。")
+    )
+    relation = forms.ChoiceField(label=_("与户主关系"), choices=codes.Relation.choices)
+    sex = forms.ChoiceField(
+        label=_("性别"),
+        choices=_choices(codes.Sex, blank=True),
+        required=False,
+        help_text=_("不填则按身份证号码。"),
+    )
+    birth_date = forms.DateField(
+        label=_("出生日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("不填则按身份证号码。"),
+    )
+    ethnicity = forms.ChoiceField(label=_("民族"), choices=codes.Ethnicity.choices)
+    education = forms.ChoiceField(
+        label=_("文化程度"), choices=_choices(codes.Education, blank=True), required=False
+    )
+    schooling = forms.ChoiceField(label=_("在校生状况"), choices=codes.Schooling.choices)
+    health = forms.ChoiceField(label=_("健康状况"), choices=codes.Health.choices)
+    labor_skill = forms.ChoiceField(
+        label=_("劳动技能"), choices=_choices(codes.LaborSkill, blank=True), required=False
+    )
+    migrant_work = forms.ChoiceField(label=_("务工状况"), choices=codes.MigrantWork.choices)
+    migrant_months = forms.IntegerField(
+        label=_("务工时间（月）"), min_value=0, max_value=12, initial=0
+    )
+    has_resident_medical_insurance = forms.BooleanField(
+        label=_("参加城乡居民基本医疗保险"), required=False, initial=True
+    )
+    has_serious_illness_insurance = forms.BooleanField(
+        label=_("参加大病保险"), required=False, initial=True
+    )
+    has_resident_pension_insurance = forms.BooleanField(
+        label=_("参加城乡居民基本养老保险"), required=False
+    )
+    receives_dibao = forms.BooleanField(label=_("享受低保"), required=False)
+    receives_destitute_support = forms.BooleanField(label=_("特困供养"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, allow_head: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not allow_head:
+            relation = self.fields["relation"]
+            assert isinstance(relation, forms.ChoiceField)
+            relation.choices = [c for c in codes.Relation.choices if c[0] != codes.Relation.HEAD]
+
+
+class MemberRemoveForm(forms.Form):
+    reason = forms.ChoiceField(label=_("减少原因"), choices=codes.RemovalReason.choices)
+    removal_date = forms.DateField(
+        label=_("减少日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+    new_head = forms.TypedChoiceField(
+        label=_("新户主"), coerce=int, required=False, empty_value=None
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, others: list[Member], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        new_head = self.fields["new_head"]
+        assert isinstance(new_head, forms.TypedChoiceField)
+        new_head.choices = [("", "—"), *[(m.pk, m.name) for m in others]]
+
+    def clean_removal_date(self) -> date:
+        value: date = self.cleaned_data["removal_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("减少日期不能晚于今天。"))
+        return value
+
+
+class HouseholdYearForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2013, max_value=2100)
+    wage_income = forms.DecimalField(label=_("工资性收入"), min_value=0, decimal_places=2)
+    business_income = forms.DecimalField(label=_("生产经营性收入"), min_value=0, decimal_places=2)
+    property_income = forms.DecimalField(label=_("财产性收入"), min_value=0, decimal_places=2)
+    transfer_income = forms.DecimalField(label=_("转移性收入"), min_value=0, decimal_places=2)
+    business_expense = forms.DecimalField(label=_("生产经营性支出"), min_value=0, decimal_places=2)
+    insurance_claims = forms.DecimalField(label=_("理赔收入"), min_value=0, decimal_places=2)
+    compliant_out_of_pocket = forms.DecimalField(
+        label=_("合规自付支出"), min_value=0, decimal_places=2
+    )

@@ -1,0 +1,377 @@
+"""Household pages: list with filters and export, detail, and the editing forms."""
+
+from dataclasses import fields
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fupin.core.decorators import scoped_view
+from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.core.http import ScopedRequest
+from fupin.core.scope import Capability
+from fupin.registry import exports, selectors, services
+from fupin.registry.forms import (
+    HouseholdFilterForm,
+    HouseholdForm,
+    HouseholdYearForm,
+    MemberForm,
+    MemberRemoveForm,
+)
+from fupin.registry.models import Household, Member
+from fupin.registry.services import HouseholdData, MemberData
+
+HOUSEHOLDS_PER_PAGE = 25
+
+
+def _not_found(request: ScopedRequest, error: NotFoundError) -> HttpResponse:
+    return render(request, "core/not_found.html", {"message": error.message}, status=404)
+
+
+def _filters(query: QueryDict) -> tuple[HouseholdFilterForm, selectors.HouseholdFilters]:
+    form = HouseholdFilterForm(query)
+    if not form.is_valid():
+        return form, selectors.HouseholdFilters()
+    data = form.cleaned_data
+    return form, selectors.HouseholdFilters(
+        region_code=data["region_code"] or "",
+        household_type=data["household_type"],
+        monitoring_category=data["monitoring_category"],
+        poverty_attribute=data["poverty_attribute"],
+        cause=data["cause"],
+        income_below=data["income_below"],
+        income_year=data["income_year"],
+        has_disabled_or_seriously_ill=data["has_disabled_or_seriously_ill"],
+        search=data["q"],
+        sort=data["sort"] or "number",
+    )
+
+
+def _breadcrumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return [(_("农户"), reverse("registry:household-list")), *extra]
+
+
+@scoped_view()
+def household_list(request: ScopedRequest) -> HttpResponse:
+    form, filters = _filters(request.GET)
+    households = selectors.household_list(scope=request.scope, filters=filters)
+    page = Paginator(households, HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page_obj": page,
+        "counts": selectors.household_counts(households),
+        "query": query.urlencode(),
+        "query_without_page": query.urlencode() + "&" if query else "",
+        "sort": filters.sort,
+        "can_edit": request.scope.can(Capability.EDIT_REGISTRY),
+        "breadcrumbs": [(_("农户"), None)],
+    }
+    if request.htmx:
+        return render(request, "registry/household_list.html#results", context)
+    return render(request, "registry/household_list.html", context)
+
+
+@scoped_view()
+def household_export(request: ScopedRequest) -> HttpResponse:
+    _form, filters = _filters(request.GET)
+    return exports.household_list_export(
+        actor=request.user,
+        scope=request.scope,
+        households=selectors.household_list(scope=request.scope, filters=filters),
+        filters=filters,
+    )
+
+
+@scoped_view()
+def household_detail(request: ScopedRequest, household_id: int) -> HttpResponse:
+    try:
+        detail = selectors.household_detail(scope=request.scope, household_id=household_id)
+    except NotFoundError as error:
+        return _not_found(request, error)
+    chart = {
+        "years": [record.year for record in detail.years],
+        "per_capita": [float(record.per_capita_net_income or 0) for record in detail.years],
+        "after_rigid": [float(record.per_capita_after_rigid or 0) for record in detail.years],
+    }
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "detail": detail,
+            "household": detail.household,
+            "chart": chart,
+            "can_edit": request.scope.can(Capability.EDIT_REGISTRY),
+            "can_reveal": request.scope.can(Capability.VIEW_PERSONAL_DATA),
+            "breadcrumbs": _breadcrumbs((detail.household.number, None)),
+        },
+    )
+
+
+def _household_data(form: HouseholdForm) -> HouseholdData:
+    values = {
+        field.name: form.cleaned_data[field.name]
+        for field in fields(HouseholdData)
+        if field.name in form.cleaned_data
+    }
+    values["village_code"] = form.cleaned_data["region_code"]
+    return HouseholdData(**values)
+
+
+def _member_data(form: MemberForm) -> MemberData:
+    values = {
+        field.name: form.cleaned_data[field.name]
+        for field in fields(MemberData)
+        if field.name in form.cleaned_data
+    }
+    values["sex"] = values.get("sex") or ""
+    return MemberData(**values)
+
+
+@scoped_view(Capability.EDIT_REGISTRY)
+def household_create(request: ScopedRequest) -> HttpResponse:
+    form = HouseholdForm(request.POST or None, initial={"region_code": request.scope.prefix})
+    head = MemberForm(request.POST or None, prefix="head", initial={"relation": "01"})
+    if request.method == "POST" and form.is_valid() and head.is_valid():
+        try:
+            household = services.household_register(
+                actor=request.user,
+                scope=request.scope,
+                data=_household_data(form),
+                members=[_member_data(head)],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("已建档：户编号 %(number)s。") % {"number": household.number}
+            )
+            return redirect("registry:household-detail", household_id=household.pk)
+    return render(
+        request,
+        "registry/household_form.html",
+        {
+            "form": form,
+            "head_form": head,
+            "title": _("新建农户"),
+            "breadcrumbs": _breadcrumbs((_("新建农户"), None)),
+        },
+        status=400 if form.errors or head.errors else 200,
+    )
+
+
+def _household_initial(household: Household) -> dict[str, Any]:
+    initial = {
+        field.name: getattr(household, field.name)
+        for field in fields(HouseholdData)
+        if field.name != "village_code"
+    }
+    initial.update(region_code=household.village_id, version=household.version)
+    return initial
+
+
+@scoped_view(Capability.EDIT_REGISTRY)
+def household_edit(request: ScopedRequest, household_id: int) -> HttpResponse:
+    try:
+        household = selectors.household_get(scope=request.scope, household_id=household_id)
+    except NotFoundError as error:
+        return _not_found(request, error)
+    form = HouseholdForm(request.POST or None, initial=_household_initial(household))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_update(
+                actor=request.user,
+                scope=request.scope,
+                household=household,
+                expected_version=form.cleaned_data["version"] or 0,
+                data=_household_data(form),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("registry:household-detail", household_id=household.pk)
+    return render(
+        request,
+        "registry/household_form.html",
+        {
+            "form": form,
+            "household": household,
+            "title": _("修改农户信息"),
+            "breadcrumbs": _breadcrumbs(
+                (household.number, reverse("registry:household-detail", args=[household.pk])),
+                (_("修改"), None),
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@scoped_view(Capability.EDIT_REGISTRY)
+def member_add(request: ScopedRequest, household_id: int) -> HttpResponse:
+    try:
+        household = selectors.household_get(scope=request.scope, household_id=household_id)
+    except NotFoundError as error:
+        return _not_found(request, error)
+    form = MemberForm(request.POST or None, allow_head=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_add(
+                actor=request.user,
+                scope=request.scope,
+                household=household,
+                data=_member_data(form),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已添加成员。"))
+            return redirect("registry:household-detail", household_id=household.pk)
+    return _member_form_page(request, form, household, _("添加成员"))
+
+
+def _member_form_page(
+    request: ScopedRequest, form: MemberForm | MemberRemoveForm, household: Household, title: str
+) -> HttpResponse:
+    return render(
+        request,
+        "registry/member_form.html",
+        {
+            "form": form,
+            "household": household,
+            "title": title,
+            "breadcrumbs": _breadcrumbs(
+                (household.number, reverse("registry:household-detail", args=[household.pk])),
+                (title, None),
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@scoped_view(Capability.EDIT_REGISTRY)
+def member_edit(request: ScopedRequest, member_id: int) -> HttpResponse:
+    try:
+        member = selectors.member_get(scope=request.scope, member_id=member_id)
+    except NotFoundError as error:
+        return _not_found(request, error)
+    initial = {field.name: getattr(member, field.name) for field in fields(MemberData)}
+    initial["version"] = member.version
+    form = MemberForm(request.POST or None, initial=initial, allow_head=member.is_head)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(
+                actor=request.user,
+                scope=request.scope,
+                member=member,
+                expected_version=form.cleaned_data["version"] or 0,
+                data=_member_data(form),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("已保存 %(name)s 的信息。") % {"name": form.cleaned_data["name"]}
+            )
+            return redirect("registry:household-detail", household_id=member.household_id)
+    return _member_form_page(
+        request, form, member.household, _("修改成员：%(name)s") % {"name": member.name}
+    )
+
+
+@scoped_view(Capability.EDIT_REGISTRY)
+def member_remove(request: ScopedRequest, member_id: int) -> HttpResponse:
+    try:
+        member = selectors.member_get(scope=request.scope, member_id=member_id)
+    except NotFoundError as error:
+        return _not_found(request, error)
+    others = list(member.household.members.filter(is_active=True).exclude(pk=member.pk))
+    form = MemberRemoveForm(
+        request.POST or None, others=others, initial={"version": member.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_remove(
+                actor=request.user,
+                scope=request.scope,
+                member=member,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+                removal_date=form.cleaned_data["removal_date"],
+                note=form.cleaned_data["note"],
+                new_head_id=form.cleaned_data["new_head"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已登记 %(name)s 减少。") % {"name": member.name})
+            return redirect("registry:household-detail", household_id=member.household_id)
+    return _member_form_page(
+        request, form, member.household, _("减少成员：%(name)s") % {"name": member.name}
+    )
+
+
+@require_POST
+@scoped_view(Capability.VIEW_PERSONAL_DATA)
+def member_reveal(request: ScopedRequest, member_id: int) -> HttpResponse:
+    try:
+        member: Member = selectors.member_get(scope=request.scope, member_id=member_id)
+        number = services.member_reveal_id_number(
+            actor=request.user, scope=request.scope, member=member
+        )
+    except NotFoundError as error:
+        return _not_found(request, error)
+    return render(request, "registry/_revealed_id.html", {"number": number})
+
+
+@scoped_view(Capability.EDIT_REGISTRY)
+def household_year_edit(request: ScopedRequest, household_id: int) -> HttpResponse:
+    try:
+        household = selectors.household_get(scope=request.scope, household_id=household_id)
+    except NotFoundError as error:
+        return _not_found(request, error)
+    year = request.GET.get("year", "")
+    existing = household.years.filter(year=int(year)).first() if year.isdigit() else None
+    initial: dict[str, Any] = {"year": year}
+    if existing is not None:
+        initial.update({name: getattr(existing, name) for name in HouseholdYearForm.base_fields})
+    form = HouseholdYearForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        amounts: dict[str, Decimal] = {
+            name: value for name, value in form.cleaned_data.items() if name != "year"
+        }
+        try:
+            services.household_year_record(
+                actor=request.user,
+                scope=request.scope,
+                household=household,
+                year=form.cleaned_data["year"],
+                amounts=amounts,
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("已保存 %(year)s 年收支。") % {"year": form.cleaned_data["year"]}
+            )
+            return redirect("registry:household-detail", household_id=household.pk)
+    return render(
+        request,
+        "registry/household_year_form.html",
+        {
+            "form": form,
+            "household": household,
+            "breadcrumbs": _breadcrumbs(
+                (household.number, reverse("registry:household-detail", args=[household.pk])),
+                (_("年度收支"), None),
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
