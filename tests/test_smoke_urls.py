@@ -37,6 +37,7 @@ def test_every_named_url_answers_without_error(actors: Actors) -> None:
         "user_id": actors.village_officer.pk,
         "job_id": job.pk,
         "code": "220122",
+        "field": "phone",
         "household_id": household.pk,
         "member_id": household.members.first().pk,  # type: ignore[union-attr]
     }

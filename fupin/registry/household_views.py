@@ -331,6 +331,21 @@ def member_reveal(request: ScopedRequest, member_id: int) -> HttpResponse:
     return render(request, "registry/_revealed_id.html", {"number": number})
 
 
+@require_POST
+@scoped_view(Capability.VIEW_PERSONAL_DATA)
+def household_reveal(request: ScopedRequest, household_id: int, field: str) -> HttpResponse:
+    try:
+        household = selectors.household_get(scope=request.scope, household_id=household_id)
+        value = services.household_reveal_contact(
+            actor=request.user, scope=request.scope, household=household, field=field
+        )
+    except NotFoundError as error:
+        return _not_found(request, error)
+    except ApplicationError as error:
+        return HttpResponse(error.message, status=400)
+    return render(request, "registry/_revealed_id.html", {"number": value})
+
+
 @scoped_view(Capability.EDIT_REGISTRY)
 def household_year_edit(request: ScopedRequest, household_id: int) -> HttpResponse:
     try:

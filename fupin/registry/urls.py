@@ -28,6 +28,11 @@ urlpatterns = [
         name="member-add",
     ),
     path(
+        "households/<int:household_id>/reveal/<str:field>/",
+        household_views.household_reveal,
+        name="household-reveal",
+    ),
+    path(
         "households/<int:household_id>/year/",
         household_views.household_year_edit,
         name="household-year",

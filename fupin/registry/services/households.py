@@ -589,6 +589,32 @@ def member_reveal_id_number(*, actor: AbstractBaseUser, scope: RegionScope, memb
     return member.id_number
 
 
+REVEALABLE_HOUSEHOLD_FIELDS = ("phone", "bank_account")
+
+
+@transaction.atomic
+def household_reveal_contact(
+    *, actor: AbstractBaseUser, scope: RegionScope, household: Household, field: str
+) -> str:
+    """Return a household's full phone or bank account for a role that needs it, audited.
+
+    Audit action: "registry.household_reveal_contact".
+    """
+    scope.require(Capability.VIEW_PERSONAL_DATA)
+    if not scope.contains(household.village_id):
+        raise NotFoundError(_("农户不存在或不在您的管辖范围内。"))
+    if field not in REVEALABLE_HOUSEHOLD_FIELDS:
+        raise ApplicationError(_("该项不可查看。"), code="field")
+    audit_record(
+        actor=actor,
+        action="registry.household_reveal_contact",
+        subject=household,
+        region_code=household.village_id,
+        changes={"field": field},
+    )
+    return str(getattr(household, field))
+
+
 # ---------------------------------------------------------------- yearly records
 
 

@@ -124,6 +124,24 @@ def test_revealing_an_id_is_audited_and_scoped(actors: Actors) -> None:
     assert AuditEvent.objects.filter(action="registry.member_reveal_id_number").count() == 1
 
 
+def test_revealing_a_phone_or_bank_account_is_audited(actors: Actors) -> None:
+    household = _household(actors)
+    phone = reverse("registry:household-reveal", args=[household.pk, "phone"])
+    bank = reverse("registry:household-reveal", args=[household.pk, "bank_account"])
+    officer = client_for(actors.village_officer)
+    assert "13912345678" in officer.post(phone).content.decode()
+    assert "6221881234567890123" in officer.post(bank).content.decode()
+    assert (
+        officer.post(
+            reverse("registry:household-reveal", args=[household.pk, "number"])
+        ).status_code
+        == 400
+    )
+    assert client_for(actors.auditor).post(phone).status_code == 403
+    events = AuditEvent.objects.filter(action="registry.household_reveal_contact")
+    assert sorted(event.changes["field"] for event in events) == ["bank_account", "phone"]
+
+
 def test_member_edit_page_saves_and_detects_a_stale_form(actors: Actors) -> None:
     household = _household(actors)
     child = household.members.get(relation=codes.Relation.SON)
