@@ -5,12 +5,18 @@ from django.utils.functional import Promise
 
 
 class ApplicationError(Exception):
-    """A domain rule refused the operation; nothing was changed."""
+    """A domain rule refused the operation; nothing was changed.
 
-    def __init__(self, message: str | Promise, *, code: str = "invalid") -> None:
+    `field` names the input the message is about, so a form can show it beside that field.
+    """
+
+    def __init__(
+        self, message: str | Promise, *, code: str = "invalid", field: str | None = None
+    ) -> None:
         super().__init__(str(message))
         self.message = str(message)
         self.code = code
+        self.field = field
 
 
 class PermissionDeniedError(ApplicationError):

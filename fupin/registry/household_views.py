@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +29,12 @@ from fupin.registry.models import Household, Member
 from fupin.registry.services import HouseholdData, MemberData
 
 HOUSEHOLDS_PER_PAGE = 25
+
+
+def _add_error(form: Form, error: ApplicationError) -> None:
+    """Show a service's error beside the field it is about, or above the form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
 
 
 def _not_found(request: ScopedRequest, error: NotFoundError) -> HttpResponse:
@@ -148,7 +155,8 @@ def household_create(request: ScopedRequest) -> HttpResponse:
                 members=[_member_data(head)],
             )
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            about_head = error.field in head.fields and error.field not in form.fields
+            _add_error(head if about_head else form, error)
         else:
             messages.success(
                 request, _("已建档：户编号 %(number)s。") % {"number": household.number}
@@ -194,7 +202,7 @@ def household_edit(request: ScopedRequest, household_id: int) -> HttpResponse:
                 data=_household_data(form),
             )
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            _add_error(form, error)
         else:
             messages.success(request, _("已保存。"))
             return redirect("registry:household-detail", household_id=household.pk)
@@ -230,7 +238,7 @@ def member_add(request: ScopedRequest, household_id: int) -> HttpResponse:
                 data=_member_data(form),
             )
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            _add_error(form, error)
         else:
             messages.success(request, _("已添加成员。"))
             return redirect("registry:household-detail", household_id=household.pk)
@@ -275,7 +283,7 @@ def member_edit(request: ScopedRequest, member_id: int) -> HttpResponse:
                 data=_member_data(form),
             )
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            _add_error(form, error)
         else:
             messages.success(
                 request, _("已保存 %(name)s 的信息。") % {"name": form.cleaned_data["name"]}
@@ -309,7 +317,7 @@ def member_remove(request: ScopedRequest, member_id: int) -> HttpResponse:
                 new_head_id=form.cleaned_data["new_head"],
             )
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            _add_error(form, error)
         else:
             messages.success(request, _("已登记 %(name)s 减少。") % {"name": member.name})
             return redirect("registry:household-detail", household_id=member.household_id)
@@ -371,7 +379,7 @@ def household_year_edit(request: ScopedRequest, household_id: int) -> HttpRespon
                 amounts=amounts,
             )
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            _add_error(form, error)
         else:
             messages.success(
                 request, _("已保存 %(year)s 年收支。") % {"year": form.cleaned_data["year"]}

@@ -151,22 +151,25 @@ def _check_household_data(data: HouseholdData) -> None:
     )
     _check_codes(data.poverty_attribute, codes.PovertyAttribute, _("贫困户属性"), required=False)
     if data.phone and not re.fullmatch(r"[0-9+\-]{7,20}", data.phone):
-        raise ApplicationError(_("联系电话格式不正确。"), code="invalid_phone")
+        raise ApplicationError(_("联系电话格式不正确。"), code="invalid_phone", field="phone")
     if data.bank_account and not re.fullmatch(r"[0-9]{8,30}", data.bank_account):
-        raise ApplicationError(_("银行账号应为 8 到 30 位数字。"), code="invalid_bank_account")
+        raise ApplicationError(
+            _("银行账号应为 8 到 30 位数字。"), code="invalid_bank_account", field="bank_account"
+        )
 
 
 def _member_values(data: MemberData) -> dict[str, Any]:
     """Validate a member's fields and return the values to store."""
     name = data.name.strip()
     if not name:
-        raise ApplicationError(_("请填写成员姓名。"), code="name_required")
+        raise ApplicationError(_("请填写成员姓名。"), code="name_required", field="name")
     try:
         info = parse_id_number(data.id_number)
     except InvalidIdNumber as error:
         raise ApplicationError(
             _("%(name)s：%(reason)s") % {"name": name, "reason": error.message},
             code=f"id_{error.code}",
+            field="id_number",
         ) from error
     sex = _SEX_FROM_ID[info.sex]
     if data.sex and data.sex != sex:
@@ -174,12 +177,14 @@ def _member_values(data: MemberData) -> dict[str, Any]:
             _("%(name)s：填写的性别与身份证号码不一致（号码显示为%(sex)s）。")
             % {"name": name, "sex": codes.Sex(sex).label},
             code="sex_mismatch",
+            field="sex",
         )
     if data.birth_date and data.birth_date != info.birth_date:
         raise ApplicationError(
             _("%(name)s：填写的出生日期与身份证号码不一致（号码显示为 %(date)s）。")
             % {"name": name, "date": info.birth_date.isoformat()},
             code="birth_date_mismatch",
+            field="birth_date",
         )
     _check_codes(data.relation, codes.Relation, _("与户主关系"), required=True)
     _check_codes(data.ethnicity, codes.Ethnicity, _("民族"), required=True)
@@ -216,6 +221,7 @@ def _check_not_active_elsewhere(id_number: str, name: str, *, except_member: int
             )
             % {"name": name, "tail": id_number[-4:], "number": other.household.number},
             code="person_in_other_household",
+            field="id_number",
         )
 
 
@@ -285,7 +291,9 @@ def household_register(
         _check_not_active_elsewhere(values["id_number"], values["name"], except_member=None)
     if Household.objects.filter(number=data.number.strip()).exists():
         raise ApplicationError(
-            _("户编号 %(number)s 已存在。") % {"number": data.number}, code="duplicate_number"
+            _("户编号 %(number)s 已存在。") % {"number": data.number},
+            code="duplicate_number",
+            field="number",
         )
     header = dataclasses.asdict(data)
     header.pop("village_code")
@@ -326,7 +334,9 @@ def household_update(
         and Household.objects.filter(number=data.number.strip()).exists()
     ):
         raise ApplicationError(
-            _("户编号 %(number)s 已存在。") % {"number": data.number}, code="duplicate_number"
+            _("户编号 %(number)s 已存在。") % {"number": data.number},
+            code="duplicate_number",
+            field="number",
         )
     _bump(Household, household.pk, expected_version)
     current = _locked_household(household.pk)

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 from django.db import connection
@@ -195,7 +196,10 @@ def test_member_edit_shows_id_errors_in_chinese(actors: Actors) -> None:
         },
     )
     assert response.status_code == 400
-    assert "校验位" in response.content.decode()
+    body = response.content.decode()
+    # shown beside the ID field, not only above the form
+    assert re.search(r'name="id_number"[^>]*class="form-control is-invalid"', body)
+    assert "校验位" in body
     assert Member.objects.get(pk=child.pk).id_number == child.id_number
 
 
