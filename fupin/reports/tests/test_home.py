@@ -1,9 +1,22 @@
+from datetime import date
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from fupin.accounts.scoping import scope_for
 from fupin.jobs.models import Job
-from tests.support import COUNTY, Actors, Expectation, assert_scope_matrix, client_for
+from fupin.registry.services import household_register
+from fupin.registry.tests import factories
+from tests.support import (
+    COUNTY,
+    OTHER_VILLAGE,
+    VILLAGE,
+    Actors,
+    Expectation,
+    assert_scope_matrix,
+    client_for,
+)
 
 
 def test_home_scope_matrix_shows_counts_for_the_scope(actors: Actors) -> None:
@@ -34,9 +47,35 @@ def test_home_counts_running_jobs_and_users_for_administrators(actors: Actors) -
     assert 'data-testid="stat-users">5<' in body
 
 
+def test_home_counts_households_people_and_monitored_in_scope(actors: Actors) -> None:
+    officer_scope = scope_for(actors.village_officer)
+    other_scope = scope_for(actors.other_village_officer)
+    assert officer_scope is not None
+    assert other_scope is not None
+    household_register(
+        actor=actors.village_officer,
+        scope=officer_scope,
+        data=factories.household("H001", VILLAGE),
+        members=factories.family(),
+    )
+    household_register(
+        actor=actors.other_village_officer,
+        scope=other_scope,
+        data=factories.household("H002", OTHER_VILLAGE),
+        members=[factories.member("独居", "01", date(1950, 1, 1))],
+    )
+    officer = client_for(actors.village_officer).get(reverse("reports:home")).content.decode()
+    assert 'data-testid="stat-households">1<' in officer
+    assert 'data-testid="stat-people">3<' in officer
+    county = client_for(actors.county_admin).get(reverse("reports:home")).content.decode()
+    assert 'data-testid="stat-households">2<' in county
+    assert 'data-testid="stat-people">4<' in county
+    assert 'data-testid="stat-monitored">0<' in county
+
+
 def test_home_query_count_is_pinned(actors: Actors) -> None:
     client = client_for(actors.county_admin)
     client.get(reverse("reports:home"))
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("reports:home"))
-    assert len(queries) == 10, "\n".join(query["sql"][:120] for query in queries.captured_queries)
+    assert len(queries) == 12, "\n".join(query["sql"][:120] for query in queries.captured_queries)
