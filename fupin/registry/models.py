@@ -1,9 +1,10 @@
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fupin.audit.models import AppendOnlyError
 from fupin.core.region_codes import RegionLevel, to_full_code
 from fupin.registry import codes
 
@@ -453,3 +454,11 @@ class HouseholdStatusEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.get_kind_display()} {self.occurred_on}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("status events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("status events are append-only")

@@ -9,6 +9,8 @@ saved in between, so two cadres cannot silently overwrite each other.
 
 import dataclasses
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -225,6 +227,36 @@ def _check_not_active_elsewhere(id_number: str, name: str, *, except_member: int
         )
 
 
+# Two cadres saving at the same moment can pass the checks above together; the database
+# constraints then decide, and the loser gets the same explanation in Chinese.
+_CONSTRAINT_MESSAGES = {
+    ("registry_member_one_active_household_per_person", "registry_member.id_number"): _lazy(
+        "该证件号码已是其他农户的在册成员，一人只能属于一户。"
+    ),
+    ("registry_member_one_head_per_household", "registry_member.household_id"): _lazy(
+        "一户只能有一名户主。"
+    ),
+    ("registry_household_number_key", "registry_household.number"): _lazy("户编号已存在。"),
+}
+
+
+def _explain(error: IntegrityError) -> ApplicationError:
+    text = str(error)
+    for names, message in _CONSTRAINT_MESSAGES.items():
+        if any(name in text for name in names):
+            return ApplicationError(message, code="constraint")
+    return ApplicationError(_("保存失败：数据与已有记录冲突，请刷新后重试。"), code="constraint")
+
+
+@contextmanager
+def _constraints_explained() -> Iterator[None]:
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        raise _explain(error) from error
+
+
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {
         key: [_plain(before.get(key)), _plain(value)]
@@ -298,8 +330,11 @@ def household_register(
     header = dataclasses.asdict(data)
     header.pop("village_code")
     header["number"] = data.number.strip()
-    household = Household.objects.create(village=village, **header)
-    Member.objects.bulk_create([Member(household=household, **values) for values in member_values])
+    with _constraints_explained():
+        household = Household.objects.create(village=village, **header)
+        Member.objects.bulk_create(
+            [Member(household=household, **values) for values in member_values]
+        )
     audit_record(
         actor=actor,
         action="registry.household_register",
@@ -379,7 +414,8 @@ def member_add(
     ):
         raise ApplicationError(_("该户已有户主。"), code="head_count")
     _check_not_active_elsewhere(values["id_number"], values["name"], except_member=None)
-    member = Member.objects.create(household=current, **values)
+    with _constraints_explained():
+        member = Member.objects.create(household=current, **values)
     Household.objects.filter(pk=current.pk).update(version=F("version") + 1)
     audit_record(
         actor=actor,
@@ -428,7 +464,8 @@ def member_update(
     before = _snapshot(current, list(values))
     for name, value in values.items():
         setattr(current, name, value)
-    current.save()
+    with _constraints_explained():
+        current.save()
     Household.objects.filter(pk=household.pk).update(version=F("version") + 1)
     audit_record(
         actor=actor,
@@ -552,7 +589,8 @@ def member_move(
     )
     values = _snapshot(member, [*_MEMBER_FIELDS, "id_needs_review"])
     values["relation"] = relation
-    moved = Member.objects.create(household=target_household, **values)
+    with _constraints_explained():
+        moved = Member.objects.create(household=target_household, **values)
     Household.objects.filter(pk__in=[source.pk, target_household.pk]).update(
         version=F("version") + 1
     )
@@ -857,19 +895,16 @@ def household_status_record(
         elimination_method=elimination_method,
         removal_reason=removal_reason,
     )
-    try:
-        return _record_status(
-            actor=actor,
-            household=household,
-            kind=kind,
-            occurred_on=occurred_on,
-            year=year or occurred_on.year,
-            monitoring_category=monitoring_category,
-            identified_month=identified_month,
-            risk_types=risk_types,
-            elimination_method=elimination_method,
-            removal_reason=removal_reason,
-            note=note,
-        )
-    except IntegrityError as error:  # pragma: no cover - constraints mirror the checks above
-        raise ApplicationError(str(error)) from error
+    return _record_status(
+        actor=actor,
+        household=household,
+        kind=kind,
+        occurred_on=occurred_on,
+        year=year or occurred_on.year,
+        monitoring_category=monitoring_category,
+        identified_month=identified_month,
+        risk_types=risk_types,
+        elimination_method=elimination_method,
+        removal_reason=removal_reason,
+        note=note,
+    )

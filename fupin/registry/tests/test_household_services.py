@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from fupin.accounts.models import User
 from fupin.accounts.scoping import scope_for
-from fupin.audit.models import AuditEvent
+from fupin.audit.models import AppendOnlyError, AuditEvent
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from fupin.core.scope import RegionScope
 from fupin.registry import codes
@@ -128,6 +128,44 @@ def test_database_enforces_one_head_and_one_active_household_per_person(actors: 
             birth_date=head.birth_date,
             relation=codes.Relation.OTHER,
         )
+
+
+def test_a_race_past_the_checks_is_explained_in_chinese(
+    actors: Actors, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given two cadres who passed the "already active elsewhere" check at the same moment
+    first = _register(actors)
+    spouse = first.members.get(relation=codes.Relation.SPOUSE)
+    monkeypatch.setattr(
+        "fupin.registry.services.households._check_not_active_elsewhere",
+        lambda *args, **kwargs: None,
+    )
+    # when the second one saves, the database constraint decides
+    with pytest.raises(ApplicationError, match="一人只能属于一户"):
+        household_register(
+            actor=actors.village_officer,
+            scope=_scope(actors.village_officer),
+            data=factories.household("H002", VILLAGE),
+            members=[MemberData(spouse.name, spouse.id_number, codes.Relation.HEAD)],
+        )
+    # then nothing of the second household was kept
+    assert list(Household.objects.values_list("number", flat=True)) == ["H001"]
+
+
+def test_status_events_are_append_only(actors: Actors) -> None:
+    household = _register(actors)
+    event = household_status_record(
+        actor=actors.village_officer,
+        scope=_scope(actors.village_officer),
+        household=household,
+        kind=Kind.REGISTERED_POOR,
+        occurred_on=date(2015, 1, 1),
+    )
+    event.note = "改写"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
 
 
 def test_register_outside_scope_is_refused(actors: Actors) -> None:
