@@ -174,3 +174,37 @@ class HouseholdYearForm(forms.Form):
     compliant_out_of_pocket = forms.DecimalField(
         label=_("合规自付支出"), min_value=0, decimal_places=2
     )
+
+
+class HouseholdConditionsForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2013, max_value=2100)
+    housing_grade = forms.ChoiceField(
+        label=_("危房等级"), choices=_choices(codes.HousingGrade, blank=True), required=False
+    )
+    housing_structure = forms.ChoiceField(
+        label=_("房屋主要结构"),
+        choices=_choices(codes.HousingStructure, blank=True),
+        required=False,
+    )
+    housing_area = forms.DecimalField(
+        label=_("住房面积（平方米）"), min_value=0, decimal_places=1, required=False
+    )
+    water_standard = forms.ChoiceField(
+        label=_("饮水评价标准"), choices=_choices(codes.WaterStandard, blank=True), required=False
+    )
+    road_type = forms.ChoiceField(
+        label=_("入户路类型"), choices=_choices(codes.RoadType, blank=True), required=False
+    )
+    main_fuel = forms.ChoiceField(
+        label=_("主要燃料"), choices=_choices(codes.Fuel, blank=True), required=False
+    )
+    has_electricity = forms.BooleanField(label=_("通生活用电"), required=False, initial=True)
+    has_sanitary_toilet = forms.BooleanField(label=_("有卫生厕所"), required=False)
+    is_housing_unsafe = forms.BooleanField(label=_("住房出现安全问题"), required=False)
+    has_dropout_child = forms.BooleanField(
+        label=_("义务教育阶段适龄儿童少年失学辍学"), required=False
+    )
+    is_water_unsafe = forms.BooleanField(label=_("饮水出现安全问题"), required=False)
+    has_uninsured_member = forms.BooleanField(
+        label=_("有家庭成员未参加基本医疗保险"), required=False
+    )

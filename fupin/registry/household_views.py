@@ -19,6 +19,7 @@ from fupin.core.http import ScopedRequest
 from fupin.core.scope import Capability
 from fupin.registry import exports, selectors, services
 from fupin.registry.forms import (
+    HouseholdConditionsForm,
     HouseholdFilterForm,
     HouseholdForm,
     HouseholdYearForm,
@@ -394,6 +395,52 @@ def household_year_edit(request: ScopedRequest, household_id: int) -> HttpRespon
             "breadcrumbs": _breadcrumbs(
                 (household.number, reverse("registry:household-detail", args=[household.pk])),
                 (_("年度收支"), None),
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@scoped_view(Capability.EDIT_REGISTRY)
+def household_conditions_edit(request: ScopedRequest, household_id: int) -> HttpResponse:
+    try:
+        household = selectors.household_get(scope=request.scope, household_id=household_id)
+    except NotFoundError as error:
+        return _not_found(request, error)
+    year = request.GET.get("year", "")
+    existing = household.conditions.filter(year=int(year)).first() if year.isdigit() else None
+    initial: dict[str, Any] = {"year": year}
+    if existing is not None:
+        initial.update(
+            {name: getattr(existing, name) for name in HouseholdConditionsForm.base_fields}
+        )
+    form = HouseholdConditionsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = {name: value for name, value in form.cleaned_data.items() if name != "year"}
+        try:
+            services.household_conditions_record(
+                actor=request.user,
+                scope=request.scope,
+                household=household,
+                year=form.cleaned_data["year"],
+                values=values,
+            )
+        except ApplicationError as error:
+            _add_error(form, error)
+        else:
+            messages.success(
+                request, _("已保存 %(year)s 年生产生活条件。") % {"year": form.cleaned_data["year"]}
+            )
+            return redirect("registry:household-detail", household_id=household.pk)
+    return render(
+        request,
+        "registry/household_conditions_form.html",
+        {
+            "form": form,
+            "household": household,
+            "breadcrumbs": _breadcrumbs(
+                (household.number, reverse("registry:household-detail", args=[household.pk])),
+                (_("生产生活条件"), None),
             ),
         },
         status=400 if form.errors else 200,

@@ -33,6 +33,11 @@ urlpatterns = [
         name="household-reveal",
     ),
     path(
+        "households/<int:household_id>/conditions/",
+        household_views.household_conditions_edit,
+        name="household-conditions",
+    ),
+    path(
         "households/<int:household_id>/year/",
         household_views.household_year_edit,
         name="household-year",

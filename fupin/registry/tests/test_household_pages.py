@@ -242,3 +242,41 @@ def test_household_create_page_registers_with_the_head(actors: Actors) -> None:
     household = Household.objects.get(number="H777")
     assert response.status_code == 302
     assert household.members.get().name == "赵大"
+
+
+def test_conditions_and_year_forms_record_and_show(actors: Actors) -> None:
+    household = _household(actors)
+    client = client_for(actors.village_officer)
+    saved = client.post(
+        reverse("registry:household-conditions", args=[household.pk]),
+        {"year": "2025", "housing_grade": "D", "has_electricity": "on", "is_water_unsafe": "on"},
+    )
+    assert saved.status_code == 302
+    conditions = household.conditions.get(year=2025)
+    assert (conditions.is_housing_unsafe, conditions.is_water_unsafe) == (True, True)
+    year = client.post(
+        reverse("registry:household-year", args=[household.pk]),
+        {
+            "year": "2025",
+            "wage_income": "12000",
+            "business_income": "3000",
+            "property_income": "0",
+            "transfer_income": "1500",
+            "business_expense": "600",
+            "insurance_claims": "0",
+            "compliant_out_of_pocket": "2000",
+        },
+    )
+    assert year.status_code == 302
+    detail = client.get(reverse("registry:household-detail", args=[household.pk])).content.decode()
+    assert "15900.00" in detail
+    assert "5300.00" in detail
+    assert "有问题" in detail
+    negative = client.post(
+        reverse("registry:household-year", args=[household.pk]),
+        {"year": "2025", "wage_income": "-5", "business_income": "0", "property_income": "0",
+         "transfer_income": "0", "business_expense": "0", "insurance_claims": "0",
+         "compliant_out_of_pocket": "0"},
+    )  # fmt: skip
+    assert negative.status_code == 400
+    assert household.years.get(year=2025).wage_income == 12000
