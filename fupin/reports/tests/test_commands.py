@@ -7,8 +7,13 @@ from django.core.management import CommandError, call_command
 
 from fupin.accounts.models import RegionAssignment, Role, User
 from fupin.audit.models import AuditEvent
-from fupin.registry.models import Region
-from fupin.reports.management.commands.setup_demo import DEMO_PASSWORD, DEMO_USERS
+from fupin.registry.models import Household, Region
+from fupin.reports.management.commands.setup_demo import (
+    DEMO_HOUSEHOLDS,
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    DEMO_VILLAGE,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -63,11 +68,17 @@ def test_createuser_refuses_a_role_at_the_wrong_level() -> None:
 def test_setup_demo_creates_every_role_once_and_can_run_twice() -> None:
     first = _call("setup_demo")
     assert f"新建演示账号 {len(DEMO_USERS)} 个" in first
+    assert f"已生成演示县农户 {DEMO_HOUSEHOLDS} 户" in first
+    households = Household.objects.count()
+    assert households == DEMO_HOUSEHOLDS
+    assert Household.objects.filter(village__code__startswith=DEMO_VILLAGE[:9]).exists()
     assert "demo_village_officer" in first
     assert {user.assignments.get().role for user in User.objects.all()} == set(Role)
     assert User.objects.get(username="demo_county_admin").check_password(DEMO_PASSWORD)
     regions = Region.objects.count()
     second = _call("setup_demo")
     assert "新建演示账号 0 个" in second
+    assert "已生成演示县农户" not in second
+    assert Household.objects.count() == households
     assert User.objects.count() == len(DEMO_USERS)
     assert Region.objects.count() == regions

@@ -5,8 +5,9 @@ from django.core.management.base import BaseCommand
 from fupin.accounts.models import Role, User
 from fupin.accounts.services import user_create
 from fupin.core.progress import TerminalProgress
-from fupin.registry.models import Region
+from fupin.registry.models import Household, Region
 from fupin.registry.services import region_bulk_load
+from fupin.registry.synthetic import household_bulk_generate
 
 # The demo county: 吉林省长春市农安县, with one town and one village committee in it.
 DEMO_PROVINCE = "22"
@@ -14,6 +15,9 @@ DEMO_CITY = "2201"
 DEMO_COUNTY = "220122"
 DEMO_TOWN = "220122101"
 DEMO_VILLAGE = "220122101201"
+# A few thousand synthetic households: enough for a living county, quick to generate.
+DEMO_HOUSEHOLDS = 3000
+DEMO_SEED = 2026
 # Shown on the console and in the README; the demo database is for trying the system only.
 DEMO_PASSWORD = "Fupin-demo-2026"  # noqa: S105
 
@@ -33,7 +37,10 @@ DEMO_USERS: list[tuple[str, str, Role, str]] = [
 
 
 class Command(BaseCommand):
-    help = "准备演示数据：加载演示省份的区划代码，为每个角色和层级创建一个演示账号。可重复运行。"
+    help = (
+        "准备演示数据：加载演示省份的区划代码，生成演示县的模拟农户，"
+        "为每个角色和层级创建一个演示账号。可重复运行。"
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not Region.objects.filter(code=DEMO_VILLAGE).exists():
@@ -45,6 +52,20 @@ class Command(BaseCommand):
             finally:
                 progress.close()
             self.stdout.write(f"已加载吉林省区划代码 {result.total} 条。")
+        if not Household.objects.filter(village__code__startswith=DEMO_COUNTY).exists():
+            progress = TerminalProgress(unit="户")
+            try:
+                generated = household_bulk_generate(
+                    county_code=DEMO_COUNTY,
+                    households=DEMO_HOUSEHOLDS,
+                    seed=DEMO_SEED,
+                    on_progress=progress,
+                )
+            finally:
+                progress.close()
+            self.stdout.write(
+                f"已生成演示县农户 {generated.households} 户、{generated.members} 人。"
+            )
         created = 0
         for username, full_name, role, region_code in DEMO_USERS:
             if User.objects.filter(username=username).exists():
