@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -123,7 +123,11 @@ def _latest_year_income(year: int | None) -> Subquery:
     years = HouseholdYear.objects.filter(household=OuterRef("pk"))
     if year is not None:
         years = years.filter(year=year)
-    return Subquery(years.order_by("-year").values("per_capita_net_income")[:1])
+    # The explicit output field makes SQLite's value a two-place Decimal, as on PostgreSQL.
+    return Subquery(
+        years.order_by("-year").values("per_capita_net_income")[:1],
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
 
 
 def household_list(*, scope: RegionScope, filters: HouseholdFilters) -> QuerySet[Household]:

@@ -1,5 +1,6 @@
 import re
 from datetime import date
+from decimal import Decimal
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,7 +10,7 @@ from fupin.accounts.scoping import scope_for
 from fupin.audit.models import AuditEvent
 from fupin.registry import codes
 from fupin.registry.models import Household, Member
-from fupin.registry.services import household_register
+from fupin.registry.services import household_register, household_year_record
 from fupin.registry.tests import factories
 from tests.support import (
     OTHER_VILLAGE,
@@ -70,6 +71,21 @@ def test_household_list_filters_and_searches(actors: Actors) -> None:
     assert "H001" not in rows("has_disabled_or_seriously_ill=on")
     assert "H001" not in rows("household_type=monitored")
     assert "共 1 户 3 人" in rows("")
+
+
+def test_household_list_shows_income_with_two_decimals(actors: Actors) -> None:
+    household = _household(actors)
+    household_year_record(
+        actor=actors.village_officer,
+        scope=scope_for(actors.village_officer),  # type: ignore[arg-type]
+        household=household,
+        year=2024,
+        amounts={"wage_income": Decimal("10000.05")},
+    )
+    body = (
+        client_for(actors.village_officer).get(reverse("registry:household-list")).content.decode()
+    )
+    assert ">3333.35</td>" in body
 
 
 def test_household_list_query_count_is_pinned(actors: Actors) -> None:
