@@ -40,6 +40,26 @@ class Relation(models.TextChoices):
     OTHER = "99", _("其他")
 
 
+class PoliticalStatus(models.TextChoices):
+    """政治面貌 [100A10] (GB/T 4762)."""
+
+    PARTY_MEMBER = "01", _("中共党员")
+    PROBATIONARY_PARTY_MEMBER = "02", _("中共预备党员")
+    LEAGUE_MEMBER = "03", _("共青团员")
+    DEMOCRATIC_PARTY = "04", _("民主党派成员")
+    NON_PARTISAN = "12", _("无党派人士")
+    MASSES = "13", _("群众")
+
+
+class DropoutReason(models.TextChoices):
+    """失辍学原因."""
+
+    ILLNESS = "1", _("因病")
+    DISABILITY = "2", _("因残")
+    WEARINESS = "3", _("厌学")
+    OTHER = "9", _("其他")
+
+
 class Education(models.TextChoices):
     """文化程度 [100A11]."""
 

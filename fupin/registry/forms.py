@@ -84,6 +84,12 @@ class HouseholdForm(forms.Form):
     is_relocated = forms.BooleanField(label=_("易地扶贫搬迁户"), required=False)
     resettlement_site = forms.CharField(label=_("安置地"), max_length=100, required=False)
     is_military_family = forms.BooleanField(label=_("军烈属"), required=False)
+    is_family_planning = forms.BooleanField(label=_("计生户"), required=False)
+    is_only_child_family = forms.BooleanField(label=_("独生子女户"), required=False)
+    is_two_daughter_family = forms.BooleanField(label=_("双女户"), required=False)
+    planned_exit_year = forms.IntegerField(
+        label=_("计划脱贫年度"), min_value=2014, max_value=2100, required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -106,10 +112,19 @@ class MemberForm(forms.Form):
         help_text=_("不填则按身份证号码。"),
     )
     ethnicity = forms.ChoiceField(label=_("民族"), choices=codes.Ethnicity.choices)
+    political_status = forms.ChoiceField(
+        label=_("政治面貌"),
+        choices=codes.PoliticalStatus.choices,
+        initial=codes.PoliticalStatus.MASSES,
+        required=False,
+    )
     education = forms.ChoiceField(
         label=_("文化程度"), choices=_choices(codes.Education, blank=True), required=False
     )
     schooling = forms.ChoiceField(label=_("在校生状况"), choices=codes.Schooling.choices)
+    dropout_reason = forms.ChoiceField(
+        label=_("失辍学原因"), choices=_choices(codes.DropoutReason, blank=True), required=False
+    )
     health = forms.ChoiceField(label=_("健康状况"), choices=codes.Health.choices)
     labor_skill = forms.ChoiceField(
         label=_("劳动技能"), choices=_choices(codes.LaborSkill, blank=True), required=False
@@ -129,6 +144,21 @@ class MemberForm(forms.Form):
     )
     receives_dibao = forms.BooleanField(label=_("享受低保"), required=False)
     receives_destitute_support = forms.BooleanField(label=_("特困供养"), required=False)
+    has_employee_medical_insurance = forms.BooleanField(
+        label=_("参加职工基本医疗保险"), required=False
+    )
+    has_commercial_medical_insurance = forms.BooleanField(
+        label=_("参加商业补充医疗保险"), required=False
+    )
+    receives_medical_assistance = forms.BooleanField(label=_("享受医疗救助"), required=False)
+    has_employee_pension_insurance = forms.BooleanField(
+        label=_("参加职工基本养老保险"), required=False
+    )
+    is_active_military = forms.BooleanField(label=_("现役军人"), required=False)
+    is_relocated_person = forms.BooleanField(label=_("易地扶贫搬迁人口"), required=False)
+    public_welfare_post_months = forms.IntegerField(
+        label=_("公益岗位聘用月数"), min_value=0, max_value=12, initial=0, required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, allow_head: bool = True, **kwargs: Any) -> None:

@@ -140,6 +140,8 @@ def _member_data(form: MemberForm) -> MemberData:
         if field.name in form.cleaned_data
     }
     values["sex"] = values.get("sex") or ""
+    values["political_status"] = values.get("political_status") or MemberData.political_status
+    values["public_welfare_post_months"] = values.get("public_welfare_post_months") or 0
     return MemberData(**values)
 
 

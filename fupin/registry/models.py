@@ -116,6 +116,10 @@ class Household(models.Model):
     is_relocated = models.BooleanField(_("易地扶贫搬迁户"), default=False)
     resettlement_site = models.CharField(_("安置地"), max_length=100, blank=True)
     is_military_family = models.BooleanField(_("军烈属"), default=False)
+    is_family_planning = models.BooleanField(_("计生户"), default=False, db_default=False)
+    is_only_child_family = models.BooleanField(_("独生子女户"), default=False, db_default=False)
+    is_two_daughter_family = models.BooleanField(_("双女户"), default=False, db_default=False)
+    planned_exit_year = models.PositiveSmallIntegerField(_("计划脱贫年度"), null=True, blank=True)
     # Derived from HouseholdStatusEvent rows and kept here for fast filtering; only
     # services.household_status_record writes them.
     status = models.CharField(
@@ -180,6 +184,13 @@ class Member(models.Model):
     ethnicity = models.CharField(
         _("民族"), max_length=2, choices=codes.Ethnicity.choices, default=codes.Ethnicity.HAN
     )
+    political_status = models.CharField(
+        _("政治面貌"),
+        max_length=2,
+        choices=codes.PoliticalStatus.choices,
+        default=codes.PoliticalStatus.MASSES,
+        db_default=codes.PoliticalStatus.MASSES,
+    )
     education = models.CharField(
         _("文化程度"), max_length=2, choices=codes.Education.choices, blank=True
     )
@@ -188,6 +199,14 @@ class Member(models.Model):
         max_length=2,
         choices=codes.Schooling.choices,
         default=codes.Schooling.NOT_IN_SCHOOL,
+    )
+    dropout_reason = models.CharField(
+        _("失辍学原因"),
+        max_length=1,
+        choices=codes.DropoutReason.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     health = models.CharField(
         _("健康状况"), max_length=2, choices=codes.Health.choices, default=codes.Health.HEALTHY
@@ -211,6 +230,25 @@ class Member(models.Model):
     )
     receives_dibao = models.BooleanField(_("享受低保"), default=False)
     receives_destitute_support = models.BooleanField(_("特困供养"), default=False)
+    has_employee_medical_insurance = models.BooleanField(
+        _("参加职工基本医疗保险"), default=False, db_default=False
+    )
+    has_commercial_medical_insurance = models.BooleanField(
+        _("参加商业补充医疗保险"), default=False, db_default=False
+    )
+    receives_medical_assistance = models.BooleanField(
+        _("享受医疗救助"), default=False, db_default=False
+    )
+    has_employee_pension_insurance = models.BooleanField(
+        _("参加职工基本养老保险"), default=False, db_default=False
+    )
+    is_active_military = models.BooleanField(_("现役军人"), default=False, db_default=False)
+    is_relocated_person = models.BooleanField(
+        _("易地扶贫搬迁人口"), default=False, db_default=False
+    )
+    public_welfare_post_months = models.PositiveSmallIntegerField(
+        _("公益岗位聘用月数"), default=0, db_default=0
+    )
     is_active = models.BooleanField(_("在册"), default=True)
     removal_reason = models.CharField(
         _("减少原因"), max_length=20, choices=codes.RemovalReason.choices, blank=True

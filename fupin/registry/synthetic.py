@@ -98,6 +98,10 @@ HOUSEHOLD_FIELDS: Final = (
     "is_relocated",
     "resettlement_site",
     "is_military_family",
+    "is_family_planning",
+    "is_only_child_family",
+    "is_two_daughter_family",
+    "planned_exit_year",
     "status",
     "household_type",
     "monitoring_category",
@@ -133,6 +137,15 @@ MEMBER_FIELDS: Final = (
     "version",
     "created_at",
     "updated_at",
+    "political_status",
+    "dropout_reason",
+    "has_employee_medical_insurance",
+    "has_commercial_medical_insurance",
+    "receives_medical_assistance",
+    "has_employee_pension_insurance",
+    "is_active_military",
+    "is_relocated_person",
+    "public_welfare_post_months",
 )
 # The database computes net_income and the per-capita figures (generated columns).
 YEAR_FIELDS: Final = (
@@ -910,7 +923,29 @@ class _CountyGenerator:
         dibao = attribute == codes.PovertyAttribute.DIBAO
         tekun = attribute == codes.PovertyAttribute.TEKUN
         for row in member_rows:
-            batch.members.append((*row, dibao, tekun, True, "", None, "", 1, stamp, stamp))
+            batch.members.append(
+                (
+                    *row,
+                    dibao,
+                    tekun,
+                    True,
+                    "",
+                    None,
+                    "",
+                    1,
+                    stamp,
+                    stamp,
+                    codes.PoliticalStatus.MASSES,
+                    "",
+                    False,
+                    False,
+                    dibao or tekun,
+                    False,
+                    False,
+                    False,
+                    0,
+                )
+            )
         batch.households.append(
             self._header(
                 household_id=household_id,
@@ -923,6 +958,12 @@ class _CountyGenerator:
                 stamp=stamp,
             )
         )
+        if batch.households[-1][HOUSEHOLD_FIELDS.index("is_relocated")]:
+            relocated_at = MEMBER_FIELDS.index("is_relocated_person")
+            batch.members[-len(people) :] = [
+                (*member[:relocated_at], True, *member[relocated_at + 1 :])
+                for member in batch.members[-len(people) :]
+            ]
         for kind, occurred_on, category, month, risks, method in history.events:
             batch.events.append(
                 (
@@ -1001,6 +1042,10 @@ class _CountyGenerator:
             relocated,
             f"{self._county_name}集中安置区" if relocated else "",
             rng.random() < MILITARY_FAMILY_SHARE,
+            False,
+            False,
+            False,
+            derived.exit_year,
             derived.status,
             derived.household_type,
             derived.monitoring_category,

@@ -74,6 +74,10 @@ class HouseholdData:
     is_relocated: bool = False
     resettlement_site: str = ""
     is_military_family: bool = False
+    is_family_planning: bool = False
+    is_only_child_family: bool = False
+    is_two_daughter_family: bool = False
+    planned_exit_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -87,8 +91,10 @@ class MemberData:
     sex: str = ""
     birth_date: date | None = None
     ethnicity: str = codes.Ethnicity.HAN
+    political_status: str = codes.PoliticalStatus.MASSES
     education: str = ""
     schooling: str = codes.Schooling.NOT_IN_SCHOOL
+    dropout_reason: str = ""
     health: str = codes.Health.HEALTHY
     labor_skill: str = ""
     migrant_work: str = codes.MigrantWork.NONE
@@ -98,6 +104,13 @@ class MemberData:
     has_resident_pension_insurance: bool = False
     receives_dibao: bool = False
     receives_destitute_support: bool = False
+    has_employee_medical_insurance: bool = False
+    has_commercial_medical_insurance: bool = False
+    receives_medical_assistance: bool = False
+    has_employee_pension_insurance: bool = False
+    is_active_military: bool = False
+    is_relocated_person: bool = False
+    public_welfare_post_months: int = 0
 
 
 # ---------------------------------------------------------------- checks
@@ -190,13 +203,29 @@ def _member_values(data: MemberData) -> dict[str, Any]:
         )
     _check_codes(data.relation, codes.Relation, _("与户主关系"), required=True)
     _check_codes(data.ethnicity, codes.Ethnicity, _("民族"), required=True)
+    _check_codes(data.political_status, codes.PoliticalStatus, _("政治面貌"), required=True)
+    _check_codes(data.dropout_reason, codes.DropoutReason, _("失辍学原因"), required=False)
+    if data.dropout_reason and data.schooling != codes.Schooling.NOT_IN_SCHOOL:
+        raise ApplicationError(
+            _("%(name)s 在校就读，不应填写失辍学原因。") % {"name": name},
+            code="dropout_in_school",
+            field="dropout_reason",
+        )
+    if not 0 <= data.public_welfare_post_months <= 12:
+        raise ApplicationError(
+            _("公益岗位聘用月数应在 0 到 12 个月之间。"),
+            code="public_welfare_months",
+            field="public_welfare_post_months",
+        )
     _check_codes(data.education, codes.Education, _("文化程度"), required=False)
     _check_codes(data.schooling, codes.Schooling, _("在校生状况"), required=True)
     _check_codes(data.health, codes.Health, _("健康状况"), required=True)
     _check_codes(data.labor_skill, codes.LaborSkill, _("劳动技能"), required=False)
     _check_codes(data.migrant_work, codes.MigrantWork, _("务工状况"), required=True)
     if not 0 <= data.migrant_months <= 12:
-        raise ApplicationError(_("务工时间应在 0 到 12 个月之间。"), code="migrant_months")
+        raise ApplicationError(
+            _("务工时间应在 0 到 12 个月之间。"), code="migrant_months", field="migrant_months"
+        )
     values = dataclasses.asdict(data)
     values.update(
         name=name,

@@ -498,3 +498,32 @@ def test_revealing_an_id_number_is_audited_and_needs_the_right(actors: Actors) -
             scope=_scope(actors.other_village_officer),
             member=head,
         )
+
+
+def test_dropout_reason_only_for_children_out_of_school(actors: Actors) -> None:
+    household = _register(actors)
+    child = household.members.get(relation=codes.Relation.SON)
+    data = MemberData(
+        name=child.name,
+        id_number=child.id_number,
+        relation=child.relation,
+        schooling=codes.Schooling.GRADE_7,
+        dropout_reason=codes.DropoutReason.WEARINESS,
+    )
+    with pytest.raises(ApplicationError, match="在校就读，不应填写失辍学原因") as refused:
+        member_update(
+            actor=actors.village_officer,
+            scope=_scope(actors.village_officer),
+            member=child,
+            expected_version=child.version,
+            data=data,
+        )
+    assert refused.value.field == "dropout_reason"
+    updated = member_update(
+        actor=actors.village_officer,
+        scope=_scope(actors.village_officer),
+        member=child,
+        expected_version=child.version,
+        data=replace(data, schooling=codes.Schooling.NOT_IN_SCHOOL),
+    )
+    assert (updated.schooling, updated.dropout_reason) == ("01", "3")
