@@ -527,3 +527,82 @@ def test_dropout_reason_only_for_children_out_of_school(actors: Actors) -> None:
         data=replace(data, schooling=codes.Schooling.NOT_IN_SCHOOL),
     )
     assert (updated.schooling, updated.dropout_reason) == ("01", "3")
+
+
+def test_conditions_record_refuses_unknown_items_and_foreign_households(actors: Actors) -> None:
+    household = _register(actors)
+    with pytest.raises(ApplicationError, match="未知的条件项目"):
+        household_conditions_record(
+            actor=actors.village_officer,
+            scope=_scope(actors.village_officer),
+            household=household,
+            year=2025,
+            values={"swimming_pool": True},
+        )
+    with pytest.raises(ApplicationError, match="不在代码表中"):
+        household_conditions_record(
+            actor=actors.village_officer,
+            scope=_scope(actors.village_officer),
+            household=household,
+            year=2025,
+            values={"housing_grade": "E"},
+        )
+    with pytest.raises(NotFoundError):
+        household_conditions_record(
+            actor=actors.other_village_officer,
+            scope=_scope(actors.other_village_officer),
+            household=household,
+            year=2025,
+            values={"housing_grade": "A"},
+        )
+    assert not household.conditions.exists()
+
+
+def test_year_record_refuses_years_out_of_range(actors: Actors) -> None:
+    household = _register(actors)
+    with pytest.raises(ApplicationError, match="不在 2013 年至今的范围内"):
+        household_year_record(
+            actor=actors.village_officer,
+            scope=_scope(actors.village_officer),
+            household=household,
+            year=2099,
+            amounts={"wage_income": Decimal(1)},
+        )
+    assert not household.years.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "relation", "reason", "message"),
+    [
+        ("son", codes.Relation.HEAD, codes.RemovalReason.MARRIAGE, "不能作为户主"),
+        ("son", codes.Relation.SON_IN_LAW, "eloped", "请选择迁出原因"),
+        ("head", codes.Relation.SON_IN_LAW, codes.RemovalReason.MARRIAGE, "请先减少或变更户主"),
+        ("same", codes.Relation.SON, codes.RemovalReason.MIGRATION, "目标户与原户相同"),
+    ],
+)
+def test_member_move_domain_errors(
+    actors: Actors, who: str, relation: str, reason: str, message: str
+) -> None:
+    source = _register(actors)
+    target = household_register(
+        actor=actors.village_officer,
+        scope=_scope(actors.village_officer),
+        data=factories.household("H002", VILLAGE),
+        members=[factories.member("王大", codes.Relation.HEAD, date(1965, 6, 6))],
+    )
+    member = source.members.get(
+        relation=codes.Relation.HEAD if who == "head" else codes.Relation.SON
+    )
+    with pytest.raises(ApplicationError, match=message):
+        member_move(
+            actor=actors.village_officer,
+            scope=_scope(actors.village_officer),
+            member=member,
+            expected_version=member.version,
+            target_household=source if who == "same" else target,
+            relation=relation,
+            reason=reason,
+            moved_on=date(2025, 5, 1),
+        )
+    assert target.members.count() == 1
+    assert source.members.filter(is_active=True).count() == 3
