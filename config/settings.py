@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fupin.accounts",
     "fupin.jobs",
     "fupin.registry",
+    "fupin.assessment",
     "fupin.reports",
 ]
 

@@ -23,12 +23,17 @@ _ADMIN = frozenset({Capability.VIEW_AUDIT, Capability.MANAGE_USERS})
 # Those who keep the registry up to date may edit it and reveal personal data (audited).
 _REGISTRY_KEEPER = frozenset({Capability.EDIT_REGISTRY, Capability.VIEW_PERSONAL_DATA})
 _ALL_LEVELS = frozenset(RegionLevel)
+_POLICY = frozenset({Capability.RUN_ASSESSMENT, Capability.MANAGE_POLICY})
 
 ROLE_RULES: dict[Role, RoleRule] = {
-    Role.PROVINCE_ADMIN: RoleRule(frozenset({RegionLevel.PROVINCE}), _ADMIN),
-    Role.CITY_ADMIN: RoleRule(frozenset({RegionLevel.CITY}), _ADMIN),
-    Role.COUNTY_ADMIN: RoleRule(frozenset({RegionLevel.COUNTY}), _ADMIN | _REGISTRY_KEEPER),
-    Role.COUNTY_STAFF: RoleRule(frozenset({RegionLevel.COUNTY}), _REGISTRY_KEEPER),
+    Role.PROVINCE_ADMIN: RoleRule(frozenset({RegionLevel.PROVINCE}), _ADMIN | _POLICY),
+    Role.CITY_ADMIN: RoleRule(frozenset({RegionLevel.CITY}), _ADMIN | {Capability.RUN_ASSESSMENT}),
+    Role.COUNTY_ADMIN: RoleRule(
+        frozenset({RegionLevel.COUNTY}), _ADMIN | _REGISTRY_KEEPER | _POLICY
+    ),
+    Role.COUNTY_STAFF: RoleRule(
+        frozenset({RegionLevel.COUNTY}), _REGISTRY_KEEPER | {Capability.RUN_ASSESSMENT}
+    ),
     Role.TOWNSHIP_REVIEWER: RoleRule(
         frozenset({RegionLevel.TOWN}), frozenset({Capability.VIEW_PERSONAL_DATA})
     ),
@@ -40,7 +45,9 @@ ROLE_RULES: dict[Role, RoleRule] = {
     ),
     Role.AUDITOR: RoleRule(_ALL_LEVELS, frozenset({Capability.VIEW_AUDIT})),
     Role.SYSTEM_ADMIN: RoleRule(
-        _ALL_LEVELS, _ADMIN | _REGISTRY_KEEPER | {Capability.LOAD_REGIONS}, may_be_nationwide=True
+        _ALL_LEVELS,
+        _ADMIN | _REGISTRY_KEEPER | _POLICY | {Capability.LOAD_REGIONS},
+        may_be_nationwide=True,
     ),
 }
 

@@ -25,6 +25,8 @@ class Capability(StrEnum):
     LOAD_REGIONS = "registry.load_regions"
     EDIT_REGISTRY = "registry.edit"
     VIEW_PERSONAL_DATA = "registry.view_personal_data"
+    RUN_ASSESSMENT = "assessment.run"
+    MANAGE_POLICY = "assessment.manage_policy"
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,14 @@ class Household(models.Model):
         _("监测对象类别"), max_length=20, choices=codes.MonitoringCategory.choices, blank=True
     )
     exit_year = models.PositiveSmallIntegerField(_("脱贫年度"), null=True, blank=True)
+    # The latest assessment's results, written only by the assessment app through
+    # services.household_assessment_bulk_update, for list filters.
+    risk_level = models.CharField(
+        _("风险等级"), max_length=10, blank=True, default="", db_default="", db_index=True
+    )
+    is_monitoring_eligible = models.BooleanField(_("符合监测条件"), null=True, blank=True)
+    is_elimination_eligible = models.BooleanField(_("可风险消除"), null=True, blank=True)
+    assessed_at = models.DateTimeField(_("评估时间"), null=True, blank=True)
     # Optimistic concurrency: every write checks and bumps it.
     version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)

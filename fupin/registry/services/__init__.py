@@ -1,5 +1,6 @@
 """Registry writes, split by sub-domain: region codes and households."""
 
+from fupin.registry.services.assessment_results import household_assessment_bulk_update
 from fupin.registry.services.households import (
     ConcurrentEditError,
     HouseholdData,
@@ -30,6 +31,7 @@ __all__ = [
     "HouseholdData",
     "MemberData",
     "RegionLoadResult",
+    "household_assessment_bulk_update",
     "household_conditions_record",
     "household_register",
     "household_reveal_contact",

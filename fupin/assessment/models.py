@@ -1,0 +1,176 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PolicyParameter(models.Model):
+    """A policy threshold for a region and year (监测范围 and the rules' other parameters).
+
+    Resolved by the most specific region: a county's value wins over its province's, which
+    wins over the nationwide one (empty region code). A value is either set directly or
+    derived as `multiplier × base` (e.g. 2 × the rural 低保 standard × 12).
+    """
+
+    name = models.CharField(_("参数"), max_length=60)
+    region_code = models.CharField(_("区划代码"), max_length=12, blank=True, db_index=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    value = models.DecimalField(_("取值"), max_digits=14, decimal_places=4, null=True, blank=True)
+    base_value = models.DecimalField(
+        _("基数"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    multiplier = models.DecimalField(
+        _("倍数"), max_digits=8, decimal_places=4, null=True, blank=True
+    )
+    basis = models.CharField(_("依据"), max_length=200, blank=True)
+    document_number = models.CharField(_("文号"), max_length=100, blank=True)
+    source_url = models.URLField(_("来源"), blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("设置人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("政策参数")
+        verbose_name_plural = _("政策参数")
+        ordering = ["name", "region_code", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "region_code", "year"],
+                name="assessment_policyparameter_one_per_region_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__isnull=False, base_value__isnull=True)
+                | models.Q(value__isnull=True, base_value__isnull=False, multiplier__isnull=False),
+                name="assessment_policyparameter_direct_or_derived",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.region_code or '全国'} {self.year}"
+
+    @property
+    def effective_value(self) -> Decimal:
+        if self.value is not None:
+            return self.value
+        assert self.base_value is not None
+        assert self.multiplier is not None
+        return self.base_value * self.multiplier
+
+
+class RuleSetRecord(models.Model):
+    """A stored rule set (its definition is the engine's JSON form)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        RETIRED = "retired", _("已停用")
+
+    code = models.CharField(_("规则集代码"), max_length=60)
+    version = models.PositiveIntegerField(_("版本"))
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    region_code = models.CharField(_("适用区划"), max_length=12, blank=True)
+    effective_from = models.DateField(_("生效日期"))
+    effective_to = models.DateField(_("失效日期"), null=True, blank=True)
+    definition = models.JSONField(_("定义"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("规则集")
+        verbose_name_plural = _("规则集")
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "version"], name="assessment_rulesetrecord_unique_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}@{self.version}"
+
+
+class AssessmentRun(models.Model):
+    """One evaluation of a rule set over one household or a region subtree."""
+
+    rule_set = models.ForeignKey(
+        RuleSetRecord, verbose_name=_("规则集"), on_delete=models.PROTECT, related_name="runs"
+    )
+    region_code = models.CharField(_("区划代码"), max_length=12, blank=True, db_index=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    parameters = models.JSONField(_("参数"), default=dict)
+    households = models.PositiveIntegerField(_("户数"), default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    seconds = models.FloatField(_("用时（秒）"), default=0)
+
+    class Meta:
+        verbose_name = _("评估批次")
+        verbose_name_plural = _("评估批次")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.rule_set} {self.region_code} {self.year}"
+
+
+class RiskLevel(models.TextChoices):
+    RED = "red", _("红色（极易返贫致贫）")
+    ORANGE = "orange", _("橙色（容易返贫致贫）")
+    BLUE = "blue", _("蓝色（不易返贫致贫）")
+
+
+class AssessmentOutcome(models.Model):
+    """One household's outcome in one run; appended, never overwritten."""
+
+    run = models.ForeignKey(
+        AssessmentRun, verbose_name=_("评估批次"), on_delete=models.PROTECT, related_name="outcomes"
+    )
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name=_("农户"),
+        on_delete=models.PROTECT,
+        related_name="assessment_outcomes",
+    )
+    monitoring_eligible = models.BooleanField(_("符合监测条件"))
+    monitoring_category = models.CharField(_("监测对象类别"), max_length=20, blank=True)
+    risk_level = models.CharField(
+        _("风险等级"), max_length=10, choices=RiskLevel.choices, blank=True
+    )
+    elimination_eligible = models.BooleanField(_("可风险消除"))
+    exit_ok = models.BooleanField(_("符合脱贫标准"))
+    fired = models.JSONField(_("触发的规则"), default=list)
+    # The facts as evaluated: with the run's rule set and parameters they reproduce the
+    # full explanation (messages and the values that fired each rule) at any time.
+    facts = models.JSONField(_("事实"))
+
+    class Meta:
+        verbose_name = _("评估结果")
+        verbose_name_plural = _("评估结果")
+        ordering = ["household_id", "-run_id"]
+        indexes = [models.Index(fields=["household", "-run"], name="assessment_outcome_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} @ {self.run_id}"

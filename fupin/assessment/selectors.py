@@ -1,0 +1,250 @@
+"""Reads for assessment: policy parameters by region and year, and facts v1 built from the
+registry in SQL (members aggregated by the database), one row per household."""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+import polars as pl
+from django.db.models import Count, Q
+
+from fupin.assessment.models import AssessmentOutcome, AssessmentRun, PolicyParameter, RuleSetRecord
+from fupin.core.errors import NotFoundError
+from fupin.core.scope import RegionScope
+from fupin.registry import codes
+from fupin.registry.models import (
+    Household,
+    HouseholdConditions,
+    HouseholdStatusEvent,
+    HouseholdYear,
+    Member,
+)
+
+# Facts speak the national risk labels, whatever language the user interface is in.
+RISK_TYPE_LABELS = {
+    "1": "因病",
+    "2": "因学",
+    "3": "因残",
+    "4": "因自然灾害",
+    "5": "因意外事故",
+    "6": "因产业项目失败",
+    "7": "因务工就业不稳",
+    "8": "缺劳动力",
+    "9": "其他",
+}
+WORKING_SKILLS = [codes.LaborSkill.ORDINARY, codes.LaborSkill.SKILLED, codes.LaborSkill.WEAK]
+
+
+def policy_parameters(*, region_code: str, year: int) -> dict[str, Decimal]:
+    """Each parameter's value for a region and year, from the most specific region that
+    sets it (a county over its province over the nationwide value)."""
+    rows = PolicyParameter.objects.filter(year=year).order_by("name", "region_code")
+    resolved: dict[str, tuple[int, Decimal]] = {}
+    for row in rows:
+        if not region_code.startswith(row.region_code):
+            continue
+        specificity = len(row.region_code)
+        if row.name not in resolved or specificity > resolved[row.name][0]:
+            resolved[row.name] = (specificity, row.effective_value)
+    return {name: value for name, (_specificity, value) in resolved.items()}
+
+
+def parameter_regions(*, region_code: str, year: int) -> list[str]:
+    """Regions below `region_code` that set a parameter of their own for the year: each
+    is evaluated with its own parameters (longest prefix first)."""
+    codes_below = (
+        PolicyParameter.objects.filter(year=year, region_code__startswith=region_code)
+        .exclude(region_code=region_code)
+        .values_list("region_code", flat=True)
+        .distinct()
+    )
+    return sorted(set(codes_below), key=len, reverse=True)
+
+
+def rule_set_get(*, code: str, version: int | None = None) -> RuleSetRecord:
+    """A stored rule set: the given version, or the newest published one."""
+    rule_sets = RuleSetRecord.objects.filter(code=code)
+    if version is not None:
+        found = rule_sets.filter(version=version).first()
+    else:
+        found = rule_sets.filter(status=RuleSetRecord.Status.PUBLISHED).order_by("-version").first()
+    if found is None:
+        raise NotFoundError(f"规则集 {code}@{version or '最新'} 不存在。")
+    return found
+
+
+def facts_for_households(
+    households: Iterable[int] | None, *, region_code: str, year: int, monitoring_line: Decimal
+) -> pl.DataFrame:
+    """Facts v1 for the households of a region (or the given ids), as one frame."""
+    base = Household.objects.filter(village__code__startswith=region_code).exclude(
+        status="cancelled"
+    )
+    if households is not None:
+        base = base.filter(pk__in=list(households))
+    ids = base.values("pk")
+    header = pl.DataFrame(
+        list(
+            base.values_list(
+                "pk",
+                "village_id",
+                "household_type",
+                "monitoring_category",
+                "is_whole_household_without_labor",
+            )
+        ),
+        schema={
+            "household_id": pl.Int64,
+            "region_code": pl.Utf8,
+            "household_type": pl.Utf8,
+            "monitoring_category": pl.Utf8,
+            "whole_household_no_labor": pl.Boolean,
+        },
+        orient="row",
+    )
+    members = pl.DataFrame(
+        list(
+            Member.objects.filter(household__in=ids, is_active=True)
+            .values("household_id")
+            .annotate(
+                members=Count("pk"),
+                labor_members=Count("pk", filter=Q(labor_skill__in=WORKING_SKILLS)),
+            )
+            .values_list("household_id", "members", "labor_members")
+        ),
+        schema={"household_id": pl.Int64, "members": pl.Int32, "labor_members": pl.Int32},
+        orient="row",
+    )
+    years = pl.DataFrame(
+        list(
+            HouseholdYear.objects.filter(household__in=ids, year__lte=year).values_list(
+                "household_id", "year", "per_capita_net_income", "compliant_out_of_pocket"
+            )
+        ),
+        schema={
+            "household_id": pl.Int64,
+            "income_year": pl.Int32,
+            "per_capita_net_income": pl.Float64,
+            "compliant_out_of_pocket": pl.Float64,
+        },
+        orient="row",
+    )
+    line = float(monitoring_line)
+    income = _income_facts(years, year=year, line=line)
+    conditions = _condition_facts(ids, year=year)
+    monitoring = _monitoring_facts(ids)
+    facts = (
+        header.join(members, on="household_id", how="left")
+        .join(income, on="household_id", how="left")
+        .join(conditions, on="household_id", how="left")
+        .join(monitoring, on="household_id", how="left")
+        .with_columns(
+            pl.lit(year, dtype=pl.Int32).alias("year"),
+            pl.col("monitoring_category").replace("", None),
+            (pl.col("monitoring_category") == codes.MonitoringCategory.SUDDEN_HARDSHIP)
+            .fill_null(False)
+            .alias("sudden_hardship"),
+            pl.col("members").fill_null(0),
+            pl.col("labor_members").fill_null(0),
+            pl.col("months_income_above_line").fill_null(0),
+            pl.col("risk_types").fill_null(pl.lit([], dtype=pl.List(pl.Utf8))),
+            # Assistance measures arrive with the assistance module; none are recorded yet.
+            pl.lit(0, dtype=pl.Int32).alias("development_measures"),
+            pl.lit(f"{year}-12").alias("as_of_month"),
+        )
+    )
+    return facts.sort("household_id")
+
+
+def _income_facts(years: pl.DataFrame, *, year: int, line: float) -> pl.DataFrame:
+    """This year's income and how many months income has stayed at or above the line:
+    12 for each consecutive recorded year, ending with this one, at or above it."""
+    this_year = years.filter(pl.col("income_year") == year).select(
+        "household_id", "per_capita_net_income", "compliant_out_of_pocket"
+    )
+    streak = (
+        years.sort("household_id", "income_year", descending=[False, True])
+        .with_columns((pl.col("per_capita_net_income") >= line).alias("above"))
+        .group_by("household_id", maintain_order=True)
+        .agg(
+            pl.when(pl.col("income_year").first() == year)
+            .then(pl.col("above").cum_min().sum() * 12)
+            .otherwise(0)
+            .cast(pl.Int32)
+            .alias("months_income_above_line")
+        )
+    )
+    return this_year.join(streak, on="household_id", how="full", coalesce=True)
+
+
+def _condition_facts(ids: object, *, year: int) -> pl.DataFrame:
+    rows = (
+        HouseholdConditions.objects.filter(household__in=ids, year__lte=year)
+        .order_by("household_id", "year")
+        .values_list(
+            "household_id",
+            "is_housing_unsafe",
+            "has_dropout_child",
+            "is_water_unsafe",
+            "has_uninsured_member",
+        )
+    )
+    frame = pl.DataFrame(
+        list(rows),
+        schema={
+            "household_id": pl.Int64,
+            "housing_unsafe": pl.Boolean,
+            "dropout_child": pl.Boolean,
+            "water_unsafe": pl.Boolean,
+            "member_uninsured": pl.Boolean,
+        },
+        orient="row",
+    )
+    # The latest record up to the year stands until a newer one replaces it.
+    return frame.group_by("household_id", maintain_order=True).last()
+
+
+def _monitoring_facts(ids: object) -> pl.DataFrame:
+    rows = (
+        HouseholdStatusEvent.objects.filter(
+            household__in=ids, kind=HouseholdStatusEvent.Kind.MONITORING_IDENTIFIED
+        )
+        .order_by("household_id", "occurred_on", "id")
+        .values_list("household_id", "identified_month", "risk_types")
+    )
+    records = [
+        (
+            household_id,
+            f"{month[:4]}-{month[4:]}" if len(month) == 6 else None,
+            [RISK_TYPE_LABELS.get(str(code), "其他") for code in risk_types or []],
+        )
+        for household_id, month, risk_types in rows
+    ]
+    frame = pl.DataFrame(
+        records,
+        schema={
+            "household_id": pl.Int64,
+            "identified_month": pl.Utf8,
+            "risk_types": pl.List(pl.Utf8),
+        },
+        orient="row",
+    )
+    return frame.group_by("household_id", maintain_order=True).last()
+
+
+def outcome_history(*, scope: RegionScope, household_id: int) -> list[AssessmentOutcome]:
+    """A household's assessment outcomes, newest first, with their runs and rule sets."""
+    return list(
+        scope.filter(AssessmentOutcome.objects.all(), region_field="household__village__code")
+        .filter(household_id=household_id)
+        .select_related("run__rule_set")
+        .order_by("-run_id")[:20]
+    )
+
+
+def run_list(*, scope: RegionScope) -> list[AssessmentRun]:
+    """Assessment runs in scope, newest first."""
+    return list(
+        scope.filter(AssessmentRun.objects.all(), region_field="region_code")
+        .select_related("rule_set", "started_by")
+        .order_by("-started_at")[:100]
+    )
