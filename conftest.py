@@ -1,5 +1,9 @@
+from datetime import date
+
 import pytest
 
+from fupin.assessment.models import RuleSetRecord
+from fupin.assessment.rules.definition import default_rule_set, to_dict
 from tests.support import Actors, make_actors, make_regions
 
 
@@ -11,3 +15,16 @@ def regions(db: None) -> None:
 @pytest.fixture
 def actors(regions: None) -> Actors:
     return make_actors()
+
+
+@pytest.fixture
+def baseline(db: None) -> RuleSetRecord:
+    """The shipped national baseline, stored as the migrations store it."""
+    rule_set = default_rule_set()
+    return RuleSetRecord.objects.create(
+        code=rule_set.code,
+        version=rule_set.version,
+        status=RuleSetRecord.Status.PUBLISHED,
+        effective_from=date(2021, 1, 1),
+        definition=to_dict(rule_set),
+    )

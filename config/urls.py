@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("fupin.reports.urls")),
     path("accounts/", include("fupin.accounts.urls")),
     path("", include("fupin.registry.urls")),
+    path("assessment/", include("fupin.assessment.urls")),
     path("jobs/", include("fupin.jobs.urls")),
     path("audit/", include("fupin.audit.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

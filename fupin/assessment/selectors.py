@@ -8,6 +8,7 @@ import polars as pl
 from django.db.models import Count, Q
 
 from fupin.assessment.models import AssessmentOutcome, AssessmentRun, PolicyParameter, RuleSetRecord
+from fupin.assessment.rules.facts import prepare_facts
 from fupin.core.errors import NotFoundError
 from fupin.core.scope import RegionScope
 from fupin.registry import codes
@@ -152,7 +153,8 @@ def facts_for_households(
             pl.lit(f"{year}-12").alias("as_of_month"),
         )
     )
-    return facts.sort("household_id")
+    # The engine's own checks and derived facts (e.g. per_capita_after_rigid) apply here too.
+    return prepare_facts(facts.sort("household_id"))
 
 
 def _income_facts(years: pl.DataFrame, *, year: int, line: float) -> pl.DataFrame:

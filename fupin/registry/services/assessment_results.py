@@ -55,7 +55,7 @@ def household_assessment_bulk_update(
                 """,  # noqa: S608 - the table name comes from the model
                 [assessed_at],
             )
-            updated = cursor.rowcount
+            updated = int(cursor.rowcount)
     else:
         rows = [
             (risk, eligible, elimination, assessed_at, household_id)

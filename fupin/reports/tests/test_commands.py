@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from fupin.accounts.models import RegionAssignment, Role, User
+from fupin.assessment.models import RuleSetRecord
 from fupin.audit.models import AuditEvent
 from fupin.registry.models import Household, Region
 from fupin.reports.management.commands.setup_demo import (
@@ -65,10 +66,12 @@ def test_createuser_refuses_a_role_at_the_wrong_level() -> None:
     assert not User.objects.filter(username="zhao").exists()
 
 
-def test_setup_demo_creates_every_role_once_and_can_run_twice() -> None:
+def test_setup_demo_creates_every_role_once_and_can_run_twice(baseline: RuleSetRecord) -> None:
     first = _call("setup_demo")
     assert f"新建演示账号 {len(DEMO_USERS)} 个" in first
     assert f"已生成演示县农户 {DEMO_HOUSEHOLDS} 户" in first
+    assert f"已完成演示县监测评估：{DEMO_HOUSEHOLDS} 户" in first
+    assert Household.objects.exclude(risk_level="").exists()
     households = Household.objects.count()
     assert households == DEMO_HOUSEHOLDS
     assert Household.objects.filter(village__code__startswith=DEMO_VILLAGE[:9]).exists()
@@ -79,6 +82,7 @@ def test_setup_demo_creates_every_role_once_and_can_run_twice() -> None:
     second = _call("setup_demo")
     assert "新建演示账号 0 个" in second
     assert "已生成演示县农户" not in second
+    assert "已完成演示县监测评估" not in second
     assert Household.objects.count() == households
     assert User.objects.count() == len(DEMO_USERS)
     assert Region.objects.count() == regions

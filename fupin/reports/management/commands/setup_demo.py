@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand
 
 from fupin.accounts.models import Role, User
 from fupin.accounts.services import user_create
+from fupin.assessment.models import AssessmentRun
+from fupin.assessment.services import assessment_run
 from fupin.core.progress import TerminalProgress
 from fupin.registry.models import Household, Region
 from fupin.registry.services import region_bulk_load
@@ -18,6 +20,8 @@ DEMO_VILLAGE = "220122101201"
 # A few thousand synthetic households: enough for a living county, quick to generate.
 DEMO_HOUSEHOLDS = 3000
 DEMO_SEED = 2026
+# The generator's last year of income records.
+DEMO_ASSESSMENT_YEAR = 2025
 # Shown on the console and in the README; the demo database is for trying the system only.
 DEMO_PASSWORD = "Fupin-demo-2026"  # noqa: S105
 
@@ -66,6 +70,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"已生成演示县农户 {generated.households} 户、{generated.members} 人。"
             )
+        if not AssessmentRun.objects.filter(region_code=DEMO_COUNTY).exists():
+            run = assessment_run(
+                actor=None, scope=None, region_code=DEMO_COUNTY, year=DEMO_ASSESSMENT_YEAR
+            )
+            self.stdout.write(f"已完成演示县监测评估：{run.households} 户，用时 {run.seconds} 秒。")
         created = 0
         for username, full_name, role, region_code in DEMO_USERS:
             if User.objects.filter(username=username).exists():

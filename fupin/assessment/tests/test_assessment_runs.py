@@ -1,0 +1,173 @@
+"""Assessment runs over the registry: persisted outcomes, denormalized levels, pages."""
+
+import json
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from fupin.accounts.scoping import scope_for
+from fupin.assessment.models import AssessmentOutcome, AssessmentRun, PolicyParameter, RuleSetRecord
+from fupin.assessment.services import assessment_run
+from fupin.audit.models import AuditEvent
+from fupin.core.errors import PermissionDeniedError
+from fupin.registry.models import Household
+from fupin.registry.services import household_register, household_year_record
+from fupin.registry.tests import factories
+from tests.support import (
+    COUNTY,
+    OTHER_COUNTY,
+    VILLAGE,
+    Actors,
+    Expectation,
+    assert_scope_matrix,
+    client_for,
+)
+
+
+def _household(actors: Actors, number: str, wage: str) -> Household:
+    scope = scope_for(actors.village_officer)
+    assert scope is not None
+    household = household_register(
+        actor=actors.village_officer,
+        scope=scope,
+        data=factories.household(number, VILLAGE),
+        members=factories.family(),
+    )
+    household_year_record(
+        actor=actors.village_officer,
+        scope=scope,
+        household=household,
+        year=2025,
+        amounts={"wage_income": Decimal(wage)},
+    )
+    return household
+
+
+def test_a_region_run_appends_outcomes_and_denormalizes_levels(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    poor = _household(actors, "H001", "9000")  # 3,000 per person
+    comfortable = _household(actors, "H002", "90000")  # 30,000 per person
+    PolicyParameter.objects.create(
+        name="monitoring_line", region_code=COUNTY, year=2025, value=Decimal("8000")
+    )
+    scope = scope_for(actors.county_admin)
+    first = assessment_run(actor=actors.county_admin, scope=scope, region_code=COUNTY, year=2025)
+    assert first.households == 2
+    assert first.parameters[COUNTY]["monitoring_line"] == 8000.0
+    outcome = AssessmentOutcome.objects.get(run=first, household=poor)
+    assert outcome.monitoring_eligible is True
+    assert "MON-INCOME-BELOW-LINE" in outcome.fired
+    assert outcome.facts["per_capita_net_income"] == 3000.0
+    assert (
+        AssessmentOutcome.objects.get(run=first, household=comfortable).monitoring_eligible is False
+    )
+    poor.refresh_from_db()
+    assert poor.is_monitoring_eligible is True
+    assert poor.assessed_at is not None
+    # a second run appends; history is kept
+    assessment_run(actor=actors.county_admin, scope=scope, region_code=COUNTY, year=2025)
+    assert AssessmentOutcome.objects.filter(household=poor).count() == 2
+    assert AuditEvent.objects.filter(action="assessment.assessment_run").count() == 2
+
+
+def test_a_county_line_applies_only_inside_that_county(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    household = _household(actors, "H001", "24000")  # 8,000 per person
+    PolicyParameter.objects.create(
+        name="monitoring_line", region_code="22", year=2025, value=Decimal("7500")
+    )
+    scope = scope_for(actors.province_admin)
+    run = assessment_run(actor=actors.province_admin, scope=scope, region_code="22", year=2025)
+    assert AssessmentOutcome.objects.get(run=run, household=household).monitoring_eligible is False
+    PolicyParameter.objects.create(
+        name="monitoring_line", region_code=COUNTY, year=2025, value=Decimal("8600")
+    )
+    again = assessment_run(actor=actors.province_admin, scope=scope, region_code="22", year=2025)
+    assert AssessmentOutcome.objects.get(run=again, household=household).monitoring_eligible is True
+    assert again.parameters[COUNTY]["monitoring_line"] == 8600.0
+
+
+def test_runs_are_scoped_and_need_the_right(actors: Actors, baseline: RuleSetRecord) -> None:
+    _household(actors, "H001", "9000")
+    with pytest.raises(PermissionDeniedError):
+        assessment_run(
+            actor=actors.other_county_admin,
+            scope=scope_for(actors.other_county_admin),
+            region_code=COUNTY,
+            year=2025,
+        )
+    with pytest.raises(PermissionDeniedError):
+        assessment_run(
+            actor=actors.village_officer,
+            scope=scope_for(actors.village_officer),
+            region_code=VILLAGE,
+            year=2025,
+        )
+    assert not AssessmentRun.objects.exists()
+    assert OTHER_COUNTY != COUNTY
+
+
+def test_household_page_shows_the_latest_outcome_with_reasons(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    household = _household(actors, "H001", "9000")
+    url = reverse("assessment:household-outcome", args=[household.pk])
+    assert "尚未评估" in client_for(actors.village_officer).get(url).content.decode()
+    response = client_for(actors.county_admin).post(
+        reverse("assessment:household-assess", args=[household.pk])
+    )
+    assert response.status_code == 302
+    assert_scope_matrix(
+        lambda client: client.get(url),
+        {
+            None: Expectation(302),
+            actors.village_officer: Expectation(200, shows=("MON-INCOME-BELOW-LINE", "人均纯收入")),
+            actors.other_village_officer: Expectation(200, shows=("尚未评估",), hides=("MON-",)),
+            actors.other_county_admin: Expectation(200, hides=("MON-",)),
+        },
+    )
+    # the village officer may read but not run an assessment
+    denied = client_for(actors.village_officer).post(
+        reverse("assessment:household-assess", args=[household.pk])
+    )
+    assert denied.status_code == 403
+    assert AssessmentRun.objects.count() == 1
+
+
+def test_rules_evaluate_prints_one_outcome_per_line_without_the_database(tmp_path: Path) -> None:
+    facts = tmp_path / "facts.jsonl"
+    facts.write_text(
+        "\n".join(
+            json.dumps(record, ensure_ascii=False)
+            for record in [
+                {"household_id": 1, "region_code": VILLAGE, "year": 2025,
+                 "household_type": "exited", "members": 3, "per_capita_net_income": 5000},
+                {"household_id": 2, "region_code": VILLAGE, "year": 2025,
+                 "household_type": "ordinary", "members": 2, "per_capita_net_income": 20000},
+            ]
+        ),
+        encoding="utf-8",
+    )  # fmt: skip
+    out = StringIO()
+    call_command(
+        "rules", "evaluate", "--facts", str(facts), "--param", "monitoring_line=8600", stdout=out
+    )
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [line["household_id"] for line in lines] == [1, 2]
+    assert lines[0]["monitoring"] == {"eligible": True, "category": "unstable_exited"}
+    assert lines[0]["parameters"]["monitoring_line"] == 8600
+    assert lines[0]["rule_set"] == "national-baseline@1"
+    assert lines[1]["monitoring"]["eligible"] is False
+
+
+def test_assess_command_runs_a_region(actors: Actors, baseline: RuleSetRecord) -> None:
+    _household(actors, "H001", "9000")
+    out = StringIO()
+    call_command("assess", "--region", COUNTY, "--year", "2025", "--no-progress", stdout=out)
+    assert "national-baseline@1，区划 220122，2025 年，1 户" in out.getvalue()

@@ -1,0 +1,71 @@
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fupin.assessment import selectors, services
+from fupin.assessment.models import AssessmentOutcome
+from fupin.assessment.rules import definition, engine, facts
+from fupin.core.decorators import scoped_view
+from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.core.http import ScopedRequest
+from fupin.core.scope import Capability
+from fupin.registry.selectors import household_get
+
+
+def explain_outcome(outcome: AssessmentOutcome) -> dict[str, Any]:
+    """Rebuild an outcome's explanation from its stored facts, rule set and parameters."""
+    rule_set = definition.from_dict(outcome.run.rule_set.definition)
+    groups = outcome.run.parameters
+    region = str(outcome.facts.get("region_code", ""))
+    group = max((code for code in groups if region.startswith(code)), key=len, default="")
+    frame = facts.facts_frame([outcome.facts])
+    return engine.explain(rule_set, frame, groups.get(group, {}))[0]
+
+
+@scoped_view()
+def household_outcome(request: ScopedRequest, household_id: int) -> HttpResponse:
+    """The latest assessment of a household with its reasons, and its history of levels."""
+    history = selectors.outcome_history(scope=request.scope, household_id=household_id)
+    latest = history[0] if history else None
+    return render(
+        request,
+        "assessment/_household_outcome.html",
+        {
+            "household_id": household_id,
+            "latest": latest,
+            "explanation": explain_outcome(latest) if latest else None,
+            "history": history,
+            "can_run": request.scope.can(Capability.RUN_ASSESSMENT),
+        },
+    )
+
+
+@require_POST
+@scoped_view(Capability.RUN_ASSESSMENT)
+def household_assess(request: ScopedRequest, household_id: int) -> HttpResponse:
+    """Assess one household now, on the latest year with an income record."""
+    try:
+        household = household_get(scope=request.scope, household_id=household_id)
+    except NotFoundError as error:
+        return render(request, "core/not_found.html", {"message": error.message}, status=404)
+    year = household.years.order_by("-year").values_list("year", flat=True).first()
+    if year is None:
+        messages.error(request, _("该户尚无年度收支记录，无法评估。"))
+        return redirect("registry:household-detail", household_id=household.pk)
+    try:
+        services.assessment_run(
+            actor=request.user,
+            scope=request.scope,
+            region_code=household.village_id,
+            year=year,
+            household_ids=[household.pk],
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已完成评估。"))
+    return redirect("registry:household-detail", household_id=household.pk)
