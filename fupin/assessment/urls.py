@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from fupin.assessment import views
 
 app_name = "assessment"
 urlpatterns = [
+    path("rule-sets/", include("fupin.assessment.ruleset_urls")),
     path(
         "households/<int:household_id>/outcome/",
         views.household_outcome,
