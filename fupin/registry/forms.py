@@ -41,6 +41,12 @@ class HouseholdFilterForm(forms.Form):
         label=_("收入年度"), required=False, min_value=2013, max_value=2100
     )
     has_disabled_or_seriously_ill = forms.BooleanField(label=_("有残疾或大病成员"), required=False)
+    risk_level = forms.ChoiceField(
+        label=_("风险等级"),
+        choices=[*BLANK, ("red", _("红色")), ("orange", _("橙色")), ("blue", _("蓝色"))],
+        required=False,
+    )
+    monitoring_eligible = forms.NullBooleanField(label=_("符合监测条件"), required=False)
     region_code = forms.RegexField(
         label=_("区划"), regex=r"^\d{2,12}$", required=False, widget=forms.HiddenInput
     )

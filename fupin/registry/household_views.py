@@ -56,6 +56,8 @@ def _filters(query: QueryDict) -> tuple[HouseholdFilterForm, selectors.Household
         income_below=data["income_below"],
         income_year=data["income_year"],
         has_disabled_or_seriously_ill=data["has_disabled_or_seriously_ill"],
+        risk_level=data["risk_level"],
+        monitoring_eligible=data["monitoring_eligible"],
         search=data["q"],
         sort=data["sort"] or "number",
     )

@@ -104,6 +104,8 @@ class HouseholdFilters:
     income_below: Decimal | None = None
     income_year: int | None = None
     has_disabled_or_seriously_ill: bool = False
+    risk_level: str = ""
+    monitoring_eligible: bool | None = None
     search: str = ""
     sort: str = "number"
 
@@ -142,6 +144,10 @@ def household_list(*, scope: RegionScope, filters: HouseholdFilters) -> QuerySet
         households = households.filter(monitoring_category=filters.monitoring_category)
     if filters.poverty_attribute:
         households = households.filter(poverty_attribute=filters.poverty_attribute)
+    if filters.risk_level:
+        households = households.filter(risk_level=filters.risk_level)
+    if filters.monitoring_eligible is not None:
+        households = households.filter(is_monitoring_eligible=filters.monitoring_eligible)
     if filters.cause:
         households = households.filter(
             Q(primary_cause=filters.cause)

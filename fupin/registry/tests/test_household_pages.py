@@ -296,3 +296,18 @@ def test_conditions_and_year_forms_record_and_show(actors: Actors) -> None:
     )  # fmt: skip
     assert negative.status_code == 400
     assert household.years.get(year=2025).wage_income == 12000
+
+
+def test_household_list_filters_by_the_latest_assessment(actors: Actors) -> None:
+    household = _household(actors)
+    Household.objects.filter(pk=household.pk).update(risk_level="red", is_monitoring_eligible=True)
+    client = client_for(actors.village_officer)
+    url = reverse("registry:household-list")
+
+    def rows(query: str) -> str:
+        return client.get(f"{url}?{query}", headers={"HX-Request": "true"}).content.decode()
+
+    assert "H001" in rows("risk_level=red")
+    assert "H001" not in rows("risk_level=blue")
+    assert "H001" in rows("monitoring_eligible=true")
+    assert "H001" not in rows("monitoring_eligible=false")
