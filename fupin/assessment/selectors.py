@@ -1,11 +1,15 @@
 """Reads for assessment: policy parameters by region and year, and facts v1 built from the
 registry in SQL (members aggregated by the database), one row per household."""
 
+import io
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
-from django.db.models import Count, Q
+import psycopg
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 
 from fupin.assessment.models import AssessmentOutcome, AssessmentRun, PolicyParameter, RuleSetRecord
 from fupin.assessment.rules.facts import prepare_facts
@@ -33,6 +37,27 @@ RISK_TYPE_LABELS = {
     "9": "其他",
 }
 WORKING_SKILLS = [codes.LaborSkill.ORDINARY, codes.LaborSkill.SKILLED, codes.LaborSkill.WEAK]
+
+
+def _frame(rows: QuerySet[Any, Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """Read a values_list queryset into a frame; on PostgreSQL through COPY … TO STDOUT,
+    which is several times faster than fetching rows one by one at a million rows."""
+    if connection.vendor != "postgresql":
+        return pl.DataFrame(list(rows), schema=schema, orient="row")
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        query = psycopg.ClientCursor(cursor.connection).mogrify(sql, params)
+        buffer = io.BytesIO()
+        with cursor.cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:
+            for block in copy:
+                buffer.write(block)
+    buffer.seek(0)
+    csv_schema = {name: pl.Utf8 if dtype == pl.Boolean else dtype for name, dtype in schema.items()}
+    frame = pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema=csv_schema)
+    # PostgreSQL writes booleans as t/f in CSV.
+    return frame.with_columns(
+        (pl.col(name) == "t").alias(name) for name, dtype in schema.items() if dtype == pl.Boolean
+    )
 
 
 def policy_parameters(*, region_code: str, year: int) -> dict[str, Decimal]:
@@ -83,51 +108,42 @@ def facts_for_households(
     if households is not None:
         base = base.filter(pk__in=list(households))
     ids = base.values("pk")
-    header = pl.DataFrame(
-        list(
-            base.values_list(
-                "pk",
-                "village_id",
-                "household_type",
-                "monitoring_category",
-                "is_whole_household_without_labor",
-            )
+    header = _frame(
+        base.values_list(
+            "pk",
+            "village_id",
+            "household_type",
+            "monitoring_category",
+            "is_whole_household_without_labor",
         ),
-        schema={
+        {
             "household_id": pl.Int64,
             "region_code": pl.Utf8,
             "household_type": pl.Utf8,
             "monitoring_category": pl.Utf8,
             "whole_household_no_labor": pl.Boolean,
         },
-        orient="row",
     )
-    members = pl.DataFrame(
-        list(
-            Member.objects.filter(household__in=ids, is_active=True)
-            .values("household_id")
-            .annotate(
-                members=Count("pk"),
-                labor_members=Count("pk", filter=Q(labor_skill__in=WORKING_SKILLS)),
-            )
-            .values_list("household_id", "members", "labor_members")
-        ),
-        schema={"household_id": pl.Int64, "members": pl.Int32, "labor_members": pl.Int32},
-        orient="row",
+    members = _frame(
+        Member.objects.filter(household__in=ids, is_active=True)
+        .values("household_id")
+        .annotate(
+            members=Count("pk"),
+            labor_members=Count("pk", filter=Q(labor_skill__in=WORKING_SKILLS)),
+        )
+        .values_list("household_id", "members", "labor_members"),
+        {"household_id": pl.Int64, "members": pl.Int32, "labor_members": pl.Int32},
     )
-    years = pl.DataFrame(
-        list(
-            HouseholdYear.objects.filter(household__in=ids, year__lte=year).values_list(
-                "household_id", "year", "per_capita_net_income", "compliant_out_of_pocket"
-            )
+    years = _frame(
+        HouseholdYear.objects.filter(household__in=ids, year__lte=year).values_list(
+            "household_id", "year", "per_capita_net_income", "compliant_out_of_pocket"
         ),
-        schema={
+        {
             "household_id": pl.Int64,
             "income_year": pl.Int32,
             "per_capita_net_income": pl.Float64,
             "compliant_out_of_pocket": pl.Float64,
         },
-        orient="row",
     )
     line = float(monitoring_line)
     income = _income_facts(years, year=year, line=line)
@@ -190,16 +206,15 @@ def _condition_facts(ids: object, *, year: int) -> pl.DataFrame:
             "has_uninsured_member",
         )
     )
-    frame = pl.DataFrame(
-        list(rows),
-        schema={
+    frame = _frame(
+        rows,
+        {
             "household_id": pl.Int64,
             "housing_unsafe": pl.Boolean,
             "dropout_child": pl.Boolean,
             "water_unsafe": pl.Boolean,
             "member_uninsured": pl.Boolean,
         },
-        orient="row",
     )
     # The latest record up to the year stands until a newer one replaces it.
     return frame.group_by("household_id", maintain_order=True).last()
@@ -250,3 +265,19 @@ def run_list(*, scope: RegionScope) -> list[AssessmentRun]:
         .select_related("rule_set", "started_by")
         .order_by("-started_at")[:100]
     )
+
+
+def parameter_list(*, scope: RegionScope, year: int | None = None) -> list[PolicyParameter]:
+    """Parameters that apply inside the scope: nationwide and the scope's ancestors'
+    (read-only context) and the scope's own subtree's."""
+    parameters = PolicyParameter.objects.select_related("set_by").order_by(
+        "name", "-year", "region_code"
+    )
+    if year is not None:
+        parameters = parameters.filter(year=year)
+    return [
+        parameter
+        for parameter in parameters
+        if scope.prefix.startswith(parameter.region_code)
+        or parameter.region_code.startswith(scope.prefix)
+    ]

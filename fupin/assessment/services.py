@@ -21,10 +21,13 @@ from fupin.assessment import selectors
 from fupin.assessment.models import AssessmentOutcome, AssessmentRun, PolicyParameter, RuleSetRecord
 from fupin.assessment.rules import definition, engine
 from fupin.assessment.rules.facts import DERIVED_FACTS
+from fupin.assessment.tasks import assessment_run_task
 from fupin.audit.services import audit_record
 from fupin.core.errors import ApplicationError
 from fupin.core.progress import ProgressCallback, no_progress
 from fupin.core.scope import Capability, RegionScope
+from fupin.jobs import services as job_services
+from fupin.jobs.models import Job
 from fupin.registry.services import household_assessment_bulk_update
 
 DEFAULT_RULE_SET = "national-baseline"
@@ -79,7 +82,6 @@ def assessment_evaluate(
     return pl.concat(facts_parts, how="diagonal_relaxed"), pl.concat(result_parts), used
 
 
-@transaction.atomic
 def assessment_run(
     *,
     actor: AbstractBaseUser | None,
@@ -93,7 +95,9 @@ def assessment_run(
 ) -> AssessmentRun:
     """Assess the households of a region subtree (or the given ones) and keep the results.
 
-    `scope` None means the command line. Audit action: "assessment.assessment_run".
+    Facts are read and evaluated first; the run, its outcomes, the households' latest
+    levels and the audit event are then written in one transaction, so a failure keeps
+    nothing. `scope` None means the command line. Audit action: "assessment.assessment_run".
     Raises PermissionDeniedError outside the scope or without the right, NotFoundError for
     an unknown rule set.
     """
@@ -103,10 +107,37 @@ def assessment_run(
     started = time.perf_counter()
     record = selectors.rule_set_get(code=rule_set_code, version=rule_set_version)
     rule_set = _load(record)
-    on_progress(done=0, total=1, message=_("正在汇总农户事实"))
+    on_progress(done=0, total=100, message=_("正在汇总农户事实"))
     facts, results, used = assessment_evaluate(
         rule_set=rule_set, region_code=region_code, year=year, household_ids=household_ids
     )
+    on_progress(done=50, total=100, message=_("正在保存评估结果"))
+    with transaction.atomic():
+        run = _persist_run(
+            actor=actor,
+            record=record,
+            region_code=region_code,
+            year=year,
+            facts=facts,
+            results=results,
+            used=used,
+            started=started,
+        )
+    on_progress(done=100, total=100, message=_("评估完成"))
+    return run
+
+
+def _persist_run(
+    *,
+    actor: AbstractBaseUser | None,
+    record: RuleSetRecord,
+    region_code: str,
+    year: int,
+    facts: pl.DataFrame,
+    results: pl.DataFrame,
+    used: dict[str, dict[str, Any]],
+    started: float,
+) -> AssessmentRun:
     run = AssessmentRun.objects.create(
         rule_set=record,
         region_code=region_code,
@@ -116,7 +147,7 @@ def assessment_run(
         started_by_id=actor.pk if actor is not None and actor.is_authenticated else None,
     )
     if facts.height:
-        _write_outcomes(run, facts, results, on_progress=on_progress)
+        _write_outcomes(run, facts, results)
         household_assessment_bulk_update(
             actor=actor,
             results=results.select(
@@ -172,13 +203,7 @@ def _outcome_frame(run: AssessmentRun, facts: pl.DataFrame, results: pl.DataFram
     )
 
 
-def _write_outcomes(
-    run: AssessmentRun,
-    facts: pl.DataFrame,
-    results: pl.DataFrame,
-    *,
-    on_progress: ProgressCallback,
-) -> None:
+def _write_outcomes(run: AssessmentRun, facts: pl.DataFrame, results: pl.DataFrame) -> None:
     """Append the outcomes set-based: COPY on PostgreSQL, executemany on SQLite."""
     frame = _outcome_frame(run, facts, results)
     table = connection.ops.quote_name(AssessmentOutcome._meta.db_table)
@@ -200,12 +225,6 @@ def _write_outcomes(
                     f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
                     batch.rows(),
                 )
-        on_progress(
-            done=offset + batch.height,
-            total=total,
-            message=_("已写入 %(done)s / %(total)s 户评估结果")
-            % {"done": offset + batch.height, "total": total},
-        )
 
 
 @transaction.atomic
@@ -263,3 +282,54 @@ def policy_parameter_set(
         },
     )
     return parameter
+
+
+@transaction.atomic
+def assessment_run_start(
+    *, actor: AbstractBaseUser, scope: RegionScope, region_code: str, year: int
+) -> Job:
+    """Queue a region assessment as a Job with progress; the worker runs it.
+
+    Audit action: "jobs.job_create". Raises PermissionDeniedError outside the scope.
+    """
+    scope.require(Capability.RUN_ASSESSMENT)
+    scope.require_region(region_code)
+    selectors.rule_set_get(code=DEFAULT_RULE_SET)
+    job = job_services.job_create(
+        actor=actor,
+        kind=Job.Kind.ASSESSMENT_RUN,
+        region_code=region_code,
+        params={"region_code": region_code, "year": year},
+        message=_("等待后台处理"),
+    )
+    transaction.on_commit(lambda: assessment_run_task.enqueue(job_id=job.pk))
+    return job
+
+
+def assessment_run_job_run(*, job_id: int) -> None:
+    """Run a queued region assessment, reporting its phases on the Job row."""
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    if job.is_finished:
+        return
+    job_services.job_start(job=job, total=100, message=_("开始评估"))
+
+    def report(*, done: int, total: int, message: str) -> None:
+        job_services.job_report_progress(job=job, done=done * 100 // max(total, 1), message=message)
+
+    try:
+        run = assessment_run(
+            actor=job.created_by,
+            scope=None,
+            region_code=job.params["region_code"],
+            year=int(job.params["year"]),
+            on_progress=report,
+        )
+    except Exception as error:
+        job_services.job_fail(job=job, message=_("评估失败：%(error)s") % {"error": error})
+        raise
+    job_services.job_succeed(
+        job=job,
+        message=_("完成：评估 %(households)s 户，用时 %(seconds)s 秒")
+        % {"households": run.households, "seconds": run.seconds},
+        result={"run_id": run.pk, "households": run.households},
+    )

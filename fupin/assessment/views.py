@@ -3,13 +3,15 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fupin.assessment import selectors, services
+from fupin.assessment.forms import AssessmentRunForm, PolicyParameterForm
 from fupin.assessment.models import AssessmentOutcome
 from fupin.assessment.rules import definition, engine, facts
-from fupin.core.decorators import scoped_view
+from fupin.core.decorators import forbidden, scoped_view
 from fupin.core.errors import ApplicationError, NotFoundError
 from fupin.core.http import ScopedRequest
 from fupin.core.scope import Capability
@@ -69,3 +71,87 @@ def household_assess(request: ScopedRequest, household_id: int) -> HttpResponse:
     else:
         messages.success(request, _("已完成评估。"))
     return redirect("registry:household-detail", household_id=household.pk)
+
+
+@scoped_view()
+def run_list(request: ScopedRequest) -> HttpResponse:
+    """Assessment runs in scope, and (for those allowed) a form to assess the region."""
+    form = AssessmentRunForm(request.POST or None, initial={"year": timezone.localdate().year - 1})
+    if request.method == "POST":
+        if not request.scope.can(Capability.RUN_ASSESSMENT):
+            return forbidden(request, _("您的角色无权运行监测评估。"))
+        if form.is_valid():
+            try:
+                job = services.assessment_run_start(
+                    actor=request.user,
+                    scope=request.scope,
+                    region_code=request.scope.prefix,
+                    year=form.cleaned_data["year"],
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                return redirect("jobs:job-detail", job_id=job.pk)
+    return render(
+        request,
+        "assessment/run_list.html",
+        {
+            "runs": selectors.run_list(scope=request.scope),
+            "form": form,
+            "can_run": request.scope.can(Capability.RUN_ASSESSMENT),
+            "breadcrumbs": [(_("监测评估"), None)],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _parameter_names() -> list[tuple[str, str]]:
+    rule_set = definition.default_rule_set()
+    return [
+        (name, f"{name}（{spec.description_zh}）") for name, spec in rule_set.parameters.items()
+    ]
+
+
+@scoped_view()
+def parameter_list(request: ScopedRequest) -> HttpResponse:
+    """Policy parameters that apply in the scope; administrators set their region's."""
+    can_manage = request.scope.can(Capability.MANAGE_POLICY)
+    form = PolicyParameterForm(
+        request.POST or None,
+        names=_parameter_names(),
+        initial={"region_code": request.scope.prefix, "year": timezone.localdate().year},
+    )
+    if request.method == "POST":
+        if not can_manage:
+            return forbidden(request, _("您的角色无权设置政策参数。"))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.policy_parameter_set(
+                    actor=request.user,
+                    scope=request.scope,
+                    name=data["name"],
+                    region_code=data["region_code"] or "",
+                    year=data["year"],
+                    value=data["value"],
+                    base_value=data["base_value"],
+                    multiplier=data["multiplier"],
+                    basis=data["basis"],
+                    document_number=data["document_number"],
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("已保存政策参数。"))
+                return redirect("assessment:parameter-list")
+    return render(
+        request,
+        "assessment/parameter_list.html",
+        {
+            "parameters": selectors.parameter_list(scope=request.scope),
+            "form": form,
+            "can_manage": can_manage,
+            "breadcrumbs": [(_("政策参数"), None)],
+        },
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,9 @@
+from django_tasks import task
+
+
+@task()
+def assessment_run_task(job_id: int) -> None:
+    """Run a queued region assessment (see services.assessment_run_job_run)."""
+    from fupin.assessment.services import assessment_run_job_run  # noqa: PLC0415 - services import this module
+
+    assessment_run_job_run(job_id=job_id)
