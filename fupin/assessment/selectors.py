@@ -36,6 +36,9 @@ RISK_TYPE_LABELS = {
     "8": "缺劳动力",
     "9": "其他",
 }
+# months_income_above_line looks back this many recorded years at most: enough for any
+# stability window policy uses (six months to a year), and a third of the rows of ten years.
+INCOME_STREAK_YEARS = 3
 WORKING_SKILLS = [codes.LaborSkill.ORDINARY, codes.LaborSkill.SKILLED, codes.LaborSkill.WEAK]
 
 
@@ -135,7 +138,9 @@ def facts_for_households(
         {"household_id": pl.Int64, "members": pl.Int32, "labor_members": pl.Int32},
     )
     years = _frame(
-        HouseholdYear.objects.filter(household__in=ids, year__lte=year).values_list(
+        HouseholdYear.objects.filter(
+            household__in=ids, year__lte=year, year__gt=year - INCOME_STREAK_YEARS
+        ).values_list(
             "household_id", "year", "per_capita_net_income", "compliant_out_of_pocket"
         ),
         {
