@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from fupin.accounts.scoping import scope_for
+from fupin.assessment.models import RuleSetRecord
 from fupin.jobs.models import Job
 from fupin.registry.services import household_register
 from fupin.registry.tests import factories
@@ -25,7 +26,7 @@ def _named_patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[st
     return found
 
 
-def test_every_named_url_answers_without_error(actors: Actors) -> None:
+def test_every_named_url_answers_without_error(actors: Actors, baseline: RuleSetRecord) -> None:
     job = Job.objects.create(kind=Job.Kind.REGION_LOAD, region_code="22", params={})
     household = household_register(
         actor=actors.system_admin,
@@ -38,6 +39,8 @@ def test_every_named_url_answers_without_error(actors: Actors) -> None:
         "job_id": job.pk,
         "code": "220122",
         "field": "phone",
+        "rule_set_id": baseline.pk,
+        "rule_code": "MON-INCOME-BELOW-LINE",
         "household_id": household.pk,
         "member_id": household.members.first().pk,  # type: ignore[union-attr]
     }

@@ -35,9 +35,10 @@ _NEXT_LEVEL: Mapping[int, str] = {0: "province", 2: "city", 4: "county", 6: "tow
 _COMPARED = ("monitoring_eligible", "monitoring_category", "risk_level", "elimination_eligible")
 
 
-def _applying_prefixes(prefix: str) -> list[str]:
-    """The region codes whose rule sets apply to `prefix`: nationwide, each ancestor, itself."""
-    return ["", *(prefix[:length] for length in CODE_LENGTHS if length <= len(prefix))]
+def region_path_codes(region_code: str) -> list[str]:
+    """The codes from nationwide ("") down to `region_code` itself: the regions whose rule
+    sets apply to it."""
+    return ["", *(region_code[:length] for length in CODE_LENGTHS if length <= len(region_code))]
 
 
 def ruleset_list(*, scope: RegionScope) -> QuerySet[RuleSetRecord]:
@@ -45,7 +46,7 @@ def ruleset_list(*, scope: RegionScope) -> QuerySet[RuleSetRecord]:
     rule_sets = RuleSetRecord.objects.all()
     if scope.prefix:
         rule_sets = rule_sets.filter(
-            Q(region_code__in=_applying_prefixes(scope.prefix))
+            Q(region_code__in=region_path_codes(scope.prefix))
             | Q(region_code__startswith=scope.prefix)
         )
     return rule_sets.select_related("created_by").order_by("code", "-version")
@@ -114,9 +115,7 @@ def ruleset_problems(rule_set: definition.RuleSet) -> list[ProblemRow]:
                 )
             )
         else:
-            rows.append(
-                ProblemRow(problem.rule_code, problem.message_zh, problem.field, position)
-            )
+            rows.append(ProblemRow(problem.rule_code, problem.message_zh, problem.field, position))
     return rows
 
 
@@ -170,7 +169,7 @@ class Trial:
     household: Household
     year: int
     explanation: dict[str, Any]
-    facts: list[tuple[str, str, object]]  # name, meaning, value
+    facts: list[tuple[str, str, str]]  # name, meaning, value as displayed
 
 
 def ruleset_trial(
@@ -206,6 +205,13 @@ def ruleset_trial(
         if name not in {"household_id", "region_code"}
     ]
     return Trial(household=household, year=year, explanation=explanation, facts=shown)
+
+
+def ruleset_trial_year(*, household: Household) -> int:
+    """The household's latest year with an income record (what a run assesses), else last
+    year."""
+    latest = household.years.order_by("-year").values_list("year", flat=True).first()
+    return int(latest) if latest else timezone.localdate().year - 1
 
 
 def ruleset_trial_candidates(*, scope: RegionScope, query: str) -> list[Household]:
@@ -354,11 +360,10 @@ def _changed_households(
     changed = joined.filter(differs).sort("household_id")
     shown = changed.head(CHANGED_HOUSEHOLDS_SHOWN)
     ids = shown["household_id"].to_list()
+    # The list selector keeps the scope and annotates the head's name.
     labels = {
-        pk: (number, head or "")
-        for pk, number, head in household_list(scope=scope, filters=HouseholdFilters())
-        .filter(pk__in=ids)
-        .values_list("pk", "number", "head_name")
+        household.pk: (household.number, getattr(household, "head_name", None) or "")
+        for household in household_list(scope=scope, filters=HouseholdFilters()).filter(pk__in=ids)
     }
     rows = []
     for row in shown.iter_rows(named=True):

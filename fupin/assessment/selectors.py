@@ -10,6 +10,7 @@ import polars as pl
 import psycopg
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from fupin.assessment.models import AssessmentOutcome, AssessmentRun, PolicyParameter, RuleSetRecord
 from fupin.assessment.rules.facts import prepare_facts
@@ -89,15 +90,27 @@ def parameter_regions(*, region_code: str, year: int) -> list[str]:
     return sorted(set(codes_below), key=len, reverse=True)
 
 
-def rule_set_get(*, code: str, version: int | None = None) -> RuleSetRecord:
-    """A stored rule set: the given version, or the newest published one."""
+def rule_set_get(*, code: str, version: int | None = None, region_code: str = "") -> RuleSetRecord:
+    """A stored rule set: the given version, or the published one that applies to the
+    region: the most specific region that covers it (a county's own version over the
+    province's over the nationwide one), then the newest version there."""
     rule_sets = RuleSetRecord.objects.filter(code=code)
     if version is not None:
         found = rule_sets.filter(version=version).first()
     else:
-        found = rule_sets.filter(status=RuleSetRecord.Status.PUBLISHED).order_by("-version").first()
+        published = [
+            record
+            for record in rule_sets.filter(status=RuleSetRecord.Status.PUBLISHED)
+            if region_code.startswith(record.region_code)
+        ]
+        found = max(
+            published, key=lambda record: (len(record.region_code), record.version), default=None
+        )
     if found is None:
-        raise NotFoundError(f"规则集 {code}@{version or '最新'} 不存在。")
+        raise NotFoundError(
+            _("规则集 %(code)s@%(version)s 不存在或不适用于该区划。")
+            % {"code": code, "version": version or _("最新")}
+        )
     return found
 
 
@@ -140,9 +153,7 @@ def facts_for_households(
     years = _frame(
         HouseholdYear.objects.filter(
             household__in=ids, year__lte=year, year__gt=year - INCOME_STREAK_YEARS
-        ).values_list(
-            "household_id", "year", "per_capita_net_income", "compliant_out_of_pocket"
-        ),
+        ).values_list("household_id", "year", "per_capita_net_income", "compliant_out_of_pocket"),
         {
             "household_id": pl.Int64,
             "income_year": pl.Int32,

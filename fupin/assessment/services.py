@@ -105,7 +105,9 @@ def assessment_run(
         scope.require(Capability.RUN_ASSESSMENT)
         scope.require_region(region_code)
     started = time.perf_counter()
-    record = selectors.rule_set_get(code=rule_set_code, version=rule_set_version)
+    record = selectors.rule_set_get(
+        code=rule_set_code, version=rule_set_version, region_code=region_code
+    )
     rule_set = _load(record)
     on_progress(done=0, total=100, message=_("正在汇总农户事实"))
     facts, results, used = assessment_evaluate(
@@ -294,7 +296,7 @@ def assessment_run_start(
     """
     scope.require(Capability.RUN_ASSESSMENT)
     scope.require_region(region_code)
-    selectors.rule_set_get(code=DEFAULT_RULE_SET)
+    selectors.rule_set_get(code=DEFAULT_RULE_SET, region_code=region_code)
     job = job_services.job_create(
         actor=actor,
         kind=Job.Kind.ASSESSMENT_RUN,

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from fupin.accounts.scoping import scope_for
 from fupin.assessment.models import AssessmentOutcome, AssessmentRun, PolicyParameter, RuleSetRecord
+from fupin.assessment.selectors import rule_set_get
 from fupin.assessment.services import assessment_run
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import PermissionDeniedError
@@ -171,3 +172,19 @@ def test_assess_command_runs_a_region(actors: Actors, baseline: RuleSetRecord) -
     out = StringIO()
     call_command("assess", "--region", COUNTY, "--year", "2025", "--no-progress", stdout=out)
     assert "national-baseline@1，区划 220122，2025 年，1 户" in out.getvalue()
+
+
+def test_the_most_specific_published_rule_set_applies(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    county_version = RuleSetRecord.objects.create(
+        code=baseline.code,
+        version=2,
+        status=RuleSetRecord.Status.PUBLISHED,
+        region_code=COUNTY,
+        effective_from=baseline.effective_from,
+        definition={**baseline.definition, "version": 2, "region_code": COUNTY},
+    )
+    assert rule_set_get(code=baseline.code, region_code=VILLAGE) == county_version
+    assert rule_set_get(code=baseline.code, region_code=OTHER_COUNTY) == baseline
+    assert rule_set_get(code=baseline.code, region_code="22") == baseline

@@ -1,0 +1,759 @@
+"""Rule-set pages and services: drafts, validation, publication, trial and what-if."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from fupin.accounts.models import User
+from fupin.accounts.scoping import scope_for
+from fupin.assessment import ruleset_selectors, ruleset_services
+from fupin.assessment.models import AssessmentOutcome, PolicyParameter, RuleSetRecord
+from fupin.assessment.rules import definition
+from fupin.assessment.ruleset_services import RuleEdit, RuleSetInvalidError
+from fupin.assessment.selectors import rule_set_get
+from fupin.assessment.services import assessment_run
+from fupin.audit.models import AuditEvent
+from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from fupin.core.scope import RegionScope
+from fupin.registry.models import Household
+from fupin.registry.services import household_register, household_year_record
+from fupin.registry.tests import factories
+from tests.support import (
+    COUNTY,
+    OTHER_VILLAGE,
+    TOWN,
+    VILLAGE,
+    Actors,
+    Expectation,
+    assert_scope_matrix,
+    client_for,
+)
+
+YEAR = 2025
+INVALID_CONDITION = "per_capita_net_income < param.monitoring_lin"
+
+
+def _scope(user: object) -> RegionScope:
+    scope = scope_for(user)  # type: ignore[arg-type]
+    assert scope is not None
+    return scope
+
+
+def _household(actors: Actors, number: str, village: str, per_capita: int) -> Household:
+    """A family of three whose only income is wages of 3 × `per_capita`."""
+    scope = _scope(actors.system_admin)
+    household = household_register(
+        actor=actors.system_admin,
+        scope=scope,
+        data=factories.household(number, village),
+        members=factories.family(),
+    )
+    household_year_record(
+        actor=actors.system_admin,
+        scope=scope,
+        household=household,
+        year=YEAR,
+        amounts={"wage_income": Decimal(per_capita * 3)},
+    )
+    return household
+
+
+@pytest.fixture
+def households(actors: Actors) -> dict[str, Household]:
+    """Four households of one town: at a line of 7,000 only the poorest is monitored; at
+    8,600 the two with 8,300 and 8,500 per person enter monitoring."""
+    return {
+        "poor": _household(actors, "H001", VILLAGE, 3000),
+        "near": _household(actors, "H002", VILLAGE, 8300),
+        "comfortable": _household(actors, "H003", VILLAGE, 30000),
+        "other_village": _household(actors, "H004", OTHER_VILLAGE, 8500),
+    }
+
+
+def _clone(actors: Actors, record: RuleSetRecord) -> RuleSetRecord:
+    return ruleset_services.ruleset_clone(
+        actor=actors.county_admin, scope=_scope(actors.county_admin), rule_set=record
+    )
+
+
+def _set_line(actors: Actors, draft: RuleSetRecord, line: int) -> RuleSetRecord:
+    return ruleset_services.ruleset_update(
+        actor=actors.county_admin,
+        scope=_scope(actors.county_admin),
+        rule_set=draft,
+        parameter_defaults={"monitoring_line": line},
+    )
+
+
+def _definition(record: RuleSetRecord) -> definition.RuleSet:
+    record.refresh_from_db()
+    return definition.from_dict(record.definition)
+
+
+# ------------------------------------------------------------------------------ services
+
+
+def test_clone_numbers_the_draft_after_the_highest_version_in_the_actors_county(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    # given the published baseline, nationwide
+    # when a county administrator clones it twice
+    first = _clone(actors, baseline)
+    second = _clone(actors, baseline)
+    # then the drafts are versions 2 and 3 of the same code, for the county
+    assert (first.code, first.version, first.status) == ("national-baseline", 2, "draft")
+    assert (second.version, second.region_code) == (3, COUNTY)
+    assert first.region_code == COUNTY
+    assert first.effective_from == timezone.localdate()
+    assert first.created_by == actors.county_admin
+    stored = _definition(first)
+    assert (stored.version, stored.status, stored.region_code) == (2, "draft", COUNTY)
+    assert stored.rules == definition.from_dict(baseline.definition).rules
+    event = AuditEvent.objects.get(action="assessment.ruleset_clone", subject_id=str(first.pk))
+    assert event.region_code == COUNTY
+    assert event.changes == {"from": "national-baseline@1", "to": "national-baseline@2"}
+    # and the baseline itself is untouched
+    baseline.refresh_from_db()
+    assert baseline.status == RuleSetRecord.Status.PUBLISHED
+
+
+def test_a_system_administrators_clone_stays_nationwide(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    draft = ruleset_services.ruleset_clone(
+        actor=actors.system_admin, scope=_scope(actors.system_admin), rule_set=baseline
+    )
+    assert (draft.version, draft.region_code) == (2, "")
+
+
+def test_clone_needs_the_right_and_a_visible_source(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    draft = _clone(actors, baseline)
+    with pytest.raises(PermissionDeniedError):
+        ruleset_services.ruleset_clone(
+            actor=actors.village_officer, scope=_scope(actors.village_officer), rule_set=baseline
+        )
+    with pytest.raises(NotFoundError):
+        ruleset_services.ruleset_clone(
+            actor=actors.other_county_admin,
+            scope=_scope(actors.other_county_admin),
+            rule_set=draft,
+        )
+    assert RuleSetRecord.objects.count() == 2
+
+
+def test_update_changes_a_parameter_and_a_rule_of_a_draft_and_audits(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    draft = _clone(actors, baseline)
+    # when the line and one rule's message change (and another value is resent unchanged)
+    ruleset_services.ruleset_update(
+        actor=actors.county_admin,
+        scope=_scope(actors.county_admin),
+        rule_set=draft,
+        parameter_defaults={"monitoring_line": 8600, "poverty_line": 4000},
+        rule_edits=[
+            RuleEdit(
+                "MON-INCOME-BELOW-LINE",
+                "per_capita_net_income < param.monitoring_line",
+                "人均纯收入 {per_capita_net_income} 元低于本县监测范围 {param.monitoring_line} 元",
+            )
+        ],
+    )
+    # then the stored definition has them and the event lists exactly what changed
+    stored = _definition(draft)
+    assert stored.parameters["monitoring_line"].default == 8600
+    assert "本县监测范围" in stored.rule("MON-INCOME-BELOW-LINE").message
+    event = AuditEvent.objects.get(action="assessment.ruleset_update")
+    assert event.region_code == COUNTY
+    assert event.changes["parameters"] == {"monitoring_line": [7000, 8600]}
+    assert list(event.changes["rules"]["MON-INCOME-BELOW-LINE"]) == ["message"]
+    assert event.changes["problems"] == 0
+    # and saving the same values again records nothing
+    _set_line(actors, draft, 8600)
+    assert AuditEvent.objects.filter(action="assessment.ruleset_update").count() == 1
+
+
+def test_an_edit_of_a_published_rule_set_is_refused_by_the_service(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    # the system administrator's scope covers the nationwide baseline; it is still refused
+    before = dict(baseline.definition)
+    with pytest.raises(ApplicationError) as refused:
+        ruleset_services.ruleset_update(
+            actor=actors.system_admin,
+            scope=_scope(actors.system_admin),
+            rule_set=baseline,
+            parameter_defaults={"monitoring_line": 9000},
+        )
+    assert refused.value.code == "immutable"
+    assert "不能修改" in refused.value.message
+    baseline.refresh_from_db()
+    assert baseline.definition == before
+    assert not AuditEvent.objects.filter(action="assessment.ruleset_update").exists()
+
+
+@pytest.mark.parametrize(
+    ("parameters", "rules", "code"),
+    [
+        ({"no_such_line": 1}, [], "unknown_parameter"),
+        ({"monitoring_line": -1}, [], "negative"),
+        ({"monitoring_line": "很高"}, [], "parameter"),
+        ({}, [RuleEdit("NO-SUCH-RULE", "true", "提示")], "unknown_rule"),
+    ],
+)
+def test_update_refuses_unknown_names_and_wrong_values(
+    actors: Actors,
+    baseline: RuleSetRecord,
+    parameters: dict[str, object],
+    rules: list[RuleEdit],
+    code: str,
+) -> None:
+    draft = _clone(actors, baseline)
+    with pytest.raises(ApplicationError) as refused:
+        ruleset_services.ruleset_update(
+            actor=actors.county_admin,
+            scope=_scope(actors.county_admin),
+            rule_set=draft,
+            parameter_defaults=parameters,  # type: ignore[arg-type]
+            rule_edits=rules,
+        )
+    assert refused.value.code == code
+    assert _definition(draft).parameters["monitoring_line"].default == 7000
+
+
+def test_publish_refuses_a_draft_with_an_invalid_condition_and_lists_the_problem(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    draft = _clone(actors, baseline)
+    # a draft may hold a mistake while it is being edited …
+    ruleset_services.ruleset_update(
+        actor=actors.county_admin,
+        scope=_scope(actors.county_admin),
+        rule_set=draft,
+        rule_edits=[RuleEdit("MON-INCOME-BELOW-LINE", INVALID_CONDITION, "收入低于监测范围")],
+    )
+    assert AuditEvent.objects.get(action="assessment.ruleset_update").changes["problems"] == 1
+    # … but it is not published
+    with pytest.raises(RuleSetInvalidError) as refused:
+        ruleset_services.ruleset_publish(
+            actor=actors.county_admin, scope=_scope(actors.county_admin), rule_set=draft
+        )
+    [problem] = refused.value.problems
+    assert problem.rule_code == "MON-INCOME-BELOW-LINE"
+    assert "未知的参数" in problem.message_zh
+    assert problem.position == INVALID_CONDITION.index("param.")
+    assert "MON-INCOME-BELOW-LINE" in refused.value.message
+    draft.refresh_from_db()
+    assert (draft.status, draft.published_at) == ("draft", None)
+    assert not AuditEvent.objects.filter(action="assessment.ruleset_publish").exists()
+
+
+def test_publish_makes_the_draft_the_newest_published_version_and_immutable(
+    actors: Actors, baseline: RuleSetRecord, households: dict[str, Household]
+) -> None:
+    draft = _set_line(actors, _clone(actors, baseline), 8600)
+    ruleset_services.ruleset_publish(
+        actor=actors.county_admin, scope=_scope(actors.county_admin), rule_set=draft
+    )
+    draft.refresh_from_db()
+    assert draft.status == RuleSetRecord.Status.PUBLISHED
+    assert draft.published_at is not None
+    assert _definition(draft).status is definition.RuleSetStatus.PUBLISHED
+    event = AuditEvent.objects.get(action="assessment.ruleset_publish")
+    assert (event.region_code, event.changes) == (COUNTY, {"status": ["draft", "published"]})
+    # a run now uses version 2 and its line
+    assert rule_set_get(code="national-baseline", region_code=draft.region_code) == draft
+    assert rule_set_get(code="national-baseline", region_code="11") != draft
+    run = assessment_run(
+        actor=actors.county_admin, scope=_scope(actors.county_admin), region_code=COUNTY, year=YEAR
+    )
+    assert str(run.rule_set) == "national-baseline@2"
+    outcome = AssessmentOutcome.objects.get(run=run, household=households["near"])
+    assert outcome.monitoring_eligible is True
+    assert outcome.risk_level == "blue"
+    # and neither an edit nor a second publication is accepted
+    with pytest.raises(ApplicationError) as refused:
+        _set_line(actors, draft, 9000)
+    assert refused.value.code == "immutable"
+    with pytest.raises(ApplicationError) as again:
+        ruleset_services.ruleset_publish(
+            actor=actors.county_admin, scope=_scope(actors.county_admin), rule_set=draft
+        )
+    assert again.value.code == "not_draft"
+
+
+def test_out_of_scope_drafts_and_the_nationwide_baseline_are_refused(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    draft = _clone(actors, baseline)
+    other = _scope(actors.other_county_admin)
+    for service in (ruleset_services.ruleset_publish, ruleset_services.ruleset_retire):
+        with pytest.raises(PermissionDeniedError):
+            service(actor=actors.other_county_admin, scope=other, rule_set=draft)
+    with pytest.raises(PermissionDeniedError):
+        ruleset_services.ruleset_update(
+            actor=actors.other_county_admin,
+            scope=other,
+            rule_set=draft,
+            parameter_defaults={"monitoring_line": 1},
+        )
+    # the county may not edit or retire the nationwide baseline, only clone it
+    with pytest.raises(PermissionDeniedError) as refused:
+        ruleset_services.ruleset_retire(
+            actor=actors.county_admin, scope=_scope(actors.county_admin), rule_set=baseline
+        )
+    assert "复制" in refused.value.message
+    # nor may a role without the right touch its own county's draft
+    with pytest.raises(PermissionDeniedError):
+        ruleset_services.ruleset_publish(
+            actor=actors.village_officer, scope=_scope(actors.village_officer), rule_set=draft
+        )
+    assert _definition(draft).parameters["monitoring_line"].default == 7000
+    assert RuleSetRecord.objects.filter(status="draft").count() == 1
+
+
+def test_retire_closes_a_published_version_but_not_the_last_one(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    admin = _scope(actors.system_admin)
+    draft = ruleset_services.ruleset_clone(
+        actor=actors.system_admin, scope=admin, rule_set=baseline
+    )
+    with pytest.raises(ApplicationError) as not_published:
+        ruleset_services.ruleset_retire(actor=actors.system_admin, scope=admin, rule_set=draft)
+    assert not_published.value.code == "not_published"
+    with pytest.raises(ApplicationError) as last:
+        ruleset_services.ruleset_retire(actor=actors.system_admin, scope=admin, rule_set=baseline)
+    assert last.value.code == "last_published"
+    ruleset_services.ruleset_publish(actor=actors.system_admin, scope=admin, rule_set=draft)
+    ruleset_services.ruleset_retire(actor=actors.system_admin, scope=admin, rule_set=baseline)
+    baseline.refresh_from_db()
+    assert baseline.status == RuleSetRecord.Status.RETIRED
+    assert baseline.effective_to == timezone.localdate()
+    assert _definition(baseline).status is definition.RuleSetStatus.RETIRED
+    event = AuditEvent.objects.get(action="assessment.ruleset_retire")
+    assert event.changes["status"] == ["published", "retired"]
+    with pytest.raises(ApplicationError):
+        ruleset_services.ruleset_update(
+            actor=actors.system_admin,
+            scope=admin,
+            rule_set=baseline,
+            parameter_defaults={"monitoring_line": 1},
+        )
+
+
+# ---------------------------------------------------------------------------- simulation
+
+
+def test_simulation_counts_households_entering_monitoring_per_town_village_and_household(
+    actors: Actors, baseline: RuleSetRecord, households: dict[str, Household]
+) -> None:
+    # given the county's line of 8,000 for the year (a policy parameter)
+    PolicyParameter.objects.create(
+        name="monitoring_line", region_code=COUNTY, year=YEAR, value=Decimal("8000")
+    )
+    scope = _scope(actors.county_admin)
+
+    def simulate(region: str) -> ruleset_selectors.Simulation:
+        return ruleset_selectors.ruleset_simulate(
+            scope=scope,
+            before=baseline,
+            after=baseline,
+            region_code=region,
+            year=YEAR,
+            overrides={"monitoring_line": 8600},
+        )
+
+    # when the line is raised to 8,600 for the county
+    county = simulate(COUNTY)
+    # then the 8,300 and 8,500 households enter monitoring, in one town
+    assert county.parameters_before["monitoring_line"] == 8000.0
+    assert county.parameters_after["monitoring_line"] == 8600
+    assert county.totals["households"] == 4
+    assert county.totals["monitoring_eligible_before"] == 1
+    assert county.totals["entering_monitoring"] == 2
+    assert county.totals["leaving_monitoring"] == 0
+    assert county.totals["risk_level_changed"] == 2
+    assert county.group_level == "town"
+    [town] = county.rows
+    assert (town.code, town.name, town.counts["entering_monitoring"]) == (TOWN, "伏龙泉镇", 2)
+    # the town splits into its villages
+    by_village = {row.code: row.counts for row in simulate(TOWN).rows}
+    assert by_village[VILLAGE]["entering_monitoring"] == 1
+    assert by_village[VILLAGE]["households"] == 3
+    assert by_village[OTHER_VILLAGE]["entering_monitoring"] == 1
+    # and a village lists the household that changes, before → after
+    village = simulate(VILLAGE)
+    assert village.group_level == ""
+    [change] = village.changes
+    assert (change.number, change.head_name) == ("H002", "张建国")
+    assert change.before["monitoring_eligible"] is False
+    assert change.after["monitoring_eligible"] is True
+    assert (change.before["risk_level"], change.after["risk_level"]) == (None, "blue")
+    # nothing was stored
+    assert not AssessmentOutcome.objects.exists()
+
+
+def test_a_regions_policy_parameter_overrides_a_drafts_default_as_in_a_run(
+    actors: Actors, baseline: RuleSetRecord, households: dict[str, Household]
+) -> None:
+    draft = _set_line(actors, _clone(actors, baseline), 8600)
+    scope = _scope(actors.county_admin)
+    without_policy = ruleset_selectors.ruleset_simulate(
+        scope=scope, before=baseline, after=draft, region_code=COUNTY, year=YEAR
+    )
+    assert without_policy.totals["entering_monitoring"] == 2
+    PolicyParameter.objects.create(
+        name="monitoring_line", region_code=COUNTY, year=YEAR, value=Decimal("8000")
+    )
+    with_policy = ruleset_selectors.ruleset_simulate(
+        scope=scope, before=baseline, after=draft, region_code=COUNTY, year=YEAR
+    )
+    assert with_policy.totals["entering_monitoring"] == 0
+
+
+def test_simulation_refuses_regions_outside_the_scope_and_drafts_with_problems(
+    actors: Actors, baseline: RuleSetRecord, households: dict[str, Household]
+) -> None:
+    village_scope = _scope(actors.village_officer)
+    with pytest.raises(NotFoundError):
+        ruleset_selectors.ruleset_simulate(
+            scope=village_scope, before=baseline, after=baseline, region_code=TOWN, year=YEAR
+        )
+    draft = ruleset_services.ruleset_update(
+        actor=actors.county_admin,
+        scope=_scope(actors.county_admin),
+        rule_set=_clone(actors, baseline),
+        rule_edits=[RuleEdit("MON-INCOME-BELOW-LINE", INVALID_CONDITION, "收入低")],
+    )
+    with pytest.raises(ApplicationError) as invalid:
+        ruleset_selectors.ruleset_simulate(
+            scope=_scope(actors.county_admin),
+            before=baseline,
+            after=draft,
+            region_code=COUNTY,
+            year=YEAR,
+        )
+    assert invalid.value.code == "invalid_rule_set"
+
+
+# ---------------------------------------------------------------------------------- pages
+
+
+def _url(name: str, record: RuleSetRecord, *args: str) -> str:
+    return reverse(f"assessment:{name}", args=[record.pk, *args])
+
+
+def test_list_shows_the_rule_sets_that_apply_to_the_user_and_actions_to_policy_managers(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    draft = _clone(actors, baseline)
+    url = reverse("assessment:ruleset-list")
+    draft_row = f'data-testid="ruleset-{draft.pk}"'
+    assert_scope_matrix(
+        lambda client: client.get(url),
+        {
+            None: Expectation(302),
+            actors.no_role: Expectation(403),
+            actors.village_officer: Expectation(
+                200, shows=("national-baseline", "全国", draft_row), hides=("复制为草稿",)
+            ),
+            actors.county_admin: Expectation(200, shows=(draft_row, "农安县", "复制为草稿")),
+            actors.other_county_admin: Expectation(
+                200, shows=("national-baseline",), hides=(draft_row, "农安县")
+            ),
+        },
+    )
+    # the number of queries does not grow with the number of rule sets
+    client = client_for(actors.county_admin)
+    client.get(url)
+    for _ in range(3):
+        _clone(actors, baseline)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.content.decode().count('data-testid="ruleset-') == 6
+    # session, user, assignments, count, page with creators, region names, session save
+    assert len(queries) == 9, "\n".join(q["sql"][:100] for q in queries.captured_queries)
+
+
+def test_detail_shows_parameters_and_rules_and_edit_controls_only_for_an_editable_draft(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    draft = _clone(actors, baseline)
+    assert_scope_matrix(
+        lambda client: client.get(_url("ruleset-detail", draft)),
+        {
+            None: Expectation(302),
+            actors.no_role: Expectation(403),
+            actors.village_officer: Expectation(
+                200,
+                shows=("monitoring_line", "MON-INCOME-BELOW-LINE", "per_capita_net_income &lt;"),
+                hides=("保存参数", "ruleset-publish", "复制为草稿"),
+            ),
+            actors.county_admin: Expectation(
+                200, shows=("保存参数", "ruleset-publish", "元/人·年", "农安县")
+            ),
+            actors.other_county_admin: Expectation(
+                404, hides=("MON-INCOME-BELOW-LINE", "monitoring_line")
+            ),
+        },
+    )
+    # the baseline is read-only for the county: it can only be cloned
+    baseline_page = client_for(actors.county_admin).get(_url("ruleset-detail", baseline))
+    body = baseline_page.content.decode()
+    assert "复制为草稿" in body
+    assert "保存参数" not in body
+    assert "ruleset-publish" not in body
+
+
+def _post_matrix(actors: Actors, in_scope_status: int) -> dict[User | None, Expectation]:
+    return {
+        None: Expectation(302),
+        actors.no_role: Expectation(403),
+        actors.village_officer: Expectation(403),
+        actors.auditor: Expectation(403),
+        actors.other_county_admin: Expectation(404, hides=("MON-",)),
+        actors.county_admin: Expectation(in_scope_status),
+    }
+
+
+def test_writes_need_the_policy_right_and_the_draft_in_scope(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    draft = _clone(actors, baseline)
+    line = {"monitoring_line": "8600"}
+    parameters = {
+        name: str(spec.default)
+        for name, spec in definition.from_dict(draft.definition).parameters.items()
+    }
+    for name, data in [
+        ("ruleset-parameters", {**parameters, **line}),
+        ("ruleset-clone", {}),
+    ]:
+        url = _url(name, draft)
+        assert_scope_matrix(
+            lambda client, url=url, data=data: client.post(url, data),  # type: ignore[misc]
+            _post_matrix(actors, 302),
+        )
+    # only the county's own POSTs changed anything: one update, one more clone
+    assert _definition(draft).parameters["monitoring_line"].default == 8600
+    assert AuditEvent.objects.filter(action="assessment.ruleset_update").count() == 1
+    assert RuleSetRecord.objects.filter(status="draft").count() == 2
+
+
+def test_the_county_cannot_change_the_nationwide_baseline_through_the_pages(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    client = client_for(actors.county_admin)
+    before = dict(baseline.definition)
+    parameters = {
+        name: str(spec.default)
+        for name, spec in definition.from_dict(baseline.definition).parameters.items()
+    }
+    response = client.post(
+        _url("ruleset-parameters", baseline), {**parameters, "monitoring_line": "1"}
+    )
+    assert response.status_code == 403
+    assert client.post(_url("ruleset-publish", baseline)).status_code == 403
+    assert client.post(_url("ruleset-retire", baseline)).status_code == 403
+    baseline.refresh_from_db()
+    assert baseline.definition == before
+    assert baseline.status == RuleSetRecord.Status.PUBLISHED
+
+
+def test_editing_a_rule_saves_a_draft_with_problems_and_publishing_lists_them(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    draft = _clone(actors, baseline)
+    client = client_for(actors.county_admin)
+    url = _url("ruleset-rule-edit", draft, "MON-INCOME-BELOW-LINE")
+    form = client.get(url)
+    assert form.status_code == 200
+    assert "per_capita_net_income &lt; param.monitoring_line" in form.content.decode()
+    saved = client.post(url, {"condition": INVALID_CONDITION, "message": "收入低于监测范围"})
+    assert saved.status_code == 302
+    page = client.get(saved["Location"]).content.decode()
+    assert "校验发现 1 个问题" in page
+    assert "未知的参数" in page
+    # the validate button lists the same problem (an htmx fragment)
+    fragment = client.get(_url("ruleset-validate", draft), headers={"HX-Request": "true"})
+    assert "MON-INCOME-BELOW-LINE" in fragment.content.decode()
+    assert "<html" not in fragment.content.decode()
+    # publishing is refused with the problem, and the draft stays a draft
+    refused = client.post(_url("ruleset-publish", draft), follow=True)
+    body = refused.content.decode()
+    assert "不能发布" in body
+    assert "MON-INCOME-BELOW-LINE" in body
+    draft.refresh_from_db()
+    assert draft.status == RuleSetRecord.Status.DRAFT
+    # once fixed it validates and publishes
+    client.post(
+        url,
+        {
+            "condition": "per_capita_net_income < param.monitoring_line",
+            "message": "人均纯收入 {per_capita_net_income} 元低于监测范围",
+        },
+    )
+    clean = client.get(_url("ruleset-validate", draft), headers={"HX-Request": "true"})
+    assert "校验通过" in clean.content.decode()
+    published = client.post(_url("ruleset-publish", draft), headers={"HX-Request": "true"})
+    assert published.status_code == 204
+    assert published["HX-Redirect"] == _url("ruleset-detail", draft)
+    draft.refresh_from_db()
+    assert draft.status == RuleSetRecord.Status.PUBLISHED
+
+
+def test_a_rule_edit_of_a_published_version_is_refused_and_changes_nothing(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    draft = _clone(actors, baseline)
+    ruleset_services.ruleset_publish(
+        actor=actors.county_admin, scope=_scope(actors.county_admin), rule_set=draft
+    )
+    client = client_for(actors.county_admin)
+    url = _url("ruleset-rule-edit", draft, "MON-INCOME-BELOW-LINE")
+    assert client.get(url).status_code == 302
+    refused = client.post(url, {"condition": "true", "message": "x"}, follow=True)
+    assert "不能修改" in refused.content.decode()
+    assert _definition(draft).rule("MON-INCOME-BELOW-LINE").condition != "true"
+    assert client.get(_url("ruleset-rule-edit", draft, "NO-SUCH")).status_code == 404
+
+
+def test_try_explains_one_household_in_scope_and_hides_others(
+    actors: Actors, baseline: RuleSetRecord, households: dict[str, Household]
+) -> None:
+    near = households["near"]
+    draft = _set_line(actors, _clone(actors, baseline), 8600)
+    url = _url("ruleset-try", draft) + f"?household={near.pk}"
+    assert_scope_matrix(
+        lambda client: client.get(url),
+        {
+            None: Expectation(302),
+            actors.no_role: Expectation(403),
+            actors.other_village_officer: Expectation(404, hides=("H002", "8300")),
+            actors.county_admin: Expectation(
+                200,
+                shows=(
+                    "H002",
+                    "MON-INCOME-BELOW-LINE",
+                    "人均纯收入 8300 元低于监测范围 8600 元",
+                    "蓝色",
+                    "national-baseline@2",
+                ),
+            ),
+            actors.village_officer: Expectation(200, shows=("MON-INCOME-BELOW-LINE",)),
+        },
+    )
+    # the baseline at 7,000 leaves the household outside monitoring
+    baseline_trial = client_for(actors.county_admin).get(
+        _url("ruleset-try", baseline) + f"?household={near.pk}&year={YEAR}"
+    )
+    assert "不符合监测条件" in baseline_trial.content.decode()
+    # searching by 户编号 lists only households in scope
+    search = client_for(actors.other_village_officer).get(_url("ruleset-try", baseline) + "?q=H00")
+    body = search.content.decode()
+    assert "H004" in body
+    assert "H002" not in body
+    assert not AssessmentOutcome.objects.exists()
+
+
+def test_simulation_page_shows_counts_drills_down_and_refuses_other_regions(
+    actors: Actors, baseline: RuleSetRecord, households: dict[str, Household]
+) -> None:
+    draft = _set_line(actors, _clone(actors, baseline), 8600)
+    url = _url("ruleset-simulate", draft)
+    entering = 'data-testid="stat-entering_monitoring">2<'
+    assert_scope_matrix(
+        lambda client: client.get(f"{url}?region={COUNTY}&year={YEAR}"),
+        {
+            None: Expectation(302),
+            actors.no_role: Expectation(403),
+            actors.other_county_admin: Expectation(404, hides=("伏龙泉镇", "H002")),
+            actors.village_officer: Expectation(404, hides=("伏龙泉镇",)),
+            actors.county_admin: Expectation(
+                200,
+                shows=(entering, "伏龙泉镇", f"region={TOWN}", "national-baseline@1"),
+            ),
+        },
+    )
+    client = client_for(actors.county_admin)
+    # by default the county and the latest year with income records
+    default = client.get(url).content.decode()
+    assert entering in default
+    assert f'value="{YEAR}"' in default
+    # the village level lists the changed household with a link to its page
+    village = client.get(f"{url}?region={VILLAGE}&year={YEAR}").content.decode()
+    assert reverse("registry:household-detail", args=[households["near"].pk]) in village
+    assert "H001" not in village
+    # overrides apply to this version only; an htmx request gets the results alone
+    fragment = client.get(
+        f"{url}?region={COUNTY}&year={YEAR}&p_monitoring_line=8400",
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert 'data-testid="stat-entering_monitoring">1<' in fragment
+    assert "<form" not in fragment
+    assert "8400" in fragment
+    # the village officer simulates their own village only
+    own = client_for(actors.village_officer).get(f"{url}?region={VILLAGE}&year={YEAR}")
+    assert own.status_code == 200
+    assert "H004" not in own.content.decode()
+    invalid = client.get(f"{url}?region=abc&year=1900")
+    assert invalid.status_code == 400
+
+
+def test_every_rule_set_page_answers_a_get(actors: Actors, baseline: RuleSetRecord) -> None:
+    client = client_for(actors.system_admin)
+    pages: list[tuple[str, list[object], int]] = [
+        ("ruleset-list", [], 200),
+        ("ruleset-detail", [baseline.pk], 200),
+        ("ruleset-validate", [baseline.pk], 200),
+        ("ruleset-try", [baseline.pk], 200),
+        ("ruleset-simulate", [baseline.pk], 200),
+        ("ruleset-rule-edit", [baseline.pk, "MON-INCOME-BELOW-LINE"], 302),
+        ("ruleset-clone", [baseline.pk], 405),
+        ("ruleset-parameters", [baseline.pk], 405),
+        ("ruleset-publish", [baseline.pk], 405),
+        ("ruleset-retire", [baseline.pk], 405),
+    ]
+    for name, args, status in pages:
+        response = client.get(reverse(f"assessment:{name}", args=args))
+        assert response.status_code == status, name
+
+
+def test_a_draft_with_problems_is_neither_tried_nor_simulated(
+    actors: Actors, baseline: RuleSetRecord, households: dict[str, Household]
+) -> None:
+    draft = ruleset_services.ruleset_update(
+        actor=actors.county_admin,
+        scope=_scope(actors.county_admin),
+        rule_set=_clone(actors, baseline),
+        rule_edits=[RuleEdit("MON-INCOME-BELOW-LINE", INVALID_CONDITION, "收入低")],
+    )
+    client = client_for(actors.county_admin)
+    trial = client.get(_url("ruleset-try", draft) + f"?household={households['near'].pk}")
+    assert trial.status_code == 200
+    assert "有 1 个问题" in trial.content.decode()
+    assert 'data-testid="trial-result"' not in trial.content.decode()
+    simulated = client.get(_url("ruleset-simulate", draft) + f"?region={COUNTY}&year={YEAR}")
+    assert 'data-testid="simulation-error"' in simulated.content.decode()
+    assert 'data-testid="simulation-result"' not in simulated.content.decode()
+
+
+def test_the_rule_form_of_another_regions_draft_is_forbidden(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    nationwide = ruleset_services.ruleset_clone(
+        actor=actors.system_admin, scope=_scope(actors.system_admin), rule_set=baseline
+    )
+    url = _url("ruleset-rule-edit", nationwide, "MON-INCOME-BELOW-LINE")
+    assert client_for(actors.county_admin).get(url).status_code == 403
+    refused = client_for(actors.county_admin).post(url, {"condition": "true", "message": "x"})
+    assert refused.status_code == 403
+    assert client_for(actors.system_admin).get(url).status_code == 200
+    assert _definition(nationwide).rule("MON-INCOME-BELOW-LINE").condition != "true"
