@@ -164,7 +164,7 @@ def test_county_administrator_raises_the_line_in_a_draft_simulates_and_publishes
     page.get_by_test_id("ruleset-publish").click()
     expect(page.get_by_test_id("ruleset-status")).to_have_text("已发布")
     expect(page.get_by_test_id("ruleset-parameters-save")).to_have_count(0)
-    assert rule_set_get(code="national-baseline").pk == draft.pk
+    assert rule_set_get(code="national-baseline", region_code=near.village_id).pk == draft.pk
 
     # the household is assessed again with the new line, and the reasons say so
     page.goto(f"{base}/households/{near.pk}/")
