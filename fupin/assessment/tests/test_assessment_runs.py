@@ -188,3 +188,17 @@ def test_the_most_specific_published_rule_set_applies(
     assert rule_set_get(code=baseline.code, region_code=VILLAGE) == county_version
     assert rule_set_get(code=baseline.code, region_code=OTHER_COUNTY) == baseline
     assert rule_set_get(code=baseline.code, region_code="22") == baseline
+
+
+def test_rules_simulate_prints_counts_by_town(actors: Actors, baseline: RuleSetRecord) -> None:
+    _household(actors, "H001", "24900")  # 8,300 per person
+    out = StringIO()
+    call_command(
+        "rules", "simulate", "--region", COUNTY, "--year", "2025",
+        "--param", "monitoring_line=8600", stdout=out,
+    )  # fmt: skip
+    header, row = out.getvalue().splitlines()[:2]
+    columns = dict(zip(header.split(","), row.split(","), strict=True))
+    assert columns["town"] == "220122101"
+    assert columns["entering_monitoring"] == "1"
+    assert columns["households"] == "1"
