@@ -1,5 +1,6 @@
 """Household pages: list with filters and export, detail, and the editing forms."""
 
+from collections.abc import Callable
 from dataclasses import fields
 from decimal import Decimal
 from typing import Any
@@ -359,70 +360,34 @@ def household_reveal(request: ScopedRequest, household_id: int, field: str) -> H
     return render(request, "registry/_revealed_id.html", {"number": value})
 
 
-@scoped_view(Capability.EDIT_REGISTRY)
-def household_year_edit(request: ScopedRequest, household_id: int) -> HttpResponse:
+def _yearly_record_page(
+    request: ScopedRequest,
+    household_id: int,
+    *,
+    form_class: type[HouseholdYearForm] | type[HouseholdConditionsForm],
+    related_name: str,
+    save: Callable[..., object],
+    saved_message: str,
+    template: str,
+    title: str,
+) -> HttpResponse:
+    """One page for the per-year records (income, living conditions): prefilled from the
+    record of `?year=` when it exists, saved through the owning service."""
     try:
         household = selectors.household_get(scope=request.scope, household_id=household_id)
     except NotFoundError as error:
         return _not_found(request, error)
     year = request.GET.get("year", "")
-    existing = household.years.filter(year=int(year)).first() if year.isdigit() else None
+    records = getattr(household, related_name)
+    existing = records.filter(year=int(year)).first() if year.isdigit() else None
     initial: dict[str, Any] = {"year": year}
     if existing is not None:
-        initial.update({name: getattr(existing, name) for name in HouseholdYearForm.base_fields})
-    form = HouseholdYearForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        amounts: dict[str, Decimal] = {
-            name: value for name, value in form.cleaned_data.items() if name != "year"
-        }
-        try:
-            services.household_year_record(
-                actor=request.user,
-                scope=request.scope,
-                household=household,
-                year=form.cleaned_data["year"],
-                amounts=amounts,
-            )
-        except ApplicationError as error:
-            _add_error(form, error)
-        else:
-            messages.success(
-                request, _("已保存 %(year)s 年收支。") % {"year": form.cleaned_data["year"]}
-            )
-            return redirect("registry:household-detail", household_id=household.pk)
-    return render(
-        request,
-        "registry/household_year_form.html",
-        {
-            "form": form,
-            "household": household,
-            "breadcrumbs": _breadcrumbs(
-                (household.number, reverse("registry:household-detail", args=[household.pk])),
-                (_("年度收支"), None),
-            ),
-        },
-        status=400 if form.errors else 200,
-    )
-
-
-@scoped_view(Capability.EDIT_REGISTRY)
-def household_conditions_edit(request: ScopedRequest, household_id: int) -> HttpResponse:
-    try:
-        household = selectors.household_get(scope=request.scope, household_id=household_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
-    year = request.GET.get("year", "")
-    existing = household.conditions.filter(year=int(year)).first() if year.isdigit() else None
-    initial: dict[str, Any] = {"year": year}
-    if existing is not None:
-        initial.update(
-            {name: getattr(existing, name) for name in HouseholdConditionsForm.base_fields}
-        )
-    form = HouseholdConditionsForm(request.POST or None, initial=initial)
+        initial.update({name: getattr(existing, name) for name in form_class.base_fields})
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         values = {name: value for name, value in form.cleaned_data.items() if name != "year"}
         try:
-            services.household_conditions_record(
+            save(
                 actor=request.user,
                 scope=request.scope,
                 household=household,
@@ -432,20 +397,51 @@ def household_conditions_edit(request: ScopedRequest, household_id: int) -> Http
         except ApplicationError as error:
             _add_error(form, error)
         else:
-            messages.success(
-                request, _("已保存 %(year)s 年生产生活条件。") % {"year": form.cleaned_data["year"]}
-            )
+            messages.success(request, saved_message % {"year": form.cleaned_data["year"]})
             return redirect("registry:household-detail", household_id=household.pk)
     return render(
         request,
-        "registry/household_conditions_form.html",
+        template,
         {
             "form": form,
             "household": household,
             "breadcrumbs": _breadcrumbs(
                 (household.number, reverse("registry:household-detail", args=[household.pk])),
-                (_("生产生活条件"), None),
+                (title, None),
             ),
         },
         status=400 if form.errors else 200,
+    )
+
+
+def _record_year(**kwargs: Any) -> object:
+    values: dict[str, Decimal] = kwargs.pop("values")
+    return services.household_year_record(amounts=values, **kwargs)
+
+
+@scoped_view(Capability.EDIT_REGISTRY)
+def household_year_edit(request: ScopedRequest, household_id: int) -> HttpResponse:
+    return _yearly_record_page(
+        request,
+        household_id,
+        form_class=HouseholdYearForm,
+        related_name="years",
+        save=_record_year,
+        saved_message=_("已保存 %(year)s 年收支。"),
+        template="registry/household_year_form.html",
+        title=_("年度收支"),
+    )
+
+
+@scoped_view(Capability.EDIT_REGISTRY)
+def household_conditions_edit(request: ScopedRequest, household_id: int) -> HttpResponse:
+    return _yearly_record_page(
+        request,
+        household_id,
+        form_class=HouseholdConditionsForm,
+        related_name="conditions",
+        save=services.household_conditions_record,
+        saved_message=_("已保存 %(year)s 年生产生活条件。"),
+        template="registry/household_conditions_form.html",
+        title=_("生产生活条件"),
     )
