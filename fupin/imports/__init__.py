@@ -1,0 +1,1 @@
+"""Bulk imports: templates declared as data, parsing, validation and error workbooks."""

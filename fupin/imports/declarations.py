@@ -1,0 +1,290 @@
+"""Import templates declared as data: columns, Chinese headers, accepted aliases, kinds,
+code tables and the natural key. Parsing, validation and the downloadable template are all
+driven by these declarations."""
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.db.models import TextChoices
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from fupin.registry import codes
+
+ColumnKind = Literal["text", "code", "integer", "boolean", "id_number", "region_code", "date"]
+
+# Bracket and space variants that spreadsheets mix freely in headers and code labels.
+_IGNORED_IN_KEYS = re.compile(r"[\s()\[\]{}（）【】〔〕<>《》]")
+
+TRUE_WORDS = ("是", "Y", "YES", "TRUE", "1", "√", "✓", "✔", "有", "参加", "享受")
+FALSE_WORDS = ("否", "N", "NO", "FALSE", "0", "×", "✗", "✘", "无", "未参加", "不享受")
+
+
+def header_key(text: str) -> str:
+    """Return the form under which headers and labels are compared.
+
+    NFKC turns full-width letters, digits and brackets into ASCII; spaces and brackets are
+    dropped, so "务工时间（月）", "务工时间(月)" and " 务工时间 月 " are the same key.
+    """
+    return _IGNORED_IN_KEYS.sub("", unicodedata.normalize("NFKC", text)).upper()
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import template."""
+
+    name: str
+    header: str
+    kind: ColumnKind = "text"
+    aliases: tuple[str, ...] = ()
+    code_table: type[TextChoices] | None = None
+    code_variants: tuple[tuple[str, str], ...] = ()
+    required: bool = False
+    household_level: bool = False
+    help_text: str | Promise = ""
+
+    def header_keys(self) -> frozenset[str]:
+        return frozenset(header_key(text) for text in (self.header, *self.aliases))
+
+    def code_lookup(self) -> dict[str, str]:
+        """Return every accepted spelling (as a header_key) mapped to its national code."""
+        if self.code_table is None:
+            return {}
+        lookup: dict[str, str] = {}
+        for code, label in self.code_table.choices:
+            lookup[header_key(str(code))] = str(code)
+            lookup[header_key(str(label))] = str(code)
+        for variant, code in self.code_variants:
+            lookup[header_key(variant)] = code
+        return lookup
+
+    def labels(self) -> list[str]:
+        """Return the official labels of the code table, in code order."""
+        if self.code_table is None:
+            return []
+        return [str(label) for _code, label in self.code_table.choices]
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """How a file's headers map onto a template's columns."""
+
+    columns_by_header: dict[str, str]
+    missing: tuple[Column, ...]
+    unknown: tuple[str, ...]
+    duplicated: tuple[tuple[Column, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Template:
+    """An import template: which rows a file holds and which service receives them."""
+
+    kind: str
+    title: str | Promise
+    columns: tuple[Column, ...]
+    natural_key: tuple[str, ...]
+    target_service: str
+    household_key: str = ""
+    instructions: tuple[str | Promise, ...] = field(default_factory=tuple)
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+    def match_headers(self, headers: Sequence[str]) -> HeaderMatch:
+        """Map each header of a file to a column name, by header or alias."""
+        column_by_key = {key: column for column in self.columns for key in column.header_keys()}
+        columns_by_header: dict[str, str] = {}
+        headers_by_column: dict[str, list[str]] = {}
+        unknown: list[str] = []
+        for header in headers:
+            column = column_by_key.get(header_key(header))
+            if column is None:
+                unknown.append(header)
+                continue
+            columns_by_header[header] = column.name
+            headers_by_column.setdefault(column.name, []).append(header)
+        missing = tuple(
+            column
+            for column in self.columns
+            if column.required and column.name not in headers_by_column
+        )
+        duplicated = tuple(
+            (self.column(name), tuple(found))
+            for name, found in headers_by_column.items()
+            if len(found) > 1
+        )
+        return HeaderMatch(columns_by_header, missing, tuple(unknown), duplicated)
+
+
+_SEX_VARIANTS = (("男性", "1"), ("女性", "2"), ("M", "1"), ("F", "2"))
+_RELATION_VARIANTS = (
+    ("本人", "01"),
+    ("户主本人", "01"),
+    ("妻子", "02"),
+    ("丈夫", "02"),
+    ("儿子", "03"),
+    ("女儿", "04"),
+    ("儿媳", "05"),
+    ("女婿", "06"),
+    ("孙子", "07"),
+    ("孙女", "08"),
+    ("外孙子", "09"),
+    ("外孙女", "10"),
+    ("父亲", "11"),
+    ("母亲", "12"),
+    ("岳父", "13"),
+    ("岳母", "14"),
+    ("公公", "15"),
+    ("婆婆", "16"),
+    ("祖父", "17"),
+    ("祖母", "18"),
+    ("外祖父", "19"),
+    ("外祖母", "20"),
+    ("其它", "99"),
+)
+_ETHNICITY_VARIANTS = (
+    *(
+        (str(label).removesuffix("族"), str(code))
+        for code, label in codes.Ethnicity.choices
+        if str(label).endswith("族") and len(str(label)) > 2
+    ),
+    ("汉", "01"),
+)
+_HEALTH_VARIANTS = (("大病", "03"), ("慢性病", "02"), ("残疾人", "04"))
+_CAUSE_VARIANTS = (("其他", "99"),)
+_POVERTY_ATTRIBUTE_VARIANTS = (("一般户", "1"), ("低保户", "2"), ("特困户", "3"))
+_MIGRANT_VARIANTS = (("无", "00"), ("否", "00"), ("乡镇内务工", "01"), ("乡镇外县内务工", "02"))
+
+
+def _boolean(name: str, header: str, *aliases: str) -> Column:
+    return Column(name=name, header=header, kind="boolean", aliases=aliases)
+
+
+MEMBERS = Template(
+    kind="members",
+    title=_("成员台账"),
+    natural_key=("id_number",),
+    household_key="household_number",
+    target_service="fupin.registry.services.households.member_bulk_upsert",
+    columns=(
+        Column(
+            "region_code",
+            "行政区划代码",
+            kind="region_code",
+            aliases=("村代码", "所在村代码", "区划代码"),
+            required=True,
+            household_level=True,
+            help_text=_("所在村的 12 位统计用区划代码。"),
+        ),
+        Column("household_number", "户编号", aliases=("户码", "户号"), required=True),
+        Column("person_number", "人编号", aliases=("人码", "成员编号")),
+        Column("name", "姓名", aliases=("成员姓名",), required=True),
+        Column(
+            "id_number",
+            "证件号码",
+            kind="id_number",
+            aliases=("身份证号", "身份证号码", "公民身份号码", "身份证件号码"),
+            required=True,
+            help_text=_("18 位公民身份号码；请把该列设为文本格式，以免 Excel 改写。"),
+        ),
+        Column(
+            "sex",
+            "性别",
+            kind="code",
+            code_table=codes.Sex,
+            code_variants=_SEX_VARIANTS,
+            required=True,
+        ),
+        Column("birth_date", "出生日期", kind="date", aliases=("出生年月日",)),
+        Column(
+            "relation",
+            "与户主关系",
+            kind="code",
+            code_table=codes.Relation,
+            code_variants=_RELATION_VARIANTS,
+            required=True,
+        ),
+        Column(
+            "ethnicity",
+            "民族",
+            kind="code",
+            code_table=codes.Ethnicity,
+            code_variants=_ETHNICITY_VARIANTS,
+        ),
+        Column("education", "文化程度", kind="code", code_table=codes.Education),
+        Column("schooling", "在校生状况", kind="code", code_table=codes.Schooling),
+        Column(
+            "health",
+            "健康状况",
+            kind="code",
+            code_table=codes.Health,
+            code_variants=_HEALTH_VARIANTS,
+        ),
+        Column("labor_skill", "劳动技能", kind="code", code_table=codes.LaborSkill),
+        Column(
+            "migrant_work",
+            "务工状况",
+            kind="code",
+            code_table=codes.MigrantWork,
+            code_variants=_MIGRANT_VARIANTS,
+        ),
+        Column("migrant_months", "务工时间(月)", kind="integer", aliases=("务工时间", "务工月数")),
+        _boolean(
+            "has_resident_medical_insurance",
+            "是否参加城乡居民基本医疗保险",
+            "参加城乡居民基本医疗保险",
+        ),
+        _boolean("has_serious_illness_insurance", "是否参加大病保险", "参加大病保险"),
+        _boolean(
+            "has_resident_pension_insurance",
+            "是否参加城乡居民基本养老保险",
+            "参加城乡居民基本养老保险",
+        ),
+        _boolean("receives_dibao", "是否享受低保", "享受低保"),
+        _boolean("receives_destitute_support", "是否特困供养", "特困供养"),
+        Column(
+            "household_type",
+            "户类型",
+            kind="code",
+            code_table=codes.HouseholdType,
+            household_level=True,
+        ),
+        Column(
+            "poverty_attribute",
+            "贫困户属性",
+            kind="code",
+            code_table=codes.PovertyAttribute,
+            code_variants=_POVERTY_ATTRIBUTE_VARIANTS,
+            household_level=True,
+        ),
+        Column(
+            "primary_cause",
+            "主要致贫原因",
+            kind="code",
+            code_table=codes.PovertyCause,
+            code_variants=_CAUSE_VARIANTS,
+            household_level=True,
+        ),
+        Column(
+            "phone",
+            "联系电话",
+            aliases=("电话", "手机号码", "手机号"),
+            household_level=True,
+        ),
+    ),
+    instructions=(
+        _("每行一名家庭成员；同一户的各行填写相同的户编号、行政区划代码和户级信息。"),
+        _("每户必须有且只有一名“与户主关系”为“户主”的成员。"),
+        _("证件号码列请设为文本格式，以免 Excel 把号码转成科学计数法。"),
+        _("带下拉列表的列可填写名称或国家代码，例如性别填“男”或“1”。"),
+        _("是/否列可填写：是、否、Y、N、√。"),
+    ),
+)
+
+TEMPLATES: dict[str, Template] = {MEMBERS.kind: MEMBERS}

@@ -1,0 +1,109 @@
+# ruff: noqa: N999 - the command is `fupin import`, so the module must be import.py
+"""`fupin import members FILE --dry-run`: validate a ledger file from the command line."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from fupin.imports.declarations import TEMPLATES
+from fupin.imports.parsing import ImportFileError, read_table
+from fupin.imports.validation import (
+    ValidationResult,
+    existing_people_for,
+    id_numbers_in,
+    validate,
+)
+from fupin.imports.workbooks import error_workbook
+
+EXIT_VALIDATION_ERRORS = 2
+EXIT_FAILURE = 1
+ERRORS_SHOWN = 50
+
+
+class Command(BaseCommand):
+    help = _("校验（以后也将导入）台账文件。退出码：0 成功，2 有校验错误，1 其他失败。")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=sorted(TEMPLATES), help=_("台账种类"))
+        parser.add_argument("file", type=Path, help=_("xlsx、xls 或 csv 文件"))
+        parser.add_argument("--dry-run", action="store_true", help=_("只校验，不写入"))
+        parser.add_argument("--errors-to", type=Path, help=_("把错误工作簿写到此文件"))
+        parser.add_argument("--json", action="store_true", help=_("以 JSON 输出结果"))
+        parser.add_argument("--region", default="", help=_("只接受此区划代码之内的行（默认全国）"))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["dry_run"]:
+            raise CommandError(
+                _("当前版本尚不能写入导入数据，只能校验；请加上 --dry-run 运行。"),
+                returncode=EXIT_FAILURE,
+            )
+        template = TEMPLATES[options["kind"]]
+        path: Path = options["file"]
+        try:
+            frame = read_table(path, path.name)
+        except FileNotFoundError:
+            raise CommandError(
+                _("找不到文件 %(path)s。") % {"path": path}, returncode=EXIT_FAILURE
+            ) from None
+        except ImportFileError as error:
+            raise CommandError(error.message, returncode=EXIT_FAILURE) from None
+        existing = existing_people_for(id_numbers_in(frame, template))
+        result = validate(frame, template, scope_prefix=options["region"], existing_people=existing)
+        if options["errors_to"] and result.errors:
+            options["errors_to"].write_bytes(error_workbook(frame, result.errors))
+        if options["json"]:
+            self.stdout.write(json.dumps(_as_json(result), ensure_ascii=False))
+        else:
+            self._write_summary(result, errors_to=options["errors_to"])
+        if result.errors:
+            raise CommandError(
+                _("有 %(count)d 行未通过校验，未写入任何数据。")
+                % {"count": result.summary.invalid_rows},
+                returncode=EXIT_VALIDATION_ERRORS,
+            )
+
+    def _write_summary(self, result: ValidationResult, *, errors_to: Path | None) -> None:
+        summary = result.summary
+        self.stdout.write(
+            _("共 %(rows)d 行、%(households)d 户；通过 %(valid)d 行，有错误 %(invalid)d 行。")
+            % {
+                "rows": summary.rows,
+                "households": summary.households,
+                "valid": summary.valid_rows,
+                "invalid": summary.invalid_rows,
+            }
+        )
+        if result.ignored_headers:
+            self.stdout.write(
+                _("未识别、已忽略的列：%(headers)s")
+                % {"headers": "、".join(result.ignored_headers)}
+            )
+        for error in result.errors[:ERRORS_SHOWN]:
+            self.stdout.write(
+                _("第 %(row)d 行 %(field)s：%(message)s")
+                % {"row": error.row_number, "field": error.field, "message": error.message}
+            )
+        if len(result.errors) > ERRORS_SHOWN:
+            self.stdout.write(
+                _("……另有 %(count)d 条错误。") % {"count": len(result.errors) - ERRORS_SHOWN}
+            )
+        if errors_to and result.errors:
+            self.stdout.write(_("错误工作簿已写到 %(path)s。") % {"path": errors_to})
+
+
+def _as_json(result: ValidationResult) -> dict[str, Any]:
+    summary = result.summary
+    return {
+        "rows": summary.rows,
+        "households": summary.households,
+        "valid_rows": summary.valid_rows,
+        "invalid_rows": summary.invalid_rows,
+        "ignored_headers": list(result.ignored_headers),
+        "errors": [
+            {"row": error.row_number, "field": error.field, "message": error.message}
+            for error in result.errors[:ERRORS_SHOWN]
+        ],
+    }

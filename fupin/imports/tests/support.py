@@ -1,0 +1,67 @@
+"""Builders for import test files: valid ID numbers and member rows."""
+
+import datetime
+
+from fupin.registry.idnumbers import check_character
+
+TODAY = datetime.date(2025, 6, 1)
+VILLAGE = "110105001001"
+OTHER_COUNTY_VILLAGE = "110106001001"
+SCOPE = "110105"
+HEADERS = (
+    "行政区划代码",
+    "户编号",
+    "姓名",
+    "证件号码",
+    "性别",
+    "与户主关系",
+    "民族",
+    "务工时间(月)",
+    "是否享受低保",
+    "户类型",
+    "联系电话",
+)
+
+
+def id_number(birth: str = "19800101", sequence: str = "001") -> str:
+    """Return a valid number from 北京市朝阳区 (110105); odd sequences are men."""
+    body = "110105" + birth + sequence
+    return body + check_character(body)
+
+
+MALE = id_number(sequence="001")
+FEMALE = id_number(sequence="002")
+SON = id_number(birth="20100505", sequence="011")
+
+
+def member_row(**overrides: str) -> dict[str, str]:
+    row = {
+        "行政区划代码": VILLAGE,
+        "户编号": "H001",
+        "姓名": "张三",
+        "证件号码": MALE,
+        "性别": "男",
+        "与户主关系": "户主",
+        "民族": "汉族",
+        "务工时间(月)": "0",
+        "是否享受低保": "否",
+        "户类型": "脱贫户",
+        "联系电话": "13800000000",
+    }
+    row.update(overrides)
+    return row
+
+
+def household_rows() -> list[dict[str, str]]:
+    """A valid household of three: head, spouse and son."""
+    return [
+        member_row(),
+        member_row(姓名="李四", 证件号码=FEMALE, 性别="女", 与户主关系="配偶"),
+        member_row(姓名="张小", 证件号码=SON, 与户主关系="之子"),
+    ]
+
+
+def csv_text(rows: list[dict[str, str]], headers: tuple[str, ...] = HEADERS) -> str:
+    lines = [",".join(headers)]
+    lines.extend(",".join(row.get(header, "") for header in headers) for row in rows)
+    return "\n".join(lines) + "\n"

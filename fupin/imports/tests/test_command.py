@@ -1,0 +1,86 @@
+"""`fupin import members FILE` (needs "fupin.imports" in INSTALLED_APPS)."""
+
+import io
+import json
+from pathlib import Path
+
+import fastexcel
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from fupin.imports.tests.support import SCOPE, csv_text, household_rows
+
+pytestmark = pytest.mark.django_db
+
+
+def _file(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
+    path = tmp_path / "members.csv"
+    path.write_text(csv_text(rows), encoding="utf-8-sig")
+    return path
+
+
+def _run(*args: str) -> tuple[str, CommandError | None]:
+    stdout = io.StringIO()
+    try:
+        call_command("import", *args, stdout=stdout)
+    except CommandError as error:
+        return stdout.getvalue(), error
+    return stdout.getvalue(), None
+
+
+def test_dry_run_of_a_valid_file_exits_zero(tmp_path: Path) -> None:
+    output, error = _run("members", str(_file(tmp_path, household_rows())), "--dry-run")
+    assert error is None
+    assert "共 3 行、1 户；通过 3 行，有错误 0 行。" in output
+
+
+def test_dry_run_with_errors_exits_two_and_prints_json(tmp_path: Path) -> None:
+    rows = household_rows()
+    rows[1]["性别"] = "男"
+    errors_to = tmp_path / "errors.xlsx"
+    path = _file(tmp_path, rows)
+    output, error = _run("members", str(path), "--dry-run", "--json", "--errors-to", str(errors_to))
+    assert error is not None
+    assert error.returncode == 2
+    assert json.loads(output) == {
+        "rows": 3,
+        "households": 1,
+        "valid_rows": 2,
+        "invalid_rows": 1,
+        "ignored_headers": [],
+        "errors": [{"row": 3, "field": "性别", "message": "性别与证件号码不符：号码显示为女。"}],
+    }
+    sheet = fastexcel.read_excel(errors_to.read_bytes()).load_sheet(0).to_polars()
+    assert sheet.columns[-1] == "错误说明"
+
+
+def test_region_option_limits_the_scope(tmp_path: Path) -> None:
+    path = _file(tmp_path, household_rows())
+    _output, error = _run("members", str(path), "--dry-run", "--region", "110106")
+    assert error is not None
+    assert error.returncode == 2
+    _output, error = _run("members", str(path), "--dry-run", "--region", SCOPE)
+    assert error is None
+
+
+def test_without_dry_run_nothing_is_applied_and_it_says_so(tmp_path: Path) -> None:
+    _output, error = _run("members", str(_file(tmp_path, household_rows())))
+    assert error is not None
+    assert error.returncode == 1
+    assert str(error) == "当前版本尚不能写入导入数据，只能校验；请加上 --dry-run 运行。"
+
+
+def test_unreadable_file_exits_one(tmp_path: Path) -> None:
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(b"%PDF-1.7")
+    _output, error = _run("members", str(path), "--dry-run")
+    assert error is not None
+    assert error.returncode == 1
+    assert "不是 Excel 或 CSV 表格" in str(error)
+
+
+def test_missing_file_exits_one(tmp_path: Path) -> None:
+    _output, error = _run("members", str(tmp_path / "nothing.csv"), "--dry-run")
+    assert error is not None
+    assert error.returncode == 1

@@ -1,0 +1,542 @@
+"""Validate a parsed members ledger: every row, every household and the file as a whole.
+
+Each column's distinct raw values are normalized once (a few thousand at most, however long
+the file) and mapped back onto the frame; row and household checks are Polars expressions.
+The database is asked once, by the caller, for the ID numbers already registered.
+"""
+
+import datetime
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+from fupin.imports.declarations import (
+    FALSE_WORDS,
+    MEMBERS,
+    TRUE_WORDS,
+    Column,
+    Template,
+    header_key,
+)
+from fupin.imports.parsing import ROW_NUMBER_COLUMN
+from fupin.registry import codes
+from fupin.registry.idnumbers import InvalidIdNumber, normalize_id_number, parse_id_number
+from fupin.registry.models import Member
+
+QUERY_CHUNK_SIZE = 10_000
+ERROR_SUFFIX = "__error"
+REGION_CODE_LENGTH = 12
+MAX_MIGRANT_MONTHS = 12
+
+_SCIENTIFIC = re.compile(r"[0-9](\.[0-9]+)?E\+?[0-9]+")
+_PRECISION_LOST = re.compile(r"[0-9]{15,18}(\.0+)?")
+_DATE_PATTERNS = (
+    re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})"),
+    re.compile(r"(?P<y>[0-9]{4})/(?P<m>[0-9]{1,2})/(?P<d>[0-9]{1,2})"),
+    re.compile(r"(?P<y>[0-9]{4})\.(?P<m>[0-9]{1,2})\.(?P<d>[0-9]{1,2})"),
+    re.compile(r"(?P<y>[0-9]{4})年(?P<m>[0-9]{1,2})月(?P<d>[0-9]{1,2})日?"),
+    re.compile(r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})"),
+)
+_TRUE_KEYS = frozenset(header_key(word) for word in TRUE_WORDS)
+_FALSE_KEYS = frozenset(header_key(word) for word in FALSE_WORDS)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: the spreadsheet row (header is row 1), the column header and why."""
+
+    row_number: int
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ValidationSummary:
+    rows: int
+    households: int
+    valid_rows: int
+    invalid_rows: int
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """Valid rows with normalized values, every error in row order, and the counts."""
+
+    valid: pl.DataFrame
+    errors: list[RowError]
+    summary: ValidationSummary
+    ignored_headers: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class _Normalized:
+    value: str | None
+    error: str | None
+
+
+def existing_people_for(id_numbers: Iterable[str]) -> dict[str, str]:
+    """Return {ID number: household number} for people active in the registry.
+
+    One query per 10,000 numbers (one query for any ordinary file).
+    """
+    unique = sorted(set(id_numbers))
+    found: dict[str, str] = {}
+    for start in range(0, len(unique), QUERY_CHUNK_SIZE):
+        chunk = unique[start : start + QUERY_CHUNK_SIZE]
+        found.update(
+            Member.objects.filter(is_active=True, id_number__in=chunk).values_list(
+                "id_number", "household__number"
+            )
+        )
+    return found
+
+
+def id_numbers_in(frame: pl.DataFrame, template: Template = MEMBERS) -> list[str]:
+    """Return the valid, normalized ID numbers of a parsed file (for existing_people_for)."""
+    match = template.match_headers([c for c in frame.columns if c != ROW_NUMBER_COLUMN])
+    headers = [h for h, name in match.columns_by_header.items() if name == "id_number"]
+    if not headers:
+        return []
+    numbers: list[str] = []
+    for raw in frame.get_column(headers[0]).drop_nulls().unique().to_list():
+        try:
+            numbers.append(normalize_id_number(str(raw)))
+        except InvalidIdNumber:
+            continue
+    return numbers
+
+
+def validate_members(
+    frame: pl.DataFrame,
+    *,
+    scope_prefix: str,
+    existing_people: Mapping[str, str],
+    today: datetime.date | None = None,
+) -> ValidationResult:
+    """Validate a members ledger parsed by `parsing.read_table`."""
+    return validate(
+        frame,
+        MEMBERS,
+        scope_prefix=scope_prefix,
+        existing_people=existing_people,
+        today=today,
+    )
+
+
+def validate(
+    frame: pl.DataFrame,
+    template: Template,
+    *,
+    scope_prefix: str,
+    existing_people: Mapping[str, str],
+    today: datetime.date | None = None,
+) -> ValidationResult:
+    if ROW_NUMBER_COLUMN not in frame.columns:
+        frame = frame.with_row_index(ROW_NUMBER_COLUMN, offset=2)
+    frame = frame.with_columns(pl.col(ROW_NUMBER_COLUMN).cast(pl.Int64))
+    headers = [column for column in frame.columns if column != ROW_NUMBER_COLUMN]
+    match = template.match_headers(headers)
+    file_errors = _header_errors(template, match.missing, match.duplicated)
+    if file_errors:
+        return ValidationResult(
+            valid=pl.DataFrame(),
+            errors=file_errors,
+            summary=ValidationSummary(frame.height, 0, 0, frame.height),
+            ignored_headers=match.unknown,
+        )
+    header_of = {name: header for header, name in match.columns_by_header.items()}
+    table = frame.select(
+        pl.col(ROW_NUMBER_COLUMN),
+        *(
+            pl.col(header_of[column.name]).cast(pl.String).alias(column.name)
+            if column.name in header_of
+            else pl.lit(None, dtype=pl.String).alias(column.name)
+            for column in template.columns
+        ),
+    )
+    table = _normalize_columns(table, template, scope_prefix=scope_prefix, today=today)
+    table = _check_id_against_row(table, template)
+    table = _check_households(table, template)
+    table = _check_duplicates_and_registry(table, template, existing_people)
+    errors = _collect_errors(table, template)
+    invalid_rows = {error.row_number for error in errors}
+    error_columns = [c for c in table.columns if c.endswith(ERROR_SUFFIX)]
+    rows_without_errors = table.filter(~pl.col(ROW_NUMBER_COLUMN).is_in(sorted(invalid_rows)))
+    valid = _typed(rows_without_errors.drop([*error_columns, "id_sex", "id_birth_date"]), template)
+    households = table.get_column("household_number").drop_nulls().n_unique()
+    summary = ValidationSummary(
+        rows=table.height,
+        households=households,
+        valid_rows=valid.height,
+        invalid_rows=len(invalid_rows),
+    )
+    return ValidationResult(valid, errors, summary, match.unknown)
+
+
+def _typed(valid: pl.DataFrame, template: Template) -> pl.DataFrame:
+    """Cast booleans, integers and dates of the valid rows to their Polars types."""
+    casts: list[pl.Expr] = []
+    for column in template.columns:
+        if column.kind == "boolean":
+            casts.append(
+                pl.col(column.name).replace_strict(
+                    {"true": True, "false": False}, default=None, return_dtype=pl.Boolean
+                )
+            )
+        elif column.kind == "integer":
+            casts.append(pl.col(column.name).cast(pl.Int64))
+        elif column.kind == "date":
+            casts.append(pl.col(column.name).str.to_date("%Y-%m-%d"))
+    return valid.with_columns(casts)
+
+
+def _header_errors(
+    template: Template,
+    missing: tuple[Column, ...],
+    duplicated: tuple[tuple[Column, tuple[str, ...]], ...],
+) -> list[RowError]:
+    errors = [
+        RowError(
+            1,
+            column.header,
+            _("缺少必填列“%(header)s”（也可写作：%(aliases)s）。")
+            % {"header": column.header, "aliases": "、".join(column.aliases) or "—"},
+        )
+        for column in missing
+    ]
+    errors.extend(
+        RowError(
+            1,
+            column.header,
+            _("“%(headers)s”都表示%(header)s，只能保留一列。")
+            % {"headers": "”“".join(found), "header": column.header},
+        )
+        for column, found in duplicated
+    )
+    return errors
+
+
+def _clean(raw: str) -> str:
+    """NFKC (full-width → ASCII), then strip ordinary, full-width and no-break spaces."""
+    return unicodedata.normalize("NFKC", raw).strip()
+
+
+def _normalize_columns(
+    table: pl.DataFrame,
+    template: Template,
+    *,
+    scope_prefix: str,
+    today: datetime.date | None,
+) -> pl.DataFrame:
+    """Replace each raw value by its normalized form and add `<name>__error` columns."""
+    updates: list[pl.Expr] = []
+    extra: dict[str, dict[str, object]] = {}
+    for column in template.columns:
+        raw_values = table.get_column(column.name).drop_nulls().unique().to_list()
+        normalized = {
+            raw: _normalize_value(column, str(raw), scope_prefix=scope_prefix, today=today)
+            for raw in raw_values
+        }
+        values = {raw: result.value for raw, result in normalized.items()}
+        messages = {raw: result.error for raw, result in normalized.items() if result.error}
+        value = pl.col(column.name).replace_strict(values, default=None, return_dtype=pl.String)
+        error = pl.col(column.name).replace_strict(messages, default=None, return_dtype=pl.String)
+        if column.required:
+            error = (
+                pl.when(value.is_null() & error.is_null())
+                .then(pl.lit(_("请填写%(header)s。") % {"header": column.header}))
+                .otherwise(error)
+            )
+        updates.extend([value.alias(column.name), error.alias(column.name + ERROR_SUFFIX)])
+        if column.kind == "id_number":
+            extra = _id_facts(list(values.values()), today=today)
+    table = table.with_columns(updates)
+    id_column = next(c.name for c in template.columns if c.kind == "id_number")
+    facts = pl.DataFrame(
+        {
+            id_column: list(extra),
+            "id_sex": [str(fact["sex"]) for fact in extra.values()],
+            "id_birth_date": [str(fact["birth_date"]) for fact in extra.values()],
+            "id_needs_review": [bool(fact["needs_review"]) for fact in extra.values()],
+        },
+        schema={
+            id_column: pl.String,
+            "id_sex": pl.String,
+            "id_birth_date": pl.String,
+            "id_needs_review": pl.Boolean,
+        },
+    )
+    return table.join(facts, on=id_column, how="left", nulls_equal=False)
+
+
+def _id_facts(
+    numbers: list[str | None], *, today: datetime.date | None
+) -> dict[str, dict[str, object]]:
+    facts: dict[str, dict[str, object]] = {}
+    for number in numbers:
+        if number is None or number in facts:
+            continue
+        info = parse_id_number(number, today=today)
+        facts[number] = {
+            "sex": codes.Sex.MALE if info.sex == "male" else codes.Sex.FEMALE,
+            "birth_date": info.birth_date.isoformat(),
+            "needs_review": info.needs_review,
+        }
+    return facts
+
+
+def _normalize_value(  # noqa: PLR0911 - one return per column kind
+    column: Column, raw: str, *, scope_prefix: str, today: datetime.date | None
+) -> _Normalized:
+    text = _clean(raw)
+    if not text:
+        return _Normalized(None, None)
+    header = column.header
+    if column.kind == "text":
+        return _Normalized(re.sub(r"\s+", " ", text), None)
+    compact = re.sub(r"\s+", "", text)
+    if column.kind == "code":
+        code = column.code_lookup().get(header_key(compact))
+        if code is None:
+            return _Normalized(
+                None,
+                _("%(header)s“%(value)s”不是可用的选项；可填：%(labels)s。")
+                % {"header": header, "value": text, "labels": "、".join(column.labels())},
+            )
+        return _Normalized(code, None)
+    if column.kind == "boolean":
+        key = header_key(compact)
+        if key in _TRUE_KEYS:
+            return _Normalized("true", None)
+        if key in _FALSE_KEYS:
+            return _Normalized("false", None)
+        return _Normalized(
+            None,
+            _("%(header)s应填“是”或“否”，现在是“%(value)s”。") % {"header": header, "value": text},
+        )
+    if column.kind == "integer":
+        return _normalize_months(header, compact)
+    if column.kind == "date":
+        return _normalize_date(header, text)
+    if column.kind == "region_code":
+        return _normalize_region_code(compact, scope_prefix=scope_prefix)
+    return _normalize_id_number(compact, today=today)
+
+
+def _normalize_months(header: str, text: str) -> _Normalized:
+    number = text.removesuffix(".0")
+    if not number.isascii() or not number.isdigit():
+        return _Normalized(
+            None, _("%(header)s应为整数，现在是“%(value)s”。") % {"header": header, "value": text}
+        )
+    if int(number) > MAX_MIGRANT_MONTHS:
+        return _Normalized(
+            None,
+            _("%(header)s不能超过 %(limit)d，现在是 %(value)s。")
+            % {"header": header, "limit": MAX_MIGRANT_MONTHS, "value": number},
+        )
+    return _Normalized(str(int(number)), None)
+
+
+def _normalize_date(header: str, text: str) -> _Normalized:
+    candidate = re.split(r"[ T]", text, maxsplit=1)[0]
+    for pattern in _DATE_PATTERNS:
+        found = pattern.fullmatch(candidate)
+        if found is None:
+            continue
+        try:
+            value = datetime.date(int(found["y"]), int(found["m"]), int(found["d"]))
+        except ValueError:
+            break
+        return _Normalized(value.isoformat(), None)
+    return _Normalized(
+        None,
+        _("%(header)s“%(value)s”不是有效日期，请写成 2024-01-31 的形式。")
+        % {"header": header, "value": text},
+    )
+
+
+def _normalize_region_code(text: str, *, scope_prefix: str) -> _Normalized:
+    code = text.removesuffix(".0")
+    if len(code) != REGION_CODE_LENGTH or not code.isascii() or not code.isdigit():
+        return _Normalized(
+            None,
+            _("行政区划代码应为 12 位数字（村级代码），现在是“%(value)s”。") % {"value": text},
+        )
+    if not code.startswith(scope_prefix):
+        return _Normalized(
+            None,
+            _("行政区划代码 %(code)s 不在您的管辖范围内，不能导入。") % {"code": code},
+        )
+    return _Normalized(code, None)
+
+
+def _normalize_id_number(text: str, *, today: datetime.date | None) -> _Normalized:
+    try:
+        return _Normalized(parse_id_number(text, today=today).number, None)
+    except InvalidIdNumber as error:
+        upper = text.upper()
+        if _SCIENTIFIC.fullmatch(upper) or (
+            _PRECISION_LOST.fullmatch(upper) and upper.split(".")[0].endswith("00")
+        ):
+            return _Normalized(
+                None,
+                _(
+                    "证件号码 %(value)s 已被 Excel 转成科学计数法，后几位已丢失，"
+                    "请把该列设为文本后重新导出"
+                )
+                % {"value": text},
+            )
+        return _Normalized(None, error.message)
+
+
+def _check_id_against_row(table: pl.DataFrame, template: Template) -> pl.DataFrame:
+    """Sex and birth date must agree with what the ID number encodes."""
+    sex_header = template.column("sex").header
+    sex_error = (
+        pl.when(
+            pl.col("sex").is_not_null()
+            & pl.col("id_sex").is_not_null()
+            & (pl.col("sex") != pl.col("id_sex"))
+        )
+        .then(
+            pl.format(
+                _("%(header)s与证件号码不符：号码显示为{}。") % {"header": sex_header},
+                pl.col("id_sex").replace_strict(
+                    {code: str(label) for code, label in codes.Sex.choices},
+                    default=None,
+                    return_dtype=pl.String,
+                ),
+            )
+        )
+        .otherwise(pl.col("sex" + ERROR_SUFFIX))
+    )
+    birth_error = (
+        pl.when(
+            pl.col("birth_date").is_not_null()
+            & pl.col("id_birth_date").is_not_null()
+            & (pl.col("birth_date") != pl.col("id_birth_date"))
+        )
+        .then(
+            pl.format(
+                _("出生日期 {} 与证件号码中的 {} 不符。"),
+                pl.col("birth_date"),
+                pl.col("id_birth_date"),
+            )
+        )
+        .otherwise(pl.col("birth_date" + ERROR_SUFFIX))
+    )
+    return table.with_columns(
+        sex_error.alias("sex" + ERROR_SUFFIX),
+        birth_error.alias("birth_date" + ERROR_SUFFIX),
+        pl.coalesce("birth_date", "id_birth_date").alias("birth_date"),
+        pl.coalesce("sex", "id_sex").alias("sex"),
+    )
+
+
+def _check_households(table: pl.DataFrame, template: Template) -> pl.DataFrame:
+    """Each household has exactly one head and the same household columns on every row."""
+    key = template.household_key
+    in_household = pl.col(key).is_not_null()
+    is_head = pl.col("relation") == codes.Relation.HEAD.value
+    heads = is_head.fill_null(False).sum().over(key)
+    head_rows = (
+        pl.when(is_head)
+        .then(pl.col(ROW_NUMBER_COLUMN).cast(pl.String))
+        .otherwise(None)
+        .drop_nulls()
+        .str.join("、")
+        .over(key)
+    )
+    relation_error = (
+        pl.when(in_household & (heads == 0))
+        .then(pl.format(_("户编号 {} 没有户主，每户必须有一名户主。"), pl.col(key)))
+        .when(in_household & (heads > 1) & is_head.fill_null(False))
+        .then(
+            pl.format(
+                _("户编号 {} 有 {} 名户主（第 {} 行），每户只能有一名。"),
+                pl.col(key),
+                heads,
+                head_rows,
+            )
+        )
+        .otherwise(pl.col("relation" + ERROR_SUFFIX))
+    )
+    updates = [relation_error.alias("relation" + ERROR_SUFFIX)]
+    for column in template.columns:
+        if not column.household_level:
+            continue
+        distinct = pl.col(column.name).fill_null("").n_unique().over(key)
+        shown = pl.col(column.name).fill_null("").unique().sort().str.join("”“").over(key)
+        updates.append(
+            pl.when(in_household & (distinct > 1) & pl.col(column.name + ERROR_SUFFIX).is_null())
+            .then(
+                pl.format(
+                    _("同一户（户编号 {}）各行的%(header)s不一致：“{}”。")
+                    % {"header": column.header},
+                    pl.col(key),
+                    shown,
+                )
+            )
+            .otherwise(pl.col(column.name + ERROR_SUFFIX))
+            .alias(column.name + ERROR_SUFFIX)
+        )
+    return table.with_columns(updates)
+
+
+def _check_duplicates_and_registry(
+    table: pl.DataFrame, template: Template, existing_people: Mapping[str, str]
+) -> pl.DataFrame:
+    """The same person twice in the file, or active in another household already."""
+    id_column = next(c.name for c in template.columns if c.kind == "id_number")
+    key = template.household_key
+    first_row = pl.col(ROW_NUMBER_COLUMN).min().over(id_column)
+    registered = pl.col(id_column).replace_strict(
+        dict(existing_people), default=None, return_dtype=pl.String
+    )
+    error = (
+        pl.when(pl.col(id_column).is_not_null() & (pl.col(ROW_NUMBER_COLUMN) != first_row))
+        .then(
+            pl.format(
+                _("证件号码与第 {} 行重复，同一人在文件中出现了两次。"), first_row.cast(pl.String)
+            )
+        )
+        .when(registered.is_not_null() & (registered != pl.col(key).fill_null("")))
+        .then(
+            pl.format(
+                _("此人已在另一户（户编号 {}）在册；请先在原户办理成员减少，再导入。"),
+                registered,
+            )
+        )
+        .otherwise(pl.col(id_column + ERROR_SUFFIX))
+    )
+    return table.with_columns(error.alias(id_column + ERROR_SUFFIX))
+
+
+def _collect_errors(table: pl.DataFrame, template: Template) -> list[RowError]:
+    order = {column.name: index for index, column in enumerate(template.columns)}
+    long = (
+        table.select(
+            pl.col(ROW_NUMBER_COLUMN),
+            *(pl.col(c.name + ERROR_SUFFIX).alias(c.name) for c in template.columns),
+        )
+        .unpivot(index=ROW_NUMBER_COLUMN, variable_name="field", value_name="message")
+        .drop_nulls("message")
+        .with_columns(
+            pl.col("field").replace_strict(order, return_dtype=pl.Int64).alias("position")
+        )
+        .sort(ROW_NUMBER_COLUMN, "position")
+    )
+    header_of = {column.name: column.header for column in template.columns}
+    return [
+        RowError(int(row), header_of[name], str(message))
+        for row, name, message in long.select(ROW_NUMBER_COLUMN, "field", "message").iter_rows()
+    ]
