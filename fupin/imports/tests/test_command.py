@@ -64,13 +64,6 @@ def test_region_option_limits_the_scope(tmp_path: Path) -> None:
     assert error is None
 
 
-def test_without_dry_run_nothing_is_applied_and_it_says_so(tmp_path: Path) -> None:
-    _output, error = _run("members", str(_file(tmp_path, household_rows())))
-    assert error is not None
-    assert error.returncode == 1
-    assert str(error) == "当前版本尚不能写入导入数据，只能校验；请加上 --dry-run 运行。"
-
-
 def test_unreadable_file_exits_one(tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
     path.write_bytes(b"%PDF-1.7")

@@ -1,6 +1,7 @@
 """Registry writes, split by sub-domain: region codes and households."""
 
 from fupin.registry.services.assessment_results import household_assessment_bulk_update
+from fupin.registry.services.bulk import BulkResult, member_bulk_upsert
 from fupin.registry.services.households import (
     ConcurrentEditError,
     HouseholdData,
@@ -27,6 +28,7 @@ from fupin.registry.services.regions import (
 
 __all__ = [
     "REGION_LOAD_BATCH_ROWS",
+    "BulkResult",
     "ConcurrentEditError",
     "HouseholdData",
     "MemberData",
@@ -39,6 +41,7 @@ __all__ = [
     "household_update",
     "household_year_record",
     "member_add",
+    "member_bulk_upsert",
     "member_move",
     "member_remove",
     "member_reveal_id_number",

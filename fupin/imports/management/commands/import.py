@@ -1,13 +1,18 @@
 # ruff: noqa: N999 - the command is `fupin import`, so the module must be import.py
-"""`fupin import members FILE --dry-run`: validate a ledger file from the command line."""
+"""`fupin import members FILE [--dry-run]`: validate a ledger file and, without --dry-run,
+apply it to the registry (all or nothing, idempotent)."""
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
+from fupin.core.errors import ApplicationError
+from fupin.core.scope import RegionScope
 from fupin.imports.declarations import TEMPLATES
 from fupin.imports.parsing import ImportFileError, read_table
 from fupin.imports.validation import (
@@ -17,6 +22,7 @@ from fupin.imports.validation import (
     validate,
 )
 from fupin.imports.workbooks import error_workbook
+from fupin.registry.services import BulkResult, member_bulk_upsert
 
 EXIT_VALIDATION_ERRORS = 2
 EXIT_FAILURE = 1
@@ -24,7 +30,10 @@ ERRORS_SHOWN = 50
 
 
 class Command(BaseCommand):
-    help = _("校验（以后也将导入）台账文件。退出码：0 成功，2 有校验错误，1 其他失败。")
+    help = _(
+        "校验并导入台账文件（全部成功或全部不写入；重复导入同一文件不会改变数据）。"
+        "加 --dry-run 只校验。退出码：0 成功，2 有校验错误，1 其他失败。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(TEMPLATES), help=_("台账种类"))
@@ -35,11 +44,6 @@ class Command(BaseCommand):
         parser.add_argument("--region", default="", help=_("只接受此区划代码之内的行（默认全国）"))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not options["dry_run"]:
-            raise CommandError(
-                _("当前版本尚不能写入导入数据，只能校验；请加上 --dry-run 运行。"),
-                returncode=EXIT_FAILURE,
-            )
         template = TEMPLATES[options["kind"]]
         path: Path = options["file"]
         try:
@@ -54,16 +58,45 @@ class Command(BaseCommand):
         result = validate(frame, template, scope_prefix=options["region"], existing_people=existing)
         if options["errors_to"] and result.errors:
             options["errors_to"].write_bytes(error_workbook(frame, result.errors))
+        applied: BulkResult | None = None
+        if not result.errors and not options["dry_run"]:
+            applied = self._apply(result, region=options["region"])
         if options["json"]:
-            self.stdout.write(json.dumps(_as_json(result), ensure_ascii=False))
+            self.stdout.write(json.dumps(_as_json(result, applied), ensure_ascii=False))
         else:
             self._write_summary(result, errors_to=options["errors_to"])
+            if applied is not None:
+                self._write_applied(applied)
         if result.errors:
             raise CommandError(
                 _("有 %(count)d 行未通过校验，未写入任何数据。")
                 % {"count": result.summary.invalid_rows},
                 returncode=EXIT_VALIDATION_ERRORS,
             )
+
+    def _apply(self, result: ValidationResult, *, region: str) -> BulkResult:
+        scope = RegionScope(
+            role="system", role_label="", prefix=region, root_prefix=region, region_name=""
+        )
+        try:
+            return member_bulk_upsert(actor=None, scope=scope, rows=result.valid)
+        except ApplicationError as error:
+            raise CommandError(error.message, returncode=EXIT_FAILURE) from None
+        except DatabaseError as error:
+            raise CommandError(
+                _("写入失败，未写入任何数据：%(error)s") % {"error": error},
+                returncode=EXIT_FAILURE,
+            ) from None
+
+    def _write_applied(self, applied: BulkResult) -> None:
+        self.stdout.write(
+            _(
+                "已导入：新建 %(households_created)d 户、更新 %(households_updated)d 户；"
+                "新增成员 %(members_created)d 人、更新 %(members_updated)d 人、"
+                "未变 %(unchanged)d 人。"
+            )
+            % dataclasses.asdict(applied)
+        )
 
     def _write_summary(self, result: ValidationResult, *, errors_to: Path | None) -> None:
         summary = result.summary
@@ -94,9 +127,9 @@ class Command(BaseCommand):
             self.stdout.write(_("错误工作簿已写到 %(path)s。") % {"path": errors_to})
 
 
-def _as_json(result: ValidationResult) -> dict[str, Any]:
+def _as_json(result: ValidationResult, applied: BulkResult | None = None) -> dict[str, Any]:
     summary = result.summary
-    return {
+    data: dict[str, Any] = {
         "rows": summary.rows,
         "households": summary.households,
         "valid_rows": summary.valid_rows,
@@ -107,3 +140,6 @@ def _as_json(result: ValidationResult) -> dict[str, Any]:
             for error in result.errors[:ERRORS_SHOWN]
         ],
     }
+    if applied is not None:
+        data["applied"] = dataclasses.asdict(applied)
+    return data

@@ -1,0 +1,82 @@
+"""`fupin import members FILE` without --dry-run applies the ledger."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from fupin.audit.models import AuditEvent
+from fupin.imports.tests.support import HEADERS, MALE, csv_text, household_rows
+from fupin.registry.models import Household, Member
+
+pytestmark = pytest.mark.django_db
+
+VILLAGE = "220122101201"
+
+
+def _file(tmp_path: Path, rows: list[dict[str, str]], village: str = VILLAGE) -> Path:
+    for row in rows:
+        row["行政区划代码"] = village
+        row.setdefault("主要致贫原因", "因病")
+    path = tmp_path / "members.csv"
+    path.write_text(csv_text(rows, (*HEADERS, "主要致贫原因")), encoding="utf-8-sig")
+    return path
+
+
+def _run(*args: str) -> tuple[str, CommandError | None]:
+    stdout = io.StringIO()
+    try:
+        call_command("import", *args, stdout=stdout)
+    except CommandError as error:
+        return stdout.getvalue(), error
+    return stdout.getvalue(), None
+
+
+def test_valid_file_is_applied_and_reimport_changes_nothing(regions: None, tmp_path: Path) -> None:
+    path = _file(tmp_path, household_rows())
+    output, error = _run("members", str(path))
+    assert error is None
+    assert "共 3 行、1 户；通过 3 行，有错误 0 行。" in output
+    assert "已导入：新建 1 户、更新 0 户；新增成员 3 人、更新 0 人、未变 0 人。" in output
+    assert Household.objects.get().village_id == VILLAGE
+    assert Member.objects.get(id_number=MALE).name == "张三"
+
+    output, error = _run("members", str(path), "--json")
+    assert error is None
+    assert json.loads(output)["applied"] == {
+        "households_created": 0,
+        "households_updated": 0,
+        "members_created": 0,
+        "members_updated": 0,
+        "unchanged": 3,
+    }
+    assert AuditEvent.objects.filter(action="registry.member_bulk_upsert").count() == 2
+    assert set(Member.objects.values_list("version", flat=True)) == {1}
+
+
+def test_validation_errors_exit_two_and_apply_nothing(regions: None, tmp_path: Path) -> None:
+    rows = household_rows()
+    rows[1]["性别"] = "男"
+    _output, error = _run("members", str(_file(tmp_path, rows)))
+    assert error is not None
+    assert error.returncode == 2
+    assert not Household.objects.exists()
+    assert not Member.objects.exists()
+
+
+def test_unknown_village_exits_one_and_applies_nothing(regions: None, tmp_path: Path) -> None:
+    path = _file(tmp_path, household_rows(), village="220122101299")
+    _output, error = _run("members", str(path))
+    assert error is not None
+    assert error.returncode == 1
+    assert "村级区划代码不存在" in str(error)
+    assert not Household.objects.exists()
+
+
+def test_dry_run_still_writes_nothing(regions: None, tmp_path: Path) -> None:
+    _output, error = _run("members", str(_file(tmp_path, household_rows())), "--dry-run")
+    assert error is None
+    assert not Household.objects.exists()

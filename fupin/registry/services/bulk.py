@@ -1,0 +1,417 @@
+"""Apply a validated members ledger to the registry in one set-based transaction.
+
+The existing households and active members of the file's households are read with a few
+queries into Polars, diffed there, and written in batches: COPY (PostgreSQL) or
+``executemany`` (SQLite) for new rows, and ``UPDATE … FROM`` a COPYed staging table
+(PostgreSQL) or ``executemany`` (SQLite) for changed rows. Nothing is saved row by row.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Field, Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fupin.audit.services import audit_record
+from fupin.core.errors import ApplicationError
+from fupin.core.region_codes import RegionLevel
+from fupin.core.scope import RegionScope
+from fupin.registry import codes
+from fupin.registry.models import Household, HouseholdStatus, Member, Region
+
+QUERY_CHUNK_SIZE = 10_000
+EXAMPLES_SHOWN = 5
+
+# Household-level ledger columns and the Household field each one writes.
+HOUSEHOLD_COLUMNS = {
+    "region_code": "village_id",
+    "household_type": "household_type",
+    "poverty_attribute": "poverty_attribute",
+    "primary_cause": "primary_cause",
+    "phone": "phone",
+}
+MEMBER_COLUMNS = (
+    "name",
+    "sex",
+    "birth_date",
+    "relation",
+    "ethnicity",
+    "education",
+    "schooling",
+    "health",
+    "labor_skill",
+    "migrant_work",
+    "migrant_months",
+    "has_resident_medical_insurance",
+    "has_serious_illness_insurance",
+    "has_resident_pension_insurance",
+    "receives_dibao",
+    "receives_destitute_support",
+)
+_STATUS_FOR_TYPE = {
+    codes.HouseholdType.EXITED: HouseholdStatus.EXITED,
+    codes.HouseholdType.MONITORED: HouseholdStatus.MONITORED,
+    codes.HouseholdType.ORDINARY: HouseholdStatus.UNREGISTERED,
+    codes.HouseholdType.POOR: HouseholdStatus.POOR,
+}
+_NEW = "__new"
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """What one ledger import did; `unchanged` counts member rows that were already equal."""
+
+    households_created: int
+    households_updated: int
+    members_created: int
+    members_updated: int
+    unchanged: int
+
+
+def member_bulk_upsert(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    scope: RegionScope,
+    rows: pl.DataFrame,
+) -> BulkResult:
+    """Create or update the households and members of a validated ledger, all or nothing.
+
+    `rows` is `ValidationResult.valid`. Households are matched by 户编号, members by
+    (户编号, 证件号码) among active members; identical rows are left untouched, so importing
+    the same file twice changes nothing the second time. Empty cells keep stored values.
+    """
+    try:
+        with transaction.atomic():
+            result = _apply(scope, rows)
+            audit_record(
+                actor=actor,
+                action="registry.member_bulk_upsert",
+                subject_type="registry.household",
+                region_code=scope.prefix,
+                changes={
+                    "households_created": result.households_created,
+                    "households_updated": result.households_updated,
+                    "members_created": result.members_created,
+                    "members_updated": result.members_updated,
+                    "unchanged": result.unchanged,
+                },
+                context={"rows": rows.height},
+            )
+    except IntegrityError as error:
+        raise ApplicationError(
+            _("导入与在册数据冲突（例如一户出现两名在册户主），未写入任何数据：%(error)s")
+            % {"error": error}
+        ) from error
+    return result
+
+
+def _apply(scope: RegionScope, rows: pl.DataFrame) -> BulkResult:
+    if rows.is_empty():
+        return BulkResult(0, 0, 0, 0, 0)
+    now = timezone.now()
+    households = _household_frame(rows)
+    existing_households = _existing_households(households.get_column("number").to_list())
+    _check_villages(scope, households, existing_households)
+    _check_people_elsewhere(rows)
+    created_households, updated_households = _write_households(
+        households, existing_households, now=now
+    )
+    ids = _household_ids(households.get_column("number").to_list())
+    created_members, updated_members, unchanged = _write_members(rows, ids, now=now)
+    return BulkResult(
+        created_households, updated_households, created_members, updated_members, unchanged
+    )
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _household_frame(rows: pl.DataFrame) -> pl.DataFrame:
+    """One row per household: the first non-empty value of each household-level column."""
+    return (
+        rows.group_by("household_number", maintain_order=True)
+        .agg(pl.col(column).drop_nulls().first() for column in HOUSEHOLD_COLUMNS)
+        .rename({"household_number": "number", **HOUSEHOLD_COLUMNS})
+    )
+
+
+def _chunks(values: Sequence[str]) -> Iterable[list[str]]:
+    unique = sorted(set(values))
+    for start in range(0, len(unique), QUERY_CHUNK_SIZE):
+        yield unique[start : start + QUERY_CHUNK_SIZE]
+
+
+def _existing_households(numbers: Sequence[str]) -> pl.DataFrame:
+    fields = ["id", "number", *HOUSEHOLD_COLUMNS.values()]
+    records: list[tuple[Any, ...]] = []
+    for chunk in _chunks(numbers):
+        records.extend(Household.objects.filter(number__in=chunk).values_list(*fields))
+    schema = dict.fromkeys(fields, pl.String) | {"id": pl.Int64}
+    return pl.DataFrame(records, schema=schema, orient="row")
+
+
+def _household_ids(numbers: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(numbers):
+        found.update(Household.objects.filter(number__in=chunk).values_list("number", "id"))
+    return found
+
+
+def _existing_members(numbers: Sequence[str]) -> pl.DataFrame:
+    fields = ["id", "household__number", "id_number", *MEMBER_COLUMNS]
+    records: list[tuple[Any, ...]] = []
+    for chunk in _chunks(numbers):
+        records.extend(
+            Member.objects.filter(is_active=True, household__number__in=chunk).values_list(*fields)
+        )
+    schema: dict[str, Any] = dict.fromkeys(fields, pl.String)
+    schema |= {"id": pl.Int64, "birth_date": pl.Date, "migrant_months": pl.Int64}
+    schema |= {name: pl.Boolean for name in MEMBER_COLUMNS if name.startswith(("has_", "rec"))}
+    return pl.DataFrame(records, schema=schema, orient="row").rename(
+        {"household__number": "household_number"}
+    )
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
+def _sample(values: Iterable[str]) -> str:
+    return "、".join(sorted(set(values))[:EXAMPLES_SHOWN])
+
+
+def _check_villages(scope: RegionScope, households: pl.DataFrame, existing: pl.DataFrame) -> None:
+    villages = households.get_column("village_id").drop_nulls().unique().to_list()
+    current = existing.get_column("village_id").drop_nulls().unique().to_list()
+    outside = [code for code in {*villages, *current} if not scope.contains(code)]
+    if outside:
+        raise ApplicationError(
+            _("以下行政区划不在您的管辖范围内：%(codes)s；未写入任何数据。")
+            % {"codes": _sample(outside)},
+            field="region_code",
+        )
+    known: set[str] = set()
+    for chunk in _chunks(villages):
+        known.update(
+            Region.objects.filter(code__in=chunk, level=RegionLevel.VILLAGE).values_list(
+                "code", flat=True
+            )
+        )
+    unknown = [code for code in villages if code not in known]
+    if unknown or households.get_column("village_id").null_count():
+        raise ApplicationError(
+            _("以下村级区划代码不存在：%(codes)s；未写入任何数据。")
+            % {"codes": _sample(unknown) or "—"},
+            field="region_code",
+        )
+
+
+def _check_people_elsewhere(rows: pl.DataFrame) -> None:
+    """Refuse people active in another household than the one the file puts them in."""
+    pairs: list[tuple[str, str]] = []
+    for chunk in _chunks(rows.get_column("id_number").to_list()):
+        pairs.extend(
+            Member.objects.filter(is_active=True, id_number__in=chunk).values_list(
+                "id_number", "household__number"
+            )
+        )
+    registered = pl.DataFrame(
+        pairs, schema={"id_number": pl.String, "registered": pl.String}, orient="row"
+    )
+    clashes = rows.join(registered, on="id_number").filter(
+        pl.col("registered") != pl.col("household_number")
+    )
+    if clashes.height:
+        raise ApplicationError(
+            _("%(count)d 人已在另一户在册（户编号 %(numbers)s）；请先在原户办理成员减少。")
+            % {
+                "count": clashes.height,
+                "numbers": _sample(clashes.get_column("registered").to_list()),
+            },
+            field="id_number",
+        )
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def _write_households(
+    households: pl.DataFrame, existing: pl.DataFrame, *, now: datetime.datetime
+) -> tuple[int, int]:
+    """Insert new households and update those whose household-level columns differ."""
+    joined = households.join(existing, on="number", how="left", suffix=_NEW + "old")
+    new = joined.filter(pl.col("id").is_null())
+    old = joined.filter(pl.col("id").is_not_null())
+    columns = list(HOUSEHOLD_COLUMNS.values())
+    # Empty cells keep what is stored.
+    merged = old.select(
+        "id",
+        *(pl.coalesce(pl.col(c), pl.col(c + _NEW + "old")).alias(c) for c in columns),
+        pl.any_horizontal(
+            pl.col(c).is_not_null() & pl.col(c).ne_missing(pl.col(c + _NEW + "old"))
+            for c in columns
+        ).alias("changed"),
+    ).filter("changed")
+    missing_cause = new.filter(pl.col("primary_cause").is_null()).get_column("number")
+    if missing_cause.len():
+        raise ApplicationError(
+            _("新建农户必须填写主要致贫原因：户编号 %(numbers)s；未写入任何数据。")
+            % {"numbers": _sample(missing_cause.to_list())},
+            field="primary_cause",
+        )
+    new_rows = []
+    for record in new.iter_rows(named=True):
+        household_type = record["household_type"] or codes.HouseholdType.ORDINARY
+        new_rows.append(
+            {
+                "number": record["number"],
+                "village_id": record["village_id"],
+                "household_type": household_type,
+                "status": _STATUS_FOR_TYPE[codes.HouseholdType(household_type)],
+                "poverty_attribute": record["poverty_attribute"] or "",
+                "primary_cause": record["primary_cause"],
+                "phone": record["phone"] or "",
+            }
+        )
+    _insert(Household, new_rows, now=now)
+    _update(Household, columns, merged.drop("changed").rows(), now=now)
+    return new.height, merged.height
+
+
+def _write_members(
+    rows: pl.DataFrame, household_ids: dict[str, int], *, now: datetime.datetime
+) -> tuple[int, int, int]:
+    """Insert new members, update changed ones; return (created, updated, unchanged)."""
+    existing = _existing_members(rows.get_column("household_number").to_list())
+    file_rows = rows.select("household_number", "id_number", *MEMBER_COLUMNS).with_columns(
+        pl.coalesce(
+            pl.col("birth_date"),
+            pl.col("id_number").str.slice(6, 8).str.to_date("%Y%m%d", strict=False),
+        ).alias("birth_date")
+    )
+    joined = file_rows.join(
+        existing, on=["household_number", "id_number"], how="left", suffix=_NEW + "old"
+    )
+    new = joined.filter(pl.col("id").is_null())
+    old = joined.filter(pl.col("id").is_not_null())
+    compared = old.select(
+        "id",
+        *(pl.coalesce(pl.col(c), pl.col(c + _NEW + "old")).alias(c) for c in MEMBER_COLUMNS),
+        pl.any_horizontal(
+            pl.col(c).is_not_null() & pl.col(c).ne_missing(pl.col(c + _NEW + "old"))
+            for c in MEMBER_COLUMNS
+        ).alias("changed"),
+    )
+    changed = compared.filter("changed").drop("changed")
+    new_rows = [
+        {
+            "household_id": household_ids[record["household_number"]],
+            "id_number": record["id_number"],
+            **{c: record[c] for c in MEMBER_COLUMNS if record[c] is not None},
+        }
+        for record in new.iter_rows(named=True)
+    ]
+    _insert(Member, new_rows, now=now)
+    _update(Member, list(MEMBER_COLUMNS), changed.rows(), now=now)
+    return new.height, changed.height, compared.height - changed.height
+
+
+def _concrete_fields(model: type[Model]) -> list[Field[Any, Any]]:
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if not field.primary_key and not field.generated
+    ]
+
+
+def _column(model: type[Model], name: str) -> str:
+    model_field = model._meta.get_field(name)
+    if not isinstance(model_field, Field):
+        raise TypeError(f"{model.__name__}.{name} is not a concrete field")
+    return model_field.column
+
+
+def _insert(model: type[Model], rows: list[dict[str, Any]], *, now: datetime.datetime) -> None:
+    """Insert rows given as {attname: value}; every other column gets the field default."""
+    if not rows:
+        return
+    fields = _concrete_fields(model)
+    stamps = {"created_at": now, "updated_at": now}
+    values = [
+        tuple(
+            stamps[field.attname]
+            if field.attname in stamps
+            else row[field.attname]
+            if field.attname in row
+            else field.get_default()
+            for field in fields
+        )
+        for row in rows
+    ]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+            return
+        placeholders = ", ".join(["%s"] * len(fields))
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
+            values,
+        )
+
+
+def _update(
+    model: type[Model],
+    attnames: list[str],
+    rows: list[tuple[Any, ...]],
+    *,
+    now: datetime.datetime,
+) -> None:
+    """Set `attnames` from rows of (id, *values), bump the version and stamp updated_at."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    meta = model._meta
+    columns = [quote(_column(model, name.removesuffix("_id"))) for name in attnames]
+    pk = quote(_column(model, "id"))
+    version = quote(_column(model, "version"))
+    updated_at = quote(_column(model, "updated_at"))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            stage = quote(f"fupin_bulk_stage_{meta.model_name}")
+            cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+            cursor.execute(
+                f"CREATE TEMP TABLE {stage} AS SELECT {pk}, {', '.join(columns)} "  # noqa: S608
+                f"FROM {table} WITH NO DATA"
+            )
+            with cursor.cursor.copy(
+                f"COPY {stage} ({pk}, {', '.join(columns)}) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            assignments = ", ".join(f"{column} = s.{column}" for column in columns)
+            cursor.execute(
+                f"UPDATE {table} AS t SET {assignments}, "  # noqa: S608
+                f"{version} = t.{version} + 1, {updated_at} = %s "
+                f"FROM {stage} AS s WHERE t.{pk} = s.{pk}",
+                [now],
+            )
+            cursor.execute(f"DROP TABLE {stage}")
+            return
+        assignments = ", ".join(f"{column} = %s" for column in columns)
+        cursor.executemany(
+            f"UPDATE {table} SET {assignments}, {version} = {version} + 1, "  # noqa: S608
+            f"{updated_at} = %s WHERE {pk} = %s",
+            [(*row[1:], now, row[0]) for row in rows],
+        )
