@@ -10,6 +10,7 @@ urlpatterns = [
     path("assessment/", include("fupin.assessment.urls")),
     path("jobs/", include("fupin.jobs.urls")),
     path("audit/", include("fupin.audit.urls")),
+    path("imports/", include("fupin.imports.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

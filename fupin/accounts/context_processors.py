@@ -18,4 +18,5 @@ def scope(request: HttpRequest) -> dict[str, Any]:
         "can_view_audit": current.can(Capability.VIEW_AUDIT),
         "can_manage_users": current.can(Capability.MANAGE_USERS),
         "can_load_regions": current.can(Capability.LOAD_REGIONS),
+        "can_edit_registry": current.can(Capability.EDIT_REGISTRY),
     }

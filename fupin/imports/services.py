@@ -1,0 +1,226 @@
+"""Upload pages' services: stage a ledger file (validate, write nothing), then apply it as a
+background Job. A staged upload is a file under VAR_DIR/imports named by a UUID, with a
+JSON side file holding who uploaded it, in which scope, and the original file name."""
+
+import dataclasses
+import json
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
+
+from fupin.audit.services import audit_record
+from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.core.scope import Capability, RegionScope
+from fupin.imports.declarations import MEMBERS
+from fupin.imports.parsing import DEFAULT_MAX_BYTES, read_table
+from fupin.imports.tasks import import_apply_task
+from fupin.imports.validation import (
+    RowError,
+    ValidationResult,
+    ValidationSummary,
+    existing_people_for,
+    id_numbers_in,
+    validate,
+)
+from fupin.imports.workbooks import error_workbook
+from fupin.jobs import services as job_services
+from fupin.jobs.models import Job
+from fupin.registry.services import member_bulk_upsert
+
+ERRORS_SHOWN = 20
+_ALLOWED_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv", ".txt"})
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A validated upload waiting for confirmation; nothing is in the registry yet."""
+
+    id: str
+    filename: str
+    summary: ValidationSummary
+    errors: list[RowError]
+    error_count: int
+    ignored_headers: tuple[str, ...]
+
+    @property
+    def can_apply(self) -> bool:
+        return self.error_count == 0 and self.summary.valid_rows > 0
+
+
+def _folder() -> Path:
+    folder = Path(settings.VAR_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _staged_meta(*, actor: AbstractBaseUser, scope: RegionScope, staged_id: str) -> dict[str, Any]:
+    """Return the side file of the caller's own staged upload, or raise NotFoundError."""
+    try:
+        key = str(uuid.UUID(staged_id))
+    except ValueError:
+        raise NotFoundError(_("找不到这次上传，请重新上传文件。")) from None
+    meta_path = _folder() / f"{key}.json"
+    if not meta_path.exists():
+        raise NotFoundError(_("找不到这次上传，请重新上传文件。"))
+    meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("actor_id") != actor.pk or meta.get("scope_prefix") != scope.prefix:
+        raise NotFoundError(_("找不到这次上传，请重新上传文件。"))
+    return meta
+
+
+def _validate(path: Path, filename: str, *, scope_prefix: str) -> tuple[Any, ValidationResult]:
+    frame = read_table(path, filename)
+    existing = existing_people_for(id_numbers_in(frame, MEMBERS))
+    return frame, validate(frame, MEMBERS, scope_prefix=scope_prefix, existing_people=existing)
+
+
+def import_stage(*, actor: AbstractBaseUser, scope: RegionScope, upload: UploadedFile) -> Staged:
+    """Save an uploaded members ledger, validate it against the scope and report.
+
+    Nothing is written to the registry. Raises PermissionDeniedError, or ImportFileError
+    when the file cannot be read as a table.
+    """
+    scope.require(Capability.EDIT_REGISTRY)
+    filename = Path(upload.name or "").name[:200]
+    suffix = Path(filename).suffix.lower()
+    if suffix not in _ALLOWED_SUFFIXES:
+        raise ApplicationError(
+            _("请上传 xlsx、xls 或 csv 文件。"), code="not_a_spreadsheet", field="file"
+        )
+    if (upload.size or 0) > DEFAULT_MAX_BYTES:
+        raise ApplicationError(_("文件太大，请拆分后分批导入。"), code="too_large", field="file")
+    key = str(uuid.uuid4())
+    path = _folder() / f"{key}{suffix}"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    try:
+        _frame, result = _validate(path, filename, scope_prefix=scope.prefix)
+    except ApplicationError:
+        path.unlink(missing_ok=True)
+        raise
+    meta = {
+        "suffix": suffix,
+        "filename": filename,
+        "actor_id": actor.pk,
+        "scope_prefix": scope.prefix,
+    }
+    (_folder() / f"{key}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return Staged(
+        id=key,
+        filename=filename,
+        summary=result.summary,
+        errors=result.errors[:ERRORS_SHOWN],
+        error_count=len(result.errors),
+        ignored_headers=result.ignored_headers,
+    )
+
+
+@transaction.atomic
+def import_error_workbook(
+    *, actor: AbstractBaseUser, scope: RegionScope, staged_id: str
+) -> tuple[str, bytes]:
+    """Return (file name, xlsx bytes) of the rows with errors of the caller's own upload.
+
+    Audit action: "imports.error_workbook_download" (the workbook holds personal data).
+    Raises PermissionDeniedError or NotFoundError.
+    """
+    scope.require(Capability.EDIT_REGISTRY)
+    meta = _staged_meta(actor=actor, scope=scope, staged_id=staged_id)
+    path = _folder() / f"{uuid.UUID(staged_id)}{meta['suffix']}"
+    frame, result = _validate(path, meta["filename"], scope_prefix=scope.prefix)
+    audit_record(
+        actor=actor,
+        action="imports.error_workbook_download",
+        subject_type="imports.upload",
+        subject_id=str(uuid.UUID(staged_id)),
+        subject_label=meta["filename"],
+        region_code=scope.prefix,
+        changes={"errors": len(result.errors)},
+    )
+    return f"{Path(meta['filename']).stem}-错误.xlsx", error_workbook(frame, result.errors)
+
+
+@transaction.atomic
+def import_apply_start(*, actor: AbstractBaseUser, scope: RegionScope, staged_id: str) -> Job:
+    """Queue the caller's staged upload to be applied; the worker runs import_apply_job_run.
+
+    Audit action: "jobs.job_create" (the apply itself: "registry.member_bulk_upsert").
+    Raises PermissionDeniedError or NotFoundError.
+    """
+    scope.require(Capability.EDIT_REGISTRY)
+    meta = _staged_meta(actor=actor, scope=scope, staged_id=staged_id)
+    job = job_services.job_create(
+        actor=actor,
+        kind=Job.Kind.IMPORT_APPLY,
+        region_code=scope.prefix,
+        params={
+            "staged_id": str(uuid.UUID(staged_id)),
+            "suffix": meta["suffix"],
+            "filename": meta["filename"],
+            "scope_prefix": scope.prefix,
+        },
+        message=_("等待后台处理"),
+    )
+    transaction.on_commit(lambda: import_apply_task.enqueue(job_id=job.pk))
+    return job
+
+
+def import_apply_job_run(*, job_id: int) -> None:
+    """Re-read and re-validate the staged file, then apply it in the uploader's scope."""
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    if job.is_finished:
+        return
+    params = job.params
+    prefix = params["scope_prefix"]
+    path = _folder() / f"{uuid.UUID(params['staged_id'])}{params['suffix']}"
+    job_services.job_start(job=job, total=100, message=_("读取文件"))
+    try:
+        _frame, result = _validate(path, params["filename"], scope_prefix=prefix)
+        job_services.job_report_progress(job=job, done=30, message=_("校验数据"))
+        if result.errors:
+            raise ApplicationError(
+                _("有 %(count)d 行未通过校验，未写入任何数据。")
+                % {"count": result.summary.invalid_rows}
+            )
+        job_services.job_report_progress(job=job, done=60, message=_("写入台账"))
+        scope = RegionScope(
+            role="import",
+            role_label="",
+            prefix=prefix,
+            root_prefix=prefix,
+            region_name="",
+            capabilities=frozenset({Capability.EDIT_REGISTRY}),
+        )
+        applied = member_bulk_upsert(actor=job.created_by, scope=scope, rows=result.valid)
+    except FileNotFoundError:
+        job_services.job_fail(job=job, message=_("找不到上传的文件，请重新上传。"))
+        return
+    except ApplicationError as error:
+        job_services.job_fail(job=job, message=error.message)
+        return
+    except DatabaseError as error:
+        job_services.job_fail(
+            job=job, message=_("写入失败，未写入任何数据：%(error)s") % {"error": error}
+        )
+        raise
+    counts = dataclasses.asdict(applied)
+    job_services.job_succeed(
+        job=job,
+        message=_(
+            "已导入：新建 %(households_created)d 户、更新 %(households_updated)d 户；"
+            "新增成员 %(members_created)d 人、更新 %(members_updated)d 人、"
+            "未变 %(unchanged)d 人。"
+        )
+        % counts,
+        result=counts,
+    )
+    path.unlink(missing_ok=True)
+    path.with_suffix(".json").unlink(missing_ok=True)

@@ -1,0 +1,81 @@
+"""Members-ledger import pages: template download, upload with preview, apply as a Job."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fupin.core.decorators import scoped_view
+from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.core.http import ScopedRequest
+from fupin.core.scope import Capability
+from fupin.imports import services
+from fupin.imports.declarations import MEMBERS
+from fupin.imports.forms import UploadForm
+from fupin.imports.workbooks import template_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(filename: str, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _breadcrumbs() -> list[tuple[str, str | None]]:
+    return [(_("批量导入"), None)]
+
+
+@scoped_view(Capability.EDIT_REGISTRY)
+def upload(request: ScopedRequest) -> HttpResponse:
+    staged = None
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staged = services.import_stage(
+                actor=request.user, scope=request.scope, upload=form.cleaned_data["file"]
+            )
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+    return render(
+        request,
+        "imports/upload.html",
+        {"form": form, "staged": staged, "breadcrumbs": _breadcrumbs()},
+    )
+
+
+@scoped_view(Capability.EDIT_REGISTRY)
+def template(request: ScopedRequest) -> HttpResponse:
+    return _xlsx(_("家庭成员台账模板.xlsx"), template_workbook(MEMBERS))
+
+
+@scoped_view(Capability.EDIT_REGISTRY)
+def errors(request: ScopedRequest) -> HttpResponse:
+    """The error workbook of the user's own upload (`?staged=<id>`); audited."""
+    try:
+        filename, content = services.import_error_workbook(
+            actor=request.user, scope=request.scope, staged_id=request.GET.get("staged", "")
+        )
+    except NotFoundError as error:
+        messages.error(request, error.message)
+        return redirect("imports:upload")
+    return _xlsx(filename, content)
+
+
+@require_POST
+@scoped_view(Capability.EDIT_REGISTRY)
+def apply(request: ScopedRequest) -> HttpResponse:
+    """Queue the user's own staged upload (POST `staged`) and show the job's progress."""
+    try:
+        job = services.import_apply_start(
+            actor=request.user, scope=request.scope, staged_id=request.POST.get("staged", "")
+        )
+    except NotFoundError as error:
+        messages.error(request, error.message)
+        return redirect("imports:upload")
+    return redirect(reverse("jobs:job-detail", args=[job.pk]))
