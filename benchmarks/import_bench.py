@@ -1,0 +1,370 @@
+"""Measure `fupin import members FILE --json` end to end on SQLite and PostgreSQL.
+
+Builds a members ledger of N rows (about three people per household, spread over the real
+村委会 villages of 东丰县 220421, valid unique ID numbers, every coded column filled with its
+Chinese label), writes it as CSV (UTF-8 with BOM) and optionally xlsx, then for each database
+and format: starts from an empty migrated database, loads the province's regions (not timed),
+imports the file twice (the second import must create and update nothing) and prints seconds,
+rows per second, peak memory of the import process and the ratio to the goals (1,000,000-row
+CSV into PostgreSQL in 60 s; 100,000-row xlsx in 15 s; below 1.00 meets it).
+
+The django-import-export baseline is not measured yet.
+
+    .venv/bin/python benchmarks/import_bench.py [--rows 100000] [--format csv|xlsx|both] \
+        [--databases sqlite,postgresql] [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import polars as pl
+import xlsxwriter
+
+ROOT = Path(__file__).resolve().parent.parent
+COUNTY = "220421"
+VILLAGES = ROOT / "fupin" / "registry" / "data" / "regions" / "villages.csv.gz"
+BENCH_DATABASE = "fupin_import_bench"
+DEFAULT_ROWS = 100_000
+CSV_GOAL_ROWS, CSV_GOAL_SECONDS = 1_000_000, 60.0
+XLSX_GOAL_ROWS, XLSX_GOAL_SECONDS = 100_000, 15.0
+GNU_TIME = Path("/usr/bin/time")
+CHECK_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARACTERS = "10X98765432"
+
+HEADERS = (
+    "行政区划代码",
+    "户编号",
+    "人编号",
+    "姓名",
+    "证件号码",
+    "性别",
+    "出生日期",
+    "与户主关系",
+    "民族",
+    "文化程度",
+    "在校生状况",
+    "健康状况",
+    "劳动技能",
+    "务工状况",
+    "务工时间(月)",
+    "是否参加城乡居民基本医疗保险",
+    "是否参加大病保险",
+    "是否参加城乡居民基本养老保险",
+    "是否享受低保",
+    "是否特困供养",
+    "户类型",
+    "贫困户属性",
+    "主要致贫原因",
+    "联系电话",
+)
+SURNAMES = list("王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗")
+GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰")
+ETHNICITIES = ["汉族"] * 8 + ["满族", "朝鲜族"]
+EDUCATION = ["小学", "初中", "高中", "文盲或半文盲", "大专及以上"]
+HEALTH = ["健康", "健康", "长期慢性病", "患有大病", "残疾"]
+LABOR = ["普通劳动力", "技能劳动力", "弱劳动力或半劳动力", "丧失劳动力"]
+MIGRANT = ["未务工", "乡(镇)内务工", "乡(镇)外县内务工", "县外省内务工", "省外务工"]
+HOUSEHOLD_TYPES = ["脱贫户", "监测户", "贫困户", "一般户"]
+ATTRIBUTES = ["一般贫困户", "低保贫困户", "特困供养贫困户"]
+CAUSES = [
+    "因病",
+    "因残",
+    "因学",
+    "因灾",
+    "缺土地",
+    "缺技术",
+    "缺劳力",
+    "缺资金",
+    "自身发展动力不足",
+]
+YES_NO = ["是", "否"]
+
+# Birth-date ranges per role; the sequence number block keeps ID numbers unique.
+ROLE_BIRTHS = {"head": ("1950-01-01", "1985-12-31"), "spouse": ("1952-01-01", "1987-12-31")}
+CHILD_BIRTHS = ("1995-01-01", "2015-12-31")
+
+
+def villages() -> list[str]:
+    """Return the codes of the county's 村委会 (digits 10-12 of the code are 200-399)."""
+    frame = pl.read_csv(VILLAGES, infer_schema=False, columns=["code"])
+    return (
+        frame.filter(
+            pl.col("code").str.starts_with(COUNTY),
+            pl.col("code").str.slice(9, 3).cast(pl.Int32).is_between(200, 399),
+        )
+        .get_column("code")
+        .sort()
+        .to_list()
+    )
+
+
+def pick(options: list[str], index: pl.Expr) -> pl.Expr:
+    """Choose options[index % len(options)] for each row."""
+    return (index % len(options)).replace_strict(
+        list(range(len(options))), options, return_dtype=pl.String
+    )
+
+
+def births(index: pl.Expr, first: str, last: str) -> tuple[pl.Expr, pl.Expr]:
+    """Return (birth date, sequence block) so that (date, block) is unique per index."""
+    start = pl.lit(first).str.to_date()
+    days = pl.lit(pl.select(pl.lit(last).str.to_date() - start).item().days + 1)
+    return start + pl.duration(days=index % days), index // days
+
+
+def ledger(rows: int) -> pl.DataFrame:
+    """Build a valid members ledger of `rows` rows (household sizes 2, 3, 4 in turn)."""
+    codes = villages()
+    sizes = [2 + household % 3 for household in range(rows // 2 + 1)]
+    household_of: list[int] = []
+    position: list[int] = []
+    for household, size in enumerate(sizes):
+        household_of.extend([household] * size)
+        position.extend(range(size))
+        if len(household_of) >= rows:
+            break
+    frame = pl.DataFrame(
+        {"household": household_of[:rows], "position": position[:rows]},
+        schema={"household": pl.Int64, "position": pl.Int64},
+    ).with_row_index("person")
+    house, member = pl.col("household"), pl.col("position")
+    head_birth, head_block = births(house, *ROLE_BIRTHS["head"])
+    spouse_birth, spouse_block = births(house, *ROLE_BIRTHS["spouse"])
+    # Children: index by household and position so that each child gets its own slot.
+    child_birth, child_block = births(house * 2 + (member - 2), *CHILD_BIRTHS)
+    male = (member == 0) | ((member >= 2) & (((house + member) % 2) == 0))
+    role_base = pl.when(member == 0).then(100).when(member == 1).then(300).otherwise(500)
+    block = (
+        pl.when(member == 0)
+        .then(head_block)
+        .when(member == 1)
+        .then(spouse_block)
+        .otherwise(child_block)
+    )
+    # Sequence: odd for men, even for women; role bases keep roles apart.
+    sequence = role_base + block * 2 + pl.when(male).then(1).otherwise(2)
+    birth = (
+        pl.when(member == 0)
+        .then(head_birth)
+        .when(member == 1)
+        .then(spouse_birth)
+        .otherwise(child_birth)
+    )
+    frame = frame.with_columns(
+        birth=birth,
+        male=male,
+        sequence=sequence.cast(pl.String).str.zfill(3),
+    )
+    body = pl.concat_str(pl.lit(COUNTY), pl.col("birth").dt.strftime("%Y%m%d"), pl.col("sequence"))
+    frame = frame.with_columns(body=body)
+    total = pl.sum_horizontal(
+        pl.col("body").str.slice(place, 1).cast(pl.Int64) * weight
+        for place, weight in enumerate(CHECK_WEIGHTS)
+    )
+    check = (total % 11).replace_strict(list(range(11)), list(CHECK_CHARACTERS))
+    relation = (
+        pl.when(member == 0)
+        .then(pl.lit("户主"))
+        .when(member == 1)
+        .then(pl.lit("配偶"))
+        .when(pl.col("male"))
+        .then(pl.lit("之子"))
+        .otherwise(pl.lit("之女"))
+    )
+    household_number = pl.concat_str(pl.lit("H"), house.cast(pl.String).str.zfill(7))
+    person = pl.col("person").cast(pl.Int64)
+    child = member >= 2
+    columns = {
+        "行政区划代码": pick(codes, house),
+        "户编号": household_number,
+        "人编号": pl.concat_str(household_number, pl.lit("-"), member.cast(pl.String)),
+        "姓名": pl.concat_str(pick(SURNAMES, house), pick(GIVEN, person * 7 + member)),
+        "证件号码": pl.concat_str(pl.col("body"), check),
+        "性别": pl.when(pl.col("male")).then(pl.lit("男")).otherwise(pl.lit("女")),
+        "出生日期": pl.col("birth").dt.strftime("%Y-%m-%d"),
+        "与户主关系": relation,
+        "民族": pick(ETHNICITIES, person),
+        "文化程度": pl.when(child).then(pl.lit("初中")).otherwise(pick(EDUCATION, person)),
+        "在校生状况": pl.when(child).then(pl.lit("小学")).otherwise(pl.lit("非在校生")),
+        "健康状况": pick(HEALTH, person),
+        "劳动技能": pl.when(child).then(pl.lit("无劳动力")).otherwise(pick(LABOR, person)),
+        "务工状况": pl.when(child).then(pl.lit("未务工")).otherwise(pick(MIGRANT, person)),
+        "务工时间(月)": pl.when(child).then(pl.lit("0")).otherwise((person % 13).cast(pl.String)),
+        "是否参加城乡居民基本医疗保险": pl.lit("是"),
+        "是否参加大病保险": pick(YES_NO, person),
+        "是否参加城乡居民基本养老保险": pl.when(child).then(pl.lit("否")).otherwise(pl.lit("是")),
+        "是否享受低保": pick(YES_NO, house + 1),
+        "是否特困供养": pl.lit("否"),
+        "户类型": pick(HOUSEHOLD_TYPES, house),
+        "贫困户属性": pick(ATTRIBUTES, house),
+        "主要致贫原因": pick(CAUSES, house),
+        "联系电话": pl.concat_str(pl.lit("138"), house.cast(pl.String).str.zfill(8)),
+    }
+    return frame.select(**columns).select(HEADERS)
+
+
+def write_xlsx(frame: pl.DataFrame, path: Path) -> None:
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet("成员台账")
+    sheet.write_row(0, 0, frame.columns)
+    for number, row in enumerate(frame.iter_rows(), start=1):
+        for column, value in enumerate(row):
+            sheet.write_string(number, column, value)
+    workbook.close()
+
+
+def environment(database_url: str) -> dict[str, str]:
+    return {**os.environ, "FUPIN_DEMO": "1", "FUPIN_DATABASE_URL": database_url}
+
+
+def fupin(database_url: str, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment(database_url),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def timed_import(database_url: str, path: Path) -> tuple[float, float, dict[str, Any]]:
+    """Run `import members FILE --json`; return seconds, peak MB and the JSON output."""
+    command = [sys.executable, "manage.py", "import", "members", str(path), "--json"]
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        if GNU_TIME.exists():
+            command = [str(GNU_TIME), "-v", "-o", report.name, *command]
+        started = time.perf_counter()
+        result = subprocess.run(
+            command,
+            cwd=ROOT,
+            env=environment(database_url),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        seconds = time.perf_counter() - started
+        if result.returncode != 0:
+            print(result.stdout[-2000:], result.stderr[-2000:], sep="\n", file=sys.stderr)
+            raise SystemExit(f"import failed with exit code {result.returncode}")
+        peak_kb = 0
+        if GNU_TIME.exists():
+            for line in Path(report.name).read_text().splitlines():
+                if "Maximum resident set size" in line:
+                    peak_kb = int(line.rsplit(":", 1)[1])
+        else:
+            # Linux reports kilobytes; this is the largest child so far, not only this one.
+            peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, peak_kb / 1024, json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def goal_text(file_format: str, label: str, rows: int, seconds: float) -> str:
+    if file_format == "csv":
+        if label != "PostgreSQL":
+            return "goal: PostgreSQL only"
+        projected = seconds * CSV_GOAL_ROWS / rows
+        return f"goal {CSV_GOAL_SECONDS:.0f} s/1M rows, ratio {projected / CSV_GOAL_SECONDS:.2f}"
+    projected = seconds * XLSX_GOAL_ROWS / rows
+    return f"goal {XLSX_GOAL_SECONDS:.0f} s/100k rows, ratio {projected / XLSX_GOAL_SECONDS:.2f}"
+
+
+def measure(label: str, database_url: str, path: Path, *, file_format: str, rows: int) -> None:
+    started = time.perf_counter()
+    fupin(database_url, "migrate", "--no-input", "-v", "0")
+    fupin(database_url, "load_regions", "--province", "22", "--no-progress")
+    print(
+        f"{label:<10} {file_format:<4} setup (migrate + load_regions 22) "
+        f"{time.perf_counter() - started:6.2f} s (not timed against the goal)"
+    )
+    for run in ("first import", "second import"):
+        seconds, peak_mb, output = timed_import(database_url, path)
+        applied = output.get("applied", {})
+        print(
+            f"{label:<10} {file_format:<4} {run:<13} {rows:>9,} rows {seconds:7.2f} s  "
+            f"{rows / seconds:9,.0f} rows/s  peak {peak_mb:7.1f} MB  "
+            f"{goal_text(file_format, label, rows, seconds)}"
+        )
+        print(
+            f"{'':<16}valid {output['valid_rows']:,} invalid {output['invalid_rows']:,}  "
+            f"households created {applied.get('households_created')} "
+            f"updated {applied.get('households_updated')}  "
+            f"members created {applied.get('members_created')} "
+            f"updated {applied.get('members_updated')} unchanged {applied.get('unchanged')}"
+        )
+        if output["invalid_rows"]:
+            print(f"{'':<16}first errors: {output['errors'][:3]}")
+    if applied.get("members_created") or applied.get("members_updated"):
+        print(f"{'':<16}WARNING: the second import changed data")
+    else:
+        print(f"{'':<16}second import: 0 created / 0 updated (idempotent)")
+
+
+def admin(server_url: str, sql: str) -> None:
+    subprocess.run(["psql", server_url, "-q", "-c", sql], check=True)
+
+
+@contextmanager
+def postgres_database(server_url: str) -> Iterator[str]:
+    admin(server_url, f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
+    admin(server_url, f"CREATE DATABASE {BENCH_DATABASE}")
+    try:
+        yield urlunsplit(urlsplit(server_url)._replace(path=f"/{BENCH_DATABASE}"))
+    finally:
+        admin(server_url, f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=DEFAULT_ROWS)
+    parser.add_argument("--postgres", default=os.environ.get("FUPIN_TEST_POSTGRES"))
+    parser.add_argument("--format", choices=("csv", "xlsx", "both"), default=None)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    args = parser.parse_args()
+    file_format = args.format or ("both" if args.rows <= DEFAULT_ROWS else "csv")
+    formats = ["csv", "xlsx"] if file_format == "both" else [file_format]
+    databases = [name.strip() for name in args.databases.split(",") if name.strip()]
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        frame = ledger(args.rows)
+        households = frame.get_column("户编号").n_unique()
+        print(
+            f"ledger: {frame.height:,} rows, {households:,} households, built in "
+            f"{time.perf_counter() - started:.2f} s"
+        )
+        files: dict[str, Path] = {}
+        for kind in formats:
+            started = time.perf_counter()
+            files[kind] = Path(folder) / f"members.{kind}"
+            if kind == "csv":
+                frame.write_csv(files[kind], include_bom=True)
+            else:
+                write_xlsx(frame, files[kind])
+            size_mb = files[kind].stat().st_size / 1024 / 1024
+            print(f"{kind}: {size_mb:.1f} MB written in {time.perf_counter() - started:.2f} s")
+        del frame
+        for kind, path in files.items():
+            if "sqlite" in databases:
+                database_url = f"sqlite:///{folder}/bench-{kind}.sqlite3"
+                measure("SQLite", database_url, path, file_format=kind, rows=args.rows)
+            if "postgresql" in databases:
+                if not args.postgres:
+                    print("PostgreSQL: skipped (pass --postgres URL or set FUPIN_TEST_POSTGRES)")
+                    continue
+                with postgres_database(args.postgres) as database_url:
+                    measure("PostgreSQL", database_url, path, file_format=kind, rows=args.rows)
+
+
+if __name__ == "__main__":
+    main()
