@@ -4,7 +4,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -333,7 +332,3 @@ def user_unlock(*, actor: User, scope: RegionScope, user: User) -> None:
         subject=user,
         region_code=_home_region_code(user),
     )
-
-
-def actor_or_none(user: AbstractBaseUser) -> User | None:
-    return user if isinstance(user, User) else None

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import NotFoundError
-from fupin.core.region_codes import InvalidRegionCodeError, ancestors_of, level_of
+from fupin.core.region_codes import InvalidRegionCodeError, ancestors_of
 from fupin.core.scope import RegionScope
 from fupin.registry import codes
 from fupin.registry.models import (
@@ -79,14 +79,6 @@ def region_counts_by_level(*, scope: RegionScope) -> dict[int, int]:
         .order_by("level")
     )
     return {row["level"]: row["count"] for row in rows}
-
-
-def is_valid_code(code: str) -> bool:
-    try:
-        level_of(code)
-    except InvalidRegionCodeError:
-        return False
-    return True
 
 
 # ---------------------------------------------------------------- households
