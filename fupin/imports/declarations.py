@@ -14,7 +14,18 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.registry import codes
 
-ColumnKind = Literal["text", "code", "integer", "boolean", "id_number", "region_code", "date"]
+ColumnKind = Literal[
+    "text",
+    "code",
+    "integer",
+    "boolean",
+    "id_number",
+    "region_code",
+    "date",
+    "year",
+    "money",
+    "decimal",
+]
 
 # Bracket and space variants that spreadsheets mix freely in headers and code labels.
 _IGNORED_IN_KEYS = re.compile(r"[\s()\[\]{}（）【】〔〕<>《》]")
@@ -45,6 +56,9 @@ class Column:
     required: bool = False
     household_level: bool = False
     help_text: str | Promise = ""
+    min_value: int = 0
+    max_value: int | None = None
+    decimal_places: int = 2
 
     def header_keys(self) -> frozenset[str]:
         return frozenset(header_key(text) for text in (self.header, *self.aliases))
@@ -234,7 +248,13 @@ MEMBERS = Template(
             code_table=codes.MigrantWork,
             code_variants=_MIGRANT_VARIANTS,
         ),
-        Column("migrant_months", "务工时间(月)", kind="integer", aliases=("务工时间", "务工月数")),
+        Column(
+            "migrant_months",
+            "务工时间(月)",
+            kind="integer",
+            aliases=("务工时间", "务工月数"),
+            max_value=12,
+        ),
         _boolean(
             "has_resident_medical_insurance",
             "是否参加城乡居民基本医疗保险",
@@ -287,4 +307,106 @@ MEMBERS = Template(
     ),
 )
 
-TEMPLATES: dict[str, Template] = {MEMBERS.kind: MEMBERS}
+
+def _money(name: str, header: str, *aliases: str) -> Column:
+    return Column(
+        name=name,
+        header=header,
+        kind="money",
+        aliases=aliases,
+        help_text=_("单位：元，最多两位小数；空白按 0 计（已有记录则保留原值）。"),
+    )
+
+
+_HOUSEHOLD_NUMBER = Column(
+    "household_number",
+    "户编号",
+    aliases=("户码", "户号"),
+    required=True,
+    help_text=_("已在册农户的户编号。"),
+)
+_YEAR = Column("year", "年度", kind="year", aliases=("统计年度", "收入年度"), required=True)
+
+INCOME = Template(
+    kind="income",
+    title=_("收支台账"),
+    natural_key=("household_number", "year"),
+    target_service="fupin.registry.services.bulk.household_year_bulk_upsert",
+    columns=(
+        _HOUSEHOLD_NUMBER,
+        _YEAR,
+        Column(
+            "member_count",
+            "家庭人口数",
+            kind="integer",
+            aliases=("人口数", "家庭人口"),
+            min_value=1,
+            max_value=99,
+            help_text=_("空白时按该户在册成员数计算。"),
+        ),
+        _money("wage_income", "工资性收入", "工资性收入(元)"),
+        _money("business_income", "生产经营性收入", "生产经营性收入(元)", "经营性收入"),
+        _money("property_income", "财产性收入", "财产性收入(元)"),
+        _money("transfer_income", "转移性收入", "转移性收入(元)"),
+        _money("business_expense", "生产经营性支出", "生产经营性支出(元)"),
+        _money("insurance_claims", "理赔收入", "理赔收入(元)"),
+        _money("compliant_out_of_pocket", "合规自付支出", "合规自付支出(元)", "刚性支出"),
+    ),
+    instructions=(
+        _("每行一户一个年度的收支；同一户同一年度只能有一行。"),
+        _("户编号必须是已在册的农户；请先导入成员台账。"),
+        _("金额单位为元，可带两位小数，不能为负数；纯收入和人均纯收入由系统计算。"),
+    ),
+)
+
+CONDITIONS = Template(
+    kind="conditions",
+    title=_("生产生活条件台账"),
+    natural_key=("household_number", "year"),
+    target_service="fupin.registry.services.bulk.household_conditions_bulk_upsert",
+    columns=(
+        _HOUSEHOLD_NUMBER,
+        _YEAR,
+        Column(
+            "housing_grade",
+            "危房等级",
+            kind="code",
+            code_table=codes.HousingGrade,
+            code_variants=tuple((f"{grade}级", grade) for grade in "ABCD"),
+        ),
+        Column("housing_structure", "房屋主要结构", kind="code", code_table=codes.HousingStructure),
+        Column(
+            "housing_area",
+            "住房面积(平方米)",
+            kind="decimal",
+            aliases=("住房面积",),
+            decimal_places=1,
+        ),
+        Column("water_standard", "饮水评价标准", kind="code", code_table=codes.WaterStandard),
+        _boolean("has_electricity", "是否通生活用电", "通生活用电"),
+        Column("road_type", "入户路类型", kind="code", code_table=codes.RoadType),
+        _boolean("has_sanitary_toilet", "是否有卫生厕所", "有卫生厕所"),
+        Column("main_fuel", "主要燃料", kind="code", code_table=codes.Fuel),
+        _boolean("is_housing_unsafe", "住房出现安全问题", "住房安全有保障问题"),
+        _boolean(
+            "has_dropout_child",
+            "义务教育阶段适龄儿童少年失学辍学",
+            "适龄儿童失学辍学",
+        ),
+        _boolean("is_water_unsafe", "饮水出现安全问题", "饮水安全问题"),
+        _boolean(
+            "has_uninsured_member",
+            "有家庭成员未参加基本医疗保险",
+            "有成员未参加基本医疗保险",
+        ),
+    ),
+    instructions=(
+        _("每行一户一个年度的生产生活条件和“三保障”及饮水安全情况；同一户同一年度只能有一行。"),
+        _("户编号必须是已在册的农户；请先导入成员台账。"),
+        _("危房等级为 C 级或 D 级时，住房出现安全问题必须为“是”。"),
+    ),
+)
+
+TEMPLATES: dict[str, Template] = {
+    template.kind: template for template in (MEMBERS, INCOME, CONDITIONS)
+}

@@ -2,7 +2,6 @@
 background Job. A staged upload is a file under VAR_DIR/imports named by a UUID, with a
 JSON side file holding who uploaded it, in which scope, and the original file name."""
 
-import dataclasses
 import json
 import uuid
 from dataclasses import dataclass
@@ -18,21 +17,20 @@ from django.utils.translation import gettext as _
 from fupin.audit.services import audit_record
 from fupin.core.errors import ApplicationError, NotFoundError
 from fupin.core.scope import Capability, RegionScope
-from fupin.imports.declarations import MEMBERS
+from fupin.imports.declarations import TEMPLATES, Template
+from fupin.imports.ledgers import (
+    apply_rows,
+    counts_message,
+    new_changed_unchanged,
+    preview_counts,
+    validate_table,
+)
 from fupin.imports.parsing import DEFAULT_MAX_BYTES, read_table
 from fupin.imports.tasks import import_apply_task
-from fupin.imports.validation import (
-    RowError,
-    ValidationResult,
-    ValidationSummary,
-    existing_people_for,
-    id_numbers_in,
-    validate,
-)
+from fupin.imports.validation import RowError, ValidationResult, ValidationSummary
 from fupin.imports.workbooks import error_workbook
 from fupin.jobs import services as job_services
 from fupin.jobs.models import Job
-from fupin.registry.services import member_bulk_upsert
 
 ERRORS_SHOWN = 20
 _ALLOWED_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv", ".txt"})
@@ -43,15 +41,31 @@ class Staged:
     """A validated upload waiting for confirmation; nothing is in the registry yet."""
 
     id: str
+    kind: str
     filename: str
     summary: ValidationSummary
     errors: list[RowError]
     error_count: int
     ignored_headers: tuple[str, ...]
+    new_rows: int = 0
+    changed_rows: int = 0
+    unchanged_rows: int = 0
+    apply_error: str = ""
+
+    @property
+    def title(self) -> str:
+        return str(TEMPLATES[self.kind].title)
 
     @property
     def can_apply(self) -> bool:
-        return self.error_count == 0 and self.summary.valid_rows > 0
+        return self.error_count == 0 and self.summary.valid_rows > 0 and not self.apply_error
+
+
+def template_for(kind: str) -> Template:
+    """Return the import template of `kind`, or raise NotFoundError."""
+    if kind not in TEMPLATES:
+        raise NotFoundError(_("没有这种台账：%(kind)s。") % {"kind": kind})
+    return TEMPLATES[kind]
 
 
 def _folder() -> Path:
@@ -75,19 +89,24 @@ def _staged_meta(*, actor: AbstractBaseUser, scope: RegionScope, staged_id: str)
     return meta
 
 
-def _validate(path: Path, filename: str, *, scope_prefix: str) -> tuple[Any, ValidationResult]:
+def _validate(
+    path: Path, filename: str, template: Template, *, scope_prefix: str
+) -> tuple[Any, ValidationResult]:
     frame = read_table(path, filename)
-    existing = existing_people_for(id_numbers_in(frame, MEMBERS))
-    return frame, validate(frame, MEMBERS, scope_prefix=scope_prefix, existing_people=existing)
+    return frame, validate_table(frame, template, scope_prefix=scope_prefix)
 
 
-def import_stage(*, actor: AbstractBaseUser, scope: RegionScope, upload: UploadedFile) -> Staged:
-    """Save an uploaded members ledger, validate it against the scope and report.
+def import_stage(
+    *, actor: AbstractBaseUser, scope: RegionScope, upload: UploadedFile, kind: str = "members"
+) -> Staged:
+    """Save an uploaded ledger, validate it against the scope and report what applying it
+    would create, update and leave unchanged.
 
-    Nothing is written to the registry. Raises PermissionDeniedError, or ImportFileError
-    when the file cannot be read as a table.
+    Nothing is written to the registry. Raises PermissionDeniedError, NotFoundError for an
+    unknown kind, or ImportFileError when the file cannot be read as a table.
     """
     scope.require(Capability.EDIT_REGISTRY)
+    template = template_for(kind)
     filename = Path(upload.name or "").name[:200]
     suffix = Path(filename).suffix.lower()
     if suffix not in _ALLOWED_SUFFIXES:
@@ -102,11 +121,22 @@ def import_stage(*, actor: AbstractBaseUser, scope: RegionScope, upload: Uploade
         for chunk in upload.chunks():
             out.write(chunk)
     try:
-        _frame, result = _validate(path, filename, scope_prefix=scope.prefix)
+        _frame, result = _validate(path, filename, template, scope_prefix=scope.prefix)
     except ApplicationError:
         path.unlink(missing_ok=True)
         raise
+    counts = (0, 0, 0)
+    apply_error = ""
+    if not result.errors and result.summary.valid_rows:
+        try:
+            counts = new_changed_unchanged(
+                template,
+                preview_counts(template, actor=actor, scope=scope, rows=result.valid),
+            )
+        except ApplicationError as error:
+            apply_error = error.message
     meta = {
+        "kind": template.kind,
         "suffix": suffix,
         "filename": filename,
         "actor_id": actor.pk,
@@ -115,11 +145,16 @@ def import_stage(*, actor: AbstractBaseUser, scope: RegionScope, upload: Uploade
     (_folder() / f"{key}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return Staged(
         id=key,
+        kind=template.kind,
         filename=filename,
         summary=result.summary,
         errors=result.errors[:ERRORS_SHOWN],
         error_count=len(result.errors),
         ignored_headers=result.ignored_headers,
+        new_rows=counts[0],
+        changed_rows=counts[1],
+        unchanged_rows=counts[2],
+        apply_error=apply_error,
     )
 
 
@@ -135,7 +170,8 @@ def import_error_workbook(
     scope.require(Capability.EDIT_REGISTRY)
     meta = _staged_meta(actor=actor, scope=scope, staged_id=staged_id)
     path = _folder() / f"{uuid.UUID(staged_id)}{meta['suffix']}"
-    frame, result = _validate(path, meta["filename"], scope_prefix=scope.prefix)
+    template = template_for(meta["kind"])
+    frame, result = _validate(path, meta["filename"], template, scope_prefix=scope.prefix)
     audit_record(
         actor=actor,
         action="imports.error_workbook_download",
@@ -152,7 +188,7 @@ def import_error_workbook(
 def import_apply_start(*, actor: AbstractBaseUser, scope: RegionScope, staged_id: str) -> Job:
     """Queue the caller's staged upload to be applied; the worker runs import_apply_job_run.
 
-    Audit action: "jobs.job_create" (the apply itself: "registry.member_bulk_upsert").
+    Audit action: "jobs.job_create" (the apply itself: the template's bulk service's).
     Raises PermissionDeniedError or NotFoundError.
     """
     scope.require(Capability.EDIT_REGISTRY)
@@ -163,6 +199,7 @@ def import_apply_start(*, actor: AbstractBaseUser, scope: RegionScope, staged_id
         region_code=scope.prefix,
         params={
             "staged_id": str(uuid.UUID(staged_id)),
+            "kind": meta["kind"],
             "suffix": meta["suffix"],
             "filename": meta["filename"],
             "scope_prefix": scope.prefix,
@@ -181,9 +218,10 @@ def import_apply_job_run(*, job_id: int) -> None:
     params = job.params
     prefix = params["scope_prefix"]
     path = _folder() / f"{uuid.UUID(params['staged_id'])}{params['suffix']}"
+    template = template_for(params["kind"])
     job_services.job_start(job=job, total=100, message=_("读取文件"))
     try:
-        _frame, result = _validate(path, params["filename"], scope_prefix=prefix)
+        _frame, result = _validate(path, params["filename"], template, scope_prefix=prefix)
         job_services.job_report_progress(job=job, done=30, message=_("校验数据"))
         if result.errors:
             raise ApplicationError(
@@ -199,7 +237,7 @@ def import_apply_job_run(*, job_id: int) -> None:
             region_name="",
             capabilities=frozenset({Capability.EDIT_REGISTRY}),
         )
-        applied = member_bulk_upsert(actor=job.created_by, scope=scope, rows=result.valid)
+        counts = apply_rows(template, actor=job.created_by, scope=scope, rows=result.valid)
     except FileNotFoundError:
         job_services.job_fail(job=job, message=_("找不到上传的文件，请重新上传。"))
         return
@@ -211,15 +249,9 @@ def import_apply_job_run(*, job_id: int) -> None:
             job=job, message=_("写入失败，未写入任何数据：%(error)s") % {"error": error}
         )
         raise
-    counts = dataclasses.asdict(applied)
     job_services.job_succeed(
         job=job,
-        message=_(
-            "已导入：新建 %(households_created)d 户、更新 %(households_updated)d 户；"
-            "新增成员 %(members_created)d 人、更新 %(members_updated)d 人、"
-            "未变 %(unchanged)d 人。"
-        )
-        % counts,
+        message=_("已导入：%(counts)s") % {"counts": counts_message(template, counts)},
         result=counts,
     )
     path.unlink(missing_ok=True)

@@ -6,12 +6,14 @@ The database is asked once, by the caller, for the ID numbers already registered
 """
 
 import datetime
+import decimal
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.imports.declarations import (
@@ -25,12 +27,13 @@ from fupin.imports.declarations import (
 from fupin.imports.parsing import ROW_NUMBER_COLUMN
 from fupin.registry import codes
 from fupin.registry.idnumbers import InvalidIdNumber, normalize_id_number, parse_id_number
-from fupin.registry.models import Member
+from fupin.registry.models import Household, Member
 
 QUERY_CHUNK_SIZE = 10_000
 ERROR_SUFFIX = "__error"
 REGION_CODE_LENGTH = 12
-MAX_MIGRANT_MONTHS = 12
+FIRST_LEDGER_YEAR = 2013
+MAX_AMOUNT = decimal.Decimal("9999999999.99")
 
 _SCIENTIFIC = re.compile(r"[0-9](\.[0-9]+)?E\+?[0-9]+")
 _PRECISION_LOST = re.compile(r"[0-9]{15,18}(\.0+)?")
@@ -99,6 +102,26 @@ def existing_people_for(id_numbers: Iterable[str]) -> dict[str, str]:
     return found
 
 
+def households_for(numbers: Iterable[str]) -> dict[str, str]:
+    """Return {户编号: village code} for the registered households among `numbers`."""
+    unique = sorted(set(numbers))
+    found: dict[str, str] = {}
+    for start in range(0, len(unique), QUERY_CHUNK_SIZE):
+        chunk = unique[start : start + QUERY_CHUNK_SIZE]
+        found.update(Household.objects.filter(number__in=chunk).values_list("number", "village_id"))
+    return found
+
+
+def household_numbers_in(frame: pl.DataFrame, template: Template) -> list[str]:
+    """Return the cleaned 户编号 values of a parsed file (for households_for)."""
+    match = template.match_headers([c for c in frame.columns if c != ROW_NUMBER_COLUMN])
+    headers = [h for h, name in match.columns_by_header.items() if name == "household_number"]
+    if not headers:
+        return []
+    values = frame.get_column(headers[0]).drop_nulls().unique().to_list()
+    return [cleaned for raw in values if (cleaned := re.sub(r"\s+", " ", _clean(str(raw))))]
+
+
 def id_numbers_in(frame: pl.DataFrame, template: Template = MEMBERS) -> list[str]:
     """Return the valid, normalized ID numbers of a parsed file (for existing_people_for)."""
     match = template.match_headers([c for c in frame.columns if c != ROW_NUMBER_COLUMN])
@@ -136,9 +159,15 @@ def validate(
     template: Template,
     *,
     scope_prefix: str,
-    existing_people: Mapping[str, str],
+    existing_people: Mapping[str, str] | None = None,
+    households: Mapping[str, str] | None = None,
     today: datetime.date | None = None,
 ) -> ValidationResult:
+    """Validate a parsed ledger of any template.
+
+    `existing_people` ({ID number: 户编号} of active members) is needed by templates with an
+    ID number column, `households` ({户编号: village code}) by the household-year templates.
+    """
     if ROW_NUMBER_COLUMN not in frame.columns:
         frame = frame.with_row_index(ROW_NUMBER_COLUMN, offset=2)
     frame = frame.with_columns(pl.col(ROW_NUMBER_COLUMN).cast(pl.Int64))
@@ -163,18 +192,24 @@ def validate(
         ),
     )
     table = _normalize_columns(table, template, scope_prefix=scope_prefix, today=today)
-    table = _check_id_against_row(table, template)
-    table = _check_households(table, template)
-    table = _check_duplicates_and_registry(table, template, existing_people)
+    if _id_column(template):
+        table = _check_id_against_row(table, template)
+        table = _check_households(table, template)
+        table = _check_duplicates_and_registry(table, template, existing_people or {})
+    else:
+        table = _check_household_years(
+            table, scope_prefix=scope_prefix, households=households or {}
+        )
+    if "housing_grade" in {column.name for column in template.columns}:
+        table = _check_housing(table, template)
     errors = _collect_errors(table, template)
     invalid_rows = {error.row_number for error in errors}
-    error_columns = [c for c in table.columns if c.endswith(ERROR_SUFFIX)]
+    helper_columns = [c for c in table.columns if c.endswith(ERROR_SUFFIX) or c in _ID_FACT_COLUMNS]
     rows_without_errors = table.filter(~pl.col(ROW_NUMBER_COLUMN).is_in(sorted(invalid_rows)))
-    valid = _typed(rows_without_errors.drop([*error_columns, "id_sex", "id_birth_date"]), template)
-    households = table.get_column("household_number").drop_nulls().n_unique()
+    valid = _typed(rows_without_errors.drop(helper_columns), template)
     summary = ValidationSummary(
         rows=table.height,
-        households=households,
+        households=table.get_column("household_number").drop_nulls().n_unique(),
         valid_rows=valid.height,
         invalid_rows=len(invalid_rows),
     )
@@ -191,8 +226,10 @@ def _typed(valid: pl.DataFrame, template: Template) -> pl.DataFrame:
                     {"true": True, "false": False}, default=None, return_dtype=pl.Boolean
                 )
             )
-        elif column.kind == "integer":
+        elif column.kind in {"integer", "year"}:
             casts.append(pl.col(column.name).cast(pl.Int64))
+        elif column.kind in {"money", "decimal"}:
+            casts.append(pl.col(column.name).cast(pl.Decimal(12, column.decimal_places)))
         elif column.kind == "date":
             casts.append(pl.col(column.name).str.to_date("%Y-%m-%d"))
     return valid.with_columns(casts)
@@ -259,7 +296,9 @@ def _normalize_columns(
         if column.kind == "id_number":
             extra = _id_facts(list(values.values()), today=today)
     table = table.with_columns(updates)
-    id_column = next(c.name for c in template.columns if c.kind == "id_number")
+    id_column = _id_column(template)
+    if not id_column:
+        return table
     facts = pl.DataFrame(
         {
             id_column: list(extra),
@@ -322,8 +361,10 @@ def _normalize_value(  # noqa: PLR0911 - one return per column kind
             None,
             _("%(header)s应填“是”或“否”，现在是“%(value)s”。") % {"header": header, "value": text},
         )
-    if column.kind == "integer":
-        return _normalize_months(header, compact)
+    if column.kind in {"integer", "year"}:
+        return _normalize_integer(column, compact, today=today)
+    if column.kind in {"money", "decimal"}:
+        return _normalize_amount(column, compact)
     if column.kind == "date":
         return _normalize_date(header, text)
     if column.kind == "region_code":
@@ -331,19 +372,68 @@ def _normalize_value(  # noqa: PLR0911 - one return per column kind
     return _normalize_id_number(compact, today=today)
 
 
-def _normalize_months(header: str, text: str) -> _Normalized:
+def _normalize_integer(column: Column, text: str, *, today: datetime.date | None) -> _Normalized:
+    header = column.header
     number = text.removesuffix(".0")
     if not number.isascii() or not number.isdigit():
         return _Normalized(
             None, _("%(header)s应为整数，现在是“%(value)s”。") % {"header": header, "value": text}
         )
-    if int(number) > MAX_MIGRANT_MONTHS:
+    value = int(number)
+    if column.kind == "year":
+        last = (today or timezone.localdate()).year
+        if not FIRST_LEDGER_YEAR <= value <= last:
+            return _Normalized(
+                None,
+                _("%(header)s %(value)d 不在 %(first)d 年至 %(last)d 年之间。")
+                % {"header": header, "value": value, "first": FIRST_LEDGER_YEAR, "last": last},
+            )
+        return _Normalized(str(value), None)
+    if column.max_value is not None and value > column.max_value:
         return _Normalized(
             None,
             _("%(header)s不能超过 %(limit)d，现在是 %(value)s。")
-            % {"header": header, "limit": MAX_MIGRANT_MONTHS, "value": number},
+            % {"header": header, "limit": column.max_value, "value": number},
         )
-    return _Normalized(str(int(number)), None)
+    if value < column.min_value:
+        return _Normalized(
+            None,
+            _("%(header)s不能小于 %(limit)d，现在是 %(value)s。")
+            % {"header": header, "limit": column.min_value, "value": number},
+        )
+    return _Normalized(str(value), None)
+
+
+def _normalize_amount(column: Column, text: str) -> _Normalized:
+    """Amounts: thousands separators, a ¥ sign and a trailing 元 are accepted."""
+    header = column.header
+    candidate = text.replace(",", "").removeprefix("¥").removesuffix("元")
+    try:
+        value = decimal.Decimal(candidate)
+    except decimal.InvalidOperation:
+        value = decimal.Decimal("NaN")
+    if not value.is_finite():
+        return _Normalized(
+            None, _("%(header)s应为数字，现在是“%(value)s”。") % {"header": header, "value": text}
+        )
+    if value < 0:
+        return _Normalized(
+            None, _("%(header)s不能为负数，现在是 %(value)s。") % {"header": header, "value": text}
+        )
+    quantum = decimal.Decimal(1).scaleb(-column.decimal_places)
+    if value != value.quantize(quantum, rounding=decimal.ROUND_DOWN):
+        return _Normalized(
+            None,
+            _("%(header)s最多保留 %(places)d 位小数，现在是 %(value)s。")
+            % {"header": header, "places": column.decimal_places, "value": text},
+        )
+    if value > MAX_AMOUNT:
+        return _Normalized(
+            None,
+            _("%(header)s %(value)s 过大，请检查单位是否为元。")
+            % {"header": header, "value": text},
+        )
+    return _Normalized(str(value.quantize(quantum)), None)
 
 
 def _normalize_date(header: str, text: str) -> _Normalized:
@@ -396,6 +486,63 @@ def _normalize_id_number(text: str, *, today: datetime.date | None) -> _Normaliz
                 % {"value": text},
             )
         return _Normalized(None, error.message)
+
+
+_ID_FACT_COLUMNS = frozenset({"id_sex", "id_birth_date", "id_needs_review"})
+
+
+def _id_column(template: Template) -> str:
+    return next((c.name for c in template.columns if c.kind == "id_number"), "")
+
+
+def _check_household_years(
+    table: pl.DataFrame, *, scope_prefix: str, households: Mapping[str, str]
+) -> pl.DataFrame:
+    """One row per (户编号, 年度); the household must be registered and in scope."""
+    number = pl.col("household_number")
+    first_row = pl.col(ROW_NUMBER_COLUMN).min().over("household_number", "year")
+    village = number.replace_strict(dict(households), default=None, return_dtype=pl.String)
+    error = (
+        pl.when(number.is_not_null() & village.is_null())
+        .then(pl.format(_("户编号 {} 不在册；请先导入成员台账或登记该户。"), number))
+        .when(number.is_not_null() & ~village.str.starts_with(scope_prefix))
+        .then(pl.format(_("户编号 {} 所在村 {} 不在您的管辖范围内，不能导入。"), number, village))
+        .when(
+            number.is_not_null()
+            & pl.col("year").is_not_null()
+            & (pl.col(ROW_NUMBER_COLUMN) != first_row)
+        )
+        .then(
+            pl.format(
+                _("户编号 {} 的 {} 年度与第 {} 行重复，同一户同一年度只能有一行。"),
+                number,
+                pl.col("year"),
+                first_row.cast(pl.String),
+            )
+        )
+        .otherwise(pl.col("household_number" + ERROR_SUFFIX))
+    )
+    return table.with_columns(error.alias("household_number" + ERROR_SUFFIX))
+
+
+def _check_housing(table: pl.DataFrame, template: Template) -> pl.DataFrame:
+    """A C or D grade house is unsafe by definition (DOMAIN §4.5)."""
+    unsafe = template.column("is_housing_unsafe")
+    grade = template.column("housing_grade")
+    error = (
+        pl.when(
+            pl.col("housing_grade").is_in([codes.HousingGrade.C, codes.HousingGrade.D])
+            & (pl.col("is_housing_unsafe") == "false")
+        )
+        .then(
+            pl.lit(
+                _("%(grade)s为 C 级或 D 级时，%(unsafe)s必须填“是”。")
+                % {"grade": grade.header, "unsafe": unsafe.header}
+            )
+        )
+        .otherwise(pl.col("is_housing_unsafe" + ERROR_SUFFIX))
+    )
+    return table.with_columns(error.alias("is_housing_unsafe" + ERROR_SUFFIX))
 
 
 def _check_id_against_row(table: pl.DataFrame, template: Template) -> pl.DataFrame:

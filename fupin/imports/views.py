@@ -1,4 +1,4 @@
-"""Members-ledger import pages: template download, upload with preview, apply as a Job."""
+"""Ledger import pages: template download, upload with preview, apply as a Job."""
 
 from urllib.parse import quote
 
@@ -14,7 +14,7 @@ from fupin.core.errors import ApplicationError, NotFoundError
 from fupin.core.http import ScopedRequest
 from fupin.core.scope import Capability
 from fupin.imports import services
-from fupin.imports.declarations import MEMBERS
+from fupin.imports.declarations import MEMBERS, TEMPLATES
 from fupin.imports.forms import UploadForm
 from fupin.imports.workbooks import template_workbook
 
@@ -38,20 +38,34 @@ def upload(request: ScopedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             staged = services.import_stage(
-                actor=request.user, scope=request.scope, upload=form.cleaned_data["file"]
+                actor=request.user,
+                scope=request.scope,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
             )
         except ApplicationError as error:
             form.add_error("file", error.message)
     return render(
         request,
         "imports/upload.html",
-        {"form": form, "staged": staged, "breadcrumbs": _breadcrumbs()},
+        {
+            "form": form,
+            "staged": staged,
+            "templates": TEMPLATES.values(),
+            "breadcrumbs": _breadcrumbs(),
+        },
     )
 
 
 @scoped_view(Capability.EDIT_REGISTRY)
 def template(request: ScopedRequest) -> HttpResponse:
-    return _xlsx(_("家庭成员台账模板.xlsx"), template_workbook(MEMBERS))
+    """The blank template of `?kind=` (members by default)."""
+    try:
+        chosen = services.template_for(request.GET.get("kind", MEMBERS.kind))
+    except NotFoundError as error:
+        messages.error(request, error.message)
+        return redirect("imports:upload")
+    return _xlsx(_("%(title)s模板.xlsx") % {"title": chosen.title}, template_workbook(chosen))
 
 
 @scoped_view(Capability.EDIT_REGISTRY)

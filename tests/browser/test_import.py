@@ -31,7 +31,7 @@ def test_village_officer_imports_a_ledger_and_sees_the_household(
     base = live_server.url
     login(page, base, "village_officer")
     page.get_by_role("link", name="批量导入").click()
-    expect(page.get_by_role("heading", name="批量导入家庭成员台账")).to_be_visible()
+    expect(page.get_by_role("heading", name="批量导入台账")).to_be_visible()
     screenshot(page, "import-upload")
 
     page.get_by_label("台账文件").set_input_files(str(_ledger(tmp_path)))

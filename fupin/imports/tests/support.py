@@ -1,6 +1,9 @@
 """Builders for import test files: valid ID numbers and member rows."""
 
+import csv
 import datetime
+import io
+from pathlib import Path
 
 from fupin.registry.idnumbers import check_character
 
@@ -62,6 +65,23 @@ def household_rows() -> list[dict[str, str]]:
 
 
 def csv_text(rows: list[dict[str, str]], headers: tuple[str, ...] = HEADERS) -> str:
-    lines = [",".join(headers)]
-    lines.extend(",".join(row.get(header, "") for header in headers) for row in rows)
-    return "\n".join(lines) + "\n"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows([row.get(header, "") for header in headers] for row in rows)
+    return buffer.getvalue()
+
+
+REGISTERED_VILLAGE = "220122101201"
+
+
+def members_file(
+    folder: Path, rows: list[dict[str, str]], village: str = REGISTERED_VILLAGE
+) -> Path:
+    """Write rows as a members CSV placed in a village of the `regions` fixture."""
+    for row in rows:
+        row["行政区划代码"] = village
+        row.setdefault("主要致贫原因", "因病")
+    path = folder / "members.csv"
+    path.write_text(csv_text(rows, (*HEADERS, "主要致贫原因")), encoding="utf-8-sig")
+    return path

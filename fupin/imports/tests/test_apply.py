@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from fupin.audit.models import AuditEvent
-from fupin.imports.tests.support import HEADERS, MALE, csv_text, household_rows
+from fupin.imports.tests.support import MALE, household_rows, members_file
 from fupin.registry.models import Household, Member
 
 pytestmark = pytest.mark.django_db
@@ -17,13 +17,7 @@ pytestmark = pytest.mark.django_db
 VILLAGE = "220122101201"
 
 
-def _file(tmp_path: Path, rows: list[dict[str, str]], village: str = VILLAGE) -> Path:
-    for row in rows:
-        row["行政区划代码"] = village
-        row.setdefault("主要致贫原因", "因病")
-    path = tmp_path / "members.csv"
-    path.write_text(csv_text(rows, (*HEADERS, "主要致贫原因")), encoding="utf-8-sig")
-    return path
+_file = members_file
 
 
 def _run(*args: str) -> tuple[str, CommandError | None]:

@@ -9,15 +9,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from fupin.imports.tests.support import SCOPE, csv_text, household_rows
+from fupin.imports.tests.support import household_rows, members_file
+from fupin.registry.models import Household
 
 pytestmark = pytest.mark.django_db
-
-
-def _file(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
-    path = tmp_path / "members.csv"
-    path.write_text(csv_text(rows), encoding="utf-8-sig")
-    return path
+_file = members_file
 
 
 def _run(*args: str) -> tuple[str, CommandError | None]:
@@ -29,10 +25,12 @@ def _run(*args: str) -> tuple[str, CommandError | None]:
     return stdout.getvalue(), None
 
 
-def test_dry_run_of_a_valid_file_exits_zero(tmp_path: Path) -> None:
+def test_dry_run_of_a_valid_file_exits_zero_and_previews(regions: None, tmp_path: Path) -> None:
     output, error = _run("members", str(_file(tmp_path, household_rows())), "--dry-run")
     assert error is None
     assert "共 3 行、1 户；通过 3 行，有错误 0 行。" in output
+    assert "预计（未写入）：新建 1 户、更新 0 户；新增成员 3 人" in output
+    assert not Household.objects.exists()
 
 
 def test_dry_run_with_errors_exits_two_and_prints_json(tmp_path: Path) -> None:
@@ -55,12 +53,12 @@ def test_dry_run_with_errors_exits_two_and_prints_json(tmp_path: Path) -> None:
     assert sheet.columns[-1] == "错误说明"
 
 
-def test_region_option_limits_the_scope(tmp_path: Path) -> None:
+def test_region_option_limits_the_scope(regions: None, tmp_path: Path) -> None:
     path = _file(tmp_path, household_rows())
-    _output, error = _run("members", str(path), "--dry-run", "--region", "110106")
+    _output, error = _run("members", str(path), "--dry-run", "--region", "220112")
     assert error is not None
     assert error.returncode == 2
-    _output, error = _run("members", str(path), "--dry-run", "--region", SCOPE)
+    _output, error = _run("members", str(path), "--dry-run", "--region", "220122")
     assert error is None
 
 

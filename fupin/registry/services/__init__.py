@@ -1,7 +1,13 @@
 """Registry writes, split by sub-domain: region codes and households."""
 
 from fupin.registry.services.assessment_results import household_assessment_bulk_update
-from fupin.registry.services.bulk import BulkResult, member_bulk_upsert
+from fupin.registry.services.bulk import (
+    BulkResult,
+    RecordBulkResult,
+    household_conditions_bulk_upsert,
+    household_year_bulk_upsert,
+    member_bulk_upsert,
+)
 from fupin.registry.services.households import (
     ConcurrentEditError,
     HouseholdData,
@@ -32,13 +38,16 @@ __all__ = [
     "ConcurrentEditError",
     "HouseholdData",
     "MemberData",
+    "RecordBulkResult",
     "RegionLoadResult",
     "household_assessment_bulk_update",
+    "household_conditions_bulk_upsert",
     "household_conditions_record",
     "household_register",
     "household_reveal_contact",
     "household_status_record",
     "household_update",
+    "household_year_bulk_upsert",
     "household_year_record",
     "member_add",
     "member_bulk_upsert",

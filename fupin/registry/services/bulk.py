@@ -15,7 +15,7 @@ import polars as pl
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Field, Model
+from django.db.models import Count, Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,14 @@ from fupin.core.errors import ApplicationError
 from fupin.core.region_codes import RegionLevel
 from fupin.core.scope import RegionScope
 from fupin.registry import codes
-from fupin.registry.models import Household, HouseholdStatus, Member, Region
+from fupin.registry.models import (
+    Household,
+    HouseholdConditions,
+    HouseholdStatus,
+    HouseholdYear,
+    Member,
+    Region,
+)
 
 QUERY_CHUNK_SIZE = 10_000
 EXAMPLES_SHOWN = 5
@@ -62,6 +69,29 @@ _STATUS_FOR_TYPE = {
     codes.HouseholdType.POOR: HouseholdStatus.POOR,
 }
 _NEW = "__new"
+YEAR_AMOUNT_COLUMNS = (
+    "wage_income",
+    "business_income",
+    "property_income",
+    "transfer_income",
+    "business_expense",
+    "insurance_claims",
+    "compliant_out_of_pocket",
+)
+CONDITION_COLUMNS = (
+    "housing_grade",
+    "housing_structure",
+    "housing_area",
+    "water_standard",
+    "has_electricity",
+    "road_type",
+    "has_sanitary_toilet",
+    "main_fuel",
+    "is_housing_unsafe",
+    "has_dropout_child",
+    "is_water_unsafe",
+    "has_uninsured_member",
+)
 
 
 @dataclass(frozen=True)
@@ -128,6 +158,225 @@ def _apply(scope: RegionScope, rows: pl.DataFrame) -> BulkResult:
     return BulkResult(
         created_households, updated_households, created_members, updated_members, unchanged
     )
+
+
+@dataclass(frozen=True)
+class RecordBulkResult:
+    """What one household-year ledger import did."""
+
+    created: int
+    updated: int
+    unchanged: int
+
+
+def household_year_bulk_upsert(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    scope: RegionScope,
+    rows: pl.DataFrame,
+) -> RecordBulkResult:
+    """Create or update household-year income records (收支情况), all or nothing.
+
+    `rows` holds household_number, year, member_count and the amount columns. Records are
+    matched by (户编号, 年度); empty cells keep stored values (new records: 0, and the
+    household's active members for member_count). Audit action:
+    "registry.household_year_bulk_upsert".
+    """
+    counted = _with_member_counts(rows)
+    return _records_bulk_upsert(
+        HouseholdYear,
+        ("member_count", *YEAR_AMOUNT_COLUMNS),
+        counted,
+        actor=actor,
+        scope=scope,
+        action="registry.household_year_bulk_upsert",
+    )
+
+
+def household_conditions_bulk_upsert(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    scope: RegionScope,
+    rows: pl.DataFrame,
+) -> RecordBulkResult:
+    """Create or update living conditions and 三保障 + 饮水 flags per household-year.
+
+    A C or D grade house is recorded as unsafe (DOMAIN §4.5). Audit action:
+    "registry.household_conditions_bulk_upsert".
+    """
+    unsafe_grade = pl.col("housing_grade").is_in([codes.HousingGrade.C, codes.HousingGrade.D])
+    rows = rows.with_columns(
+        pl.when(unsafe_grade)
+        .then(pl.lit(True))
+        .otherwise(pl.col("is_housing_unsafe"))
+        .alias("is_housing_unsafe")
+    )
+    return _records_bulk_upsert(
+        HouseholdConditions,
+        CONDITION_COLUMNS,
+        rows,
+        actor=actor,
+        scope=scope,
+        action="registry.household_conditions_bulk_upsert",
+    )
+
+
+def _with_member_counts(rows: pl.DataFrame) -> pl.DataFrame:
+    """Add `active_members` (per household number) used when member_count is empty."""
+    counts: list[tuple[str, int]] = []
+    for chunk in _chunks(rows.get_column("household_number").to_list()):
+        counts.extend(
+            Member.objects.filter(is_active=True, household__number__in=chunk)
+            .values("household__number")
+            .annotate(count=Count("id"))
+            .values_list("household__number", "count")
+        )
+    frame = pl.DataFrame(
+        counts, schema={"household_number": pl.String, "active_members": pl.Int64}, orient="row"
+    )
+    return rows.join(frame, on="household_number", how="left")
+
+
+def _records_bulk_upsert(
+    model: type[HouseholdYear] | type[HouseholdConditions],
+    columns: tuple[str, ...],
+    rows: pl.DataFrame,
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    scope: RegionScope,
+    action: str,
+) -> RecordBulkResult:
+    try:
+        with transaction.atomic():
+            result = _apply_records(model, columns, rows, scope=scope)
+            audit_record(
+                actor=actor,
+                action=action,
+                subject_type=f"registry.{model._meta.model_name}",
+                region_code=scope.prefix,
+                changes={
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+                context={"rows": rows.height},
+            )
+    except IntegrityError as error:
+        raise ApplicationError(
+            _("导入与在册数据冲突，未写入任何数据：%(error)s") % {"error": error}
+        ) from error
+    return result
+
+
+def _apply_records(
+    model: type[HouseholdYear] | type[HouseholdConditions],
+    columns: tuple[str, ...],
+    rows: pl.DataFrame,
+    *,
+    scope: RegionScope,
+) -> RecordBulkResult:
+    if rows.is_empty():
+        return RecordBulkResult(0, 0, 0)
+    households = _households_of(rows.get_column("household_number").to_list())
+    unknown = set(rows.get_column("household_number").to_list()) - set(
+        households.get_column("household_number").to_list()
+    )
+    if unknown:
+        raise ApplicationError(
+            _("以下户编号不在册：%(numbers)s；未写入任何数据。") % {"numbers": _sample(unknown)},
+            field="household_number",
+        )
+    outside = [
+        code
+        for code in households.get_column("village_id").unique().to_list()
+        if not scope.contains(code)
+    ]
+    if outside:
+        raise ApplicationError(
+            _("以下行政区划不在您的管辖范围内：%(codes)s；未写入任何数据。")
+            % {"codes": _sample(outside)},
+            field="household_number",
+        )
+    keyed = rows.join(households, on="household_number").drop("household_number", "village_id")
+    existing = _existing_records(model, columns, keyed.get_column("household_id").to_list())
+    joined = keyed.join(existing, on=["household_id", "year"], how="left", suffix=_NEW + "old")
+    new = joined.filter(pl.col("id").is_null())
+    compared = joined.filter(pl.col("id").is_not_null()).select(
+        "id",
+        *(pl.coalesce(pl.col(c), pl.col(c + _NEW + "old")).alias(c) for c in columns),
+        pl.any_horizontal(
+            pl.col(c).is_not_null() & pl.col(c).ne_missing(pl.col(c + _NEW + "old"))
+            for c in columns
+        ).alias("changed"),
+    )
+    changed = compared.filter("changed").drop("changed")
+    if "member_count" in columns:
+        without_members = new.filter(
+            pl.col("member_count").is_null() & pl.col("active_members").fill_null(0).eq(0)
+        )
+        if without_members.height:
+            raise ApplicationError(
+                _("以下农户没有在册成员，请填写家庭人口数：户编号 %(ids)s；未写入任何数据。")
+                % {"ids": _sample(str(i) for i in without_members.get_column("household_id"))},
+                field="member_count",
+            )
+        new = new.with_columns(pl.coalesce("member_count", "active_members").alias("member_count"))
+    now = timezone.now()
+    _insert(
+        model,
+        [
+            {
+                "household_id": record["household_id"],
+                "year": record["year"],
+                **{c: record[c] for c in columns if record[c] is not None},
+            }
+            for record in new.iter_rows(named=True)
+        ],
+        now=now,
+    )
+    _update(model, list(columns), changed.rows(), now=now)
+    return RecordBulkResult(new.height, changed.height, compared.height - changed.height)
+
+
+def _households_of(numbers: Sequence[str]) -> pl.DataFrame:
+    records: list[tuple[Any, ...]] = []
+    for chunk in _chunks(numbers):
+        records.extend(
+            Household.objects.filter(number__in=chunk).values_list("id", "number", "village_id")
+        )
+    return pl.DataFrame(
+        records,
+        schema={"household_id": pl.Int64, "household_number": pl.String, "village_id": pl.String},
+        orient="row",
+    )
+
+
+def _existing_records(
+    model: type[HouseholdYear] | type[HouseholdConditions],
+    columns: tuple[str, ...],
+    household_ids: Sequence[int],
+) -> pl.DataFrame:
+    fields = ["id", "household_id", "year", *columns]
+    records: list[tuple[Any, ...]] = []
+    unique = sorted(set(household_ids))
+    for start in range(0, len(unique), QUERY_CHUNK_SIZE):
+        chunk = unique[start : start + QUERY_CHUNK_SIZE]
+        records.extend(model.objects.filter(household_id__in=chunk).values_list(*fields))
+    schema: dict[str, Any] = {"id": pl.Int64, "household_id": pl.Int64, "year": pl.Int64}
+    for name in columns:
+        schema[name] = _polars_type(model._meta.get_field(name))
+    return pl.DataFrame(records, schema=schema, orient="row")
+
+
+def _polars_type(model_field: Any) -> Any:
+    internal = model_field.get_internal_type()
+    if internal == "DecimalField":
+        return pl.Decimal(12, model_field.decimal_places)
+    if internal == "BooleanField":
+        return pl.Boolean
+    if internal in {"PositiveSmallIntegerField", "IntegerField", "PositiveIntegerField"}:
+        return pl.Int64
+    return pl.String
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -342,7 +591,7 @@ def _insert(model: type[Model], rows: list[dict[str, Any]], *, now: datetime.dat
     if not rows:
         return
     fields = _concrete_fields(model)
-    stamps = {"created_at": now, "updated_at": now}
+    stamps = {"created_at": now, "updated_at": now, "recorded_at": now}
     values = [
         tuple(
             stamps[field.attname]
@@ -377,16 +626,18 @@ def _update(
     *,
     now: datetime.datetime,
 ) -> None:
-    """Set `attnames` from rows of (id, *values), bump the version and stamp updated_at."""
+    """Set `attnames` from rows of (id, *values), bump the version (where the model has
+    one) and stamp updated_at (or recorded_at)."""
     if not rows:
         return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     meta = model._meta
+    names = {field.name for field in meta.concrete_fields}
     columns = [quote(_column(model, name.removesuffix("_id"))) for name in attnames]
     pk = quote(_column(model, "id"))
-    version = quote(_column(model, "version"))
-    updated_at = quote(_column(model, "updated_at"))
+    updated_at = quote(_column(model, "updated_at" if "updated_at" in names else "recorded_at"))
+    version = quote(_column(model, "version")) if "version" in names else ""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             stage = quote(f"fupin_bulk_stage_{meta.model_name}")
@@ -403,7 +654,7 @@ def _update(
             assignments = ", ".join(f"{column} = s.{column}" for column in columns)
             cursor.execute(
                 f"UPDATE {table} AS t SET {assignments}, "  # noqa: S608
-                f"{version} = t.{version} + 1, {updated_at} = %s "
+                f"{f'{version} = t.{version} + 1, ' if version else ''}{updated_at} = %s "
                 f"FROM {stage} AS s WHERE t.{pk} = s.{pk}",
                 [now],
             )
@@ -411,7 +662,8 @@ def _update(
             return
         assignments = ", ".join(f"{column} = %s" for column in columns)
         cursor.executemany(
-            f"UPDATE {table} SET {assignments}, {version} = {version} + 1, "  # noqa: S608
+            f"UPDATE {table} SET {assignments}, "  # noqa: S608
+            f"{f'{version} = {version} + 1, ' if version else ''}"
             f"{updated_at} = %s WHERE {pk} = %s",
             [(*row[1:], now, row[0]) for row in rows],
         )

@@ -1,9 +1,10 @@
 # ruff: noqa: N999 - the command is `fupin import`, so the module must be import.py
-"""`fupin import members FILE [--dry-run]`: validate a ledger file and, without --dry-run,
-apply it to the registry (all or nothing, idempotent)."""
+"""`fupin import KIND FILE [--dry-run]`: validate a ledger file and, without --dry-run,
+apply it to the registry (all or nothing, idempotent). KIND is members, income or
+conditions. The web upload's size limit does not apply here."""
 
-import dataclasses
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,16 +14,11 @@ from django.utils.translation import gettext as _
 
 from fupin.core.errors import ApplicationError
 from fupin.core.scope import RegionScope
-from fupin.imports.declarations import TEMPLATES
+from fupin.imports.declarations import TEMPLATES, Template
+from fupin.imports.ledgers import Counts, apply_rows, counts_message, preview_counts, validate_table
 from fupin.imports.parsing import ImportFileError, read_table
-from fupin.imports.validation import (
-    ValidationResult,
-    existing_people_for,
-    id_numbers_in,
-    validate,
-)
+from fupin.imports.validation import ValidationResult
 from fupin.imports.workbooks import error_workbook
-from fupin.registry.services import BulkResult, member_bulk_upsert
 
 EXIT_VALIDATION_ERRORS = 2
 EXIT_FAILURE = 1
@@ -47,26 +43,30 @@ class Command(BaseCommand):
         template = TEMPLATES[options["kind"]]
         path: Path = options["file"]
         try:
-            frame = read_table(path, path.name)
+            frame = read_table(path, path.name, max_bytes=sys.maxsize)
         except FileNotFoundError:
             raise CommandError(
                 _("找不到文件 %(path)s。") % {"path": path}, returncode=EXIT_FAILURE
             ) from None
         except ImportFileError as error:
             raise CommandError(error.message, returncode=EXIT_FAILURE) from None
-        existing = existing_people_for(id_numbers_in(frame, template))
-        result = validate(frame, template, scope_prefix=options["region"], existing_people=existing)
+        result = validate_table(frame, template, scope_prefix=options["region"])
         if options["errors_to"] and result.errors:
             options["errors_to"].write_bytes(error_workbook(frame, result.errors))
-        applied: BulkResult | None = None
-        if not result.errors and not options["dry_run"]:
-            applied = self._apply(result, region=options["region"])
+        counts: Counts | None = None
+        if not result.errors and result.summary.valid_rows:
+            counts = self._apply(
+                template, result, region=options["region"], dry_run=options["dry_run"]
+            )
         if options["json"]:
-            self.stdout.write(json.dumps(_as_json(result, applied), ensure_ascii=False))
+            self.stdout.write(
+                json.dumps(_as_json(result, counts, dry_run=options["dry_run"]), ensure_ascii=False)
+            )
         else:
             self._write_summary(result, errors_to=options["errors_to"])
-            if applied is not None:
-                self._write_applied(applied)
+            if counts is not None:
+                prefix = _("预计（未写入）：") if options["dry_run"] else _("已导入：")
+                self.stdout.write(prefix + counts_message(template, counts))
         if result.errors:
             raise CommandError(
                 _("有 %(count)d 行未通过校验，未写入任何数据。")
@@ -74,12 +74,15 @@ class Command(BaseCommand):
                 returncode=EXIT_VALIDATION_ERRORS,
             )
 
-    def _apply(self, result: ValidationResult, *, region: str) -> BulkResult:
+    def _apply(
+        self, template: Template, result: ValidationResult, *, region: str, dry_run: bool
+    ) -> Counts:
         scope = RegionScope(
             role="system", role_label="", prefix=region, root_prefix=region, region_name=""
         )
+        write = preview_counts if dry_run else apply_rows
         try:
-            return member_bulk_upsert(actor=None, scope=scope, rows=result.valid)
+            return write(template, actor=None, scope=scope, rows=result.valid)
         except ApplicationError as error:
             raise CommandError(error.message, returncode=EXIT_FAILURE) from None
         except DatabaseError as error:
@@ -87,16 +90,6 @@ class Command(BaseCommand):
                 _("写入失败，未写入任何数据：%(error)s") % {"error": error},
                 returncode=EXIT_FAILURE,
             ) from None
-
-    def _write_applied(self, applied: BulkResult) -> None:
-        self.stdout.write(
-            _(
-                "已导入：新建 %(households_created)d 户、更新 %(households_updated)d 户；"
-                "新增成员 %(members_created)d 人、更新 %(members_updated)d 人、"
-                "未变 %(unchanged)d 人。"
-            )
-            % dataclasses.asdict(applied)
-        )
 
     def _write_summary(self, result: ValidationResult, *, errors_to: Path | None) -> None:
         summary = result.summary
@@ -127,7 +120,7 @@ class Command(BaseCommand):
             self.stdout.write(_("错误工作簿已写到 %(path)s。") % {"path": errors_to})
 
 
-def _as_json(result: ValidationResult, applied: BulkResult | None = None) -> dict[str, Any]:
+def _as_json(result: ValidationResult, counts: Counts | None, *, dry_run: bool) -> dict[str, Any]:
     summary = result.summary
     data: dict[str, Any] = {
         "rows": summary.rows,
@@ -140,6 +133,6 @@ def _as_json(result: ValidationResult, applied: BulkResult | None = None) -> dic
             for error in result.errors[:ERRORS_SHOWN]
         ],
     }
-    if applied is not None:
-        data["applied"] = dataclasses.asdict(applied)
+    if counts is not None:
+        data["preview" if dry_run else "applied"] = counts
     return data
