@@ -12,12 +12,15 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.audit.services import audit_record
 from fupin.core.errors import ApplicationError, NotFoundError
 from fupin.core.scope import Capability, RegionScope
-from fupin.imports.declarations import TEMPLATES, Template
+from fupin.imports.declarations import MEMBERS, TEMPLATES, Template
+from fupin.imports.exports import ledger_workbook
 from fupin.imports.ledgers import (
     apply_rows,
     counts_message,
@@ -26,11 +29,13 @@ from fupin.imports.ledgers import (
     validate_table,
 )
 from fupin.imports.parsing import DEFAULT_MAX_BYTES, read_table
-from fupin.imports.tasks import import_apply_task
+from fupin.imports.tasks import import_apply_task, ledger_export_task
 from fupin.imports.validation import RowError, ValidationResult, ValidationSummary
 from fupin.imports.workbooks import error_workbook
 from fupin.jobs import services as job_services
 from fupin.jobs.models import Job
+from fupin.registry.forms import household_filters
+from fupin.registry.selectors import household_list
 
 ERRORS_SHOWN = 20
 _ALLOWED_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv", ".txt"})
@@ -256,3 +261,126 @@ def import_apply_job_run(*, job_id: int) -> None:
     )
     path.unlink(missing_ok=True)
     path.with_suffix(".json").unlink(missing_ok=True)
+
+
+# --- exports -------------------------------------------------------------------------------
+
+
+def _exports_folder() -> Path:
+    folder = Path(settings.VAR_DIR) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _require_export(scope: RegionScope, template: Template) -> None:
+    # The members ledger carries ID numbers, phones and health: personal data.
+    if template.kind == MEMBERS.kind:
+        scope.require(Capability.VIEW_PERSONAL_DATA)
+
+
+@transaction.atomic
+def ledger_export_start(
+    *, actor: AbstractBaseUser, scope: RegionScope, kind: str, query: dict[str, str]
+) -> Job:
+    """Queue an export of the households matching the list filter `query` in the format of
+    the `kind` import template. Raises NotFoundError or PermissionDeniedError.
+
+    Audit action: "jobs.job_create" (the export itself: "imports.ledger_export").
+    """
+    template = template_for(kind)
+    _require_export(scope, template)
+    job = job_services.job_create(
+        actor=actor,
+        kind=Job.Kind.LEDGER_EXPORT,
+        region_code=scope.prefix,
+        params={
+            "kind": template.kind,
+            "query": query,
+            "scope_prefix": scope.prefix,
+            "scope_root": scope.root_prefix,
+            "role": scope.role,
+        },
+        message=_("等待后台处理"),
+    )
+    transaction.on_commit(lambda: ledger_export_task.enqueue(job_id=job.pk))
+    return job
+
+
+def _job_scope(params: dict[str, Any]) -> RegionScope:
+    return RegionScope(
+        role=params["role"],
+        role_label="",
+        prefix=params["scope_prefix"],
+        root_prefix=params["scope_root"],
+        region_name="",
+    )
+
+
+def ledger_export_job_run(*, job_id: int) -> None:
+    """Write the export file batch by batch with progress; audit it when done."""
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    if job.is_finished:
+        return
+    params = job.params
+    template = template_for(params["kind"])
+    _form, filters = household_filters(params["query"])
+    households = household_list(scope=_job_scope(params), filters=filters)
+    total = households.count()
+    job_services.job_start(job=job, total=max(total, 1), message=_("导出中"))
+    path = _exports_folder() / f"{job.pk}.xlsx"
+
+    def progress(done: int) -> None:
+        job_services.job_report_progress(job=job, done=done, message=_("导出中"))
+
+    try:
+        result = ledger_workbook(template, households, path, progress=progress)
+    except (DatabaseError, OSError) as error:
+        path.unlink(missing_ok=True)
+        job_services.job_fail(job=job, message=_("导出失败：%(error)s") % {"error": error})
+        raise
+    filename = f"{template.title}-{timezone.localdate():%Y%m%d}.xlsx"
+    with transaction.atomic():
+        audit_record(
+            actor=job.created_by,
+            action="imports.ledger_export",
+            subject_type="jobs.job",
+            subject_id=str(job.pk),
+            subject_label=filename,
+            region_code=params["scope_prefix"],
+            changes={"kind": template.kind, "rows": result.rows, "households": result.households},
+            context={"filters": params["query"]},
+        )
+        job_services.job_succeed(
+            job=job,
+            message=_("已导出 %(households)d 户、%(rows)d 行。")
+            % {"households": result.households, "rows": result.rows},
+            result={
+                "rows": result.rows,
+                "households": result.households,
+                "filename": filename,
+                "download_url": reverse("imports:export-download", args=[job.pk]),
+            },
+        )
+
+
+@transaction.atomic
+def ledger_export_file(*, actor: AbstractBaseUser, job_id: int) -> tuple[str, Path]:
+    """Return (file name, path) of the caller's own finished export; audited because the
+    file may hold personal data. Audit action: "imports.ledger_export_download".
+    Raises NotFoundError."""
+    job = Job.objects.filter(
+        pk=job_id, kind=Job.Kind.LEDGER_EXPORT, created_by_id=actor.pk, status=Job.Status.SUCCEEDED
+    ).first()
+    path = _exports_folder() / f"{job_id}.xlsx"
+    if job is None or not path.exists():
+        raise NotFoundError(_("找不到这个导出文件，请重新导出。"))
+    audit_record(
+        actor=actor,
+        action="imports.ledger_export_download",
+        subject_type="jobs.job",
+        subject_id=str(job.pk),
+        subject_label=job.result.get("filename", ""),
+        region_code=job.region_code,
+        changes={"rows": job.result.get("rows", 0)},
+    )
+    return job.result.get("filename", path.name), path

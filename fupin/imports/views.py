@@ -3,14 +3,14 @@
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fupin.core.decorators import scoped_view
-from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from fupin.core.http import ScopedRequest
 from fupin.core.scope import Capability
 from fupin.imports import services
@@ -93,3 +93,48 @@ def apply(request: ScopedRequest) -> HttpResponse:
         messages.error(request, error.message)
         return redirect("imports:upload")
     return redirect(reverse("jobs:job-detail", args=[job.pk]))
+
+
+@scoped_view()
+def export(request: ScopedRequest) -> HttpResponse:
+    """GET: choose which ledger to export for the household list's filter (the query
+    string). POST (`kind`, `query`): queue the export and show its progress."""
+    if request.method != "POST":
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "imports/export.html",
+            {
+                "templates": TEMPLATES.values(),
+                "query": query.urlencode(),
+                "filters": [(key, value) for key, value in query.items() if value],
+                "breadcrumbs": [
+                    (_("农户"), reverse("registry:household-list")),
+                    (_("导出台账"), None),
+                ],
+            },
+        )
+    query = QueryDict(request.POST.get("query", ""))
+    try:
+        job = services.ledger_export_start(
+            actor=request.user,
+            scope=request.scope,
+            kind=request.POST.get("kind", ""),
+            query={key: query.get(key, "") for key in query if key != "page"},
+        )
+    except (NotFoundError, PermissionDeniedError) as error:
+        messages.error(request, error.message)
+        return redirect("registry:household-list")
+    return redirect(reverse("jobs:job-detail", args=[job.pk]))
+
+
+@scoped_view()
+def export_download(request: ScopedRequest, job_id: int) -> HttpResponse:
+    """The user's own finished export file; audited."""
+    try:
+        filename, path = services.ledger_export_file(actor=request.user, job_id=job_id)
+    except NotFoundError as error:
+        messages.error(request, error.message)
+        return redirect("registry:household-list")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=XLSX)

@@ -10,6 +10,7 @@ class Job(models.Model):
         REGION_LOAD = "region_load", _("加载区划代码")
         ASSESSMENT_RUN = "assessment_run", _("监测评估")
         IMPORT_APPLY = "import_apply", _("导入台账")
+        LEDGER_EXPORT = "ledger_export", _("导出台账")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("排队中")

@@ -4,12 +4,13 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fupin.registry import codes
 from fupin.registry.models import Member
-from fupin.registry.selectors import HOUSEHOLD_SORTS
+from fupin.registry.selectors import HOUSEHOLD_SORTS, HouseholdFilters
 
 BLANK = [("", "—")]
 
@@ -243,4 +244,28 @@ class HouseholdConditionsForm(forms.Form):
     is_water_unsafe = forms.BooleanField(label=_("饮水出现安全问题"), required=False)
     has_uninsured_member = forms.BooleanField(
         label=_("有家庭成员未参加基本医疗保险"), required=False
+    )
+
+
+def household_filters(
+    query: QueryDict | dict[str, Any],
+) -> tuple[HouseholdFilterForm, HouseholdFilters]:
+    """Read the household list's filters from a query string; invalid input filters nothing."""
+    form = HouseholdFilterForm(query)
+    if not form.is_valid():
+        return form, HouseholdFilters()
+    data = form.cleaned_data
+    return form, HouseholdFilters(
+        region_code=data["region_code"] or "",
+        household_type=data["household_type"],
+        monitoring_category=data["monitoring_category"],
+        poverty_attribute=data["poverty_attribute"],
+        cause=data["cause"],
+        income_below=data["income_below"],
+        income_year=data["income_year"],
+        has_disabled_or_seriously_ill=data["has_disabled_or_seriously_ill"],
+        risk_level=data["risk_level"],
+        monitoring_eligible=data["monitoring_eligible"],
+        search=data["q"],
+        sort=data["sort"] or "number",
     )

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,11 +21,11 @@ from fupin.core.scope import Capability
 from fupin.registry import exports, selectors, services
 from fupin.registry.forms import (
     HouseholdConditionsForm,
-    HouseholdFilterForm,
     HouseholdForm,
     HouseholdYearForm,
     MemberForm,
     MemberRemoveForm,
+    household_filters,
 )
 from fupin.registry.models import Household, Member
 from fupin.registry.services import HouseholdData, MemberData
@@ -43,34 +43,13 @@ def _not_found(request: ScopedRequest, error: NotFoundError) -> HttpResponse:
     return render(request, "core/not_found.html", {"message": error.message}, status=404)
 
 
-def _filters(query: QueryDict) -> tuple[HouseholdFilterForm, selectors.HouseholdFilters]:
-    form = HouseholdFilterForm(query)
-    if not form.is_valid():
-        return form, selectors.HouseholdFilters()
-    data = form.cleaned_data
-    return form, selectors.HouseholdFilters(
-        region_code=data["region_code"] or "",
-        household_type=data["household_type"],
-        monitoring_category=data["monitoring_category"],
-        poverty_attribute=data["poverty_attribute"],
-        cause=data["cause"],
-        income_below=data["income_below"],
-        income_year=data["income_year"],
-        has_disabled_or_seriously_ill=data["has_disabled_or_seriously_ill"],
-        risk_level=data["risk_level"],
-        monitoring_eligible=data["monitoring_eligible"],
-        search=data["q"],
-        sort=data["sort"] or "number",
-    )
-
-
 def _breadcrumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [(_("农户"), reverse("registry:household-list")), *extra]
 
 
 @scoped_view()
 def household_list(request: ScopedRequest) -> HttpResponse:
-    form, filters = _filters(request.GET)
+    form, filters = household_filters(request.GET)
     households = selectors.household_list(scope=request.scope, filters=filters)
     page = Paginator(households, HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -92,7 +71,7 @@ def household_list(request: ScopedRequest) -> HttpResponse:
 
 @scoped_view()
 def household_export(request: ScopedRequest) -> HttpResponse:
-    _form, filters = _filters(request.GET)
+    _form, filters = household_filters(request.GET)
     return exports.household_list_export(
         actor=request.user,
         scope=request.scope,

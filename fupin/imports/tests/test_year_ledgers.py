@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 def _in_june_2025(time_machine: time_machine.TimeMachineFixture) -> None:
     time_machine.move_to("2025-06-01 09:00 +0800", tick=True)
 
+
 INCOME_HEADERS = (
     "户编号",
     "年度",
@@ -103,7 +104,7 @@ def test_income_is_applied_and_reimport_changes_nothing(household: str, tmp_path
 
 def test_blank_cells_keep_stored_amounts(household: str, tmp_path: Path) -> None:
     _run("income", _write(tmp_path, "a.csv", [_income()], INCOME_HEADERS))
-    changed = {header: "" for header in INCOME_HEADERS[2:]} | {"工资性收入": "15000"}
+    changed = dict.fromkeys(INCOME_HEADERS[2:], "") | {"工资性收入": "15000"}
     output, error = _run("income", _write(tmp_path, "b.csv", [_income(**changed)], INCOME_HEADERS))
     assert error is None
     assert "新增 0 条、更新 1 条、未变 0 条" in output
@@ -138,7 +139,11 @@ def test_each_bad_income_row_is_reported_and_nothing_applied(
     assert error is not None
     assert error.returncode == 2
     assert json.loads(output)["errors"] == [
-        {"row": 2, "field": "户编号", "message": "户编号 H404 不在册；请先导入成员台账或登记该户。"},
+        {
+            "row": 2,
+            "field": "户编号",
+            "message": "户编号 H404 不在册；请先导入成员台账或登记该户。",
+        },
         {"row": 3, "field": "工资性收入", "message": "工资性收入不能为负数，现在是 -5。"},
         {
             "row": 4,

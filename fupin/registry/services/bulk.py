@@ -297,7 +297,7 @@ def _apply_records(
             % {"codes": _sample(outside)},
             field="household_number",
         )
-    keyed = rows.join(households, on="household_number").drop("household_number", "village_id")
+    keyed = rows.join(households, on="household_number").drop("village_id")
     existing = _existing_records(model, columns, keyed.get_column("household_id").to_list())
     joined = keyed.join(existing, on=["household_id", "year"], how="left", suffix=_NEW + "old")
     new = joined.filter(pl.col("id").is_null())
@@ -316,8 +316,8 @@ def _apply_records(
         )
         if without_members.height:
             raise ApplicationError(
-                _("以下农户没有在册成员，请填写家庭人口数：户编号 %(ids)s；未写入任何数据。")
-                % {"ids": _sample(str(i) for i in without_members.get_column("household_id"))},
+                _("以下农户没有在册成员，请填写家庭人口数：户编号 %(numbers)s；未写入任何数据。")
+                % {"numbers": _sample(without_members.get_column("household_number").to_list())},
                 field="member_count",
             )
         new = new.with_columns(pl.coalesce("member_count", "active_members").alias("member_count"))

@@ -1,0 +1,169 @@
+"""Ledger exports: the households of a list filter written in an import template's own
+format, so that exporting and importing the file again changes nothing.
+
+Rows are read in keyset batches of households (by id) and streamed into an xlsx written
+with constant memory, so a province's ledger never has to fit in memory.
+"""
+
+import datetime
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from django.db.models import QuerySet
+from django.utils import translation
+
+from fupin.imports.declarations import CONDITIONS, INCOME, MEMBERS, Column, Template
+from fupin.registry.models import Household, HouseholdConditions, HouseholdYear, Member
+
+EXPORT_BATCH_HOUSEHOLDS = 2_000
+_MIN_WIDTH, _MAX_WIDTH = 8, 40
+
+# Where each template column comes from, as a `values()` lookup of the exported model.
+_SOURCES: dict[str, dict[str, str]] = {
+    MEMBERS.kind: {
+        "region_code": "household__village_id",
+        "household_number": "household__number",
+        "household_type": "household__household_type",
+        "poverty_attribute": "household__poverty_attribute",
+        "primary_cause": "household__primary_cause",
+        "phone": "household__phone",
+    },
+    INCOME.kind: {"household_number": "household__number"},
+    CONDITIONS.kind: {"household_number": "household__number"},
+}
+_NOT_STORED = frozenset({"person_number"})
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    rows: int
+    households: int
+
+
+def _records(template: Template, household_ids: Sequence[int]) -> QuerySet[Any, dict[str, Any]]:
+    sources = _SOURCES[template.kind]
+    lookups = [
+        sources.get(column.name, column.name)
+        for column in template.columns
+        if column.name not in _NOT_STORED
+    ]
+    if template.kind == MEMBERS.kind:
+        return (
+            Member.objects.filter(household_id__in=household_ids, is_active=True)
+            .order_by("household_id", "relation", "id")
+            .values(*lookups)
+        )
+    model = HouseholdYear if template.kind == INCOME.kind else HouseholdConditions
+    return (
+        model.objects.filter(household_id__in=household_ids)
+        .order_by("household_id", "year")
+        .values(*lookups)
+    )
+
+
+def _cell(column: Column, value: Any) -> Any:  # noqa: PLR0911 - one return per column kind
+    """Write a stored value the way the template's import reads it back."""
+    if value is None or value == "":
+        return ""
+    if column.kind == "code":
+        return (
+            str(dict(column.code_table.choices).get(value, value)) if column.code_table else value
+        )
+    if column.kind == "boolean":
+        return "是" if value else "否"
+    if column.kind in {"money", "decimal"}:
+        return Decimal(value)
+    if column.kind == "date" and isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return value
+    return str(value)
+
+
+def ledger_rows(
+    template: Template, households: QuerySet[Household], *, batch_households: int
+) -> Iterator[tuple[int, list[list[Any]]]]:
+    """Yield (households in batch, rows) per keyset batch of the filtered households."""
+    ids = households.order_by().values_list("id", flat=True)
+    last_id = 0
+    sources = _SOURCES[template.kind]
+    while True:
+        batch = list(ids.filter(id__gt=last_id).order_by("id")[:batch_households])
+        if not batch:
+            return
+        last_id = batch[-1]
+        rows = [
+            [
+                ""
+                if column.name in _NOT_STORED
+                else _cell(column, record[sources.get(column.name, column.name)])
+                for column in template.columns
+            ]
+            for record in _records(template, batch)
+        ]
+        yield len(batch), rows
+
+
+def ledger_workbook(
+    template: Template,
+    households: QuerySet[Household],
+    path: Path,
+    *,
+    progress: Callable[[int], None] | None = None,
+    batch_households: int = EXPORT_BATCH_HOUSEHOLDS,
+) -> ExportResult:
+    """Write the template-format ledger of `households` to `path` (a styled 台账 sheet:
+    bold frozen header, widths to fit, ID numbers and codes as text). Labels are always the
+    official Chinese ones, whatever the user's language, so the file imports back."""
+    with translation.override("zh-hans"):
+        return _write_ledger(template, households, path, progress, batch_households)
+
+
+def _write_ledger(
+    template: Template,
+    households: QuerySet[Household],
+    path: Path,
+    progress: Callable[[int], None] | None,
+    batch_households: int,
+) -> ExportResult:
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet(str(template.title))
+    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    text = workbook.add_format({"num_format": "@"})
+    money = workbook.add_format({"num_format": "0.00"})
+    area = workbook.add_format({"num_format": "0.0"})
+    for index, column in enumerate(template.columns):
+        width = min(_MAX_WIDTH, max(_MIN_WIDTH, len(column.header) * 2 + 2))
+        if column.kind == "id_number":
+            width = 22
+        cell_format = None
+        if column.kind in {"id_number", "region_code", "text", "date"}:
+            cell_format = text
+        elif column.kind == "money":
+            cell_format = money
+        elif column.kind == "decimal":
+            cell_format = area
+        sheet.set_column(index, index, width, cell_format)
+        sheet.write_string(0, index, column.header, header)
+    sheet.freeze_panes(1, 0)
+    row_number = 0
+    households_done = 0
+    for batch_size, rows in ledger_rows(template, households, batch_households=batch_households):
+        for row in rows:
+            row_number += 1
+            for index, value in enumerate(row):
+                if isinstance(value, str):
+                    sheet.write_string(row_number, index, value)
+                elif isinstance(value, Decimal):
+                    sheet.write_number(row_number, index, float(value))
+                else:
+                    sheet.write_number(row_number, index, value)
+        households_done += batch_size
+        if progress is not None:
+            progress(households_done)
+    workbook.close()
+    return ExportResult(rows=row_number, households=households_done)
