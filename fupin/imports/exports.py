@@ -51,18 +51,21 @@ def _records(template: Template, household_ids: Sequence[int]) -> QuerySet[Any, 
         for column in template.columns
         if column.name not in _NOT_STORED
     ]
+    records: QuerySet[Any, dict[str, Any]]
     if template.kind == MEMBERS.kind:
-        return (
+        records = (
             Member.objects.filter(household_id__in=household_ids, is_active=True)
             .order_by("household_id", "relation", "id")
             .values(*lookups)
         )
+        return records
     model = HouseholdYear if template.kind == INCOME.kind else HouseholdConditions
-    return (
+    records = (
         model.objects.filter(household_id__in=household_ids)
         .order_by("household_id", "year")
         .values(*lookups)
     )
+    return records
 
 
 def _cell(column: Column, value: Any) -> Any:  # noqa: PLR0911 - one return per column kind

@@ -16,6 +16,7 @@ import polars as pl
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fupin.core.lookups import in_chunks
 from fupin.imports.declarations import (
     FALSE_WORDS,
     MEMBERS,
@@ -26,10 +27,9 @@ from fupin.imports.declarations import (
 )
 from fupin.imports.parsing import ROW_NUMBER_COLUMN
 from fupin.registry import codes
-from fupin.registry.idnumbers import InvalidIdNumber, normalize_id_number, parse_id_number
+from fupin.registry.idnumbers import InvalidIdNumber, id_number_facts, parse_id_number
 from fupin.registry.models import Household, Member
 
-QUERY_CHUNK_SIZE = 10_000
 ERROR_SUFFIX = "__error"
 REGION_CODE_LENGTH = 12
 FIRST_LEDGER_YEAR = 2013
@@ -88,14 +88,12 @@ class _Normalized:
 def existing_people_for(id_numbers: Iterable[str]) -> dict[str, str]:
     """Return {ID number: household number} for people active in the registry.
 
-    One query per 10,000 numbers (one query for any ordinary file).
+    One query per chunk of numbers (see `core.lookups.in_chunks`).
     """
-    unique = sorted(set(id_numbers))
     found: dict[str, str] = {}
-    for start in range(0, len(unique), QUERY_CHUNK_SIZE):
-        chunk = unique[start : start + QUERY_CHUNK_SIZE]
+    for chunk in in_chunks(id_numbers):
         found.update(
-            Member.objects.filter(is_active=True, id_number__in=chunk).values_list(
+            Member.objects.filter(is_active=True, id_number__any=chunk).values_list(
                 "id_number", "household__number"
             )
         )
@@ -104,11 +102,11 @@ def existing_people_for(id_numbers: Iterable[str]) -> dict[str, str]:
 
 def households_for(numbers: Iterable[str]) -> dict[str, str]:
     """Return {户编号: village code} for the registered households among `numbers`."""
-    unique = sorted(set(numbers))
     found: dict[str, str] = {}
-    for start in range(0, len(unique), QUERY_CHUNK_SIZE):
-        chunk = unique[start : start + QUERY_CHUNK_SIZE]
-        found.update(Household.objects.filter(number__in=chunk).values_list("number", "village_id"))
+    for chunk in in_chunks(numbers):
+        found.update(
+            Household.objects.filter(number__any=chunk).values_list("number", "village_id")
+        )
     return found
 
 
@@ -128,13 +126,8 @@ def id_numbers_in(frame: pl.DataFrame, template: Template = MEMBERS) -> list[str
     headers = [h for h, name in match.columns_by_header.items() if name == "id_number"]
     if not headers:
         return []
-    numbers: list[str] = []
-    for raw in frame.get_column(headers[0]).drop_nulls().unique().to_list():
-        try:
-            numbers.append(normalize_id_number(str(raw)))
-        except InvalidIdNumber:
-            continue
-    return numbers
+    facts = id_number_facts(frame.get_column(headers[0]).cast(pl.String))
+    return facts.filter(pl.col("error").is_null()).get_column("number").unique().to_list()
 
 
 def validate_members(
@@ -273,63 +266,97 @@ def _normalize_columns(
     scope_prefix: str,
     today: datetime.date | None,
 ) -> pl.DataFrame:
-    """Replace each raw value by its normalized form and add `<name>__error` columns."""
+    """Replace each raw value by its normalized form and add `<name>__error` columns.
+
+    Free text and ID numbers are normalized with Polars expressions (there are as many
+    distinct values as rows); coded, boolean, numeric and date columns have few distinct
+    values, each normalized once in Python and mapped back.
+    """
     updates: list[pl.Expr] = []
-    extra: dict[str, dict[str, object]] = {}
     for column in template.columns:
-        raw_values = table.get_column(column.name).drop_nulls().unique().to_list()
-        normalized = {
-            raw: _normalize_value(column, str(raw), scope_prefix=scope_prefix, today=today)
-            for raw in raw_values
-        }
-        values = {raw: result.value for raw, result in normalized.items()}
-        messages = {raw: result.error for raw, result in normalized.items() if result.error}
-        value = pl.col(column.name).replace_strict(values, default=None, return_dtype=pl.String)
-        error = pl.col(column.name).replace_strict(messages, default=None, return_dtype=pl.String)
-        if column.required:
-            error = (
-                pl.when(value.is_null() & error.is_null())
-                .then(pl.lit(_("请填写%(header)s。") % {"header": column.header}))
-                .otherwise(error)
-            )
-        updates.extend([value.alias(column.name), error.alias(column.name + ERROR_SUFFIX)])
         if column.kind == "id_number":
-            extra = _id_facts(list(values.values()), today=today)
-    table = table.with_columns(updates)
-    id_column = _id_column(template)
-    if not id_column:
-        return table
-    facts = pl.DataFrame(
-        {
-            id_column: list(extra),
-            "id_sex": [str(fact["sex"]) for fact in extra.values()],
-            "id_birth_date": [str(fact["birth_date"]) for fact in extra.values()],
-            "id_needs_review": [bool(fact["needs_review"]) for fact in extra.values()],
-        },
-        schema={
-            id_column: pl.String,
-            "id_sex": pl.String,
-            "id_birth_date": pl.String,
-            "id_needs_review": pl.Boolean,
-        },
-    )
-    return table.join(facts, on=id_column, how="left", nulls_equal=False)
-
-
-def _id_facts(
-    numbers: list[str | None], *, today: datetime.date | None
-) -> dict[str, dict[str, object]]:
-    facts: dict[str, dict[str, object]] = {}
-    for number in numbers:
-        if number is None or number in facts:
+            table = _normalize_id_column(table, column, today=today)
             continue
-        info = parse_id_number(number, today=today)
-        facts[number] = {
-            "sex": codes.Sex.MALE if info.sex == "male" else codes.Sex.FEMALE,
-            "birth_date": info.birth_date.isoformat(),
-            "needs_review": info.needs_review,
-        }
-    return facts
+        if column.kind == "text":
+            cleaned = (
+                pl.col(column.name)
+                .str.normalize("NFKC")
+                .str.strip_chars()
+                .str.replace_all(r"\s+", " ")
+            )
+            value = pl.when(cleaned == "").then(None).otherwise(cleaned)
+            error: pl.Expr = pl.lit(None, dtype=pl.String)
+        else:
+            raw_values = table.get_column(column.name).drop_nulls().unique().to_list()
+            normalized = {
+                raw: _normalize_value(column, str(raw), scope_prefix=scope_prefix, today=today)
+                for raw in raw_values
+            }
+            values = {raw: result.value for raw, result in normalized.items()}
+            messages = {raw: result.error for raw, result in normalized.items() if result.error}
+            value = pl.col(column.name).replace_strict(values, default=None, return_dtype=pl.String)
+            error = pl.col(column.name).replace_strict(
+                messages, default=None, return_dtype=pl.String
+            )
+        updates.extend([value.alias(column.name), _required(column, value, error)])
+    return table.with_columns(updates)
+
+
+def _required(column: Column, value: pl.Expr, error: pl.Expr) -> pl.Expr:
+    """The column's error expression, with "please fill in" for an empty required cell."""
+    if column.required:
+        error = (
+            pl.when(value.is_null() & error.is_null())
+            .then(pl.lit(_("请填写%(header)s。") % {"header": column.header}))
+            .otherwise(error)
+        )
+    return error.alias(column.name + ERROR_SUFFIX)
+
+
+def _normalize_id_column(
+    table: pl.DataFrame, column: Column, *, today: datetime.date | None
+) -> pl.DataFrame:
+    """Normalize the ID number column and add what each number encodes (`id_sex`,
+    `id_birth_date`, `id_needs_review`). Well-formed numbers are checked in bulk; the rest
+    go through `_normalize_value`, which knows about Excel's scientific notation."""
+    name = column.name
+    facts = id_number_facts(table.get_column(name), today=today)
+    rows: list[dict[str, object]] = []
+    for raw in facts.filter(pl.col("error").is_not_null()).get_column("raw").to_list():
+        result = _normalize_value(column, raw, scope_prefix="", today=today)
+        if result.value is None:
+            rows.append({"raw": raw, "error": result.error})
+            continue
+        info = parse_id_number(result.value, today=today)
+        rows.append(
+            {
+                "raw": raw,
+                "number": info.number,
+                "sex": info.sex,
+                "birth_date": info.birth_date,
+                "needs_review": info.needs_review,
+            }
+        )
+    retried = pl.DataFrame(rows, schema=facts.schema)
+    mapping = pl.concat([facts.filter(pl.col("error").is_null()), retried]).select(
+        pl.col("raw").alias(name),
+        pl.col("number").alias("__number"),
+        pl.col("error").alias("__id_error"),
+        pl.col("sex")
+        .replace_strict(
+            {"male": codes.Sex.MALE.value, "female": codes.Sex.FEMALE.value},
+            default=None,
+            return_dtype=pl.String,
+        )
+        .alias("id_sex"),
+        pl.col("birth_date").dt.to_string("%Y-%m-%d").alias("id_birth_date"),
+        pl.col("needs_review").alias("id_needs_review"),
+    )
+    joined = table.join(mapping, on=name, how="left", maintain_order="left")
+    return joined.with_columns(
+        pl.col("__number").alias(name),
+        _required(column, pl.col("__number"), pl.col("__id_error")),
+    ).drop("__number", "__id_error")
 
 
 def _normalize_value(  # noqa: PLR0911 - one return per column kind

@@ -3,7 +3,7 @@
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -137,4 +137,6 @@ def export_download(request: ScopedRequest, job_id: int) -> HttpResponse:
     except NotFoundError as error:
         messages.error(request, error.message)
         return redirect("registry:household-list")
-    return FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=XLSX)
+    # The file is at most a few hundred MB of xlsx; reading it keeps the view a plain
+    # HttpResponse like every other view behind scoped_view.
+    return _xlsx(filename, path.read_bytes())

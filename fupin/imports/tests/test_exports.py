@@ -94,7 +94,7 @@ def test_export_page_queues_an_audited_job_for_the_filter(actors: Actors, tmp_pa
         reverse("imports:export"), {"kind": "members", "query": "household_type=1"}
     )
     job = Job.objects.get(kind=Job.Kind.LEDGER_EXPORT)
-    assert response.url == reverse("jobs:job-detail", args=[job.pk])
+    assert response["Location"] == reverse("jobs:job-detail", args=[job.pk])
     assert job.params["query"] == {"household_type": "1"}
     assert job.region_code == VILLAGE
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from fupin.audit.services import audit_record
 from fupin.core.errors import ApplicationError
+from fupin.core.lookups import in_chunks
 from fupin.core.region_codes import RegionLevel
 from fupin.core.scope import RegionScope
 from fupin.registry import codes
@@ -33,7 +34,6 @@ from fupin.registry.models import (
     Region,
 )
 
-QUERY_CHUNK_SIZE = 10_000
 EXAMPLES_SHOWN = 5
 
 # Household-level ledger columns and the Household field each one writes.
@@ -226,7 +226,7 @@ def _with_member_counts(rows: pl.DataFrame) -> pl.DataFrame:
     counts: list[tuple[str, int]] = []
     for chunk in _chunks(rows.get_column("household_number").to_list()):
         counts.extend(
-            Member.objects.filter(is_active=True, household__number__in=chunk)
+            Member.objects.filter(is_active=True, household__number__any=chunk)
             .values("household__number")
             .annotate(count=Count("id"))
             .values_list("household__number", "count")
@@ -322,18 +322,7 @@ def _apply_records(
             )
         new = new.with_columns(pl.coalesce("member_count", "active_members").alias("member_count"))
     now = timezone.now()
-    _insert(
-        model,
-        [
-            {
-                "household_id": record["household_id"],
-                "year": record["year"],
-                **{c: record[c] for c in columns if record[c] is not None},
-            }
-            for record in new.iter_rows(named=True)
-        ],
-        now=now,
-    )
+    _insert(model, new.select("household_id", "year", *columns), now=now)
     _update(model, list(columns), changed.rows(), now=now)
     return RecordBulkResult(new.height, changed.height, compared.height - changed.height)
 
@@ -342,7 +331,7 @@ def _households_of(numbers: Sequence[str]) -> pl.DataFrame:
     records: list[tuple[Any, ...]] = []
     for chunk in _chunks(numbers):
         records.extend(
-            Household.objects.filter(number__in=chunk).values_list("id", "number", "village_id")
+            Household.objects.filter(number__any=chunk).values_list("id", "number", "village_id")
         )
     return pl.DataFrame(
         records,
@@ -358,10 +347,8 @@ def _existing_records(
 ) -> pl.DataFrame:
     fields = ["id", "household_id", "year", *columns]
     records: list[tuple[Any, ...]] = []
-    unique = sorted(set(household_ids))
-    for start in range(0, len(unique), QUERY_CHUNK_SIZE):
-        chunk = unique[start : start + QUERY_CHUNK_SIZE]
-        records.extend(model.objects.filter(household_id__in=chunk).values_list(*fields))
+    for chunk in in_chunks(household_ids):
+        records.extend(model.objects.filter(household__id__any=chunk).values_list(*fields))
     schema: dict[str, Any] = {"id": pl.Int64, "household_id": pl.Int64, "year": pl.Int64}
     for name in columns:
         schema[name] = _polars_type(model._meta.get_field(name))
@@ -392,16 +379,14 @@ def _household_frame(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def _chunks(values: Sequence[str]) -> Iterable[list[str]]:
-    unique = sorted(set(values))
-    for start in range(0, len(unique), QUERY_CHUNK_SIZE):
-        yield unique[start : start + QUERY_CHUNK_SIZE]
+    return in_chunks(values)
 
 
 def _existing_households(numbers: Sequence[str]) -> pl.DataFrame:
     fields = ["id", "number", *HOUSEHOLD_COLUMNS.values()]
     records: list[tuple[Any, ...]] = []
     for chunk in _chunks(numbers):
-        records.extend(Household.objects.filter(number__in=chunk).values_list(*fields))
+        records.extend(Household.objects.filter(number__any=chunk).values_list(*fields))
     schema = dict.fromkeys(fields, pl.String) | {"id": pl.Int64}
     return pl.DataFrame(records, schema=schema, orient="row")
 
@@ -409,7 +394,7 @@ def _existing_households(numbers: Sequence[str]) -> pl.DataFrame:
 def _household_ids(numbers: Sequence[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for chunk in _chunks(numbers):
-        found.update(Household.objects.filter(number__in=chunk).values_list("number", "id"))
+        found.update(Household.objects.filter(number__any=chunk).values_list("number", "id"))
     return found
 
 
@@ -418,7 +403,7 @@ def _existing_members(numbers: Sequence[str]) -> pl.DataFrame:
     records: list[tuple[Any, ...]] = []
     for chunk in _chunks(numbers):
         records.extend(
-            Member.objects.filter(is_active=True, household__number__in=chunk).values_list(*fields)
+            Member.objects.filter(is_active=True, household__number__any=chunk).values_list(*fields)
         )
     schema: dict[str, Any] = dict.fromkeys(fields, pl.String)
     schema |= {"id": pl.Int64, "birth_date": pl.Date, "migrant_months": pl.Int64}
@@ -448,7 +433,7 @@ def _check_villages(scope: RegionScope, households: pl.DataFrame, existing: pl.D
     known: set[str] = set()
     for chunk in _chunks(villages):
         known.update(
-            Region.objects.filter(code__in=chunk, level=RegionLevel.VILLAGE).values_list(
+            Region.objects.filter(code__any=chunk, level=RegionLevel.VILLAGE).values_list(
                 "code", flat=True
             )
         )
@@ -466,7 +451,7 @@ def _check_people_elsewhere(rows: pl.DataFrame) -> None:
     pairs: list[tuple[str, str]] = []
     for chunk in _chunks(rows.get_column("id_number").to_list()):
         pairs.extend(
-            Member.objects.filter(is_active=True, id_number__in=chunk).values_list(
+            Member.objects.filter(is_active=True, id_number__any=chunk).values_list(
                 "id_number", "household__number"
             )
         )
@@ -514,21 +499,21 @@ def _write_households(
             % {"numbers": _sample(missing_cause.to_list())},
             field="primary_cause",
         )
-    new_rows = []
-    for record in new.iter_rows(named=True):
-        household_type = record["household_type"] or codes.HouseholdType.ORDINARY
-        new_rows.append(
-            {
-                "number": record["number"],
-                "village_id": record["village_id"],
-                "household_type": household_type,
-                "status": _STATUS_FOR_TYPE[codes.HouseholdType(household_type)],
-                "poverty_attribute": record["poverty_attribute"] or "",
-                "primary_cause": record["primary_cause"],
-                "phone": record["phone"] or "",
-            }
-        )
-    _insert(Household, new_rows, now=now)
+    household_type = pl.col("household_type").fill_null(codes.HouseholdType.ORDINARY.value)
+    statuses = {str(kind): str(status) for kind, status in _STATUS_FOR_TYPE.items()}
+    _insert(
+        Household,
+        new.select(
+            "number",
+            "village_id",
+            household_type,
+            household_type.replace_strict(statuses, return_dtype=pl.String).alias("status"),
+            "poverty_attribute",
+            "primary_cause",
+            "phone",
+        ),
+        now=now,
+    )
     _update(Household, columns, merged.drop("changed").rows(), now=now)
     return new.height, merged.height
 
@@ -558,15 +543,15 @@ def _write_members(
         ).alias("changed"),
     )
     changed = compared.filter("changed").drop("changed")
-    new_rows = [
-        {
-            "household_id": household_ids[record["household_number"]],
-            "id_number": record["id_number"],
-            **{c: record[c] for c in MEMBER_COLUMNS if record[c] is not None},
-        }
-        for record in new.iter_rows(named=True)
-    ]
-    _insert(Member, new_rows, now=now)
+    ids = pl.DataFrame(
+        {"household_number": list(household_ids), "household_id": list(household_ids.values())},
+        schema={"household_number": pl.String, "household_id": pl.Int64},
+    )
+    _insert(
+        Member,
+        new.join(ids, on="household_number").select("household_id", "id_number", *MEMBER_COLUMNS),
+        now=now,
+    )
     _update(Member, list(MEMBER_COLUMNS), changed.rows(), now=now)
     return new.height, changed.height, compared.height - changed.height
 
@@ -586,36 +571,39 @@ def _column(model: type[Model], name: str) -> str:
     return model_field.column
 
 
-def _insert(model: type[Model], rows: list[dict[str, Any]], *, now: datetime.datetime) -> None:
-    """Insert rows given as {attname: value}; every other column gets the field default."""
-    if not rows:
+def _insert(model: type[Model], rows: pl.DataFrame, *, now: datetime.datetime) -> None:
+    """Insert rows whose columns are field attnames; nulls and missing columns get the
+    field's default. PostgreSQL gets one CSV COPY written by Polars; SQLite executemany."""
+    if rows.is_empty():
         return
     fields = _concrete_fields(model)
-    stamps = {"created_at": now, "updated_at": now, "recorded_at": now}
-    values = [
-        tuple(
-            stamps[field.attname]
-            if field.attname in stamps
-            else row[field.attname]
-            if field.attname in row
-            else field.get_default()
-            for field in fields
-        )
-        for row in rows
-    ]
+    stamps = {"created_at", "updated_at", "recorded_at"}
+    columns: list[pl.Expr] = []
+    for field in fields:
+        name = field.attname
+        default = field.get_default()
+        if name in stamps:
+            columns.append(pl.lit(now).alias(name))
+        elif name in rows.columns:
+            value = pl.col(name)
+            columns.append(value if default is None else value.fill_null(default))
+        else:
+            columns.append(pl.lit(default).alias(name))
+    frame = rows.select(columns)
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
+    names = ", ".join(quote(field.column) for field in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for value in values:
-                    copy.write_row(value)
+            # Quoting every text value keeps '' apart from NULL (an unquoted empty field).
+            data = frame.write_csv(include_header=False, quote_style="non_numeric")
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+                copy.write(data)
             return
         placeholders = ", ".join(["%s"] * len(fields))
         cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
-            values,
+            f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608
+            frame.rows(),
         )
 
 

@@ -1,11 +1,13 @@
 import datetime
 
+import polars as pl
 import pytest
 
 from fupin.registry.idnumbers import (
     IdNumberInfo,
     InvalidIdNumber,
     check_character,
+    id_number_facts,
     is_known_county_code,
     normalize_id_number,
     parse_id_number,
@@ -289,3 +291,45 @@ def test_defaults_today_to_the_local_date() -> None:
         normalize_id_number(_valid("11010599991231002"))
 
     assert caught.value.code == "future_birth_date"
+
+
+BULK_SAMPLES = [
+    "110105198001010019",  # valid
+    "11010519800101001x",  # lower-case x, maybe invalid check digit
+    " 110105198001010019 ",  # stray spaces
+    "１１０１０５１９８００１０１００１９",  # full width
+    "110105198001010018",  # wrong check digit
+    "110105198002300013",  # 2月30日
+    "110105209901010015",  # born in the future
+    "999999198001010011",  # unknown county
+    "110000198001010012",  # province only
+    "110105800101001",  # 15 digits
+    "1.10105E+17",  # Excel
+    "",
+    "abc",
+]
+
+
+def test_bulk_facts_agree_with_one_by_one_parsing() -> None:
+    today = datetime.date(2025, 6, 1)
+    samples = [*BULK_SAMPLES, *(_generated(index) for index in range(50))]
+    facts = id_number_facts(pl.Series(samples), today=today)
+    by_raw = {row["raw"]: row for row in facts.iter_rows(named=True)}
+    assert set(by_raw) == set(samples)
+    for sample in samples:
+        row = by_raw[sample]
+        assert (row["number"], row["sex"], row["birth_date"], row["error"]) == _one_by_one(
+            sample, today
+        )
+
+
+def _one_by_one(sample: str, today: datetime.date) -> tuple[object, ...]:
+    try:
+        info = parse_id_number(sample, today=today)
+    except InvalidIdNumber as error:
+        return (None, None, None, error.message)
+    return (info.number, info.sex, info.birth_date, None)
+
+
+def _generated(index: int) -> str:
+    return _valid(f"2201221970{(index % 12) + 1:02d}{(index % 28) + 1:02d}{index:03d}")
