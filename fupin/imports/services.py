@@ -2,7 +2,9 @@
 background Job. A staged upload is a file under VAR_DIR/imports named by a UUID, with a
 JSON side file holding who uploaded it, in which scope, and the original file name."""
 
+import datetime
 import json
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +40,8 @@ from fupin.registry.forms import household_filters
 from fupin.registry.selectors import household_list
 
 ERRORS_SHOWN = 20
+UPLOAD_KEEP = datetime.timedelta(days=1)
+EXPORT_KEEP = datetime.timedelta(days=7)
 _ALLOWED_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv", ".txt"})
 
 
@@ -101,6 +105,22 @@ def _validate(
     return frame, validate_table(frame, template, scope_prefix=scope_prefix)
 
 
+def stale_files_remove(
+    *, upload_keep: datetime.timedelta = UPLOAD_KEEP, export_keep: datetime.timedelta = EXPORT_KEEP
+) -> int:
+    """Delete uploads previewed but never confirmed (older than `upload_keep`) and export
+    files older than `export_keep`; return how many files were removed. They hold personal
+    data, so they must not pile up on disk."""
+    now = time.time()
+    removed = 0
+    for folder, keep in ((_folder(), upload_keep), (_exports_folder(), export_keep)):
+        for path in folder.iterdir():
+            if path.is_file() and now - path.stat().st_mtime > keep.total_seconds():
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
 def import_stage(
     *, actor: AbstractBaseUser, scope: RegionScope, upload: UploadedFile, kind: str = "members"
 ) -> Staged:
@@ -112,6 +132,7 @@ def import_stage(
     """
     scope.require(Capability.EDIT_REGISTRY)
     template = template_for(kind)
+    stale_files_remove()
     filename = Path(upload.name or "").name[:200]
     suffix = Path(filename).suffix.lower()
     if suffix not in _ALLOWED_SUFFIXES:
