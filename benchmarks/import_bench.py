@@ -8,7 +8,7 @@ imports the file twice (the second import must create and update nothing) and pr
 rows per second, peak memory of the import process and the ratio to the goals (1,000,000-row
 CSV into PostgreSQL in 60 s; 100,000-row xlsx in 15 s; below 1.00 meets it).
 
-The django-import-export baseline is not measured yet.
+The django-import-export baseline is `benchmarks/import_export_baseline.py`.
 
     .venv/bin/python benchmarks/import_bench.py [--rows 100000] [--format csv|xlsx|both] \
         [--databases sqlite,postgresql] [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
