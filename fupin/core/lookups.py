@@ -37,8 +37,8 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
 
 
 def in_chunks(values: Iterable[T]) -> Iterator[list[T]]:
-    """Yield the distinct values, sorted, in lists short enough for one `__any` query."""
-    unique: Sequence[T] = sorted(set(values))  # type: ignore[type-var]
+    """Yield the distinct values in lists short enough for one `__any` query."""
+    unique: Sequence[T] = list(dict.fromkeys(values))
     size = POSTGRESQL_CHUNK if connection.vendor == "postgresql" else OTHER_CHUNK
     for start in range(0, len(unique), size):
         yield list(unique[start : start + size])

@@ -19,7 +19,6 @@ from fupin.imports.validation import (
     existing_people_for,
     household_numbers_in,
     households_for,
-    id_numbers_in,
     validate,
 )
 from fupin.registry.services import (
@@ -44,8 +43,9 @@ def validate_table(
 ) -> ValidationResult:
     """Ask the registry what the template's checks need, then validate every row."""
     if template.kind == MEMBERS.kind:
-        existing = existing_people_for(id_numbers_in(frame, template))
-        return validate(frame, template, scope_prefix=scope_prefix, existing_people=existing)
+        return validate(
+            frame, template, scope_prefix=scope_prefix, existing_people=existing_people_for
+        )
     households = households_for(household_numbers_in(frame, template))
     return validate(frame, template, scope_prefix=scope_prefix, households=households)
 

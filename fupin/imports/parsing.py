@@ -5,6 +5,7 @@ The frame keeps the header texts as they were written (templates match them late
 row a user sees even after blank rows are dropped.
 """
 
+import codecs
 import io
 from pathlib import Path
 
@@ -22,7 +23,7 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls"})
 _CSV_SUFFIXES = frozenset({".csv", ".txt"})
-_CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+_CSV_FALLBACK_ENCODINGS = ("gb18030",)
 
 
 class ImportFileError(ApplicationError):
@@ -82,16 +83,24 @@ def _read_excel_grid(content: bytes) -> pl.DataFrame:
         ) from None
 
 
-def _decode_csv(content: bytes, filename: str) -> str:
+def _decode_csv(content: bytes, filename: str) -> bytes:
+    """Return the CSV as UTF-8 bytes, from UTF-8 (with or without BOM) or GBK/GB18030."""
     if b"\x00" in content[:4096]:
         raise ImportFileError(
             _("“%(filename)s”不是文本表格（含有二进制内容）；请上传 xlsx、xls 或 csv 文件。")
             % {"filename": filename},
             code="not_a_spreadsheet",
         )
-    for encoding in _CSV_ENCODINGS:
+    try:
+        content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    else:
+        # Already UTF-8: hand the bytes on as they are instead of decoding and re-encoding.
+        return content.removeprefix(codecs.BOM_UTF8)
+    for encoding in _CSV_FALLBACK_ENCODINGS:
         try:
-            return content.decode(encoding)
+            return content.decode(encoding).encode("utf-8")
         except UnicodeDecodeError:
             continue
     raise ImportFileError(
@@ -103,7 +112,7 @@ def _read_csv_grid(content: bytes, filename: str) -> pl.DataFrame:
     text = _decode_csv(content, filename)
     try:
         return pl.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(text),
             has_header=False,
             infer_schema=False,
             truncate_ragged_lines=True,

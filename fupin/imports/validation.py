@@ -9,7 +9,7 @@ import datetime
 import decimal
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -120,16 +120,6 @@ def household_numbers_in(frame: pl.DataFrame, template: Template) -> list[str]:
     return [cleaned for raw in values if (cleaned := re.sub(r"\s+", " ", _clean(str(raw))))]
 
 
-def id_numbers_in(frame: pl.DataFrame, template: Template = MEMBERS) -> list[str]:
-    """Return the valid, normalized ID numbers of a parsed file (for existing_people_for)."""
-    match = template.match_headers([c for c in frame.columns if c != ROW_NUMBER_COLUMN])
-    headers = [h for h, name in match.columns_by_header.items() if name == "id_number"]
-    if not headers:
-        return []
-    facts = id_number_facts(frame.get_column(headers[0]).cast(pl.String))
-    return facts.filter(pl.col("error").is_null()).get_column("number").unique().to_list()
-
-
 def validate_members(
     frame: pl.DataFrame,
     *,
@@ -152,14 +142,16 @@ def validate(
     template: Template,
     *,
     scope_prefix: str,
-    existing_people: Mapping[str, str] | None = None,
+    existing_people: Mapping[str, str] | Callable[[list[str]], Mapping[str, str]] | None = None,
     households: Mapping[str, str] | None = None,
     today: datetime.date | None = None,
 ) -> ValidationResult:
     """Validate a parsed ledger of any template.
 
-    `existing_people` ({ID number: 户编号} of active members) is needed by templates with an
-    ID number column, `households` ({户编号: village code}) by the household-year templates.
+    `existing_people` ({ID number: 户编号} of active members, or a function returning it
+    for the file's valid ID numbers, such as `existing_people_for`) is needed by templates
+    with an ID number column, `households` ({户编号: village code}) by the household-year
+    templates.
     """
     if ROW_NUMBER_COLUMN not in frame.columns:
         frame = frame.with_row_index(ROW_NUMBER_COLUMN, offset=2)
@@ -188,6 +180,9 @@ def validate(
     if _id_column(template):
         table = _check_id_against_row(table, template)
         table = _check_households(table, template)
+        if callable(existing_people):
+            numbers = table.get_column(_id_column(template)).drop_nulls().unique().to_list()
+            existing_people = existing_people(numbers)
         table = _check_duplicates_and_registry(table, template, existing_people or {})
     else:
         table = _check_household_years(
