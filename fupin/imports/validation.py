@@ -692,8 +692,10 @@ def _check_duplicates_and_registry(
 
 def _collect_errors(table: pl.DataFrame, template: Template) -> list[RowError]:
     order = {column.name: index for index, column in enumerate(template.columns)}
+    error_columns = [pl.col(c.name + ERROR_SUFFIX) for c in template.columns]
     long = (
-        table.select(
+        table.filter(pl.any_horizontal(column.is_not_null() for column in error_columns))
+        .select(
             pl.col(ROW_NUMBER_COLUMN),
             *(pl.col(c.name + ERROR_SUFFIX).alias(c.name) for c in template.columns),
         )

@@ -127,14 +127,12 @@ class Household(models.Model):
         max_length=20,
         choices=HouseholdStatus.choices,
         default=HouseholdStatus.UNREGISTERED,
-        db_index=True,
     )
     household_type = models.CharField(
         _("户类型"),
         max_length=20,
         choices=codes.HouseholdType.choices,
         default=codes.HouseholdType.ORDINARY,
-        db_index=True,
     )
     monitoring_category = models.CharField(
         _("监测对象类别"), max_length=20, choices=codes.MonitoringCategory.choices, blank=True
@@ -143,7 +141,7 @@ class Household(models.Model):
     # The latest assessment's results, written only by the assessment app through
     # services.household_assessment_bulk_update, for list filters.
     risk_level = models.CharField(
-        _("风险等级"), max_length=10, blank=True, default="", db_default="", db_index=True
+        _("风险等级"), max_length=10, blank=True, default="", db_default=""
     )
     is_monitoring_eligible = models.BooleanField(_("符合监测条件"), null=True, blank=True)
     is_elimination_eligible = models.BooleanField(_("可风险消除"), null=True, blank=True)
@@ -164,8 +162,13 @@ class Household(models.Model):
                 name="registry_household_other_causes_differ_from_primary",
             ),
         ]
+        # Plain indexes only: db_index on a CharField also builds a LIKE (pattern_ops) index
+        # on PostgreSQL, which code filters never use and every bulk insert pays for.
         indexes = [
             models.Index(fields=["village", "number"], name="registry_household_village"),
+            models.Index(fields=["status"], name="registry_household_status"),
+            models.Index(fields=["household_type"], name="registry_household_type"),
+            models.Index(fields=["risk_level"], name="registry_household_risk"),
         ]
 
     def __str__(self) -> str:
@@ -184,7 +187,7 @@ class Member(models.Model):
     )
     name = models.CharField(_("姓名"), max_length=50)
     # Normalised by registry.idnumbers (18 characters, upper-case X).
-    id_number = models.CharField(_("证件号码"), max_length=18, db_index=True)
+    id_number = models.CharField(_("证件号码"), max_length=18)
     id_needs_review = models.BooleanField(_("证件号码待核实"), default=False)
     sex = models.CharField(_("性别"), max_length=1, choices=codes.Sex.choices)
     birth_date = models.DateField(_("出生日期"))
@@ -271,6 +274,9 @@ class Member(models.Model):
         verbose_name = _("家庭成员")
         verbose_name_plural = _("家庭成员")
         ordering = ["household_id", "relation", "birth_date"]
+        # Active members are found through the partial unique index below; this one serves
+        # the history of a number (including removed members) without a LIKE twin.
+        indexes = [models.Index(fields=["id_number"], name="registry_member_id_number")]
         constraints = [
             models.UniqueConstraint(
                 fields=["id_number"],
