@@ -75,3 +75,12 @@ def test_missing_file_exits_one(tmp_path: Path) -> None:
     _output, error = _run("members", str(tmp_path / "nothing.csv"), "--dry-run")
     assert error is not None
     assert error.returncode == 1
+
+
+def test_progress_bar_goes_to_standard_error(
+    regions: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output, error = _run("members", str(_file(tmp_path, household_rows())), "--json")
+    assert error is None
+    assert json.loads(output)["applied"]["members_created"] == 3
+    assert "3/3" in capsys.readouterr().err

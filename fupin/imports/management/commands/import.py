@@ -13,6 +13,7 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from fupin.core.errors import ApplicationError
+from fupin.core.progress import TerminalProgress
 from fupin.core.scope import RegionScope
 from fupin.imports.declarations import TEMPLATES, Template
 from fupin.imports.ledgers import Counts, apply_rows, counts_message, preview_counts, validate_table
@@ -20,6 +21,7 @@ from fupin.imports.parsing import ImportFileError, read_table
 from fupin.imports.validation import ValidationResult
 from fupin.imports.workbooks import error_workbook
 
+_STEPS = 3
 EXIT_VALIDATION_ERRORS = 2
 EXIT_FAILURE = 1
 ERRORS_SHOWN = 50
@@ -38,10 +40,21 @@ class Command(BaseCommand):
         parser.add_argument("--errors-to", type=Path, help=_("把错误工作簿写到此文件"))
         parser.add_argument("--json", action="store_true", help=_("以 JSON 输出结果"))
         parser.add_argument("--region", default="", help=_("只接受此区划代码之内的行（默认全国）"))
+        parser.add_argument("--no-progress", action="store_true", help=_("不显示进度条"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         template = TEMPLATES[options["kind"]]
         path: Path = options["file"]
+        bar = TerminalProgress(unit=_("步"), disable=options["no_progress"])
+        try:
+            self._run(template, path, bar, options)
+        finally:
+            bar.close()
+
+    def _run(
+        self, template: Template, path: Path, bar: TerminalProgress, options: dict[str, Any]
+    ) -> None:
+        bar(done=0, total=_STEPS, message=_("读取文件"))
         try:
             frame = read_table(path, path.name, max_bytes=sys.maxsize)
         except FileNotFoundError:
@@ -50,7 +63,9 @@ class Command(BaseCommand):
             ) from None
         except ImportFileError as error:
             raise CommandError(error.message, returncode=EXIT_FAILURE) from None
+        bar(done=1, total=_STEPS, message=_("校验数据"))
         result = validate_table(frame, template, scope_prefix=options["region"])
+        bar(done=2, total=_STEPS, message=_("写入台账"))
         if options["errors_to"] and result.errors:
             options["errors_to"].write_bytes(error_workbook(frame, result.errors))
         counts: Counts | None = None
@@ -58,6 +73,7 @@ class Command(BaseCommand):
             counts = self._apply(
                 template, result, region=options["region"], dry_run=options["dry_run"]
             )
+        bar(done=_STEPS, total=_STEPS, message=_("完成"))
         if options["json"]:
             self.stdout.write(
                 json.dumps(_as_json(result, counts, dry_run=options["dry_run"]), ensure_ascii=False)
