@@ -56,7 +56,7 @@ def monitored(actors: Actors, household: Household) -> Household:
     return household
 
 
-def _assessed(household: Household, baseline: RuleSetRecord, **facts: Any) -> None:
+def assessed(household: Household, baseline: RuleSetRecord, **facts: Any) -> None:
     run = AssessmentRun.objects.create(
         rule_set=baseline, region_code=VILLAGE, year=2025, parameters={}, households=1
     )
@@ -93,7 +93,7 @@ def _propose(actors: Actors, household: Household, method: str = "assisted") -> 
 def test_elimination_is_blocked_by_each_guard_with_its_reason(
     actors: Actors, monitored: Household, baseline: RuleSetRecord, facts: Any, reason: str
 ) -> None:
-    _assessed(monitored, baseline, **facts)
+    assessed(monitored, baseline, **facts)
     with pytest.raises(ApplicationError, match=reason) as error:
         _propose(actors, monitored)
     assert error.value.code == "elimination_blocked"
@@ -108,7 +108,7 @@ def test_elimination_needs_an_assessment(actors: Actors, monitored: Household) -
 def test_only_monitored_households_are_eliminated(
     actors: Actors, household: Household, baseline: RuleSetRecord
 ) -> None:
-    _assessed(household, baseline)
+    assessed(household, baseline)
     with pytest.raises(ApplicationError, match="只有监测对象"):
         _propose(actors, household)
 
@@ -116,7 +116,7 @@ def test_only_monitored_households_are_eliminated(
 def test_township_cannot_propose(
     actors: Actors, monitored: Household, baseline: RuleSetRecord
 ) -> None:
-    _assessed(monitored, baseline)
+    assessed(monitored, baseline)
     with pytest.raises(PermissionDeniedError):
         services.elimination_propose(
             actor=actors.township_reviewer,
@@ -130,7 +130,7 @@ def test_township_cannot_propose(
 def test_elimination_without_guards_goes_through_the_chain_to_the_status_event(
     actors: Actors, monitored: Household, baseline: RuleSetRecord, clock: Any
 ) -> None:
-    _assessed(monitored, baseline)
+    assessed(monitored, baseline)
     case = _propose(actors, monitored, method="natural")
     assert (case.kind, case.state) == (CaseKind.ELIMINATION, CaseState.VISIT)
     with pytest.raises(ApplicationError, match="已有办理中"):
@@ -157,7 +157,7 @@ def test_elimination_without_guards_goes_through_the_chain_to_the_status_event(
 def test_eliminations_from_assessment_skip_guarded_and_open_ones(
     actors: Actors, monitored: Household, baseline: RuleSetRecord
 ) -> None:
-    _assessed(monitored, baseline)
+    assessed(monitored, baseline)
     Household.objects.filter(pk=monitored.pk).update(is_elimination_eligible=True)
     county = scope_of(actors.county_admin)
     assert (

@@ -1,0 +1,225 @@
+"""Monitoring pages: scope matrix, step forms, the public application, receipt and
+notices (free of sensitive fields, with a QR code that encodes their own address)."""
+
+import re
+from typing import Any
+
+import pytest
+import segno
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from fupin.monitoring import public_views, services
+from fupin.monitoring.models import CaseState, MonitoringCase, Notice
+from fupin.monitoring.qr import qr_svg
+from fupin.monitoring.tests.conftest import advance, scope_of, self_apply
+from fupin.monitoring.tests.test_elimination import assessed
+from fupin.registry import codes
+from fupin.registry.models import Household, Member
+from tests.support import VILLAGE, Actors, Expectation, assert_scope_matrix, client_for
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    cache.clear()
+
+
+def test_case_detail_scope_matrix(actors: Actors, household: Household) -> None:
+    case = self_apply(household)
+    url = reverse("monitoring:case-detail", args=[case.pk])
+    assert_scope_matrix(
+        lambda client: client.get(url),
+        {
+            actors.village_officer: Expectation(200, shows=("step-form", "待入户核实")),
+            actors.township_reviewer: Expectation(200, hides=("step-form",)),
+            actors.county_admin: Expectation(200, hides=("step-form",)),
+            actors.other_village_officer: Expectation(404, hides=("张建国",)),
+            actors.other_county_admin: Expectation(404),
+            actors.no_role: Expectation(403),
+            None: Expectation(302),
+        },
+    )
+
+
+def test_todo_lists_each_users_waiting_cases(actors: Actors, household: Household) -> None:
+    case = self_apply(household)
+    todo = reverse("monitoring:todo")
+    marker = f"case-{case.pk}"
+    assert_scope_matrix(
+        lambda client: client.get(todo),
+        {
+            actors.village_officer: Expectation(200, shows=(marker, "deadline-")),
+            actors.township_reviewer: Expectation(200, hides=(marker,)),
+            actors.other_village_officer: Expectation(200, hides=(marker,)),
+            None: Expectation(302),
+        },
+    )
+
+
+def test_case_list_filters_and_overdue_badges(
+    actors: Actors, household: Household, clock: Any
+) -> None:
+    case = self_apply(household)
+    client = client_for(actors.county_admin)
+    url = reverse("monitoring:case-list")
+    assert f"case-{case.pk}" in client.get(url, {"state": CaseState.VISIT}).content.decode()
+    assert f"case-{case.pk}" not in client.get(url, {"overdue": "on"}).content.decode()
+    assert f"case-{case.pk}" not in client.get(url, {"channel": "cadre"}).content.decode()
+    clock.shift(86400 * 3)
+    client = client_for(actors.county_admin)  # the session idled out over three days
+    body = client.get(url, {"overdue": "on"}, headers={"HX-Request": "true"}).content.decode()
+    assert f"case-{case.pk}" in body
+    assert "deadline-overdue" in body
+
+
+def test_visit_form_moves_the_case_on(actors: Actors, household: Household) -> None:
+    case = self_apply(household)
+    response = client_for(actors.village_officer).post(
+        reverse("monitoring:case-step", args=[case.pk]),
+        {
+            "visited_on": "2025-11-10",
+            "visitors": "王书记",
+            "findings": "属实",
+            "risk_types": [codes.RiskType.ILLNESS, codes.RiskType.ACCIDENT],
+            "has_consent": "on",
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == CaseState.COMPARISON
+    assert case.risk_types == [codes.RiskType.ILLNESS, codes.RiskType.ACCIDENT]
+
+
+def test_a_step_posted_by_the_wrong_level_changes_nothing(
+    actors: Actors, household: Household
+) -> None:
+    case = self_apply(household)
+    response = client_for(actors.township_reviewer).post(
+        reverse("monitoring:case-step", args=[case.pk]),
+        {"visited_on": "2025-11-10", "visitors": "甲", "findings": "乙", "has_consent": "on"},
+    )
+    assert response.status_code == 403
+    assert "不由乡镇审核人员办理" in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == CaseState.VISIT
+    assert not case.visits.exists()
+
+
+def test_reject_needs_a_reason(actors: Actors, household: Household) -> None:
+    case = self_apply(household)
+    client = client_for(actors.village_officer)
+    url = reverse("monitoring:case-decide", args=[case.pk])
+    assert client.post(url, {"decision": "reject", "opinion": ""}).status_code == 400
+    assert client.post(url, {"decision": "reject", "opinion": "非本村户籍"}).status_code == 302
+    case.refresh_from_db()
+    assert case.state == CaseState.REJECTED
+
+
+def test_household_page_offers_clue_registration(actors: Actors, household: Household) -> None:
+    body = (
+        client_for(actors.village_officer)
+        .get(reverse("registry:household-detail", args=[household.pk]))
+        .content.decode()
+    )
+    assert reverse("monitoring:clue-create", args=[household.pk]) in body
+    response = client_for(actors.village_officer).post(
+        reverse("monitoring:clue-create", args=[household.pk]),
+        {"risk_types": [codes.RiskType.DISABILITY], "description": "户主致残"},
+    )
+    assert response.status_code == 302
+    assert MonitoringCase.objects.get().household == household
+
+
+def test_public_application_gives_a_receipt_to_check_progress(
+    regions: None, client: Client
+) -> None:
+    form = client.get(reverse("monitoring:apply"), {"village": VILLAGE})
+    assert form.status_code == 200
+    assert "东榛柴村委会" in form.content.decode()
+    response = client.post(
+        reverse("monitoring:apply") + f"?village={VILLAGE}",
+        {
+            "name": "刘桂芝",
+            "id_number": "11010519491231002X",
+            "phone": "13800001111",
+            "village_code": VILLAGE,
+            "risk_types": [codes.RiskType.ACCIDENT],
+            "description": "家中失火",
+            "has_consent": "on",
+        },
+    )
+    assert response.status_code == 302
+    done = client.get(reverse("monitoring:apply-done")).content.decode()
+    receipt = re.search(r"SQ\d{8}[A-Z0-9]{6}", done)
+    assert receipt is not None
+    progress = client.get(
+        reverse("monitoring:receipt"), {"number": receipt.group(), "id_tail": "002X"}
+    )
+    assert progress.status_code == 200
+    assert "待入户核实" in progress.content.decode()
+    wrong = client.get(
+        reverse("monitoring:receipt"), {"number": receipt.group(), "id_tail": "1234"}
+    )
+    assert wrong.status_code == 404
+    assert "待入户核实" not in wrong.content.decode()
+
+
+def test_public_application_is_rate_limited(regions: None, client: Client) -> None:
+    url = reverse("monitoring:apply")
+    statuses = [
+        client.post(url, {"name": "甲", "village_code": VILLAGE}).status_code
+        for _attempt in range(public_views.APPLICATIONS_PER_HOUR + 1)
+    ]
+    assert statuses[:-1] == [400] * public_views.APPLICATIONS_PER_HOUR
+    assert statuses[-1] == 429
+
+
+def _all_notices(actors: Actors, clock: Any, baseline: Any) -> list[Notice]:
+    """Both kinds of notice for both kinds of case."""
+    household = Household.objects.get()
+    case = self_apply(household)
+    advance(case, actors, CaseState.COMPLETED, clock)
+    household.refresh_from_db()
+    assessed(household, baseline, identified_month="2024-01", as_of_month="2026-06")
+    elimination = services.elimination_propose(
+        actor=actors.village_officer,
+        scope=scope_of(actors.village_officer),
+        household=household,
+        elimination_method=codes.EliminationMethod.ASSISTED,
+        reason="收入稳定",
+    )
+    advance(elimination, actors, CaseState.COMPLETED, clock)
+    return list(Notice.objects.order_by("id"))
+
+
+def test_every_kind_of_notice_shows_no_sensitive_fields_and_links_to_itself(
+    actors: Actors, household: Household, clock: Any, baseline: Any
+) -> None:
+    Member.objects.filter(household=household, relation=codes.Relation.SPOUSE).update(
+        health=codes.Health.SERIOUS_ILLNESS
+    )
+    notices = _all_notices(actors, clock, baseline)
+    assert {(n.case.kind, n.kind) for n in notices} == {
+        ("identification", "publicity"),
+        ("identification", "announcement"),
+        ("elimination", "publicity"),
+        ("elimination", "announcement"),
+    }
+    household.refresh_from_db()
+    secrets = [member.id_number for member in household.members.all()]
+    secrets += [member.id_number[-8:] for member in household.members.all()]
+    secrets += [household.phone, household.bank_account, "13800001111"]
+    secrets += [str(label) for label in codes.Health.labels if str(label) != "健康"]
+    secrets += ["因病", "因残", "医疗"]
+    anonymous = Client()
+    for notice in notices:
+        response = anonymous.get(reverse("monitoring:notice-public", args=[notice.token]))
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "张建国" in body
+        for secret in secrets:
+            assert secret not in body, f"{notice.kind}/{notice.case.kind} shows {secret}"
+        url = f"http://testserver{reverse('monitoring:notice-public', args=[notice.token])}"
+        assert qr_svg(url) in body
+        assert segno.make(url, error="m", micro=False).designator  # a valid QR symbol
