@@ -87,10 +87,14 @@ def apply_done(request: HttpRequest) -> HttpResponse:
 
 def receipt(request: HttpRequest) -> HttpResponse:
     """Progress of an application by receipt number and the ID number's last four."""
-    form = forms.ReceiptForm(request.GET or None)
+    # Arriving from the receipt page with only the number prefilled is not a failed lookup.
+    is_lookup = "id_tail" in request.GET
+    form = forms.ReceiptForm(
+        request.GET if is_lookup else None, initial={"number": request.GET.get("number", "")}
+    )
     found = None
     status = 200
-    if request.GET and form.is_valid():
+    if is_lookup and form.is_valid():
         try:
             found = selectors.receipt_lookup(
                 receipt_number=form.cleaned_data["number"], id_tail=form.cleaned_data["id_tail"]

@@ -1,8 +1,8 @@
 """Monitoring reads: settings, case lists and the to-do list, case detail with its
 timeline, public notices and the applicant's receipt. Every user-facing read is scoped."""
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -13,6 +13,7 @@ from fupin.assessment.models import AssessmentOutcome
 from fupin.assessment.rules import definition, engine
 from fupin.assessment.rules.facts import facts_frame
 from fupin.core.errors import NotFoundError
+from fupin.core.region_codes import RegionLevel
 from fupin.core.scope import RegionScope
 from fupin.monitoring import workflow
 from fupin.monitoring.deadlines import Deadline, current_deadline
@@ -26,7 +27,7 @@ from fupin.monitoring.models import (
     WorkflowSetting,
 )
 from fupin.registry import codes
-from fupin.registry.models import Household, Member
+from fupin.registry.models import Household, Member, Region
 
 OPEN_STATES = [
     state for state in CaseState if state not in {CaseState.COMPLETED, CaseState.REJECTED}
@@ -34,12 +35,16 @@ OPEN_STATES = [
 CASE_SUBJECT = "monitoring.monitoringcase"
 
 
+def _most_specific(rows: list[WorkflowSetting], region_code: str) -> WorkflowSetting:
+    matching = [row for row in rows if region_code.startswith(row.region_code)]
+    return max(matching, key=lambda row: len(row.region_code), default=WorkflowSetting())
+
+
 def workflow_setting_for(region_code: str) -> WorkflowSetting:
     """The time limits for a region: the most specific row whose code prefixes it. Without
     any row (a database built without migrations) the model's defaults apply, which are the
     values the seeding migration writes."""
-    rows = [row for row in WorkflowSetting.objects.all() if region_code.startswith(row.region_code)]
-    return max(rows, key=lambda row: len(row.region_code), default=WorkflowSetting())
+    return _most_specific(list(WorkflowSetting.objects.all()), region_code)
 
 
 def household_for_id_number(id_number: str) -> Household | None:
@@ -128,12 +133,10 @@ def with_deadlines(
 ) -> list[CaseRow]:
     """Attach each case's deadline state (approaching orange, overdue red)."""
     today = today or timezone.localdate()
-    settings_by_code: dict[str, WorkflowSetting] = {}
+    all_settings = list(WorkflowSetting.objects.all()) if setting is None else []
     rows = []
     for case in cases:
-        row_setting = setting or settings_by_code.setdefault(
-            case.village_id, workflow_setting_for(case.village_id)
-        )
+        row_setting = setting or _most_specific(all_settings, case.village_id)
         rows.append(
             CaseRow(
                 case=case,
@@ -156,16 +159,6 @@ def case_get(*, scope: RegionScope, case_id: int) -> MonitoringCase:
     if case is None:
         raise NotFoundError(_("事项不存在或不在您的管辖范围内。"))
     return case
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    title: str
-    actor: str
-    decision: str
-    text: str
-    attachments: list[Attachment] = field(default_factory=list)
 
 
 def case_approvals(case: MonitoringCase) -> list[ApprovalRecord]:
@@ -338,3 +331,12 @@ def household_in_scope(
     if found is None:
         raise NotFoundError(_("农户不存在或不在您的管辖范围内。"))
     return found
+
+
+def village_in_scope(*, scope: RegionScope, code: str) -> Region | None:
+    """A village inside the scope, with its town, or None."""
+    if not scope.contains(code):
+        return None
+    return (
+        Region.objects.filter(code=code, level=RegionLevel.VILLAGE).select_related("parent").first()
+    )

@@ -26,6 +26,7 @@ urlpatterns = [
         views.elimination_propose,
         name="elimination-propose",
     ),
+    path("monitoring/apply-poster/", views.apply_poster, name="apply-poster"),
     path("apply/", public_views.apply, name="apply"),
     path("apply/done/", public_views.apply_done, name="apply-done"),
     path("apply/receipt/", public_views.receipt, name="receipt"),

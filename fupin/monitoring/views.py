@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,7 @@ from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedE
 from fupin.core.http import ScopedRequest, redirect_after_post
 from fupin.monitoring import forms, selectors, services, workflow
 from fupin.monitoring.models import CaseState, MonitoringCase, Notice, Objection
+from fupin.monitoring.qr import qr_svg
 from fupin.registry import codes
 
 CASES_PER_PAGE = 25
@@ -478,4 +480,25 @@ def elimination_propose(request: ScopedRequest, household_id: int) -> HttpRespon
             ],
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@scoped_view()
+def apply_poster(request: ScopedRequest) -> HttpResponse:
+    """A printable poster with the QR code of a village's self-application form, for the
+    village notice board (农户自主申报二维码)."""
+    code = request.GET.get("village", "")
+    if not code and len(request.scope.root_prefix) == 12:
+        code = request.scope.root_prefix
+    village = selectors.village_in_scope(scope=request.scope, code=code) if code else None
+    url = ""
+    svg = ""
+    if village is not None:
+        url = request.build_absolute_uri(reverse("monitoring:apply") + f"?village={village.code}")
+        # segno writes the SVG from the URL; nothing user-typed goes in unescaped.
+        svg = mark_safe(qr_svg(url))  # noqa: S308
+    return render(
+        request,
+        "monitoring/apply_poster.html",
+        {"village": village, "code": code, "apply_url": url, "qr_svg": svg},
     )

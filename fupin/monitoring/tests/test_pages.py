@@ -10,10 +10,12 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from fupin.audit.models import AuditEvent
 from fupin.monitoring import public_views, services
 from fupin.monitoring.models import CaseState, MonitoringCase, Notice
 from fupin.monitoring.qr import qr_svg
-from fupin.monitoring.tests.conftest import advance, scope_of, self_apply
+from fupin.monitoring.tests.conftest import advance, register_household, scope_of, self_apply
+from fupin.monitoring.tests.samples import sample_case
 from fupin.monitoring.tests.test_elimination import assessed
 from fupin.registry import codes
 from fupin.registry.models import Household, Member
@@ -223,3 +225,117 @@ def test_every_kind_of_notice_shows_no_sensitive_fields_and_links_to_itself(
         url = f"http://testserver{reverse('monitoring:notice-public', args=[notice.token])}"
         assert qr_svg(url) in body
         assert segno.make(url, error="m", micro=False).designator  # a valid QR symbol
+
+
+def test_list_and_todo_query_counts_do_not_grow_with_cases(
+    actors: Actors, household: Household, django_assert_num_queries: Any
+) -> None:
+    self_apply(household)
+    for number in ("220122101201002", "220122101201003", "220122101201004"):
+        services.clue_register(
+            actor=actors.village_officer,
+            scope=scope_of(actors.village_officer),
+            household=register_household(actors, number),
+            risk_types=[codes.RiskType.ACCIDENT],
+            description="意外受伤",
+        )
+    client = client_for(actors.county_admin)
+    client.get(reverse("monitoring:case-list"))  # warm the session and the content types
+    with django_assert_num_queries(9):
+        assert client.get(reverse("monitoring:case-list")).status_code == 200
+    officer = client_for(actors.village_officer)
+    officer.get(reverse("monitoring:todo"))
+    with django_assert_num_queries(8):
+        assert officer.get(reverse("monitoring:todo")).status_code == 200
+
+
+def test_village_officer_prints_the_self_application_qr_code(actors: Actors, regions: None) -> None:
+    response = client_for(actors.village_officer).get(reverse("monitoring:apply-poster"))
+    body = response.content.decode()
+    url = f"http://testserver{reverse('monitoring:apply')}?village={VILLAGE}"
+    assert f'data-url="{url}"' in body
+    assert qr_svg(url) in body
+    outside = client_for(actors.other_village_officer).get(
+        reverse("monitoring:apply-poster"), {"village": VILLAGE}
+    )
+    assert "data-url" not in outside.content.decode()
+
+
+def test_documents_download_only_inside_the_scope_and_are_audited(
+    actors: Actors, household: Household
+) -> None:
+    sample = sample_case(actors, household)
+    url = reverse("monitoring:attachment-download", args=[sample.attachment.pk])
+    assert_scope_matrix(
+        lambda client: client.get(url),
+        {
+            actors.village_officer: Expectation(200, shows=("signed",)),
+            actors.township_reviewer: Expectation(200),
+            actors.other_village_officer: Expectation(404, hides=("signed",)),
+            actors.other_county_admin: Expectation(404, hides=("signed",)),
+            None: Expectation(302),
+        },
+    )
+    assert AuditEvent.objects.filter(action="monitoring.attachment_download").count() == 2
+
+
+def test_objections_are_recorded_and_resolved_on_the_case_page(
+    actors: Actors, household: Household
+) -> None:
+    sample = sample_case(actors, household)
+    client = client_for(actors.village_officer)
+    detail = client.get(reverse("monitoring:case-detail", args=[sample.case.pk])).content
+    assert "publicity-card" in detail.decode()
+    response = client.post(
+        reverse("monitoring:objection-add", args=[sample.case.pk]),
+        {"received_on": "2025-11-10", "content": "该户有经营性货车"},
+    )
+    assert response.status_code == 302
+    for objection in sample.notice.objections.all():
+        client.post(
+            reverse("monitoring:objection-resolve", args=[objection.pk]),
+            {"resolution": "经核实不属实"},
+        )
+    assert not sample.notice.objections.filter(resolved_on__isnull=True).exists()
+    # another village's officer can neither record nor resolve
+    other = client_for(actors.other_village_officer)
+    assert (
+        other.post(
+            reverse("monitoring:objection-add", args=[sample.case.pk]),
+            {"received_on": "2025-11-10", "content": "x"},
+        ).status_code
+        == 404
+    )
+    assert sample.notice.objections.count() == 2
+
+
+def test_clue_and_elimination_forms_are_for_village_and_county_staff(
+    actors: Actors, household: Household, baseline: Any
+) -> None:
+    clue_url = reverse("monitoring:clue-create", args=[household.pk])
+    elimination_url = reverse("monitoring:elimination-propose", args=[household.pk])
+    assert client_for(actors.other_village_officer).get(clue_url).status_code == 404
+    assert client_for(actors.other_county_admin).get(elimination_url).status_code == 404
+    refused = client_for(actors.township_reviewer).post(
+        clue_url, {"risk_types": [codes.RiskType.ILLNESS], "description": "x"}
+    )
+    assert refused.status_code == 400
+    assert "村级信息员或驻村工作队" in refused.content.decode()
+    assert not MonitoringCase.objects.exists()
+
+
+def test_elimination_page_shows_the_guards_that_block_it(
+    actors: Actors, household: Household, baseline: Any, clock: Any
+) -> None:
+    case = self_apply(household)
+    advance(case, actors, CaseState.COMPLETED, clock)
+    household.refresh_from_db()
+    assessed(household, baseline, whole_household_no_labor=True)
+    client = client_for(actors.village_officer)
+    url = reverse("monitoring:elimination-propose", args=[household.pk])
+    page = client.get(url).content.decode()
+    assert "elimination-guards" in page
+    assert "整户无劳动能力兜底保障户" in page
+    response = client.post(url, {"elimination_method": "assisted", "reason": "收入稳定"})
+    assert response.status_code == 400
+    assert MonitoringCase.objects.filter(kind="elimination").count() == 0
