@@ -123,6 +123,7 @@ def notice_public(request: HttpRequest, token: str) -> HttpResponse:
             "content": notice.content,
             "is_publicity": notice.kind == Notice.Kind.PUBLICITY,
             "is_identification": notice.case.kind == "identification",
+            # Names are public only for the notice's period (DOMAIN §5.6), not for ever.
             "is_running": notice.starts_on <= today <= notice.ends_on,
             "notice_url": url,
             # segno writes the SVG itself from the URL; nothing user-typed goes in unescaped.

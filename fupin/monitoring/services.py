@@ -572,6 +572,16 @@ def case_visit_record(
             code="household_village",
         )
     linked = household or case.household
+    if (
+        linked is not None
+        and case.kind == CaseKind.IDENTIFICATION
+        and linked.status in {HouseholdStatus.MONITORED, HouseholdStatus.CANCELLED}
+    ):
+        raise ApplicationError(
+            _("该户当前状态为“%(status)s”，不能登记监测识别线索。")
+            % {"status": linked.get_status_display()},
+            code="household_status",
+        )
     if linked is None:
         raise ApplicationError(
             _("请先在农户信息中登记该户，再填写户编号关联。"),

@@ -2,6 +2,7 @@
 notices (free of sensitive fields, with a QR code that encodes their own address)."""
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -216,6 +217,7 @@ def test_every_kind_of_notice_shows_no_sensitive_fields_and_links_to_itself(
     secrets += ["因病", "因残", "医疗"]
     anonymous = Client()
     for notice in notices:
+        clock.move_to(notice.starts_on)
         response = anonymous.get(reverse("monitoring:notice-public", args=[notice.token]))
         body = response.content.decode()
         assert response.status_code == 200
@@ -339,3 +341,15 @@ def test_elimination_page_shows_the_guards_that_block_it(
     response = client.post(url, {"elimination_method": "assisted", "reason": "收入稳定"})
     assert response.status_code == 400
     assert MonitoringCase.objects.filter(kind="elimination").count() == 0
+
+
+def test_a_notice_shows_names_only_during_its_period(
+    actors: Actors, household: Household, clock: Any
+) -> None:
+    sample = sample_case(actors, household)
+    url = reverse("monitoring:notice-public", args=[sample.notice.token])
+    assert "张建国" in Client().get(url).content.decode()
+    clock.move_to(sample.notice.ends_on + timedelta(days=1))
+    body = Client().get(url).content.decode()
+    assert "notice-closed" in body
+    assert "张建国" not in body

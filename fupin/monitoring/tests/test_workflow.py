@@ -292,3 +292,42 @@ def test_publicity_runs_its_full_period_and_objections_must_be_resolved(
     services.case_publicity_close(actor=officer, scope=village, case=case)
     case.refresh_from_db()
     assert case.state == CaseState.TOWNSHIP
+
+
+def test_an_unregistered_applicant_is_linked_to_a_registered_household_at_the_visit(
+    actors: Actors, household: Household, clock: Any
+) -> None:
+    clue = services.clue_self_apply(
+        name="李秀兰",
+        id_number="11010519491231002X",
+        phone="13800001111",
+        village_code=household.village_id,
+        risk_types=[codes.RiskType.ILLNESS],
+        description="医疗费用高",
+        has_consent=True,
+    )
+    assert clue.case is not None
+    case = clue.case
+
+    def visit(linked: Household | None) -> MonitoringCase:
+        return services.case_visit_record(
+            actor=actors.village_officer,
+            scope=scope_of(actors.village_officer),
+            case=case,
+            visited_on=TODAY,
+            visitors="王书记",
+            findings="属实",
+            has_consent=True,
+            household=linked,
+        )
+
+    with pytest.raises(ApplicationError, match="请先在农户信息中登记该户"):
+        visit(None)
+    other = self_apply(household)
+    advance(other, actors, CaseState.COMPLETED, clock)
+    household.refresh_from_db()
+    with pytest.raises(ApplicationError, match="不能登记监测识别线索"):
+        visit(household)
+    clue.case.refresh_from_db()
+    assert clue.case.household is None
+    assert clue.case.state == CaseState.VISIT
