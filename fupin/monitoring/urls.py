@@ -7,6 +7,7 @@ urlpatterns = [
     path("monitoring/todo/", views.todo, name="todo"),
     path("monitoring/cases/", views.case_list, name="case-list"),
     path("monitoring/cases/<int:case_id>/", views.case_detail, name="case-detail"),
+    path("monitoring/warnings/", views.warnings_generate, name="warnings-generate"),
     path("monitoring/cases/<int:case_id>/step/", views.case_step, name="case-step"),
     path("monitoring/cases/<int:case_id>/decide/", views.case_decide, name="case-decide"),
     path("monitoring/cases/<int:case_id>/objections/", views.objection_add, name="objection-add"),

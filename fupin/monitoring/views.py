@@ -106,6 +106,7 @@ def case_list(request: ScopedRequest) -> HttpResponse:
         "total": page.count,
         "query_without_page": query.urlencode() + "&" if query else "",
         "breadcrumbs": [(_("监测工作"), None)],
+        "can_generate_warnings": request.scope.role in workflow.COUNTY_ROLES,
     }
     if request.htmx:
         return render(request, "monitoring/case_list.html#results", context)
@@ -502,3 +503,23 @@ def apply_poster(request: ScopedRequest) -> HttpResponse:
         "monitoring/apply_poster.html",
         {"village": village, "code": code, "apply_url": url, "qr_svg": svg},
     )
+
+
+@require_POST
+@scoped_view()
+def warnings_generate(request: ScopedRequest) -> HttpResponse:
+    """系统预警: turn the latest assessment's eligible households in the user's region into
+    clues (county staff), and propose elimination for those ready for it."""
+    try:
+        batch = services.clues_from_assessment(
+            actor=request.user, scope=request.scope, region_code=request.scope.prefix
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("系统预警：新开事项 %(opened)s 件，并入办理中事项 %(merged)s 件。")
+            % {"opened": batch.opened, "merged": batch.merged},
+        )
+    return redirect_after_post(request, reverse("monitoring:case-list"))

@@ -353,3 +353,16 @@ def test_a_notice_shows_names_only_during_its_period(
     body = Client().get(url).content.decode()
     assert "notice-closed" in body
     assert "张建国" not in body
+
+
+def test_county_staff_generate_system_warnings_from_the_case_list(
+    actors: Actors, household: Household
+) -> None:
+    Household.objects.filter(pk=household.pk).update(is_monitoring_eligible=True)
+    url = reverse("monitoring:warnings-generate")
+    client_for(actors.village_officer).post(url)
+    assert not MonitoringCase.objects.exists()
+    response = client_for(actors.county_admin).post(url)
+    assert response.status_code == 302
+    case = MonitoringCase.objects.get()
+    assert (case.household, case.channel) == (household, "system")

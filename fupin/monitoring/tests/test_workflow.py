@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from fupin.accounts.models import Role
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from fupin.monitoring import selectors, services
@@ -22,7 +23,7 @@ from fupin.monitoring.models import (
 from fupin.monitoring.tests.conftest import TODAY, advance, scope_of, self_apply
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus, HouseholdStatusEvent
-from tests.support import Actors
+from tests.support import COUNTY, Actors, make_user
 
 
 def _snapshot(case: MonitoringCase) -> tuple[Any, ...]:
@@ -331,3 +332,27 @@ def test_an_unregistered_applicant_is_linked_to_a_registered_household_at_the_vi
     clue.case.refresh_from_db()
     assert clue.case.household is None
     assert clue.case.state == CaseState.VISIT
+
+
+def test_village_work_teams_and_county_staff_own_their_steps_too(
+    actors: Actors, household: Household, clock: Any
+) -> None:
+    team = make_user("village_team", Role.VILLAGE_TEAM, household.village_id)
+    staff = make_user("county_staff", Role.COUNTY_STAFF, COUNTY)
+    case = self_apply(household)
+    services.case_visit_record(
+        actor=team,
+        scope=scope_of(team),
+        case=case,
+        visited_on=TODAY,
+        visitors="驻村工作队",
+        findings="属实",
+        has_consent=True,
+    )
+    advance(case, actors, CaseState.COUNTY, clock)
+    services.case_county_review(actor=staff, scope=scope_of(staff), case=case, opinion="同意")
+    case.refresh_from_db()
+    assert case.state == CaseState.ANNOUNCEMENT
+    roles = [record.actor_role for record in selectors.case_approvals(case)]
+    assert roles[1] == "village_team"
+    assert roles[-1] == "county_staff"
