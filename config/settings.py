@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "fupin.jobs",
     "fupin.registry",
     "fupin.assessment",
+    "fupin.monitoring",
     "fupin.imports",
     "fupin.reports",
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("fupin.accounts.urls")),
     path("", include("fupin.registry.urls")),
     path("assessment/", include("fupin.assessment.urls")),
+    path("", include("fupin.monitoring.urls")),
     path("jobs/", include("fupin.jobs.urls")),
     path("audit/", include("fupin.audit.urls")),
     path("imports/", include("fupin.imports.urls")),

@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from fupin.accounts.scoping import scope_for
 from fupin.assessment.models import RuleSetRecord
 from fupin.jobs.models import Job
+from fupin.monitoring.tests.samples import sample_case
 from fupin.registry.services import household_register
 from fupin.registry.tests import factories
 from tests.support import VILLAGE, Actors, client_for
@@ -34,6 +35,7 @@ def test_every_named_url_answers_without_error(actors: Actors, baseline: RuleSet
         data=factories.household("H001", VILLAGE),
         members=factories.family(),
     )
+    monitoring = sample_case(actors, household)
     values = {
         "user_id": actors.village_officer.pk,
         "job_id": job.pk,
@@ -43,6 +45,10 @@ def test_every_named_url_answers_without_error(actors: Actors, baseline: RuleSet
         "rule_code": "MON-INCOME-BELOW-LINE",
         "household_id": household.pk,
         "member_id": household.members.first().pk,  # type: ignore[union-attr]
+        "case_id": monitoring.case.pk,
+        "attachment_id": monitoring.attachment.pk,
+        "objection_id": monitoring.objection.pk,
+        "token": monitoring.notice.token,
     }
     client = client_for(actors.system_admin)
     names = _named_patterns(get_resolver())

@@ -7,6 +7,9 @@ from fupin.accounts.services import user_create
 from fupin.assessment.models import AssessmentRun
 from fupin.assessment.services import assessment_run
 from fupin.core.progress import TerminalProgress
+from fupin.monitoring.demo import demo_cases_create
+from fupin.monitoring.models import MonitoringCase
+from fupin.monitoring.services import deadlines_check
 from fupin.registry.models import Household, Region
 from fupin.registry.services import region_bulk_load
 from fupin.registry.synthetic import household_bulk_generate
@@ -92,6 +95,15 @@ class Command(BaseCommand):
         names = dict(
             Region.objects.filter(code__in=[c for *_, c in DEMO_USERS]).values_list("code", "name")
         )
+        if not MonitoringCase.objects.filter(village__code__startswith=DEMO_COUNTY).exists():
+            cases = demo_cases_create(
+                village_code=DEMO_VILLAGE,
+                village_user="demo_village_officer",
+                township_user="demo_township",
+                county_user="demo_county_admin",
+            )
+            overdue = deadlines_check()
+            self.stdout.write(f"已生成演示监测工作事项 {cases} 件，其中超期记录 {overdue} 条。")
         self.stdout.write(f"新建演示账号 {created} 个。所有演示账号的密码：{DEMO_PASSWORD}")
         for username, _full_name, role, region_code in DEMO_USERS:
             region = names.get(region_code, "全国")

@@ -1,0 +1,132 @@
+"""Pages anyone may open without logging in: the farmer's self-application form, the
+receipt that shows its progress, and the public notices for village boards."""
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.monitoring import forms, selectors, services
+from fupin.monitoring.models import Notice
+from fupin.monitoring.qr import qr_svg
+from fupin.registry.models import Region
+
+# Anti-abuse for the anonymous form: a village committee's office PC may send a handful of
+# applications an hour for the farmers it helps; a script sending more is stopped.
+APPLICATIONS_PER_HOUR = 10
+_RATE_WINDOW_SECONDS = 3600
+SESSION_RECEIPT_KEY = "monitoring_receipt"
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    """Count this submission; True once the address has sent too many this hour."""
+    key = f"monitoring:apply:{_client_ip(request)}"
+    if cache.add(key, 1, _RATE_WINDOW_SECONDS):
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, _RATE_WINDOW_SECONDS)
+        return False
+    return count > APPLICATIONS_PER_HOUR
+
+
+def apply(request: HttpRequest) -> HttpResponse:
+    """农户自主申报: anyone may apply; the village code comes from the board's QR code."""
+    village_code = request.GET.get("village", "")
+    form = forms.SelfApplicationForm(request.POST or None, initial={"village_code": village_code})
+    status = 200
+    if request.method == "POST":
+        if _rate_limited(request):
+            form.is_valid()
+            form.add_error(None, _("提交过于频繁，请一小时后再试，或到村委会办理。"))
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                clue = services.clue_self_apply(
+                    name=data["name"],
+                    id_number=data["id_number"],
+                    phone=data["phone"],
+                    village_code=data["village_code"],
+                    risk_types=data["risk_types"],
+                    description=data["description"],
+                    has_consent=data["has_consent"],
+                )
+            except ApplicationError as error:
+                field = error.field if error.field in form.fields else None
+                form.add_error(field, error.message)
+                status = 400
+            else:
+                request.session[SESSION_RECEIPT_KEY] = clue.receipt_number
+                return redirect("monitoring:apply-done")
+        else:
+            status = 400
+    code = form["village_code"].value() or ""
+    village = Region.objects.filter(code=code).select_related("parent").first() if code else None
+    return render(
+        request, "monitoring/public_apply.html", {"form": form, "village": village}, status=status
+    )
+
+
+def apply_done(request: HttpRequest) -> HttpResponse:
+    """The receipt number of the application just sent (kept in the session)."""
+    receipt = request.session.get(SESSION_RECEIPT_KEY, "")
+    if not receipt:
+        return redirect("monitoring:apply")
+    return render(request, "monitoring/public_apply_done.html", {"receipt_number": receipt})
+
+
+def receipt(request: HttpRequest) -> HttpResponse:
+    """Progress of an application by receipt number and the ID number's last four."""
+    # Arriving from the receipt page with only the number prefilled is not a failed lookup.
+    is_lookup = "id_tail" in request.GET
+    form = forms.ReceiptForm(
+        request.GET if is_lookup else None, initial={"number": request.GET.get("number", "")}
+    )
+    found = None
+    status = 200
+    if is_lookup and form.is_valid():
+        try:
+            found = selectors.receipt_lookup(
+                receipt_number=form.cleaned_data["number"], id_tail=form.cleaned_data["id_tail"]
+            )
+        except NotFoundError as error:
+            form.add_error(None, error.message)
+            status = 404
+    return render(
+        request, "monitoring/public_receipt.html", {"form": form, "receipt": found}, status=status
+    )
+
+
+def notice_public(request: HttpRequest, token: str) -> HttpResponse:
+    """A 公示 or 公告 at its public address, printable on A4 with a QR code to itself."""
+    try:
+        notice = selectors.notice_public_get(token=token)
+    except NotFoundError as error:
+        return render(request, "core/not_found.html", {"message": error.message}, status=404)
+    url = request.build_absolute_uri(reverse("monitoring:notice-public", args=[notice.token]))
+    today = timezone.localdate()
+    return render(
+        request,
+        "monitoring/public_notice.html",
+        {
+            "notice": notice,
+            "content": notice.content,
+            "is_publicity": notice.kind == Notice.Kind.PUBLICITY,
+            "is_identification": notice.case.kind == "identification",
+            # Names are public only for the notice's period (DOMAIN §5.6), not for ever.
+            "is_running": notice.starts_on <= today <= notice.ends_on,
+            "notice_url": url,
+            # segno writes the SVG itself from the URL; nothing user-typed goes in unescaped.
+            "qr_svg": mark_safe(qr_svg(url)),  # noqa: S308
+        },
+    )

@@ -1,0 +1,342 @@
+"""Monitoring reads: settings, case lists and the to-do list, case detail with its
+timeline, public notices and the applicant's receipt. Every user-facing read is scoped."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fupin.assessment.models import AssessmentOutcome
+from fupin.assessment.rules import definition, engine
+from fupin.assessment.rules.facts import facts_frame
+from fupin.core.errors import NotFoundError
+from fupin.core.region_codes import RegionLevel
+from fupin.core.scope import RegionScope
+from fupin.monitoring import workflow
+from fupin.monitoring.deadlines import Deadline, current_deadline
+from fupin.monitoring.models import (
+    ApprovalRecord,
+    Attachment,
+    CaseState,
+    MonitoringCase,
+    Notice,
+    RiskClue,
+    WorkflowSetting,
+)
+from fupin.registry import codes
+from fupin.registry.models import Household, Member, Region
+
+OPEN_STATES = [
+    state for state in CaseState if state not in {CaseState.COMPLETED, CaseState.REJECTED}
+]
+CASE_SUBJECT = "monitoring.monitoringcase"
+
+
+def _most_specific(rows: list[WorkflowSetting], region_code: str) -> WorkflowSetting:
+    matching = [row for row in rows if region_code.startswith(row.region_code)]
+    return max(matching, key=lambda row: len(row.region_code), default=WorkflowSetting())
+
+
+def workflow_setting_for(region_code: str) -> WorkflowSetting:
+    """The time limits for a region: the most specific row whose code prefixes it. Without
+    any row (a database built without migrations) the model's defaults apply, which are the
+    values the seeding migration writes."""
+    return _most_specific(list(WorkflowSetting.objects.all()), region_code)
+
+
+def household_for_id_number(id_number: str) -> Household | None:
+    """The household a person is an active member of, to link a farmer's own application.
+    Not scoped: the applicant is anonymous and learns nothing from the match."""
+    member = (
+        Member.objects.filter(id_number=id_number, is_active=True)
+        .select_related("household__village")
+        .first()
+    )
+    return member.household if member is not None else None
+
+
+def household_head_name(household: Household) -> str:
+    head = (
+        Member.objects.filter(household=household, relation=codes.Relation.HEAD, is_active=True)
+        .values_list("name", flat=True)
+        .first()
+    )
+    return head or ""
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    state: str = ""
+    kind: str = ""
+    channel: str = ""
+    region_code: str = ""
+    is_overdue: bool = False
+    search: str = ""
+
+
+def _overdue(today: date) -> Q:
+    return Q(state__in=OPEN_STATES) & (
+        Q(state=CaseState.VISIT, visit_due_on__lt=today) | Q(due_on__lt=today)
+    )
+
+
+def case_list(
+    *, scope: RegionScope, filters: CaseFilters, today: date | None = None
+) -> QuerySet[MonitoringCase]:
+    """Cases in scope matching the filters, newest first, with village and household."""
+    today = today or timezone.localdate()
+    cases = scope.filter(MonitoringCase.objects.all(), region_field="village__code")
+    if filters.state:
+        cases = cases.filter(state=filters.state)
+    if filters.kind:
+        cases = cases.filter(kind=filters.kind)
+    if filters.channel:
+        cases = cases.filter(channel=filters.channel)
+    if filters.region_code:
+        cases = cases.filter(village__code__startswith=filters.region_code)
+    if filters.is_overdue:
+        cases = cases.filter(_overdue(today))
+    if filters.search:
+        cases = cases.filter(
+            Q(household__number__icontains=filters.search)
+            | Q(applicant_name__icontains=filters.search)
+            | Q(clues__receipt_number__iexact=filters.search)
+        ).distinct()
+    return cases.select_related("village", "household").order_by("-opened_on", "-id")
+
+
+def case_todo(*, scope: RegionScope) -> QuerySet[MonitoringCase]:
+    """Cases waiting for a step the user's role owns, inside their region; returned ones
+    and the most urgent first."""
+    states = workflow.states_owned_by(scope.role)
+    return (
+        scope.filter(MonitoringCase.objects.all(), region_field="village__code")
+        .filter(state__in=states)
+        .select_related("village", "household")
+        .order_by("-is_returned", "due_on", "id")
+    )
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """A case with its current deadline, for lists and the to-do page."""
+
+    case: MonitoringCase
+    deadline: Deadline | None
+
+
+def with_deadlines(
+    cases: Any, *, today: date | None = None, setting: WorkflowSetting | None = None
+) -> list[CaseRow]:
+    """Attach each case's deadline state (approaching orange, overdue red)."""
+    today = today or timezone.localdate()
+    all_settings = list(WorkflowSetting.objects.all()) if setting is None else []
+    rows = []
+    for case in cases:
+        row_setting = setting or _most_specific(all_settings, case.village_id)
+        rows.append(
+            CaseRow(
+                case=case,
+                deadline=current_deadline(
+                    case, today=today, warning_working_days=row_setting.warning_working_days
+                ),
+            )
+        )
+    return rows
+
+
+def case_get(*, scope: RegionScope, case_id: int) -> MonitoringCase:
+    """One case in scope; NotFoundError otherwise (outside looks like missing)."""
+    case = (
+        scope.filter(MonitoringCase.objects.all(), region_field="village__code")
+        .select_related("village__parent__parent", "household")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise NotFoundError(_("事项不存在或不在您的管辖范围内。"))
+    return case
+
+
+def case_approvals(case: MonitoringCase) -> list[ApprovalRecord]:
+    return list(
+        ApprovalRecord.objects.filter(subject_type=CASE_SUBJECT, subject_id=str(case.pk))
+        .select_related("actor")
+        .prefetch_related("attachments")
+        .order_by("decided_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    case: MonitoringCase
+    clues: list[RiskClue]
+    approvals: list[ApprovalRecord]
+    visits: list[Any]
+    meetings: list[Any]
+    notices: list[Notice]
+    deadline_events: list[Any]
+    documents: list[Attachment]
+
+
+def case_detail(*, scope: RegionScope, case_id: int) -> CaseDetail:
+    """A case with its clues, approvals, visits, meetings, notices (with objections),
+    deadline events and every attached document."""
+    case = case_get(scope=scope, case_id=case_id)
+    approvals = case_approvals(case)
+    meetings = list(case.review_meetings.select_related("minutes", "recorded_by"))
+    documents = [attachment for record in approvals for attachment in record.attachments.all()]
+    documents += [meeting.minutes for meeting in meetings if meeting.minutes is not None]
+    return CaseDetail(
+        case=case,
+        clues=list(case.clues.order_by("received_on", "id")),
+        approvals=approvals,
+        visits=list(case.visits.select_related("recorded_by")),
+        meetings=meetings,
+        notices=list(case.notices.prefetch_related("objections").order_by("starts_on", "id")),
+        deadline_events=list(case.deadline_events.order_by("recorded_on", "id")),
+        documents=sorted({doc.pk: doc for doc in documents}.values(), key=lambda doc: doc.pk),
+    )
+
+
+def attachment_get(*, scope: RegionScope, attachment_id: int) -> tuple[Attachment, MonitoringCase]:
+    """An attachment of a case in scope (through its approval or its meeting minutes)."""
+    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    if attachment is not None:
+        case_ids = [
+            int(subject_id)
+            for subject_id in attachment.approvals.filter(subject_type=CASE_SUBJECT).values_list(
+                "subject_id", flat=True
+            )
+        ]
+        case_ids += list(
+            MonitoringCase.objects.filter(review_meetings__minutes=attachment).values_list(
+                "pk", flat=True
+            )
+        )
+        case = (
+            scope.filter(MonitoringCase.objects.all(), region_field="village__code")
+            .filter(pk__in=case_ids)
+            .first()
+        )
+        if case is not None:
+            return attachment, case
+    raise NotFoundError(_("附件不存在或不在您的管辖范围内。"))
+
+
+def notice_public_get(*, token: str) -> Notice:
+    """A published notice by its public token (no login)."""
+    notice = Notice.objects.filter(token=token).select_related("case").first()
+    if notice is None:
+        raise NotFoundError(_("公示公告不存在。"))
+    return notice
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What an applicant may see about their own application (no personal data)."""
+
+    receipt_number: str
+    received_on: date
+    channel_label: str
+    state: str
+    state_label: str
+    steps: list[tuple[str, bool]]
+    is_merged: bool
+    rejection_reason: str
+    closed_on: date | None
+
+
+def receipt_lookup(*, receipt_number: str, id_tail: str) -> Receipt:
+    """The progress of an application by receipt number, confirmed by the last four
+    characters of the applicant's ID number, so a guessed number alone reveals nothing."""
+    clue = (
+        RiskClue.objects.filter(receipt_number=receipt_number.strip().upper())
+        .select_related("case")
+        .first()
+    )
+    if clue is None or not id_tail or not clue.id_number.endswith(id_tail.strip().upper()):
+        raise NotFoundError(_("未找到该受理编号，或身份证号后四位不符。"))
+    case = clue.case
+    if case is None:
+        raise NotFoundError(_("未找到该受理编号，或身份证号后四位不符。"))
+    steps = workflow.STEPS[case.kind]
+    if case.state in steps:
+        reached = steps.index(CaseState(case.state))
+    else:
+        reached = len(steps) if case.state == CaseState.COMPLETED else 0
+    return Receipt(
+        receipt_number=clue.receipt_number,
+        received_on=clue.received_on,
+        channel_label=clue.get_channel_display(),
+        state=case.state,
+        state_label=case.get_state_display(),
+        steps=[
+            (str(workflow.STEP_OF[step].label), index < reached) for index, step in enumerate(steps)
+        ],
+        is_merged=clue.merged_into_id is not None,
+        rejection_reason=case.rejection_reason,
+        closed_on=case.closed_on,
+    )
+
+
+@dataclass(frozen=True)
+class Guard:
+    code: str
+    title: str
+    message: str
+
+
+def elimination_guards(household: Household) -> list[Guard] | None:
+    """The assessment guards that block eliminating the household's risk, from its latest
+    outcome explained with that run's rule set and parameters; None without an outcome."""
+    outcome = (
+        AssessmentOutcome.objects.filter(household=household)
+        .select_related("run__rule_set")
+        .order_by("-run_id")
+        .first()
+    )
+    if outcome is None:
+        return None
+    rule_set = definition.from_dict(outcome.run.rule_set.definition)
+    groups = outcome.run.parameters
+    region = str(outcome.facts.get("region_code", household.village_id))
+    group = max((code for code in groups if region.startswith(code)), key=len, default="")
+    explained = engine.explain(rule_set, facts_frame([outcome.facts]), groups.get(group, {}))[0]
+    blocked = set(explained["elimination"]["blocked_by"] or [])
+    return [
+        Guard(code=rule["code"], title=rule["title"], message=rule["message"])
+        for rule in explained["fired"]
+        if rule["code"] in blocked
+    ]
+
+
+def household_in_scope(
+    *, scope: RegionScope, household_id: int | None = None, number: str = ""
+) -> Household:
+    """A household in scope by id or 户编号; NotFoundError otherwise."""
+    households = scope.filter(Household.objects.all(), region_field="village__code")
+    found = (
+        (
+            households.filter(pk=household_id)
+            if household_id is not None
+            else households.filter(number=number.strip())
+        )
+        .select_related("village")
+        .first()
+    )
+    if found is None:
+        raise NotFoundError(_("农户不存在或不在您的管辖范围内。"))
+    return found
+
+
+def village_in_scope(*, scope: RegionScope, code: str) -> Region | None:
+    """A village inside the scope, with its town, or None."""
+    if not scope.contains(code):
+        return None
+    return (
+        Region.objects.filter(code=code, level=RegionLevel.VILLAGE).select_related("parent").first()
+    )

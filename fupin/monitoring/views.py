@@ -1,0 +1,525 @@
+"""Monitoring pages: each user's to-do list, case list and detail with the step form the
+user may use, clue and elimination forms from the household page. Public pages (the
+self-application form, the receipt and the notices) live in `public_views`."""
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile as DjangoUpload
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fupin.core.decorators import scoped_view
+from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from fupin.core.http import ScopedRequest, redirect_after_post
+from fupin.monitoring import forms, selectors, services, workflow
+from fupin.monitoring.models import CaseState, MonitoringCase, Notice, Objection
+from fupin.monitoring.qr import qr_svg
+from fupin.registry import codes
+
+CASES_PER_PAGE = 25
+
+
+def _not_found(request: ScopedRequest, error: NotFoundError) -> HttpResponse:
+    return render(request, "core/not_found.html", {"message": error.message}, status=404)
+
+
+def _add_error(form: Form, error: ApplicationError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def _upload(file: DjangoUpload | None) -> services.UploadedFile | None:
+    if file is None:
+        return None
+    return services.UploadedFile(
+        name=file.name or "file",
+        content_type=file.content_type or "application/octet-stream",
+        content=file.read(),
+    )
+
+
+def _uploads(file: DjangoUpload | None) -> list[services.UploadedFile]:
+    upload = _upload(file)
+    return [upload] if upload is not None else []
+
+
+def _breadcrumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return [(_("监测工作"), reverse("monitoring:case-list")), *extra]
+
+
+def risk_labels(values: list[str]) -> list[str]:
+    return [str(codes.RiskType(value).label) for value in values if value in codes.RiskType.values]
+
+
+@scoped_view()
+def todo(request: ScopedRequest) -> HttpResponse:
+    """Cases waiting for the user's step, returned ones first, with deadline badges."""
+    rows = selectors.with_deadlines(selectors.case_todo(scope=request.scope)[:200])
+    return render(
+        request,
+        "monitoring/todo.html",
+        {
+            "rows": rows,
+            "owns_steps": bool(workflow.states_owned_by(request.scope.role)),
+            "breadcrumbs": [(_("我的待办"), None)],
+        },
+    )
+
+
+def _filters(request: ScopedRequest) -> tuple[forms.CaseFilterForm, selectors.CaseFilters]:
+    form = forms.CaseFilterForm(request.GET)
+    if not form.is_valid():
+        return form, selectors.CaseFilters()
+    data = form.cleaned_data
+    return form, selectors.CaseFilters(
+        state=data["state"],
+        kind=data["kind"],
+        channel=data["channel"],
+        region_code=data["region_code"] or "",
+        is_overdue=bool(data["overdue"]),
+        search=(data["q"] or "").strip(),
+    )
+
+
+@scoped_view()
+def case_list(request: ScopedRequest) -> HttpResponse:
+    """Cases in scope with filters by step, kind, channel, village and overdue."""
+    form, filters = _filters(request)
+    page = Paginator(selectors.case_list(scope=request.scope, filters=filters), CASES_PER_PAGE)
+    page_obj = page.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page_obj": page_obj,
+        "rows": selectors.with_deadlines(page_obj.object_list),
+        "total": page.count,
+        "query_without_page": query.urlencode() + "&" if query else "",
+        "breadcrumbs": [(_("监测工作"), None)],
+        "can_generate_warnings": request.scope.role in workflow.COUNTY_ROLES,
+    }
+    if request.htmx:
+        return render(request, "monitoring/case_list.html#results", context)
+    return render(request, "monitoring/case_list.html", context)
+
+
+def _publicity_form(case: MonitoringCase, data: Any, files: Any) -> Form:
+    """Start the publicity, or once it runs, close it when its period is over."""
+    if case.notices.filter(kind=Notice.Kind.PUBLICITY, closed_on__isnull=True).exists():
+        return forms.OpinionForm(data, files)
+    setting = selectors.workflow_setting_for(case.village_id)
+    return forms.PublicityStartForm(data, initial={"days": setting.publicity_days})
+
+
+def _step_form(case: MonitoringCase, data: Any = None, files: Any = None) -> Form | None:
+    """The form for the case's current step (None once the case is closed)."""
+    builders: dict[str, Callable[[], Form]] = {
+        CaseState.VISIT: lambda: forms.VisitForm(
+            data,
+            files,
+            needs_household=case.household_id is None,
+            initial={"risk_types": case.risk_types},
+        ),
+        CaseState.COMPARISON: lambda: forms.ComparisonForm(data, files),
+        CaseState.REVIEW: lambda: forms.ReviewForm(
+            data, files, kind=case.kind, initial={"monitoring_category": case.monitoring_category}
+        ),
+        CaseState.PUBLICITY: lambda: _publicity_form(case, data, files),
+        CaseState.TOWNSHIP: lambda: forms.OpinionForm(data, files),
+        CaseState.COUNTY: lambda: forms.CountyForm(data, files),
+        CaseState.ANNOUNCEMENT: lambda: forms.OpinionForm(data, files),
+    }
+    builder = builders.get(case.state)
+    return builder() if builder is not None else None
+
+
+def _render_detail(
+    request: ScopedRequest,
+    case_id: int,
+    *,
+    step_form: Form | None = None,
+    decide_form: Form | None = None,
+    objection_form: Form | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    try:
+        detail = selectors.case_detail(scope=request.scope, case_id=case_id)
+    except NotFoundError as error:
+        return _not_found(request, error)
+    case = detail.case
+    can_act = case.is_open and workflow.owns(request.scope.role, case.state)
+    open_publicity = next(
+        (n for n in detail.notices if n.kind == Notice.Kind.PUBLICITY and n.closed_on is None),
+        None,
+    )
+    deadline = selectors.with_deadlines([case])[0].deadline
+    return render(
+        request,
+        "monitoring/case_detail.html",
+        {
+            "detail": detail,
+            "case": case,
+            "deadline": deadline,
+            "risk_labels": risk_labels(case.risk_types),
+            "category_label": codes.MonitoringCategory(case.monitoring_category).label
+            if case.monitoring_category
+            else "",
+            "method_label": codes.EliminationMethod(case.elimination_method).label
+            if case.elimination_method
+            else "",
+            "steps": [
+                (workflow.STEP_OF[step].label, step == case.state)
+                for step in workflow.STEPS[case.kind]
+            ],
+            "can_act": can_act,
+            "step_form": step_form or (_step_form(case) if can_act else None),
+            "decide_form": decide_form or (forms.DecideForm() if can_act else None),
+            "open_publicity": open_publicity,
+            "objection_form": objection_form or forms.ObjectionForm(),
+            "resolve_form": forms.ResolveForm(),
+            "today": timezone.localdate(),
+            "breadcrumbs": _breadcrumbs((str(case), None)),
+        },
+        status=status,
+    )
+
+
+@scoped_view()
+def case_detail(request: ScopedRequest, case_id: int) -> HttpResponse:
+    """A case with its whole timeline, documents, notices and the user's step form."""
+    return _render_detail(request, case_id)
+
+
+def _run_step(request: ScopedRequest, case: MonitoringCase, form: Form) -> None:
+    """Call the service of the case's current step with the form's data."""
+    data = form.cleaned_data
+    actor, scope = request.user, request.scope
+    state = CaseState(case.state)
+    if state == CaseState.VISIT:
+        household = None
+        if data.get("household_number"):
+            household = selectors.household_in_scope(scope=scope, number=data["household_number"])
+        services.case_visit_record(
+            actor=actor,
+            scope=scope,
+            case=case,
+            visited_on=data["visited_on"],
+            visitors=data["visitors"],
+            findings=data["findings"],
+            has_consent=data["has_consent"],
+            household=household,
+            risk_types=data["risk_types"],
+            files=_uploads(data.get("attachment")),
+        )
+    elif state == CaseState.COMPARISON:
+        services.case_comparison_record(
+            actor=actor,
+            scope=scope,
+            case=case,
+            findings=data["findings"],
+            files=_uploads(data.get("attachment")),
+        )
+    elif state == CaseState.REVIEW:
+        services.case_review_record(
+            actor=actor,
+            scope=scope,
+            case=case,
+            held_on=data["held_on"],
+            participants=data["participants"],
+            result=data["result"],
+            monitoring_category=data.get("monitoring_category") or "",
+            opinion=data["opinion"],
+            minutes=_upload(data.get("minutes")),
+        )
+    elif state == CaseState.PUBLICITY and "days" in data:
+        services.case_publicity_start(
+            actor=actor, scope=scope, case=case, starts_on=data["starts_on"], days=data["days"]
+        )
+    elif state == CaseState.PUBLICITY:
+        services.case_publicity_close(actor=actor, scope=scope, case=case, opinion=data["opinion"])
+    elif state == CaseState.TOWNSHIP:
+        services.case_township_review(
+            actor=actor,
+            scope=scope,
+            case=case,
+            opinion=data["opinion"],
+            files=_uploads(data.get("attachment")),
+        )
+    elif state == CaseState.COUNTY:
+        services.case_county_review(
+            actor=actor,
+            scope=scope,
+            case=case,
+            opinion=data["opinion"],
+            monitoring_category=data["monitoring_category"],
+            files=_uploads(data.get("attachment")),
+        )
+    elif state == CaseState.ANNOUNCEMENT:
+        services.case_announce(actor=actor, scope=scope, case=case, opinion=data["opinion"])
+
+
+@require_POST
+@scoped_view()
+def case_step(request: ScopedRequest, case_id: int) -> HttpResponse:
+    """Do the case's current step with the posted form."""
+    try:
+        case = selectors.case_get(scope=request.scope, case_id=case_id)
+    except NotFoundError as error:
+        return _not_found(request, error)
+    form = _step_form(case, request.POST, request.FILES)
+    if form is None or not form.is_valid():
+        return _render_detail(request, case_id, step_form=form, status=400)
+    try:
+        _run_step(request, case, form)
+    except PermissionDeniedError as error:
+        messages.error(request, error.message)
+        return _render_detail(request, case_id, status=403)
+    except ApplicationError as error:
+        _add_error(form, error)
+        return _render_detail(request, case_id, step_form=form, status=400)
+    messages.success(request, _("已办理。"))
+    return redirect_after_post(request, reverse("monitoring:case-detail", args=[case_id]))
+
+
+@require_POST
+@scoped_view()
+def case_decide(request: ScopedRequest, case_id: int) -> HttpResponse:
+    """Return the case for correction or reject it, with the reason."""
+    try:
+        case = selectors.case_get(scope=request.scope, case_id=case_id)
+    except NotFoundError as error:
+        return _not_found(request, error)
+    form = forms.DecideForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, case_id, decide_form=form, status=400)
+    try:
+        if form.cleaned_data["decision"] == "reject":
+            services.case_reject(
+                actor=request.user,
+                scope=request.scope,
+                case=case,
+                reason=form.cleaned_data["opinion"],
+            )
+        else:
+            services.case_return(
+                actor=request.user,
+                scope=request.scope,
+                case=case,
+                opinion=form.cleaned_data["opinion"],
+            )
+    except PermissionDeniedError as error:
+        messages.error(request, error.message)
+        return _render_detail(request, case_id, status=403)
+    except ApplicationError as error:
+        _add_error(form, error)
+        return _render_detail(request, case_id, decide_form=form, status=400)
+    messages.success(request, _("已处理。"))
+    return redirect_after_post(request, reverse("monitoring:case-detail", args=[case_id]))
+
+
+@require_POST
+@scoped_view()
+def objection_add(request: ScopedRequest, case_id: int) -> HttpResponse:
+    """Record an objection to the case's running publicity."""
+    try:
+        case = selectors.case_get(scope=request.scope, case_id=case_id)
+    except NotFoundError as error:
+        return _not_found(request, error)
+    form = forms.ObjectionForm(request.POST)
+    notice = case.notices.filter(kind=Notice.Kind.PUBLICITY, closed_on__isnull=True).first()
+    if notice is None or not form.is_valid():
+        if notice is None:
+            form.add_error(None, _("该公示已结束。"))
+        return _render_detail(request, case_id, objection_form=form, status=400)
+    try:
+        services.objection_record(
+            actor=request.user,
+            scope=request.scope,
+            notice=notice,
+            received_on=form.cleaned_data["received_on"],
+            content=form.cleaned_data["content"],
+        )
+    except ApplicationError as error:
+        _add_error(form, error)
+        return _render_detail(request, case_id, objection_form=form, status=400)
+    messages.success(request, _("已登记异议。"))
+    return redirect_after_post(request, reverse("monitoring:case-detail", args=[case_id]))
+
+
+@require_POST
+@scoped_view()
+def objection_resolve(request: ScopedRequest, objection_id: int) -> HttpResponse:
+    """Record the resolution of an objection."""
+    objection = Objection.objects.select_related("notice").filter(pk=objection_id).first()
+    if objection is None:
+        return _not_found(request, NotFoundError(_("事项不存在或不在您的管辖范围内。")))
+    case_id = objection.notice.case_id
+    try:
+        selectors.case_get(scope=request.scope, case_id=case_id)
+    except NotFoundError as error:
+        return _not_found(request, error)
+    form = forms.ResolveForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ApplicationError(_("请填写处理结果。"))
+        services.objection_resolve(
+            actor=request.user,
+            scope=request.scope,
+            objection=objection,
+            resolution=form.cleaned_data["resolution"],
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已记录处理结果。"))
+    return redirect_after_post(request, reverse("monitoring:case-detail", args=[case_id]))
+
+
+@scoped_view()
+def attachment_download(request: ScopedRequest, attachment_id: int) -> HttpResponse:
+    """Download a case document (audited: they hold personal data)."""
+    try:
+        attachment, case = selectors.attachment_get(
+            scope=request.scope, attachment_id=attachment_id
+        )
+    except NotFoundError as error:
+        return _not_found(request, error)
+    services.attachment_download_record(actor=request.user, case=case, attachment=attachment)
+    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.name)}"
+    return response
+
+
+@scoped_view()
+def clue_create(request: ScopedRequest, household_id: int) -> HttpResponse:
+    """登记风险线索 for a household (village cadres)."""
+    try:
+        household = selectors.household_in_scope(scope=request.scope, household_id=household_id)
+    except NotFoundError as error:
+        return _not_found(request, error)
+    form = forms.ClueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            clue = services.clue_register(
+                actor=request.user,
+                scope=request.scope,
+                household=household,
+                risk_types=form.cleaned_data["risk_types"],
+                description=form.cleaned_data["description"],
+                received_on=form.cleaned_data["received_on"],
+            )
+        except ApplicationError as error:
+            _add_error(form, error)
+        else:
+            if clue.merged_into_id is not None:
+                messages.info(request, _("该户已有办理中的线索，本线索已合并。"))
+            else:
+                messages.success(request, _("已登记风险线索。"))
+            assert clue.case_id is not None
+            return redirect_after_post(
+                request, reverse("monitoring:case-detail", args=[clue.case_id])
+            )
+    return render(
+        request,
+        "monitoring/clue_form.html",
+        {
+            "form": form,
+            "household": household,
+            "breadcrumbs": [
+                (_("农户"), reverse("registry:household-list")),
+                (household.number, reverse("registry:household-detail", args=[household.pk])),
+                (_("登记风险线索"), None),
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@scoped_view()
+def elimination_propose(request: ScopedRequest, household_id: int) -> HttpResponse:
+    """提出风险消除 for a monitored household, showing the guards that block it."""
+    try:
+        household = selectors.household_in_scope(scope=request.scope, household_id=household_id)
+    except NotFoundError as error:
+        return _not_found(request, error)
+    form = forms.EliminationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.elimination_propose(
+                actor=request.user,
+                scope=request.scope,
+                household=household,
+                elimination_method=form.cleaned_data["elimination_method"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("已提出风险消除。"))
+            return redirect_after_post(request, reverse("monitoring:case-detail", args=[case.pk]))
+    return render(
+        request,
+        "monitoring/elimination_form.html",
+        {
+            "form": form,
+            "household": household,
+            "guards": selectors.elimination_guards(household),
+            "breadcrumbs": [
+                (_("农户"), reverse("registry:household-list")),
+                (household.number, reverse("registry:household-detail", args=[household.pk])),
+                (_("提出风险消除"), None),
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@scoped_view()
+def apply_poster(request: ScopedRequest) -> HttpResponse:
+    """A printable poster with the QR code of a village's self-application form, for the
+    village notice board (农户自主申报二维码)."""
+    code = request.GET.get("village", "")
+    if not code and len(request.scope.root_prefix) == 12:
+        code = request.scope.root_prefix
+    village = selectors.village_in_scope(scope=request.scope, code=code) if code else None
+    url = ""
+    svg = ""
+    if village is not None:
+        url = request.build_absolute_uri(reverse("monitoring:apply") + f"?village={village.code}")
+        # segno writes the SVG from the URL; nothing user-typed goes in unescaped.
+        svg = mark_safe(qr_svg(url))  # noqa: S308
+    return render(
+        request,
+        "monitoring/apply_poster.html",
+        {"village": village, "code": code, "apply_url": url, "qr_svg": svg},
+    )
+
+
+@require_POST
+@scoped_view()
+def warnings_generate(request: ScopedRequest) -> HttpResponse:
+    """系统预警: turn the latest assessment's eligible households in the user's region into
+    clues (county staff), and propose elimination for those ready for it."""
+    try:
+        batch = services.clues_from_assessment(
+            actor=request.user, scope=request.scope, region_code=request.scope.prefix
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("系统预警：新开事项 %(opened)s 件，并入办理中事项 %(merged)s 件。")
+            % {"opened": batch.opened, "merged": batch.merged},
+        )
+    return redirect_after_post(request, reverse("monitoring:case-list"))
