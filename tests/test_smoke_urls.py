@@ -46,6 +46,7 @@ def test_every_named_url_answers_without_error(actors: Actors, baseline: RuleSet
         "household_id": household.pk,
         "member_id": household.members.first().pk,  # type: ignore[union-attr]
         "case_id": monitoring.case.pk,
+        "clue_id": monitoring.clue.pk,
         "attachment_id": monitoring.attachment.pk,
         "objection_id": monitoring.objection.pk,
         "token": monitoring.notice.token,

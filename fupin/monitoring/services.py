@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from fupin.audit.services import audit_record
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from fupin.core.region_codes import RegionLevel
-from fupin.core.scope import RegionScope
+from fupin.core.scope import Capability, RegionScope
 from fupin.monitoring import selectors, workflow
 from fupin.monitoring.deadlines import add_working_days, case_due_on
 from fupin.monitoring.models import (
@@ -1333,3 +1333,29 @@ def attachment_download_record(
             region_code=case.village_id,
             changes={"attachment": attachment.pk, "name": attachment.name},
         )
+
+
+REVEALABLE_CLUE_FIELDS = frozenset({"phone", "id_number"})
+
+
+def clue_reveal_contact(
+    *, actor: AbstractBaseUser, scope: RegionScope, clue_id: int, field: str
+) -> str:
+    """Return an applicant's full phone or ID number to a role that needs it (the village
+    cadre arranging the visit), audited. Audit action: "monitoring.clue_reveal_contact".
+    Raises PermissionDeniedError, NotFoundError or ApplicationError."""
+    scope.require(Capability.VIEW_PERSONAL_DATA)
+    if field not in REVEALABLE_CLUE_FIELDS:
+        raise ApplicationError(_("该项不可查看。"), code="field")
+    clue = RiskClue.objects.filter(pk=clue_id).first()
+    if clue is None or not scope.contains(clue.village_id):
+        raise NotFoundError(_("风险线索不存在或不在您的管辖范围内。"))
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="monitoring.clue_reveal_contact",
+            subject=clue,
+            region_code=clue.village_id,
+            changes={"field": field},
+        )
+    return str(getattr(clue, field))

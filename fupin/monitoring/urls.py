@@ -28,6 +28,11 @@ urlpatterns = [
         name="elimination-propose",
     ),
     path("monitoring/apply-poster/", views.apply_poster, name="apply-poster"),
+    path(
+        "monitoring/clues/<int:clue_id>/reveal/<str:field>/",
+        views.clue_reveal,
+        name="clue-reveal",
+    ),
     path("apply/", public_views.apply, name="apply"),
     path("apply/done/", public_views.apply_done, name="apply-done"),
     path("apply/receipt/", public_views.receipt, name="receipt"),

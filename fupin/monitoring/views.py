@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from fupin.core.decorators import scoped_view
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from fupin.core.http import ScopedRequest, redirect_after_post
+from fupin.core.scope import Capability
 from fupin.monitoring import forms, selectors, services, workflow
 from fupin.monitoring.models import CaseState, MonitoringCase, Notice, Objection
 from fupin.monitoring.qr import qr_svg
@@ -182,6 +183,7 @@ def _render_detail(
                 for step in workflow.STEPS[case.kind]
             ],
             "can_act": can_act,
+            "can_reveal": request.scope.can(Capability.VIEW_PERSONAL_DATA),
             "step_form": step_form or (_step_form(case) if can_act else None),
             "decide_form": decide_form or (forms.DecideForm() if can_act else None),
             "open_publicity": open_publicity,
@@ -398,6 +400,21 @@ def attachment_download(request: ScopedRequest, attachment_id: int) -> HttpRespo
     response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.name)}"
     return response
+
+
+@require_POST
+@scoped_view(Capability.VIEW_PERSONAL_DATA)
+def clue_reveal(request: ScopedRequest, clue_id: int, field: str) -> HttpResponse:
+    """The applicant's full phone or ID number, as an htmx fragment (audited)."""
+    try:
+        value = services.clue_reveal_contact(
+            actor=request.user, scope=request.scope, clue_id=clue_id, field=field
+        )
+    except NotFoundError as error:
+        return _not_found(request, error)
+    except ApplicationError as error:
+        return HttpResponse(error.message, status=400)
+    return render(request, "registry/_revealed_id.html", {"number": value})
 
 
 @scoped_view()

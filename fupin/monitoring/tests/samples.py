@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from fupin.accounts.scoping import scope_for
 from fupin.monitoring import services
-from fupin.monitoring.models import Attachment, MonitoringCase, Notice, Objection, ReviewMeeting
+from fupin.monitoring.models import (
+    Attachment,
+    MonitoringCase,
+    Notice,
+    Objection,
+    ReviewMeeting,
+    RiskClue,
+)
 from fupin.registry import codes
 from fupin.registry.models import Household
 from tests.support import VILLAGE, Actors
@@ -16,6 +23,7 @@ from tests.support import VILLAGE, Actors
 @dataclass(frozen=True)
 class SampleCase:
     case: MonitoringCase
+    clue: RiskClue
     attachment: Attachment
     notice: Notice
     objection: Objection
@@ -62,4 +70,6 @@ def sample_case(actors: Actors, household: Household) -> SampleCase:
         actor=officer, scope=scope, notice=notice, received_on=today, content="有疑问"
     )
     attachment = Attachment.objects.get(name="承诺授权书.txt")
-    return SampleCase(case=case, attachment=attachment, notice=notice, objection=objection)
+    return SampleCase(
+        case=case, clue=clue, attachment=attachment, notice=notice, objection=objection
+    )

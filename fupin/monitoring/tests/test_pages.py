@@ -366,3 +366,32 @@ def test_county_staff_generate_system_warnings_from_the_case_list(
     assert response.status_code == 302
     case = MonitoringCase.objects.get()
     assert (case.household, case.channel) == (household, "system")
+
+
+def test_applicant_contact_is_masked_and_revealed_with_an_audit_event(
+    actors: Actors, household: Household
+) -> None:
+    sample = sample_case(actors, household)
+    page = client_for(actors.village_officer).get(
+        reverse("monitoring:case-detail", args=[sample.case.pk])
+    )
+    body = page.content.decode()
+    assert "138****1111" in body
+    assert "13800001111" not in body
+    assert sample.clue.id_number not in body
+    url = reverse("monitoring:clue-reveal", args=[sample.clue.pk, "phone"])
+    assert_scope_matrix(
+        lambda client: client.post(url),
+        {
+            actors.village_officer: Expectation(200, shows=("13800001111",)),
+            actors.other_village_officer: Expectation(404, hides=("13800001111",)),
+            actors.auditor: Expectation(403, hides=("13800001111",)),
+            None: Expectation(302),
+        },
+    )
+    assert AuditEvent.objects.filter(action="monitoring.clue_reveal_contact").count() == 1
+    refused = client_for(actors.village_officer).post(
+        reverse("monitoring:clue-reveal", args=[sample.clue.pk, "description"])
+    )
+    assert refused.status_code == 400
+    assert AuditEvent.objects.filter(action="monitoring.clue_reveal_contact").count() == 1
