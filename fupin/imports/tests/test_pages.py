@@ -1,5 +1,6 @@
 """Import pages: template, upload with preview, error workbook, apply as a Job."""
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from fupin.imports.parsing import read_table
 from fupin.imports.services import import_apply_job_run
 from fupin.imports.tests.support import HEADERS, csv_text, household_rows
 from fupin.jobs.models import Job
-from fupin.registry.models import Household, Member
+from fupin.registry.models import Household, HouseholdYear, Member
 from tests.support import (
     OTHER_VILLAGE,
     VILLAGE,
@@ -163,3 +164,36 @@ def test_job_fails_in_chinese_when_the_file_is_gone(actors: Actors, var_dir: Pat
     assert job.status == Job.Status.FAILED
     assert job.message == "找不到上传的文件，请重新上传。"
     assert not Household.objects.exists()
+
+
+def test_income_ledger_upload_previews_counts_and_applies(actors: Actors) -> None:
+    client = client_for(actors.village_officer)
+    staged_members = _stage(client)
+    client.post(reverse("imports:apply"), {"staged": staged_members})
+    import_apply_job_run(job_id=Job.objects.get().pk)
+    income = "户编号,年度,工资性收入,转移性收入\nH001,2024,12000,2400\n".encode()
+    upload = SimpleUploadedFile("收支台账.csv", income, content_type="text/csv")
+
+    response = client.post(reverse("imports:upload"), {"kind": "income", "file": upload})
+    body = response.content.decode()
+    assert "预览：收支台账.csv（收支台账）" in body
+    assert "确认后：新增 1 行，更新 0 行，不变 0 行。" in body
+    assert not HouseholdYear.objects.exists()
+
+    client.post(reverse("imports:apply"), {"staged": str(response.context["staged"].id)})
+    job = Job.objects.latest("id")
+    import_apply_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    assert job.message == "已导入：新增 1 条、更新 0 条、未变 0 条。"
+    record = HouseholdYear.objects.get()
+    assert (record.year, record.member_count, record.net_income) == (2024, 3, Decimal("14400"))
+
+
+def test_template_of_each_kind_has_its_headers(actors: Actors) -> None:
+    client = client_for(actors.village_officer)
+    response = client.get(reverse("imports:template") + "?kind=conditions")
+    sheet = fastexcel.read_excel(response.content).load_sheet(0).to_polars()
+    assert sheet.columns[:3] == ["户编号", "年度", "危房等级"]
+    unknown = client.get(reverse("imports:template") + "?kind=nothing")
+    assert unknown.status_code == 302
