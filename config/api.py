@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from fupin.jobs.api import router as jobs_router
+from fupin.monitoring.api import router as monitoring_router
 from fupin.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -16,3 +17,4 @@ api = NinjaAPI(
 )
 api.add_router("/", registry_router)
 api.add_router("/", jobs_router)
+api.add_router("/", monitoring_router)

@@ -22,3 +22,4 @@ def test_openapi_schema_lists_the_endpoints(actors: Actors) -> None:
     schema = client_for(actors.county_admin).get("/api/v1/openapi.json").json()
     assert "/api/v1/regions/{code}/children" in schema["paths"]
     assert "/api/v1/jobs/{job_id}" in schema["paths"]
+    assert "/api/v1/monitoring/cases/{case_id}" in schema["paths"]
