@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -11,7 +12,8 @@ if TYPE_CHECKING:
     from fupin.core.http import ScopedRequest
     from fupin.core.scope import Capability
 
-ViewFunc = Callable[..., HttpResponse]
+# HttpResponseBase so that streamed downloads (FileResponse) can be scoped views too.
+ViewFunc = Callable[..., HttpResponseBase]
 
 
 def scoped_view(capability: "Capability | None" = None) -> Callable[[ViewFunc], ViewFunc]:
@@ -23,7 +25,7 @@ def scoped_view(capability: "Capability | None" = None) -> Callable[[ViewFunc], 
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             scope = getattr(request, "scope", None)
