@@ -68,14 +68,13 @@ def _records(template: Template, household_ids: Sequence[int]) -> QuerySet[Any, 
     return records
 
 
-def _cell(column: Column, value: Any) -> Any:  # noqa: PLR0911 - one return per column kind
-    """Write a stored value the way the template's import reads it back."""
+def _cell(column: Column, value: Any, labels: dict[str, str]) -> Any:  # noqa: PLR0911 - one return per column kind
+    """Write a stored value the way the template's import reads it back; `labels` maps the
+    column's codes to their official labels."""
     if value is None or value == "":
         return ""
     if column.kind == "code":
-        return (
-            str(dict(column.code_table.choices).get(value, value)) if column.code_table else value
-        )
+        return labels.get(value, value)
     if column.kind == "boolean":
         return "是" if value else "否"
     if column.kind in {"money", "decimal"}:
@@ -94,6 +93,11 @@ def ledger_rows(
     ids = households.order_by().values_list("id", flat=True)
     last_id = 0
     sources = _SOURCES[template.kind]
+    labels = {
+        column.name: {str(code): str(label) for code, label in column.code_table.choices}
+        for column in template.columns
+        if column.code_table is not None
+    }
     while True:
         batch = list(ids.filter(id__gt=last_id).order_by("id")[:batch_households])
         if not batch:
@@ -103,7 +107,11 @@ def ledger_rows(
             [
                 ""
                 if column.name in _NOT_STORED
-                else _cell(column, record[sources.get(column.name, column.name)])
+                else _cell(
+                    column,
+                    record[sources.get(column.name, column.name)],
+                    labels.get(column.name, {}),
+                )
                 for column in template.columns
             ]
             for record in _records(template, batch)

@@ -17,7 +17,6 @@ from fupin.imports.declarations import CONDITIONS, INCOME, MEMBERS, Template
 from fupin.imports.validation import (
     ValidationResult,
     existing_people_for,
-    household_numbers_in,
     households_for,
     validate,
 )
@@ -46,8 +45,7 @@ def validate_table(
         return validate(
             frame, template, scope_prefix=scope_prefix, existing_people=existing_people_for
         )
-    households = households_for(household_numbers_in(frame, template))
-    return validate(frame, template, scope_prefix=scope_prefix, households=households)
+    return validate(frame, template, scope_prefix=scope_prefix, households=households_for)
 
 
 def apply_rows(

@@ -270,9 +270,10 @@ def import_apply_job_run(*, job_id: int) -> None:
     except ApplicationError as error:
         job_services.job_fail(job=job, message=error.message)
         return
-    except DatabaseError as error:
+    except DatabaseError:
         job_services.job_fail(
-            job=job, message=_("写入失败，未写入任何数据：%(error)s") % {"error": error}
+            job=job,
+            message=_("写入失败，未写入任何数据。请稍后重试；仍然失败请联系系统管理员。"),
         )
         raise
     job_services.job_succeed(
@@ -355,9 +356,11 @@ def ledger_export_job_run(*, job_id: int) -> None:
 
     try:
         result = ledger_workbook(template, households, path, progress=progress)
-    except (DatabaseError, OSError) as error:
+    except (DatabaseError, OSError):
         path.unlink(missing_ok=True)
-        job_services.job_fail(job=job, message=_("导出失败：%(error)s") % {"error": error})
+        job_services.job_fail(
+            job=job, message=_("导出失败，未生成文件。请稍后重试；仍然失败请联系系统管理员。")
+        )
         raise
     filename = f"{template.title}-{timezone.localdate():%Y%m%d}.xlsx"
     with transaction.atomic():

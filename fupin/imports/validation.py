@@ -110,16 +110,6 @@ def households_for(numbers: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def household_numbers_in(frame: pl.DataFrame, template: Template) -> list[str]:
-    """Return the cleaned 户编号 values of a parsed file (for households_for)."""
-    match = template.match_headers([c for c in frame.columns if c != ROW_NUMBER_COLUMN])
-    headers = [h for h, name in match.columns_by_header.items() if name == "household_number"]
-    if not headers:
-        return []
-    values = frame.get_column(headers[0]).drop_nulls().unique().to_list()
-    return [cleaned for raw in values if (cleaned := re.sub(r"\s+", " ", _clean(str(raw))))]
-
-
 def validate_members(
     frame: pl.DataFrame,
     *,
@@ -143,15 +133,15 @@ def validate(
     *,
     scope_prefix: str,
     existing_people: Mapping[str, str] | Callable[[list[str]], Mapping[str, str]] | None = None,
-    households: Mapping[str, str] | None = None,
+    households: Mapping[str, str] | Callable[[list[str]], Mapping[str, str]] | None = None,
     today: datetime.date | None = None,
 ) -> ValidationResult:
     """Validate a parsed ledger of any template.
 
-    `existing_people` ({ID number: 户编号} of active members, or a function returning it
-    for the file's valid ID numbers, such as `existing_people_for`) is needed by templates
-    with an ID number column, `households` ({户编号: village code}) by the household-year
-    templates.
+    `existing_people` ({ID number: 户编号} of active members) is needed by templates with
+    an ID number column, `households` ({户编号: village code}) by the household-year
+    templates. Either may be a function (`existing_people_for`, `households_for`) that the
+    file's normalized values are passed to, so the database is asked once, after cleaning.
     """
     if ROW_NUMBER_COLUMN not in frame.columns:
         frame = frame.with_row_index(ROW_NUMBER_COLUMN, offset=2)
@@ -185,6 +175,9 @@ def validate(
             existing_people = existing_people(numbers)
         table = _check_duplicates_and_registry(table, template, existing_people or {})
     else:
+        if callable(households):
+            numbers = table.get_column("household_number").drop_nulls().unique().to_list()
+            households = households(numbers)
         table = _check_household_years(
             table, scope_prefix=scope_prefix, households=households or {}
         )

@@ -33,6 +33,7 @@ from fupin.registry.models import (
     Member,
     Region,
 )
+from fupin.registry.services.households import constraint_error
 
 EXAMPLES_SHOWN = 5
 
@@ -135,10 +136,7 @@ def member_bulk_upsert(
                 context={"rows": rows.height},
             )
     except IntegrityError as error:
-        raise ApplicationError(
-            _("导入与在册数据冲突（例如一户出现两名在册户主），未写入任何数据：%(error)s")
-            % {"error": error}
-        ) from error
+        raise _not_written(error) from error
     return result
 
 
@@ -153,7 +151,7 @@ def _apply(scope: RegionScope, rows: pl.DataFrame) -> BulkResult:
     created_households, updated_households = _write_households(
         households, existing_households, now=now
     )
-    ids = _household_ids(households.get_column("number").to_list())
+    ids = _households_of(households.get_column("number").to_list()).drop("village_id")
     created_members, updated_members, unchanged = _write_members(rows, ids, now=now)
     return BulkResult(
         created_households, updated_households, created_members, updated_members, unchanged
@@ -224,7 +222,7 @@ def household_conditions_bulk_upsert(
 def _with_member_counts(rows: pl.DataFrame) -> pl.DataFrame:
     """Add `active_members` (per household number) used when member_count is empty."""
     counts: list[tuple[str, int]] = []
-    for chunk in _chunks(rows.get_column("household_number").to_list()):
+    for chunk in in_chunks(rows.get_column("household_number").to_list()):
         counts.extend(
             Member.objects.filter(is_active=True, household__number__any=chunk)
             .values("household__number")
@@ -262,9 +260,7 @@ def _records_bulk_upsert(
                 context={"rows": rows.height},
             )
     except IntegrityError as error:
-        raise ApplicationError(
-            _("导入与在册数据冲突，未写入任何数据：%(error)s") % {"error": error}
-        ) from error
+        raise _not_written(error) from error
     return result
 
 
@@ -329,7 +325,7 @@ def _apply_records(
 
 def _households_of(numbers: Sequence[str]) -> pl.DataFrame:
     records: list[tuple[Any, ...]] = []
-    for chunk in _chunks(numbers):
+    for chunk in in_chunks(numbers):
         records.extend(
             Household.objects.filter(number__any=chunk).values_list("id", "number", "village_id")
         )
@@ -378,30 +374,26 @@ def _household_frame(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _chunks(values: Sequence[str]) -> Iterable[list[str]]:
-    return in_chunks(values)
+def _not_written(error: IntegrityError) -> ApplicationError:
+    """A constraint the import ran into (another user saving at the same moment), told in
+    Chinese; the transaction has rolled back."""
+    reason = constraint_error(error).message
+    return ApplicationError(_("%(reason)s未写入任何数据。") % {"reason": reason}, code="constraint")
 
 
 def _existing_households(numbers: Sequence[str]) -> pl.DataFrame:
     fields = ["id", "number", *HOUSEHOLD_COLUMNS.values()]
     records: list[tuple[Any, ...]] = []
-    for chunk in _chunks(numbers):
+    for chunk in in_chunks(numbers):
         records.extend(Household.objects.filter(number__any=chunk).values_list(*fields))
     schema = dict.fromkeys(fields, pl.String) | {"id": pl.Int64}
     return pl.DataFrame(records, schema=schema, orient="row")
 
 
-def _household_ids(numbers: Sequence[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for chunk in _chunks(numbers):
-        found.update(Household.objects.filter(number__any=chunk).values_list("number", "id"))
-    return found
-
-
 def _existing_members(numbers: Sequence[str]) -> pl.DataFrame:
     fields = ["id", "household__number", "id_number", *MEMBER_COLUMNS]
     records: list[tuple[Any, ...]] = []
-    for chunk in _chunks(numbers):
+    for chunk in in_chunks(numbers):
         records.extend(
             Member.objects.filter(is_active=True, household__number__any=chunk).values_list(*fields)
         )
@@ -431,7 +423,7 @@ def _check_villages(scope: RegionScope, households: pl.DataFrame, existing: pl.D
             field="region_code",
         )
     known: set[str] = set()
-    for chunk in _chunks(villages):
+    for chunk in in_chunks(villages):
         known.update(
             Region.objects.filter(code__any=chunk, level=RegionLevel.VILLAGE).values_list(
                 "code", flat=True
@@ -449,7 +441,7 @@ def _check_villages(scope: RegionScope, households: pl.DataFrame, existing: pl.D
 def _check_people_elsewhere(rows: pl.DataFrame) -> None:
     """Refuse people active in another household than the one the file puts them in."""
     pairs: list[tuple[str, str]] = []
-    for chunk in _chunks(rows.get_column("id_number").to_list()):
+    for chunk in in_chunks(rows.get_column("id_number").to_list()):
         pairs.extend(
             Member.objects.filter(is_active=True, id_number__any=chunk).values_list(
                 "id_number", "household__number"
@@ -519,7 +511,7 @@ def _write_households(
 
 
 def _write_members(
-    rows: pl.DataFrame, household_ids: dict[str, int], *, now: datetime.datetime
+    rows: pl.DataFrame, household_ids: pl.DataFrame, *, now: datetime.datetime
 ) -> tuple[int, int, int]:
     """Insert new members, update changed ones; return (created, updated, unchanged)."""
     existing = _existing_members(rows.get_column("household_number").to_list())
@@ -543,13 +535,11 @@ def _write_members(
         ).alias("changed"),
     )
     changed = compared.filter("changed").drop("changed")
-    ids = pl.DataFrame(
-        {"household_number": list(household_ids), "household_id": list(household_ids.values())},
-        schema={"household_number": pl.String, "household_id": pl.Int64},
-    )
     _insert(
         Member,
-        new.join(ids, on="household_number").select("household_id", "id_number", *MEMBER_COLUMNS),
+        new.join(household_ids, on="household_number").select(
+            "household_id", "id_number", *MEMBER_COLUMNS
+        ),
         now=now,
     )
     _update(Member, list(MEMBER_COLUMNS), changed.rows(), now=now)
@@ -597,7 +587,12 @@ def _insert(model: type[Model], rows: pl.DataFrame, *, now: datetime.datetime) -
         if connection.vendor == "postgresql":
             # Quoting every text value keeps '' apart from NULL (an unquoted empty field).
             data = frame.write_csv(include_header=False, quote_style="non_numeric")
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+            # The raw psycopg COPY bypasses Django's error translation; without it a
+            # constraint violation would escape as psycopg's error, not IntegrityError.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)") as copy,
+            ):
                 copy.write(data)
             return
         placeholders = ", ".join(["%s"] * len(fields))

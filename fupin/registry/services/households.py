@@ -269,7 +269,8 @@ _CONSTRAINT_MESSAGES = {
 }
 
 
-def _explain(error: IntegrityError) -> ApplicationError:
+def constraint_error(error: IntegrityError) -> ApplicationError:
+    """The Chinese explanation of a database constraint a write ran into."""
     text = str(error)
     for names, message in _CONSTRAINT_MESSAGES.items():
         if any(name in text for name in names):
@@ -283,7 +284,7 @@ def _constraints_explained() -> Iterator[None]:
         with transaction.atomic():
             yield
     except IntegrityError as error:
-        raise _explain(error) from error
+        raise constraint_error(error) from error
 
 
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

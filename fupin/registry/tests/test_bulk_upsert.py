@@ -137,3 +137,21 @@ def test_person_active_in_another_household_is_refused(regions: None) -> None:
     with pytest.raises(ApplicationError, match="已在另一户在册"):
         member_bulk_upsert(actor=None, scope=_scope(), rows=_rows(rows))
     assert list(Household.objects.values_list("number", flat=True)) == ["H001"]
+
+
+def test_a_constraint_hit_by_a_concurrent_save_is_explained_in_chinese(
+    regions: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    member_bulk_upsert(actor=None, scope=_scope(), rows=_rows())
+    # Another user registers the same person between this import's check and its write.
+    monkeypatch.setattr(bulk_module, "_check_people_elsewhere", lambda rows: None)
+    moved = household_rows()
+    for row in moved:
+        row["户编号"] = "H002"
+    with pytest.raises(ApplicationError) as caught:
+        member_bulk_upsert(actor=None, scope=_scope(), rows=_rows(moved))
+    assert caught.value.message == (
+        "该证件号码已是其他农户的在册成员，一人只能属于一户。未写入任何数据。"
+    )
+    assert not Household.objects.filter(number="H002").exists()
+    assert AuditEvent.objects.filter(action=ACTION).count() == 1
