@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from fupin.accounts.models import RegionAssignment, Role, User
+from fupin.core.errors import PermissionDeniedError
 from fupin.core.region_codes import RegionLevel, level_of
 from fupin.core.scope import Capability, RegionScope
 
@@ -59,17 +60,54 @@ def role_allows_level(role: Role, level: RegionLevel | None) -> bool:
     return level in rule.levels
 
 
+def may_grant(scope: RegionScope, role: Role) -> bool:
+    """Whether acting in `scope` allows handing out `role` at all: the granter manages
+    users, the role gives nothing the granter does not have (so nobody widens their own
+    reach through an account they set up), and it can sit at or below the granter's level.
+    Where exactly is `grant_check`'s business."""
+    if not scope.can(Capability.MANAGE_USERS):
+        return False
+    rule = ROLE_RULES[role]
+    if not rule.capabilities <= scope.capabilities:
+        return False
+    if not scope.root_prefix:
+        return True
+    own_level = level_of(scope.root_prefix)
+    return any(level >= own_level for level in rule.levels)
+
+
 def grantable_roles(scope: RegionScope) -> list[Role]:
-    """Roles an administrator may hand out: those that can sit at or below their own level;
-    system administrators only by system administrators."""
-    own_level = level_of(scope.root_prefix) if scope.root_prefix else None
-    grantable = []
-    for role, rule in ROLE_RULES.items():
-        if role is Role.SYSTEM_ADMIN and scope.role != Role.SYSTEM_ADMIN:
-            continue
-        if own_level is None or any(level >= own_level for level in rule.levels):
-            grantable.append(role)
-    return grantable
+    """The roles `scope` may hand out (see `may_grant`), in the order of `Role`."""
+    return [role for role in Role if may_grant(scope, role)]
+
+
+def grant_check(
+    scope: RegionScope | None, *, actor_id: int | None, user_id: int, role: Role, region_code: str
+) -> None:
+    """Refuse granting, changing or revoking `role` in `region_code` on account `user_id`.
+
+    `scope` None is the command line, trusted like the database. Otherwise the actor may
+    never touch their own account's roles (a city administrator must not make themselves a
+    county administrator below), the role must pass `may_grant`, and the region must lie in
+    the actor's own subtree. Raises PermissionDeniedError.
+    """
+    if scope is None:
+        return
+    if actor_id is not None and actor_id == user_id:
+        raise PermissionDeniedError(
+            _("不能为自己的账号分配、变更或撤销角色，请由上级管理员办理。"), code="own_account"
+        )
+    scope.require(Capability.MANAGE_USERS)
+    if not may_grant(scope, role):
+        raise PermissionDeniedError(
+            _("您不能分配“%(role)s”角色：只能分配权限不超过本人、且在本级及以下的角色。")
+            % {"role": role.label},
+            code="role_not_grantable",
+        )
+    if not region_code.startswith(scope.root_prefix):
+        raise PermissionDeniedError(
+            _("只能在本级及下级区划内分配角色。"), code="region_outside_scope"
+        )
 
 
 def scope_for_assignment(

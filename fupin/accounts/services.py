@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.accounts.models import RegionAssignment, Role, User
-from fupin.accounts.scoping import role_allows_level
+from fupin.accounts.scoping import grant_check, role_allows_level
 from fupin.accounts.selectors import region_name, user_in_scope
 from fupin.audit.services import audit_record
-from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from fupin.core.errors import ApplicationError, NotFoundError
 from fupin.core.region_codes import InvalidRegionCodeError, RegionLevel, level_of
 from fupin.core.scope import Capability, RegionScope
 
@@ -206,17 +206,6 @@ def _resolve_region(region_code: str | None) -> tuple[str, RegionLevel | None]:
     return region_code, level
 
 
-def _check_grant(*, scope: RegionScope | None, role: Role, region_code: str) -> None:
-    """Administrators grant roles only inside their own subtree; nationwide system
-    administrators are made only by nationwide system administrators."""
-    if scope is None:
-        return
-    scope.require(Capability.MANAGE_USERS)
-    outside = not region_code.startswith(scope.root_prefix)
-    if outside or (role is Role.SYSTEM_ADMIN and scope.role != Role.SYSTEM_ADMIN):
-        raise PermissionDeniedError(_("只能在本级及下级区划内分配角色。"))
-
-
 def _create_assignment(*, user: User, role: Role, region_code: str) -> RegionAssignment:
     code, level = _resolve_region(region_code)
     if not role_allows_level(role, level):
@@ -248,7 +237,8 @@ def user_create(
     "accounts.role_assign". Raises ApplicationError (duplicate username, weak password,
     bad region, role not allowed at that level) or PermissionDeniedError (out of scope).
     """
-    _check_grant(scope=scope, role=role, region_code=region_code)
+    # A new account is never the actor's own, so there is no user id to compare yet.
+    grant_check(scope, actor_id=None, user_id=0, role=role, region_code=region_code)
     username = username.strip()
     if not username:
         raise ApplicationError(_("请填写用户名。"), code="username_required")
@@ -290,8 +280,18 @@ def _audit_assignment(*, actor: User | None, assignment: RegionAssignment, actio
 def role_assign(
     *, actor: User | None, scope: RegionScope | None, user: User, role: Role, region_code: str
 ) -> RegionAssignment:
-    """Give a user one more role in a region. Audit action: "accounts.role_assign"."""
-    _check_grant(scope=scope, role=role, region_code=region_code)
+    """Give a user one more role in a region. Audit action: "accounts.role_assign".
+
+    Raises PermissionDeniedError (see `scoping.grant_check`: own account, a role beyond the
+    actor's own, a region outside their subtree) or ApplicationError (bad region or level).
+    """
+    grant_check(
+        scope,
+        actor_id=actor.pk if actor is not None else None,
+        user_id=user.pk,
+        role=role,
+        region_code=region_code,
+    )
     assignment = _create_assignment(user=user, role=role, region_code=region_code)
     _audit_assignment(actor=actor, assignment=assignment, action="accounts.role_assign")
     return assignment
@@ -299,7 +299,10 @@ def role_assign(
 
 @transaction.atomic
 def role_revoke(*, actor: User, scope: RegionScope, assignment_id: int) -> RegionAssignment:
-    """Deactivate a role assignment in scope. Audit action: "accounts.role_revoke"."""
+    """Deactivate a role assignment in scope. Audit action: "accounts.role_revoke".
+
+    Raises NotFoundError (unknown or outside the scope) or PermissionDeniedError (the
+    actor's own account, or a role they could not have granted)."""
     assignment = (
         RegionAssignment.objects.select_for_update(of=("self",))
         .select_related("user", "region")
@@ -308,9 +311,13 @@ def role_revoke(*, actor: User, scope: RegionScope, assignment_id: int) -> Regio
     )
     if assignment is None or not assignment.region_code.startswith(scope.root_prefix):
         raise NotFoundError(_("角色分配不存在或不在您的管辖范围内。"))
-    _check_grant(scope=scope, role=Role(assignment.role), region_code=assignment.region_code)
-    if assignment.user_id == actor.pk:
-        raise ApplicationError(_("不能撤销自己的角色。"), code="revoke_self")
+    grant_check(
+        scope,
+        actor_id=actor.pk,
+        user_id=assignment.user_id,
+        role=Role(assignment.role),
+        region_code=assignment.region_code,
+    )
     assignment.is_active = False
     assignment.save(update_fields=["is_active"])
     _audit_assignment(actor=actor, assignment=assignment, action="accounts.role_revoke")

@@ -198,6 +198,7 @@ def user_detail(request: ScopedRequest, user_id: int) -> HttpResponse:
         {
             "subject": user,
             "form": form,
+            "is_own_account": user.pk == request.user.pk,
             "breadcrumbs": [
                 (_("用户与角色"), reverse("accounts:user-list")),
                 (user.username, None),
