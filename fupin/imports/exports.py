@@ -12,10 +12,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from django.db.models import QuerySet
 from django.utils import translation
 
+from fupin.core.spreadsheets import Workbook
 from fupin.imports.declarations import CONDITIONS, INCOME, MEMBERS, Column, Template
 from fupin.registry.models import Household, HouseholdConditions, HouseholdYear, Member
 
@@ -141,8 +141,8 @@ def _write_ledger(
     progress: Callable[[int], None] | None,
     batch_households: int,
 ) -> ExportResult:
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    sheet = workbook.add_worksheet(str(template.title))
+    workbook = Workbook(path, constant_memory=True)
+    sheet = workbook.add_sheet(str(template.title))
     header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     text = workbook.add_format({"num_format": "@"})
     money = workbook.add_format({"num_format": "0.00"})
@@ -159,20 +159,14 @@ def _write_ledger(
         elif column.kind == "decimal":
             cell_format = area
         sheet.set_column(index, index, width, cell_format)
-        sheet.write_string(0, index, column.header, header)
-    sheet.freeze_panes(1, 0)
+        sheet.text(0, index, column.header, header)
+    sheet.layout.freeze_panes(1, 0)
     row_number = 0
     households_done = 0
     for batch_size, rows in ledger_rows(template, households, batch_households=batch_households):
         for row in rows:
             row_number += 1
-            for index, value in enumerate(row):
-                if isinstance(value, str):
-                    sheet.write_string(row_number, index, value)
-                elif isinstance(value, Decimal):
-                    sheet.write_number(row_number, index, float(value))
-                else:
-                    sheet.write_number(row_number, index, value)
+            sheet.row(row_number, 0, row)
         households_done += batch_size
         if progress is not None:
             progress(households_done)

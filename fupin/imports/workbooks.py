@@ -8,6 +8,7 @@ import polars as pl
 import xlsxwriter
 from django.utils.translation import gettext as _
 
+from fupin.core.spreadsheets import Workbook
 from fupin.imports.declarations import Template
 from fupin.imports.parsing import ROW_NUMBER_COLUMN
 from fupin.imports.validation import RowError
@@ -19,16 +20,16 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 def template_workbook(template: Template) -> bytes:
     """Return the blank xlsx template: headers, drop-down lists and an instructions sheet."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = workbook.add_worksheet(str(template.title))
-    instructions = workbook.add_worksheet(_("说明"))
-    lists = workbook.add_worksheet("lists")
+    workbook = Workbook(buffer)
+    sheet = workbook.add_sheet(str(template.title))
+    instructions = workbook.add_sheet(_("说明"))
+    lists = workbook.add_sheet("lists")
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     required = workbook.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
     text = workbook.add_format({"num_format": "@"})
     list_column = 0
     for index, column in enumerate(template.columns):
-        sheet.write_string(0, index, column.header, required if column.required else bold)
+        sheet.text(0, index, column.header, required if column.required else bold)
         sheet.set_column(index, index, max(10, len(column.header) * 2 + 2))
         if column.kind in {"id_number", "region_code", "text"}:
             sheet.set_column(index, index, max(12, len(column.header) * 2 + 2), text)
@@ -36,10 +37,10 @@ def template_workbook(template: Template) -> bytes:
             sheet.set_column(index, index, 22, text)
         labels = _choices(column.kind, column.labels())
         if labels:
-            lists.write_string(0, list_column, column.header)
-            lists.write_column(1, list_column, labels)
+            lists.text(0, list_column, column.header)
+            lists.column(1, list_column, labels)
             letter = xlsxwriter.utility.xl_col_to_name(list_column)
-            sheet.data_validation(
+            sheet.layout.data_validation(
                 1,
                 index,
                 TEMPLATE_ROWS_WITH_LISTS,
@@ -52,17 +53,17 @@ def template_workbook(template: Template) -> bytes:
                 },
             )
             list_column += 1
-    sheet.freeze_panes(1, 0)
-    lists.hide()
+    sheet.layout.freeze_panes(1, 0)
+    lists.layout.hide()
     instructions.set_column(0, 0, 24)
     instructions.set_column(1, 1, 90)
-    instructions.write_string(0, 0, str(template.title), bold)
+    instructions.text(0, 0, str(template.title), bold)
     row = 1
     for line in template.instructions:
-        instructions.write_string(row, 0, str(line))
+        instructions.text(row, 0, str(line))
         row += 1
     row += 1
-    instructions.write_row(row, 0, [_("列名"), _("说明")], bold)
+    instructions.row(row, 0, [_("列名"), _("说明")], bold)
     for column in template.columns:
         row += 1
         parts = [_("必填") if column.required else _("选填")]
@@ -72,8 +73,8 @@ def template_workbook(template: Template) -> bytes:
             parts.append(_("也可写作：%(aliases)s") % {"aliases": "、".join(column.aliases)})
         if column.help_text:
             parts.append(str(column.help_text))
-        instructions.write_string(row, 0, column.header)
-        instructions.write_string(row, 1, "；".join(parts))
+        instructions.text(row, 0, column.header)
+        instructions.text(row, 1, "；".join(parts))
     workbook.close()
     return buffer.getvalue()
 
@@ -101,26 +102,27 @@ def error_workbook(original: pl.DataFrame, errors: Sequence[RowError]) -> bytes:
         pl.col(ROW_NUMBER_COLUMN).cast(pl.Int64), *headers
     )
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
-    sheet = workbook.add_worksheet(_("错误"))
+    workbook = Workbook(buffer)
+    sheet = workbook.add_sheet(_("错误"))
     bold = workbook.add_format({"bold": True})
     wrap = workbook.add_format({"text_wrap": True, "font_color": "#C00000"})
-    sheet.write_row(0, 0, [_("原行号"), *headers, _("错误说明")], bold)
+    # The headers are the uploaded file's own, so they are user text like the cells.
+    sheet.row(0, 0, [_("原行号"), *headers, _("错误说明")], bold)
     sheet.set_column(len(headers) + 1, len(headers) + 1, 60)
     file_level = messages.get(1, [])
     line = 0
     if file_level:
         line += 1
-        sheet.write_number(line, 0, 1)
-        sheet.write_string(line, len(headers) + 1, "\n".join(file_level), wrap)
+        sheet.number(line, 0, 1)
+        sheet.text(line, len(headers) + 1, "\n".join(file_level), wrap)
     for values in rows.iter_rows():
         line += 1
         row_number = int(values[0])
-        sheet.write_number(line, 0, row_number)
+        sheet.number(line, 0, row_number)
         for index, value in enumerate(values[1:], start=1):
             if value is not None:
-                sheet.write_string(line, index, str(value))
-        sheet.write_string(line, len(headers) + 1, "\n".join(messages[row_number]), wrap)
-    sheet.freeze_panes(1, 0)
+                sheet.text(line, index, str(value))
+        sheet.text(line, len(headers) + 1, "\n".join(messages[row_number]), wrap)
+    sheet.layout.freeze_panes(1, 0)
     workbook.close()
     return buffer.getvalue()

@@ -3,7 +3,6 @@
 import io
 from dataclasses import asdict
 
-import xlsxwriter
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from fupin.audit.services import audit_record
 from fupin.core.scope import RegionScope
+from fupin.core.spreadsheets import Workbook
 from fupin.registry import codes
 from fupin.registry.models import Household
 from fupin.registry.selectors import HouseholdFilters
@@ -44,13 +44,13 @@ def household_list_export(
         _("人均纯收入（元）"),
     ]
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
-    sheet = workbook.add_worksheet(_("农户"))
+    workbook = Workbook(buffer, constant_memory=True)
+    sheet = workbook.add_sheet(_("农户"))
     bold = workbook.add_format({"bold": True})
-    sheet.write_row(0, 0, headers, bold)
+    sheet.row(0, 0, headers, bold)
     rows = 0
     for rows, household in enumerate(households.iterator(chunk_size=2000), start=1):
-        sheet.write_row(
+        sheet.row(
             rows,
             0,
             [

@@ -11,6 +11,7 @@ from fupin.assessment.management.commands.assess import parse_rule_set
 from fupin.assessment.rules import definition, engine, facts, simulation
 from fupin.assessment.services import assessment_evaluate
 from fupin.core.errors import ApplicationError
+from fupin.core.spreadsheets import frame_csv
 
 DEFAULT_RULE_SET_FILE = Path(definition.__file__).with_name("default_ruleset.json")
 
@@ -122,4 +123,4 @@ class Command(BaseCommand):
             overrides=overrides,
         )
         summary = simulation.compare(before, after, household_facts, group_by=["town"])
-        self.stdout.write(summary.write_csv())
+        self.stdout.write(frame_csv(summary))
