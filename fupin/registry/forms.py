@@ -8,6 +8,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.masking import mask_personal
 from fupin.registry import codes
 from fupin.registry.models import Member
 from fupin.registry.selectors import HOUSEHOLD_SORTS, HouseholdFilters
@@ -56,7 +57,40 @@ class HouseholdFilterForm(forms.Form):
     )
 
 
-class HouseholdForm(forms.Form):
+class PersonalDataForm(forms.Form):
+    """An edit form that never puts stored personal data into the page.
+
+    Fields named in `stored_personal` start with the masked value the detail page shows. A
+    submitted value equal to that mask means "unchanged" and cleans to the stored value, so
+    saving the form never overwrites a number with its mask; a new full value replaces it;
+    anything else that still contains the mask's asterisks is refused.
+    """
+
+    def __init__(
+        self, *args: Any, stored_personal: dict[str, str] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.stored_personal = {
+            name: value for name, value in (stored_personal or {}).items() if value
+        }
+        for name, value in self.stored_personal.items():
+            self.initial[name] = mask_personal(name, value)
+            self.fields[name].help_text = _(
+                "为保护个人信息，原号码只显示部分：不修改请保持原样，修改请填写完整的新号码。"
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, value in self.stored_personal.items():
+            submitted = cleaned.get(name)
+            if submitted == mask_personal(name, value):
+                cleaned[name] = value
+            elif submitted and "*" in submitted:
+                self.add_error(name, _("请填写完整的新号码，或保持原来显示的号码不变。"))
+        return cleaned
+
+
+class HouseholdForm(PersonalDataForm):
     number = forms.CharField(label=_("户编号"), max_length=30)
     region_code = forms.RegexField(
         label=_("所在村"),
@@ -100,7 +134,7 @@ class HouseholdForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class MemberForm(forms.Form):
+class MemberForm(PersonalDataForm):
     name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(
         label=_("证件号码"), max_length=30, help_text=_("18 位身份证号码，末位 X 大小写均可。")

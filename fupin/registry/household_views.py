@@ -176,7 +176,11 @@ def household_edit(request: ScopedRequest, household_id: int) -> HttpResponse:
         household = selectors.household_get(scope=request.scope, household_id=household_id)
     except NotFoundError as error:
         return _not_found(request, error)
-    form = HouseholdForm(request.POST or None, initial=_household_initial(household))
+    form = HouseholdForm(
+        request.POST or None,
+        initial=_household_initial(household),
+        stored_personal={"phone": household.phone, "bank_account": household.bank_account},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.household_update(
@@ -257,7 +261,12 @@ def member_edit(request: ScopedRequest, member_id: int) -> HttpResponse:
         return _not_found(request, error)
     initial = {field.name: getattr(member, field.name) for field in fields(MemberData)}
     initial["version"] = member.version
-    form = MemberForm(request.POST or None, initial=initial, allow_head=member.is_head)
+    form = MemberForm(
+        request.POST or None,
+        initial=initial,
+        allow_head=member.is_head,
+        stored_personal={"id_number": member.id_number},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.member_update(
