@@ -5,6 +5,19 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models
 
 from fupin.audit.models import AuditEvent
+from fupin.core.masking import mask_personal
+
+
+def _masked(value: Any, *, key: str = "") -> Any:
+    """`value` with every personal field (by key, at any depth) masked. A change is stored
+    as [before, after], so a list under a personal key masks each element."""
+    if isinstance(value, dict):
+        return {name: _masked(item, key=str(name)) for name, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_masked(item, key=key) for item in value]
+    if isinstance(value, str):
+        return mask_personal(key, value)
+    return value
 
 
 class AuditOutsideTransactionError(RuntimeError):
@@ -25,8 +38,11 @@ def audit_record(
 ) -> AuditEvent:
     """Append one audit event inside the caller's transaction.
 
-    `action` is "<app>.<service>". Raises AuditOutsideTransactionError when called outside
-    `transaction.atomic`, so an audited change and its event commit or roll back together.
+    `action` is "<app>.<service>". Personal fields in `changes` and `context` (ID numbers,
+    phones, bank accounts: `core.masking.PERSONAL_FIELD_MASKS`) are stored masked: the
+    trail says that a number changed, and seeing the number is itself an audited reveal.
+    Raises AuditOutsideTransactionError when called outside `transaction.atomic`, so an
+    audited change and its event commit or roll back together.
     """
     if not connection.in_atomic_block:
         raise AuditOutsideTransactionError(action)
@@ -43,6 +59,6 @@ def audit_record(
         subject_id=subject_id,
         subject_label=subject_label,
         region_code=region_code,
-        changes=changes or {},
-        context=context or {},
+        changes=_masked(changes or {}),
+        context=_masked(context or {}),
     )

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from fupin.audit.forms import AuditFilterForm
+from fupin.audit.presentation import action_choices, describe
 from fupin.audit.selectors import AuditFilters, audit_action_choices, audit_event_list
 from fupin.core.decorators import scoped_view
 from fupin.core.http import ScopedRequest
@@ -23,7 +24,8 @@ def event_list(request: ScopedRequest) -> HttpResponse:
     context = {
         "form": form,
         "page_obj": page,
-        "actions": audit_action_choices(scope=request.scope),
+        "rows": [describe(event) for event in page],
+        "actions": action_choices(audit_action_choices(scope=request.scope)),
         "query_without_page": query.urlencode() + "&" if query else "",
         "breadcrumbs": [(_("审计日志"), None)],
     }

@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from fupin.audit.services import audit_record
 from fupin.core.errors import ApplicationError, NotFoundError
-from fupin.core.masking import mask_id_number
 from fupin.core.region_codes import RegionLevel
 from fupin.core.scope import Capability, RegionScope
 from fupin.registry import codes
@@ -452,17 +451,9 @@ def member_add(
         action="registry.member_add",
         subject=member,
         region_code=current.village_id,
-        changes=_changes({}, _masked(values)),
+        changes=_changes({}, values),
     )
     return member
-
-
-def _masked(values: dict[str, Any]) -> dict[str, Any]:
-    """Audit trails record that an ID changed, not the number itself."""
-    masked = dict(values)
-    if masked.get("id_number"):
-        masked["id_number"] = mask_id_number(str(masked["id_number"]))
-    return masked
 
 
 @transaction.atomic
@@ -502,7 +493,7 @@ def member_update(
         action="registry.member_update",
         subject=current,
         region_code=household.village_id,
-        changes=_changes(_masked(before), _masked(values)),
+        changes=_changes(before, values),
     )
     return current
 

@@ -1,0 +1,241 @@
+"""How audit events read on a page: Chinese labels for actions and changed fields, code
+values shown by their labels, long values folded.
+
+`ACTION_LABELS` must name every action the code writes (a test reads the sources to check);
+field names come from the changed model's own verbose names, then from `FIELD_LABELS` for
+the keys services add themselves.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fupin.audit.models import AuditEvent
+
+# A value longer than this is folded behind "展开".
+FOLD_AT = 60
+# Keys whose value is a list in itself, not a [before, after] pair.
+LIST_VALUES = frozenset({"risk_types"})
+
+ACTION_LABELS: dict[str, Promise] = {
+    # accounts
+    "accounts.user_login": gettext_lazy("登录"),
+    "accounts.user_login_failed": gettext_lazy("登录失败"),
+    "accounts.user_lock": gettext_lazy("账号锁定"),
+    "accounts.user_logout": gettext_lazy("退出登录"),
+    "accounts.user_change_password": gettext_lazy("修改密码"),
+    "accounts.user_create": gettext_lazy("新建用户"),
+    "accounts.user_unlock": gettext_lazy("解除账号锁定"),
+    "accounts.role_assign": gettext_lazy("分配角色"),
+    "accounts.role_revoke": gettext_lazy("撤销角色"),
+    # jobs
+    "jobs.job_create": gettext_lazy("创建后台任务"),
+    # registry
+    "registry.region_bulk_load": gettext_lazy("加载区划代码"),
+    "registry.household_register": gettext_lazy("农户建档"),
+    "registry.household_update": gettext_lazy("修改农户信息"),
+    "registry.household_export": gettext_lazy("导出农户名单"),
+    "registry.household_reveal_contact": gettext_lazy("查看完整联系方式"),
+    "registry.household_year_record": gettext_lazy("登记年度收支"),
+    "registry.household_conditions_record": gettext_lazy("登记生产生活条件"),
+    "registry.household_status_record": gettext_lazy("记录农户状态变化"),
+    "registry.household_bulk_generate": gettext_lazy("生成模拟农户"),
+    "registry.household_bulk_generate_replace": gettext_lazy("重新生成模拟农户"),
+    "registry.household_assessment_bulk_update": gettext_lazy("更新农户评估结果"),
+    "registry.household_year_bulk_upsert": gettext_lazy("批量导入收支台账"),
+    "registry.household_conditions_bulk_upsert": gettext_lazy("批量导入生产生活条件台账"),
+    "registry.member_add": gettext_lazy("添加家庭成员"),
+    "registry.member_update": gettext_lazy("修改成员信息"),
+    "registry.member_remove": gettext_lazy("减少家庭成员"),
+    "registry.member_move": gettext_lazy("成员转入他户"),
+    "registry.member_reveal_id_number": gettext_lazy("查看完整证件号码"),
+    "registry.member_bulk_upsert": gettext_lazy("批量导入成员台账"),
+    # assessment
+    "assessment.assessment_run": gettext_lazy("运行监测评估"),
+    "assessment.policy_parameter_set": gettext_lazy("设置政策参数"),
+    "assessment.ruleset_clone": gettext_lazy("复制规则集"),
+    "assessment.ruleset_update": gettext_lazy("修改规则集"),
+    "assessment.ruleset_publish": gettext_lazy("发布规则集"),
+    "assessment.ruleset_retire": gettext_lazy("停用规则集"),
+    # monitoring
+    "monitoring.clue_self_apply": gettext_lazy("农户自主申报"),
+    "monitoring.clue_register": gettext_lazy("登记风险线索"),
+    "monitoring.clue_from_department": gettext_lazy("部门数据预警线索"),
+    "monitoring.clues_from_assessment": gettext_lazy("评估预警线索"),
+    "monitoring.clue_merge": gettext_lazy("合并重复线索"),
+    "monitoring.clue_reveal_contact": gettext_lazy("查看申请人联系方式"),
+    "monitoring.case_visit_record": gettext_lazy("入户核实"),
+    "monitoring.case_comparison_record": gettext_lazy("信息比对"),
+    "monitoring.case_review_record": gettext_lazy("民主评议"),
+    "monitoring.case_publicity_start": gettext_lazy("开始村内公示"),
+    "monitoring.case_publicity_close": gettext_lazy("结束村内公示"),
+    "monitoring.objection_record": gettext_lazy("登记公示异议"),
+    "monitoring.objection_resolve": gettext_lazy("处理公示异议"),
+    "monitoring.case_township_review": gettext_lazy("乡镇审核"),
+    "monitoring.case_county_review": gettext_lazy("县级审定"),
+    "monitoring.case_announce": gettext_lazy("公告"),
+    "monitoring.case_reject": gettext_lazy("驳回"),
+    "monitoring.case_return": gettext_lazy("退回修改"),
+    "monitoring.elimination_propose": gettext_lazy("提出风险消除"),
+    "monitoring.eliminations_from_assessment": gettext_lazy("按评估结果提出风险消除"),
+    "monitoring.deadlines_check": gettext_lazy("检查办理期限"),
+    "monitoring.attachment_download": gettext_lazy("下载附件"),
+    # imports
+    "imports.error_workbook_download": gettext_lazy("下载错误工作簿"),
+    "imports.ledger_export": gettext_lazy("导出台账"),
+    "imports.ledger_export_download": gettext_lazy("下载导出的台账"),
+}
+
+# Keys services write that are not fields of the changed object.
+FIELD_LABELS: dict[str, Promise] = {
+    "assignment": gettext_lazy("角色分配编号"),
+    "attachment": gettext_lazy("附件"),
+    "basis": gettext_lazy("依据"),
+    "channel": gettext_lazy("线索来源"),
+    "created": gettext_lazy("新增"),
+    "date": gettext_lazy("日期"),
+    "department": gettext_lazy("部门"),
+    "ends_on": gettext_lazy("结束日期"),
+    "errors": gettext_lazy("错误数"),
+    "failures": gettext_lazy("连续失败次数"),
+    "field": gettext_lazy("查看项"),
+    "filename": gettext_lazy("文件名"),
+    "filters": gettext_lazy("筛选条件"),
+    "from": gettext_lazy("原户"),
+    "full_name": gettext_lazy("姓名"),
+    "household": gettext_lazy("农户"),
+    "households": gettext_lazy("户数"),
+    "households_created": gettext_lazy("新增户数"),
+    "households_updated": gettext_lazy("更新户数"),
+    "inserted": gettext_lazy("新增"),
+    "kind": gettext_lazy("类型"),
+    "locked_until": gettext_lazy("锁定至"),
+    "members": gettext_lazy("成员数"),
+    "members_created": gettext_lazy("新增成员数"),
+    "members_updated": gettext_lazy("更新成员数"),
+    "merged": gettext_lazy("已合并"),
+    "merged_into": gettext_lazy("合并到"),
+    "name": gettext_lazy("名称"),
+    "note": gettext_lazy("说明"),
+    "notice": gettext_lazy("公示公告"),
+    "objection": gettext_lazy("异议"),
+    "opened": gettext_lazy("新立事项"),
+    "opinion": gettext_lazy("意见"),
+    "params": gettext_lazy("参数"),
+    "problems": gettext_lazy("问题数"),
+    "reason": gettext_lazy("原因"),
+    "receipt_number": gettext_lazy("回执号"),
+    "recorded": gettext_lazy("已记录"),
+    "region": gettext_lazy("区划"),
+    "role": gettext_lazy("角色"),
+    "rows": gettext_lazy("行数"),
+    "rule_set": gettext_lazy("规则集"),
+    "rules": gettext_lazy("规则"),
+    "starts_on": gettext_lazy("开始日期"),
+    "state": gettext_lazy("办理环节"),
+    "status": gettext_lazy("状态"),
+    "to": gettext_lazy("转入户"),
+    "unchanged": gettext_lazy("未变化"),
+    "updated": gettext_lazy("更新"),
+    "username": gettext_lazy("用户名"),
+    "value": gettext_lazy("取值"),
+    "village_code": gettext_lazy("所在村"),
+    "year": gettext_lazy("年度"),
+}
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """One changed field: its label and either a before/after pair or a single value."""
+
+    label: str
+    before: str | None
+    after: str
+    is_long: bool
+
+
+@dataclass(frozen=True)
+class EventRow:
+    event: AuditEvent
+    action_label: str
+    changes: list[ChangeLine]
+
+
+def action_label(action: str) -> str:
+    """The Chinese label of an action code; the code itself for an unknown action."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+def action_choices(actions: list[str]) -> list[tuple[str, str]]:
+    return [(action, action_label(action)) for action in actions]
+
+
+def _model(subject_type: str) -> type[models.Model] | None:
+    # subject_type is a model's label ("registry.member"); other subjects have none.
+    try:
+        return apps.get_model(subject_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field(model: type[models.Model] | None, key: str) -> models.Field[Any, Any] | None:
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(key)
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, models.Field) else None
+
+
+def field_label(subject_type: str, key: str) -> str:
+    """The Chinese name of a changed field: the model's own, else the services' table."""
+    field = _field(_model(subject_type), key)
+    if field is not None:
+        return str(field.verbose_name)
+    label = FIELD_LABELS.get(key)
+    return str(label) if label is not None else key
+
+
+_EMPTY = "—"
+
+
+def _text(value: Any, choices: dict[str, str]) -> str:
+    if value is None or value in ("", []):
+        return _EMPTY
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, dict):
+        return "；".join(f"{key}：{_text(item, {})}" for key, item in value.items())
+    if isinstance(value, list):
+        return "、".join(_text(item, choices) for item in value)
+    text = str(value)
+    return choices.get(text, text)
+
+
+def describe(event: AuditEvent) -> EventRow:
+    """The event as the audit page shows it. Personal fields were masked when the event was
+    stored (`audit_record`), so nothing here can reveal them."""
+    model = _model(event.subject_type)
+    lines = []
+    for key, value in (event.changes or {}).items():
+        field = _field(model, key)
+        choices = {str(code): str(label) for code, label in field.flatchoices} if field else {}
+        # services record a change as [before, after]; before is null for a new object
+        if isinstance(value, list) and len(value) == 2 and key not in LIST_VALUES:
+            before: str | None = None if value[0] is None else _text(value[0], choices)
+            after = _text(value[1], choices)
+        else:
+            before, after = None, _text(value, choices)
+        if after == (before or _EMPTY):
+            continue  # nothing to read: an empty field of a new object, or no real change
+        is_long = len(after) + len(before or "") > FOLD_AT
+        lines.append(ChangeLine(field_label(event.subject_type, key), before, after, is_long))
+    return EventRow(event=event, action_label=action_label(event.action), changes=lines)
