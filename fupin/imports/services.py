@@ -388,16 +388,22 @@ def ledger_export_job_run(*, job_id: int) -> None:
 
 
 @transaction.atomic
-def ledger_export_file(*, actor: AbstractBaseUser, job_id: int) -> tuple[str, Path]:
+def ledger_export_file(
+    *, actor: AbstractBaseUser, scope: RegionScope, job_id: int
+) -> tuple[str, Path]:
     """Return (file name, path) of the caller's own finished export; audited because the
     file may hold personal data. Audit action: "imports.ledger_export_download".
-    Raises NotFoundError."""
+
+    The role the caller acts in now must still be allowed the ledger: a members ledger made
+    in a registry role is not handed out to the same person acting as, say, an auditor.
+    Raises NotFoundError or PermissionDeniedError."""
     job = Job.objects.filter(
         pk=job_id, kind=Job.Kind.LEDGER_EXPORT, created_by_id=actor.pk, status=Job.Status.SUCCEEDED
     ).first()
     path = _exports_folder() / f"{job_id}.xlsx"
     if job is None or not path.exists():
         raise NotFoundError(_("找不到这个导出文件，请重新导出。"))
+    _require_export(scope, template_for(job.params["kind"]))
     audit_record(
         actor=actor,
         action="imports.ledger_export_download",

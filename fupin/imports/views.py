@@ -134,8 +134,10 @@ def export(request: ScopedRequest) -> HttpResponse:
 def export_download(request: ScopedRequest, job_id: int) -> HttpResponseBase:
     """The user's own finished export file; audited."""
     try:
-        filename, path = services.ledger_export_file(actor=request.user, job_id=job_id)
-    except NotFoundError as error:
+        filename, path = services.ledger_export_file(
+            actor=request.user, scope=request.scope, job_id=job_id
+        )
+    except (NotFoundError, PermissionDeniedError) as error:
         messages.error(request, error.message)
         return redirect("registry:household-list")
     return FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=XLSX)

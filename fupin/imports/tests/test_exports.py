@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from fupin.accounts.models import RegionAssignment, Role
 from fupin.audit.models import AuditEvent
 from fupin.imports.services import ledger_export_job_run
 from fupin.jobs.models import Job
@@ -123,3 +124,23 @@ def test_members_export_needs_personal_data_access(actors: Actors) -> None:
     assert not Job.objects.exists()
     township.post(reverse("imports:export"), {"kind": "income", "query": ""})
     assert Job.objects.filter(kind=Job.Kind.LEDGER_EXPORT).count() == 1
+
+
+def test_members_export_download_needs_personal_data_access_in_the_current_role(
+    actors: Actors,
+) -> None:
+    # given a members ledger exported by a village officer who also holds a cadre role
+    officer = client_for(actors.village_officer)
+    officer.post(reverse("imports:export"), {"kind": "members", "query": ""})
+    job = Job.objects.get(kind=Job.Kind.LEDGER_EXPORT)
+    ledger_export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    cadre = RegionAssignment.objects.create(
+        user=actors.village_officer, role=Role.RESPONSIBLE_CADRE, region_id=VILLAGE
+    )
+    # when they switch to the role without personal-data access and download
+    officer.post(reverse("accounts:assignment-switch"), {"assignment": cadre.pk})
+    refused = officer.get(job.result["download_url"])
+    # then the file is refused and no download is recorded
+    assert refused.status_code == 302
+    assert not AuditEvent.objects.filter(action="imports.ledger_export_download").exists()
