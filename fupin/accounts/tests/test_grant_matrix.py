@@ -6,14 +6,15 @@ never on the granter's own account), so a change to `ROLE_RULES` that widens who
 what fails here until the table is deliberately updated.
 """
 
+from functools import partial
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
-from fupin.accounts.models import RegionAssignment, Role
+from fupin.accounts.models import RegionAssignment, Role, User
 from fupin.accounts.scoping import ROLE_RULES, grantable_roles, scope_for
-from fupin.accounts.services import role_assign, role_revoke
+from fupin.accounts.services import role_assign, role_revoke, user_create
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import NotFoundError, PermissionDeniedError
 from fupin.core.region_codes import RegionLevel
@@ -207,3 +208,39 @@ def test_user_page_offers_only_grantable_roles(tree: None) -> None:
     )
     offered = {role for role in Role if f'value="{role.value}"' in body}
     assert offered == ALLOWED[Role.CITY_ADMIN]
+
+
+@pytest.mark.parametrize(
+    ("granter_role", "target_role"),
+    [pytest.param(g, t, id=f"{g.value}-{t.value}") for g in Role for t in Role],
+)
+def test_user_create_follows_the_grant_matrix(
+    tree: None, granter_role: Role, target_role: Role
+) -> None:
+    # a new account is the other way to hand out a role (and then sign in with it)
+    granter = make_user("granter", granter_role, GRANTER_REGION[granter_role])
+    scope = scope_for(granter)
+    assert scope is not None
+    region = _target_region(GRANTER_REGION[granter_role], target_role)
+    before = _database_state()
+    users = User.objects.count()
+    create = partial(
+        user_create,
+        actor=granter,
+        scope=scope,
+        username="new_account",
+        password="A-strong-passphrase-1",
+        full_name="新账号",
+        role=target_role,
+        region_code=region or "",
+    )
+    if target_role in ALLOWED.get(granter_role, set()):
+        created = create()
+        assert list(created.assignments.values_list("role", "region_id")) == [
+            (target_role.value, region)
+        ]
+    else:
+        with pytest.raises(PermissionDeniedError):
+            create()
+        assert _database_state() == before
+        assert User.objects.count() == users
