@@ -82,9 +82,15 @@ def grantable_roles(scope: RegionScope) -> list[Role]:
 
 
 def grant_check(
-    scope: RegionScope | None, *, actor_id: int | None, user_id: int, role: Role, region_code: str
+    scope: RegionScope | None,
+    *,
+    actor_id: int | None,
+    user_id: int | None,
+    role: Role,
+    region_code: str,
 ) -> None:
-    """Refuse granting, changing or revoking `role` in `region_code` on account `user_id`.
+    """Refuse granting, changing or revoking `role` in `region_code` on account `user_id`
+    (None: an account still to be created).
 
     `scope` None is the command line, trusted like the database. Otherwise the actor may
     never touch their own account's roles (a city administrator must not make themselves a

@@ -235,10 +235,16 @@ def user_create(
 
     `actor`/`scope` None means the command line. Audit actions: "accounts.user_create",
     "accounts.role_assign". Raises ApplicationError (duplicate username, weak password,
-    bad region, role not allowed at that level) or PermissionDeniedError (out of scope).
+    bad region, role not allowed at that level) or PermissionDeniedError (see
+    `scoping.grant_check`: a role beyond the actor's own, a region outside their subtree).
     """
-    # A new account is never the actor's own, so there is no user id to compare yet.
-    grant_check(scope, actor_id=None, user_id=0, role=role, region_code=region_code)
+    grant_check(
+        scope,
+        actor_id=actor.pk if actor is not None else None,
+        user_id=None,
+        role=role,
+        region_code=region_code,
+    )
     username = username.strip()
     if not username:
         raise ApplicationError(_("请填写用户名。"), code="username_required")

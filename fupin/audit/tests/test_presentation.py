@@ -127,8 +127,8 @@ def test_describe_uses_chinese_field_names_code_labels_and_folds_long_values(
     assert row.action_label == "修改农户信息"
     assert lines["联系电话"].before == mask_phone(PHONE)
     assert lines["联系电话"].after == mask_phone(NEW_PHONE)
-    assert lines["主要致贫原因"].before == codes.PovertyCause.ILLNESS.label
-    assert lines["主要致贫原因"].after == codes.PovertyCause.DISABILITY.label
+    assert lines["主要致贫原因"].before == str(codes.PovertyCause.ILLNESS.label)
+    assert lines["主要致贫原因"].after == str(codes.PovertyCause.DISABILITY.label)
     assert lines["家庭住址"].is_long
     assert not lines["联系电话"].is_long
 
