@@ -158,6 +158,23 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Rate limits must be counted where every web worker sees them: Redis when configured,
+# otherwise a table in the database (created by `migrate`, see fupin.core.apps).
+CACHE_TABLE = "fupin_cache"
+_redis_url = env_optional_str("FUPIN_REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        if _redis_url
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+    )
+}
+
+# Behind a reverse proxy every request comes from the proxy's address; the client's own
+# address is read from this header, but only on requests from a trusted proxy.
+TRUSTED_PROXY_HEADER = env_optional_str("FUPIN_TRUSTED_PROXY_HEADER")
+TRUSTED_PROXIES = env_list("FUPIN_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+
 if not DEMO_MODE:
     SECURE_SSL_REDIRECT = env_bool("FUPIN_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fupin.registry.models import Household, Region
+from fupin.registry.models import Household, Member, Region
 
 
 class Channel(models.TextChoices):
@@ -25,6 +25,28 @@ class ClueStatus(models.TextChoices):
     OPEN = "open", _("已受理")
     MERGED = "merged", _("已合并")
     CLOSED = "closed", _("已办结")
+
+
+class IdentityCheck(models.TextChoices):
+    """How a farmer's own application compares with the registry (ID number and name)."""
+
+    MATCHED = "matched", _("与登记一致")
+    UNREGISTERED = "unregistered", _("身份证号未登记")
+    NAME_MISMATCH = "name_mismatch", _("姓名与登记不符")
+    OTHER_COUNTY = "other_county", _("登记在其他县")
+    NAME_AND_COUNTY = "name_and_county", _("姓名与登记不符，且登记在其他县")
+    HOUSEHOLD_STATUS = "household_status", _("与登记一致，但该户当前状态不能纳入监测识别")
+
+
+# Applications the village must verify before any household is linked to them.
+IDENTITY_TO_VERIFY = frozenset(
+    {
+        IdentityCheck.NAME_MISMATCH,
+        IdentityCheck.OTHER_COUNTY,
+        IdentityCheck.NAME_AND_COUNTY,
+        IdentityCheck.HOUSEHOLD_STATUS,
+    }
+)
 
 
 class CaseKind(models.TextChoices):
@@ -205,6 +227,20 @@ class RiskClue(models.Model):
     risk_types = models.JSONField(_("风险类型"), default=list, blank=True)
     description = models.TextField(_("困难情况"), blank=True)
     has_consent = models.BooleanField(_("同意查询核对家庭经济状况"), default=False)
+    # A farmer's own application only: how its ID number and name compare with the registry,
+    # and the member the ID number is registered to. That member's household is linked only
+    # when everything matches; otherwise the village verifies (never linked automatically).
+    identity_check = models.CharField(
+        _("身份核对"), max_length=20, choices=IdentityCheck.choices, blank=True
+    )
+    registered_member = models.ForeignKey(
+        Member,
+        verbose_name=_("身份证号登记的成员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     source = models.CharField(_("来源部门或依据"), max_length=200, blank=True)
     received_on = models.DateField(_("受理日期"))
     case = models.ForeignKey(
@@ -240,6 +276,10 @@ class RiskClue(models.Model):
 
     def __str__(self) -> str:
         return self.receipt_number
+
+    @property
+    def needs_identity_verification(self) -> bool:
+        return self.identity_check in IDENTITY_TO_VERIFY
 
 
 class ApprovalRecord(models.Model):

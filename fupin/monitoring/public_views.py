@@ -1,7 +1,6 @@
 """Pages anyone may open without logging in: the farmer's self-application form, the
 receipt that shows its progress, and the public notices for village boards."""
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.core.ratelimit import RateLimit, client_address
 from fupin.monitoring import forms, selectors, services
 from fupin.monitoring.models import Notice
 from fupin.monitoring.qr import qr_svg
@@ -18,25 +18,12 @@ from fupin.registry.models import Region
 # Anti-abuse for the anonymous form: a village committee's office PC may send a handful of
 # applications an hour for the farmers it helps; a script sending more is stopped.
 APPLICATIONS_PER_HOUR = 10
-_RATE_WINDOW_SECONDS = 3600
+APPLICATION_LIMIT = RateLimit("apply", APPLICATIONS_PER_HOUR, 3600)
+# The receipt's 4-character check has about 11,000 values: a farmer who mistypes may retry a
+# few times, but guessing one receipt, or many from one address, is stopped.
+RECEIPT_NUMBER_LIMIT = RateLimit("receipt-number", 5, 3600)
+RECEIPT_ADDRESS_LIMIT = RateLimit("receipt-address", 20, 3600)
 SESSION_RECEIPT_KEY = "monitoring_receipt"
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
-def _rate_limited(request: HttpRequest) -> bool:
-    """Count this submission; True once the address has sent too many this hour."""
-    key = f"monitoring:apply:{_client_ip(request)}"
-    if cache.add(key, 1, _RATE_WINDOW_SECONDS):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, _RATE_WINDOW_SECONDS)
-        return False
-    return count > APPLICATIONS_PER_HOUR
 
 
 def apply(request: HttpRequest) -> HttpResponse:
@@ -45,7 +32,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     form = forms.SelfApplicationForm(request.POST or None, initial={"village_code": village_code})
     status = 200
     if request.method == "POST":
-        if _rate_limited(request):
+        if APPLICATION_LIMIT.hit(client_address(request)):
             form.is_valid()
             form.add_error(None, _("提交过于频繁，请一小时后再试，或到村委会办理。"))
             status = 429
@@ -95,13 +82,21 @@ def receipt(request: HttpRequest) -> HttpResponse:
     found = None
     status = 200
     if is_lookup and form.is_valid():
-        try:
-            found = selectors.receipt_lookup(
-                receipt_number=form.cleaned_data["number"], id_tail=form.cleaned_data["id_tail"]
-            )
-        except NotFoundError as error:
-            form.add_error(None, error.message)
-            status = 404
+        number = form.cleaned_data["number"].strip().upper()
+        address = client_address(request)
+        if RECEIPT_NUMBER_LIMIT.is_exhausted(number) or RECEIPT_ADDRESS_LIMIT.is_exhausted(address):
+            form.add_error(None, _("查询失败次数过多，请一小时后再试，或到村委会查询。"))
+            status = 429
+        else:
+            try:
+                found = selectors.receipt_lookup(
+                    receipt_number=number, id_tail=form.cleaned_data["id_tail"]
+                )
+            except NotFoundError as error:
+                RECEIPT_NUMBER_LIMIT.hit(number)
+                RECEIPT_ADDRESS_LIMIT.hit(address)
+                form.add_error(None, error.message)
+                status = 404
     return render(
         request, "monitoring/public_receipt.html", {"form": form, "receipt": found}, status=status
     )

@@ -1,6 +1,8 @@
 """Monitoring reads: settings, case lists and the to-do list, case detail with its
 timeline, public notices and the applicant's receipt. Every user-facing read is scoped."""
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,6 +23,7 @@ from fupin.monitoring.models import (
     ApprovalRecord,
     Attachment,
     CaseState,
+    IdentityCheck,
     MonitoringCase,
     Notice,
     RiskClue,
@@ -47,15 +50,44 @@ def workflow_setting_for(region_code: str) -> WorkflowSetting:
     return _most_specific(list(WorkflowSetting.objects.all()), region_code)
 
 
-def household_for_id_number(id_number: str) -> Household | None:
-    """The household a person is an active member of, to link a farmer's own application.
-    Not scoped: the applicant is anonymous and learns nothing from the match."""
+# Spaces and the middle dots of minority names are written many ways; they do not make
+# another name.
+_NAME_IGNORED = re.compile(r"[\s·•・‧.]")
+
+
+def person_name_key(name: str) -> str:
+    """A person's name as applications are compared with the registry."""
+    return _NAME_IGNORED.sub("", unicodedata.normalize("NFKC", name)).casefold()
+
+
+@dataclass(frozen=True)
+class IdentityMatch:
+    check: IdentityCheck
+    member: Member | None
+
+
+def self_application_identity(*, id_number: str, name: str, village_code: str) -> IdentityMatch:
+    """Compare a farmer's own application with the active member holding its ID number:
+    the name must match too, and the member's household lie in the village's county.
+    Not scoped: the applicant is anonymous and is told nothing about the result."""
     member = (
         Member.objects.filter(id_number=id_number, is_active=True)
         .select_related("household__village")
         .first()
     )
-    return member.household if member is not None else None
+    if member is None:
+        return IdentityMatch(IdentityCheck.UNREGISTERED, None)
+    same_name = person_name_key(member.name) == person_name_key(name)
+    same_county = member.household.village_id[:6] == village_code[:6]
+    if same_name and same_county:
+        check = IdentityCheck.MATCHED
+    elif same_county:
+        check = IdentityCheck.NAME_MISMATCH
+    elif same_name:
+        check = IdentityCheck.OTHER_COUNTY
+    else:
+        check = IdentityCheck.NAME_AND_COUNTY
+    return IdentityMatch(check, member)
 
 
 def household_head_name(household: Household) -> str:
@@ -192,7 +224,11 @@ def case_detail(*, scope: RegionScope, case_id: int) -> CaseDetail:
     documents += [meeting.minutes for meeting in meetings if meeting.minutes is not None]
     return CaseDetail(
         case=case,
-        clues=list(case.clues.order_by("received_on", "id")),
+        clues=list(
+            case.clues.select_related("registered_member__household__village").order_by(
+                "received_on", "id"
+            )
+        ),
         approvals=approvals,
         visits=list(case.visits.select_related("recorded_by")),
         meetings=meetings,
@@ -245,7 +281,6 @@ class Receipt:
     state: str
     state_label: str
     steps: list[tuple[str, bool]]
-    is_merged: bool
     rejection_reason: str
     closed_on: date | None
 
@@ -264,20 +299,24 @@ def receipt_lookup(*, receipt_number: str, id_tail: str) -> Receipt:
     if case is None:
         raise NotFoundError(_("未找到该受理编号，或身份证号后四位不符。"))
     steps = workflow.STEPS[case.kind]
-    if case.state in steps:
-        reached = steps.index(CaseState(case.state))
+    state = CaseState(case.state)
+    # An application that joined a case opened before it shows the first step until that
+    # case ends: the case's progress would tell the applicant about the household.
+    if clue.merged_into_id is not None and case.is_open:
+        state = steps[0]
+    if state in steps:
+        reached = steps.index(state)
     else:
-        reached = len(steps) if case.state == CaseState.COMPLETED else 0
+        reached = len(steps) if state == CaseState.COMPLETED else 0
     return Receipt(
         receipt_number=clue.receipt_number,
         received_on=clue.received_on,
         channel_label=clue.get_channel_display(),
-        state=case.state,
-        state_label=case.get_state_display(),
+        state=state,
+        state_label=str(state.label),
         steps=[
             (str(workflow.STEP_OF[step].label), index < reached) for index, step in enumerate(steps)
         ],
-        is_merged=clue.merged_into_id is not None,
         rejection_reason=case.rejection_reason,
         closed_on=case.closed_on,
     )

@@ -10,7 +10,7 @@ subclasses) with a Chinese message and leave the database as it was.
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -34,6 +34,7 @@ from fupin.monitoring.models import (
     ClueStatus,
     DeadlineEvent,
     Decision,
+    IdentityCheck,
     MonitoringCase,
     Notice,
     Objection,
@@ -226,9 +227,11 @@ def _receipt_number(received_on: date) -> str:
 # ---------------------------------------------------------------- clues
 
 
-def _open_clue_for(household: Household | None, id_number: str) -> RiskClue | None:
-    """The open clue an incoming one duplicates: same household or same applicant, with an
-    identification case still in progress."""
+def _open_clue_for(
+    household: Household | None, id_number: str, applicant_name: str = ""
+) -> RiskClue | None:
+    """The open clue an incoming one duplicates: same household, or same applicant (ID
+    number and name), with an identification case still in progress."""
     if household is None and not id_number:
         return None
     clues = RiskClue.objects.filter(
@@ -242,7 +245,18 @@ def _open_clue_for(household: Household | None, id_number: str) -> RiskClue | No
         if match is not None:
             return match
     if id_number:
-        return clues.filter(id_number=id_number).order_by("id").first()
+        # Only applications no household was linked to: one that uses a member's ID number
+        # joins that household's case only through the household, after the checks of
+        # `_self_application_match`, never through the number alone.
+        name = selectors.person_name_key(applicant_name)
+        return next(
+            (
+                clue
+                for clue in clues.filter(id_number=id_number, household__isnull=True).order_by("id")
+                if selectors.person_name_key(clue.applicant_name) == name
+            ),
+            None,
+        )
     return None
 
 
@@ -260,6 +274,7 @@ def _intake(
     has_consent: bool = False,
     source: str = "",
     received_on: date | None = None,
+    identity: selectors.IdentityMatch | None = None,
 ) -> RiskClue:
     """Register a clue: merge it into an open duplicate, or open an identification case."""
     received_on = received_on or timezone.localdate()
@@ -272,7 +287,7 @@ def _intake(
             % {"status": household.get_status_display()},
             code="household_status",
         )
-    duplicate = _open_clue_for(household, id_number)
+    duplicate = _open_clue_for(household, id_number, applicant_name)
     clue = RiskClue.objects.create(
         channel=channel,
         receipt_number=_receipt_number(received_on),
@@ -284,6 +299,8 @@ def _intake(
         risk_types=list(risk_types),
         description=description,
         has_consent=has_consent,
+        identity_check=identity.check if identity is not None else "",
+        registered_member=identity.member if identity is not None else None,
         source=source,
         received_on=received_on,
         created_by_id=_actor_id(actor),
@@ -346,7 +363,8 @@ def clue_self_apply(
 ) -> RiskClue:
     """A farmer's own application (农户自主申报) from the public form; no login.
 
-    Links the household when the ID number belongs to a registered member. Audit action:
+    Links the household only when the ID number and the name match a member registered in
+    the same county (see `_self_application_household`). Audit action:
     "monitoring.clue_self_apply". Raises ApplicationError for a bad ID number or phone, no
     consent, an unknown village or bad risk types.
     """
@@ -372,12 +390,15 @@ def clue_self_apply(
         raise ApplicationError(
             _("请简要说明家庭遇到的困难。"), code="description_required", field="description"
         )
-    household = selectors.household_for_id_number(info.number)
+    identity = _self_application_match(id_number=info.number, name=name, village=village)
     clue = _intake(
         actor=None,
         channel=Channel.SELF_APPLICATION,
         village=village,
-        household=household,
+        household=identity.member.household
+        if identity.check == IdentityCheck.MATCHED and identity.member is not None
+        else None,
+        identity=identity,
         applicant_name=name,
         id_number=info.number,
         phone=phone,
@@ -390,9 +411,34 @@ def clue_self_apply(
         action="monitoring.clue_self_apply",
         subject=clue,
         region_code=clue.village_id,
-        changes={"receipt_number": clue.receipt_number, "merged": clue.merged_into_id is not None},
+        changes={
+            "receipt_number": clue.receipt_number,
+            "merged": clue.merged_into_id is not None,
+            "identity_check": identity.check,
+        },
     )
     return clue
+
+
+def _self_application_match(
+    *, id_number: str, name: str, village: Region
+) -> selectors.IdentityMatch:
+    """How a farmer's own application compares with the registry. It joins the member's
+    household by itself only as MATCHED: ID number and name of a member registered in the
+    village's county, of a household that may still be identified. Any other application
+    opens a case of its own for the village to verify at the visit, where a cadre links the
+    household by hand; the applicant is told the same in every case."""
+    identity = selectors.self_application_identity(
+        id_number=id_number, name=name, village_code=village.code
+    )
+    if (
+        identity.check == IdentityCheck.MATCHED
+        and identity.member is not None
+        and identity.member.household.status
+        in {HouseholdStatus.MONITORED, HouseholdStatus.CANCELLED}
+    ):
+        return replace(identity, check=IdentityCheck.HOUSEHOLD_STATUS)
+    return identity
 
 
 @transaction.atomic

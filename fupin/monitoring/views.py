@@ -184,6 +184,14 @@ def _render_detail(
             ],
             "can_act": can_act,
             "can_reveal": request.scope.can(Capability.VIEW_PERSONAL_DATA),
+            # Whose registered household the user may see, to show what an application's
+            # identity did not match.
+            "registered_in_scope": {
+                clue.pk
+                for clue in detail.clues
+                if clue.registered_member is not None
+                and request.scope.contains(clue.registered_member.household.village_id)
+            },
             "step_form": step_form or (_step_form(case) if can_act else None),
             "decide_form": decide_form or (forms.DecideForm() if can_act else None),
             "open_publicity": open_publicity,

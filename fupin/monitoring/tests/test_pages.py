@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import segno
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from fupin.audit.models import AuditEvent
@@ -24,7 +24,7 @@ from tests.support import VILLAGE, Actors, Expectation, assert_scope_matrix, cli
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> None:
+def _empty_cache(db: None) -> None:
     cache.clear()
 
 
@@ -176,6 +176,82 @@ def test_public_application_is_rate_limited(regions: None, client: Client) -> No
     ]
     assert statuses[:-1] == [400] * public_views.APPLICATIONS_PER_HOUR
     assert statuses[-1] == 429
+
+
+def test_the_application_limit_counts_the_client_behind_a_trusted_proxy(
+    regions: None, client: Client
+) -> None:
+    url = reverse("monitoring:apply")
+
+    def post(client_address: str) -> int:
+        return client.post(
+            url,
+            {"name": "甲", "village_code": VILLAGE},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=client_address,
+        ).status_code
+
+    with override_settings(TRUSTED_PROXY_HEADER="X-Forwarded-For"):
+        for _attempt in range(public_views.APPLICATIONS_PER_HOUR):
+            assert post("198.51.100.1") == 400
+        assert post("198.51.100.1") == 429
+        # another farmer behind the same proxy is not held back
+        assert post("198.51.100.2") == 400
+    # without the setting the header is ignored: everyone is the proxy, which is fresh
+    with override_settings(TRUSTED_PROXY_HEADER=None):
+        assert post("198.51.100.1") == 400
+        for _attempt in range(public_views.APPLICATIONS_PER_HOUR):
+            post(f"198.51.100.{_attempt + 10}")
+        assert post("198.51.100.99") == 429
+
+
+def test_wrong_receipt_guesses_are_refused_after_the_limit(
+    household: Household, client: Client
+) -> None:
+    clue = self_apply(household).clues.get()
+    tail = clue.id_number[-4:]
+    url = reverse("monitoring:receipt")
+    guesses = [f"{guess:04d}" for guess in range(10_000) if f"{guess:04d}" != tail][:500]
+    statuses = [
+        client.get(url, {"number": clue.receipt_number, "id_tail": g}).status_code for g in guesses
+    ]
+    allowed = public_views.RECEIPT_NUMBER_LIMIT.limit
+    assert statuses[:allowed] == [404] * allowed
+    assert set(statuses[allowed:]) == {429}
+    # the right answer after the limit is refused too, so guessing it is worth nothing
+    right = client.get(url, {"number": clue.receipt_number, "id_tail": tail})
+    assert right.status_code == 429
+    assert "待入户核实" not in right.content.decode()
+    assert "次数过多" in right.content.decode()
+
+
+def test_receipt_guesses_are_limited_per_number_and_per_address(
+    household: Household, client: Client
+) -> None:
+    clue = self_apply(household).clues.get()
+    tail = clue.id_number[-4:]
+    wrong = "0000" if tail != "0000" else "1111"
+    url = reverse("monitoring:receipt")
+    # one number guessed from many addresses
+    for attempt in range(public_views.RECEIPT_NUMBER_LIMIT.limit):
+        response = client.get(
+            url, {"number": clue.receipt_number, "id_tail": wrong}, REMOTE_ADDR=f"10.1.0.{attempt}"
+        )
+        assert response.status_code == 404
+    refused = client.get(
+        url, {"number": clue.receipt_number, "id_tail": tail}, REMOTE_ADDR="10.2.0.1"
+    )
+    assert refused.status_code == 429
+    # many numbers guessed from one address
+    for attempt in range(public_views.RECEIPT_ADDRESS_LIMIT.limit):
+        response = client.get(
+            url, {"number": f"SQ20251110GUESS{attempt}", "id_tail": wrong}, REMOTE_ADDR="10.3.0.1"
+        )
+        assert response.status_code == 404
+    other_number = client.get(
+        url, {"number": "SQ20251110ANOTHR", "id_tail": wrong}, REMOTE_ADDR="10.3.0.1"
+    )
+    assert other_number.status_code == 429
 
 
 def _all_notices(actors: Actors, clock: Any, baseline: Any) -> list[Notice]:
