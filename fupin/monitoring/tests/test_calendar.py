@@ -242,6 +242,12 @@ def test_only_system_administrators_enter_the_calendar(actors: Actors) -> None:
     assert not CalendarDay.objects.filter(day__year=2027).exists()
 
 
+def _upload(text: str) -> dict[str, Any]:
+    file = BytesIO(text.encode())
+    file.name = "2027.csv"
+    return {"file": file, "source": FIXTURE_SOURCE}
+
+
 def test_calendar_page_reads_for_everyone_and_enters_for_system_administrators(
     actors: Actors,
 ) -> None:
@@ -252,15 +258,12 @@ def test_calendar_page_reads_for_everyone_and_enters_for_system_administrators(
     assert "2026-02-16" in body
     assert "春节" in body
     assert 'data-testid="calendar-form"' not in body
-    upload = {"file": BytesIO(FIXTURE_2027.encode()), "source": FIXTURE_SOURCE}
-    upload["file"].name = "2027.csv"  # type: ignore[attr-defined]
-    refused = client_for(actors.county_admin).post(url, upload)
+    refused = client_for(actors.county_admin).post(url, _upload(FIXTURE_2027))
     assert refused.status_code == 403
     assert not CalendarDay.objects.filter(day__year=2027).exists()
     admin = client_for(actors.system_admin)
     assert 'data-testid="calendar-form"' in admin.get(url).content.decode()
-    upload["file"].seek(0)
-    entered = admin.post(url, upload)
+    entered = admin.post(url, _upload(FIXTURE_2027))
     assert entered.status_code == 302
     assert entered["Location"].endswith("?year=2027")
     assert CalendarDay.objects.filter(day__year=2027).count() == 4
@@ -268,10 +271,8 @@ def test_calendar_page_reads_for_everyone_and_enters_for_system_administrators(
 
 
 def test_calendar_page_lists_the_problems_of_a_bad_file(actors: Actors) -> None:
-    bad = BytesIO("日期,类型,名称\n2027-02-30,法定节假日,春节\n".encode())
-    bad.name = "2027.csv"
     response = client_for(actors.system_admin).post(
-        reverse("monitoring:calendar"), {"file": bad, "source": FIXTURE_SOURCE}
+        reverse("monitoring:calendar"), _upload("日期,类型,名称\n2027-02-30,法定节假日,春节\n")
     )
     assert response.status_code == 400
     body = response.content.decode()
