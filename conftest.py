@@ -4,7 +4,7 @@ import pytest
 
 from fupin.assessment.models import RuleSetRecord
 from fupin.assessment.rules.definition import default_rule_set, to_dict
-from fupin.monitoring.calendar_data import library_days
+from fupin.monitoring.calendar_data import seed_calendar
 from fupin.monitoring.models import CalendarDay
 from tests.support import Actors, make_actors, make_regions
 
@@ -35,7 +35,4 @@ def baseline(db: None) -> RuleSetRecord:
 @pytest.fixture
 def holiday_calendar(db: None) -> None:
     """The holiday table as the seeding migration fills it (tests run without migrations)."""
-    CalendarDay.objects.bulk_create(
-        CalendarDay(day=row.day, kind=row.kind, name=row.name, source=row.source)
-        for row in library_days()
-    )
+    seed_calendar(CalendarDay)

@@ -4,6 +4,7 @@ for the `CalendarDay` table; the seeding migration and the test fixtures use it.
 from dataclasses import dataclass
 from datetime import date
 from importlib.metadata import version
+from typing import Any
 
 import chinese_calendar
 from chinese_calendar.constants import Holiday
@@ -32,3 +33,12 @@ def library_days() -> list[LibraryDay]:
     rows = [row(day, name, HOLIDAY) for day, name in chinese_calendar.holidays.items()]
     rows += [row(day, name, WORKDAY) for day, name in chinese_calendar.workdays.items()]
     return sorted(rows, key=lambda item: item.day)
+
+
+def seed_calendar(model: Any) -> None:
+    """Write `library_days()` through `model`: the migration's historical CalendarDay or
+    the real one (tests build their database without migrations)."""
+    model.objects.bulk_create(
+        model(day=row.day, kind=row.kind, name=row.name, source=row.source)
+        for row in library_days()
+    )

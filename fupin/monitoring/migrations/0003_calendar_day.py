@@ -4,16 +4,12 @@ from django.apps.registry import Apps
 from django.db import migrations, models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
-from fupin.monitoring.calendar_data import library_days
+from fupin.monitoring.calendar_data import seed_calendar
 
 
 def seed(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """The schedules `chinesecalendar` carries; later years are entered by administrators."""
-    CalendarDay = apps.get_model("monitoring", "CalendarDay")
-    CalendarDay.objects.bulk_create(
-        CalendarDay(day=row.day, kind=row.kind, name=row.name, source=row.source)
-        for row in library_days()
-    )
+    seed_calendar(apps.get_model("monitoring", "CalendarDay"))
 
 
 def unseed(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
