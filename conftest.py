@@ -4,6 +4,8 @@ import pytest
 
 from fupin.assessment.models import RuleSetRecord
 from fupin.assessment.rules.definition import default_rule_set, to_dict
+from fupin.monitoring.calendar_data import seed_calendar
+from fupin.monitoring.models import CalendarDay
 from tests.support import Actors, make_actors, make_regions
 
 
@@ -28,3 +30,9 @@ def baseline(db: None) -> RuleSetRecord:
         effective_from=date(2021, 1, 1),
         definition=to_dict(rule_set),
     )
+
+
+@pytest.fixture
+def holiday_calendar(db: None) -> None:
+    """The holiday table as the seeding migration fills it (tests run without migrations)."""
+    seed_calendar(CalendarDay)

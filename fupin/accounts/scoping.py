@@ -47,7 +47,7 @@ ROLE_RULES: dict[Role, RoleRule] = {
     Role.AUDITOR: RoleRule(_ALL_LEVELS, frozenset({Capability.VIEW_AUDIT})),
     Role.SYSTEM_ADMIN: RoleRule(
         _ALL_LEVELS,
-        _ADMIN | _REGISTRY_KEEPER | _POLICY | {Capability.LOAD_REGIONS},
+        _ADMIN | _REGISTRY_KEEPER | _POLICY | {Capability.LOAD_REGIONS, Capability.MANAGE_CALENDAR},
         may_be_nationwide=True,
     ),
 }

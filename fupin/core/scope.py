@@ -27,6 +27,7 @@ class Capability(StrEnum):
     VIEW_PERSONAL_DATA = "registry.view_personal_data"
     RUN_ASSESSMENT = "assessment.run"
     MANAGE_POLICY = "assessment.manage_policy"
+    MANAGE_CALENDAR = "monitoring.manage_calendar"
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ def _case_out(row: selectors.CaseRow) -> dict[str, Any]:
             is_visit=deadline.is_visit,
             state=deadline.state.value,
             working_days_left=deadline.working_days_left,
+            is_provisional=deadline.is_provisional,
         )
         if deadline
         else None,

@@ -1,57 +1,86 @@
 """Working days and deadline states for monitoring cases.
 
-Working days follow the State Council's holiday calendar (放假 and 调休 workdays) as
-published in the `chinesecalendar` package. Its data covers 2004 to 2026 only: for a year
-it does not know, a working day is simply Monday to Friday, so deadlines in those years
-ignore holidays (and 调休 Saturdays) until the package is updated with the new notice.
+Working days follow the State Council's holiday calendar (放假 and 调休 workdays) as kept
+in the `CalendarDay` table: seeded from `chinesecalendar` for the years it covers and
+entered by administrators for the years after. A `WorkingCalendar` is one snapshot of that
+table. A year without rows is an explicit state, not an assumption: days in it are counted
+Monday to Friday only so that a deadline exists at all, and every deadline counted through
+such a year is provisional (暂定) until the year's schedule is entered, which recomputes it.
 """
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-import chinese_calendar
-
-from fupin.monitoring.models import CaseState, MonitoringCase, WorkflowSetting
+from fupin.monitoring.models import CalendarDay, CaseState, MonitoringCase, WorkflowSetting
 
 _SATURDAY = 5
 
 
-def is_working_day(day: date) -> bool:
-    """True on an official working day (weekdays only for years the calendar lacks)."""
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """The exceptions to the Monday–Friday week and the years they are complete for.
+
+    `exceptions` maps a date to True for a 调休 working weekend day and False for a
+    statutory holiday; `years` are the years that have a schedule.
+    """
+
+    exceptions: Mapping[date, bool] = field(default_factory=dict)
+    years: frozenset[int] = frozenset()
+
+    @classmethod
+    def from_days(cls, days: Iterable[tuple[date, str]]) -> "WorkingCalendar":
+        exceptions = {day: kind == CalendarDay.Kind.WORKDAY for day, kind in days}
+        return cls(exceptions=exceptions, years=frozenset(day.year for day in exceptions))
+
+    def knows(self, year: int) -> bool:
+        return year in self.years
+
+    def covers(self, start: date, end: date) -> bool:
+        """True when every year from `start` to `end` has a schedule."""
+        low, high = min(start, end), max(start, end)
+        return all(year in self.years for year in range(low.year, high.year + 1))
+
+    def is_working_day(self, day: date) -> bool:
+        """True on an official working day; Monday to Friday in a year without a schedule
+        (see `covers` for telling such a result apart)."""
+        special = self.exceptions.get(day)
+        if special is not None:
+            return special
         return day.weekday() < _SATURDAY
 
+    def add_working_days(self, start: date, days: int) -> date:
+        """The `days`-th working day after `start` (the day of receipt does not count)."""
+        day = start
+        counted = 0
+        while counted < days:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                counted += 1
+        return day
 
-def add_working_days(start: date, days: int) -> date:
-    """The `days`-th working day after `start` (the day of receipt does not count)."""
-    day = start
-    counted = 0
-    while counted < days:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            counted += 1
-    return day
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end` (negative when end < start)."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        return sum(
+            1
+            for offset in range(1, (end - start).days + 1)
+            if self.is_working_day(start + timedelta(offset))
+        )
 
+    def case_due_on(self, opened_on: date, setting: WorkflowSetting) -> date:
+        """When the whole case must be finished."""
+        if setting.case_days_are_working_days:
+            return self.add_working_days(opened_on, setting.case_days)
+        return opened_on + timedelta(days=setting.case_days)
 
-def working_days_between(start: date, end: date) -> int:
-    """Working days after `start` up to and including `end` (negative when end < start)."""
-    if end < start:
-        return -working_days_between(end, start)
-    return sum(
-        1
-        for offset in range(1, (end - start).days + 1)
-        if is_working_day(start + timedelta(offset))
-    )
-
-
-def case_due_on(opened_on: date, setting: WorkflowSetting) -> date:
-    """When the whole case must be finished."""
-    if setting.case_days_are_working_days:
-        return add_working_days(opened_on, setting.case_days)
-    return opened_on + timedelta(days=setting.case_days)
+    def moved(self, start: date, due_on: date, *, before: "WorkingCalendar") -> date:
+        """A deadline counted from `start` under `before`, counted again under this
+        calendar with the same number of working days (so a later change of the time
+        limits does not leak into a recomputation)."""
+        return self.add_working_days(start, before.working_days_between(start, due_on))
 
 
 class DeadlineState(StrEnum):
@@ -62,16 +91,25 @@ class DeadlineState(StrEnum):
 
 @dataclass(frozen=True)
 class Deadline:
-    """The deadline a case is currently measured against, and how close it is."""
+    """The deadline a case is currently measured against, and how close it is.
+
+    `is_provisional` marks a working-day deadline counted through a year without a
+    schedule (暂定)."""
 
     due_on: date
     is_visit: bool
     state: DeadlineState
     working_days_left: int
+    is_provisional: bool = False
 
 
 def current_deadline(
-    case: MonitoringCase, *, today: date, warning_working_days: int
+    case: MonitoringCase,
+    *,
+    today: date,
+    warning_working_days: int,
+    calendar: WorkingCalendar,
+    case_days_are_working_days: bool = False,
 ) -> Deadline | None:
     """The visit deadline while the visit is pending, else the case deadline; None once
     the case is closed."""
@@ -79,11 +117,18 @@ def current_deadline(
         return None
     is_visit = case.state == CaseState.VISIT and case.visit_due_on is not None
     due_on = case.visit_due_on if is_visit and case.visit_due_on else case.due_on
-    left = working_days_between(today, due_on)
+    left = calendar.working_days_between(today, due_on)
     if today > due_on:
         state = DeadlineState.OVERDUE
     elif left <= warning_working_days:
         state = DeadlineState.APPROACHING
     else:
         state = DeadlineState.ON_TIME
-    return Deadline(due_on=due_on, is_visit=is_visit, state=state, working_days_left=left)
+    counted_in_working_days = is_visit or case_days_are_working_days
+    return Deadline(
+        due_on=due_on,
+        is_visit=is_visit,
+        state=state,
+        working_days_left=left,
+        is_provisional=counted_in_working_days and not calendar.covers(case.opened_on, due_on),
+    )

@@ -178,3 +178,15 @@ class CaseFilterForm(forms.Form):
     )
     region_code = forms.CharField(label=_("区划代码"), max_length=12, required=False)
     overdue = forms.BooleanField(label=_("只看超期"), required=False)
+
+
+class CalendarUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("放假安排文件"),
+        help_text=_("xlsx 或 csv，第一行为表头：日期、类型（法定节假日 / 调休上班日）、名称。"),
+    )
+    source = forms.CharField(
+        label=_("依据"),
+        max_length=200,
+        help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知"),
+    )

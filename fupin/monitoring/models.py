@@ -114,6 +114,34 @@ class WorkflowSetting(models.Model):
         return self.region_code or "全国"
 
 
+class CalendarDay(models.Model):
+    """One exception to the Monday–Friday week in the State Council's 放假安排: a statutory
+    holiday (also on the weekends inside a holiday period) or a 调休 working weekend day.
+
+    A year is known once it has rows; a year without rows has no calendar yet, and the
+    deadlines counted through it are provisional (暂定). Rows are seeded from
+    `chinesecalendar` by migration and entered by administrators for later years.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("法定节假日")
+        WORKDAY = "workday", _("调休上班日")
+
+    day = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=50)
+    source = models.CharField(_("依据"), max_length=200)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("放假调休安排")
+        verbose_name_plural = _("放假调休安排")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}"
+
+
 class Attachment(models.Model):
     """A file attached to a workflow step (minutes, signed 承诺授权书, photos).
 

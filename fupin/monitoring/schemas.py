@@ -8,6 +8,8 @@ class DeadlineOut(Schema):
     is_visit: bool
     state: str
     working_days_left: int
+    # Counted through a year whose holiday schedule is not entered yet: it may still move.
+    is_provisional: bool
 
 
 class CaseOut(Schema):

@@ -18,10 +18,11 @@ from fupin.core.errors import NotFoundError
 from fupin.core.region_codes import RegionLevel
 from fupin.core.scope import RegionScope
 from fupin.monitoring import workflow
-from fupin.monitoring.deadlines import Deadline, current_deadline
+from fupin.monitoring.deadlines import Deadline, WorkingCalendar, current_deadline
 from fupin.monitoring.models import (
     ApprovalRecord,
     Attachment,
+    CalendarDay,
     CaseState,
     IdentityCheck,
     MonitoringCase,
@@ -48,6 +49,15 @@ def workflow_setting_for(region_code: str) -> WorkflowSetting:
     any row (a database built without migrations) the model's defaults apply, which are the
     values the seeding migration writes."""
     return _most_specific(list(WorkflowSetting.objects.all()), region_code)
+
+
+def workflow_settings() -> list[WorkflowSetting]:
+    return list(WorkflowSetting.objects.all())
+
+
+def most_specific_setting(rows: list[WorkflowSetting], region_code: str) -> WorkflowSetting:
+    """`workflow_setting_for` over rows already read, for loops over many cases."""
+    return _most_specific(rows, region_code)
 
 
 # Spaces and the middle dots of minority names are written many ways; they do not make
@@ -163,9 +173,10 @@ class CaseRow:
 def with_deadlines(
     cases: Any, *, today: date | None = None, setting: WorkflowSetting | None = None
 ) -> list[CaseRow]:
-    """Attach each case's deadline state (approaching orange, overdue red)."""
+    """Attach each case's deadline state (approaching orange, overdue red, provisional)."""
     today = today or timezone.localdate()
     all_settings = list(WorkflowSetting.objects.all()) if setting is None else []
+    calendar = working_calendar()
     rows = []
     for case in cases:
         row_setting = setting or _most_specific(all_settings, case.village_id)
@@ -173,11 +184,68 @@ def with_deadlines(
             CaseRow(
                 case=case,
                 deadline=current_deadline(
-                    case, today=today, warning_working_days=row_setting.warning_working_days
+                    case,
+                    today=today,
+                    warning_working_days=row_setting.warning_working_days,
+                    calendar=calendar,
+                    case_days_are_working_days=row_setting.case_days_are_working_days,
                 ),
             )
         )
     return rows
+
+
+# ---------------------------------------------------------------- holiday calendar
+
+
+def working_calendar() -> WorkingCalendar:
+    """The holiday table as it is now (one query; the table holds some 35 rows a year)."""
+    return WorkingCalendar.from_days(CalendarDay.objects.values_list("day", "kind"))
+
+
+@dataclass(frozen=True)
+class CalendarYear:
+    """One year of the holiday table, for the administrator page."""
+
+    year: int
+    holidays: int
+    workdays: int
+    sources: list[str]
+
+
+def calendar_years() -> list[CalendarYear]:
+    """The years that have a schedule, newest first (the table is national: no scope)."""
+    by_year: dict[int, CalendarYear] = {}
+    for day, kind, source in CalendarDay.objects.values_list("day", "kind", "source"):
+        year = by_year.setdefault(day.year, CalendarYear(day.year, 0, 0, []))
+        is_holiday = kind == CalendarDay.Kind.HOLIDAY
+        by_year[day.year] = CalendarYear(
+            year.year,
+            year.holidays + is_holiday,
+            year.workdays + (not is_holiday),
+            year.sources if source in year.sources else [*year.sources, source],
+        )
+    return sorted(by_year.values(), key=lambda item: item.year, reverse=True)
+
+
+def calendar_days(*, year: int) -> list[CalendarDay]:
+    return list(CalendarDay.objects.filter(day__year=year).order_by("day"))
+
+
+# From this day of the year on, next year's schedule is due (the State Council publishes
+# it in late October or November).
+CALENDAR_WARNING_FROM = (11, 1)
+
+
+def calendar_missing_year(*, today: date | None = None) -> int | None:
+    """Next year, when its schedule is due and not entered yet; else None."""
+    today = today or timezone.localdate()
+    if (today.month, today.day) < CALENDAR_WARNING_FROM:
+        return None
+    next_year = today.year + 1
+    if CalendarDay.objects.filter(day__year=next_year).exists():
+        return None
+    return next_year
 
 
 def case_get(*, scope: RegionScope, case_id: int) -> MonitoringCase:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,10 +25,12 @@ from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedE
 from fupin.core.region_codes import RegionLevel
 from fupin.core.scope import Capability, RegionScope
 from fupin.monitoring import selectors, workflow
-from fupin.monitoring.deadlines import add_working_days, case_due_on
+from fupin.monitoring.calendar_files import CalendarEntry
+from fupin.monitoring.deadlines import WorkingCalendar
 from fupin.monitoring.models import (
     ApprovalRecord,
     Attachment,
+    CalendarDay,
     CaseKind,
     CaseState,
     Channel,
@@ -319,6 +322,7 @@ def _intake(
         )
         return clue
     setting = selectors.workflow_setting_for(clue.village_id)
+    calendar = selectors.working_calendar()
     case = MonitoringCase.objects.create(
         kind=CaseKind.IDENTIFICATION,
         state=CaseState.VISIT,
@@ -330,10 +334,10 @@ def _intake(
         risk_types=list(risk_types),
         opened_on=received_on,
         # DOMAIN §5.5: a farmer's own application is visited within N working days.
-        visit_due_on=add_working_days(received_on, setting.visit_working_days)
+        visit_due_on=calendar.add_working_days(received_on, setting.visit_working_days)
         if channel == Channel.SELF_APPLICATION
         else None,
-        due_on=case_due_on(received_on, setting),
+        due_on=calendar.case_due_on(received_on, setting),
         created_by_id=_actor_id(actor),
     )
     clue.case = case
@@ -1227,7 +1231,7 @@ def _open_elimination(
         channel=channel,
         elimination_method=method,
         opened_on=today,
-        due_on=case_due_on(today, setting),
+        due_on=selectors.working_calendar().case_due_on(today, setting),
         created_by_id=_actor_id(actor),
     )
     approval_record(
@@ -1363,6 +1367,125 @@ def deadlines_check(*, today: date | None = None) -> int:
         changes={"recorded": len(new), "date": today.isoformat()},
     )
     return len(new)
+
+
+# ---------------------------------------------------------------- holiday calendar
+
+
+@dataclass(frozen=True)
+class CalendarImportResult:
+    years: list[int]
+    changed_days: int
+    recomputed_deadlines: int
+
+
+@transaction.atomic
+def calendar_import(
+    *,
+    actor: AbstractBaseUser | None,
+    scope: RegionScope | None,
+    entries: Sequence[CalendarEntry],
+    source: str,
+) -> CalendarImportResult:
+    """Enter the 放假安排 of the years the entries cover, replacing those years' rows, and
+    recompute the open cases' deadlines the change moves.
+
+    `scope` is None only for the command line. Audit actions: "monitoring.calendar_import"
+    (one per year) and "monitoring.case_deadline_recompute" (one per changed deadline).
+    Raises PermissionDeniedError or ApplicationError; nothing changes then.
+    """
+    if scope is not None:
+        scope.require(Capability.MANAGE_CALENDAR)
+    source = source.strip()
+    if not source:
+        raise ApplicationError(
+            _("请填写依据（如国务院办公厅通知的文号）。"), code="source", field="source"
+        )
+    if not entries:
+        raise ApplicationError(_("没有要录入的放假安排。"), code="empty", field="file")
+    if len({entry.day for entry in entries}) != len(entries):
+        raise ApplicationError(_("同一日期出现了两次。"), code="duplicate", field="file")
+    before = selectors.working_calendar()
+    years = sorted({entry.day.year for entry in entries})
+    CalendarDay.objects.filter(day__year__in=years).delete()
+    CalendarDay.objects.bulk_create(
+        CalendarDay(day=entry.day, kind=entry.kind, name=entry.name, source=source)
+        for entry in entries
+    )
+    after = selectors.working_calendar()
+    changed: list[date] = []
+    for year in years:
+        days = [
+            date(year, 1, 1) + timedelta(n)
+            for n in range((date(year + 1, 1, 1) - date(year, 1, 1)).days)
+        ]
+        year_changed = [d for d in days if before.is_working_day(d) != after.is_working_day(d)]
+        changed += year_changed
+        year_entries = [entry for entry in entries if entry.day.year == year]
+        audit_record(
+            actor=actor,
+            action="monitoring.calendar_import",
+            subject_type="monitoring.calendarday",
+            subject_id=str(year),
+            changes={
+                "year": year,
+                "source": source,
+                "holidays": sum(e.kind == CalendarDay.Kind.HOLIDAY for e in year_entries),
+                "workdays": sum(e.kind == CalendarDay.Kind.WORKDAY for e in year_entries),
+                "was_known": before.knows(year),
+                "changed_days": [d.isoformat() for d in year_changed],
+            },
+        )
+    recomputed = _deadlines_recompute(actor=actor, before=before, after=after, changed=changed)
+    return CalendarImportResult(
+        years=years, changed_days=len(changed), recomputed_deadlines=recomputed
+    )
+
+
+def _deadlines_recompute(
+    *,
+    actor: AbstractBaseUser | None,
+    before: WorkingCalendar,
+    after: WorkingCalendar,
+    changed: list[date],
+) -> int:
+    """Count again the working-day deadlines of open cases whose counting passes a changed
+    day; one "monitoring.case_deadline_recompute" event per deadline that moves."""
+    if not changed:
+        return 0
+    first, last = min(changed), max(changed)
+    settings = selectors.workflow_settings()
+    cases = (
+        MonitoringCase.objects.select_for_update()
+        .filter(state__in=selectors.OPEN_STATES, opened_on__lt=last)
+        .filter(Q(due_on__gte=first) | Q(visit_due_on__gte=first))
+        .order_by("id")
+    )
+    moved = 0
+    for case in cases:
+        setting = selectors.most_specific_setting(settings, case.village_id)
+        updates: dict[str, tuple[date, date]] = {}
+        if case.state == CaseState.VISIT and case.visit_due_on is not None:
+            new_visit = after.moved(case.opened_on, case.visit_due_on, before=before)
+            if new_visit != case.visit_due_on:
+                updates["visit_due_on"] = (case.visit_due_on, new_visit)
+        if setting.case_days_are_working_days:
+            new_due = after.moved(case.opened_on, case.due_on, before=before)
+            if new_due != case.due_on:
+                updates["due_on"] = (case.due_on, new_due)
+        for field, (old, new) in updates.items():
+            setattr(case, field, new)
+            audit_record(
+                actor=actor,
+                action="monitoring.case_deadline_recompute",
+                subject=case,
+                region_code=case.village_id,
+                changes={field: [old.isoformat(), new.isoformat()]},
+            )
+        if updates:
+            case.save(update_fields=[*updates, "updated_at"])
+            moved += len(updates)
+    return moved
 
 
 def attachment_download_record(

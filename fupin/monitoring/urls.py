@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fupin.monitoring import public_views, views
+from fupin.monitoring import calendar_views, public_views, views
 
 app_name = "monitoring"
 urlpatterns = [
@@ -28,6 +28,7 @@ urlpatterns = [
         name="elimination-propose",
     ),
     path("monitoring/apply-poster/", views.apply_poster, name="apply-poster"),
+    path("monitoring/calendar/", calendar_views.calendar_page, name="calendar"),
     path(
         "monitoring/clues/<int:clue_id>/reveal/<str:field>/",
         views.clue_reveal,

@@ -23,6 +23,11 @@ TODAY = date(2025, 11, 10)
 
 
 @pytest.fixture(autouse=True)
+def _seeded_calendar(holiday_calendar: None) -> None:
+    """Every monitoring test counts deadlines on the seeded official calendar."""
+
+
+@pytest.fixture(autouse=True)
 def clock() -> Any:
     with time_machine.travel(TODAY, tick=False) as traveller:
         yield traveller

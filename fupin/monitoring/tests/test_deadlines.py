@@ -9,12 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from fupin.monitoring import selectors
-from fupin.monitoring.deadlines import (
-    DeadlineState,
-    add_working_days,
-    current_deadline,
-    is_working_day,
-)
+from fupin.monitoring.deadlines import DeadlineState, current_deadline
 from fupin.monitoring.models import DeadlineEvent, WorkflowSetting
 from fupin.monitoring.tests.conftest import scope_of, self_apply
 from fupin.registry.models import Household
@@ -33,13 +28,7 @@ from tests.support import COUNTY, Actors
     ],
 )
 def test_visit_deadline_counts_official_working_days(received: date, due: date) -> None:
-    assert add_working_days(received, 2) == due
-
-
-def test_years_beyond_the_calendar_fall_back_to_weekdays() -> None:
-    assert is_working_day(date(2030, 1, 1)) is True  # a Tuesday; the calendar stops at 2026
-    assert is_working_day(date(2030, 1, 5)) is False  # Saturday
-    assert add_working_days(date(2030, 1, 4), 2) == date(2030, 1, 8)
+    assert selectors.working_calendar().add_working_days(received, 2) == due
 
 
 def test_a_self_application_before_the_holiday_is_due_after_it(
@@ -50,16 +39,24 @@ def test_a_self_application_before_the_holiday_is_due_after_it(
     assert case.visit_due_on == date(2025, 10, 10)
     assert case.due_on == date(2025, 10, 15)
     setting = selectors.workflow_setting_for(case.village_id)
-    deadline = current_deadline(case, today=date(2025, 10, 8), warning_working_days=2)
+    calendar = selectors.working_calendar()
+    deadline = current_deadline(
+        case, today=date(2025, 10, 8), warning_working_days=2, calendar=calendar
+    )
     assert deadline is not None
     assert (deadline.is_visit, deadline.state) == (True, DeadlineState.APPROACHING)
     # Over the holiday no working day passes: still on time a week before
     early = current_deadline(
-        case, today=date(2025, 9, 30), warning_working_days=setting.warning_working_days
+        case,
+        today=date(2025, 9, 30),
+        warning_working_days=setting.warning_working_days,
+        calendar=calendar,
     )
     assert early is not None
     assert early.working_days_left == 2
-    late = current_deadline(case, today=date(2025, 10, 11), warning_working_days=2)
+    late = current_deadline(
+        case, today=date(2025, 10, 11), warning_working_days=2, calendar=calendar
+    )
     assert late is not None
     assert late.state == DeadlineState.OVERDUE
 
@@ -74,7 +71,7 @@ def test_a_province_sets_its_own_time_limits(
     clock.move_to(date(2025, 9, 30))
     case = self_apply(household)
     assert case.visit_due_on == date(2025, 10, 11)
-    assert case.due_on == add_working_days(date(2025, 9, 30), 20)
+    assert case.due_on == selectors.working_calendar().add_working_days(date(2025, 9, 30), 20)
     assert selectors.workflow_setting_for(COUNTY).case_days == 20
     assert selectors.workflow_setting_for("11").case_days == 15
 

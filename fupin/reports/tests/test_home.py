@@ -1,11 +1,14 @@
 from datetime import date
 
+import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fupin.accounts.scoping import scope_for
 from fupin.jobs.models import Job
+from fupin.monitoring.models import CalendarDay
 from fupin.registry.services import household_register
 from fupin.registry.tests import factories
 from tests.support import (
@@ -76,6 +79,45 @@ def test_home_counts_households_people_and_monitored_in_scope(actors: Actors) ->
 def test_home_query_count_is_pinned(actors: Actors) -> None:
     client = client_for(actors.county_admin)
     client.get(reverse("reports:home"))
-    with CaptureQueriesContext(connection) as queries:
+    # In November a county administrator's home page also asks whether next year's
+    # holiday calendar is entered: one query more.
+    with (
+        time_machine.travel(date(2026, 11, 20), tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
         client.get(reverse("reports:home"))
-    assert len(queries) == 12, "\n".join(query["sql"][:120] for query in queries.captured_queries)
+    assert len(queries) == 13, "\n".join(query["sql"][:120] for query in queries.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("today", "warned"),
+    [(date(2026, 10, 31), False), (date(2026, 11, 1), True), (date(2026, 12, 31), True)],
+)
+def test_next_years_missing_calendar_is_announced_from_1_november(
+    actors: Actors, today: date, warned: bool
+) -> None:
+    CalendarDay.objects.create(
+        day=date(2026, 10, 1), kind=CalendarDay.Kind.HOLIDAY, name="国庆节", source="通知"
+    )
+    url = reverse("reports:home")
+    marker = 'data-testid="calendar-missing-warning"'
+    with time_machine.travel(today, tick=False):
+        for user in (actors.system_admin, actors.county_admin):
+            assert (marker in client_for(user).get(url).content.decode()) is warned
+        for user in (actors.village_officer, actors.province_admin, actors.auditor):
+            assert marker not in client_for(user).get(url).content.decode()
+
+
+def test_the_warning_ends_once_next_years_calendar_is_entered(actors: Actors) -> None:
+    url = reverse("reports:home")
+    with time_machine.travel(date(2026, 11, 20), tick=False):
+        body = client_for(actors.system_admin).get(url).content.decode()
+        assert "2027 年的放假安排尚未录入" in body
+        assert "录入放假安排" in body
+        county = client_for(actors.county_admin).get(url).content.decode()
+        assert "请联系系统管理员" in county
+        CalendarDay.objects.create(
+            day=date(2027, 1, 1), kind=CalendarDay.Kind.HOLIDAY, name="元旦", source="通知"
+        )
+        body = client_for(actors.system_admin).get(url).content.decode()
+        assert 'data-testid="calendar-missing-warning"' not in body
