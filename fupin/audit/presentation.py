@@ -86,6 +86,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "monitoring.eliminations_from_assessment": gettext_lazy("按评估结果提出风险消除"),
     "monitoring.deadlines_check": gettext_lazy("检查办理期限"),
     "monitoring.attachment_download": gettext_lazy("下载附件"),
+    "monitoring.calendar_import": gettext_lazy("录入放假安排"),
+    "monitoring.case_deadline_recompute": gettext_lazy("重算办理期限"),
     # imports
     "imports.error_workbook_download": gettext_lazy("下载错误工作簿"),
     "imports.ledger_export": gettext_lazy("导出台账"),
