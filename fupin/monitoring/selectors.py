@@ -161,6 +161,11 @@ def case_get(*, scope: RegionScope, case_id: int) -> MonitoringCase:
     return case
 
 
+def publicity_running(case: MonitoringCase) -> bool:
+    """Whether the case's village notice is up and not yet closed."""
+    return case.notices.filter(kind=Notice.Kind.PUBLICITY, closed_on__isnull=True).exists()
+
+
 def case_approvals(case: MonitoringCase) -> list[ApprovalRecord]:
     return list(
         ApprovalRecord.objects.filter(subject_type=CASE_SUBJECT, subject_id=str(case.pk))

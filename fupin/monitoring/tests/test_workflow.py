@@ -1,6 +1,5 @@
 """The identification state machine walked by village, township and county users."""
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -9,7 +8,7 @@ import pytest
 from fupin.accounts.models import Role
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from fupin.monitoring import selectors, services
+from fupin.monitoring import selectors, services, steps
 from fupin.monitoring.models import (
     ApprovalRecord,
     CaseState,
@@ -123,26 +122,8 @@ def test_a_step_by_the_wrong_role_or_region_is_refused_and_changes_nothing(
     user = getattr(actors, wrong_user)
     scope = scope_of(user)
     before = _snapshot(case)
-    step_calls: dict[CaseState, Callable[[], object]] = {
-        CaseState.VISIT: lambda: services.case_visit_record(
-            actor=user,
-            scope=scope,
-            case=case,
-            visited_on=TODAY,
-            visitors="甲",
-            findings="乙",
-            has_consent=True,
-        ),
-        CaseState.TOWNSHIP: lambda: services.case_township_review(
-            actor=user, scope=scope, case=case, opinion="同意"
-        ),
-        CaseState.COUNTY: lambda: services.case_county_review(
-            actor=user, scope=scope, case=case, opinion="同意"
-        ),
-        CaseState.ANNOUNCEMENT: lambda: services.case_announce(actor=user, scope=scope, case=case),
-    }
     with pytest.raises((PermissionDeniedError, NotFoundError)):
-        step_calls[state]()
+        steps.step_run(actor=user, scope=scope, case=case, data=steps.routine_data(TODAY)[state])
     with pytest.raises((PermissionDeniedError, NotFoundError)):
         services.case_reject(actor=user, scope=scope, case=case, reason="不符合")
     with pytest.raises((PermissionDeniedError, NotFoundError)):
