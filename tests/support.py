@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.test import Client
 
 from fupin.accounts.models import RegionAssignment, Role, User
+from fupin.accounts.scoping import scope_for
+from fupin.core.scope import RegionScope
 from fupin.registry.models import Region
 
 PASSWORD = "Correct-Horse-Battery-9"
@@ -73,6 +75,13 @@ def make_actors() -> Actors:
         system_admin=make_user("system_admin", Role.SYSTEM_ADMIN, None),
         no_role=make_user("no_role", None, None),
     )
+
+
+def scope_of(user: User) -> RegionScope:
+    """The scope of the user's active assignment (every named actor but `no_role` has one)."""
+    scope = scope_for(user)
+    assert scope is not None, f"{user.username} has no role"
+    return scope
 
 
 def client_for(user: User | None) -> Client:

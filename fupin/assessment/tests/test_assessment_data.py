@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 
-from fupin.accounts.scoping import scope_for
 from fupin.assessment.models import PolicyParameter
 from fupin.assessment.selectors import facts_for_households, policy_parameters
 from fupin.assessment.services import policy_parameter_set
@@ -20,7 +19,7 @@ from fupin.registry.services import (
     household_year_record,
 )
 from fupin.registry.tests import factories
-from tests.support import COUNTY, VILLAGE, Actors
+from tests.support import COUNTY, VILLAGE, Actors, scope_of
 
 
 def _set(region: str, year: int, value: str) -> None:
@@ -42,8 +41,7 @@ def test_the_most_specific_region_wins(db: None) -> None:
 
 
 def test_a_derived_value_is_multiplier_times_base(actors: Actors) -> None:
-    scope = scope_for(actors.county_admin)
-    assert scope is not None
+    scope = scope_of(actors.county_admin)
     parameter = policy_parameter_set(
         actor=actors.county_admin,
         scope=scope,
@@ -61,10 +59,8 @@ def test_a_derived_value_is_multiplier_times_base(actors: Actors) -> None:
 
 
 def test_parameter_set_checks_scope_right_and_shape(actors: Actors) -> None:
-    county = scope_for(actors.county_admin)
-    staff = scope_for(actors.village_officer)
-    assert county is not None
-    assert staff is not None
+    county = scope_of(actors.county_admin)
+    staff = scope_of(actors.village_officer)
     with pytest.raises(PermissionDeniedError):
         policy_parameter_set(
             actor=actors.county_admin, scope=county, name="monitoring_line", region_code="22",
@@ -84,8 +80,7 @@ def test_parameter_set_checks_scope_right_and_shape(actors: Actors) -> None:
 
 
 def test_facts_are_built_from_the_registry(actors: Actors) -> None:
-    scope = scope_for(actors.village_officer)
-    assert scope is not None
+    scope = scope_of(actors.village_officer)
     household = household_register(
         actor=actors.village_officer,
         scope=scope,

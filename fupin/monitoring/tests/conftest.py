@@ -7,16 +7,13 @@ from typing import Any
 import pytest
 import time_machine
 
-from fupin.accounts.models import User
-from fupin.accounts.scoping import scope_for
-from fupin.core.scope import RegionScope
 from fupin.monitoring import services, steps
 from fupin.monitoring.models import CaseState, MonitoringCase
 from fupin.registry import codes
 from fupin.registry.models import Household
 from fupin.registry.services import household_register
 from fupin.registry.tests import factories
-from tests.support import VILLAGE, Actors
+from tests.support import VILLAGE, Actors, scope_of
 
 # A Monday well clear of holidays, so working-day arithmetic is plain in these tests.
 TODAY = date(2025, 11, 10)
@@ -26,12 +23,6 @@ TODAY = date(2025, 11, 10)
 def clock() -> Any:
     with time_machine.travel(TODAY, tick=False) as traveller:
         yield traveller
-
-
-def scope_of(user: User) -> RegionScope:
-    scope = scope_for(user)
-    assert scope is not None
-    return scope
 
 
 def register_household(actors: Actors, number: str = "220122101201001", **extra: Any) -> Household:

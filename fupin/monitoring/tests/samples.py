@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from fupin.accounts.scoping import scope_for
 from fupin.monitoring import services, steps
 from fupin.monitoring.models import (
     Attachment,
@@ -18,7 +17,7 @@ from fupin.monitoring.models import (
 )
 from fupin.registry import codes
 from fupin.registry.models import Household
-from tests.support import VILLAGE, Actors
+from tests.support import VILLAGE, Actors, scope_of
 
 
 @dataclass(frozen=True)
@@ -31,8 +30,7 @@ class SampleCase:
 
 
 def sample_case(actors: Actors, household: Household) -> SampleCase:
-    scope = scope_for(actors.village_officer)
-    assert scope is not None
+    scope = scope_of(actors.village_officer)
     officer = actors.village_officer
     today = timezone.localdate()
     clue = services.clue_self_apply(

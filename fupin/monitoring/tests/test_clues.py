@@ -9,12 +9,11 @@ from fupin.monitoring.models import Channel, ClueStatus, MonitoringCase, RiskClu
 from fupin.monitoring.tests.conftest import (
     head_id_number,
     register_household,
-    scope_of,
     self_apply,
 )
 from fupin.registry import codes
 from fupin.registry.models import Household
-from tests.support import VILLAGE, Actors
+from tests.support import VILLAGE, Actors, scope_of
 
 
 def test_receipt_numbers_are_dated_and_random(household: Household) -> None:

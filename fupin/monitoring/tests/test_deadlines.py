@@ -16,9 +16,9 @@ from fupin.monitoring.deadlines import (
     is_working_day,
 )
 from fupin.monitoring.models import DeadlineEvent, WorkflowSetting
-from fupin.monitoring.tests.conftest import scope_of, self_apply
+from fupin.monitoring.tests.conftest import self_apply
 from fupin.registry.models import Household
-from tests.support import COUNTY, Actors
+from tests.support import COUNTY, Actors, scope_of
 
 
 @pytest.mark.parametrize(

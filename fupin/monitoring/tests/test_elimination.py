@@ -10,11 +10,11 @@ from fupin.assessment.models import AssessmentOutcome, AssessmentRun, RuleSetRec
 from fupin.core.errors import ApplicationError, PermissionDeniedError
 from fupin.monitoring import services
 from fupin.monitoring.models import CaseKind, CaseState, MonitoringCase
-from fupin.monitoring.tests.conftest import advance, scope_of
+from fupin.monitoring.tests.conftest import advance
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus, HouseholdStatusEvent
 from fupin.registry.services import household_status_record
-from tests.support import VILLAGE, Actors
+from tests.support import VILLAGE, Actors, scope_of
 
 # A monitored household whose latest assessment passes every elimination guard.
 GOOD_FACTS: dict[str, Any] = {

@@ -15,12 +15,12 @@ from fupin.audit.models import AuditEvent
 from fupin.monitoring import public_views, services
 from fupin.monitoring.models import CaseState, MonitoringCase, Notice
 from fupin.monitoring.qr import qr_svg
-from fupin.monitoring.tests.conftest import advance, register_household, scope_of, self_apply
+from fupin.monitoring.tests.conftest import advance, register_household, self_apply
 from fupin.monitoring.tests.samples import sample_case
 from fupin.monitoring.tests.test_elimination import assessed
 from fupin.registry import codes
 from fupin.registry.models import Household, Member
-from tests.support import VILLAGE, Actors, Expectation, assert_scope_matrix, client_for
+from tests.support import VILLAGE, Actors, Expectation, assert_scope_matrix, client_for, scope_of
 
 
 @pytest.fixture(autouse=True)

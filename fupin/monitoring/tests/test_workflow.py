@@ -19,10 +19,10 @@ from fupin.monitoring.models import (
     ReviewMeeting,
     Step,
 )
-from fupin.monitoring.tests.conftest import TODAY, advance, scope_of, self_apply
+from fupin.monitoring.tests.conftest import TODAY, advance, self_apply
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus, HouseholdStatusEvent
-from tests.support import COUNTY, Actors, make_user
+from tests.support import COUNTY, Actors, make_user, scope_of
 
 
 def _snapshot(case: MonitoringCase) -> tuple[Any, ...]:

@@ -6,7 +6,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from fupin.accounts.scoping import scope_for
 from fupin.audit.models import AuditEvent
 from fupin.registry import codes
 from fupin.registry.models import Household, Member
@@ -19,13 +18,13 @@ from tests.support import (
     Expectation,
     assert_scope_matrix,
     client_for,
+    scope_of,
 )
 
 
 def _household(actors: Actors, number: str = "H001", village: str = VILLAGE) -> Household:
     officer = actors.village_officer if village == VILLAGE else actors.other_village_officer
-    scope = scope_for(officer)
-    assert scope is not None
+    scope = scope_of(officer)
     return household_register(
         actor=officer,
         scope=scope,
@@ -77,7 +76,7 @@ def test_household_list_shows_income_with_two_decimals(actors: Actors) -> None:
     household = _household(actors)
     household_year_record(
         actor=actors.village_officer,
-        scope=scope_for(actors.village_officer),  # type: ignore[arg-type]
+        scope=scope_of(actors.village_officer),
         household=household,
         year=2024,
         amounts={"wage_income": Decimal("10000.05")},
@@ -92,7 +91,7 @@ def test_household_list_query_count_is_pinned(actors: Actors) -> None:
     for number in ["H001", "H002", "H003"]:
         household_register(
             actor=actors.village_officer,
-            scope=scope_for(actors.village_officer),  # type: ignore[arg-type]
+            scope=scope_of(actors.village_officer),
             data=factories.household(number, VILLAGE),
             members=[factories.member(f"户主{number}", codes.Relation.HEAD, date(1960, 1, 1))],
         )

@@ -3,14 +3,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
-from fupin.accounts.scoping import scope_for
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import ApplicationError, PermissionDeniedError
 from fupin.jobs.models import Job
 from fupin.registry import region_data
 from fupin.registry.models import Region
 from fupin.registry.services import region_bulk_load, region_load_job_run, region_load_start
-from tests.support import Actors
+from tests.support import Actors, scope_of
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -76,8 +75,7 @@ def test_unknown_province_is_refused_with_a_chinese_message() -> None:
 
 
 def test_only_system_administrators_may_start_a_load(actors: Actors) -> None:
-    county_scope = scope_for(actors.county_admin)
-    assert county_scope is not None
+    county_scope = scope_of(actors.county_admin)
     with pytest.raises(PermissionDeniedError):
         region_load_start(actor=actors.county_admin, scope=county_scope, province_code="22")
     assert not Job.objects.exists()
@@ -86,8 +84,7 @@ def test_only_system_administrators_may_start_a_load(actors: Actors) -> None:
 def test_a_load_job_reports_progress_and_its_result(
     actors: Actors, django_capture_on_commit_callbacks: object
 ) -> None:
-    scope = scope_for(actors.system_admin)
-    assert scope is not None
+    scope = scope_of(actors.system_admin)
     # when the job is queued
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         job = region_load_start(actor=actors.system_admin, scope=scope, province_code="11")
