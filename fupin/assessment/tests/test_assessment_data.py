@@ -19,7 +19,7 @@ from fupin.registry.services import (
     household_year_record,
 )
 from fupin.registry.tests import factories
-from tests.support import COUNTY, VILLAGE, Actors, scope_of
+from tests.support import COUNTY, VILLAGE, Actors, nothing_changes, scope_of
 
 
 def _set(region: str, year: int, value: str) -> None:
@@ -61,17 +61,17 @@ def test_a_derived_value_is_multiplier_times_base(actors: Actors) -> None:
 def test_parameter_set_checks_scope_right_and_shape(actors: Actors) -> None:
     county = scope_of(actors.county_admin)
     staff = scope_of(actors.village_officer)
-    with pytest.raises(PermissionDeniedError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         policy_parameter_set(
             actor=actors.county_admin, scope=county, name="monitoring_line", region_code="22",
             year=2025, value=Decimal(1),
         )  # fmt: skip
-    with pytest.raises(PermissionDeniedError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         policy_parameter_set(
             actor=actors.village_officer, scope=staff, name="monitoring_line",
             region_code=VILLAGE, year=2025, value=Decimal(1),
         )  # fmt: skip
-    with pytest.raises(ApplicationError, match="二者选其一"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="二者选其一"):
         policy_parameter_set(
             actor=actors.county_admin, scope=county, name="monitoring_line", region_code=COUNTY,
             year=2025, value=Decimal(1), base_value=Decimal(2), multiplier=Decimal(2),

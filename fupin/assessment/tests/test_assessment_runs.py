@@ -25,6 +25,7 @@ from tests.support import (
     Expectation,
     assert_scope_matrix,
     client_for,
+    nothing_changes,
     scope_of,
 )
 
@@ -95,14 +96,14 @@ def test_a_county_line_applies_only_inside_that_county(
 
 def test_runs_are_scoped_and_need_the_right(actors: Actors, baseline: RuleSetRecord) -> None:
     _household(actors, "H001", "9000")
-    with pytest.raises(PermissionDeniedError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         assessment_run(
             actor=actors.other_county_admin,
             scope=scope_of(actors.other_county_admin),
             region_code=COUNTY,
             year=2025,
         )
-    with pytest.raises(PermissionDeniedError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         assessment_run(
             actor=actors.village_officer,
             scope=scope_of(actors.village_officer),

@@ -29,6 +29,7 @@ from tests.support import (
     Expectation,
     assert_scope_matrix,
     client_for,
+    nothing_changes,
     scope_of,
 )
 
@@ -127,11 +128,11 @@ def test_clone_needs_the_right_and_a_visible_source(
     actors: Actors, baseline: RuleSetRecord
 ) -> None:
     draft = _clone(actors, baseline)
-    with pytest.raises(PermissionDeniedError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         ruleset_services.ruleset_clone(
             actor=actors.village_officer, scope=scope_of(actors.village_officer), rule_set=baseline
         )
-    with pytest.raises(NotFoundError):
+    with nothing_changes(), pytest.raises(NotFoundError):
         ruleset_services.ruleset_clone(
             actor=actors.other_county_admin,
             scope=scope_of(actors.other_county_admin),
@@ -177,7 +178,7 @@ def test_an_edit_of_a_published_rule_set_is_refused_by_the_service(
 ) -> None:
     # the system administrator's scope covers the nationwide baseline; it is still refused
     before = dict(baseline.definition)
-    with pytest.raises(ApplicationError) as refused:
+    with nothing_changes(), pytest.raises(ApplicationError) as refused:
         ruleset_services.ruleset_update(
             actor=actors.system_admin,
             scope=scope_of(actors.system_admin),
@@ -208,7 +209,7 @@ def test_update_refuses_unknown_names_and_wrong_values(
     code: str,
 ) -> None:
     draft = _clone(actors, baseline)
-    with pytest.raises(ApplicationError) as refused:
+    with nothing_changes(), pytest.raises(ApplicationError) as refused:
         ruleset_services.ruleset_update(
             actor=actors.county_admin,
             scope=scope_of(actors.county_admin),
@@ -274,10 +275,10 @@ def test_publish_makes_the_draft_the_newest_published_version_and_immutable(
     assert outcome.monitoring_eligible is True
     assert outcome.risk_level == "blue"
     # and neither an edit nor a second publication is accepted
-    with pytest.raises(ApplicationError) as refused:
+    with nothing_changes(), pytest.raises(ApplicationError) as refused:
         _set_line(actors, draft, 9000)
     assert refused.value.code == "immutable"
-    with pytest.raises(ApplicationError) as again:
+    with nothing_changes(), pytest.raises(ApplicationError) as again:
         ruleset_services.ruleset_publish(
             actor=actors.county_admin, scope=scope_of(actors.county_admin), rule_set=draft
         )
@@ -290,9 +291,9 @@ def test_out_of_scope_drafts_and_the_nationwide_baseline_are_refused(
     draft = _clone(actors, baseline)
     other = scope_of(actors.other_county_admin)
     for service in (ruleset_services.ruleset_publish, ruleset_services.ruleset_retire):
-        with pytest.raises(PermissionDeniedError):
+        with nothing_changes(), pytest.raises(PermissionDeniedError):
             service(actor=actors.other_county_admin, scope=other, rule_set=draft)
-    with pytest.raises(PermissionDeniedError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         ruleset_services.ruleset_update(
             actor=actors.other_county_admin,
             scope=other,
@@ -300,13 +301,13 @@ def test_out_of_scope_drafts_and_the_nationwide_baseline_are_refused(
             parameter_defaults={"monitoring_line": 1},
         )
     # the county may not edit or retire the nationwide baseline, only clone it
-    with pytest.raises(PermissionDeniedError) as refused:
+    with nothing_changes(), pytest.raises(PermissionDeniedError) as refused:
         ruleset_services.ruleset_retire(
             actor=actors.county_admin, scope=scope_of(actors.county_admin), rule_set=baseline
         )
     assert "复制" in refused.value.message
     # nor may a role without the right touch its own county's draft
-    with pytest.raises(PermissionDeniedError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         ruleset_services.ruleset_publish(
             actor=actors.village_officer, scope=scope_of(actors.village_officer), rule_set=draft
         )
@@ -321,10 +322,10 @@ def test_retire_closes_a_published_version_but_not_the_last_one(
     draft = ruleset_services.ruleset_clone(
         actor=actors.system_admin, scope=admin, rule_set=baseline
     )
-    with pytest.raises(ApplicationError) as not_published:
+    with nothing_changes(), pytest.raises(ApplicationError) as not_published:
         ruleset_services.ruleset_retire(actor=actors.system_admin, scope=admin, rule_set=draft)
     assert not_published.value.code == "not_published"
-    with pytest.raises(ApplicationError) as last:
+    with nothing_changes(), pytest.raises(ApplicationError) as last:
         ruleset_services.ruleset_retire(actor=actors.system_admin, scope=admin, rule_set=baseline)
     assert last.value.code == "last_published"
     ruleset_services.ruleset_publish(actor=actors.system_admin, scope=admin, rule_set=draft)
@@ -335,7 +336,7 @@ def test_retire_closes_a_published_version_but_not_the_last_one(
     assert _definition(baseline).status is definition.RuleSetStatus.RETIRED
     event = AuditEvent.objects.get(action="assessment.ruleset_retire")
     assert event.changes["status"] == ["published", "retired"]
-    with pytest.raises(ApplicationError):
+    with nothing_changes(), pytest.raises(ApplicationError):
         ruleset_services.ruleset_update(
             actor=actors.system_admin,
             scope=admin,
@@ -418,7 +419,7 @@ def test_simulation_refuses_regions_outside_the_scope_and_drafts_with_problems(
     actors: Actors, baseline: RuleSetRecord, households: dict[str, Household]
 ) -> None:
     village_scope = scope_of(actors.village_officer)
-    with pytest.raises(NotFoundError):
+    with nothing_changes(), pytest.raises(NotFoundError):
         ruleset_selectors.ruleset_simulate(
             scope=village_scope, before=baseline, after=baseline, region_code=TOWN, year=YEAR
         )
@@ -428,7 +429,7 @@ def test_simulation_refuses_regions_outside_the_scope_and_drafts_with_problems(
         rule_set=_clone(actors, baseline),
         rule_edits=[RuleEdit("MON-INCOME-BELOW-LINE", INVALID_CONDITION, "收入低")],
     )
-    with pytest.raises(ApplicationError) as invalid:
+    with nothing_changes(), pytest.raises(ApplicationError) as invalid:
         ruleset_selectors.ruleset_simulate(
             scope=scope_of(actors.county_admin),
             before=baseline,
@@ -552,12 +553,13 @@ def test_the_county_cannot_change_the_nationwide_baseline_through_the_pages(
         name: str(spec.default)
         for name, spec in definition.from_dict(baseline.definition).parameters.items()
     }
-    response = client.post(
-        _url("ruleset-parameters", baseline), {**parameters, "monitoring_line": "1"}
-    )
-    assert response.status_code == 403
-    assert client.post(_url("ruleset-publish", baseline)).status_code == 403
-    assert client.post(_url("ruleset-retire", baseline)).status_code == 403
+    with nothing_changes(baseline):
+        response = client.post(
+            _url("ruleset-parameters", baseline), {**parameters, "monitoring_line": "1"}
+        )
+        assert response.status_code == 403
+        assert client.post(_url("ruleset-publish", baseline)).status_code == 403
+        assert client.post(_url("ruleset-retire", baseline)).status_code == 403
     baseline.refresh_from_db()
     assert baseline.definition == before
     assert baseline.status == RuleSetRecord.Status.PUBLISHED
@@ -615,7 +617,8 @@ def test_a_rule_edit_of_a_published_version_is_refused_and_changes_nothing(
     client = client_for(actors.county_admin)
     url = _url("ruleset-rule-edit", draft, "MON-INCOME-BELOW-LINE")
     assert client.get(url).status_code == 302
-    refused = client.post(url, {"condition": "true", "message": "x"}, follow=True)
+    with nothing_changes(draft):
+        refused = client.post(url, {"condition": "true", "message": "x"}, follow=True)
     assert "不能修改" in refused.content.decode()
     assert _definition(draft).rule("MON-INCOME-BELOW-LINE").condition != "true"
     assert client.get(_url("ruleset-rule-edit", draft, "NO-SUCH")).status_code == 404
@@ -749,7 +752,9 @@ def test_the_rule_form_of_another_regions_draft_is_forbidden(
     )
     url = _url("ruleset-rule-edit", nationwide, "MON-INCOME-BELOW-LINE")
     assert client_for(actors.county_admin).get(url).status_code == 403
-    refused = client_for(actors.county_admin).post(url, {"condition": "true", "message": "x"})
+    county = client_for(actors.county_admin)
+    with nothing_changes(nationwide):
+        refused = county.post(url, {"condition": "true", "message": "x"})
     assert refused.status_code == 403
     assert client_for(actors.system_admin).get(url).status_code == 200
     assert _definition(nationwide).rule("MON-INCOME-BELOW-LINE").condition != "true"

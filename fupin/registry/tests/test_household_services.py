@@ -24,7 +24,7 @@ from fupin.registry.services import (
     member_update,
 )
 from fupin.registry.tests import factories
-from tests.support import OTHER_VILLAGE, VILLAGE, Actors, scope_of
+from tests.support import OTHER_VILLAGE, VILLAGE, Actors, nothing_changes, scope_of
 
 Kind = HouseholdStatusEvent.Kind
 
@@ -79,7 +79,7 @@ def test_register_refuses_bad_members_and_writes_nothing(
         members[0] = replace(head, birth_date=change["birth_date"])  # type: ignore[arg-type]
     if "duplicate" in change:
         members[2] = replace(members[2], id_number=members[1].id_number)
-    with pytest.raises(ApplicationError, match=message):
+    with nothing_changes(), pytest.raises(ApplicationError, match=message):
         household_register(
             actor=actors.village_officer,
             scope=scope_of(actors.village_officer),
@@ -94,7 +94,7 @@ def test_register_refuses_bad_members_and_writes_nothing(
 def test_a_person_active_in_another_household_is_a_conflict(actors: Actors) -> None:
     first = _register(actors)
     someone = first.members.get(relation=codes.Relation.SPOUSE)
-    with pytest.raises(ApplicationError, match="已是户编号 H001 的在册成员"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="已是户编号 H001 的在册成员"):
         household_register(
             actor=actors.village_officer,
             scope=scope_of(actors.village_officer),
@@ -132,7 +132,7 @@ def test_a_race_past_the_checks_is_explained_in_chinese(
         lambda *args, **kwargs: None,
     )
     # when the second one saves, the database constraint decides
-    with pytest.raises(ApplicationError, match="一人只能属于一户"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="一人只能属于一户"):
         household_register(
             actor=actors.village_officer,
             scope=scope_of(actors.village_officer),
@@ -160,14 +160,14 @@ def test_status_events_are_append_only(actors: Actors) -> None:
 
 
 def test_register_outside_scope_is_refused(actors: Actors) -> None:
-    with pytest.raises(ApplicationError, match="不在您的管辖范围内"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="不在您的管辖范围内"):
         household_register(
             actor=actors.village_officer,
             scope=scope_of(actors.village_officer),
             data=factories.household("H009", OTHER_VILLAGE),
             members=factories.family(),
         )
-    with pytest.raises(PermissionDeniedError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         household_register(
             actor=actors.township_reviewer,
             scope=scope_of(actors.township_reviewer),
@@ -189,7 +189,7 @@ def test_update_with_a_stale_version_is_refused(actors: Actors) -> None:
         data=data,
     )
     assert (updated.address, updated.version) == ("东榛柴村三组", 2)
-    with pytest.raises(ConcurrentEditError, match="已被其他人修改"):
+    with nothing_changes(), pytest.raises(ConcurrentEditError, match="已被其他人修改"):
         household_update(
             actor=actors.village_officer,
             scope=scope,
@@ -205,7 +205,7 @@ def test_update_with_a_stale_version_is_refused(actors: Actors) -> None:
 
 def test_other_village_officer_cannot_touch_the_household(actors: Actors) -> None:
     household = _register(actors)
-    with pytest.raises(NotFoundError):
+    with nothing_changes(), pytest.raises(NotFoundError):
         household_update(
             actor=actors.other_village_officer,
             scope=scope_of(actors.other_village_officer),
@@ -235,7 +235,7 @@ def test_member_update_corrects_fields_and_masks_the_id_in_the_audit(actors: Act
     changes = AuditEvent.objects.get(action="registry.member_update").changes
     assert changes["name"] == ["张小明", "张晓明"]
     assert child.id_number not in str(changes)
-    with pytest.raises(ConcurrentEditError):
+    with nothing_changes(), pytest.raises(ConcurrentEditError):
         member_update(
             actor=actors.village_officer,
             scope=scope_of(actors.village_officer),
@@ -247,7 +247,7 @@ def test_member_update_corrects_fields_and_masks_the_id_in_the_audit(actors: Act
 
 def test_member_add_refuses_a_second_head(actors: Actors) -> None:
     household = _register(actors)
-    with pytest.raises(ApplicationError, match="已有户主"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="已有户主"):
         member_add(
             actor=actors.village_officer,
             scope=scope_of(actors.village_officer),
@@ -269,7 +269,7 @@ def test_removing_the_head_requires_a_new_head(actors: Actors) -> None:
     head = household.members.get(relation=codes.Relation.HEAD)
     spouse = household.members.get(relation=codes.Relation.SPOUSE)
     scope = scope_of(actors.village_officer)
-    with pytest.raises(ApplicationError, match="指定新户主"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="指定新户主"):
         member_remove(
             actor=actors.village_officer,
             scope=scope,
@@ -346,7 +346,7 @@ def test_member_move_to_a_household_outside_scope_is_refused(actors: Actors) -> 
     source = _register(actors)
     target = _register(actors, "H009", OTHER_VILLAGE)
     child = source.members.get(relation=codes.Relation.SON)
-    with pytest.raises(NotFoundError):
+    with nothing_changes(), pytest.raises(NotFoundError):
         member_move(
             actor=actors.village_officer,
             scope=scope_of(actors.village_officer),
@@ -390,7 +390,7 @@ def test_year_record_derives_incomes_in_the_database(actors: Actors) -> None:
     )
     assert again.pk == record.pk
     assert again.net_income == Decimal("32000.00")
-    with pytest.raises(ApplicationError, match="不能为负数"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="不能为负数"):
         household_year_record(
             actor=actors.village_officer,
             scope=scope_of(actors.village_officer),
@@ -430,7 +430,7 @@ def test_status_events_follow_the_allowed_path(actors: Actors) -> None:
 
     record(Kind.REGISTERED_POOR, year=2015)
     assert (household.status, household.household_type) == ("poor", "poor")
-    with pytest.raises(ApplicationError, match="不能登记“风险消除”"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="不能登记“风险消除”"):
         record(Kind.RISK_ELIMINATED, elimination_method="assisted")
     record(Kind.EXITED, year=2019)
     assert (household.status, household.household_type, household.exit_year) == (
@@ -438,14 +438,14 @@ def test_status_events_follow_the_allowed_path(actors: Actors) -> None:
         "exited",
         2019,
     )
-    with pytest.raises(ApplicationError, match="六位年月"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="六位年月"):
         record(
             Kind.MONITORING_IDENTIFIED,
             monitoring_category="unstable_exited",
             identified_month="2024-3",
             risk_types=["1"],
         )
-    with pytest.raises(ApplicationError, match="1 至 5 项"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="1 至 5 项"):
         record(
             Kind.MONITORING_IDENTIFIED,
             monitoring_category="unstable_exited",
@@ -481,9 +481,9 @@ def test_revealing_an_id_number_is_audited_and_needs_the_right(actors: Actors) -
     )
     assert number == head.id_number
     assert AuditEvent.objects.filter(action="registry.member_reveal_id_number").count() == 1
-    with pytest.raises(PermissionDeniedError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         member_reveal_id_number(actor=actors.auditor, scope=scope_of(actors.auditor), member=head)
-    with pytest.raises(NotFoundError):
+    with nothing_changes(), pytest.raises(NotFoundError):
         member_reveal_id_number(
             actor=actors.other_village_officer,
             scope=scope_of(actors.other_village_officer),
@@ -501,7 +501,10 @@ def test_dropout_reason_only_for_children_out_of_school(actors: Actors) -> None:
         schooling=codes.Schooling.GRADE_7,
         dropout_reason=codes.DropoutReason.WEARINESS,
     )
-    with pytest.raises(ApplicationError, match="在校就读，不应填写失辍学原因") as refused:
+    with (
+        nothing_changes(),
+        pytest.raises(ApplicationError, match="在校就读，不应填写失辍学原因") as refused,
+    ):
         member_update(
             actor=actors.village_officer,
             scope=scope_of(actors.village_officer),
@@ -522,7 +525,7 @@ def test_dropout_reason_only_for_children_out_of_school(actors: Actors) -> None:
 
 def test_conditions_record_refuses_unknown_items_and_foreign_households(actors: Actors) -> None:
     household = _register(actors)
-    with pytest.raises(ApplicationError, match="未知的条件项目"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="未知的条件项目"):
         household_conditions_record(
             actor=actors.village_officer,
             scope=scope_of(actors.village_officer),
@@ -530,7 +533,7 @@ def test_conditions_record_refuses_unknown_items_and_foreign_households(actors: 
             year=2025,
             values={"swimming_pool": True},
         )
-    with pytest.raises(ApplicationError, match="不在代码表中"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="不在代码表中"):
         household_conditions_record(
             actor=actors.village_officer,
             scope=scope_of(actors.village_officer),
@@ -538,7 +541,7 @@ def test_conditions_record_refuses_unknown_items_and_foreign_households(actors: 
             year=2025,
             values={"housing_grade": "E"},
         )
-    with pytest.raises(NotFoundError):
+    with nothing_changes(), pytest.raises(NotFoundError):
         household_conditions_record(
             actor=actors.other_village_officer,
             scope=scope_of(actors.other_village_officer),
@@ -551,7 +554,7 @@ def test_conditions_record_refuses_unknown_items_and_foreign_households(actors: 
 
 def test_year_record_refuses_years_out_of_range(actors: Actors) -> None:
     household = _register(actors)
-    with pytest.raises(ApplicationError, match="不在 2013 年至今的范围内"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="不在 2013 年至今的范围内"):
         household_year_record(
             actor=actors.village_officer,
             scope=scope_of(actors.village_officer),
@@ -584,7 +587,7 @@ def test_member_move_domain_errors(
     member = source.members.get(
         relation=codes.Relation.HEAD if who == "head" else codes.Relation.SON
     )
-    with pytest.raises(ApplicationError, match=message):
+    with nothing_changes(), pytest.raises(ApplicationError, match=message):
         member_move(
             actor=actors.village_officer,
             scope=scope_of(actors.village_officer),

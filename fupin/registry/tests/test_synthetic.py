@@ -33,6 +33,7 @@ from fupin.registry.synthetic import (
     _Village,
     household_bulk_generate,
 )
+from tests.support import nothing_changes
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -422,7 +423,10 @@ def test_replace_deletes_only_generated_data_and_skips_taken_id_numbers(county: 
 
 
 def test_a_second_run_without_replace_is_refused(generated: GenerationResult) -> None:
-    with pytest.raises(ApplicationError, match="已有 400 户生成的模拟农户") as refused:
+    with (
+        nothing_changes(),
+        pytest.raises(ApplicationError, match="已有 400 户生成的模拟农户") as refused,
+    ):
         household_bulk_generate(county_code=COUNTY, households=10, seed=7)
     assert refused.value.code == "already_generated"
     assert Household.objects.count() == 400
@@ -430,14 +434,17 @@ def test_a_second_run_without_replace_is_refused(generated: GenerationResult) ->
 
 @pytest.mark.parametrize("code", ["999999", "220400", "22042", "2204211", "22042a", "２２０４２１"])
 def test_an_unknown_county_is_refused(db: None, code: str) -> None:
-    with pytest.raises(ApplicationError, match=f"县级区划代码 {code} 不存在") as refused:
+    with (
+        nothing_changes(),
+        pytest.raises(ApplicationError, match=f"县级区划代码 {code} 不存在") as refused,
+    ):
         household_bulk_generate(county_code=code, households=10, seed=7)
     assert refused.value.code == "unknown_county"
     assert not Region.objects.exists()
 
 
 def test_a_development_zone_is_refused_because_it_has_no_id_address_code(db: None) -> None:
-    with pytest.raises(ApplicationError, match="统计用单位") as refused:
+    with nothing_changes(), pytest.raises(ApplicationError, match="统计用单位") as refused:
         household_bulk_generate(county_code="220173", households=10, seed=7)
     assert refused.value.code == "statistics_only_county"
 
@@ -446,7 +453,10 @@ def test_a_county_without_village_committees_is_refused(db: None) -> None:
     # given
     _load_county(URBAN_DISTRICT)
     # when
-    with pytest.raises(ApplicationError, match="东城区（110101）没有村委会") as refused:
+    with (
+        nothing_changes(),
+        pytest.raises(ApplicationError, match="东城区（110101）没有村委会") as refused,
+    ):
         household_bulk_generate(county_code=URBAN_DISTRICT, households=10, seed=7)
     # then
     assert refused.value.code == "no_villages"
@@ -454,7 +464,7 @@ def test_a_county_without_village_committees_is_refused(db: None) -> None:
 
 @pytest.mark.parametrize("households", [0, -5])
 def test_fewer_than_one_household_is_refused(county: str, households: int) -> None:
-    with pytest.raises(ApplicationError, match="生成户数至少为 1"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="生成户数至少为 1"):
         household_bulk_generate(county_code=county, households=households, seed=7)
     assert not Household.objects.exists()
 
