@@ -187,6 +187,8 @@ def _detail_context(
         "can_manage": can_manage,
         "can_edit": can_edit,
         "editable": editable,
+        "is_draft": record.status == RuleSetRecord.Status.DRAFT,
+        "is_published": record.status == RuleSetRecord.Status.PUBLISHED,
         "breadcrumbs": _breadcrumbs((str(record), None)),
     }
 

@@ -69,6 +69,14 @@ class Deadline:
     state: DeadlineState
     working_days_left: int
 
+    @property
+    def is_overdue(self) -> bool:
+        return self.state == DeadlineState.OVERDUE
+
+    @property
+    def is_approaching(self) -> bool:
+        return self.state == DeadlineState.APPROACHING
+
 
 def current_deadline(
     case: MonitoringCase, *, today: date, warning_working_days: int

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.forms import FilterForm
 from fupin.monitoring.models import CaseKind, CaseState, Channel, ReviewMeeting
 from fupin.registry import codes
 
@@ -165,7 +166,8 @@ class DecideForm(forms.Form):
     opinion = forms.CharField(label=_("理由或修改意见"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(FilterForm):
+    choice_filters = ("state", "kind", "channel")
     q = forms.CharField(label=_("搜索"), required=False)
     state = forms.ChoiceField(
         label=_("环节"), choices=BLANK + list(CaseState.choices), required=False

@@ -254,6 +254,14 @@ class Receipt:
     rejection_reason: str
     closed_on: date | None
 
+    @property
+    def is_rejected(self) -> bool:
+        return self.state == CaseState.REJECTED
+
+    @property
+    def is_completed(self) -> bool:
+        return self.state == CaseState.COMPLETED
+
 
 def receipt_lookup(*, receipt_number: str, id_tail: str) -> Receipt:
     """The progress of an application by receipt number, confirmed by the last four

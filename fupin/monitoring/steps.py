@@ -12,7 +12,9 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile as DjangoUpload
 from django.forms import Form
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fupin.core.errors import ApplicationError
 from fupin.core.scope import RegionScope
@@ -26,6 +28,8 @@ PUBLICITY_CLOSE = "publicity_close"
 
 StepData = Mapping[str, Any]
 
+APPROVE_LABEL = gettext_lazy("通过，提交下一环节")
+
 
 @dataclass(frozen=True)
 class CaseStep:
@@ -33,6 +37,9 @@ class CaseStep:
     service: Callable[..., Any]
     # The service's arguments besides actor, scope and case, from a form's cleaned data.
     arguments: Callable[[StepData, RegionScope], dict[str, Any]]
+    # The step form's heading and button (the state's label and APPROVE_LABEL when None).
+    title: str | Promise | None = None
+    submit_label: str | Promise | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,8 @@ STEPS: dict[str, CaseStep] = {
             data, initial={"days": selectors.workflow_setting_for(case.village_id).publicity_days}
         ),
         service=services.case_publicity_start,
+        title=gettext_lazy("发布村内公示"),
+        submit_label=gettext_lazy("发布公示"),
         arguments=lambda data, scope: {
             name: data[name] for name in ("starts_on", "days") if name in data
         },
@@ -119,6 +128,7 @@ STEPS: dict[str, CaseStep] = {
     PUBLICITY_CLOSE: CaseStep(
         form=lambda case, data, files: forms.OpinionForm(data, files),
         service=services.case_publicity_close,
+        title=gettext_lazy("公示期满，提交乡镇审核"),
         arguments=lambda data, scope: {"opinion": data.get("opinion") or ""},
     ),
     CaseState.TOWNSHIP: CaseStep(
@@ -138,6 +148,7 @@ STEPS: dict[str, CaseStep] = {
     CaseState.ANNOUNCEMENT: CaseStep(
         form=lambda case, data, files: forms.OpinionForm(data, files),
         service=services.case_announce,
+        submit_label=gettext_lazy("发布公告并标注"),
         arguments=lambda data, scope: {"opinion": data.get("opinion") or ""},
     ),
 }
@@ -154,6 +165,15 @@ def step_form(case: MonitoringCase, data: Any = None, files: Any = None) -> Form
     """The form for the case's current step (None once the case is closed)."""
     key = current_step(case)
     return STEPS[key].form(case, data, files) if key is not None else None
+
+
+def step_titles(case: MonitoringCase) -> tuple[str | Promise, str | Promise]:
+    """The heading and button label of the case's step form."""
+    key = current_step(case)
+    if key is None:
+        return case.get_state_display(), ""
+    step = STEPS[key]
+    return step.title or case.get_state_display(), step.submit_label or APPROVE_LABEL
 
 
 def step_run(

@@ -20,7 +20,7 @@ from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedE
 from fupin.core.http import ScopedRequest, redirect_after_post
 from fupin.core.scope import Capability
 from fupin.monitoring import forms, selectors, services, steps, workflow
-from fupin.monitoring.models import Notice, Objection
+from fupin.monitoring.models import CaseKind, CaseState, Notice, Objection
 from fupin.monitoring.qr import qr_svg
 from fupin.registry import codes
 
@@ -116,6 +116,7 @@ def _render_detail(
         None,
     )
     deadline = selectors.with_deadlines([case])[0].deadline
+    step_title, step_submit_label = steps.step_titles(case)
     return render(
         request,
         "monitoring/case_detail.html",
@@ -134,6 +135,10 @@ def _render_detail(
                 (workflow.STEP_OF[step].label, step == case.state)
                 for step in workflow.STEPS[case.kind]
             ],
+            "is_rejected": case.state == CaseState.REJECTED,
+            "is_identification": case.kind == CaseKind.IDENTIFICATION,
+            "step_title": step_title,
+            "step_submit_label": step_submit_label,
             "can_act": can_act,
             "can_reveal": request.scope.can(Capability.VIEW_PERSONAL_DATA),
             "step_form": step_form or (steps.step_form(case) if can_act else None),

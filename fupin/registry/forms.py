@@ -8,6 +8,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.forms import FilterForm
 from fupin.registry import codes
 from fupin.registry.models import Member
 from fupin.registry.selectors import HOUSEHOLD_SORTS, HouseholdFilters
@@ -19,7 +20,14 @@ def _choices(table: type[Any], *, blank: bool) -> list[tuple[str, str]]:
     return (BLANK if blank else []) + list(table.choices)
 
 
-class HouseholdFilterForm(forms.Form):
+class HouseholdFilterForm(FilterForm):
+    choice_filters = (
+        "household_type",
+        "monitoring_category",
+        "poverty_attribute",
+        "cause",
+        "risk_level",
+    )
     q = forms.CharField(label=_("搜索"), required=False)
     household_type = forms.ChoiceField(
         label=_("户类型"), choices=_choices(codes.HouseholdType, blank=True), required=False

@@ -27,7 +27,7 @@ from fupin.registry.forms import (
     MemberRemoveForm,
     household_filters,
 )
-from fupin.registry.models import Household, Member
+from fupin.registry.models import Household, HouseholdStatus, Member
 from fupin.registry.services import HouseholdData, MemberData
 
 HOUSEHOLDS_PER_PAGE = 25
@@ -100,6 +100,7 @@ def household_detail(request: ScopedRequest, household_id: int) -> HttpResponse:
             "chart": chart,
             "can_edit": request.scope.can(Capability.EDIT_REGISTRY),
             "can_reveal": request.scope.can(Capability.VIEW_PERSONAL_DATA),
+            "is_monitored": detail.household.status == HouseholdStatus.MONITORED,
             "breadcrumbs": _breadcrumbs((detail.household.number, None)),
         },
     )
