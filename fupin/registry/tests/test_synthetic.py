@@ -22,16 +22,14 @@ from fupin.registry.models import (
     Region,
 )
 from fupin.registry.status import EventFacts, derive_status
-from fupin.registry.synthetic import (
+from fupin.registry.synthetic import GenerationResult, household_bulk_generate
+from fupin.registry.synthetic.generator import CountyGenerator, Village
+from fupin.registry.synthetic.writer import (
     CONDITION_FIELDS,
     EVENT_FIELDS,
     HOUSEHOLD_FIELDS,
     MEMBER_FIELDS,
     YEAR_FIELDS,
-    GenerationResult,
-    _CountyGenerator,
-    _Village,
-    household_bulk_generate,
 )
 from tests.support import nothing_changes
 
@@ -154,11 +152,11 @@ def test_id_numbers_are_valid_unique_and_agree_with_sex_and_birth_date(
 
 def test_a_birth_date_whose_sequences_are_used_up_moves_to_the_next_day_of_its_year() -> None:
     # given a generator (no database needed) and the last day of a year
-    generator = _CountyGenerator(
+    generator = CountyGenerator(
         seed=1,
         county_code=COUNTY,
         county_name="东丰县",
-        villages=[_Village(code="220421001201", address_name="永青村")],
+        villages=[Village(code="220421001201", address_name="永青村")],
         households=1,
     )
     new_years_eve = datetime.date(1960, 12, 31)
