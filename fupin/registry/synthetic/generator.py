@@ -16,29 +16,20 @@ from django.utils.translation import gettext as _
 from fupin.core.errors import ApplicationError
 from fupin.registry import codes
 from fupin.registry.idnumbers import check_character
-from fupin.registry.models import HouseholdStatusEvent
 from fupin.registry.status import EventFacts, derive_status
+from fupin.registry.synthetic.history import History, draw_history
+from fupin.registry.synthetic.income import MemberFacts, conditions_row, year_rows
 from fupin.registry.synthetic.profile import (
     BANKS,
-    CONDITIONS_YEAR,
     DROPOUT_SHARE,
     EDUCATION_BY_COHORT,
-    ELIMINATION_METHODS,
-    ELIMINATION_SHARE,
     ETHNICITIES,
-    EXIT_YEARS,
-    EXITED_SUDDEN_SHARE,
     FEMALE_GIVEN,
-    FUELS,
     FUNDS_WITH_SKILLS_SHARE,
     GROUP_NUMERALS,
     HEALTH_BY_AGE,
     HIGHER_VOCATIONAL_GRADES,
-    HOUSING_GRADES,
-    HOUSING_STRUCTURES,
     IDENTIFICATION_STANDARDS,
-    IDENTIFICATION_YEARS,
-    INCOME_ANCHORS,
     JUNIOR_GRADES,
     LABOR_CHRONIC,
     LABOR_ELDERLY,
@@ -46,29 +37,20 @@ from fupin.registry.synthetic.profile import (
     LABOR_ILL,
     LABOR_YOUNG_OLD,
     MALE_GIVEN,
-    MARGINAL_SHARE,
     MIGRANT_PLACES,
     MIGRANT_SHARE,
     MILITARY_FAMILY_SHARE,
     MONITORED_SIZES,
-    MONITORING_LINES,
     NO_LABOR_SKILLS,
     OLD_HEAD_AGES,
-    ORDINARY_SUDDEN_SHARE,
     OTHER_CAUSE_COUNT,
     OTHER_CAUSES,
     PHONE_PREFIXES,
     POVERTY_ATTRIBUTES_WITH_LABOR,
     POVERTY_ATTRIBUTES_WITHOUT_LABOR,
-    POVERTY_LINES,
     PRIMARY_CAUSES,
     REFERENCE_DATE,
-    REGISTRATION_YEARS,
     RELOCATED_SHARE,
-    RIGID_EXPENDITURE_THRESHOLD_CENTS,
-    RISK_COUNT,
-    RISK_TYPES,
-    ROAD_TYPES,
     SENIOR_GRADES,
     SEQUENCES_PER_DATE,
     SEVEN_PERSON_SHARE,
@@ -76,17 +58,12 @@ from fupin.registry.synthetic.profile import (
     SEX_MALE,
     SIZES,
     SKIPPED_GENERATION_SHARE,
-    SUDDEN_RISK_TYPES,
     SURNAMES,
     THREE_GENERATION_SHARES,
     TWO_CHARACTER_GIVEN_SHARE,
     UNINSURED_SHARE,
-    UNSAFE_GRADES,
-    UNSTABLE_EXITED_SHARE,
     VOCATIONAL_GRADES,
-    WATER_UNSAFE_SHARE,
     WORKING_SKILLS,
-    YEARS,
     YOUNG_HEAD_AGES,
     YOUNG_HEAD_SHARES,
     Cause,
@@ -108,10 +85,6 @@ from fupin.registry.synthetic.writer import (
 
 # The running number has five digits.
 MAX_HOUSEHOLDS_PER_VILLAGE: Final = 99_999
-
-Kind = HouseholdStatusEvent.Kind
-# A status event before it has a household: kind, date, category, month, risks, method.
-_Event = tuple[str, datetime.date, str, str, list[str], str]
 
 
 @dataclass(frozen=True)
@@ -139,29 +112,6 @@ class _Person:
     male: bool
     age: int
     surname: str
-
-
-@dataclass(frozen=True)
-class _MemberFacts:
-    """What the income and conditions of a household depend on."""
-
-    labor: str
-    health: str
-    migrant: bool
-    has_medical_insurance: bool
-    dropout: bool
-
-
-@dataclass(frozen=True)
-class _History:
-    """A household's path through the status events, as the incomes need it."""
-
-    events: list[_Event]
-    registration_year: int | None
-    exit_year: int | None
-    category: str
-    identified_year: int | None
-    eliminated_year: int | None
 
 
 class CountyGenerator:
@@ -231,7 +181,7 @@ class CountyGenerator:
         self, batch: Batch, household_id: int, number: str, village: Village, stamp: Value
     ) -> None:
         rng = self._rng
-        history = self._history()
+        history = draw_history(self._rng)
         monitored = history.identified_year is not None
         size = (MONITORED_SIZES if monitored else SIZES).draw(rng)
         if size == 6 and rng.random() < SEVEN_PERSON_SHARE:
@@ -295,8 +245,8 @@ class CountyGenerator:
                     "recorded_at": stamp,
                 }
             )
-        self._years(batch, household_id, size, facts, history, dibao or tekun, stamp)
-        batch.conditions.append(self._conditions(household_id, facts, stamp))
+        year_rows(self._rng, batch.years, household_id, size, facts, history, dibao or tekun, stamp)
+        batch.conditions.append(conditions_row(self._rng, household_id, facts, stamp))
 
     def _header(
         self,
@@ -304,7 +254,7 @@ class CountyGenerator:
         household_id: int,
         number: str,
         village: Village,
-        history: _History,
+        history: History,
         attribute: str,
         whole_without_labor: bool,
         stamp: Value,
@@ -442,7 +392,7 @@ class CountyGenerator:
 
     def _member(
         self, household_id: int, person: _Person, ethnicity: str, stamp: Value
-    ) -> tuple[MemberRow, _MemberFacts]:
+    ) -> tuple[MemberRow, MemberFacts]:
         """Return the member's row and the facts the household needs; the caller sets the
         低保/特困 flags."""
         rng = self._rng
@@ -509,7 +459,7 @@ class CountyGenerator:
             "is_relocated_person": False,
             "public_welfare_post_months": 0,
         }
-        facts = _MemberFacts(
+        facts = MemberFacts(
             labor=labor,
             health=health,
             migrant=bool(migrant),
@@ -592,205 +542,3 @@ class CountyGenerator:
         if health == Health.CHRONIC:
             return LABOR_CHRONIC.draw(rng)
         return LABOR_HEALTHY.draw(rng)
-
-    # ------------------------------------------------------------ status history
-
-    def _history(self) -> _History:
-        """Draw the status events (oldest first) and the years the incomes depend on."""
-        rng = self._rng
-        events: list[_Event] = []
-        draw = rng.random()
-        registration_year = exit_year = None
-        if draw < MARGINAL_SHARE + ORDINARY_SUDDEN_SHARE:
-            sudden = draw < ORDINARY_SUDDEN_SHARE
-            category = (
-                codes.MonitoringCategory.SUDDEN_HARDSHIP
-                if sudden
-                else codes.MonitoringCategory.MARGINAL
-            )
-        else:
-            registration_year = REGISTRATION_YEARS.draw(rng)
-            registered_on = self._day_between(
-                datetime.date(registration_year, 4, 1), datetime.date(registration_year, 10, 31)
-            )
-            events.append((Kind.REGISTERED_POOR, registered_on, "", "", [], ""))
-            exit_year = max(registration_year, EXIT_YEARS.draw(rng))
-            exited_on = self._day_between(
-                datetime.date(exit_year, 11, 1), datetime.date(exit_year, 12, 31)
-            )
-            events.append((Kind.EXITED, exited_on, "", "", [], ""))
-            draw = rng.random()
-            if draw < UNSTABLE_EXITED_SHARE:
-                category = codes.MonitoringCategory.UNSTABLE_EXITED
-            elif draw < UNSTABLE_EXITED_SHARE + EXITED_SUDDEN_SHARE:
-                category = codes.MonitoringCategory.SUDDEN_HARDSHIP
-            else:
-                return _History(events, registration_year, exit_year, "", None, None)
-        identified_year, eliminated_year = self._monitoring_events(events, category)
-        return _History(
-            events, registration_year, exit_year, category, identified_year, eliminated_year
-        )
-
-    def _monitoring_events(self, events: list[_Event], category: str) -> tuple[int, int | None]:
-        """Append 纳入监测 and, for most, a later 风险消除; return both years."""
-        rng = self._rng
-        year = IDENTIFICATION_YEARS.draw(rng)
-        month = rng.randint(1, 12)
-        identified_on = datetime.date(year, month, rng.randint(1, 28))
-        first_risks = (
-            SUDDEN_RISK_TYPES
-            if category == codes.MonitoringCategory.SUDDEN_HARDSHIP
-            else RISK_TYPES
-        )
-        risks = [str(first_risks.draw(rng))]
-        for _extra in range(RISK_COUNT.draw(rng) - 1):
-            risk = str(RISK_TYPES.draw(rng))
-            if risk not in risks:
-                risks.append(risk)
-        events.append(
-            (Kind.MONITORING_IDENTIFIED, identified_on, category, f"{year}{month:02d}", risks, "")
-        )
-        # Risk is eliminated after at least six months of stable income (assisted or not).
-        month_index = year * 12 + month - 1 + rng.randint(6, 18)
-        if month_index > REFERENCE_DATE.year * 12 + 11 or rng.random() >= ELIMINATION_SHARE:
-            return year, None
-        eliminated_on = datetime.date(month_index // 12, month_index % 12 + 1, rng.randint(1, 28))
-        method = ELIMINATION_METHODS.draw(rng)
-        events.append((Kind.RISK_ELIMINATED, eliminated_on, "", "", [], method))
-        return year, eliminated_on.year
-
-    def _day_between(self, first: datetime.date, last: datetime.date) -> datetime.date:
-        offset = self._rng.randint(0, (last - first).days)
-        return first + datetime.timedelta(days=offset)
-
-    # ------------------------------------------------------------ income and conditions
-
-    def _years(
-        self,
-        batch: Batch,
-        household_id: int,
-        size: int,
-        facts: list[_MemberFacts],
-        history: _History,
-        on_assistance: bool,
-        stamp: Value,
-    ) -> None:
-        """Append one income row per year. Amounts are whole fen; the net income is a
-        multiple of the size, so the per-capita figures divide exactly."""
-        rng = self._rng
-        workers = sum(1 for fact in facts if fact.labor in WORKING_SKILLS)
-        migrants = sum(1 for fact in facts if fact.migrant)
-        if workers:
-            wage_share = min(0.75, 0.25 + 0.12 * migrants + rng.uniform(-0.08, 0.08))
-            business_share = rng.uniform(0.15, 0.35)
-        else:
-            wage_share = rng.uniform(0.0, 0.1)
-            business_share = rng.uniform(0.05, 0.2)
-        property_share = rng.uniform(0.01, 0.05)
-        # Transfers (pensions, subsidies) are always part of the income, and 低保/特困
-        # payments a large part; scaling the other shares down keeps the transfer positive.
-        earned = wage_share + business_share + property_share
-        ceiling = 0.6 if on_assistance else 0.92
-        if earned > ceiling:
-            wage_share *= ceiling / earned
-            business_share *= ceiling / earned
-            property_share *= ceiling / earned
-        cost_ratio = rng.uniform(0.3, 0.45)
-        level = rng.lognormvariate(0.0, 0.3)
-        sick = sum(1 for fact in facts if fact.health in {Health.CHRONIC, Health.SERIOUS_ILLNESS})
-        yearly_out_of_pocket = sick * rng.uniform(300, 3000)
-        for year in YEARS:
-            per_capita = self._per_capita(year, level, history)
-            net = round(per_capita * 100) * size
-            wage = int(net * wage_share)
-            business_net = int(net * business_share)
-            property_income = int(net * property_share)
-            transfer = net - wage - business_net - property_income
-            business = round(business_net / (1 - cost_ratio))
-            out_of_pocket = round(yearly_out_of_pocket * rng.uniform(0.6, 1.4) * 100)
-            claims = 0
-            if (
-                year == history.identified_year
-                and history.category == codes.MonitoringCategory.SUDDEN_HARDSHIP
-            ):
-                # 突发严重困难: large rigid spending, so the income after it falls below the line.
-                out_of_pocket = max(
-                    RIGID_EXPENDITURE_THRESHOLD_CENTS + rng.randrange(3_000_000),
-                    net - round(MONITORING_LINES[year] * rng.uniform(0.3, 0.9) * 100) * size,
-                )
-                claims = round(out_of_pocket * rng.uniform(0.1, 0.4))
-            out_of_pocket -= out_of_pocket % size
-            batch.years.append(
-                {
-                    "household": household_id,
-                    "year": year,
-                    "member_count": size,
-                    "wage_income": _yuan(wage),
-                    "business_income": _yuan(business),
-                    "property_income": _yuan(property_income),
-                    "transfer_income": _yuan(transfer),
-                    "business_expense": _yuan(business - business_net),
-                    "insurance_claims": _yuan(claims),
-                    "compliant_out_of_pocket": _yuan(out_of_pocket),
-                    "recorded_at": stamp,
-                }
-            )
-
-    def _per_capita(  # noqa: PLR0911 - one return per phase of the household's history
-        self, year: int, level: float, history: _History
-    ) -> float:
-        """Per-capita net income in 元: around the yearly anchor, below the poverty line
-        while poor, near the monitoring line in the year a household is identified."""
-        rng = self._rng
-        anchor = INCOME_ANCHORS[year] * level * rng.uniform(0.92, 1.08)
-        if history.exit_year is not None and year < history.exit_year:
-            return POVERTY_LINES[year] * rng.uniform(0.7, 0.98)
-        if history.exit_year == year:
-            return max(anchor, POVERTY_LINES[year] * rng.uniform(1.1, 1.5))
-        identified = history.identified_year
-        if identified is None or year < identified - 1:
-            return anchor
-        line = MONITORING_LINES[year]
-        if year < identified:
-            return min(anchor, line * rng.uniform(1.1, 1.6))
-        if year == identified:
-            if history.category == codes.MonitoringCategory.SUDDEN_HARDSHIP:
-                return anchor
-            return line * rng.uniform(0.8, 1.05)
-        if history.eliminated_year is not None and year >= history.eliminated_year:
-            return min(anchor, line * rng.uniform(1.2, 1.8))
-        return line * rng.uniform(0.9, 1.2)
-
-    def _conditions(
-        self, household_id: int, facts: list[_MemberFacts], stamp: Value
-    ) -> ConditionRow:
-        rng = self._rng
-        grade = HOUSING_GRADES.draw(rng)
-        # The draws run in the order of the columns, as the seed's data depend on it.
-        structure = HOUSING_STRUCTURES.draw(rng)
-        area = f"{rng.randint(300, 1300) / 10:.1f}"
-        road = ROAD_TYPES.draw(rng)
-        toilet = rng.random() < 0.75
-        fuel = FUELS.draw(rng)
-        return {
-            "household": household_id,
-            "year": CONDITIONS_YEAR,
-            "housing_grade": grade,
-            "housing_structure": structure,
-            "housing_area": area,
-            "water_standard": codes.WaterStandard.STANDARD_2018,
-            "has_electricity": True,
-            "road_type": road,
-            "has_sanitary_toilet": toilet,
-            "main_fuel": fuel,
-            "is_housing_unsafe": grade in UNSAFE_GRADES,
-            "has_dropout_child": any(fact.dropout for fact in facts),
-            "is_water_unsafe": rng.random() < WATER_UNSAFE_SHARE,
-            "has_uninsured_member": not all(fact.has_medical_insurance for fact in facts),
-            "recorded_at": stamp,
-        }
-
-
-def _yuan(fen: int) -> str:
-    """Format whole fen as a decimal string with two places (exact, no float rounding)."""
-    return f"{fen // 100}.{fen % 100:02d}"
