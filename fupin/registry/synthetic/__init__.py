@@ -22,8 +22,9 @@ whatever the batch size. Ages and dates are relative to 2025-12-31, not to today
 The package: `profile` (the statistical tables), `generator` (draws households and
 members as rows: mappings keyed by column), `history` (the status events), `income` (yearly
 income and living conditions), `writer` (the row types and how they are written) and
-`service` (the checks and the batches). Writing: rows are written with COPY on PostgreSQL and batched
-``executemany`` on SQLite, one transaction and one audit event per batch of households.
+`service` (the checks and the batches). Writing: rows are written with COPY on PostgreSQL
+and batched ``executemany`` on SQLite, one transaction and one audit event per batch of
+households.
 Household ids are reserved before the rows are built (PostgreSQL: ``nextval`` of the id
 sequence; SQLite: above both ``max(id)`` and ``sqlite_sequence`` while the batch's write
 lock is held), so members, years and events can name their household without reading
