@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fupin.accounts.models import User
-from fupin.assessment import ruleset_selectors, ruleset_services
 from fupin.assessment.models import AssessmentOutcome, PolicyParameter, RuleSetRecord
 from fupin.assessment.rules import definition
-from fupin.assessment.ruleset_services import RuleEdit, RuleSetInvalidError
 from fupin.assessment.selectors import rule_set_get
-from fupin.assessment.services import assessment_run
+from fupin.assessment.selectors import rulesets as ruleset_selectors
+from fupin.assessment.services import RuleEdit, RuleSetInvalidError, assessment_run
+from fupin.assessment.services import rulesets as ruleset_services
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from fupin.registry.models import Household
