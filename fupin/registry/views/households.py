@@ -61,6 +61,7 @@ def household_list(request: ScopedRequest) -> HttpResponse:
         "query": query.urlencode(),
         "query_without_page": query.urlencode() + "&" if query else "",
         "sort": filters.sort,
+        "filter_hidden": [("sort", filters.sort)],
         "can_edit": request.scope.can(Capability.EDIT_REGISTRY),
         "breadcrumbs": [(_("农户"), None)],
     }
