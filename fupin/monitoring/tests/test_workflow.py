@@ -189,6 +189,8 @@ def test_township_rejects_with_a_reason_and_the_receipt_shows_it(
         services.case_township_review(
             actor=actors.township_reviewer, scope=township, case=case, opinion="同意"
         )
+    with nothing_changes(case), pytest.raises(ApplicationError, match="已结束"):
+        steps.step_run(actor=actors.township_reviewer, scope=township, case=case, data={})
 
 
 def test_a_returned_case_goes_back_to_the_village_and_is_publicized_again(
