@@ -69,9 +69,10 @@ pytest-sqlite: $(VENV)/.installed-test browser-deps
 	@echo "=== pytest on SQLite ==="
 	$(BIN)/pytest
 
+# Tests marked slow (the whole-country region load) run once per CI run, in the SQLite run.
 pytest-postgres: $(VENV)/.installed-test browser-deps
-	@echo "=== pytest on PostgreSQL ($(FUPIN_TEST_POSTGRES)) ==="
-	FUPIN_DATABASE_URL="$(FUPIN_TEST_POSTGRES)" $(BIN)/pytest
+	@echo "=== pytest on PostgreSQL ($(FUPIN_TEST_POSTGRES)), without the slow tests ==="
+	FUPIN_DATABASE_URL="$(FUPIN_TEST_POSTGRES)" $(BIN)/pytest -m "not slow"
 
 pytest: pytest-sqlite
 	@if [ -n "$(FUPIN_TEST_POSTGRES)" ]; then $(MAKE) --no-print-directory pytest-postgres; \

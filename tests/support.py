@@ -1,11 +1,17 @@
 """Named actors, a small real region tree and the scope-matrix helper used across apps."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
+from django.apps import apps
+from django.db.models import Model
 from django.test import Client
 
 from fupin.accounts.models import RegionAssignment, Role, User
+from fupin.accounts.scoping import scope_for
+from fupin.core.scope import RegionScope
 from fupin.registry.models import Region
 
 PASSWORD = "Correct-Horse-Battery-9"
@@ -75,6 +81,13 @@ def make_actors() -> Actors:
     )
 
 
+def scope_of(user: User) -> RegionScope:
+    """The scope of the user's active assignment (every named actor but `no_role` has one)."""
+    scope = scope_for(user)
+    assert scope is not None, f"{user.username} has no role"
+    return scope
+
+
 def client_for(user: User | None) -> Client:
     client = Client()
     if user is not None:
@@ -109,3 +122,25 @@ def assert_scope_matrix(
             assert text in body, f"{who}: expected to see {text!r}"
         for text in expected.hides:
             assert text not in body, f"{who}: must not see {text!r}"
+
+
+def _database_state(objects: tuple[Model, ...]) -> dict[str, Any]:
+    state: dict[str, Any] = {
+        model._meta.label: model._default_manager.count() for model in apps.get_models()
+    }
+    for obj in objects:
+        row = type(obj)._default_manager.filter(pk=obj.pk).values().first()
+        state[f"{obj._meta.label}#{obj.pk}"] = row
+    return state
+
+
+@contextmanager
+def nothing_changes(*objects: Model) -> Iterator[None]:
+    """Assert that the block leaves the database as it found it: the same number of rows in
+    every table (so no audit event either) and the same values in the given rows. Wrap a
+    refusal in it: `with nothing_changes(case), pytest.raises(PermissionDeniedError): ...`."""
+    before = _database_state(objects)
+    yield
+    after = _database_state(objects)
+    changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+    assert not changed, f"changed: {sorted(changed)}"

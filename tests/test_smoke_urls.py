@@ -2,13 +2,12 @@
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from fupin.accounts.scoping import scope_for
 from fupin.assessment.models import RuleSetRecord
 from fupin.jobs.models import Job
 from fupin.monitoring.tests.samples import sample_case
 from fupin.registry.services import household_register
 from fupin.registry.tests import factories
-from tests.support import VILLAGE, Actors, client_for
+from tests.support import VILLAGE, Actors, client_for, scope_of
 
 # Ninja registers its endpoints as named URLs too; the API has its own tests.
 SKIPPED_NAMESPACES = {"api"}
@@ -31,7 +30,7 @@ def test_every_named_url_answers_without_error(actors: Actors, baseline: RuleSet
     job = Job.objects.create(kind=Job.Kind.REGION_LOAD, region_code="22", params={})
     household = household_register(
         actor=actors.system_admin,
-        scope=scope_for(actors.system_admin),  # type: ignore[arg-type]
+        scope=scope_of(actors.system_admin),
         data=factories.household("H001", VILLAGE),
         members=factories.family(),
     )

@@ -102,6 +102,14 @@ class Deadline:
     working_days_left: int
     is_provisional: bool = False
 
+    @property
+    def is_overdue(self) -> bool:
+        return self.state == DeadlineState.OVERDUE
+
+    @property
+    def is_approaching(self) -> bool:
+        return self.state == DeadlineState.APPROACHING
+
 
 def current_deadline(
     case: MonitoringCase,

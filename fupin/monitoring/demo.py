@@ -1,8 +1,6 @@
 """Demo monitoring cases: one in every state of the workflow, some returned and some
 overdue, made with the real services as the demo users would (used by `setup_demo`)."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.utils import timezone
@@ -10,9 +8,8 @@ from django.utils import timezone
 from fupin.accounts.models import User
 from fupin.accounts.scoping import scope_for
 from fupin.core.errors import ApplicationError
-from fupin.core.scope import RegionScope
-from fupin.monitoring import selectors, services
-from fupin.monitoring.models import CaseState, MonitoringCase, ReviewMeeting
+from fupin.monitoring import selectors, services, steps
+from fupin.monitoring.models import CaseState, MonitoringCase
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus
 
@@ -40,17 +37,11 @@ _RISKS = [
 ]
 
 
-@dataclass(frozen=True)
-class _Actor:
-    user: User
-    scope: RegionScope
-
-
-def _actor(username: str) -> _Actor:
+def _actor(username: str) -> steps.Performer:
     user = User.objects.get(username=username)
     scope = scope_for(user)
     assert scope is not None
-    return _Actor(user, scope)
+    return steps.Performer(user, scope)
 
 
 def demo_cases_create(
@@ -98,86 +89,37 @@ def _walk(
     case: MonitoringCase,
     target: CaseState,
     returned: bool,
-    village: _Actor,
-    township: _Actor,
-    county: _Actor,
+    village: steps.Performer,
+    township: steps.Performer,
+    county: steps.Performer,
 ) -> None:
+    performers = [village, township, county]
     today = timezone.localdate()
-    steps: dict[str, Callable[[], object]] = {
-        CaseState.VISIT: lambda: services.case_visit_record(
-            actor=village.user,
-            scope=village.scope,
-            case=case,
-            visited_on=today,
-            visitors="村两委、驻村工作队",
-            findings="情况属实",
-            has_consent=True,
-        ),
-        CaseState.COMPARISON: lambda: services.case_comparison_record(
-            actor=village.user, scope=village.scope, case=case, findings="无车辆、商品房和工商登记"
-        ),
-        CaseState.REVIEW: lambda: services.case_review_record(
-            actor=village.user,
-            scope=village.scope,
-            case=case,
-            held_on=today,
-            participants="村两委、驻村工作队、村民代表",
-            result=ReviewMeeting.Result.AGREED,
-            monitoring_category=codes.MonitoringCategory.MARGINAL,
-        ),
-        CaseState.TOWNSHIP: lambda: services.case_township_review(
-            actor=township.user, scope=township.scope, case=case, opinion="同意"
-        ),
-        CaseState.COUNTY: lambda: services.case_county_review(
-            actor=county.user, scope=county.scope, case=case, opinion="审定同意"
-        ),
-        CaseState.ANNOUNCEMENT: lambda: services.case_announce(
-            actor=county.user, scope=county.scope, case=case
-        ),
+    setting_days = selectors.workflow_setting_for(case.village_id).publicity_days
+    # A publicity on the way to a later step started long enough ago to be closed today.
+    data = {
+        steps.PUBLICITY_START: {"starts_on": today - timedelta(days=setting_days + 1)},
     }
-    while True:
-        case.refresh_from_db()
-        # A case to be shown returned first goes up to the township and comes back.
-        if case.state == target and not returned:
-            return
-        if target == CaseState.REJECTED and case.state == CaseState.TOWNSHIP:
+    try:
+        # A case to be shown returned or rejected goes up to the township first.
+        if returned or target == CaseState.REJECTED:
+            steps.walk_case(case, until=CaseState.TOWNSHIP, performers=performers, data=data)
+        if target == CaseState.REJECTED:
             services.case_reject(
                 actor=township.user,
                 scope=township.scope,
                 case=case,
                 reason="经比对，家庭成员有财政供养人员",
             )
-            continue
-        if returned and case.state == CaseState.TOWNSHIP:
-            returned = False
+            return
+        if returned:
             services.case_return(
                 actor=township.user,
                 scope=township.scope,
                 case=case,
                 opinion="评议记录缺少村民代表签字，请补充",
             )
-            continue
-        if case.state == CaseState.PUBLICITY:
-            _publicity(case, target, village)
-            continue
-        try:
-            steps[case.state]()
-        except ApplicationError:
-            # A household the generator made ineligible for a step stays where it is.
-            return
-
-
-def _publicity(case: MonitoringCase, target: CaseState, village: _Actor) -> None:
-    """A running publicity for the case that stops there; a finished one otherwise."""
-    today = timezone.localdate()
-    setting_days = selectors.workflow_setting_for(case.village_id).publicity_days
-    if target == CaseState.PUBLICITY:
-        services.case_publicity_start(actor=village.user, scope=village.scope, case=case)
+        steps.walk_case(case, until=target, performers=performers, data=data)
+    except ApplicationError:
+        # A household the generator made ineligible for a step stays where it is.
         return
-    services.case_publicity_start(
-        actor=village.user,
-        scope=village.scope,
-        case=case,
-        starts_on=today - timedelta(days=setting_days + 1),
-    )
-    services.case_publicity_close(actor=village.user, scope=village.scope, case=case)

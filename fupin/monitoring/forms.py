@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.forms import CHECK, INPUT, SELECT, FilterForm
 from fupin.monitoring.models import CaseKind, CaseState, Channel, ReviewMeeting
 from fupin.registry import codes
 
@@ -165,19 +166,56 @@ class DecideForm(forms.Form):
     opinion = forms.CharField(label=_("理由或修改意见"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False)
+class CaseFilterForm(FilterForm):
+    filter_layout = (
+        ("q", "col-12 col-md-3"),
+        ("state", "col-6 col-md-2"),
+        ("kind", "col-6 col-md-2"),
+        ("channel", "col-6 col-md-2"),
+        ("region_code", "col-6 col-md-2"),
+        ("overdue", "col-6 col-md-1"),
+    )
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "id": "f-q",
+                "type": "search",
+                "class": INPUT,
+                "placeholder": _("户编号、申请人或受理编号"),
+            }
+        ),
+    )
     state = forms.ChoiceField(
-        label=_("环节"), choices=BLANK + list(CaseState.choices), required=False
+        label=_("环节"),
+        choices=BLANK + list(CaseState.choices),
+        required=False,
+        widget=forms.Select(attrs={"class": SELECT}),
     )
     kind = forms.ChoiceField(
-        label=_("类型"), choices=BLANK + list(CaseKind.choices), required=False
+        label=_("类型"),
+        choices=BLANK + list(CaseKind.choices),
+        required=False,
+        widget=forms.Select(attrs={"class": SELECT}),
     )
     channel = forms.ChoiceField(
-        label=_("发现渠道"), choices=BLANK + list(Channel.choices), required=False
+        label=_("发现渠道"),
+        choices=BLANK + list(Channel.choices),
+        required=False,
+        widget=forms.Select(attrs={"class": SELECT}),
     )
-    region_code = forms.CharField(label=_("区划代码"), max_length=12, required=False)
-    overdue = forms.BooleanField(label=_("只看超期"), required=False)
+    region_code = forms.CharField(
+        label=_("区划代码"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"id": "f-region", "class": INPUT, "inputmode": "numeric"}),
+    )
+    overdue = forms.BooleanField(
+        label=_("只看超期"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"id": "f-overdue", "class": CHECK}),
+    )
 
 
 class CalendarUploadForm(forms.Form):

@@ -261,6 +261,11 @@ def case_get(*, scope: RegionScope, case_id: int) -> MonitoringCase:
     return case
 
 
+def publicity_running(case: MonitoringCase) -> bool:
+    """Whether the case's village notice is up and not yet closed."""
+    return case.notices.filter(kind=Notice.Kind.PUBLICITY, closed_on__isnull=True).exists()
+
+
 def case_approvals(case: MonitoringCase) -> list[ApprovalRecord]:
     return list(
         ApprovalRecord.objects.filter(subject_type=CASE_SUBJECT, subject_id=str(case.pk))
@@ -351,6 +356,14 @@ class Receipt:
     steps: list[tuple[str, bool]]
     rejection_reason: str
     closed_on: date | None
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.state == CaseState.REJECTED
+
+    @property
+    def is_completed(self) -> bool:
+        return self.state == CaseState.COMPLETED
 
 
 def receipt_lookup(*, receipt_number: str, id_tail: str) -> Receipt:

@@ -2,12 +2,9 @@
 user may use, clue and elimination forms from the household page. Public pages (the
 self-application form, the receipt and the notices) live in `public_views`."""
 
-from collections.abc import Callable
-from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.files.uploadedfile import UploadedFile as DjangoUpload
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpResponse
@@ -22,8 +19,8 @@ from fupin.core.decorators import scoped_view
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from fupin.core.http import ScopedRequest, redirect_after_post
 from fupin.core.scope import Capability
-from fupin.monitoring import forms, selectors, services, workflow
-from fupin.monitoring.models import CaseState, MonitoringCase, Notice, Objection
+from fupin.monitoring import forms, selectors, services, steps, workflow
+from fupin.monitoring.models import CaseKind, CaseState, Notice, Objection
 from fupin.monitoring.qr import qr_svg
 from fupin.registry import codes
 
@@ -37,21 +34,6 @@ def _not_found(request: ScopedRequest, error: NotFoundError) -> HttpResponse:
 def _add_error(form: Form, error: ApplicationError) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
-
-
-def _upload(file: DjangoUpload | None) -> services.UploadedFile | None:
-    if file is None:
-        return None
-    return services.UploadedFile(
-        name=file.name or "file",
-        content_type=file.content_type or "application/octet-stream",
-        content=file.read(),
-    )
-
-
-def _uploads(file: DjangoUpload | None) -> list[services.UploadedFile]:
-    upload = _upload(file)
-    return [upload] if upload is not None else []
 
 
 def _breadcrumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -114,36 +96,6 @@ def case_list(request: ScopedRequest) -> HttpResponse:
     return render(request, "monitoring/case_list.html", context)
 
 
-def _publicity_form(case: MonitoringCase, data: Any, files: Any) -> Form:
-    """Start the publicity, or once it runs, close it when its period is over."""
-    if case.notices.filter(kind=Notice.Kind.PUBLICITY, closed_on__isnull=True).exists():
-        return forms.OpinionForm(data, files)
-    setting = selectors.workflow_setting_for(case.village_id)
-    return forms.PublicityStartForm(data, initial={"days": setting.publicity_days})
-
-
-def _step_form(case: MonitoringCase, data: Any = None, files: Any = None) -> Form | None:
-    """The form for the case's current step (None once the case is closed)."""
-    builders: dict[str, Callable[[], Form]] = {
-        CaseState.VISIT: lambda: forms.VisitForm(
-            data,
-            files,
-            needs_household=case.household_id is None,
-            initial={"risk_types": case.risk_types},
-        ),
-        CaseState.COMPARISON: lambda: forms.ComparisonForm(data, files),
-        CaseState.REVIEW: lambda: forms.ReviewForm(
-            data, files, kind=case.kind, initial={"monitoring_category": case.monitoring_category}
-        ),
-        CaseState.PUBLICITY: lambda: _publicity_form(case, data, files),
-        CaseState.TOWNSHIP: lambda: forms.OpinionForm(data, files),
-        CaseState.COUNTY: lambda: forms.CountyForm(data, files),
-        CaseState.ANNOUNCEMENT: lambda: forms.OpinionForm(data, files),
-    }
-    builder = builders.get(case.state)
-    return builder() if builder is not None else None
-
-
 def _render_detail(
     request: ScopedRequest,
     case_id: int,
@@ -164,6 +116,7 @@ def _render_detail(
         None,
     )
     deadline = selectors.with_deadlines([case])[0].deadline
+    step_title, step_submit_label = steps.step_titles(case)
     return render(
         request,
         "monitoring/case_detail.html",
@@ -182,6 +135,10 @@ def _render_detail(
                 (workflow.STEP_OF[step].label, step == case.state)
                 for step in workflow.STEPS[case.kind]
             ],
+            "is_rejected": case.state == CaseState.REJECTED,
+            "is_identification": case.kind == CaseKind.IDENTIFICATION,
+            "step_title": step_title,
+            "step_submit_label": step_submit_label,
             "can_act": can_act,
             "can_reveal": request.scope.can(Capability.VIEW_PERSONAL_DATA),
             # Whose registered household the user may see, to show what an application's
@@ -192,7 +149,7 @@ def _render_detail(
                 if clue.registered_member is not None
                 and request.scope.contains(clue.registered_member.household.village_id)
             },
-            "step_form": step_form or (_step_form(case) if can_act else None),
+            "step_form": step_form or (steps.step_form(case) if can_act else None),
             "decide_form": decide_form or (forms.DecideForm() if can_act else None),
             "open_publicity": open_publicity,
             "objection_form": objection_form or forms.ObjectionForm(),
@@ -210,74 +167,6 @@ def case_detail(request: ScopedRequest, case_id: int) -> HttpResponse:
     return _render_detail(request, case_id)
 
 
-def _run_step(request: ScopedRequest, case: MonitoringCase, form: Form) -> None:
-    """Call the service of the case's current step with the form's data."""
-    data = form.cleaned_data
-    actor, scope = request.user, request.scope
-    state = CaseState(case.state)
-    if state == CaseState.VISIT:
-        household = None
-        if data.get("household_number"):
-            household = selectors.household_in_scope(scope=scope, number=data["household_number"])
-        services.case_visit_record(
-            actor=actor,
-            scope=scope,
-            case=case,
-            visited_on=data["visited_on"],
-            visitors=data["visitors"],
-            findings=data["findings"],
-            has_consent=data["has_consent"],
-            household=household,
-            risk_types=data["risk_types"],
-            files=_uploads(data.get("attachment")),
-        )
-    elif state == CaseState.COMPARISON:
-        services.case_comparison_record(
-            actor=actor,
-            scope=scope,
-            case=case,
-            findings=data["findings"],
-            files=_uploads(data.get("attachment")),
-        )
-    elif state == CaseState.REVIEW:
-        services.case_review_record(
-            actor=actor,
-            scope=scope,
-            case=case,
-            held_on=data["held_on"],
-            participants=data["participants"],
-            result=data["result"],
-            monitoring_category=data.get("monitoring_category") or "",
-            opinion=data["opinion"],
-            minutes=_upload(data.get("minutes")),
-        )
-    elif state == CaseState.PUBLICITY and "days" in data:
-        services.case_publicity_start(
-            actor=actor, scope=scope, case=case, starts_on=data["starts_on"], days=data["days"]
-        )
-    elif state == CaseState.PUBLICITY:
-        services.case_publicity_close(actor=actor, scope=scope, case=case, opinion=data["opinion"])
-    elif state == CaseState.TOWNSHIP:
-        services.case_township_review(
-            actor=actor,
-            scope=scope,
-            case=case,
-            opinion=data["opinion"],
-            files=_uploads(data.get("attachment")),
-        )
-    elif state == CaseState.COUNTY:
-        services.case_county_review(
-            actor=actor,
-            scope=scope,
-            case=case,
-            opinion=data["opinion"],
-            monitoring_category=data["monitoring_category"],
-            files=_uploads(data.get("attachment")),
-        )
-    elif state == CaseState.ANNOUNCEMENT:
-        services.case_announce(actor=actor, scope=scope, case=case, opinion=data["opinion"])
-
-
 @require_POST
 @scoped_view()
 def case_step(request: ScopedRequest, case_id: int) -> HttpResponse:
@@ -286,11 +175,11 @@ def case_step(request: ScopedRequest, case_id: int) -> HttpResponse:
         case = selectors.case_get(scope=request.scope, case_id=case_id)
     except NotFoundError as error:
         return _not_found(request, error)
-    form = _step_form(case, request.POST, request.FILES)
+    form = steps.step_form(case, request.POST, request.FILES)
     if form is None or not form.is_valid():
         return _render_detail(request, case_id, step_form=form, status=400)
     try:
-        _run_step(request, case, form)
+        steps.step_run(actor=request.user, scope=request.scope, case=case, data=form.cleaned_data)
     except PermissionDeniedError as error:
         messages.error(request, error.message)
         return _render_detail(request, case_id, status=403)

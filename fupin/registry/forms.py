@@ -8,6 +8,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.forms import CHECK, INPUT, SELECT, FilterForm
 from fupin.core.masking import mask_personal
 from fupin.registry import codes
 from fupin.registry.models import Member
@@ -20,33 +21,82 @@ def _choices(table: type[Any], *, blank: bool) -> list[tuple[str, str]]:
     return (BLANK if blank else []) + list(table.choices)
 
 
-class HouseholdFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False)
+class HouseholdFilterForm(FilterForm):
+    filter_layout = (
+        ("q", "col-12 col-md-4"),
+        ("household_type", "col-6 col-md-2"),
+        ("monitoring_category", "col-6 col-md-2"),
+        ("poverty_attribute", "col-6 col-md-2"),
+        ("cause", "col-6 col-md-2"),
+        ("risk_level", "col-6 col-md-2"),
+        ("income_below", "col-6 col-md-2"),
+        ("income_year", "col-6 col-md-2"),
+        ("has_disabled_or_seriously_ill", "col-12 col-md-3"),
+    )
+    check_class = "mt-2"
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "id": "f-q",
+                "type": "search",
+                "class": INPUT,
+                "placeholder": _("姓名、户编号、身份证号或后四位"),
+                "data-testid": "household-search",
+            }
+        ),
+    )
     household_type = forms.ChoiceField(
-        label=_("户类型"), choices=_choices(codes.HouseholdType, blank=True), required=False
+        label=_("户类型"),
+        choices=_choices(codes.HouseholdType, blank=True),
+        required=False,
+        widget=forms.Select(attrs={"class": SELECT}),
     )
     monitoring_category = forms.ChoiceField(
         label=_("监测对象类别"),
         choices=_choices(codes.MonitoringCategory, blank=True),
         required=False,
+        widget=forms.Select(attrs={"class": SELECT}),
     )
     poverty_attribute = forms.ChoiceField(
-        label=_("贫困户属性"), choices=_choices(codes.PovertyAttribute, blank=True), required=False
+        label=_("贫困户属性"),
+        choices=_choices(codes.PovertyAttribute, blank=True),
+        required=False,
+        widget=forms.Select(attrs={"class": SELECT}),
     )
     cause = forms.ChoiceField(
-        label=_("致贫原因"), choices=_choices(codes.PovertyCause, blank=True), required=False
+        label=_("致贫原因"),
+        choices=_choices(codes.PovertyCause, blank=True),
+        required=False,
+        widget=forms.Select(attrs={"class": SELECT}),
     )
     income_below = forms.DecimalField(
-        label=_("人均纯收入低于（元）"), required=False, min_value=0, decimal_places=2
+        label=_("人均纯收入低于（元）"),
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"id": "f-income", "step": "100", "class": INPUT}),
     )
     income_year = forms.IntegerField(
-        label=_("收入年度"), required=False, min_value=2013, max_value=2100
+        label=_("收入年度"),
+        required=False,
+        min_value=2013,
+        max_value=2100,
+        widget=forms.NumberInput(
+            attrs={"id": "f-year", "class": INPUT, "placeholder": _("最近一年")}
+        ),
     )
-    has_disabled_or_seriously_ill = forms.BooleanField(label=_("有残疾或大病成员"), required=False)
+    has_disabled_or_seriously_ill = forms.BooleanField(
+        label=_("有残疾或大病成员"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"id": "f-ill", "class": CHECK}),
+    )
     risk_level = forms.ChoiceField(
         label=_("风险等级"),
         choices=[*BLANK, ("red", _("红色")), ("orange", _("橙色")), ("blue", _("蓝色"))],
         required=False,
+        widget=forms.Select(attrs={"class": SELECT}),
     )
     monitoring_eligible = forms.NullBooleanField(label=_("符合监测条件"), required=False)
     region_code = forms.RegexField(

@@ -5,14 +5,13 @@ import pytest
 from playwright.sync_api import Dialog, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from fupin.accounts.scoping import scope_for
 from fupin.assessment.models import AssessmentRun, RuleSetRecord
 from fupin.assessment.selectors import rule_set_get
 from fupin.registry.models import Household
 from fupin.registry.services import household_register, household_year_record
 from fupin.registry.tests import factories
 from tests.browser.conftest import login, screenshot, wait_for_htmx
-from tests.support import OTHER_VILLAGE, TOWN, VILLAGE, Actors
+from tests.support import OTHER_VILLAGE, TOWN, VILLAGE, Actors, scope_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,8 +19,7 @@ YEAR = 2025
 
 
 def _household(actors: Actors, number: str, village: str, per_capita: int) -> Household:
-    scope = scope_for(actors.system_admin)
-    assert scope is not None
+    scope = scope_of(actors.system_admin)
     household = household_register(
         actor=actors.system_admin,
         scope=scope,

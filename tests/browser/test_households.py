@@ -5,20 +5,18 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from fupin.accounts.scoping import scope_for
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatusEvent
 from fupin.registry.services import household_register, household_status_record
 from fupin.registry.tests import factories
 from tests.browser.conftest import login, screenshot
-from tests.support import VILLAGE, Actors
+from tests.support import VILLAGE, Actors, scope_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _household(actors: Actors) -> Household:
-    scope = scope_for(actors.village_officer)
-    assert scope is not None
+    scope = scope_of(actors.village_officer)
     household = household_register(
         actor=actors.village_officer,
         scope=scope,

@@ -11,7 +11,6 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from fupin.accounts.scoping import scope_for
 from fupin.monitoring.models import CaseState, MonitoringCase, Notice
 from fupin.monitoring.qr import qr_svg
 from fupin.registry import codes
@@ -19,14 +18,13 @@ from fupin.registry.models import Household, HouseholdStatus
 from fupin.registry.services import household_register
 from fupin.registry.tests import factories
 from tests.browser.conftest import login, screenshot
-from tests.support import VILLAGE, Actors
+from tests.support import VILLAGE, Actors, scope_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _household(actors: Actors) -> Household:
-    scope = scope_for(actors.village_officer)
-    assert scope is not None
+    scope = scope_of(actors.village_officer)
     return household_register(
         actor=actors.village_officer,
         scope=scope,

@@ -19,14 +19,7 @@ from fupin.accounts.services import (
 )
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from fupin.core.scope import RegionScope
-from tests.support import COUNTY, PASSWORD, TOWN, VILLAGE, Actors
-
-
-def _scope(user: User) -> RegionScope:
-    scope = scope_for(user)
-    assert scope is not None
-    return scope
+from tests.support import COUNTY, PASSWORD, TOWN, VILLAGE, Actors, scope_of
 
 
 def _login(username: str, password: str) -> User:
@@ -82,7 +75,7 @@ def test_an_administrator_can_unlock_a_user_in_scope(actors: Actors) -> None:
         locked_until=timezone.now() + timedelta(minutes=10)
     )
     user_unlock(
-        actor=actors.county_admin, scope=_scope(actors.county_admin), user=actors.village_officer
+        actor=actors.county_admin, scope=scope_of(actors.county_admin), user=actors.village_officer
     )
     assert _login("village_officer", PASSWORD).pk == actors.village_officer.pk
     assert AuditEvent.objects.filter(action="accounts.user_unlock").count() == 1
@@ -92,7 +85,7 @@ def test_an_administrator_cannot_unlock_a_user_of_another_county(actors: Actors)
     with pytest.raises(NotFoundError):
         user_unlock(
             actor=actors.other_county_admin,
-            scope=_scope(actors.other_county_admin),
+            scope=scope_of(actors.other_county_admin),
             user=actors.village_officer,
         )
 
@@ -100,7 +93,7 @@ def test_an_administrator_cannot_unlock_a_user_of_another_county(actors: Actors)
 def test_user_create_makes_the_account_and_its_role_with_audit(actors: Actors) -> None:
     user = user_create(
         actor=actors.county_admin,
-        scope=_scope(actors.county_admin),
+        scope=scope_of(actors.county_admin),
         username="li_si",
         password="A-strong-passphrase-1",
         full_name="李四",
@@ -135,7 +128,7 @@ def test_user_create_refuses_bad_input_and_changes_nothing(
     with pytest.raises(ApplicationError, match=message):
         user_create(
             actor=actors.county_admin,
-            scope=_scope(actors.county_admin),
+            scope=scope_of(actors.county_admin),
             username=username,
             password=password,
             full_name="某某",
@@ -160,7 +153,7 @@ def test_an_administrator_grants_roles_only_inside_their_subtree(
     with pytest.raises(PermissionDeniedError):
         role_assign(
             actor=actors.county_admin,
-            scope=_scope(actors.county_admin),
+            scope=scope_of(actors.county_admin),
             user=actors.no_role,
             role=role,
             region_code=region_code,
@@ -172,7 +165,7 @@ def test_roles_without_user_management_cannot_grant(actors: Actors) -> None:
     with pytest.raises(PermissionDeniedError):
         role_assign(
             actor=actors.township_reviewer,
-            scope=_scope(actors.township_reviewer),
+            scope=scope_of(actors.township_reviewer),
             user=actors.no_role,
             role=Role.VILLAGE_OFFICER,
             region_code=VILLAGE,
@@ -182,7 +175,7 @@ def test_roles_without_user_management_cannot_grant(actors: Actors) -> None:
 def test_role_revoke_deactivates_and_audits(actors: Actors) -> None:
     assignment = RegionAssignment.objects.get(user=actors.village_officer)
     role_revoke(
-        actor=actors.county_admin, scope=_scope(actors.county_admin), assignment_id=assignment.pk
+        actor=actors.county_admin, scope=scope_of(actors.county_admin), assignment_id=assignment.pk
     )
     assignment.refresh_from_db()
     assert assignment.is_active is False
@@ -195,7 +188,7 @@ def test_role_revoke_out_of_scope_looks_like_not_found(actors: Actors) -> None:
     with pytest.raises(NotFoundError):
         role_revoke(
             actor=actors.other_county_admin,
-            scope=_scope(actors.other_county_admin),
+            scope=scope_of(actors.other_county_admin),
             assignment_id=assignment.pk,
         )
     assignment.refresh_from_db()

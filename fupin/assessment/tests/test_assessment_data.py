@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 
-from fupin.accounts.scoping import scope_for
 from fupin.assessment.models import PolicyParameter
 from fupin.assessment.selectors import facts_for_households, policy_parameters
 from fupin.assessment.services import policy_parameter_set
@@ -20,7 +19,7 @@ from fupin.registry.services import (
     household_year_record,
 )
 from fupin.registry.tests import factories
-from tests.support import COUNTY, VILLAGE, Actors
+from tests.support import COUNTY, VILLAGE, Actors, nothing_changes, scope_of
 
 
 def _set(region: str, year: int, value: str) -> None:
@@ -42,8 +41,7 @@ def test_the_most_specific_region_wins(db: None) -> None:
 
 
 def test_a_derived_value_is_multiplier_times_base(actors: Actors) -> None:
-    scope = scope_for(actors.county_admin)
-    assert scope is not None
+    scope = scope_of(actors.county_admin)
     parameter = policy_parameter_set(
         actor=actors.county_admin,
         scope=scope,
@@ -61,21 +59,19 @@ def test_a_derived_value_is_multiplier_times_base(actors: Actors) -> None:
 
 
 def test_parameter_set_checks_scope_right_and_shape(actors: Actors) -> None:
-    county = scope_for(actors.county_admin)
-    staff = scope_for(actors.village_officer)
-    assert county is not None
-    assert staff is not None
-    with pytest.raises(PermissionDeniedError):
+    county = scope_of(actors.county_admin)
+    staff = scope_of(actors.village_officer)
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         policy_parameter_set(
             actor=actors.county_admin, scope=county, name="monitoring_line", region_code="22",
             year=2025, value=Decimal(1),
         )  # fmt: skip
-    with pytest.raises(PermissionDeniedError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         policy_parameter_set(
             actor=actors.village_officer, scope=staff, name="monitoring_line",
             region_code=VILLAGE, year=2025, value=Decimal(1),
         )  # fmt: skip
-    with pytest.raises(ApplicationError, match="二者选其一"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="二者选其一"):
         policy_parameter_set(
             actor=actors.county_admin, scope=county, name="monitoring_line", region_code=COUNTY,
             year=2025, value=Decimal(1), base_value=Decimal(2), multiplier=Decimal(2),
@@ -84,8 +80,7 @@ def test_parameter_set_checks_scope_right_and_shape(actors: Actors) -> None:
 
 
 def test_facts_are_built_from_the_registry(actors: Actors) -> None:
-    scope = scope_for(actors.village_officer)
-    assert scope is not None
+    scope = scope_of(actors.village_officer)
     household = household_register(
         actor=actors.village_officer,
         scope=scope,

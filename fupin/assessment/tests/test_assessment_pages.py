@@ -7,7 +7,14 @@ from django.urls import reverse
 from fupin.assessment.models import AssessmentRun, PolicyParameter, RuleSetRecord
 from fupin.assessment.services import assessment_run_job_run
 from fupin.jobs.models import Job
-from tests.support import COUNTY, Actors, Expectation, assert_scope_matrix, client_for
+from tests.support import (
+    COUNTY,
+    Actors,
+    Expectation,
+    assert_scope_matrix,
+    client_for,
+    nothing_changes,
+)
 
 
 def test_run_page_scope_matrix_and_job(
@@ -23,7 +30,9 @@ def test_run_page_scope_matrix_and_job(
             actors.county_admin: Expectation(200, shows=('data-testid="run-assessment"',)),
         },
     )
-    denied = client_for(actors.village_officer).post(url, {"year": "2025"})
+    officer = client_for(actors.village_officer)
+    with nothing_changes():
+        denied = officer.post(url, {"year": "2025"})
     assert denied.status_code == 403
     assert not Job.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
@@ -48,8 +57,10 @@ def test_parameter_page_sets_values_in_scope_only(actors: Actors) -> None:
     url = reverse("assessment:parameter-list")
     form = {"name": "monitoring_line", "region_code": COUNTY, "year": "2025", "value": "8600",
             "basis": "县乡村振兴局通知"}  # fmt: skip
-    assert client_for(actors.village_officer).post(url, form).status_code == 403
-    outside = client_for(actors.other_county_admin).post(url, form)
+    officer, other = client_for(actors.village_officer), client_for(actors.other_county_admin)
+    with nothing_changes():
+        assert officer.post(url, form).status_code == 403
+        outside = other.post(url, form)
     assert outside.status_code == 400
     assert "不在您的管辖范围内" in outside.content.decode()
     assert not PolicyParameter.objects.exists()

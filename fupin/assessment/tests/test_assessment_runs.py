@@ -9,7 +9,6 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from fupin.accounts.scoping import scope_for
 from fupin.assessment.models import AssessmentOutcome, AssessmentRun, PolicyParameter, RuleSetRecord
 from fupin.assessment.selectors import rule_set_get
 from fupin.assessment.services import assessment_run
@@ -26,12 +25,13 @@ from tests.support import (
     Expectation,
     assert_scope_matrix,
     client_for,
+    nothing_changes,
+    scope_of,
 )
 
 
 def _household(actors: Actors, number: str, wage: str) -> Household:
-    scope = scope_for(actors.village_officer)
-    assert scope is not None
+    scope = scope_of(actors.village_officer)
     household = household_register(
         actor=actors.village_officer,
         scope=scope,
@@ -56,7 +56,7 @@ def test_a_region_run_appends_outcomes_and_denormalizes_levels(
     PolicyParameter.objects.create(
         name="monitoring_line", region_code=COUNTY, year=2025, value=Decimal("8000")
     )
-    scope = scope_for(actors.county_admin)
+    scope = scope_of(actors.county_admin)
     first = assessment_run(actor=actors.county_admin, scope=scope, region_code=COUNTY, year=2025)
     assert first.households == 2
     assert first.parameters[COUNTY]["monitoring_line"] == 8000.0
@@ -83,7 +83,7 @@ def test_a_county_line_applies_only_inside_that_county(
     PolicyParameter.objects.create(
         name="monitoring_line", region_code="22", year=2025, value=Decimal("7500")
     )
-    scope = scope_for(actors.province_admin)
+    scope = scope_of(actors.province_admin)
     run = assessment_run(actor=actors.province_admin, scope=scope, region_code="22", year=2025)
     assert AssessmentOutcome.objects.get(run=run, household=household).monitoring_eligible is False
     PolicyParameter.objects.create(
@@ -96,17 +96,17 @@ def test_a_county_line_applies_only_inside_that_county(
 
 def test_runs_are_scoped_and_need_the_right(actors: Actors, baseline: RuleSetRecord) -> None:
     _household(actors, "H001", "9000")
-    with pytest.raises(PermissionDeniedError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         assessment_run(
             actor=actors.other_county_admin,
-            scope=scope_for(actors.other_county_admin),
+            scope=scope_of(actors.other_county_admin),
             region_code=COUNTY,
             year=2025,
         )
-    with pytest.raises(PermissionDeniedError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         assessment_run(
             actor=actors.village_officer,
-            scope=scope_for(actors.village_officer),
+            scope=scope_of(actors.village_officer),
             region_code=VILLAGE,
             year=2025,
         )

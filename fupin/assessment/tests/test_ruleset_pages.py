@@ -9,16 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fupin.accounts.models import User
-from fupin.accounts.scoping import scope_for
-from fupin.assessment import ruleset_selectors, ruleset_services
 from fupin.assessment.models import AssessmentOutcome, PolicyParameter, RuleSetRecord
 from fupin.assessment.rules import definition
-from fupin.assessment.ruleset_services import RuleEdit, RuleSetInvalidError
 from fupin.assessment.selectors import rule_set_get
-from fupin.assessment.services import assessment_run
+from fupin.assessment.selectors import rulesets as ruleset_selectors
+from fupin.assessment.services import RuleEdit, RuleSetInvalidError, assessment_run
+from fupin.assessment.services import rulesets as ruleset_services
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from fupin.core.scope import RegionScope
 from fupin.registry.models import Household
 from fupin.registry.services import household_register, household_year_record
 from fupin.registry.tests import factories
@@ -31,21 +29,17 @@ from tests.support import (
     Expectation,
     assert_scope_matrix,
     client_for,
+    nothing_changes,
+    scope_of,
 )
 
 YEAR = 2025
 INVALID_CONDITION = "per_capita_net_income < param.monitoring_lin"
 
 
-def _scope(user: object) -> RegionScope:
-    scope = scope_for(user)  # type: ignore[arg-type]
-    assert scope is not None
-    return scope
-
-
 def _household(actors: Actors, number: str, village: str, per_capita: int) -> Household:
     """A family of three whose only income is wages of 3 × `per_capita`."""
-    scope = _scope(actors.system_admin)
+    scope = scope_of(actors.system_admin)
     household = household_register(
         actor=actors.system_admin,
         scope=scope,
@@ -76,14 +70,14 @@ def households(actors: Actors) -> dict[str, Household]:
 
 def _clone(actors: Actors, record: RuleSetRecord) -> RuleSetRecord:
     return ruleset_services.ruleset_clone(
-        actor=actors.county_admin, scope=_scope(actors.county_admin), rule_set=record
+        actor=actors.county_admin, scope=scope_of(actors.county_admin), rule_set=record
     )
 
 
 def _set_line(actors: Actors, draft: RuleSetRecord, line: int) -> RuleSetRecord:
     return ruleset_services.ruleset_update(
         actor=actors.county_admin,
-        scope=_scope(actors.county_admin),
+        scope=scope_of(actors.county_admin),
         rule_set=draft,
         parameter_defaults={"monitoring_line": line},
     )
@@ -125,7 +119,7 @@ def test_a_system_administrators_clone_stays_nationwide(
     actors: Actors, baseline: RuleSetRecord
 ) -> None:
     draft = ruleset_services.ruleset_clone(
-        actor=actors.system_admin, scope=_scope(actors.system_admin), rule_set=baseline
+        actor=actors.system_admin, scope=scope_of(actors.system_admin), rule_set=baseline
     )
     assert (draft.version, draft.region_code) == (2, "")
 
@@ -134,14 +128,14 @@ def test_clone_needs_the_right_and_a_visible_source(
     actors: Actors, baseline: RuleSetRecord
 ) -> None:
     draft = _clone(actors, baseline)
-    with pytest.raises(PermissionDeniedError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         ruleset_services.ruleset_clone(
-            actor=actors.village_officer, scope=_scope(actors.village_officer), rule_set=baseline
+            actor=actors.village_officer, scope=scope_of(actors.village_officer), rule_set=baseline
         )
-    with pytest.raises(NotFoundError):
+    with nothing_changes(), pytest.raises(NotFoundError):
         ruleset_services.ruleset_clone(
             actor=actors.other_county_admin,
-            scope=_scope(actors.other_county_admin),
+            scope=scope_of(actors.other_county_admin),
             rule_set=draft,
         )
     assert RuleSetRecord.objects.count() == 2
@@ -154,7 +148,7 @@ def test_update_changes_a_parameter_and_a_rule_of_a_draft_and_audits(
     # when the line and one rule's message change (and another value is resent unchanged)
     ruleset_services.ruleset_update(
         actor=actors.county_admin,
-        scope=_scope(actors.county_admin),
+        scope=scope_of(actors.county_admin),
         rule_set=draft,
         parameter_defaults={"monitoring_line": 8600, "poverty_line": 4000},
         rule_edits=[
@@ -184,10 +178,10 @@ def test_an_edit_of_a_published_rule_set_is_refused_by_the_service(
 ) -> None:
     # the system administrator's scope covers the nationwide baseline; it is still refused
     before = dict(baseline.definition)
-    with pytest.raises(ApplicationError) as refused:
+    with nothing_changes(), pytest.raises(ApplicationError) as refused:
         ruleset_services.ruleset_update(
             actor=actors.system_admin,
-            scope=_scope(actors.system_admin),
+            scope=scope_of(actors.system_admin),
             rule_set=baseline,
             parameter_defaults={"monitoring_line": 9000},
         )
@@ -215,10 +209,10 @@ def test_update_refuses_unknown_names_and_wrong_values(
     code: str,
 ) -> None:
     draft = _clone(actors, baseline)
-    with pytest.raises(ApplicationError) as refused:
+    with nothing_changes(), pytest.raises(ApplicationError) as refused:
         ruleset_services.ruleset_update(
             actor=actors.county_admin,
-            scope=_scope(actors.county_admin),
+            scope=scope_of(actors.county_admin),
             rule_set=draft,
             parameter_defaults=parameters,  # type: ignore[arg-type]
             rule_edits=rules,
@@ -234,7 +228,7 @@ def test_publish_refuses_a_draft_with_an_invalid_condition_and_lists_the_problem
     # a draft may hold a mistake while it is being edited …
     ruleset_services.ruleset_update(
         actor=actors.county_admin,
-        scope=_scope(actors.county_admin),
+        scope=scope_of(actors.county_admin),
         rule_set=draft,
         rule_edits=[RuleEdit("MON-INCOME-BELOW-LINE", INVALID_CONDITION, "收入低于监测范围")],
     )
@@ -242,7 +236,7 @@ def test_publish_refuses_a_draft_with_an_invalid_condition_and_lists_the_problem
     # … but it is not published
     with pytest.raises(RuleSetInvalidError) as refused:
         ruleset_services.ruleset_publish(
-            actor=actors.county_admin, scope=_scope(actors.county_admin), rule_set=draft
+            actor=actors.county_admin, scope=scope_of(actors.county_admin), rule_set=draft
         )
     [problem] = refused.value.problems
     assert problem.rule_code == "MON-INCOME-BELOW-LINE"
@@ -259,7 +253,7 @@ def test_publish_makes_the_draft_the_newest_published_version_and_immutable(
 ) -> None:
     draft = _set_line(actors, _clone(actors, baseline), 8600)
     ruleset_services.ruleset_publish(
-        actor=actors.county_admin, scope=_scope(actors.county_admin), rule_set=draft
+        actor=actors.county_admin, scope=scope_of(actors.county_admin), rule_set=draft
     )
     draft.refresh_from_db()
     assert draft.status == RuleSetRecord.Status.PUBLISHED
@@ -271,19 +265,22 @@ def test_publish_makes_the_draft_the_newest_published_version_and_immutable(
     assert rule_set_get(code="national-baseline", region_code=draft.region_code) == draft
     assert rule_set_get(code="national-baseline", region_code="11") != draft
     run = assessment_run(
-        actor=actors.county_admin, scope=_scope(actors.county_admin), region_code=COUNTY, year=YEAR
+        actor=actors.county_admin,
+        scope=scope_of(actors.county_admin),
+        region_code=COUNTY,
+        year=YEAR,
     )
     assert str(run.rule_set) == "national-baseline@2"
     outcome = AssessmentOutcome.objects.get(run=run, household=households["near"])
     assert outcome.monitoring_eligible is True
     assert outcome.risk_level == "blue"
     # and neither an edit nor a second publication is accepted
-    with pytest.raises(ApplicationError) as refused:
+    with nothing_changes(), pytest.raises(ApplicationError) as refused:
         _set_line(actors, draft, 9000)
     assert refused.value.code == "immutable"
-    with pytest.raises(ApplicationError) as again:
+    with nothing_changes(), pytest.raises(ApplicationError) as again:
         ruleset_services.ruleset_publish(
-            actor=actors.county_admin, scope=_scope(actors.county_admin), rule_set=draft
+            actor=actors.county_admin, scope=scope_of(actors.county_admin), rule_set=draft
         )
     assert again.value.code == "not_draft"
 
@@ -292,11 +289,11 @@ def test_out_of_scope_drafts_and_the_nationwide_baseline_are_refused(
     actors: Actors, baseline: RuleSetRecord
 ) -> None:
     draft = _clone(actors, baseline)
-    other = _scope(actors.other_county_admin)
+    other = scope_of(actors.other_county_admin)
     for service in (ruleset_services.ruleset_publish, ruleset_services.ruleset_retire):
-        with pytest.raises(PermissionDeniedError):
+        with nothing_changes(), pytest.raises(PermissionDeniedError):
             service(actor=actors.other_county_admin, scope=other, rule_set=draft)
-    with pytest.raises(PermissionDeniedError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         ruleset_services.ruleset_update(
             actor=actors.other_county_admin,
             scope=other,
@@ -304,15 +301,15 @@ def test_out_of_scope_drafts_and_the_nationwide_baseline_are_refused(
             parameter_defaults={"monitoring_line": 1},
         )
     # the county may not edit or retire the nationwide baseline, only clone it
-    with pytest.raises(PermissionDeniedError) as refused:
+    with nothing_changes(), pytest.raises(PermissionDeniedError) as refused:
         ruleset_services.ruleset_retire(
-            actor=actors.county_admin, scope=_scope(actors.county_admin), rule_set=baseline
+            actor=actors.county_admin, scope=scope_of(actors.county_admin), rule_set=baseline
         )
     assert "复制" in refused.value.message
     # nor may a role without the right touch its own county's draft
-    with pytest.raises(PermissionDeniedError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         ruleset_services.ruleset_publish(
-            actor=actors.village_officer, scope=_scope(actors.village_officer), rule_set=draft
+            actor=actors.village_officer, scope=scope_of(actors.village_officer), rule_set=draft
         )
     assert _definition(draft).parameters["monitoring_line"].default == 7000
     assert RuleSetRecord.objects.filter(status="draft").count() == 1
@@ -321,14 +318,14 @@ def test_out_of_scope_drafts_and_the_nationwide_baseline_are_refused(
 def test_retire_closes_a_published_version_but_not_the_last_one(
     actors: Actors, baseline: RuleSetRecord
 ) -> None:
-    admin = _scope(actors.system_admin)
+    admin = scope_of(actors.system_admin)
     draft = ruleset_services.ruleset_clone(
         actor=actors.system_admin, scope=admin, rule_set=baseline
     )
-    with pytest.raises(ApplicationError) as not_published:
+    with nothing_changes(), pytest.raises(ApplicationError) as not_published:
         ruleset_services.ruleset_retire(actor=actors.system_admin, scope=admin, rule_set=draft)
     assert not_published.value.code == "not_published"
-    with pytest.raises(ApplicationError) as last:
+    with nothing_changes(), pytest.raises(ApplicationError) as last:
         ruleset_services.ruleset_retire(actor=actors.system_admin, scope=admin, rule_set=baseline)
     assert last.value.code == "last_published"
     ruleset_services.ruleset_publish(actor=actors.system_admin, scope=admin, rule_set=draft)
@@ -339,7 +336,7 @@ def test_retire_closes_a_published_version_but_not_the_last_one(
     assert _definition(baseline).status is definition.RuleSetStatus.RETIRED
     event = AuditEvent.objects.get(action="assessment.ruleset_retire")
     assert event.changes["status"] == ["published", "retired"]
-    with pytest.raises(ApplicationError):
+    with nothing_changes(), pytest.raises(ApplicationError):
         ruleset_services.ruleset_update(
             actor=actors.system_admin,
             scope=admin,
@@ -358,7 +355,7 @@ def test_simulation_counts_households_entering_monitoring_per_town_village_and_h
     PolicyParameter.objects.create(
         name="monitoring_line", region_code=COUNTY, year=YEAR, value=Decimal("8000")
     )
-    scope = _scope(actors.county_admin)
+    scope = scope_of(actors.county_admin)
 
     def simulate(region: str) -> ruleset_selectors.Simulation:
         return ruleset_selectors.ruleset_simulate(
@@ -404,7 +401,7 @@ def test_a_regions_policy_parameter_overrides_a_drafts_default_as_in_a_run(
     actors: Actors, baseline: RuleSetRecord, households: dict[str, Household]
 ) -> None:
     draft = _set_line(actors, _clone(actors, baseline), 8600)
-    scope = _scope(actors.county_admin)
+    scope = scope_of(actors.county_admin)
     without_policy = ruleset_selectors.ruleset_simulate(
         scope=scope, before=baseline, after=draft, region_code=COUNTY, year=YEAR
     )
@@ -421,20 +418,20 @@ def test_a_regions_policy_parameter_overrides_a_drafts_default_as_in_a_run(
 def test_simulation_refuses_regions_outside_the_scope_and_drafts_with_problems(
     actors: Actors, baseline: RuleSetRecord, households: dict[str, Household]
 ) -> None:
-    village_scope = _scope(actors.village_officer)
-    with pytest.raises(NotFoundError):
+    village_scope = scope_of(actors.village_officer)
+    with nothing_changes(), pytest.raises(NotFoundError):
         ruleset_selectors.ruleset_simulate(
             scope=village_scope, before=baseline, after=baseline, region_code=TOWN, year=YEAR
         )
     draft = ruleset_services.ruleset_update(
         actor=actors.county_admin,
-        scope=_scope(actors.county_admin),
+        scope=scope_of(actors.county_admin),
         rule_set=_clone(actors, baseline),
         rule_edits=[RuleEdit("MON-INCOME-BELOW-LINE", INVALID_CONDITION, "收入低")],
     )
-    with pytest.raises(ApplicationError) as invalid:
+    with nothing_changes(), pytest.raises(ApplicationError) as invalid:
         ruleset_selectors.ruleset_simulate(
-            scope=_scope(actors.county_admin),
+            scope=scope_of(actors.county_admin),
             before=baseline,
             after=draft,
             region_code=COUNTY,
@@ -556,12 +553,13 @@ def test_the_county_cannot_change_the_nationwide_baseline_through_the_pages(
         name: str(spec.default)
         for name, spec in definition.from_dict(baseline.definition).parameters.items()
     }
-    response = client.post(
-        _url("ruleset-parameters", baseline), {**parameters, "monitoring_line": "1"}
-    )
-    assert response.status_code == 403
-    assert client.post(_url("ruleset-publish", baseline)).status_code == 403
-    assert client.post(_url("ruleset-retire", baseline)).status_code == 403
+    with nothing_changes(baseline):
+        response = client.post(
+            _url("ruleset-parameters", baseline), {**parameters, "monitoring_line": "1"}
+        )
+        assert response.status_code == 403
+        assert client.post(_url("ruleset-publish", baseline)).status_code == 403
+        assert client.post(_url("ruleset-retire", baseline)).status_code == 403
     baseline.refresh_from_db()
     assert baseline.definition == before
     assert baseline.status == RuleSetRecord.Status.PUBLISHED
@@ -614,12 +612,13 @@ def test_a_rule_edit_of_a_published_version_is_refused_and_changes_nothing(
 ) -> None:
     draft = _clone(actors, baseline)
     ruleset_services.ruleset_publish(
-        actor=actors.county_admin, scope=_scope(actors.county_admin), rule_set=draft
+        actor=actors.county_admin, scope=scope_of(actors.county_admin), rule_set=draft
     )
     client = client_for(actors.county_admin)
     url = _url("ruleset-rule-edit", draft, "MON-INCOME-BELOW-LINE")
     assert client.get(url).status_code == 302
-    refused = client.post(url, {"condition": "true", "message": "x"}, follow=True)
+    with nothing_changes(draft):
+        refused = client.post(url, {"condition": "true", "message": "x"}, follow=True)
     assert "不能修改" in refused.content.decode()
     assert _definition(draft).rule("MON-INCOME-BELOW-LINE").condition != "true"
     assert client.get(_url("ruleset-rule-edit", draft, "NO-SUCH")).status_code == 404
@@ -731,7 +730,7 @@ def test_a_draft_with_problems_is_neither_tried_nor_simulated(
 ) -> None:
     draft = ruleset_services.ruleset_update(
         actor=actors.county_admin,
-        scope=_scope(actors.county_admin),
+        scope=scope_of(actors.county_admin),
         rule_set=_clone(actors, baseline),
         rule_edits=[RuleEdit("MON-INCOME-BELOW-LINE", INVALID_CONDITION, "收入低")],
     )
@@ -749,11 +748,13 @@ def test_the_rule_form_of_another_regions_draft_is_forbidden(
     actors: Actors, baseline: RuleSetRecord
 ) -> None:
     nationwide = ruleset_services.ruleset_clone(
-        actor=actors.system_admin, scope=_scope(actors.system_admin), rule_set=baseline
+        actor=actors.system_admin, scope=scope_of(actors.system_admin), rule_set=baseline
     )
     url = _url("ruleset-rule-edit", nationwide, "MON-INCOME-BELOW-LINE")
     assert client_for(actors.county_admin).get(url).status_code == 403
-    refused = client_for(actors.county_admin).post(url, {"condition": "true", "message": "x"})
+    county = client_for(actors.county_admin)
+    with nothing_changes(nationwide):
+        refused = county.post(url, {"condition": "true", "message": "x"})
     assert refused.status_code == 403
     assert client_for(actors.system_admin).get(url).status_code == 200
     assert _definition(nationwide).rule("MON-INCOME-BELOW-LINE").condition != "true"

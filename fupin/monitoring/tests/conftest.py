@@ -7,16 +7,13 @@ from typing import Any
 import pytest
 import time_machine
 
-from fupin.accounts.models import User
-from fupin.accounts.scoping import scope_for
-from fupin.core.scope import RegionScope
-from fupin.monitoring import services
-from fupin.monitoring.models import CaseState, MonitoringCase, ReviewMeeting
+from fupin.monitoring import services, steps
+from fupin.monitoring.models import CaseState, MonitoringCase
 from fupin.registry import codes
 from fupin.registry.models import Household
 from fupin.registry.services import household_register
 from fupin.registry.tests import factories
-from tests.support import VILLAGE, Actors
+from tests.support import VILLAGE, Actors, scope_of
 
 # A Monday well clear of holidays, so working-day arithmetic is plain in these tests.
 TODAY = date(2025, 11, 10)
@@ -31,12 +28,6 @@ def _seeded_calendar(holiday_calendar: None) -> None:
 def clock() -> Any:
     with time_machine.travel(TODAY, tick=False) as traveller:
         yield traveller
-
-
-def scope_of(user: User) -> RegionScope:
-    scope = scope_for(user)
-    assert scope is not None
-    return scope
 
 
 def register_household(actors: Actors, number: str = "220122101201001", **extra: Any) -> Household:
@@ -71,59 +62,18 @@ def self_apply(household: Household) -> MonitoringCase:
     return clue.case
 
 
+def performers(actors: Actors) -> list[steps.Performer]:
+    """The village officer, township reviewer and county admin, who own the steps."""
+    users = [actors.village_officer, actors.township_reviewer, actors.county_admin]
+    return [steps.Performer(user, scope_of(user)) for user in users]
+
+
 def advance(case: MonitoringCase, actors: Actors, until: CaseState, traveller: Any) -> None:
-    """Carry a case with the real services until it waits for `until`."""
-    village = scope_of(actors.village_officer)
-    while True:
-        case.refresh_from_db()
-        if case.state == until:
-            return
-        officer = actors.village_officer
-        if case.state == CaseState.VISIT:
-            services.case_visit_record(
-                actor=officer,
-                scope=village,
-                case=case,
-                visited_on=TODAY,
-                visitors="王书记、李队员",
-                findings="家中确有大病医疗支出",
-                has_consent=True,
-            )
-        elif case.state == CaseState.COMPARISON:
-            services.case_comparison_record(
-                actor=officer, scope=village, case=case, findings="无车辆、商品房和工商登记"
-            )
-        elif case.state == CaseState.REVIEW:
-            services.case_review_record(
-                actor=officer,
-                scope=village,
-                case=case,
-                held_on=TODAY,
-                participants="村两委、驻村工作队、村民代表 12 人",
-                result=ReviewMeeting.Result.AGREED,
-                monitoring_category=codes.MonitoringCategory.MARGINAL,
-            )
-        elif case.state == CaseState.PUBLICITY:
-            notice = services.case_publicity_start(actor=officer, scope=village, case=case)
-            traveller.move_to(notice.ends_on + timedelta(days=1))
-            services.case_publicity_close(actor=officer, scope=village, case=case)
-        elif case.state == CaseState.TOWNSHIP:
-            services.case_township_review(
-                actor=actors.township_reviewer,
-                scope=scope_of(actors.township_reviewer),
-                case=case,
-                opinion="同意",
-            )
-        elif case.state == CaseState.COUNTY:
-            services.case_county_review(
-                actor=actors.county_admin,
-                scope=scope_of(actors.county_admin),
-                case=case,
-                opinion="审定同意",
-            )
-        elif case.state == CaseState.ANNOUNCEMENT:
-            services.case_announce(
-                actor=actors.county_admin, scope=scope_of(actors.county_admin), case=case
-            )
-        else:
-            raise AssertionError(f"cannot advance from {case.state}")
+    """Carry a case with the real services until it waits for `until`; a publicity's days
+    pass on the clock."""
+    steps.walk_case(
+        case,
+        until=until,
+        performers=performers(actors),
+        after_publicity_start=lambda notice: traveller.move_to(notice.ends_on + timedelta(days=1)),
+    )

@@ -3,21 +3,21 @@ services; the URL smoke test uses it for the monitoring pages' parameters."""
 
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from fupin.accounts.scoping import scope_for
-from fupin.monitoring import services
+from fupin.monitoring import services, steps
 from fupin.monitoring.models import (
     Attachment,
+    CaseState,
     MonitoringCase,
     Notice,
     Objection,
-    ReviewMeeting,
     RiskClue,
 )
 from fupin.registry import codes
 from fupin.registry.models import Household
-from tests.support import VILLAGE, Actors
+from tests.support import VILLAGE, Actors, scope_of
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,7 @@ class SampleCase:
 
 
 def sample_case(actors: Actors, household: Household) -> SampleCase:
-    scope = scope_for(actors.village_officer)
-    assert scope is not None
+    scope = scope_of(actors.village_officer)
     officer = actors.village_officer
     today = timezone.localdate()
     clue = services.clue_self_apply(
@@ -45,27 +44,13 @@ def sample_case(actors: Actors, household: Household) -> SampleCase:
     )
     assert clue.case is not None
     case = clue.case
-    services.case_visit_record(
-        actor=officer,
-        scope=scope,
-        case=case,
-        visited_on=today,
-        visitors="王书记",
-        findings="属实",
-        has_consent=True,
-        files=[services.UploadedFile("承诺授权书.txt", "text/plain", b"signed")],
+    consent = SimpleUploadedFile("承诺授权书.txt", b"signed", content_type="text/plain")
+    village = steps.Performer(officer, scope)
+    visit = {**steps.routine_data(today)[CaseState.VISIT], "attachment": consent}
+    steps.walk_case(
+        case, until=CaseState.PUBLICITY, performers=[village], data={CaseState.VISIT: visit}
     )
-    services.case_comparison_record(actor=officer, scope=scope, case=case, findings="无异常")
-    services.case_review_record(
-        actor=officer,
-        scope=scope,
-        case=case,
-        held_on=today,
-        participants="村民代表",
-        result=ReviewMeeting.Result.AGREED,
-        monitoring_category=codes.MonitoringCategory.MARGINAL,
-    )
-    notice = services.case_publicity_start(actor=officer, scope=scope, case=case)
+    notice = steps.step_run(actor=officer, scope=scope, case=case, data={})
     objection = services.objection_record(
         actor=officer, scope=scope, notice=notice, received_on=today, content="有疑问"
     )

@@ -17,9 +17,9 @@ from fupin.core.errors import PermissionDeniedError
 from fupin.monitoring import selectors, services
 from fupin.monitoring.calendar_files import CalendarFileError, read_calendar_file
 from fupin.monitoring.models import CalendarDay, CaseState, MonitoringCase, WorkflowSetting
-from fupin.monitoring.tests.conftest import scope_of, self_apply
+from fupin.monitoring.tests.conftest import self_apply
 from fupin.registry.models import Household
-from tests.support import Actors, client_for
+from tests.support import Actors, client_for, scope_of
 
 # TEST FIXTURE, not the official 2027 schedule: the State Council had not published it
 # when this was written, and administrators enter the real one on the calendar page. It

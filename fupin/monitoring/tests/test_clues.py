@@ -9,12 +9,11 @@ from fupin.monitoring.models import Channel, ClueStatus, MonitoringCase, RiskClu
 from fupin.monitoring.tests.conftest import (
     head_id_number,
     register_household,
-    scope_of,
     self_apply,
 )
 from fupin.registry import codes
 from fupin.registry.models import Household
-from tests.support import VILLAGE, Actors
+from tests.support import VILLAGE, Actors, nothing_changes, scope_of
 
 
 def test_receipt_numbers_are_dated_and_random(household: Household) -> None:
@@ -47,7 +46,7 @@ def test_self_application_checks_its_input(
         "has_consent": True,
         field: value,
     }
-    with pytest.raises(ApplicationError, match=message):
+    with nothing_changes(), pytest.raises(ApplicationError, match=message):
         services.clue_self_apply(**values)  # type: ignore[arg-type]
     assert RiskClue.objects.count() == 0
 
@@ -132,7 +131,7 @@ def test_system_warnings_open_clues_once_and_merge_into_open_cases(
 
 
 def test_only_county_staff_generate_system_warnings(actors: Actors, household: Household) -> None:
-    with pytest.raises(PermissionDeniedError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         services.clues_from_assessment(
             actor=actors.village_officer,
             scope=scope_of(actors.village_officer),
@@ -141,7 +140,7 @@ def test_only_county_staff_generate_system_warnings(actors: Actors, household: H
 
 
 def test_cadre_clues_belong_to_the_village(actors: Actors, household: Household) -> None:
-    with pytest.raises(PermissionDeniedError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         services.clue_register(
             actor=actors.township_reviewer,
             scope=scope_of(actors.township_reviewer),
@@ -149,7 +148,7 @@ def test_cadre_clues_belong_to_the_village(actors: Actors, household: Household)
             risk_types=[codes.RiskType.ILLNESS],
             description="",
         )
-    with pytest.raises(ApplicationError):
+    with nothing_changes(), pytest.raises(ApplicationError):
         services.clue_register(
             actor=actors.other_village_officer,
             scope=scope_of(actors.other_village_officer),

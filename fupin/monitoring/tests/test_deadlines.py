@@ -11,9 +11,9 @@ from django.core.management import call_command
 from fupin.monitoring import selectors
 from fupin.monitoring.deadlines import DeadlineState, current_deadline
 from fupin.monitoring.models import DeadlineEvent, WorkflowSetting
-from fupin.monitoring.tests.conftest import scope_of, self_apply
+from fupin.monitoring.tests.conftest import self_apply
 from fupin.registry.models import Household
-from tests.support import COUNTY, Actors
+from tests.support import COUNTY, Actors, scope_of
 
 
 @pytest.mark.parametrize(

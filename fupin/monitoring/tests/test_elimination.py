@@ -10,11 +10,11 @@ from fupin.assessment.models import AssessmentOutcome, AssessmentRun, RuleSetRec
 from fupin.core.errors import ApplicationError, PermissionDeniedError
 from fupin.monitoring import services
 from fupin.monitoring.models import CaseKind, CaseState, MonitoringCase
-from fupin.monitoring.tests.conftest import advance, scope_of
+from fupin.monitoring.tests.conftest import advance
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus, HouseholdStatusEvent
 from fupin.registry.services import household_status_record
-from tests.support import VILLAGE, Actors
+from tests.support import VILLAGE, Actors, nothing_changes, scope_of
 
 # A monitored household whose latest assessment passes every elimination guard.
 GOOD_FACTS: dict[str, Any] = {
@@ -94,14 +94,14 @@ def test_elimination_is_blocked_by_each_guard_with_its_reason(
     actors: Actors, monitored: Household, baseline: RuleSetRecord, facts: Any, reason: str
 ) -> None:
     assessed(monitored, baseline, **facts)
-    with pytest.raises(ApplicationError, match=reason) as error:
+    with nothing_changes(), pytest.raises(ApplicationError, match=reason) as error:
         _propose(actors, monitored)
     assert error.value.code == "elimination_blocked"
     assert MonitoringCase.objects.count() == 0
 
 
 def test_elimination_needs_an_assessment(actors: Actors, monitored: Household) -> None:
-    with pytest.raises(ApplicationError, match="尚无监测评估结果"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="尚无监测评估结果"):
         _propose(actors, monitored)
 
 
@@ -109,7 +109,7 @@ def test_only_monitored_households_are_eliminated(
     actors: Actors, household: Household, baseline: RuleSetRecord
 ) -> None:
     assessed(household, baseline)
-    with pytest.raises(ApplicationError, match="只有监测对象"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="只有监测对象"):
         _propose(actors, household)
 
 
@@ -117,7 +117,7 @@ def test_township_cannot_propose(
     actors: Actors, monitored: Household, baseline: RuleSetRecord
 ) -> None:
     assessed(monitored, baseline)
-    with pytest.raises(PermissionDeniedError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         services.elimination_propose(
             actor=actors.township_reviewer,
             scope=scope_of(actors.township_reviewer),
@@ -133,7 +133,7 @@ def test_elimination_without_guards_goes_through_the_chain_to_the_status_event(
     assessed(monitored, baseline)
     case = _propose(actors, monitored, method="natural")
     assert (case.kind, case.state) == (CaseKind.ELIMINATION, CaseState.VISIT)
-    with pytest.raises(ApplicationError, match="已有办理中"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="已有办理中"):
         _propose(actors, monitored)
     # elimination has no 信息比对: visit → review
     services.case_visit_record(

@@ -15,12 +15,20 @@ from fupin.audit.models import AuditEvent
 from fupin.monitoring import public_views, services
 from fupin.monitoring.models import CaseState, MonitoringCase, Notice
 from fupin.monitoring.qr import qr_svg
-from fupin.monitoring.tests.conftest import advance, register_household, scope_of, self_apply
+from fupin.monitoring.tests.conftest import advance, register_household, self_apply
 from fupin.monitoring.tests.samples import sample_case
 from fupin.monitoring.tests.test_elimination import assessed
 from fupin.registry import codes
 from fupin.registry.models import Household, Member
-from tests.support import VILLAGE, Actors, Expectation, assert_scope_matrix, client_for
+from tests.support import (
+    VILLAGE,
+    Actors,
+    Expectation,
+    assert_scope_matrix,
+    client_for,
+    nothing_changes,
+    scope_of,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -98,10 +106,12 @@ def test_a_step_posted_by_the_wrong_level_changes_nothing(
     actors: Actors, household: Household
 ) -> None:
     case = self_apply(household)
-    response = client_for(actors.township_reviewer).post(
-        reverse("monitoring:case-step", args=[case.pk]),
-        {"visited_on": "2025-11-10", "visitors": "甲", "findings": "乙", "has_consent": "on"},
-    )
+    township = client_for(actors.township_reviewer)
+    with nothing_changes(case):
+        response = township.post(
+            reverse("monitoring:case-step", args=[case.pk]),
+            {"visited_on": "2025-11-10", "visitors": "甲", "findings": "乙", "has_consent": "on"},
+        )
     assert response.status_code == 403
     assert "不由乡镇审核人员办理" in response.content.decode()
     case.refresh_from_db()
@@ -113,7 +123,8 @@ def test_reject_needs_a_reason(actors: Actors, household: Household) -> None:
     case = self_apply(household)
     client = client_for(actors.village_officer)
     url = reverse("monitoring:case-decide", args=[case.pk])
-    assert client.post(url, {"decision": "reject", "opinion": ""}).status_code == 400
+    with nothing_changes(case):
+        assert client.post(url, {"decision": "reject", "opinion": ""}).status_code == 400
     assert client.post(url, {"decision": "reject", "opinion": "非本村户籍"}).status_code == 302
     case.refresh_from_db()
     assert case.state == CaseState.REJECTED
@@ -395,9 +406,11 @@ def test_clue_and_elimination_forms_are_for_village_and_county_staff(
     elimination_url = reverse("monitoring:elimination-propose", args=[household.pk])
     assert client_for(actors.other_village_officer).get(clue_url).status_code == 404
     assert client_for(actors.other_county_admin).get(elimination_url).status_code == 404
-    refused = client_for(actors.township_reviewer).post(
-        clue_url, {"risk_types": [codes.RiskType.ILLNESS], "description": "x"}
-    )
+    township = client_for(actors.township_reviewer)
+    with nothing_changes(household):
+        refused = township.post(
+            clue_url, {"risk_types": [codes.RiskType.ILLNESS], "description": "x"}
+        )
     assert refused.status_code == 400
     assert "村级信息员或驻村工作队" in refused.content.decode()
     assert not MonitoringCase.objects.exists()
@@ -415,7 +428,8 @@ def test_elimination_page_shows_the_guards_that_block_it(
     page = client.get(url).content.decode()
     assert "elimination-guards" in page
     assert "整户无劳动能力兜底保障户" in page
-    response = client.post(url, {"elimination_method": "assisted", "reason": "收入稳定"})
+    with nothing_changes(household):
+        response = client.post(url, {"elimination_method": "assisted", "reason": "收入稳定"})
     assert response.status_code == 400
     assert MonitoringCase.objects.filter(kind="elimination").count() == 0
 
@@ -467,8 +481,10 @@ def test_applicant_contact_is_masked_and_revealed_with_an_audit_event(
         },
     )
     assert AuditEvent.objects.filter(action="monitoring.clue_reveal_contact").count() == 1
-    refused = client_for(actors.village_officer).post(
-        reverse("monitoring:clue-reveal", args=[sample.clue.pk, "description"])
-    )
+    officer = client_for(actors.village_officer)
+    with nothing_changes(sample.clue):
+        refused = officer.post(
+            reverse("monitoring:clue-reveal", args=[sample.clue.pk, "description"])
+        )
     assert refused.status_code == 400
     assert AuditEvent.objects.filter(action="monitoring.clue_reveal_contact").count() == 1

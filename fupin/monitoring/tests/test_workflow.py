@@ -1,6 +1,5 @@
 """The identification state machine walked by village, township and county users."""
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -9,7 +8,7 @@ import pytest
 from fupin.accounts.models import Role
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from fupin.monitoring import selectors, services
+from fupin.monitoring import selectors, services, steps
 from fupin.monitoring.models import (
     ApprovalRecord,
     CaseState,
@@ -20,10 +19,10 @@ from fupin.monitoring.models import (
     ReviewMeeting,
     Step,
 )
-from fupin.monitoring.tests.conftest import TODAY, advance, scope_of, self_apply
+from fupin.monitoring.tests.conftest import TODAY, advance, self_apply
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus, HouseholdStatusEvent
-from tests.support import COUNTY, Actors, make_user
+from tests.support import COUNTY, Actors, make_user, nothing_changes, scope_of
 
 
 def _snapshot(case: MonitoringCase) -> tuple[Any, ...]:
@@ -123,36 +122,18 @@ def test_a_step_by_the_wrong_role_or_region_is_refused_and_changes_nothing(
     user = getattr(actors, wrong_user)
     scope = scope_of(user)
     before = _snapshot(case)
-    step_calls: dict[CaseState, Callable[[], object]] = {
-        CaseState.VISIT: lambda: services.case_visit_record(
-            actor=user,
-            scope=scope,
-            case=case,
-            visited_on=TODAY,
-            visitors="甲",
-            findings="乙",
-            has_consent=True,
-        ),
-        CaseState.TOWNSHIP: lambda: services.case_township_review(
-            actor=user, scope=scope, case=case, opinion="同意"
-        ),
-        CaseState.COUNTY: lambda: services.case_county_review(
-            actor=user, scope=scope, case=case, opinion="同意"
-        ),
-        CaseState.ANNOUNCEMENT: lambda: services.case_announce(actor=user, scope=scope, case=case),
-    }
-    with pytest.raises((PermissionDeniedError, NotFoundError)):
-        step_calls[state]()
-    with pytest.raises((PermissionDeniedError, NotFoundError)):
+    with nothing_changes(), pytest.raises((PermissionDeniedError, NotFoundError)):
+        steps.step_run(actor=user, scope=scope, case=case, data=steps.routine_data(TODAY)[state])
+    with nothing_changes(), pytest.raises((PermissionDeniedError, NotFoundError)):
         services.case_reject(actor=user, scope=scope, case=case, reason="不符合")
-    with pytest.raises((PermissionDeniedError, NotFoundError)):
+    with nothing_changes(), pytest.raises((PermissionDeniedError, NotFoundError)):
         services.case_return(actor=user, scope=scope, case=case, opinion="请补充")
     assert _snapshot(case) == before
 
 
 def test_a_step_out_of_order_is_refused(actors: Actors, household: Household) -> None:
     case = self_apply(household)
-    with pytest.raises(ApplicationError, match="待入户核实"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="待入户核实"):
         services.case_comparison_record(
             actor=actors.village_officer,
             scope=scope_of(actors.village_officer),
@@ -164,7 +145,7 @@ def test_a_step_out_of_order_is_refused(actors: Actors, household: Household) ->
 def test_no_comparison_without_consent(actors: Actors, household: Household) -> None:
     case = self_apply(household)
     before = _snapshot(case)
-    with pytest.raises(ApplicationError, match="承诺授权"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="承诺授权"):
         services.case_visit_record(
             actor=actors.village_officer,
             scope=scope_of(actors.village_officer),
@@ -183,7 +164,7 @@ def test_township_rejects_with_a_reason_and_the_receipt_shows_it(
     case = self_apply(household)
     advance(case, actors, CaseState.TOWNSHIP, clock)
     township = scope_of(actors.township_reviewer)
-    with pytest.raises(ApplicationError, match="理由"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="理由"):
         services.case_reject(actor=actors.township_reviewer, scope=township, case=case, reason=" ")
     services.case_reject(
         actor=actors.township_reviewer,
@@ -204,10 +185,12 @@ def test_township_rejects_with_a_reason_and_the_receipt_shows_it(
     )
     assert receipt.rejection_reason == "家庭收入高于监测范围，且有商品房"
     # a closed case takes no more steps
-    with pytest.raises(ApplicationError):
+    with nothing_changes(), pytest.raises(ApplicationError):
         services.case_township_review(
             actor=actors.township_reviewer, scope=township, case=case, opinion="同意"
         )
+    with nothing_changes(case), pytest.raises(ApplicationError, match="已结束"):
+        steps.step_run(actor=actors.township_reviewer, scope=township, case=case, data={})
 
 
 def test_a_returned_case_goes_back_to_the_village_and_is_publicized_again(
@@ -236,7 +219,7 @@ def test_a_returned_case_goes_back_to_the_village_and_is_publicized_again(
 
 def test_the_first_step_cannot_be_returned(actors: Actors, household: Household) -> None:
     case = self_apply(household)
-    with pytest.raises(ApplicationError, match="第一个环节"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="第一个环节"):
         services.case_return(
             actor=actors.village_officer,
             scope=scope_of(actors.village_officer),
@@ -271,7 +254,7 @@ def test_publicity_runs_its_full_period_and_objections_must_be_resolved(
     advance(case, actors, CaseState.PUBLICITY, clock)
     village = scope_of(actors.village_officer)
     officer = actors.village_officer
-    with pytest.raises(ApplicationError, match="不得少于 5 天"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="不得少于 5 天"):
         services.case_publicity_start(actor=officer, scope=village, case=case, days=3)
     notice = services.case_publicity_start(actor=officer, scope=village, case=case)
     assert (notice.ends_on - notice.starts_on).days + 1 == 5
@@ -279,10 +262,10 @@ def test_publicity_runs_its_full_period_and_objections_must_be_resolved(
         actor=officer, scope=village, notice=notice, received_on=TODAY, content="该户有私家车"
     )
     clock.move_to(notice.ends_on)
-    with pytest.raises(ApplicationError, match="期满后"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="期满后"):
         services.case_publicity_close(actor=officer, scope=village, case=case)
     clock.move_to(notice.ends_on + timedelta(days=1))
-    with pytest.raises(ApplicationError, match="未处理的异议"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="未处理的异议"):
         services.case_publicity_close(actor=officer, scope=village, case=case)
     services.objection_resolve(
         actor=officer,
@@ -322,12 +305,12 @@ def test_an_unregistered_applicant_is_linked_to_a_registered_household_at_the_vi
             household=linked,
         )
 
-    with pytest.raises(ApplicationError, match="请先在农户信息中登记该户"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="请先在农户信息中登记该户"):
         visit(None)
     other = self_apply(household)
     advance(other, actors, CaseState.COMPLETED, clock)
     household.refresh_from_db()
-    with pytest.raises(ApplicationError, match="不能登记监测识别线索"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="不能登记监测识别线索"):
         visit(household)
     clue.case.refresh_from_db()
     assert clue.case.household is None

@@ -1,4 +1,6 @@
 from django import template
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from fupin.core import masking
 
@@ -18,3 +20,12 @@ def masked_phone(value: str) -> str:
 @register.filter
 def masked_account(value: str) -> str:
     return masking.mask_bank_account(value or "")
+
+
+# The one-character badge of the latest assessment's three-colour risk level.
+RISK_SHORT_LABELS: dict[str, Promise] = {"red": _("红"), "orange": _("橙"), "blue": _("蓝")}
+
+
+@register.filter
+def risk_short_label(level: str) -> Promise:
+    return RISK_SHORT_LABELS.get(level, RISK_SHORT_LABELS["blue"])

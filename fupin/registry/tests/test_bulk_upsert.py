@@ -13,7 +13,7 @@ from fupin.imports.validation import validate_members
 from fupin.registry.models import Household, Member
 from fupin.registry.services import BulkResult, member_bulk_upsert
 from fupin.registry.services import bulk as bulk_module
-from tests.support import Actors
+from tests.support import Actors, nothing_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -109,13 +109,13 @@ def test_failure_mid_apply_leaves_nothing(regions: None, monkeypatch: pytest.Mon
 
 
 def test_village_outside_scope_is_refused(regions: None) -> None:
-    with pytest.raises(ApplicationError, match="不在您的管辖范围内"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="不在您的管辖范围内"):
         member_bulk_upsert(actor=None, scope=_scope("220122"), rows=_rows(village=OTHER_VILLAGE))
     assert not Household.objects.exists()
 
 
 def test_unknown_village_is_refused(regions: None) -> None:
-    with pytest.raises(ApplicationError, match="村级区划代码不存在"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="村级区划代码不存在"):
         member_bulk_upsert(actor=None, scope=_scope(), rows=_rows(village="220122101299"))
     assert not Household.objects.exists()
 
@@ -124,7 +124,7 @@ def test_new_household_without_primary_cause_is_refused(regions: None) -> None:
     rows = household_rows()
     for row in rows:
         row["主要致贫原因"] = ""
-    with pytest.raises(ApplicationError, match="主要致贫原因"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="主要致贫原因"):
         member_bulk_upsert(actor=None, scope=_scope(), rows=_rows(rows))
     assert not Household.objects.exists()
 
@@ -134,7 +134,7 @@ def test_person_active_in_another_household_is_refused(regions: None) -> None:
     rows = household_rows()
     for row in rows:
         row["户编号"] = "H002"
-    with pytest.raises(ApplicationError, match="已在另一户在册"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="已在另一户在册"):
         member_bulk_upsert(actor=None, scope=_scope(), rows=_rows(rows))
     assert list(Household.objects.values_list("number", flat=True)) == ["H001"]
 
@@ -148,7 +148,7 @@ def test_a_constraint_hit_by_a_concurrent_save_is_explained_in_chinese(
     moved = household_rows()
     for row in moved:
         row["户编号"] = "H002"
-    with pytest.raises(ApplicationError) as caught:
+    with nothing_changes(), pytest.raises(ApplicationError) as caught:
         member_bulk_upsert(actor=None, scope=_scope(), rows=_rows(moved))
     assert caught.value.message == (
         "该证件号码已是其他农户的在册成员，一人只能属于一户。未写入任何数据。"

@@ -6,7 +6,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from fupin.accounts.scoping import scope_for
 from fupin.audit.models import AuditEvent
 from fupin.registry import codes
 from fupin.registry.models import Household, Member
@@ -19,13 +18,14 @@ from tests.support import (
     Expectation,
     assert_scope_matrix,
     client_for,
+    nothing_changes,
+    scope_of,
 )
 
 
 def _household(actors: Actors, number: str = "H001", village: str = VILLAGE) -> Household:
     officer = actors.village_officer if village == VILLAGE else actors.other_village_officer
-    scope = scope_for(officer)
-    assert scope is not None
+    scope = scope_of(officer)
     return household_register(
         actor=officer,
         scope=scope,
@@ -77,7 +77,7 @@ def test_household_list_shows_income_with_two_decimals(actors: Actors) -> None:
     household = _household(actors)
     household_year_record(
         actor=actors.village_officer,
-        scope=scope_for(actors.village_officer),  # type: ignore[arg-type]
+        scope=scope_of(actors.village_officer),
         household=household,
         year=2024,
         amounts={"wage_income": Decimal("10000.05")},
@@ -92,7 +92,7 @@ def test_household_list_query_count_is_pinned(actors: Actors) -> None:
     for number in ["H001", "H002", "H003"]:
         household_register(
             actor=actors.village_officer,
-            scope=scope_for(actors.village_officer),  # type: ignore[arg-type]
+            scope=scope_of(actors.village_officer),
             data=factories.household(number, VILLAGE),
             members=[factories.member(f"户主{number}", codes.Relation.HEAD, date(1960, 1, 1))],
         )
@@ -135,8 +135,10 @@ def test_revealing_an_id_is_audited_and_scoped(actors: Actors) -> None:
     response = client_for(actors.village_officer).post(url, headers={"HX-Request": "true"})
     assert head.id_number in response.content.decode()
     assert AuditEvent.objects.filter(action="registry.member_reveal_id_number").count() == 1
-    assert client_for(actors.auditor).post(url).status_code == 403
-    assert client_for(actors.other_village_officer).post(url).status_code == 404
+    auditor, other = client_for(actors.auditor), client_for(actors.other_village_officer)
+    with nothing_changes(head):
+        assert auditor.post(url).status_code == 403
+        assert other.post(url).status_code == 404
     assert client_for(actors.village_officer).get(url).status_code == 405
     assert AuditEvent.objects.filter(action="registry.member_reveal_id_number").count() == 1
 
@@ -154,7 +156,9 @@ def test_revealing_a_phone_or_bank_account_is_audited(actors: Actors) -> None:
         ).status_code
         == 400
     )
-    assert client_for(actors.auditor).post(phone).status_code == 403
+    auditor = client_for(actors.auditor)
+    with nothing_changes(household):
+        assert auditor.post(phone).status_code == 403
     events = AuditEvent.objects.filter(action="registry.household_reveal_contact")
     assert sorted(event.changes["field"] for event in events) == ["bank_account", "phone"]
 
@@ -182,13 +186,16 @@ def test_member_edit_page_saves_and_detects_a_stale_form(actors: Actors) -> None
     assert response.status_code == 302
     child.refresh_from_db()
     assert (child.name, child.schooling) == ("张晓明", codes.Schooling.GRADE_8)
-    stale = client.post(url, {**form, "name": "旧表单"})
+    with nothing_changes(child):
+        stale = client.post(url, {**form, "name": "旧表单"})
     assert stale.status_code == 400
     assert "已被其他人修改" in stale.content.decode()
     child.refresh_from_db()
     assert child.name == "张晓明"
     # another village's officer cannot post to it at all
-    other = client_for(actors.other_village_officer).post(url, {**form, "version": "2"})
+    other_officer = client_for(actors.other_village_officer)
+    with nothing_changes(child):
+        other = other_officer.post(url, {**form, "version": "2"})
     assert other.status_code == 404
     child.refresh_from_db()
     assert child.name == "张晓明"
@@ -288,12 +295,13 @@ def test_conditions_and_year_forms_record_and_show(actors: Actors) -> None:
     assert "15900.00" in detail
     assert "5300.00" in detail
     assert "有问题" in detail
-    negative = client.post(
-        reverse("registry:household-year", args=[household.pk]),
-        {"year": "2025", "wage_income": "-5", "business_income": "0", "property_income": "0",
-         "transfer_income": "0", "business_expense": "0", "insurance_claims": "0",
-         "compliant_out_of_pocket": "0"},
-    )  # fmt: skip
+    with nothing_changes(household.years.get(year=2025)):
+        negative = client.post(
+            reverse("registry:household-year", args=[household.pk]),
+            {"year": "2025", "wage_income": "-5", "business_income": "0", "property_income": "0",
+             "transfer_income": "0", "business_expense": "0", "insurance_claims": "0",
+             "compliant_out_of_pocket": "0"},
+        )  # fmt: skip
     assert negative.status_code == 400
     assert household.years.get(year=2025).wage_income == 12000
 

@@ -5,11 +5,8 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from fupin.accounts.models import User
-from fupin.accounts.scoping import scope_for
 from fupin.audit.models import AppendOnlyError, AuditEvent
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from fupin.core.scope import RegionScope
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus, HouseholdStatusEvent, Member
 from fupin.registry.services import (
@@ -27,22 +24,16 @@ from fupin.registry.services import (
     member_update,
 )
 from fupin.registry.tests import factories
-from tests.support import OTHER_VILLAGE, VILLAGE, Actors
+from tests.support import OTHER_VILLAGE, VILLAGE, Actors, nothing_changes, scope_of
 
 Kind = HouseholdStatusEvent.Kind
-
-
-def _scope(user: User) -> RegionScope:
-    scope = scope_for(user)
-    assert scope is not None
-    return scope
 
 
 def _register(actors: Actors, number: str = "H001", village: str = VILLAGE) -> Household:
     officer = actors.village_officer if village == VILLAGE else actors.other_village_officer
     return household_register(
         actor=officer,
-        scope=_scope(officer),
+        scope=scope_of(officer),
         data=factories.household(number, village),
         members=factories.family(),
     )
@@ -88,10 +79,10 @@ def test_register_refuses_bad_members_and_writes_nothing(
         members[0] = replace(head, birth_date=change["birth_date"])  # type: ignore[arg-type]
     if "duplicate" in change:
         members[2] = replace(members[2], id_number=members[1].id_number)
-    with pytest.raises(ApplicationError, match=message):
+    with nothing_changes(), pytest.raises(ApplicationError, match=message):
         household_register(
             actor=actors.village_officer,
-            scope=_scope(actors.village_officer),
+            scope=scope_of(actors.village_officer),
             data=factories.household("H001", VILLAGE),
             members=members,
         )
@@ -103,10 +94,10 @@ def test_register_refuses_bad_members_and_writes_nothing(
 def test_a_person_active_in_another_household_is_a_conflict(actors: Actors) -> None:
     first = _register(actors)
     someone = first.members.get(relation=codes.Relation.SPOUSE)
-    with pytest.raises(ApplicationError, match="已是户编号 H001 的在册成员"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="已是户编号 H001 的在册成员"):
         household_register(
             actor=actors.village_officer,
-            scope=_scope(actors.village_officer),
+            scope=scope_of(actors.village_officer),
             data=factories.household("H002", VILLAGE),
             members=[MemberData(someone.name, someone.id_number, codes.Relation.HEAD)],
         )
@@ -141,10 +132,10 @@ def test_a_race_past_the_checks_is_explained_in_chinese(
         lambda *args, **kwargs: None,
     )
     # when the second one saves, the database constraint decides
-    with pytest.raises(ApplicationError, match="一人只能属于一户"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="一人只能属于一户"):
         household_register(
             actor=actors.village_officer,
-            scope=_scope(actors.village_officer),
+            scope=scope_of(actors.village_officer),
             data=factories.household("H002", VILLAGE),
             members=[MemberData(spouse.name, spouse.id_number, codes.Relation.HEAD)],
         )
@@ -156,7 +147,7 @@ def test_status_events_are_append_only(actors: Actors) -> None:
     household = _register(actors)
     event = household_status_record(
         actor=actors.village_officer,
-        scope=_scope(actors.village_officer),
+        scope=scope_of(actors.village_officer),
         household=household,
         kind=Kind.REGISTERED_POOR,
         occurred_on=date(2015, 1, 1),
@@ -169,17 +160,17 @@ def test_status_events_are_append_only(actors: Actors) -> None:
 
 
 def test_register_outside_scope_is_refused(actors: Actors) -> None:
-    with pytest.raises(ApplicationError, match="不在您的管辖范围内"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="不在您的管辖范围内"):
         household_register(
             actor=actors.village_officer,
-            scope=_scope(actors.village_officer),
+            scope=scope_of(actors.village_officer),
             data=factories.household("H009", OTHER_VILLAGE),
             members=factories.family(),
         )
-    with pytest.raises(PermissionDeniedError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         household_register(
             actor=actors.township_reviewer,
-            scope=_scope(actors.township_reviewer),
+            scope=scope_of(actors.township_reviewer),
             data=factories.household("H009", VILLAGE),
             members=factories.family(),
         )
@@ -188,7 +179,7 @@ def test_register_outside_scope_is_refused(actors: Actors) -> None:
 
 def test_update_with_a_stale_version_is_refused(actors: Actors) -> None:
     household = _register(actors)
-    scope = _scope(actors.village_officer)
+    scope = scope_of(actors.village_officer)
     data = factories.household("H001", VILLAGE, address="东榛柴村三组")
     updated = household_update(
         actor=actors.village_officer,
@@ -198,7 +189,7 @@ def test_update_with_a_stale_version_is_refused(actors: Actors) -> None:
         data=data,
     )
     assert (updated.address, updated.version) == ("东榛柴村三组", 2)
-    with pytest.raises(ConcurrentEditError, match="已被其他人修改"):
+    with nothing_changes(), pytest.raises(ConcurrentEditError, match="已被其他人修改"):
         household_update(
             actor=actors.village_officer,
             scope=scope,
@@ -214,10 +205,10 @@ def test_update_with_a_stale_version_is_refused(actors: Actors) -> None:
 
 def test_other_village_officer_cannot_touch_the_household(actors: Actors) -> None:
     household = _register(actors)
-    with pytest.raises(NotFoundError):
+    with nothing_changes(), pytest.raises(NotFoundError):
         household_update(
             actor=actors.other_village_officer,
-            scope=_scope(actors.other_village_officer),
+            scope=scope_of(actors.other_village_officer),
             household=household,
             expected_version=1,
             data=factories.household("H001", VILLAGE, address="x"),
@@ -235,7 +226,7 @@ def test_member_update_corrects_fields_and_masks_the_id_in_the_audit(actors: Act
     )
     updated = member_update(
         actor=actors.village_officer,
-        scope=_scope(actors.village_officer),
+        scope=scope_of(actors.village_officer),
         member=child,
         expected_version=child.version,
         data=data,
@@ -244,10 +235,10 @@ def test_member_update_corrects_fields_and_masks_the_id_in_the_audit(actors: Act
     changes = AuditEvent.objects.get(action="registry.member_update").changes
     assert changes["name"] == ["张小明", "张晓明"]
     assert child.id_number not in str(changes)
-    with pytest.raises(ConcurrentEditError):
+    with nothing_changes(), pytest.raises(ConcurrentEditError):
         member_update(
             actor=actors.village_officer,
-            scope=_scope(actors.village_officer),
+            scope=scope_of(actors.village_officer),
             member=child,
             expected_version=1,
             data=data,
@@ -256,16 +247,16 @@ def test_member_update_corrects_fields_and_masks_the_id_in_the_audit(actors: Act
 
 def test_member_add_refuses_a_second_head(actors: Actors) -> None:
     household = _register(actors)
-    with pytest.raises(ApplicationError, match="已有户主"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="已有户主"):
         member_add(
             actor=actors.village_officer,
-            scope=_scope(actors.village_officer),
+            scope=scope_of(actors.village_officer),
             household=household,
             data=factories.member("王五", codes.Relation.HEAD, date(1990, 1, 1)),
         )
     added = member_add(
         actor=actors.village_officer,
-        scope=_scope(actors.village_officer),
+        scope=scope_of(actors.village_officer),
         household=household,
         data=factories.member("张奶奶", codes.Relation.MOTHER, date(1945, 1, 1), male=False),
     )
@@ -277,8 +268,8 @@ def test_removing_the_head_requires_a_new_head(actors: Actors) -> None:
     household = _register(actors)
     head = household.members.get(relation=codes.Relation.HEAD)
     spouse = household.members.get(relation=codes.Relation.SPOUSE)
-    scope = _scope(actors.village_officer)
-    with pytest.raises(ApplicationError, match="指定新户主"):
+    scope = scope_of(actors.village_officer)
+    with nothing_changes(), pytest.raises(ApplicationError, match="指定新户主"):
         member_remove(
             actor=actors.village_officer,
             scope=scope,
@@ -307,14 +298,14 @@ def test_removing_the_head_requires_a_new_head(actors: Actors) -> None:
 def test_removing_the_last_member_cancels_the_household(actors: Actors) -> None:
     household = household_register(
         actor=actors.village_officer,
-        scope=_scope(actors.village_officer),
+        scope=scope_of(actors.village_officer),
         data=factories.household("H005", VILLAGE),
         members=[factories.member("孤老", codes.Relation.HEAD, date(1940, 2, 2))],
     )
     only = household.members.get()
     member_remove(
         actor=actors.village_officer,
-        scope=_scope(actors.village_officer),
+        scope=scope_of(actors.village_officer),
         member=only,
         expected_version=only.version,
         reason=codes.RemovalReason.DEATH,
@@ -331,13 +322,13 @@ def test_member_move_keeps_history_in_both_households(actors: Actors) -> None:
     # the second household needs a distinct family: replace its members' IDs
     daughter = member_add(
         actor=actors.village_officer,
-        scope=_scope(actors.village_officer),
+        scope=scope_of(actors.village_officer),
         household=source,
         data=factories.member("张小红", codes.Relation.DAUGHTER, date(2000, 1, 1), male=False),
     )
     moved = member_move(
         actor=actors.village_officer,
-        scope=_scope(actors.village_officer),
+        scope=scope_of(actors.village_officer),
         member=daughter,
         expected_version=daughter.version,
         target_household=target,
@@ -355,10 +346,10 @@ def test_member_move_to_a_household_outside_scope_is_refused(actors: Actors) -> 
     source = _register(actors)
     target = _register(actors, "H009", OTHER_VILLAGE)
     child = source.members.get(relation=codes.Relation.SON)
-    with pytest.raises(NotFoundError):
+    with nothing_changes(), pytest.raises(NotFoundError):
         member_move(
             actor=actors.village_officer,
-            scope=_scope(actors.village_officer),
+            scope=scope_of(actors.village_officer),
             member=child,
             expected_version=child.version,
             target_household=target,
@@ -374,7 +365,7 @@ def test_year_record_derives_incomes_in_the_database(actors: Actors) -> None:
     household = _register(actors)
     record = household_year_record(
         actor=actors.village_officer,
-        scope=_scope(actors.village_officer),
+        scope=scope_of(actors.village_officer),
         household=household,
         year=2024,
         amounts={
@@ -392,17 +383,17 @@ def test_year_record_derives_incomes_in_the_database(actors: Actors) -> None:
     assert record.per_capita_after_rigid == Decimal("7666.67")
     again = household_year_record(
         actor=actors.village_officer,
-        scope=_scope(actors.village_officer),
+        scope=scope_of(actors.village_officer),
         household=household,
         year=2024,
         amounts={"wage_income": Decimal("23000")},
     )
     assert again.pk == record.pk
     assert again.net_income == Decimal("32000.00")
-    with pytest.raises(ApplicationError, match="不能为负数"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="不能为负数"):
         household_year_record(
             actor=actors.village_officer,
-            scope=_scope(actors.village_officer),
+            scope=scope_of(actors.village_officer),
             household=household,
             year=2024,
             amounts={"wage_income": Decimal("-1")},
@@ -413,7 +404,7 @@ def test_conditions_record_marks_c_and_d_houses_unsafe(actors: Actors) -> None:
     household = _register(actors)
     record = household_conditions_record(
         actor=actors.village_officer,
-        scope=_scope(actors.village_officer),
+        scope=scope_of(actors.village_officer),
         household=household,
         year=2025,
         values={"housing_grade": "C", "is_water_unsafe": False},
@@ -424,7 +415,7 @@ def test_conditions_record_marks_c_and_d_houses_unsafe(actors: Actors) -> None:
 
 def test_status_events_follow_the_allowed_path(actors: Actors) -> None:
     household = _register(actors)
-    scope = _scope(actors.village_officer)
+    scope = scope_of(actors.village_officer)
 
     def record(kind: str, **extra: object) -> None:
         household_status_record(
@@ -439,7 +430,7 @@ def test_status_events_follow_the_allowed_path(actors: Actors) -> None:
 
     record(Kind.REGISTERED_POOR, year=2015)
     assert (household.status, household.household_type) == ("poor", "poor")
-    with pytest.raises(ApplicationError, match="不能登记“风险消除”"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="不能登记“风险消除”"):
         record(Kind.RISK_ELIMINATED, elimination_method="assisted")
     record(Kind.EXITED, year=2019)
     assert (household.status, household.household_type, household.exit_year) == (
@@ -447,14 +438,14 @@ def test_status_events_follow_the_allowed_path(actors: Actors) -> None:
         "exited",
         2019,
     )
-    with pytest.raises(ApplicationError, match="六位年月"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="六位年月"):
         record(
             Kind.MONITORING_IDENTIFIED,
             monitoring_category="unstable_exited",
             identified_month="2024-3",
             risk_types=["1"],
         )
-    with pytest.raises(ApplicationError, match="1 至 5 项"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="1 至 5 项"):
         record(
             Kind.MONITORING_IDENTIFIED,
             monitoring_category="unstable_exited",
@@ -486,16 +477,16 @@ def test_revealing_an_id_number_is_audited_and_needs_the_right(actors: Actors) -
     household = _register(actors)
     head = household.members.get(relation=codes.Relation.HEAD)
     number = member_reveal_id_number(
-        actor=actors.township_reviewer, scope=_scope(actors.township_reviewer), member=head
+        actor=actors.township_reviewer, scope=scope_of(actors.township_reviewer), member=head
     )
     assert number == head.id_number
     assert AuditEvent.objects.filter(action="registry.member_reveal_id_number").count() == 1
-    with pytest.raises(PermissionDeniedError):
-        member_reveal_id_number(actor=actors.auditor, scope=_scope(actors.auditor), member=head)
-    with pytest.raises(NotFoundError):
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
+        member_reveal_id_number(actor=actors.auditor, scope=scope_of(actors.auditor), member=head)
+    with nothing_changes(), pytest.raises(NotFoundError):
         member_reveal_id_number(
             actor=actors.other_village_officer,
-            scope=_scope(actors.other_village_officer),
+            scope=scope_of(actors.other_village_officer),
             member=head,
         )
 
@@ -510,10 +501,13 @@ def test_dropout_reason_only_for_children_out_of_school(actors: Actors) -> None:
         schooling=codes.Schooling.GRADE_7,
         dropout_reason=codes.DropoutReason.WEARINESS,
     )
-    with pytest.raises(ApplicationError, match="在校就读，不应填写失辍学原因") as refused:
+    with (
+        nothing_changes(),
+        pytest.raises(ApplicationError, match="在校就读，不应填写失辍学原因") as refused,
+    ):
         member_update(
             actor=actors.village_officer,
-            scope=_scope(actors.village_officer),
+            scope=scope_of(actors.village_officer),
             member=child,
             expected_version=child.version,
             data=data,
@@ -521,7 +515,7 @@ def test_dropout_reason_only_for_children_out_of_school(actors: Actors) -> None:
     assert refused.value.field == "dropout_reason"
     updated = member_update(
         actor=actors.village_officer,
-        scope=_scope(actors.village_officer),
+        scope=scope_of(actors.village_officer),
         member=child,
         expected_version=child.version,
         data=replace(data, schooling=codes.Schooling.NOT_IN_SCHOOL),
@@ -531,26 +525,26 @@ def test_dropout_reason_only_for_children_out_of_school(actors: Actors) -> None:
 
 def test_conditions_record_refuses_unknown_items_and_foreign_households(actors: Actors) -> None:
     household = _register(actors)
-    with pytest.raises(ApplicationError, match="未知的条件项目"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="未知的条件项目"):
         household_conditions_record(
             actor=actors.village_officer,
-            scope=_scope(actors.village_officer),
+            scope=scope_of(actors.village_officer),
             household=household,
             year=2025,
             values={"swimming_pool": True},
         )
-    with pytest.raises(ApplicationError, match="不在代码表中"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="不在代码表中"):
         household_conditions_record(
             actor=actors.village_officer,
-            scope=_scope(actors.village_officer),
+            scope=scope_of(actors.village_officer),
             household=household,
             year=2025,
             values={"housing_grade": "E"},
         )
-    with pytest.raises(NotFoundError):
+    with nothing_changes(), pytest.raises(NotFoundError):
         household_conditions_record(
             actor=actors.other_village_officer,
-            scope=_scope(actors.other_village_officer),
+            scope=scope_of(actors.other_village_officer),
             household=household,
             year=2025,
             values={"housing_grade": "A"},
@@ -560,10 +554,10 @@ def test_conditions_record_refuses_unknown_items_and_foreign_households(actors: 
 
 def test_year_record_refuses_years_out_of_range(actors: Actors) -> None:
     household = _register(actors)
-    with pytest.raises(ApplicationError, match="不在 2013 年至今的范围内"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="不在 2013 年至今的范围内"):
         household_year_record(
             actor=actors.village_officer,
-            scope=_scope(actors.village_officer),
+            scope=scope_of(actors.village_officer),
             household=household,
             year=2099,
             amounts={"wage_income": Decimal(1)},
@@ -586,17 +580,17 @@ def test_member_move_domain_errors(
     source = _register(actors)
     target = household_register(
         actor=actors.village_officer,
-        scope=_scope(actors.village_officer),
+        scope=scope_of(actors.village_officer),
         data=factories.household("H002", VILLAGE),
         members=[factories.member("王大", codes.Relation.HEAD, date(1965, 6, 6))],
     )
     member = source.members.get(
         relation=codes.Relation.HEAD if who == "head" else codes.Relation.SON
     )
-    with pytest.raises(ApplicationError, match=message):
+    with nothing_changes(), pytest.raises(ApplicationError, match=message):
         member_move(
             actor=actors.village_officer,
-            scope=_scope(actors.village_officer),
+            scope=scope_of(actors.village_officer),
             member=member,
             expected_version=member.version,
             target_household=source if who == "same" else target,

@@ -3,14 +3,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
-from fupin.accounts.scoping import scope_for
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import ApplicationError, PermissionDeniedError
 from fupin.jobs.models import Job
 from fupin.registry import region_data
 from fupin.registry.models import Region
 from fupin.registry.services import region_bulk_load, region_load_job_run, region_load_start
-from tests.support import Actors
+from tests.support import Actors, nothing_changes, scope_of
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -70,15 +69,14 @@ def test_loading_again_repairs_a_changed_name() -> None:
 
 
 def test_unknown_province_is_refused_with_a_chinese_message() -> None:
-    with pytest.raises(ApplicationError, match="省级区划代码 99 不存在"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="省级区划代码 99 不存在"):
         region_bulk_load(actor=None, scope=None, province_code="99")
     assert not Region.objects.exists()
 
 
 def test_only_system_administrators_may_start_a_load(actors: Actors) -> None:
-    county_scope = scope_for(actors.county_admin)
-    assert county_scope is not None
-    with pytest.raises(PermissionDeniedError):
+    county_scope = scope_of(actors.county_admin)
+    with nothing_changes(), pytest.raises(PermissionDeniedError):
         region_load_start(actor=actors.county_admin, scope=county_scope, province_code="22")
     assert not Job.objects.exists()
 
@@ -86,8 +84,7 @@ def test_only_system_administrators_may_start_a_load(actors: Actors) -> None:
 def test_a_load_job_reports_progress_and_its_result(
     actors: Actors, django_capture_on_commit_callbacks: object
 ) -> None:
-    scope = scope_for(actors.system_admin)
-    assert scope is not None
+    scope = scope_of(actors.system_admin)
     # when the job is queued
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         job = region_load_start(actor=actors.system_admin, scope=scope, province_code="11")
@@ -106,6 +103,7 @@ def test_a_load_job_reports_progress_and_its_result(
     assert AuditEvent.objects.filter(action="jobs.job_create", subject_id=str(job.pk)).exists()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_loading_the_whole_country_gives_the_official_counts_and_is_idempotent() -> None:
     # when

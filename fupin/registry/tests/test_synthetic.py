@@ -22,17 +22,16 @@ from fupin.registry.models import (
     Region,
 )
 from fupin.registry.status import EventFacts, derive_status
-from fupin.registry.synthetic import (
+from fupin.registry.synthetic import GenerationResult, household_bulk_generate
+from fupin.registry.synthetic.generator import CountyGenerator, Village
+from fupin.registry.synthetic.writer import (
     CONDITION_FIELDS,
     EVENT_FIELDS,
     HOUSEHOLD_FIELDS,
     MEMBER_FIELDS,
     YEAR_FIELDS,
-    GenerationResult,
-    _CountyGenerator,
-    _Village,
-    household_bulk_generate,
 )
+from tests.support import nothing_changes
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -153,11 +152,11 @@ def test_id_numbers_are_valid_unique_and_agree_with_sex_and_birth_date(
 
 def test_a_birth_date_whose_sequences_are_used_up_moves_to_the_next_day_of_its_year() -> None:
     # given a generator (no database needed) and the last day of a year
-    generator = _CountyGenerator(
+    generator = CountyGenerator(
         seed=1,
         county_code=COUNTY,
         county_name="东丰县",
-        villages=[_Village(code="220421001201", address_name="永青村")],
+        villages=[Village(code="220421001201", address_name="永青村")],
         households=1,
     )
     new_years_eve = datetime.date(1960, 12, 31)
@@ -422,7 +421,10 @@ def test_replace_deletes_only_generated_data_and_skips_taken_id_numbers(county: 
 
 
 def test_a_second_run_without_replace_is_refused(generated: GenerationResult) -> None:
-    with pytest.raises(ApplicationError, match="已有 400 户生成的模拟农户") as refused:
+    with (
+        nothing_changes(),
+        pytest.raises(ApplicationError, match="已有 400 户生成的模拟农户") as refused,
+    ):
         household_bulk_generate(county_code=COUNTY, households=10, seed=7)
     assert refused.value.code == "already_generated"
     assert Household.objects.count() == 400
@@ -430,14 +432,17 @@ def test_a_second_run_without_replace_is_refused(generated: GenerationResult) ->
 
 @pytest.mark.parametrize("code", ["999999", "220400", "22042", "2204211", "22042a", "２２０４２１"])
 def test_an_unknown_county_is_refused(db: None, code: str) -> None:
-    with pytest.raises(ApplicationError, match=f"县级区划代码 {code} 不存在") as refused:
+    with (
+        nothing_changes(),
+        pytest.raises(ApplicationError, match=f"县级区划代码 {code} 不存在") as refused,
+    ):
         household_bulk_generate(county_code=code, households=10, seed=7)
     assert refused.value.code == "unknown_county"
     assert not Region.objects.exists()
 
 
 def test_a_development_zone_is_refused_because_it_has_no_id_address_code(db: None) -> None:
-    with pytest.raises(ApplicationError, match="统计用单位") as refused:
+    with nothing_changes(), pytest.raises(ApplicationError, match="统计用单位") as refused:
         household_bulk_generate(county_code="220173", households=10, seed=7)
     assert refused.value.code == "statistics_only_county"
 
@@ -446,7 +451,10 @@ def test_a_county_without_village_committees_is_refused(db: None) -> None:
     # given
     _load_county(URBAN_DISTRICT)
     # when
-    with pytest.raises(ApplicationError, match="东城区（110101）没有村委会") as refused:
+    with (
+        nothing_changes(),
+        pytest.raises(ApplicationError, match="东城区（110101）没有村委会") as refused,
+    ):
         household_bulk_generate(county_code=URBAN_DISTRICT, households=10, seed=7)
     # then
     assert refused.value.code == "no_villages"
@@ -454,7 +462,7 @@ def test_a_county_without_village_committees_is_refused(db: None) -> None:
 
 @pytest.mark.parametrize("households", [0, -5])
 def test_fewer_than_one_household_is_refused(county: str, households: int) -> None:
-    with pytest.raises(ApplicationError, match="生成户数至少为 1"):
+    with nothing_changes(), pytest.raises(ApplicationError, match="生成户数至少为 1"):
         household_bulk_generate(county_code=county, households=households, seed=7)
     assert not Household.objects.exists()
 

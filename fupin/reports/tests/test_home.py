@@ -6,7 +6,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from fupin.accounts.scoping import scope_for
 from fupin.jobs.models import Job
 from fupin.monitoring.models import CalendarDay
 from fupin.registry.services import household_register
@@ -19,6 +18,7 @@ from tests.support import (
     Expectation,
     assert_scope_matrix,
     client_for,
+    scope_of,
 )
 
 
@@ -51,10 +51,8 @@ def test_home_counts_running_jobs_and_users_for_administrators(actors: Actors) -
 
 
 def test_home_counts_households_people_and_monitored_in_scope(actors: Actors) -> None:
-    officer_scope = scope_for(actors.village_officer)
-    other_scope = scope_for(actors.other_village_officer)
-    assert officer_scope is not None
-    assert other_scope is not None
+    officer_scope = scope_of(actors.village_officer)
+    other_scope = scope_of(actors.other_village_officer)
     household_register(
         actor=actors.village_officer,
         scope=officer_scope,

@@ -17,10 +17,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.assessment import selectors
 from fupin.assessment.models import AssessmentOutcome, AssessmentRun, PolicyParameter, RuleSetRecord
 from fupin.assessment.rules import definition, engine
 from fupin.assessment.rules.facts import DERIVED_FACTS
+from fupin.assessment.selectors import runs as selectors
 from fupin.assessment.tasks import assessment_run_task
 from fupin.audit.services import audit_record
 from fupin.core.errors import ApplicationError

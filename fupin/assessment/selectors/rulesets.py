@@ -16,11 +16,12 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.assessment import selectors, services
 from fupin.assessment.models import RuleSetRecord
 from fupin.assessment.rules import definition, engine, simulation
 from fupin.assessment.rules.compiler import ParameterValue
 from fupin.assessment.rules.facts import DERIVED_FACTS, FACTS
+from fupin.assessment.selectors import runs as selectors
+from fupin.assessment.services import runs as services
 from fupin.core.errors import ApplicationError, NotFoundError
 from fupin.core.scope import CODE_LENGTHS, RegionScope
 from fupin.registry.models import Household, HouseholdYear, Region

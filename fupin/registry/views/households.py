@@ -27,7 +27,7 @@ from fupin.registry.forms import (
     MemberRemoveForm,
     household_filters,
 )
-from fupin.registry.models import Household, Member
+from fupin.registry.models import Household, HouseholdStatus, Member
 from fupin.registry.services import HouseholdData, MemberData
 
 HOUSEHOLDS_PER_PAGE = 25
@@ -61,6 +61,7 @@ def household_list(request: ScopedRequest) -> HttpResponse:
         "query": query.urlencode(),
         "query_without_page": query.urlencode() + "&" if query else "",
         "sort": filters.sort,
+        "filter_hidden": [("sort", filters.sort)],
         "can_edit": request.scope.can(Capability.EDIT_REGISTRY),
         "breadcrumbs": [(_("农户"), None)],
     }
@@ -100,6 +101,7 @@ def household_detail(request: ScopedRequest, household_id: int) -> HttpResponse:
             "chart": chart,
             "can_edit": request.scope.can(Capability.EDIT_REGISTRY),
             "can_reveal": request.scope.can(Capability.VIEW_PERSONAL_DATA),
+            "is_monitored": detail.household.status == HouseholdStatus.MONITORED,
             "breadcrumbs": _breadcrumbs((detail.household.number, None)),
         },
     )

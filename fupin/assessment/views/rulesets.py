@@ -15,19 +15,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from fupin.assessment import ruleset_selectors as selectors
-from fupin.assessment import ruleset_services as services
-from fupin.assessment import selectors as assessment_selectors
-from fupin.assessment.models import RuleSetRecord
-from fupin.assessment.rules import definition
-from fupin.assessment.rules.facts import FACT_NAMES
-from fupin.assessment.ruleset_forms import (
+from fupin.assessment.forms import (
     OVERRIDE_PREFIX,
     ParametersForm,
     RuleForm,
     SimulationForm,
     TrialForm,
 )
+from fupin.assessment.models import RuleSetRecord
+from fupin.assessment.rules import definition
+from fupin.assessment.rules.facts import FACT_NAMES
+from fupin.assessment.selectors import rulesets as selectors
+from fupin.assessment.selectors import runs as assessment_selectors
+from fupin.assessment.services import rulesets as services
 from fupin.core.decorators import forbidden, scoped_view
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from fupin.core.http import ScopedRequest, redirect_after_post
@@ -187,6 +187,8 @@ def _detail_context(
         "can_manage": can_manage,
         "can_edit": can_edit,
         "editable": editable,
+        "is_draft": record.status == RuleSetRecord.Status.DRAFT,
+        "is_published": record.status == RuleSetRecord.Status.PUBLISHED,
         "breadcrumbs": _breadcrumbs((str(record), None)),
     }
 

@@ -1,0 +1,87 @@
+"""The sidebar as data: each entry's page, icon, the capability it needs and which pages
+highlight it. `core.templatetags.navigation` turns it into the menu for the current request."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core.scope import Capability, RegionScope
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    icon: str
+    # Pages whose view name starts with one of these also highlight the entry.
+    prefixes: tuple[str, ...] = ()
+    capability: Capability | None = None
+
+    def is_active(self, view_name: str) -> bool:
+        return view_name == self.url_name or view_name.startswith(self.prefixes)
+
+    def is_visible(self, scope: RegionScope) -> bool:
+        return self.capability is None or scope.can(self.capability)
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem(_("首页"), "reports:home", "bi-house"),
+    NavItem(
+        _("农户"),
+        "registry:household-list",
+        "bi-house-heart",
+        prefixes=("registry:household-", "registry:member-"),
+    ),
+    NavItem(_("我的待办"), "monitoring:todo", "bi-list-check"),
+    NavItem(
+        _("监测工作"),
+        "monitoring:case-list",
+        "bi-shield-exclamation",
+        prefixes=("monitoring:case-",),
+    ),
+    NavItem(
+        _("批量导入"),
+        "imports:upload",
+        "bi-upload",
+        prefixes=("imports:",),
+        capability=Capability.EDIT_REGISTRY,
+    ),
+    NavItem(
+        _("行政区划"), "registry:region-browse", "bi-diagram-3", prefixes=("registry:region-",)
+    ),
+    NavItem(_("监测评估"), "assessment:run-list", "bi-activity"),
+    NavItem(_("政策参数"), "assessment:parameter-list", "bi-sliders"),
+    NavItem(
+        _("规则集"), "assessment:ruleset-list", "bi-journal-code", prefixes=("assessment:ruleset-",)
+    ),
+    NavItem(_("放假安排"), "monitoring:calendar", "bi-calendar3"),
+    NavItem(_("后台任务"), "jobs:job-list", "bi-hourglass-split", prefixes=("jobs:",)),
+    NavItem(
+        _("用户与角色"),
+        "accounts:user-list",
+        "bi-people",
+        prefixes=("accounts:user-",),
+        capability=Capability.MANAGE_USERS,
+    ),
+    NavItem(
+        _("审计日志"),
+        "audit:event-list",
+        "bi-journal-check",
+        prefixes=("audit:",),
+        capability=Capability.VIEW_AUDIT,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    item: NavItem
+    is_active: bool
+
+
+def navigation_for(scope: RegionScope, view_name: str) -> list[NavEntry]:
+    """The entries the scope may use, with the one for the current page marked."""
+    return [
+        NavEntry(item, item.is_active(view_name)) for item in NAVIGATION if item.is_visible(scope)
+    ]
