@@ -145,7 +145,9 @@ def _apply(scope: RegionScope, rows: pl.DataFrame) -> BulkResult:
         return BulkResult(0, 0, 0, 0, 0)
     now = timezone.now()
     households = _household_frame(rows)
+    _serialize_counties(households.get_column("village_id").drop_nulls().to_list())
     existing_households = _existing_households(households.get_column("number").to_list())
+    _serialize_counties(existing_households.get_column("village_id").drop_nulls().to_list())
     _check_villages(scope, households, existing_households)
     _check_people_elsewhere(rows)
     created_households, updated_households = _write_households(
@@ -360,6 +362,29 @@ def _polars_type(model_field: Any) -> Any:
     if internal in {"PositiveSmallIntegerField", "IntegerField", "PositiveIntegerField"}:
         return pl.Int64
     return pl.String
+
+
+# Namespace (first key) of the PostgreSQL advisory locks that ledger imports take per county.
+_IMPORT_LOCK_NAMESPACE = 20
+
+
+def _serialize_counties(village_codes: Iterable[str]) -> None:
+    """Make imports into the same county wait for each other until commit.
+
+    Two imports that read the registry before either writes would each find a person
+    unregistered and both add them; waiting here means the second one reads what the
+    first committed and refuses with a clear message. Locks are taken in code order, so
+    two imports cannot wait on each other. SQLite needs nothing: its IMMEDIATE
+    transactions already let one writer in at a time.
+    """
+    if connection.vendor != "postgresql":
+        return
+    counties = sorted({code[:6] for code in village_codes if code[:6].isdigit()})
+    with connection.cursor() as cursor:
+        for county in counties:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [_IMPORT_LOCK_NAMESPACE, int(county)]
+            )
 
 
 # --- reading -------------------------------------------------------------------------------
