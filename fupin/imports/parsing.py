@@ -24,6 +24,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls"})
 _CSV_SUFFIXES = frozenset({".csv", ".txt"})
 _CSV_FALLBACK_ENCODINGS = ("gb18030",)
+_EXCEL_DIGITS = 15
+_LONG_DIGITS = rf"^[0-9]{{{_EXCEL_DIGITS + 1},}}$"
 
 
 class ImportFileError(ApplicationError):
@@ -74,13 +76,61 @@ def _read_excel_grid(content: bytes) -> pl.DataFrame:
         sheet = reader.load_sheet(
             0, header_row=None, dtypes="string", skip_whitespace_tail_rows=True
         )
-        return sheet.to_polars()
+        return _show_long_numbers_as_excel_does(reader, sheet.to_polars())
     except fastexcel.FastExcelError as error:
         raise ImportFileError(
             _("无法读取这个 Excel 文件（%(reason)s）；请确认文件未损坏、未加密。")
             % {"reason": str(error).splitlines()[0] if str(error) else type(error).__name__},
             code="not_a_spreadsheet",
         ) from None
+
+
+def _show_long_numbers_as_excel_does(
+    reader: fastexcel.ExcelReader, grid: pl.DataFrame
+) -> pl.DataFrame:
+    """Write numeric cells of more than 15 significant digits in scientific notation.
+
+    Excel keeps 15 significant digits of a number, so an ID number typed into a numeric
+    cell has lost its last digits; read as text it looks whole (2.20421198203299E+17 comes
+    back as 220421198203299008) and passes the check character about one time in eleven.
+    Showing it as Excel does lets validation refuse it. Only columns holding such long
+    digit strings are read a second time, as booleans: fastexcel turns a number into a
+    boolean and leaves a text cell empty, which tells the two apart.
+    """
+    long_digits = [
+        column
+        for column in grid.columns
+        if grid.get_column(column).str.contains(_LONG_DIGITS).fill_null(False).any()
+    ]
+    if not long_digits:
+        return grid
+    kinds = reader.load_sheet(
+        0,
+        header_row=None,
+        use_columns=long_digits,
+        dtypes=dict.fromkeys(long_digits, "boolean"),
+        skip_whitespace_tail_rows=True,
+    ).to_polars()
+    if kinds.height != grid.height:
+        return grid
+    updates = []
+    for column in long_digits:
+        text = grid.get_column(column)
+        numeric = kinds.get_column(column).is_not_null() & text.str.contains(_LONG_DIGITS)
+        shown = {
+            value: _scientific(value)
+            for value in text.filter(numeric).unique().to_list()
+            if len(value.rstrip("0")) > _EXCEL_DIGITS
+        }
+        if shown:
+            updates.append(pl.col(column).replace(shown))
+    return grid.with_columns(updates)
+
+
+def _scientific(digits: str) -> str:
+    """220421198203299008 → 2.20421198203299E+17, Excel's way of showing the number."""
+    mantissa, exponent = f"{int(digits):.{_EXCEL_DIGITS - 1}E}".split("E")
+    return f"{mantissa.rstrip('0').rstrip('.')}E+{int(exponent)}"
 
 
 def _decode_csv(content: bytes, filename: str) -> bytes:

@@ -495,8 +495,8 @@ def _normalize_id_number(text: str, *, today: datetime.date | None) -> _Normaliz
             return _Normalized(
                 None,
                 _(
-                    "证件号码 %(value)s 已被 Excel 转成科学计数法，后几位已丢失，"
-                    "请把该列设为文本后重新导出"
+                    "证件号码 %(value)s 已被 Excel 转成数字，请把该列设为文本后重新填写"
+                    "（Excel 只保留 15 位有效数字，后几位已丢失）。"
                 )
                 % {"value": text},
             )

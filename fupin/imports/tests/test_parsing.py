@@ -128,3 +128,21 @@ def test_file_over_the_row_limit_is_refused() -> None:
     with pytest.raises(ImportFileError) as raised:
         read_table(csv_text(household_rows()).encode(), "a.csv", max_rows=2)
     assert raised.value.message == "文件有 3 行数据，超过了 2 行的上限；请拆分后分批导入。"
+
+
+def test_long_number_in_a_numeric_cell_is_shown_as_excel_shows_it(tmp_path: Path) -> None:
+    # Given 220421198203299243 typed into a numeric cell (Excel keeps 2.20421198203299E+17,
+    # whose digits 220421198203299008 happen to pass the check character) beside the same
+    # number typed as text
+    path = tmp_path / "numbers.xlsx"
+    _write_xlsx(
+        path,
+        [["证件号码", "联系电话"], [2.20421198203299e17, 13800000000], ["220421198203299243", ""]],
+    )
+    # When read, then the numeric one is in scientific notation and the text one is intact
+    frame = read_table(path, path.name)
+    assert frame.get_column("证件号码").to_list() == [
+        "2.20421198203299E+17",
+        "220421198203299243",
+    ]
+    assert frame.get_column("联系电话").to_list() == ["13800000000", None]
