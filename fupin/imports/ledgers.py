@@ -19,6 +19,7 @@ from fupin.imports.validation import (
     existing_people_for,
     households_for,
     validate,
+    villages_for,
 )
 from fupin.registry.services import (
     household_conditions_bulk_upsert,
@@ -43,7 +44,11 @@ def validate_table(
     """Ask the registry what the template's checks need, then validate every row."""
     if template.kind == MEMBERS.kind:
         return validate(
-            frame, template, scope_prefix=scope_prefix, existing_people=existing_people_for
+            frame,
+            template,
+            scope_prefix=scope_prefix,
+            existing_people=existing_people_for,
+            villages=villages_for,
         )
     return validate(frame, template, scope_prefix=scope_prefix, households=households_for)
 

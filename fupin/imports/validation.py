@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.core.lookups import in_chunks
+from fupin.core.region_codes import RegionLevel
 from fupin.imports.declarations import (
     FALSE_WORDS,
     MEMBERS,
@@ -28,7 +29,7 @@ from fupin.imports.declarations import (
 from fupin.imports.parsing import ROW_NUMBER_COLUMN
 from fupin.registry import codes
 from fupin.registry.idnumbers import InvalidIdNumber, id_number_facts, parse_id_number
-from fupin.registry.models import Household, Member
+from fupin.registry.models import Household, Member, Region
 
 ERROR_SUFFIX = "__error"
 REGION_CODE_LENGTH = 12
@@ -100,6 +101,18 @@ def existing_people_for(id_numbers: Iterable[str]) -> dict[str, str]:
     return found
 
 
+def villages_for(region_codes: Iterable[str]) -> set[str]:
+    """Return the codes among `region_codes` that are registered villages."""
+    found: set[str] = set()
+    for chunk in in_chunks(region_codes):
+        found.update(
+            Region.objects.filter(code__any=chunk, level=RegionLevel.VILLAGE).values_list(
+                "code", flat=True
+            )
+        )
+    return found
+
+
 def households_for(numbers: Iterable[str]) -> dict[str, str]:
     """Return {户编号: village code} for the registered households among `numbers`."""
     found: dict[str, str] = {}
@@ -134,6 +147,7 @@ def validate(
     scope_prefix: str,
     existing_people: Mapping[str, str] | Callable[[list[str]], Mapping[str, str]] | None = None,
     households: Mapping[str, str] | Callable[[list[str]], Mapping[str, str]] | None = None,
+    villages: Callable[[list[str]], set[str]] | None = None,
     today: datetime.date | None = None,
 ) -> ValidationResult:
     """Validate a parsed ledger of any template.
@@ -142,6 +156,8 @@ def validate(
     an ID number column, `households` ({户编号: village code}) by the household-year
     templates. Either may be a function (`existing_people_for`, `households_for`) that the
     file's normalized values are passed to, so the database is asked once, after cleaning.
+    `villages` (`villages_for`) returns which region codes are registered villages; without
+    it region codes are only checked for form and scope.
     """
     if ROW_NUMBER_COLUMN not in frame.columns:
         frame = frame.with_row_index(ROW_NUMBER_COLUMN, offset=2)
@@ -167,6 +183,8 @@ def validate(
         ),
     )
     table = _normalize_columns(table, template, scope_prefix=scope_prefix, today=today)
+    if villages is not None:
+        table = _check_villages_exist(table, template, villages)
     if _id_column(template):
         table = _check_id_against_row(table, template)
         table = _check_households(table, template)
@@ -501,6 +519,24 @@ def _normalize_id_number(text: str, *, today: datetime.date | None) -> _Normaliz
                 % {"value": text},
             )
         return _Normalized(None, error.message)
+
+
+def _check_villages_exist(
+    table: pl.DataFrame, template: Template, villages: Callable[[list[str]], set[str]]
+) -> pl.DataFrame:
+    """A well-formed region code must also be a village the registry knows."""
+    for column in template.columns:
+        if column.kind != "region_code":
+            continue
+        code = pl.col(column.name)
+        known = villages(table.get_column(column.name).drop_nulls().unique().to_list())
+        error = (
+            pl.when(code.is_not_null() & ~code.is_in(sorted(known)))
+            .then(pl.format(_("行政区划代码 {} 不是已登记的村级区划，请核对。"), code))
+            .otherwise(pl.col(column.name + ERROR_SUFFIX))
+        )
+        table = table.with_columns(error.alias(column.name + ERROR_SUFFIX))
+    return table
 
 
 _ID_FACT_COLUMNS = frozenset({"id_sex", "id_birth_date", "id_needs_review"})
