@@ -17,6 +17,7 @@ from fupin.imports.declarations import CONDITIONS, INCOME, MEMBERS, Template
 from fupin.imports.validation import (
     ValidationResult,
     existing_people_for,
+    household_heads_for,
     households_for,
     validate,
     villages_for,
@@ -49,6 +50,7 @@ def validate_table(
             scope_prefix=scope_prefix,
             existing_people=existing_people_for,
             villages=villages_for,
+            registered_heads=household_heads_for,
         )
     return validate(frame, template, scope_prefix=scope_prefix, households=households_for)
 

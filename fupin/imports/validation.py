@@ -8,7 +8,6 @@ The database is asked once, by the caller, for the ID numbers already registered
 import datetime
 import decimal
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from fupin.core.lookups import in_chunks
 from fupin.core.region_codes import RegionLevel
+from fupin.core.text import ZERO_WIDTH_PATTERN, clean_text, show_invisible
 from fupin.imports.declarations import (
     FALSE_WORDS,
     MEMBERS,
@@ -113,6 +113,25 @@ def villages_for(region_codes: Iterable[str]) -> set[str]:
     return found
 
 
+def household_heads_for(numbers: Iterable[str]) -> dict[str, list[str]]:
+    """Return {户编号: ID numbers of its active heads} for the registered households among
+    `numbers` (an empty list for a household without a head)."""
+    found: dict[str, list[str]] = {}
+    for chunk in in_chunks(numbers):
+        found.update(
+            (number, [])
+            for number in Household.objects.filter(number__any=chunk).values_list(
+                "number", flat=True
+            )
+        )
+        heads = Member.objects.filter(
+            is_active=True, relation=codes.Relation.HEAD, household__number__any=chunk
+        ).values_list("household__number", "id_number")
+        for number, id_number in heads:
+            found[number].append(id_number)
+    return found
+
+
 def households_for(numbers: Iterable[str]) -> dict[str, str]:
     """Return {户编号: village code} for the registered households among `numbers`."""
     found: dict[str, str] = {}
@@ -148,6 +167,9 @@ def validate(
     existing_people: Mapping[str, str] | Callable[[list[str]], Mapping[str, str]] | None = None,
     households: Mapping[str, str] | Callable[[list[str]], Mapping[str, str]] | None = None,
     villages: Callable[[list[str]], set[str]] | None = None,
+    registered_heads: Mapping[str, list[str]]
+    | Callable[[list[str]], Mapping[str, list[str]]]
+    | None = None,
     today: datetime.date | None = None,
 ) -> ValidationResult:
     """Validate a parsed ledger of any template.
@@ -157,7 +179,9 @@ def validate(
     templates. Either may be a function (`existing_people_for`, `households_for`) that the
     file's normalized values are passed to, so the database is asked once, after cleaning.
     `villages` (`villages_for`) returns which region codes are registered villages; without
-    it region codes are only checked for form and scope.
+    it region codes are only checked for form and scope. `registered_heads` ({户编号: ID
+    numbers of its active heads} for every registered household, `household_heads_for`)
+    lets the head check count the members the file does not list.
     """
     if ROW_NUMBER_COLUMN not in frame.columns:
         frame = frame.with_row_index(ROW_NUMBER_COLUMN, offset=2)
@@ -187,7 +211,10 @@ def validate(
         table = _check_villages_exist(table, template, villages)
     if _id_column(template):
         table = _check_id_against_row(table, template)
-        table = _check_households(table, template)
+        if callable(registered_heads):
+            numbers = table.get_column(template.household_key).drop_nulls().unique().to_list()
+            registered_heads = registered_heads(numbers)
+        table = _check_households(table, template, registered_heads or {})
         if callable(existing_people):
             numbers = table.get_column(_id_column(template)).drop_nulls().unique().to_list()
             existing_people = existing_people(numbers)
@@ -260,11 +287,6 @@ def _header_errors(
     return errors
 
 
-def _clean(raw: str) -> str:
-    """NFKC (full-width → ASCII), then strip ordinary, full-width and no-break spaces."""
-    return unicodedata.normalize("NFKC", raw).strip()
-
-
 def _normalize_columns(
     table: pl.DataFrame,
     template: Template,
@@ -284,11 +306,13 @@ def _normalize_columns(
             table = _normalize_id_column(table, column, today=today)
             continue
         if column.kind == "text":
+            # As `core.text.clean_text`, vectorised; interior spaces are kept so that an
+            # exported name reads back unchanged.
             cleaned = (
                 pl.col(column.name)
                 .str.normalize("NFKC")
+                .str.replace_all(ZERO_WIDTH_PATTERN, "")
                 .str.strip_chars()
-                .str.replace_all(r"\s+", " ")
             )
             value = pl.when(cleaned == "").then(None).otherwise(cleaned)
             error: pl.Expr = pl.lit(None, dtype=pl.String)
@@ -365,15 +389,25 @@ def _normalize_id_column(
     ).drop("__number", "__id_error")
 
 
-def _normalize_value(  # noqa: PLR0911 - one return per column kind
+def _normalize_value(
     column: Column, raw: str, *, scope_prefix: str, today: datetime.date | None
 ) -> _Normalized:
-    text = _clean(raw)
+    """Normalise one raw value; a message quoting it shows invisible characters."""
+    result = _normalize_kind(column, raw, scope_prefix=scope_prefix, today=today)
+    if result.error is None:
+        return result
+    return _Normalized(result.value, show_invisible(result.error))
+
+
+def _normalize_kind(  # noqa: PLR0911 - one return per column kind
+    column: Column, raw: str, *, scope_prefix: str, today: datetime.date | None
+) -> _Normalized:
+    text = clean_text(raw)
     if not text:
         return _Normalized(None, None)
     header = column.header
     if column.kind == "text":
-        return _Normalized(re.sub(r"\s+", " ", text), None)
+        return _Normalized(text, None)
     compact = re.sub(r"\s+", "", text)
     if column.kind == "code":
         code = column.code_lookup().get(header_key(compact))
@@ -640,12 +674,41 @@ def _check_id_against_row(table: pl.DataFrame, template: Template) -> pl.DataFra
     )
 
 
-def _check_households(table: pl.DataFrame, template: Template) -> pl.DataFrame:
-    """Each household has exactly one head and the same household columns on every row."""
+def _check_households(
+    table: pl.DataFrame, template: Template, registered_heads: Mapping[str, list[str]]
+) -> pl.DataFrame:
+    """Each household ends up with exactly one head, and has the same household columns on
+    every row.
+
+    The file's rows are taken as a set and counted with the registry's current members:
+    a registered head the file does not list stays head, a listed one takes the file's
+    relation. So a household can change its head in one file (whatever the row order), be
+    split across files, or keep having no head if the registry already has none (its head
+    died); a new household needs one.
+    """
     key = template.household_key
+    id_column = _id_column(template)
     in_household = pl.col(key).is_not_null()
-    is_head = pl.col("relation") == codes.Relation.HEAD.value
-    heads = is_head.fill_null(False).sum().over(key)
+    is_head = (pl.col("relation") == codes.Relation.HEAD.value).fill_null(False)
+    registered = pl.DataFrame(
+        [(number, head) for number, heads in registered_heads.items() for head in heads],
+        schema={key: pl.String, id_column: pl.String},
+        orient="row",
+    )
+    kept_heads = (
+        registered.join(table.select(key, id_column), on=[key, id_column], how="anti")
+        .group_by(key)
+        .agg(pl.len().cast(pl.Int64).alias("__kept_heads"))
+    )
+    table = table.join(kept_heads, on=key, how="left", maintain_order="left").with_columns(
+        pl.col("__kept_heads").fill_null(0),
+        pl.col(key).is_in(list(registered_heads)).alias("__registered"),
+        pl.col(key)
+        .is_in([number for number, heads in registered_heads.items() if heads])
+        .alias("__had_head"),
+    )
+    file_heads = is_head.sum().over(key)
+    heads = file_heads + pl.col("__kept_heads")
     head_rows = (
         pl.when(is_head)
         .then(pl.col(ROW_NUMBER_COLUMN).cast(pl.String))
@@ -654,19 +717,40 @@ def _check_households(table: pl.DataFrame, template: Template) -> pl.DataFrame:
         .str.join("、")
         .over(key)
     )
+    own_error = pl.col("relation" + ERROR_SUFFIX)
+    # An unreadable relation may be the missing head: say what is wrong with that row.
+    relation_unreadable = own_error.is_not_null().any().over(key)
     relation_error = (
-        pl.when(in_household & (heads == 0))
+        pl.when(own_error.is_not_null())
+        .then(own_error)
+        .when(
+            in_household
+            & (heads == 0)
+            & ~relation_unreadable
+            & (~pl.col("__registered") | pl.col("__had_head"))
+        )
         .then(pl.format(_("户编号 {} 没有户主，每户必须有一名户主。"), pl.col(key)))
-        .when(in_household & (heads > 1) & is_head.fill_null(False))
+        .when(in_household & is_head & (pl.col("__kept_heads") > 0))
+        .then(
+            pl.format(
+                _(
+                    "户编号 {} 已有在册户主，第 {} 行又填了户主；更换户主时，"
+                    "请把原户主也列入本文件并改填其与户主关系。"
+                ),
+                pl.col(key),
+                head_rows,
+            )
+        )
+        .when(in_household & is_head & (file_heads > 1))
         .then(
             pl.format(
                 _("户编号 {} 有 {} 名户主（第 {} 行），每户只能有一名。"),
                 pl.col(key),
-                heads,
+                file_heads,
                 head_rows,
             )
         )
-        .otherwise(pl.col("relation" + ERROR_SUFFIX))
+        .otherwise(own_error)
     )
     updates = [relation_error.alias("relation" + ERROR_SUFFIX)]
     for column in template.columns:
@@ -687,7 +771,7 @@ def _check_households(table: pl.DataFrame, template: Template) -> pl.DataFrame:
             .otherwise(pl.col(column.name + ERROR_SUFFIX))
             .alias(column.name + ERROR_SUFFIX)
         )
-    return table.with_columns(updates)
+    return table.with_columns(updates).drop("__kept_heads", "__registered", "__had_head")
 
 
 def _check_duplicates_and_registry(

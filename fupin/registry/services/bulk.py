@@ -560,6 +560,11 @@ def _write_members(
         ).alias("changed"),
     )
     changed = compared.filter("changed").drop("changed")
+    # A household's rows are applied as a set: members who stop being head are written
+    # first and new heads last, so the one-head constraint holds at every step, whatever
+    # the order of the rows in the file.
+    becomes_head = pl.col("relation") == codes.Relation.HEAD.value
+    _update(Member, list(MEMBER_COLUMNS), changed.filter(~becomes_head).rows(), now=now)
     _insert(
         Member,
         new.join(household_ids, on="household_number").select(
@@ -567,7 +572,7 @@ def _write_members(
         ),
         now=now,
     )
-    _update(Member, list(MEMBER_COLUMNS), changed.rows(), now=now)
+    _update(Member, list(MEMBER_COLUMNS), changed.filter(becomes_head).rows(), now=now)
     return new.height, changed.height, compared.height - changed.height
 
 
