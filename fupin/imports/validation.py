@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -494,13 +495,19 @@ def _normalize_amount(column: Column, text: str) -> _Normalized:
             _("%(header)s最多保留 %(places)d 位小数，现在是 %(value)s。")
             % {"header": header, "places": column.decimal_places, "value": text},
         )
-    if value > MAX_AMOUNT:
+    ceiling = MAX_AMOUNT if column.kind == "decimal" else _amount_ceiling()
+    if value > ceiling:
         return _Normalized(
             None,
-            _("%(header)s %(value)s 过大，请检查单位是否为元。")
-            % {"header": header, "value": text},
+            _("%(header)s %(value)s 过大（上限 %(limit)s 元），请检查单位是否为元。")
+            % {"header": header, "value": text, "limit": f"{ceiling:,}"},
         )
     return _Normalized(str(value.quantize(quantum)), None)
+
+
+def _amount_ceiling() -> decimal.Decimal:
+    """The largest plausible amount of one income or expenditure cell (a setting)."""
+    return decimal.Decimal(settings.IMPORT_MAX_AMOUNT)
 
 
 def _normalize_date(header: str, text: str) -> _Normalized:

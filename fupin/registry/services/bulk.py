@@ -659,9 +659,12 @@ def _update(
                 f"CREATE TEMP TABLE {stage} AS SELECT {pk}, {', '.join(columns)} "  # noqa: S608
                 f"FROM {table} WITH NO DATA"
             )
-            with cursor.cursor.copy(
-                f"COPY {stage} ({pk}, {', '.join(columns)}) FROM STDIN"
-            ) as copy:
+            # As in _insert: the raw COPY needs Django's error translation, or a dropped
+            # connection escapes as psycopg's error instead of DatabaseError.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {stage} ({pk}, {', '.join(columns)}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
             assignments = ", ".join(f"{column} = s.{column}" for column in columns)
