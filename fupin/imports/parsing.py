@@ -7,10 +7,12 @@ row a user sees even after blank rows are dropped.
 
 import codecs
 import io
+import zipfile
 from pathlib import Path
 
 import fastexcel
 import polars as pl
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from fupin.core.errors import ApplicationError
@@ -20,6 +22,7 @@ DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 DEFAULT_MAX_ROWS = 2_000_000
 
 _ZIP_MAGIC = b"PK\x03\x04"
+_UNPACK_CHUNK = 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls"})
 _CSV_SUFFIXES = frozenset({".csv", ".txt"})
@@ -57,6 +60,8 @@ def read_table(
             code="too_large",
         )
     suffix = Path(filename).suffix.lower()
+    if content.startswith(_ZIP_MAGIC):
+        _check_unpacked_size(content)
     if content.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         grid = _read_excel_grid(content)
     elif suffix in _EXCEL_SUFFIXES or (suffix and suffix not in _CSV_SUFFIXES):
@@ -68,6 +73,49 @@ def read_table(
     else:
         grid = _read_csv_grid(content, filename)
     return _frame_from_grid(grid, max_rows=max_rows)
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    """Refuse an xlsx (a zip archive) that unpacks to more than the configured size or
+    ratio, before any parser holds it in memory: a few MB of zeros can unpack to GBs.
+
+    The parts are unpacked as a stream and counted, so a header that understates a part's
+    size does not help (Python's zip reader then fails the part's CRC check).
+    """
+    limit = settings.IMPORT_MAX_UNCOMPRESSED_MB * 1024 * 1024
+    ratio = settings.IMPORT_MAX_COMPRESSION_RATIO
+    allowed = min(limit, ratio * len(content))
+    unpacked = 0
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip after all: the Excel reader says what is wrong with it
+    try:
+        with archive:
+            declared = sum(entry.file_size for entry in archive.infolist())
+            if declared <= allowed:
+                for entry in archive.infolist():
+                    with archive.open(entry) as part:
+                        while chunk := part.read(_UNPACK_CHUNK):
+                            unpacked += len(chunk)
+                            if unpacked > allowed:
+                                break
+                    if unpacked > allowed:
+                        break
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError):
+        raise ImportFileError(
+            _("无法读取这个 Excel 文件（压缩包已损坏）；请确认文件未损坏、未加密。"),
+            code="not_a_spreadsheet",
+        ) from None
+    if max(declared, unpacked) > allowed:
+        raise ImportFileError(
+            _(
+                "这个 Excel 文件解压后超过 %(limit)d MB 或超过文件大小的 %(ratio)d 倍，"
+                "可能不是正常的台账；请另存为新的 xlsx 或拆分后再导入。"
+            )
+            % {"limit": settings.IMPORT_MAX_UNCOMPRESSED_MB, "ratio": ratio},
+            code="too_large",
+        )
 
 
 def _read_excel_grid(content: bytes) -> pl.DataFrame:
