@@ -189,13 +189,10 @@ def _decode_csv(content: bytes, filename: str) -> bytes:
             % {"filename": filename},
             code="not_a_spreadsheet",
         )
-    try:
-        content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    else:
-        # Already UTF-8: hand the bytes on as they are instead of decoding and re-encoding.
-        return content.removeprefix(codecs.BOM_UTF8)
+    if _is_utf8(content):
+        # Hand the bytes on as they are (Polars skips a BOM): decoding a large file into a
+        # Python string would take several times its size in memory.
+        return content
     for encoding in _CSV_FALLBACK_ENCODINGS:
         try:
             return content.decode(encoding).encode("utf-8")
@@ -206,11 +203,24 @@ def _decode_csv(content: bytes, filename: str) -> bytes:
     )
 
 
+def _is_utf8(content: bytes) -> bool:
+    """Whether `content` is valid UTF-8, checked piece by piece in constant memory."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(content)
+    try:
+        for start in range(0, len(view), _UNPACK_CHUNK):
+            decoder.decode(view[start : start + _UNPACK_CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _read_csv_grid(content: bytes, filename: str) -> pl.DataFrame:
     text = _decode_csv(content, filename)
     try:
         return pl.read_csv(
-            io.BytesIO(text),
+            text,
             has_header=False,
             infer_schema=False,
             truncate_ragged_lines=True,
