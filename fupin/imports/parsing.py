@@ -241,9 +241,11 @@ def _frame_from_grid(grid: pl.DataFrame, *, max_rows: int) -> pl.DataFrame:
     raw_columns = grid.columns
     if not raw_columns:
         raise ImportFileError(_("文件中没有任何数据。"), code="empty")
-    numbered = grid.with_row_index(ROW_NUMBER_COLUMN, offset=1).filter(
-        ~pl.all_horizontal(*(_is_blank(column) for column in raw_columns))
-    )
+    numbered = grid.with_row_index(ROW_NUMBER_COLUMN, offset=1)
+    blank = numbered.select(pl.all_horizontal(*(_is_blank(c) for c in raw_columns))).to_series()
+    if blank.any():
+        # Filtering copies every column: only pay for it when there are blank rows.
+        numbered = numbered.filter(~blank)
     if numbered.height == 0:
         raise ImportFileError(_("文件中没有任何数据。"), code="empty")
     header_row = numbered.row(0, named=True)

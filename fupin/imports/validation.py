@@ -232,7 +232,11 @@ def validate(
     errors = _collect_errors(table, template)
     invalid_rows = {error.row_number for error in errors}
     helper_columns = [c for c in table.columns if c.endswith(ERROR_SUFFIX) or c in _ID_FACT_COLUMNS]
-    rows_without_errors = table.filter(~pl.col(ROW_NUMBER_COLUMN).is_in(sorted(invalid_rows)))
+    rows_without_errors = (
+        table.filter(~pl.col(ROW_NUMBER_COLUMN).is_in(sorted(invalid_rows)))
+        if invalid_rows
+        else table
+    )
     valid = _typed(rows_without_errors.drop(helper_columns), template)
     summary = ValidationSummary(
         rows=table.height,
@@ -383,11 +387,20 @@ def _normalize_id_column(
         pl.col("birth_date").dt.to_string("%Y-%m-%d").alias("id_birth_date"),
         pl.col("needs_review").alias("id_needs_review"),
     )
-    joined = table.join(mapping, on=name, how="left", maintain_order="left")
-    return joined.with_columns(
-        pl.col("__number").alias(name),
-        _required(column, pl.col("__number"), pl.col("__id_error")),
-    ).drop("__number", "__id_error")
+    # Join the one column and attach the result: joining the whole table would copy every
+    # column of a million-row file.
+    looked_up = (
+        table.select(name)
+        .join(mapping, on=name, how="left", maintain_order="left")
+        .select(
+            pl.col("__number").alias(name),
+            _required(column, pl.col("__number"), pl.col("__id_error")),
+            "id_sex",
+            "id_birth_date",
+            "id_needs_review",
+        )
+    )
+    return table.with_columns(looked_up.get_columns())
 
 
 def _normalize_value(
@@ -707,8 +720,9 @@ def _check_households(
         .group_by(key)
         .agg(pl.len().cast(pl.Int64).alias("__kept_heads"))
     )
-    table = table.join(kept_heads, on=key, how="left", maintain_order="left").with_columns(
-        pl.col("__kept_heads").fill_null(0),
+    kept = dict(kept_heads.iter_rows())
+    table = table.with_columns(
+        pl.col(key).replace_strict(kept, default=0, return_dtype=pl.Int64).alias("__kept_heads"),
         pl.col(key).is_in(list(registered_heads)).alias("__registered"),
         pl.col(key)
         .is_in([number for number, heads in registered_heads.items() if heads])

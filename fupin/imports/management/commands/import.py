@@ -81,6 +81,8 @@ class Command(BaseCommand):
         bar(done=2, total=_STEPS, message=_("写入台账"))
         if options["errors_to"] and result.errors:
             options["errors_to"].write_bytes(error_workbook(frame, result.errors))
+        # The raw file's frame is not needed any more: free it before the apply's own.
+        del frame
         counts: Counts | None = None
         if not result.errors and result.summary.valid_rows:
             counts = self._apply(
