@@ -138,6 +138,13 @@ LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "fupin" / "locale"]
 USE_I18N = True
 TIME_ZONE = env_str("FUPIN_TIME_ZONE", "Asia/Shanghai")
+
+# Ledger imports. An amount above the ceiling is refused as implausible (a unit mistake);
+# a spreadsheet archive is refused before parsing when it would unpack to more than the
+# limit or unpacks more than the ratio times its own size (a decompression bomb).
+IMPORT_MAX_AMOUNT = env_int("FUPIN_IMPORT_MAX_AMOUNT", 10_000_000, minimum=1)
+IMPORT_MAX_UNCOMPRESSED_MB = env_int("FUPIN_IMPORT_MAX_UNCOMPRESSED_MB", 1_024, minimum=1)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("FUPIN_IMPORT_MAX_COMPRESSION_RATIO", 100, minimum=1)
 USE_TZ = True
 
 STATIC_URL = "/static/"

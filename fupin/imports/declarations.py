@@ -28,7 +28,7 @@ ColumnKind = Literal[
 ]
 
 # Bracket and space variants that spreadsheets mix freely in headers and code labels.
-_IGNORED_IN_KEYS = re.compile(r"[\s()\[\]{}（）【】〔〕<>《》]")
+_IGNORED_IN_KEYS = re.compile(r"[\s()\[\]{}（）【】〔〕<>《》\u200b\u200c\u200d\u2060\ufeff]")
 
 TRUE_WORDS = ("是", "Y", "YES", "TRUE", "1", "√", "✓", "✔", "有", "参加", "享受")
 FALSE_WORDS = ("否", "N", "NO", "FALSE", "0", "×", "✗", "✘", "无", "未参加", "不享受")
@@ -37,8 +37,9 @@ FALSE_WORDS = ("否", "N", "NO", "FALSE", "0", "×", "✗", "✘", "无", "未�
 def header_key(text: str) -> str:
     """Return the form under which headers and labels are compared.
 
-    NFKC turns full-width letters, digits and brackets into ASCII; spaces and brackets are
-    dropped, so "务工时间（月）", "务工时间(月)" and " 务工时间 月 " are the same key.
+    NFKC turns full-width letters, digits and brackets into ASCII; spaces, zero-width
+    characters and brackets are dropped, so "务工时间（月）", "务工时间(月)" and
+    " 务工时间 月 " are the same key.
     """
     return _IGNORED_IN_KEYS.sub("", unicodedata.normalize("NFKC", text)).upper()
 

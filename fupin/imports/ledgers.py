@@ -17,8 +17,10 @@ from fupin.imports.declarations import CONDITIONS, INCOME, MEMBERS, Template
 from fupin.imports.validation import (
     ValidationResult,
     existing_people_for,
+    household_heads_for,
     households_for,
     validate,
+    villages_for,
 )
 from fupin.registry.services import (
     household_conditions_bulk_upsert,
@@ -43,7 +45,12 @@ def validate_table(
     """Ask the registry what the template's checks need, then validate every row."""
     if template.kind == MEMBERS.kind:
         return validate(
-            frame, template, scope_prefix=scope_prefix, existing_people=existing_people_for
+            frame,
+            template,
+            scope_prefix=scope_prefix,
+            existing_people=existing_people_for,
+            villages=villages_for,
+            registered_heads=household_heads_for,
         )
     return validate(frame, template, scope_prefix=scope_prefix, households=households_for)
 

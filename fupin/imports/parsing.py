@@ -7,10 +7,12 @@ row a user sees even after blank rows are dropped.
 
 import codecs
 import io
+import zipfile
 from pathlib import Path
 
 import fastexcel
 import polars as pl
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from fupin.core.errors import ApplicationError
@@ -20,10 +22,13 @@ DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 DEFAULT_MAX_ROWS = 2_000_000
 
 _ZIP_MAGIC = b"PK\x03\x04"
+_UNPACK_CHUNK = 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls"})
 _CSV_SUFFIXES = frozenset({".csv", ".txt"})
 _CSV_FALLBACK_ENCODINGS = ("gb18030",)
+_EXCEL_DIGITS = 15
+_LONG_DIGITS = rf"^[0-9]{{{_EXCEL_DIGITS + 1},}}$"
 
 
 class ImportFileError(ApplicationError):
@@ -55,6 +60,8 @@ def read_table(
             code="too_large",
         )
     suffix = Path(filename).suffix.lower()
+    if content.startswith(_ZIP_MAGIC):
+        _check_unpacked_size(content)
     if content.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         grid = _read_excel_grid(content)
     elif suffix in _EXCEL_SUFFIXES or (suffix and suffix not in _CSV_SUFFIXES):
@@ -68,19 +75,110 @@ def read_table(
     return _frame_from_grid(grid, max_rows=max_rows)
 
 
+def _check_unpacked_size(content: bytes) -> None:
+    """Refuse an xlsx (a zip archive) that unpacks to more than the configured size or
+    ratio, before any parser holds it in memory: a few MB of zeros can unpack to GBs.
+
+    The parts are unpacked as a stream and counted, so a header that understates a part's
+    size does not help (Python's zip reader then fails the part's CRC check).
+    """
+    limit = settings.IMPORT_MAX_UNCOMPRESSED_MB * 1024 * 1024
+    ratio = settings.IMPORT_MAX_COMPRESSION_RATIO
+    allowed = min(limit, ratio * len(content))
+    unpacked = 0
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip after all: the Excel reader says what is wrong with it
+    try:
+        with archive:
+            declared = sum(entry.file_size for entry in archive.infolist())
+            if declared <= allowed:
+                for entry in archive.infolist():
+                    with archive.open(entry) as part:
+                        while chunk := part.read(_UNPACK_CHUNK):
+                            unpacked += len(chunk)
+                            if unpacked > allowed:
+                                break
+                    if unpacked > allowed:
+                        break
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError):
+        raise ImportFileError(
+            _("无法读取这个 Excel 文件（压缩包已损坏）；请确认文件未损坏、未加密。"),
+            code="not_a_spreadsheet",
+        ) from None
+    if max(declared, unpacked) > allowed:
+        raise ImportFileError(
+            _(
+                "这个 Excel 文件解压后超过 %(limit)d MB 或超过文件大小的 %(ratio)d 倍，"
+                "可能不是正常的台账；请另存为新的 xlsx 或拆分后再导入。"
+            )
+            % {"limit": settings.IMPORT_MAX_UNCOMPRESSED_MB, "ratio": ratio},
+            code="too_large",
+        )
+
+
 def _read_excel_grid(content: bytes) -> pl.DataFrame:
     try:
         reader = fastexcel.read_excel(content)
         sheet = reader.load_sheet(
             0, header_row=None, dtypes="string", skip_whitespace_tail_rows=True
         )
-        return sheet.to_polars()
+        return _show_long_numbers_as_excel_does(reader, sheet.to_polars())
     except fastexcel.FastExcelError as error:
         raise ImportFileError(
             _("无法读取这个 Excel 文件（%(reason)s）；请确认文件未损坏、未加密。")
             % {"reason": str(error).splitlines()[0] if str(error) else type(error).__name__},
             code="not_a_spreadsheet",
         ) from None
+
+
+def _show_long_numbers_as_excel_does(
+    reader: fastexcel.ExcelReader, grid: pl.DataFrame
+) -> pl.DataFrame:
+    """Write numeric cells of more than 15 significant digits in scientific notation.
+
+    Excel keeps 15 significant digits of a number, so an ID number typed into a numeric
+    cell has lost its last digits; read as text it looks whole (2.20421198203299E+17 comes
+    back as 220421198203299008) and passes the check character about one time in eleven.
+    Showing it as Excel does lets validation refuse it. Only columns holding such long
+    digit strings are read a second time, as booleans: fastexcel turns a number into a
+    boolean and leaves a text cell empty, which tells the two apart.
+    """
+    long_digits = [
+        column
+        for column in grid.columns
+        if grid.get_column(column).str.contains(_LONG_DIGITS).fill_null(False).any()
+    ]
+    if not long_digits:
+        return grid
+    kinds = reader.load_sheet(
+        0,
+        header_row=None,
+        use_columns=long_digits,
+        dtypes=dict.fromkeys(long_digits, "boolean"),
+        skip_whitespace_tail_rows=True,
+    ).to_polars()
+    if kinds.height != grid.height:
+        return grid
+    updates = []
+    for column in long_digits:
+        text = grid.get_column(column)
+        numeric = kinds.get_column(column).is_not_null() & text.str.contains(_LONG_DIGITS)
+        shown = {
+            value: _scientific(value)
+            for value in text.filter(numeric).unique().to_list()
+            if len(value.rstrip("0")) > _EXCEL_DIGITS
+        }
+        if shown:
+            updates.append(pl.col(column).replace(shown))
+    return grid.with_columns(updates)
+
+
+def _scientific(digits: str) -> str:
+    """220421198203299008 → 2.20421198203299E+17, Excel's way of showing the number."""
+    mantissa, exponent = f"{int(digits):.{_EXCEL_DIGITS - 1}E}".split("E")
+    return f"{mantissa.rstrip('0').rstrip('.')}E+{int(exponent)}"
 
 
 def _decode_csv(content: bytes, filename: str) -> bytes:
@@ -91,13 +189,10 @@ def _decode_csv(content: bytes, filename: str) -> bytes:
             % {"filename": filename},
             code="not_a_spreadsheet",
         )
-    try:
-        content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    else:
-        # Already UTF-8: hand the bytes on as they are instead of decoding and re-encoding.
-        return content.removeprefix(codecs.BOM_UTF8)
+    if _is_utf8(content):
+        # Hand the bytes on as they are (Polars skips a BOM): decoding a large file into a
+        # Python string would take several times its size in memory.
+        return content
     for encoding in _CSV_FALLBACK_ENCODINGS:
         try:
             return content.decode(encoding).encode("utf-8")
@@ -108,11 +203,24 @@ def _decode_csv(content: bytes, filename: str) -> bytes:
     )
 
 
+def _is_utf8(content: bytes) -> bool:
+    """Whether `content` is valid UTF-8, checked piece by piece in constant memory."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(content)
+    try:
+        for start in range(0, len(view), _UNPACK_CHUNK):
+            decoder.decode(view[start : start + _UNPACK_CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _read_csv_grid(content: bytes, filename: str) -> pl.DataFrame:
     text = _decode_csv(content, filename)
     try:
         return pl.read_csv(
-            io.BytesIO(text),
+            text,
             has_header=False,
             infer_schema=False,
             truncate_ragged_lines=True,
@@ -133,9 +241,11 @@ def _frame_from_grid(grid: pl.DataFrame, *, max_rows: int) -> pl.DataFrame:
     raw_columns = grid.columns
     if not raw_columns:
         raise ImportFileError(_("文件中没有任何数据。"), code="empty")
-    numbered = grid.with_row_index(ROW_NUMBER_COLUMN, offset=1).filter(
-        ~pl.all_horizontal(*(_is_blank(column) for column in raw_columns))
-    )
+    numbered = grid.with_row_index(ROW_NUMBER_COLUMN, offset=1)
+    blank = numbered.select(pl.all_horizontal(*(_is_blank(c) for c in raw_columns))).to_series()
+    if blank.any():
+        # Filtering copies every column: only pay for it when there are blank rows.
+        numbered = numbered.filter(~blank)
     if numbered.height == 0:
         raise ImportFileError(_("文件中没有任何数据。"), code="empty")
     header_row = numbered.row(0, named=True)

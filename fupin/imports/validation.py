@@ -8,15 +8,17 @@ The database is asked once, by the caller, for the ID numbers already registered
 import datetime
 import decimal
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.core.lookups import in_chunks
+from fupin.core.region_codes import RegionLevel
+from fupin.core.text import ZERO_WIDTH_PATTERN, clean_text, show_invisible
 from fupin.imports.declarations import (
     FALSE_WORDS,
     MEMBERS,
@@ -28,7 +30,7 @@ from fupin.imports.declarations import (
 from fupin.imports.parsing import ROW_NUMBER_COLUMN
 from fupin.registry import codes
 from fupin.registry.idnumbers import InvalidIdNumber, id_number_facts, parse_id_number
-from fupin.registry.models import Household, Member
+from fupin.registry.models import Household, Member, Region
 
 ERROR_SUFFIX = "__error"
 REGION_CODE_LENGTH = 12
@@ -100,6 +102,37 @@ def existing_people_for(id_numbers: Iterable[str]) -> dict[str, str]:
     return found
 
 
+def villages_for(region_codes: Iterable[str]) -> set[str]:
+    """Return the codes among `region_codes` that are registered villages."""
+    found: set[str] = set()
+    for chunk in in_chunks(region_codes):
+        found.update(
+            Region.objects.filter(code__any=chunk, level=RegionLevel.VILLAGE).values_list(
+                "code", flat=True
+            )
+        )
+    return found
+
+
+def household_heads_for(numbers: Iterable[str]) -> dict[str, list[str]]:
+    """Return {户编号: ID numbers of its active heads} for the registered households among
+    `numbers` (an empty list for a household without a head)."""
+    found: dict[str, list[str]] = {}
+    for chunk in in_chunks(numbers):
+        found.update(
+            (number, [])
+            for number in Household.objects.filter(number__any=chunk).values_list(
+                "number", flat=True
+            )
+        )
+        heads = Member.objects.filter(
+            is_active=True, relation=codes.Relation.HEAD, household__number__any=chunk
+        ).values_list("household__number", "id_number")
+        for number, id_number in heads:
+            found[number].append(id_number)
+    return found
+
+
 def households_for(numbers: Iterable[str]) -> dict[str, str]:
     """Return {户编号: village code} for the registered households among `numbers`."""
     found: dict[str, str] = {}
@@ -134,6 +167,10 @@ def validate(
     scope_prefix: str,
     existing_people: Mapping[str, str] | Callable[[list[str]], Mapping[str, str]] | None = None,
     households: Mapping[str, str] | Callable[[list[str]], Mapping[str, str]] | None = None,
+    villages: Callable[[list[str]], set[str]] | None = None,
+    registered_heads: Mapping[str, list[str]]
+    | Callable[[list[str]], Mapping[str, list[str]]]
+    | None = None,
     today: datetime.date | None = None,
 ) -> ValidationResult:
     """Validate a parsed ledger of any template.
@@ -142,6 +179,10 @@ def validate(
     an ID number column, `households` ({户编号: village code}) by the household-year
     templates. Either may be a function (`existing_people_for`, `households_for`) that the
     file's normalized values are passed to, so the database is asked once, after cleaning.
+    `villages` (`villages_for`) returns which region codes are registered villages; without
+    it region codes are only checked for form and scope. `registered_heads` ({户编号: ID
+    numbers of its active heads} for every registered household, `household_heads_for`)
+    lets the head check count the members the file does not list.
     """
     if ROW_NUMBER_COLUMN not in frame.columns:
         frame = frame.with_row_index(ROW_NUMBER_COLUMN, offset=2)
@@ -167,9 +208,14 @@ def validate(
         ),
     )
     table = _normalize_columns(table, template, scope_prefix=scope_prefix, today=today)
+    if villages is not None:
+        table = _check_villages_exist(table, template, villages)
     if _id_column(template):
         table = _check_id_against_row(table, template)
-        table = _check_households(table, template)
+        if callable(registered_heads):
+            numbers = table.get_column(template.household_key).drop_nulls().unique().to_list()
+            registered_heads = registered_heads(numbers)
+        table = _check_households(table, template, registered_heads or {})
         if callable(existing_people):
             numbers = table.get_column(_id_column(template)).drop_nulls().unique().to_list()
             existing_people = existing_people(numbers)
@@ -186,7 +232,11 @@ def validate(
     errors = _collect_errors(table, template)
     invalid_rows = {error.row_number for error in errors}
     helper_columns = [c for c in table.columns if c.endswith(ERROR_SUFFIX) or c in _ID_FACT_COLUMNS]
-    rows_without_errors = table.filter(~pl.col(ROW_NUMBER_COLUMN).is_in(sorted(invalid_rows)))
+    rows_without_errors = (
+        table.filter(~pl.col(ROW_NUMBER_COLUMN).is_in(sorted(invalid_rows)))
+        if invalid_rows
+        else table
+    )
     valid = _typed(rows_without_errors.drop(helper_columns), template)
     summary = ValidationSummary(
         rows=table.height,
@@ -242,11 +292,6 @@ def _header_errors(
     return errors
 
 
-def _clean(raw: str) -> str:
-    """NFKC (full-width → ASCII), then strip ordinary, full-width and no-break spaces."""
-    return unicodedata.normalize("NFKC", raw).strip()
-
-
 def _normalize_columns(
     table: pl.DataFrame,
     template: Template,
@@ -266,11 +311,13 @@ def _normalize_columns(
             table = _normalize_id_column(table, column, today=today)
             continue
         if column.kind == "text":
+            # As `core.text.clean_text`, vectorised; interior spaces are kept so that an
+            # exported name reads back unchanged.
             cleaned = (
                 pl.col(column.name)
                 .str.normalize("NFKC")
+                .str.replace_all(ZERO_WIDTH_PATTERN, "")
                 .str.strip_chars()
-                .str.replace_all(r"\s+", " ")
             )
             value = pl.when(cleaned == "").then(None).otherwise(cleaned)
             error: pl.Expr = pl.lit(None, dtype=pl.String)
@@ -340,22 +387,41 @@ def _normalize_id_column(
         pl.col("birth_date").dt.to_string("%Y-%m-%d").alias("id_birth_date"),
         pl.col("needs_review").alias("id_needs_review"),
     )
-    joined = table.join(mapping, on=name, how="left", maintain_order="left")
-    return joined.with_columns(
-        pl.col("__number").alias(name),
-        _required(column, pl.col("__number"), pl.col("__id_error")),
-    ).drop("__number", "__id_error")
+    # Join the one column and attach the result: joining the whole table would copy every
+    # column of a million-row file.
+    looked_up = (
+        table.select(name)
+        .join(mapping, on=name, how="left", maintain_order="left")
+        .select(
+            pl.col("__number").alias(name),
+            _required(column, pl.col("__number"), pl.col("__id_error")),
+            "id_sex",
+            "id_birth_date",
+            "id_needs_review",
+        )
+    )
+    return table.with_columns(looked_up.get_columns())
 
 
-def _normalize_value(  # noqa: PLR0911 - one return per column kind
+def _normalize_value(
     column: Column, raw: str, *, scope_prefix: str, today: datetime.date | None
 ) -> _Normalized:
-    text = _clean(raw)
+    """Normalise one raw value; a message quoting it shows invisible characters."""
+    result = _normalize_kind(column, raw, scope_prefix=scope_prefix, today=today)
+    if result.error is None:
+        return result
+    return _Normalized(result.value, show_invisible(result.error))
+
+
+def _normalize_kind(  # noqa: PLR0911 - one return per column kind
+    column: Column, raw: str, *, scope_prefix: str, today: datetime.date | None
+) -> _Normalized:
+    text = clean_text(raw)
     if not text:
         return _Normalized(None, None)
     header = column.header
     if column.kind == "text":
-        return _Normalized(re.sub(r"\s+", " ", text), None)
+        return _Normalized(text, None)
     compact = re.sub(r"\s+", "", text)
     if column.kind == "code":
         code = column.code_lookup().get(header_key(compact))
@@ -442,13 +508,19 @@ def _normalize_amount(column: Column, text: str) -> _Normalized:
             _("%(header)s最多保留 %(places)d 位小数，现在是 %(value)s。")
             % {"header": header, "places": column.decimal_places, "value": text},
         )
-    if value > MAX_AMOUNT:
+    ceiling = MAX_AMOUNT if column.kind == "decimal" else _amount_ceiling()
+    if value > ceiling:
         return _Normalized(
             None,
-            _("%(header)s %(value)s 过大，请检查单位是否为元。")
-            % {"header": header, "value": text},
+            _("%(header)s %(value)s 过大（上限 %(limit)s 元），请检查单位是否为元。")
+            % {"header": header, "value": text, "limit": f"{ceiling:,}"},
         )
     return _Normalized(str(value.quantize(quantum)), None)
+
+
+def _amount_ceiling() -> decimal.Decimal:
+    """The largest plausible amount of one income or expenditure cell (a setting)."""
+    return decimal.Decimal(settings.IMPORT_MAX_AMOUNT)
 
 
 def _normalize_date(header: str, text: str) -> _Normalized:
@@ -495,12 +567,30 @@ def _normalize_id_number(text: str, *, today: datetime.date | None) -> _Normaliz
             return _Normalized(
                 None,
                 _(
-                    "证件号码 %(value)s 已被 Excel 转成科学计数法，后几位已丢失，"
-                    "请把该列设为文本后重新导出"
+                    "证件号码 %(value)s 已被 Excel 转成数字，请把该列设为文本后重新填写"
+                    "（Excel 只保留 15 位有效数字，后几位已丢失）。"
                 )
                 % {"value": text},
             )
         return _Normalized(None, error.message)
+
+
+def _check_villages_exist(
+    table: pl.DataFrame, template: Template, villages: Callable[[list[str]], set[str]]
+) -> pl.DataFrame:
+    """A well-formed region code must also be a village the registry knows."""
+    for column in template.columns:
+        if column.kind != "region_code":
+            continue
+        code = pl.col(column.name)
+        known = villages(table.get_column(column.name).drop_nulls().unique().to_list())
+        error = (
+            pl.when(code.is_not_null() & ~code.is_in(sorted(known)))
+            .then(pl.format(_("行政区划代码 {} 不是已登记的村级区划，请核对。"), code))
+            .otherwise(pl.col(column.name + ERROR_SUFFIX))
+        )
+        table = table.with_columns(error.alias(column.name + ERROR_SUFFIX))
+    return table
 
 
 _ID_FACT_COLUMNS = frozenset({"id_sex", "id_birth_date", "id_needs_review"})
@@ -604,12 +694,42 @@ def _check_id_against_row(table: pl.DataFrame, template: Template) -> pl.DataFra
     )
 
 
-def _check_households(table: pl.DataFrame, template: Template) -> pl.DataFrame:
-    """Each household has exactly one head and the same household columns on every row."""
+def _check_households(
+    table: pl.DataFrame, template: Template, registered_heads: Mapping[str, list[str]]
+) -> pl.DataFrame:
+    """Each household ends up with exactly one head, and has the same household columns on
+    every row.
+
+    The file's rows are taken as a set and counted with the registry's current members:
+    a registered head the file does not list stays head, a listed one takes the file's
+    relation. So a household can change its head in one file (whatever the row order), be
+    split across files, or keep having no head if the registry already has none (its head
+    died); a new household needs one.
+    """
     key = template.household_key
+    id_column = _id_column(template)
     in_household = pl.col(key).is_not_null()
-    is_head = pl.col("relation") == codes.Relation.HEAD.value
-    heads = is_head.fill_null(False).sum().over(key)
+    is_head = (pl.col("relation") == codes.Relation.HEAD.value).fill_null(False)
+    registered = pl.DataFrame(
+        [(number, head) for number, heads in registered_heads.items() for head in heads],
+        schema={key: pl.String, id_column: pl.String},
+        orient="row",
+    )
+    kept_heads = (
+        registered.join(table.select(key, id_column), on=[key, id_column], how="anti")
+        .group_by(key)
+        .agg(pl.len().cast(pl.Int64).alias("__kept_heads"))
+    )
+    kept = dict(kept_heads.iter_rows())
+    table = table.with_columns(
+        pl.col(key).replace_strict(kept, default=0, return_dtype=pl.Int64).alias("__kept_heads"),
+        pl.col(key).is_in(list(registered_heads)).alias("__registered"),
+        pl.col(key)
+        .is_in([number for number, heads in registered_heads.items() if heads])
+        .alias("__had_head"),
+    )
+    file_heads = is_head.sum().over(key)
+    heads = file_heads + pl.col("__kept_heads")
     head_rows = (
         pl.when(is_head)
         .then(pl.col(ROW_NUMBER_COLUMN).cast(pl.String))
@@ -618,19 +738,40 @@ def _check_households(table: pl.DataFrame, template: Template) -> pl.DataFrame:
         .str.join("、")
         .over(key)
     )
+    own_error = pl.col("relation" + ERROR_SUFFIX)
+    # An unreadable relation may be the missing head: say what is wrong with that row.
+    relation_unreadable = own_error.is_not_null().any().over(key)
     relation_error = (
-        pl.when(in_household & (heads == 0))
+        pl.when(own_error.is_not_null())
+        .then(own_error)
+        .when(
+            in_household
+            & (heads == 0)
+            & ~relation_unreadable
+            & (~pl.col("__registered") | pl.col("__had_head"))
+        )
         .then(pl.format(_("户编号 {} 没有户主，每户必须有一名户主。"), pl.col(key)))
-        .when(in_household & (heads > 1) & is_head.fill_null(False))
+        .when(in_household & is_head & (pl.col("__kept_heads") > 0))
+        .then(
+            pl.format(
+                _(
+                    "户编号 {} 已有在册户主，第 {} 行又填了户主；更换户主时，"
+                    "请把原户主也列入本文件并改填其与户主关系。"
+                ),
+                pl.col(key),
+                head_rows,
+            )
+        )
+        .when(in_household & is_head & (file_heads > 1))
         .then(
             pl.format(
                 _("户编号 {} 有 {} 名户主（第 {} 行），每户只能有一名。"),
                 pl.col(key),
-                heads,
+                file_heads,
                 head_rows,
             )
         )
-        .otherwise(pl.col("relation" + ERROR_SUFFIX))
+        .otherwise(own_error)
     )
     updates = [relation_error.alias("relation" + ERROR_SUFFIX)]
     for column in template.columns:
@@ -651,7 +792,7 @@ def _check_households(table: pl.DataFrame, template: Template) -> pl.DataFrame:
             .otherwise(pl.col(column.name + ERROR_SUFFIX))
             .alias(column.name + ERROR_SUFFIX)
         )
-    return table.with_columns(updates)
+    return table.with_columns(updates).drop("__kept_heads", "__registered", "__had_head")
 
 
 def _check_duplicates_and_registry(

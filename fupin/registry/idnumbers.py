@@ -13,7 +13,6 @@ because a number keeps the code of the county that issued it even after that cou
 import csv
 import datetime
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -23,6 +22,8 @@ from typing import Literal
 import polars as pl
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from fupin.core.text import clean_text
 
 AREAS_CSV = Path(__file__).parent / "data" / "regions" / "areas.csv"
 
@@ -149,7 +150,7 @@ def parse_id_number(number: str, *, today: datetime.date | None = None) -> IdNum
     """Validate (normalizing first) and return the derived facts; raises InvalidIdNumber."""
     today = today if today is not None else timezone.localdate()
     # NFKC before strip so full-width spaces and digits (１２３, Ｘ) become ASCII first.
-    text = unicodedata.normalize("NFKC", number).strip().upper()
+    text = clean_text(number).upper()
     if not text:
         raise InvalidIdNumber("empty", _("请填写身份证号码。"))
     if len(text) == 18:

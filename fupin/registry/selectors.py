@@ -258,3 +258,37 @@ def household_detail(*, scope: RegionScope, household_id: int) -> HouseholdDetai
 
 
 AUDIT_HISTORY_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class DuplicatePerson:
+    """A person active in more than one household; `memberships` oldest first."""
+
+    id_number: str
+    memberships: list[Member]
+
+
+def member_duplicate_list(*, scope: RegionScope) -> list[DuplicatePerson]:
+    """People active in two or more households with any membership inside the scope.
+
+    Only a database that lost the one-active-household constraint can hold them (see
+    registry migration 0006); the oldest membership is listed first.
+    """
+    in_scope = scope.filter(
+        Member.objects.filter(is_active=True), region_field="household__village_id"
+    )
+    numbers = (
+        Member.objects.filter(is_active=True, id_number__in=in_scope.values("id_number"))
+        .values("id_number")
+        .annotate(households=Count("id"))
+        .filter(households__gt=1)
+        .values_list("id_number", flat=True)
+    )
+    found: dict[str, list[Member]] = {}
+    for member in (
+        Member.objects.filter(is_active=True, id_number__in=list(numbers))
+        .select_related("household")
+        .order_by("id_number", "created_at", "id")
+    ):
+        found.setdefault(member.id_number, []).append(member)
+    return [DuplicatePerson(number, members) for number, members in found.items()]

@@ -4,6 +4,7 @@ import io
 import json
 from pathlib import Path
 
+import fastexcel
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -61,12 +62,22 @@ def test_validation_errors_exit_two_and_apply_nothing(regions: None, tmp_path: P
     assert not Member.objects.exists()
 
 
-def test_unknown_village_exits_one_and_applies_nothing(regions: None, tmp_path: Path) -> None:
+def test_unknown_village_is_a_row_error_in_the_error_workbook(
+    regions: None, tmp_path: Path
+) -> None:
+    # Given a well-formed village code that is not in the region table
     path = _file(tmp_path, household_rows(), village="220122101299")
-    _output, error = _run("members", str(path))
+    errors_to = tmp_path / "errors.xlsx"
+    # When imported, then validation names every row, exits 2 and writes the workbook
+    output, error = _run("members", str(path), "--errors-to", str(errors_to))
     assert error is not None
-    assert error.returncode == 1
-    assert "村级区划代码不存在" in str(error)
+    assert error.returncode == 2
+    message = "行政区划代码 220122101299 不是已登记的村级区划，请核对。"
+    assert f"第 2 行 行政区划代码：{message}" in output
+    assert f"第 4 行 行政区划代码：{message}" in output
+    sheet = fastexcel.read_excel(errors_to.read_bytes()).load_sheet(0).to_polars()
+    assert sheet.height == 3
+    assert all(any(message in str(cell) for cell in row) for row in sheet.rows())
     assert not Household.objects.exists()
 
 

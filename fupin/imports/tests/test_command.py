@@ -33,7 +33,7 @@ def test_dry_run_of_a_valid_file_exits_zero_and_previews(regions: None, tmp_path
     assert not Household.objects.exists()
 
 
-def test_dry_run_with_errors_exits_two_and_prints_json(tmp_path: Path) -> None:
+def test_dry_run_with_errors_exits_two_and_prints_json(regions: None, tmp_path: Path) -> None:
     rows = household_rows()
     rows[1]["性别"] = "男"
     errors_to = tmp_path / "errors.xlsx"

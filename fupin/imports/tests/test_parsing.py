@@ -1,5 +1,9 @@
+import io
+import sys
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -128,3 +132,53 @@ def test_file_over_the_row_limit_is_refused() -> None:
     with pytest.raises(ImportFileError) as raised:
         read_table(csv_text(household_rows()).encode(), "a.csv", max_rows=2)
     assert raised.value.message == "文件有 3 行数据，超过了 2 行的上限；请拆分后分批导入。"
+
+
+def test_long_number_in_a_numeric_cell_is_shown_as_excel_shows_it(tmp_path: Path) -> None:
+    # Given 220421198203299243 typed into a numeric cell (Excel keeps 2.20421198203299E+17,
+    # whose digits 220421198203299008 happen to pass the check character) beside the same
+    # number typed as text
+    path = tmp_path / "numbers.xlsx"
+    _write_xlsx(
+        path,
+        [["证件号码", "联系电话"], [2.20421198203299e17, 13800000000], ["220421198203299243", ""]],
+    )
+    # When read, then the numeric one is in scientific notation and the text one is intact
+    frame = read_table(path, path.name)
+    assert frame.get_column("证件号码").to_list() == [
+        "2.20421198203299E+17",
+        "220421198203299243",
+    ]
+    assert frame.get_column("联系电话").to_list() == ["13800000000", None]
+
+
+def _with_part(path: Path, size: int) -> bytes:
+    """The xlsx at `path` plus a part of `size` zero bytes (it compresses about 1000:1)."""
+    buffer = io.BytesIO(path.read_bytes())
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/padding.xml", b"\0" * size)
+    return buffer.getvalue()
+
+
+def test_xlsx_unpacking_far_beyond_its_size_is_refused_before_parsing(tmp_path: Path) -> None:
+    # Given a 30 KB xlsx whose parts unpack to 20 MB (a small decompression bomb)
+    path = tmp_path / "members.xlsx"
+    _write_xlsx(path, [list(HEADERS), *([row[h] for h in HEADERS] for row in household_rows())])
+    bomb = _with_part(path, 20 * 1024 * 1024)
+    # When read (the command line has no file-size limit), then it is refused
+    with pytest.raises(ImportFileError) as raised:
+        read_table(bomb, "members.xlsx", max_bytes=sys.maxsize)
+    assert raised.value.code == "too_large"
+    assert "解压后超过 1024 MB 或超过文件大小的 100 倍" in raised.value.message
+
+
+def test_xlsx_above_the_configured_unpacked_size_is_refused(tmp_path: Path, settings: Any) -> None:
+    path = tmp_path / "members.xlsx"
+    _write_xlsx(path, [list(HEADERS), *([row[h] for h in HEADERS] for row in household_rows())])
+    settings.IMPORT_MAX_UNCOMPRESSED_MB = 1
+    settings.IMPORT_MAX_COMPRESSION_RATIO = 1_000_000
+    with pytest.raises(ImportFileError) as raised:
+        read_table(_with_part(path, 2 * 1024 * 1024), "members.xlsx")
+    assert "解压后超过 1 MB" in raised.value.message
+    # An ordinary workbook under the same limits still reads
+    assert read_table(path, path.name).height == 3

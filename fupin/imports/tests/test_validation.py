@@ -1,7 +1,9 @@
 import datetime
+from pathlib import Path
 
 import polars as pl
 import pytest
+import xlsxwriter
 from pytest_django import DjangoAssertNumQueries
 
 from fupin.imports.parsing import read_table
@@ -24,6 +26,7 @@ from fupin.imports.validation import (
     existing_people_for,
     validate_members,
 )
+from fupin.registry.idnumbers import check_character
 from fupin.registry.models import Member
 
 
@@ -124,8 +127,8 @@ def test_excel_scientific_id_number_says_precision_was_lost() -> None:
         (
             3,
             "证件号码",
-            "证件号码 1.10105E+17 已被 Excel 转成科学计数法，后几位已丢失，"
-            "请把该列设为文本后重新导出",
+            "证件号码 1.10105E+17 已被 Excel 转成数字，请把该列设为文本后重新填写"
+            "（Excel 只保留 15 位有效数字，后几位已丢失）。",
         )
     ]
 
@@ -289,3 +292,33 @@ def test_existing_people_for_asks_the_database_once(
 
 def test_existing_people_for_asks_nothing_for_no_numbers() -> None:
     assert existing_people_for([]) == {}
+
+
+def test_id_number_from_a_numeric_excel_cell_is_refused_whatever_its_check_character(
+    tmp_path: Path,
+) -> None:
+    # Given an xlsx whose ID cell is the number 2.20421198203299E+17: its digits
+    # 220421198203299008 are a well-formed number with a correct check character
+    assert check_character("22042119820329900") == "8"
+    rows = household_rows()
+    headers = list(HEADERS)
+    path = tmp_path / "members.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, headers)
+    for number, row in enumerate(rows, start=1):
+        sheet.write_row(number, 0, [row[header] for header in headers])
+    sheet.write_number(2, headers.index("证件号码"), 2.20421198203299e17)
+    workbook.close()
+    # When validated, then the row is refused with the Excel hint
+    result = validate_members(
+        read_table(path, path.name), scope_prefix=SCOPE, existing_people={}, today=TODAY
+    )
+    assert _errors(result) == [
+        (
+            3,
+            "证件号码",
+            "证件号码 2.20421198203299E+17 已被 Excel 转成数字，请把该列设为文本后重新填写"
+            "（Excel 只保留 15 位有效数字，后几位已丢失）。",
+        )
+    ]

@@ -4,6 +4,7 @@ import io
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
@@ -204,3 +205,23 @@ def test_conditions_ledger_marks_c_and_d_houses_unsafe(household: str, tmp_path:
         }
     ]
     assert HouseholdConditions.objects.count() == 1
+
+
+def test_implausible_amount_is_refused_below_a_configurable_ceiling(
+    household: str, tmp_path: Path, settings: Any
+) -> None:
+    # Given an income of 1e9 元 (a unit mistake), fine for the column's digits
+    path = _write(tmp_path, "income.csv", [_income(工资性收入="1000000000")], INCOME_HEADERS)
+    # When imported with the default ceiling, then the row is refused
+    output, error = _run("income", path)
+    assert error is not None
+    assert error.returncode == 2
+    assert (
+        "第 2 行 工资性收入：工资性收入 1000000000 过大（上限 10,000,000 元），请检查单位是否为元。"
+    ) in output
+    assert not HouseholdYear.objects.exists()
+    # When an office raises the ceiling, then the same file applies
+    settings.IMPORT_MAX_AMOUNT = 2_000_000_000
+    _output, error = _run("income", path)
+    assert error is None
+    assert HouseholdYear.objects.get().wage_income == Decimal("1000000000")

@@ -7,7 +7,8 @@ queries into Polars, diffed there, and written in batches: COPY (PostgreSQL) or
 """
 
 import datetime
-from collections.abc import Iterable, Sequence
+import io
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ import polars as pl
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Field, Model
+from django.db.models import Count, Field, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,7 @@ from fupin.registry.models import (
 from fupin.registry.services.households import constraint_error
 
 EXAMPLES_SHOWN = 5
+_COPY_SLICE_ROWS = 50_000
 
 # Household-level ledger columns and the Household field each one writes.
 HOUSEHOLD_COLUMNS = {
@@ -145,7 +147,9 @@ def _apply(scope: RegionScope, rows: pl.DataFrame) -> BulkResult:
         return BulkResult(0, 0, 0, 0, 0)
     now = timezone.now()
     households = _household_frame(rows)
+    _serialize_counties(households.get_column("village_id").drop_nulls().to_list())
     existing_households = _existing_households(households.get_column("number").to_list())
+    _serialize_counties(existing_households.get_column("village_id").drop_nulls().to_list())
     _check_villages(scope, households, existing_households)
     _check_people_elsewhere(rows)
     created_households, updated_households = _write_households(
@@ -324,15 +328,14 @@ def _apply_records(
 
 
 def _households_of(numbers: Sequence[str]) -> pl.DataFrame:
-    records: list[tuple[Any, ...]] = []
-    for chunk in in_chunks(numbers):
-        records.extend(
-            Household.objects.filter(number__any=chunk).values_list("id", "number", "village_id")
-        )
-    return pl.DataFrame(
-        records,
-        schema={"household_id": pl.Int64, "household_number": pl.String, "village_id": pl.String},
-        orient="row",
+    return _frames(
+        numbers,
+        lambda chunk: (
+            Household.objects.filter(number__any=chunk)
+            .order_by()
+            .values_list("id", "number", "village_id")
+        ),
+        {"household_id": pl.Int64, "household_number": pl.String, "village_id": pl.String},
     )
 
 
@@ -362,7 +365,61 @@ def _polars_type(model_field: Any) -> Any:
     return pl.String
 
 
+# Namespace (first key) of the PostgreSQL advisory locks that ledger imports take per county.
+_IMPORT_LOCK_NAMESPACE = 20
+
+
+def _serialize_counties(village_codes: Iterable[str]) -> None:
+    """Make imports into the same county wait for each other until commit.
+
+    Two imports that read the registry before either writes would each find a person
+    unregistered and both add them; waiting here means the second one reads what the
+    first committed and refuses with a clear message. Locks are taken in code order, so
+    two imports cannot wait on each other. SQLite needs nothing: its IMMEDIATE
+    transactions already let one writer in at a time.
+    """
+    if connection.vendor != "postgresql":
+        return
+    counties = sorted({code[:6] for code in village_codes if code[:6].isdigit()})
+    with connection.cursor() as cursor:
+        for county in counties:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [_IMPORT_LOCK_NAMESPACE, int(county)]
+            )
+
+
 # --- reading -------------------------------------------------------------------------------
+
+
+def _frame(queryset: QuerySet[Any, Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """The rows of a `values_list` query as a frame with `schema` (one name per value).
+
+    PostgreSQL streams them with COPY … TO STDOUT into Polars, so a million members never
+    become a million Python tuples (about 1 GB); SQLite goes through the ORM.
+    """
+    if connection.vendor != "postgresql":
+        return pl.DataFrame(list(queryset), schema=schema, orient="row")
+    sql, params = queryset.query.sql_with_params()
+    buffer = io.BytesIO()
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy,
+    ):
+        for data in copy:
+            buffer.write(data)
+    booleans = [name for name, kind in schema.items() if kind == pl.Boolean]
+    as_text = {name: pl.String if name in booleans else kind for name, kind in schema.items()}
+    frame = pl.read_csv(buffer.getvalue(), has_header=False, schema=as_text)
+    return frame.with_columns(pl.col(name) == "t" for name in booleans)
+
+
+def _frames(
+    values: Sequence[Any], query: Callable[[list[Any]], QuerySet[Any, Any]], schema: dict[str, Any]
+) -> pl.DataFrame:
+    """`_frame` of `query(chunk)` for each chunk of `values`, concatenated."""
+    parts = [_frame(query(chunk), schema) for chunk in in_chunks(values)]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
 
 
 def _household_frame(rows: pl.DataFrame) -> pl.DataFrame:
@@ -383,26 +440,28 @@ def _not_written(error: IntegrityError) -> ApplicationError:
 
 def _existing_households(numbers: Sequence[str]) -> pl.DataFrame:
     fields = ["id", "number", *HOUSEHOLD_COLUMNS.values()]
-    records: list[tuple[Any, ...]] = []
-    for chunk in in_chunks(numbers):
-        records.extend(Household.objects.filter(number__any=chunk).values_list(*fields))
     schema = dict.fromkeys(fields, pl.String) | {"id": pl.Int64}
-    return pl.DataFrame(records, schema=schema, orient="row")
+    return _frames(
+        numbers,
+        lambda chunk: Household.objects.filter(number__any=chunk).order_by().values_list(*fields),
+        schema,
+    )
 
 
 def _existing_members(numbers: Sequence[str]) -> pl.DataFrame:
     fields = ["id", "household__number", "id_number", *MEMBER_COLUMNS]
-    records: list[tuple[Any, ...]] = []
-    for chunk in in_chunks(numbers):
-        records.extend(
-            Member.objects.filter(is_active=True, household__number__any=chunk).values_list(*fields)
-        )
     schema: dict[str, Any] = dict.fromkeys(fields, pl.String)
     schema |= {"id": pl.Int64, "birth_date": pl.Date, "migrant_months": pl.Int64}
     schema |= {name: pl.Boolean for name in MEMBER_COLUMNS if name.startswith(("has_", "rec"))}
-    return pl.DataFrame(records, schema=schema, orient="row").rename(
-        {"household__number": "household_number"}
-    )
+    return _frames(
+        numbers,
+        lambda chunk: (
+            Member.objects.filter(is_active=True, household__number__any=chunk)
+            .order_by()
+            .values_list(*fields)
+        ),
+        schema,
+    ).rename({"household__number": "household_number"})
 
 
 # --- checks --------------------------------------------------------------------------------
@@ -440,15 +499,14 @@ def _check_villages(scope: RegionScope, households: pl.DataFrame, existing: pl.D
 
 def _check_people_elsewhere(rows: pl.DataFrame) -> None:
     """Refuse people active in another household than the one the file puts them in."""
-    pairs: list[tuple[str, str]] = []
-    for chunk in in_chunks(rows.get_column("id_number").to_list()):
-        pairs.extend(
-            Member.objects.filter(is_active=True, id_number__any=chunk).values_list(
-                "id_number", "household__number"
-            )
-        )
-    registered = pl.DataFrame(
-        pairs, schema={"id_number": pl.String, "registered": pl.String}, orient="row"
+    registered = _frames(
+        rows.get_column("id_number").unique().to_list(),
+        lambda chunk: (
+            Member.objects.filter(is_active=True, id_number__any=chunk)
+            .order_by()
+            .values_list("id_number", "household__number")
+        ),
+        {"id_number": pl.String, "registered": pl.String},
     )
     clashes = rows.join(registered, on="id_number").filter(
         pl.col("registered") != pl.col("household_number")
@@ -514,7 +572,7 @@ def _write_members(
     rows: pl.DataFrame, household_ids: pl.DataFrame, *, now: datetime.datetime
 ) -> tuple[int, int, int]:
     """Insert new members, update changed ones; return (created, updated, unchanged)."""
-    existing = _existing_members(rows.get_column("household_number").to_list())
+    existing = _existing_members(rows.get_column("household_number").unique().to_list())
     file_rows = rows.select("household_number", "id_number", *MEMBER_COLUMNS).with_columns(
         pl.coalesce(
             pl.col("birth_date"),
@@ -535,6 +593,11 @@ def _write_members(
         ).alias("changed"),
     )
     changed = compared.filter("changed").drop("changed")
+    # A household's rows are applied as a set: members who stop being head are written
+    # first and new heads last, so the one-head constraint holds at every step, whatever
+    # the order of the rows in the file.
+    becomes_head = pl.col("relation") == codes.Relation.HEAD.value
+    _update(Member, list(MEMBER_COLUMNS), changed.filter(~becomes_head).rows(), now=now)
     _insert(
         Member,
         new.join(household_ids, on="household_number").select(
@@ -542,7 +605,7 @@ def _write_members(
         ),
         now=now,
     )
-    _update(Member, list(MEMBER_COLUMNS), changed.rows(), now=now)
+    _update(Member, list(MEMBER_COLUMNS), changed.filter(becomes_head).rows(), now=now)
     return new.height, changed.height, compared.height - changed.height
 
 
@@ -586,14 +649,15 @@ def _insert(model: type[Model], rows: pl.DataFrame, *, now: datetime.datetime) -
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Quoting every text value keeps '' apart from NULL (an unquoted empty field).
-            data = frame.write_csv(include_header=False, quote_style="non_numeric")
             # The raw psycopg COPY bypasses Django's error translation; without it a
             # constraint violation would escape as psycopg's error, not IntegrityError.
             with (
                 connection.wrap_database_errors,
                 cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)") as copy,
             ):
-                copy.write(data)
+                # In slices, so the CSV text of a million rows is never held at once.
+                for part in frame.iter_slices(_COPY_SLICE_ROWS):
+                    copy.write(part.write_csv(include_header=False, quote_style="non_numeric"))
             return
         placeholders = ", ".join(["%s"] * len(fields))
         cursor.executemany(
@@ -629,9 +693,12 @@ def _update(
                 f"CREATE TEMP TABLE {stage} AS SELECT {pk}, {', '.join(columns)} "  # noqa: S608
                 f"FROM {table} WITH NO DATA"
             )
-            with cursor.cursor.copy(
-                f"COPY {stage} ({pk}, {', '.join(columns)}) FROM STDIN"
-            ) as copy:
+            # As in _insert: the raw COPY needs Django's error translation, or a dropped
+            # connection escapes as psycopg's error instead of DatabaseError.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {stage} ({pk}, {', '.join(columns)}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
             assignments = ", ".join(f"{column} = s.{column}" for column in columns)

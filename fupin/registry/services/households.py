@@ -27,6 +27,7 @@ from fupin.audit.services import audit_record
 from fupin.core.errors import ApplicationError, NotFoundError
 from fupin.core.region_codes import RegionLevel
 from fupin.core.scope import Capability, RegionScope
+from fupin.core.text import clean_text
 from fupin.registry import codes
 from fupin.registry.idnumbers import InvalidIdNumber, parse_id_number
 from fupin.registry.models import (
@@ -174,7 +175,7 @@ def _check_household_data(data: HouseholdData) -> None:
 
 def _member_values(data: MemberData) -> dict[str, Any]:
     """Validate a member's fields and return the values to store."""
-    name = data.name.strip()
+    name = clean_text(data.name)
     if not name:
         raise ApplicationError(_("请填写成员姓名。"), code="name_required", field="name")
     try:

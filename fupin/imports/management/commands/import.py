@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from fupin.core.errors import ApplicationError
 from fupin.core.progress import TerminalProgress
@@ -25,6 +26,8 @@ _STEPS = 3
 EXIT_VALIDATION_ERRORS = 2
 EXIT_FAILURE = 1
 ERRORS_SHOWN = 50
+# A lost connection or a failing server: the transaction rolled back, so nothing was written.
+_NOT_WRITTEN = _lazy("写入失败，未写入任何数据。请稍后重试；仍然失败请联系系统管理员。")
 
 
 class Command(BaseCommand):
@@ -46,8 +49,15 @@ class Command(BaseCommand):
         template = TEMPLATES[options["kind"]]
         path: Path = options["file"]
         bar = TerminalProgress(unit=_("步"), disable=options["no_progress"])
+        self._summary_written = False
         try:
             self._run(template, path, bar, options)
+        except CommandError as error:
+            # Scripts that read --json get JSON whatever went wrong.
+            if options["json"] and not self._summary_written:
+                failure = {"error": str(error), "exit_code": error.returncode}
+                self.stdout.write(json.dumps(failure, ensure_ascii=False))
+            raise
         finally:
             bar.close()
 
@@ -64,10 +74,15 @@ class Command(BaseCommand):
         except ImportFileError as error:
             raise CommandError(error.message, returncode=EXIT_FAILURE) from None
         bar(done=1, total=_STEPS, message=_("校验数据"))
-        result = validate_table(frame, template, scope_prefix=options["region"])
+        try:
+            result = validate_table(frame, template, scope_prefix=options["region"])
+        except DatabaseError:
+            raise CommandError(str(_NOT_WRITTEN), returncode=EXIT_FAILURE) from None
         bar(done=2, total=_STEPS, message=_("写入台账"))
         if options["errors_to"] and result.errors:
             options["errors_to"].write_bytes(error_workbook(frame, result.errors))
+        # The raw file's frame is not needed any more: free it before the apply's own.
+        del frame
         counts: Counts | None = None
         if not result.errors and result.summary.valid_rows:
             counts = self._apply(
@@ -78,6 +93,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 json.dumps(_as_json(result, counts, dry_run=options["dry_run"]), ensure_ascii=False)
             )
+            self._summary_written = True
         else:
             self._write_summary(result, errors_to=options["errors_to"])
             if counts is not None:
@@ -101,11 +117,8 @@ class Command(BaseCommand):
             return write(template, actor=None, scope=scope, rows=result.valid)
         except ApplicationError as error:
             raise CommandError(error.message, returncode=EXIT_FAILURE) from None
-        except DatabaseError as error:
-            raise CommandError(
-                _("写入失败，未写入任何数据：%(error)s") % {"error": error},
-                returncode=EXIT_FAILURE,
-            ) from None
+        except DatabaseError:
+            raise CommandError(str(_NOT_WRITTEN), returncode=EXIT_FAILURE) from None
 
     def _write_summary(self, result: ValidationResult, *, errors_to: Path | None) -> None:
         summary = result.summary
