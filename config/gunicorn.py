@@ -26,6 +26,11 @@ max_requests_jitter = max_requests // 10
 # Only the local proxy may say that a request came over HTTPS.
 forwarded_allow_ips = env_str("FUPIN_WEB_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
+# The runtime control socket (gunicorn 25.1+) has one default path per user, so a second
+# server on the machine (the load test beside a running instance) would take it over;
+# starting and stopping belong to systemd or make serve-prod.
+control_socket_disable = True
+
 accesslog = "-"
 errorlog = "-"
 # No request line and no query string: searches by name or ID number travel in the query.
