@@ -14,6 +14,7 @@ import json
 import os
 import random
 import re
+from collections.abc import Iterator
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,7 +32,7 @@ _CASE_LINK = re.compile(r'href="/monitoring/cases/(\d+)/"')
 _CASE_URL = re.compile(r"/monitoring/cases/(\d+)/$")
 _SURNAMES = "王李张刘陈杨赵黄周吴"
 _RNG = random.Random()  # noqa: S311 - which page to open, not a secret
-_counters: dict[str, itertools.count[int]] = {}
+_counters: dict[str, Iterator[int]] = {}
 
 
 def _csrf(html: str) -> str:

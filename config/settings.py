@@ -117,6 +117,10 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif _database["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compilation cost 50–100 ms on every large list count under load and saves nothing
+    # on queries that take milliseconds (benchmarks/load_test.py, issue #17).
+    _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
