@@ -49,17 +49,15 @@ def _migrations_pending() -> bool:
 
 
 def readiness_problem() -> str | None:
-    """Return why this process cannot serve requests (database, cache, migrations), or None."""
+    """Return why this process cannot serve requests (database, migrations, cache), or None.
+
+    Migrations come before the cache: the database cache's table is created by migrate.
+    """
     try:
         _database_reachable()
     except Exception:
         logger.exception("readiness: database unreachable")
         return "database"
-    try:
-        _cache_reachable()
-    except Exception:
-        logger.exception("readiness: cache unreachable")
-        return "cache"
     try:
         if _migrations_pending():
             logger.error("readiness: migrations not applied")
@@ -67,6 +65,11 @@ def readiness_problem() -> str | None:
     except Exception:
         logger.exception("readiness: migration state unreadable")
         return "migrations"
+    try:
+        _cache_reachable()
+    except Exception:
+        logger.exception("readiness: cache unreachable")
+        return "cache"
     return None
 
 
