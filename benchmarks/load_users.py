@@ -34,6 +34,7 @@ _HOUSEHOLD_LINK = re.compile(r'href="/households/(\d+)/"')
 _CASE_LINK = re.compile(r'href="/monitoring/cases/(\d+)/"')
 _CASE_URL = re.compile(r"/monitoring/cases/(\d+)/$")
 _SURNAMES = "王李张刘陈杨赵黄周吴"
+_REFUSED = "不能登记监测识别线索"
 _RNG = random.Random()  # noqa: S311 - which page to open, not a secret
 _counters: dict[str, Iterator[int]] = {}
 # The figures measure signed-in users at work: every user waits here after signing in, and
@@ -166,10 +167,15 @@ class VillageOfficer(_Officer):
             catch_response=True,
         ) as response:
             case = _CASE_URL.search(str(response.url))
+            html = response.text or ""
+            if case is None and response.status_code == 400 and _REFUSED in html:
+                # The household's status admits no identification clue (already monitored,
+                # say): the form explains it, as it should. Nothing further to do.
+                response.success()
+                return
             if case is None:
                 response.failure(f"HTTP {response.status_code}, no case page")
                 return
-            html = response.text or ""
         if 'name="visitors"' not in html:
             return  # the clue joined a case past 入户核实
         data: dict[str, Any] = {
