@@ -8,11 +8,12 @@ DEMO_ENV := FUPIN_DEMO=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo serve test lint typecheck check-messages messages pytest pytest-sqlite pytest-postgres browser-deps clean help
+.PHONY: demo serve serve-prod load-test test lint typecheck check-messages messages pytest pytest-sqlite pytest-postgres browser-deps clean help
 
 help:
 	@echo "make demo   - set up and run the demo on http://$(HOST):$(PORT) (SQLite under var/)"
 	@echo "make test   - set up and run every check and the tests (SQLite, and PostgreSQL when FUPIN_TEST_POSTGRES is set)"
+	@echo "make serve-prod - gunicorn and the job worker on PostgreSQL, as on a server (see README)"
 	@echo "make messages - extract and compile translations"
 
 $(BIN)/python:
@@ -37,6 +38,34 @@ serve: $(VENV)/.installed
 	@$(DEMO_ENV) $(BIN)/fupin db_worker --interval 1 --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/fupin runserver --noreload $(HOST):$(PORT)
+
+# As on a server: PostgreSQL, gunicorn (config/gunicorn.py) and the worker, collected static
+# files served by WhiteNoise, production settings. Locally it listens on plain HTTP, so the
+# HTTPS redirect is off unless FUPIN_SECURE_SSL_REDIRECT says otherwise; behind nginx
+# (deploy/nginx.conf) the proxy redirects.
+PROD_ENV := FUPIN_ALLOWED_HOSTS="$${FUPIN_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	FUPIN_SECURE_SSL_REDIRECT="$${FUPIN_SECURE_SSL_REDIRECT:-0}" \
+	FUPIN_DATABASE_CONN_MAX_AGE="$${FUPIN_DATABASE_CONN_MAX_AGE:-60}" \
+	FUPIN_WEB_BIND="$${FUPIN_WEB_BIND:-$(HOST):$(PORT)}"
+
+serve-prod: $(VENV)/.installed
+	@case "$$FUPIN_DATABASE_URL" in postgres*) ;; \
+	  *) echo "make serve-prod: set FUPIN_DATABASE_URL=postgresql://USER@HOST:5432/NAME (README, Production)"; exit 2;; esac
+	@if [ -z "$$FUPIN_SECRET_KEY" ]; then \
+	  echo "make serve-prod: set FUPIN_SECRET_KEY to a long random value (README, Production)"; exit 2; fi
+	$(PROD_ENV) $(BIN)/fupin migrate --no-input -v 0
+	$(PROD_ENV) $(BIN)/fupin collectstatic --no-input -v 0
+	@$(PROD_ENV) $(BIN)/fupin db_worker --interval 1 --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PROD_ENV) $(BIN)/gunicorn -c python:config.gunicorn
+
+$(VENV)/.installed-load: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[load]'
+	@touch $@ $(VENV)/.installed
+
+# benchmarks/load_test.py: 50 signed-in users against make serve-prod on 1,000,000 households.
+load-test: $(VENV)/.installed-load
+	$(BIN)/python benchmarks/load_test.py
 
 browser-deps:
 	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \

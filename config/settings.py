@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: probes come by IP address over plain HTTP (see fupin/core/health.py).
+    "fupin.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,7 +102,12 @@ TEMPLATES = [
 
 _default_sqlite = VAR_DIR / "fupin.sqlite3"
 _database_url = env_str("FUPIN_DATABASE_URL", f"sqlite:///{_default_sqlite}")
-_database = dj_database_url.parse(_database_url, conn_max_age=0)
+# A web server keeps connections open this many seconds (0: one per request, as the demo).
+_database = dj_database_url.parse(
+    _database_url,
+    conn_max_age=env_int("FUPIN_DATABASE_CONN_MAX_AGE", 0),
+    conn_health_checks=True,
+)
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # WAL lets the web process read while the job worker writes; IMMEDIATE transactions
@@ -110,6 +117,10 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif _database["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compilation cost 50–100 ms on every large list count under load and saves nothing
+    # on queries that take milliseconds (benchmarks/load_test.py, issue #17).
+    _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -195,9 +206,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+LOG_FORMAT = env_str("FUPIN_LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"FUPIN_LOG_FORMAT must be text or json, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "fupin.core.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("FUPIN_LOG_LEVEL", "INFO")},
 }

@@ -57,6 +57,11 @@ class RegionScope:
     ) -> models.QuerySet[ModelT]:
         if not self.prefix:
             return queryset
+        if len(self.prefix) == CODE_LENGTHS[-1]:
+            # A village code has no descendants, so its prefix match is an equality, which
+            # PostgreSQL answers from the (village, number) index in list order; a LIKE
+            # prefix made it walk a million households by number (load test, issue #17).
+            return queryset.filter(**{region_field: self.prefix})
         return queryset.filter(**{f"{region_field}__startswith": self.prefix})
 
     def can(self, capability: Capability) -> bool:
