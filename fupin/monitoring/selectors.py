@@ -153,7 +153,7 @@ def case_list(
 def case_todo(*, scope: RegionScope) -> QuerySet[MonitoringCase]:
     """Cases waiting for a step the user's role owns, inside their region; returned ones
     and the most urgent first."""
-    states = workflow.states_owned_by(scope.role)
+    states = workflow.states_owned_by(scope)
     return (
         scope.filter(MonitoringCase.objects.all(), region_field="village__code")
         .filter(state__in=states)

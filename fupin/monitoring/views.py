@@ -53,7 +53,7 @@ def todo(request: ScopedRequest) -> HttpResponse:
         "monitoring/todo.html",
         {
             "rows": rows,
-            "owns_steps": bool(workflow.states_owned_by(request.scope.role)),
+            "owns_steps": bool(workflow.states_owned_by(request.scope)),
             "breadcrumbs": [(_("我的待办"), None)],
         },
     )
@@ -89,7 +89,7 @@ def case_list(request: ScopedRequest) -> HttpResponse:
         "total": page.count,
         "query_without_page": query.urlencode() + "&" if query else "",
         "breadcrumbs": [(_("监测工作"), None)],
-        "can_generate_warnings": request.scope.role in workflow.COUNTY_ROLES,
+        "can_generate_warnings": request.scope.can(Capability.GENERATE_WARNINGS),
     }
     if request.htmx:
         return render(request, "monitoring/case_list.html#results", context)
@@ -110,7 +110,7 @@ def _render_detail(
     except NotFoundError as error:
         return _not_found(request, error)
     case = detail.case
-    can_act = case.is_open and workflow.owns(request.scope.role, case.state)
+    can_act = case.is_open and workflow.owns(request.scope, case.state)
     open_publicity = next(
         (n for n in detail.notices if n.kind == Notice.Kind.PUBLICITY and n.closed_on is None),
         None,

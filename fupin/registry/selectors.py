@@ -64,7 +64,7 @@ def region_path(*, scope: RegionScope, code: str) -> list[Region]:
         codes = [*ancestors_of(code), code]
     except InvalidRegionCodeError:
         return []
-    visible = [c for c in codes if c.startswith(scope.root_prefix)]
+    visible = [c for c in codes if scope.contains_root(c)]
     by_code = {region.code: region for region in Region.objects.filter(code__in=visible)}
     return [by_code[c] for c in visible if c in by_code]
 

@@ -291,9 +291,4 @@ def parameter_list(*, scope: RegionScope, year: int | None = None) -> list[Polic
     )
     if year is not None:
         parameters = parameters.filter(year=year)
-    return [
-        parameter
-        for parameter in parameters
-        if scope.prefix.startswith(parameter.region_code)
-        or parameter.region_code.startswith(scope.prefix)
-    ]
+    return [parameter for parameter in parameters if scope.applies_or_inside(parameter.region_code)]

@@ -31,7 +31,7 @@ from fupin.assessment.services import rulesets as services
 from fupin.core.decorators import forbidden, scoped_view
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from fupin.core.http import ScopedRequest, redirect_after_post
-from fupin.core.scope import Capability
+from fupin.core.scope import Capability, region_path_codes
 from fupin.registry.selectors import household_get
 
 RULE_SETS_PER_PAGE = 25
@@ -541,7 +541,7 @@ def _simulation_context(request: ScopedRequest, result: selectors.Simulation) ->
     # The way back up: from the scope's own region to the parent of the one shown.
     path = [
         code
-        for code in selectors.region_path_codes(result.region_code)
+        for code in region_path_codes(result.region_code)
         if len(code) >= len(request.scope.prefix) and code != result.region_code
     ]
     names = selectors.ruleset_region_names(set(path))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from fupin.audit.services import audit_record
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from fupin.core.scope import Capability, RegionScope
-from fupin.monitoring import selectors, workflow
+from fupin.monitoring import selectors
 from fupin.monitoring.models import (
     CaseKind,
     CaseState,
@@ -282,7 +282,7 @@ def clue_register(
     """
     if not scope.contains(household.village_id):
         raise NotFoundError(_("农户不存在或不在您的管辖范围内。"))
-    if scope.role not in workflow.VILLAGE_ROLES:
+    if not scope.can(Capability.REGISTER_CLUES):
         raise PermissionDeniedError(_("风险线索由村级信息员或驻村工作队登记。"))
     chosen = _check_risk_types(risk_types, required=True)
     if received_on is not None and received_on > timezone.localdate():
@@ -357,7 +357,7 @@ def clues_from_assessment(
     """
     if scope is not None:
         scope.require_region(region_code)
-        if scope.role not in workflow.COUNTY_ROLES:
+        if not scope.can(Capability.GENERATE_WARNINGS):
             raise PermissionDeniedError(_("系统预警线索由县级人员生成。"))
     households = (
         Household.objects.filter(village__code__startswith=region_code, is_monitoring_eligible=True)

@@ -71,7 +71,7 @@ def _require_owner(scope: RegionScope, case: MonitoringCase, state: CaseState) -
     """The actor's role must own the step and the case must lie in their region."""
     if not scope.contains(case.village_id):
         raise NotFoundError(_("事项不存在或不在您的管辖范围内。"))
-    if not workflow.owns(scope.role, state):
+    if not workflow.owns(scope, state):
         raise PermissionDeniedError(
             _("“%(step)s”环节不由%(role)s办理。")
             % {"step": workflow.STEP_OF[state].label, "role": scope.role_label}

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from fupin.audit.services import audit_record
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from fupin.core.scope import RegionScope
-from fupin.monitoring import selectors, workflow
+from fupin.core.scope import Capability, RegionScope
+from fupin.monitoring import selectors
 from fupin.monitoring.models import (
     CaseKind,
     CaseState,
@@ -98,7 +98,7 @@ def elimination_propose(
     "monitoring.elimination_propose"."""
     if not scope.contains(household.village_id):
         raise NotFoundError(_("农户不存在或不在您的管辖范围内。"))
-    if scope.role not in workflow.VILLAGE_ROLES | workflow.COUNTY_ROLES:
+    if not scope.can(Capability.PROPOSE_ELIMINATION):
         raise PermissionDeniedError(_("风险消除由村级或县级人员提出。"))
     _elimination_checks(household, elimination_method)
     if not reason.strip():
@@ -129,7 +129,7 @@ def eliminations_from_assessment(
     "monitoring.eliminations_from_assessment"."""
     if scope is not None:
         scope.require_region(region_code)
-        if scope.role not in workflow.COUNTY_ROLES:
+        if not scope.can(Capability.GENERATE_WARNINGS):
             raise PermissionDeniedError(_("批量提出风险消除由县级人员办理。"))
     households = (
         Household.objects.filter(
