@@ -9,7 +9,7 @@ from typing import TypeVar
 from django.db import models
 from django.utils.translation import gettext as _
 
-from fupin.core.errors import PermissionDeniedError
+from fupin.core.errors import NotFoundError, PermissionDeniedError
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -96,6 +96,12 @@ class RegionScope:
     def require(self, capability: Capability) -> None:
         if not self.can(capability):
             raise PermissionDeniedError(_("您的角色无权执行此操作。"))
+
+    def require_visible(self, region_code: str, message: str) -> None:
+        """Refuse an object outside the scope as not found (`message` names what), so a
+        guessed id does not even confirm that the object exists."""
+        if not self.contains(region_code):
+            raise NotFoundError(message)
 
     def require_region(self, region_code: str) -> None:
         if not self.contains(region_code):

@@ -27,6 +27,7 @@ from fupin.monitoring.models import (
     IdentityCheck,
     MonitoringCase,
     Notice,
+    Objection,
     RiskClue,
     WorkflowSetting,
 )
@@ -259,6 +260,27 @@ def case_get(*, scope: RegionScope, case_id: int) -> MonitoringCase:
     if case is None:
         raise NotFoundError(_("事项不存在或不在您的管辖范围内。"))
     return case
+
+
+def objection_get(*, scope: RegionScope, objection_id: int) -> Objection:
+    """An objection to a case in scope; NotFoundError otherwise."""
+    objection = Objection.objects.select_related("notice").filter(pk=objection_id).first()
+    if objection is None:
+        raise NotFoundError(_("事项不存在或不在您的管辖范围内。"))
+    case_get(scope=scope, case_id=objection.notice.case_id)
+    return objection
+
+
+def clue_get(*, scope: RegionScope, clue_id: int) -> RiskClue:
+    """A risk clue in scope; NotFoundError otherwise."""
+    clue = (
+        scope.filter(RiskClue.objects.all(), region_field="village__code")
+        .filter(pk=clue_id)
+        .first()
+    )
+    if clue is None:
+        raise NotFoundError(_("风险线索不存在或不在您的管辖范围内。"))
+    return clue
 
 
 def publicity_running(case: MonitoringCase) -> bool:

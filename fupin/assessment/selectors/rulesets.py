@@ -177,8 +177,7 @@ def ruleset_trial(
     parameters are those a run would use there (the set's defaults under the region's
     policy parameters). Raises ApplicationError for a rule set with problems.
     """
-    if not scope.contains(household.village_id):
-        raise NotFoundError(_("农户不存在或不在您的管辖范围内。"))
+    scope.require_visible(household.village_id, _("农户不存在或不在您的管辖范围内。"))
     rule_set = ruleset_definition(record)
     _require_valid(rule_set)
     params = services._parameters_for(rule_set, household.village_id, year)
@@ -256,8 +255,7 @@ def simulation_region(*, scope: RegionScope, region_code: str) -> tuple[str, str
     """The region code and name a simulation may run on; NotFoundError outside the scope."""
     if region_code == scope.prefix and not region_code:
         return "", _("全国")
-    if not scope.contains(region_code):
-        raise NotFoundError(_("区划不存在或不在您的管辖范围内。"))
+    scope.require_visible(region_code, _("区划不存在或不在您的管辖范围内。"))
     region = region_get(scope=scope, code=region_code)
     return region.code, region.name
 

@@ -12,7 +12,7 @@ from fupin.assessment.forms import AssessmentRunForm, PolicyParameterForm
 from fupin.assessment.models import AssessmentOutcome
 from fupin.assessment.rules import definition, engine, facts
 from fupin.core.decorators import forbidden, scoped_view
-from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.core.errors import ApplicationError
 from fupin.core.http import ScopedRequest
 from fupin.core.scope import Capability
 from fupin.registry.selectors import household_get
@@ -50,10 +50,7 @@ def household_outcome(request: ScopedRequest, household_id: int) -> HttpResponse
 @scoped_view(Capability.RUN_ASSESSMENT)
 def household_assess(request: ScopedRequest, household_id: int) -> HttpResponse:
     """Assess one household now, on the latest year with an income record."""
-    try:
-        household = household_get(scope=request.scope, household_id=household_id)
-    except NotFoundError as error:
-        return render(request, "core/not_found.html", {"message": error.message}, status=404)
+    household = household_get(scope=request.scope, household_id=household_id)
     year = household.years.order_by("-year").values_list("year", flat=True).first()
     if year is None:
         messages.error(request, _("该户尚无年度收支记录，无法评估。"))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.audit.services import audit_record
-from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from fupin.core.errors import ApplicationError, PermissionDeniedError
 from fupin.core.scope import Capability, RegionScope
 from fupin.monitoring import selectors
 from fupin.monitoring.models import (
@@ -280,8 +280,7 @@ def clue_register(
     Only village officers and work teams of the household's village. Audit action:
     "monitoring.clue_register" (or "monitoring.clue_merge" for a duplicate).
     """
-    if not scope.contains(household.village_id):
-        raise NotFoundError(_("农户不存在或不在您的管辖范围内。"))
+    scope.require_visible(household.village_id, _("农户不存在或不在您的管辖范围内。"))
     if not scope.can(Capability.REGISTER_CLUES):
         raise PermissionDeniedError(_("风险线索由村级信息员或驻村工作队登记。"))
     chosen = _check_risk_types(risk_types, required=True)
@@ -403,7 +402,7 @@ REVEALABLE_CLUE_FIELDS = frozenset({"phone", "id_number"})
 
 
 def clue_reveal_contact(
-    *, actor: AbstractBaseUser, scope: RegionScope, clue_id: int, field: str
+    *, actor: AbstractBaseUser, scope: RegionScope, clue: RiskClue, field: str
 ) -> str:
     """Return an applicant's full phone or ID number to a role that needs it (the village
     cadre arranging the visit), audited. Audit action: "monitoring.clue_reveal_contact".
@@ -411,9 +410,7 @@ def clue_reveal_contact(
     scope.require(Capability.VIEW_PERSONAL_DATA)
     if field not in REVEALABLE_CLUE_FIELDS:
         raise ApplicationError(_("该项不可查看。"), code="field")
-    clue = RiskClue.objects.filter(pk=clue_id).first()
-    if clue is None or not scope.contains(clue.village_id):
-        raise NotFoundError(_("风险线索不存在或不在您的管辖范围内。"))
+    scope.require_visible(clue.village_id, _("风险线索不存在或不在您的管辖范围内。"))
     with transaction.atomic():
         audit_record(
             actor=actor,

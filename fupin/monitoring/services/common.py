@@ -9,7 +9,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import gettext as _
 
 from fupin.audit.services import audit_record
-from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from fupin.core.errors import ApplicationError, PermissionDeniedError
 from fupin.core.region_codes import RegionLevel
 from fupin.core.scope import RegionScope
 from fupin.monitoring import selectors, workflow
@@ -69,8 +69,7 @@ def _village(code: str) -> Region:
 
 def _require_owner(scope: RegionScope, case: MonitoringCase, state: CaseState) -> None:
     """The actor's role must own the step and the case must lie in their region."""
-    if not scope.contains(case.village_id):
-        raise NotFoundError(_("事项不存在或不在您的管辖范围内。"))
+    scope.require_visible(case.village_id, _("事项不存在或不在您的管辖范围内。"))
     if not workflow.owns(scope, state):
         raise PermissionDeniedError(
             _("“%(step)s”环节不由%(role)s办理。")

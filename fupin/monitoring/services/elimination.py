@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.audit.services import audit_record
-from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from fupin.core.errors import ApplicationError, PermissionDeniedError
 from fupin.core.scope import Capability, RegionScope
 from fupin.monitoring import selectors
 from fupin.monitoring.models import (
@@ -96,8 +96,7 @@ def elimination_propose(
     """提出风险消除 for a monitored household, unless an assessment guard blocks it (its
     reasons are the message). Village or county staff. Audit action:
     "monitoring.elimination_propose"."""
-    if not scope.contains(household.village_id):
-        raise NotFoundError(_("农户不存在或不在您的管辖范围内。"))
+    scope.require_visible(household.village_id, _("农户不存在或不在您的管辖范围内。"))
     if not scope.can(Capability.PROPOSE_ELIMINATION):
         raise PermissionDeniedError(_("风险消除由村级或县级人员提出。"))
     _elimination_checks(household, elimination_method)

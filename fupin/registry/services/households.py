@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from fupin.audit.services import audit_record
-from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.core.errors import ApplicationError
 from fupin.core.region_codes import RegionLevel
 from fupin.core.scope import Capability, RegionScope
 from fupin.registry import codes
@@ -117,8 +117,7 @@ class MemberData:
 
 def _require_edit(scope: RegionScope, region_code: str) -> None:
     scope.require(Capability.EDIT_REGISTRY)
-    if not scope.contains(region_code):
-        raise NotFoundError(_("农户不存在或不在您的管辖范围内。"))
+    scope.require_visible(region_code, _("农户不存在或不在您的管辖范围内。"))
 
 
 def _village(scope: RegionScope, code: str) -> Region:
@@ -647,8 +646,7 @@ def member_reveal_id_number(*, actor: AbstractBaseUser, scope: RegionScope, memb
     Audit action: "registry.member_reveal_id_number".
     """
     scope.require(Capability.VIEW_PERSONAL_DATA)
-    if not scope.contains(member.household.village_id):
-        raise NotFoundError(_("农户不存在或不在您的管辖范围内。"))
+    scope.require_visible(member.household.village_id, _("农户不存在或不在您的管辖范围内。"))
     audit_record(
         actor=actor,
         action="registry.member_reveal_id_number",
@@ -670,8 +668,7 @@ def household_reveal_contact(
     Audit action: "registry.household_reveal_contact".
     """
     scope.require(Capability.VIEW_PERSONAL_DATA)
-    if not scope.contains(household.village_id):
-        raise NotFoundError(_("农户不存在或不在您的管辖范围内。"))
+    scope.require_visible(household.village_id, _("农户不存在或不在您的管辖范围内。"))
     if field not in REVEALABLE_HOUSEHOLD_FIELDS:
         raise ApplicationError(_("该项不可查看。"), code="field")
     audit_record(
