@@ -15,7 +15,6 @@ from fupin.core.ratelimit import RateLimit, client_address
 from fupin.monitoring import forms, selectors, services
 from fupin.monitoring.models import Notice
 from fupin.monitoring.qr import qr_svg
-from fupin.registry.models import Region
 
 # Anti-abuse for the anonymous form: a village committee's office PC may send a handful of
 # applications an hour for the farmers it helps; a script sending more is stopped.
@@ -59,7 +58,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     code = form["village_code"].value() or ""
-    village = Region.objects.filter(code=code).select_related("parent").first() if code else None
+    village = selectors.village_get(code=code) if code else None
     return render(
         request, "monitoring/public_apply.html", {"form": form, "village": village}, status=status
     )

@@ -215,7 +215,7 @@ def objection_add(request: ScopedRequest, case_id: int) -> HttpResponse:
     """Record an objection to the case's running publicity."""
     case = selectors.case_get(scope=request.scope, case_id=case_id)
     form = forms.ObjectionForm(request.POST)
-    notice = case.notices.filter(kind=Notice.Kind.PUBLICITY, closed_on__isnull=True).first()
+    notice = selectors.publicity_open(case)
     if notice is None or not form.is_valid():
         if notice is None:
             form.add_error(None, _("该公示已结束。"))

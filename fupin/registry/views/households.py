@@ -271,7 +271,7 @@ def member_edit(request: ScopedRequest, member_id: int) -> HttpResponse:
 @scoped_view(Capability.EDIT_REGISTRY)
 def member_remove(request: ScopedRequest, member_id: int) -> HttpResponse:
     member = selectors.member_get(scope=request.scope, member_id=member_id)
-    others = list(member.household.members.filter(is_active=True).exclude(pk=member.pk))
+    others = selectors.member_others(member)
     form = MemberRemoveForm(
         request.POST or None, others=others, initial={"version": member.version}
     )
@@ -335,8 +335,7 @@ def _yearly_record_page(
     record of `?year=` when it exists, saved through the owning service."""
     household = selectors.household_get(scope=request.scope, household_id=household_id)
     year = request.GET.get("year", "")
-    records = getattr(household, related_name)
-    existing = records.filter(year=int(year)).first() if year.isdigit() else None
+    existing = selectors.household_year_record(household, related_name, year)
     initial: dict[str, Any] = {"year": year}
     if existing is not None:
         initial.update({name: getattr(existing, name) for name in form_class.base_fields})
