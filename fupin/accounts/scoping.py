@@ -48,6 +48,9 @@ _COUNTY_DUTIES = frozenset(
         Capability.HANDLE_COUNTY_STEPS,
     }
 )
+# Who is told that next year's holiday schedule is missing: those who enter it, and the
+# county administrators whose offices' deadlines turn provisional without it.
+_CALENDAR_WATCH = frozenset({Capability.WATCH_CALENDAR})
 
 ROLE_RULES: dict[Role, RoleRule] = {
     Role.PROVINCE_ADMIN: RoleRule(frozenset({RegionLevel.PROVINCE}), _ADMIN | _POLICY),
@@ -55,7 +58,7 @@ ROLE_RULES: dict[Role, RoleRule] = {
     Role.COUNTY_ADMIN: RoleRule(
         frozenset({RegionLevel.COUNTY}),
         _ADMIN | _REGISTRY_KEEPER | _POLICY,
-        duties=_COUNTY_DUTIES,
+        duties=_COUNTY_DUTIES | _CALENDAR_WATCH,
     ),
     Role.COUNTY_STAFF: RoleRule(
         frozenset({RegionLevel.COUNTY}),
@@ -82,6 +85,7 @@ ROLE_RULES: dict[Role, RoleRule] = {
         _ALL_LEVELS,
         _ADMIN | _REGISTRY_KEEPER | _POLICY | {Capability.LOAD_REGIONS, Capability.MANAGE_CALENDAR},
         may_be_nationwide=True,
+        duties=_CALENDAR_WATCH,
     ),
 }
 

@@ -41,6 +41,7 @@ class Capability(StrEnum):
     HANDLE_VILLAGE_STEPS = "monitoring.handle_village_steps"
     HANDLE_TOWNSHIP_STEPS = "monitoring.handle_township_steps"
     HANDLE_COUNTY_STEPS = "monitoring.handle_county_steps"
+    WATCH_CALENDAR = "monitoring.watch_calendar"
 
 
 @dataclass(frozen=True)
