@@ -14,8 +14,8 @@ from typing import Any
 import polars as pl
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,6 @@ from fupin.registry.models import (
     Member,
     Region,
 )
-from fupin.registry.services.bulk_sql import insert_rows, update_rows
 from fupin.registry.services.households import constraint_error
 
 EXAMPLES_SHOWN = 5
@@ -319,8 +318,8 @@ def _apply_records(
             )
         new = new.with_columns(pl.coalesce("member_count", "active_members").alias("member_count"))
     now = timezone.now()
-    insert_rows(model, new.select("household_id", "year", *columns), now=now)
-    update_rows(model, list(columns), changed.rows(), now=now)
+    _insert(model, new.select("household_id", "year", *columns), now=now)
+    _update(model, list(columns), changed.rows(), now=now)
     return RecordBulkResult(new.height, changed.height, compared.height - changed.height)
 
 
@@ -494,7 +493,7 @@ def _write_households(
         )
     household_type = pl.col("household_type").fill_null(codes.HouseholdType.ORDINARY.value)
     statuses = {str(kind): str(status) for kind, status in _STATUS_FOR_TYPE.items()}
-    insert_rows(
+    _insert(
         Household,
         new.select(
             "number",
@@ -507,7 +506,7 @@ def _write_households(
         ),
         now=now,
     )
-    update_rows(Household, columns, merged.drop("changed").rows(), now=now)
+    _update(Household, columns, merged.drop("changed").rows(), now=now)
     return new.height, merged.height
 
 
@@ -536,12 +535,118 @@ def _write_members(
         ).alias("changed"),
     )
     changed = compared.filter("changed").drop("changed")
-    insert_rows(
+    _insert(
         Member,
         new.join(household_ids, on="household_number").select(
             "household_id", "id_number", *MEMBER_COLUMNS
         ),
         now=now,
     )
-    update_rows(Member, list(MEMBER_COLUMNS), changed.rows(), now=now)
+    _update(Member, list(MEMBER_COLUMNS), changed.rows(), now=now)
     return new.height, changed.height, compared.height - changed.height
+
+
+def _concrete_fields(model: type[Model]) -> list[Field[Any, Any]]:
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if not field.primary_key and not field.generated
+    ]
+
+
+def _column(model: type[Model], name: str) -> str:
+    model_field = model._meta.get_field(name)
+    if not isinstance(model_field, Field):
+        raise TypeError(f"{model.__name__}.{name} is not a concrete field")
+    return model_field.column
+
+
+def _insert(model: type[Model], rows: pl.DataFrame, *, now: datetime.datetime) -> None:
+    """Insert rows whose columns are field attnames; nulls and missing columns get the
+    field's default. PostgreSQL gets one CSV COPY written by Polars; SQLite executemany."""
+    if rows.is_empty():
+        return
+    fields = _concrete_fields(model)
+    stamps = {"created_at", "updated_at", "recorded_at"}
+    columns: list[pl.Expr] = []
+    for field in fields:
+        name = field.attname
+        default = field.get_default()
+        if name in stamps:
+            columns.append(pl.lit(now).alias(name))
+        elif name in rows.columns:
+            value = pl.col(name)
+            columns.append(value if default is None else value.fill_null(default))
+        else:
+            columns.append(pl.lit(default).alias(name))
+    frame = rows.select(columns)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Quoting every text value keeps '' apart from NULL (an unquoted empty field).
+            data = frame.write_csv(include_header=False, quote_style="non_numeric")
+            # The raw psycopg COPY bypasses Django's error translation; without it a
+            # constraint violation would escape as psycopg's error, not IntegrityError.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)") as copy,
+            ):
+                copy.write(data)
+            return
+        placeholders = ", ".join(["%s"] * len(fields))
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608
+            frame.rows(),
+        )
+
+
+def _update(
+    model: type[Model],
+    attnames: list[str],
+    rows: list[tuple[Any, ...]],
+    *,
+    now: datetime.datetime,
+) -> None:
+    """Set `attnames` from rows of (id, *values), bump the version (where the model has
+    one) and stamp updated_at (or recorded_at)."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    meta = model._meta
+    names = {field.name for field in meta.concrete_fields}
+    columns = [quote(_column(model, name.removesuffix("_id"))) for name in attnames]
+    pk = quote(_column(model, "id"))
+    updated_at = quote(_column(model, "updated_at" if "updated_at" in names else "recorded_at"))
+    version = quote(_column(model, "version")) if "version" in names else ""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            stage = quote(f"fupin_bulk_stage_{meta.model_name}")
+            cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+            cursor.execute(
+                f"CREATE TEMP TABLE {stage} AS SELECT {pk}, {', '.join(columns)} "  # noqa: S608
+                f"FROM {table} WITH NO DATA"
+            )
+            with cursor.cursor.copy(
+                f"COPY {stage} ({pk}, {', '.join(columns)}) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            assignments = ", ".join(f"{column} = s.{column}" for column in columns)
+            cursor.execute(
+                f"UPDATE {table} AS t SET {assignments}, "  # noqa: S608
+                f"{f'{version} = t.{version} + 1, ' if version else ''}{updated_at} = %s "
+                f"FROM {stage} AS s WHERE t.{pk} = s.{pk}",
+                [now],
+            )
+            cursor.execute(f"DROP TABLE {stage}")
+            return
+        assignments = ", ".join(f"{column} = %s" for column in columns)
+        cursor.executemany(
+            f"UPDATE {table} SET {assignments}, "  # noqa: S608
+            f"{f'{version} = {version} + 1, ' if version else ''}"
+            f"{updated_at} = %s WHERE {pk} = %s",
+            [(*row[1:], now, row[0]) for row in rows],
+        )
