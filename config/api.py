@@ -1,7 +1,11 @@
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from fupin.jobs.api import router as jobs_router
 from fupin.monitoring.api import router as monitoring_router
 from fupin.registry.api import router as registry_router
@@ -18,3 +22,12 @@ api = NinjaAPI(
 api.add_router("/", registry_router)
 api.add_router("/", jobs_router)
 api.add_router("/", monitoring_router)
+
+
+def _refusal(request: HttpRequest, error: ApplicationError, *, status: int) -> HttpResponse:
+    return api.create_response(request, {"detail": error.message}, status=status)
+
+
+# Every endpoint's refusals answered in one place, like `answers_errors` for pages.
+api.add_exception_handler(NotFoundError, partial(_refusal, status=404))
+api.add_exception_handler(PermissionDeniedError, partial(_refusal, status=403))

@@ -15,9 +15,15 @@ from fupin.core.scope import Capability, RegionScope
 
 @dataclass(frozen=True)
 class RoleRule:
+    """`capabilities` are rights a granter must hold to hand the role out; `duties` are the
+    monitoring steps the post performs at its own level. Duties are work, not reach: a county
+    administrator appoints village officers without registering clues themselves, so the
+    grant rule compares rights only. A scope carries both."""
+
     levels: frozenset[RegionLevel]
     capabilities: frozenset[Capability]
     may_be_nationwide: bool = False
+    duties: frozenset[Capability] = frozenset()
 
 
 _ADMIN = frozenset({Capability.VIEW_AUDIT, Capability.MANAGE_USERS})
@@ -25,21 +31,51 @@ _ADMIN = frozenset({Capability.VIEW_AUDIT, Capability.MANAGE_USERS})
 _REGISTRY_KEEPER = frozenset({Capability.EDIT_REGISTRY, Capability.VIEW_PERSONAL_DATA})
 _ALL_LEVELS = frozenset(RegionLevel)
 _POLICY = frozenset({Capability.RUN_ASSESSMENT, Capability.MANAGE_POLICY})
+# Village cadres find risks and carry a case to 公示; the county decides and announces, and
+# turns assessment outcomes into warnings (DOMAIN §5).
+_VILLAGE_DUTIES = frozenset(
+    {
+        Capability.REGISTER_CLUES,
+        Capability.PROPOSE_ELIMINATION,
+        Capability.HANDLE_VILLAGE_STEPS,
+    }
+)
+_TOWNSHIP_DUTIES = frozenset({Capability.HANDLE_TOWNSHIP_STEPS})
+_COUNTY_DUTIES = frozenset(
+    {
+        Capability.PROPOSE_ELIMINATION,
+        Capability.GENERATE_WARNINGS,
+        Capability.HANDLE_COUNTY_STEPS,
+    }
+)
+# Who is told that next year's holiday schedule is missing: those who enter it, and the
+# county administrators whose offices' deadlines turn provisional without it.
+_CALENDAR_WATCH = frozenset({Capability.WATCH_CALENDAR})
 
 ROLE_RULES: dict[Role, RoleRule] = {
     Role.PROVINCE_ADMIN: RoleRule(frozenset({RegionLevel.PROVINCE}), _ADMIN | _POLICY),
     Role.CITY_ADMIN: RoleRule(frozenset({RegionLevel.CITY}), _ADMIN | {Capability.RUN_ASSESSMENT}),
     Role.COUNTY_ADMIN: RoleRule(
-        frozenset({RegionLevel.COUNTY}), _ADMIN | _REGISTRY_KEEPER | _POLICY
+        frozenset({RegionLevel.COUNTY}),
+        _ADMIN | _REGISTRY_KEEPER | _POLICY,
+        duties=_COUNTY_DUTIES | _CALENDAR_WATCH,
     ),
     Role.COUNTY_STAFF: RoleRule(
-        frozenset({RegionLevel.COUNTY}), _REGISTRY_KEEPER | {Capability.RUN_ASSESSMENT}
+        frozenset({RegionLevel.COUNTY}),
+        _REGISTRY_KEEPER | {Capability.RUN_ASSESSMENT},
+        duties=_COUNTY_DUTIES,
     ),
     Role.TOWNSHIP_REVIEWER: RoleRule(
-        frozenset({RegionLevel.TOWN}), frozenset({Capability.VIEW_PERSONAL_DATA})
+        frozenset({RegionLevel.TOWN}),
+        frozenset({Capability.VIEW_PERSONAL_DATA}),
+        duties=_TOWNSHIP_DUTIES,
     ),
-    Role.VILLAGE_OFFICER: RoleRule(frozenset({RegionLevel.VILLAGE}), _REGISTRY_KEEPER),
-    Role.VILLAGE_TEAM: RoleRule(frozenset({RegionLevel.VILLAGE}), _REGISTRY_KEEPER),
+    Role.VILLAGE_OFFICER: RoleRule(
+        frozenset({RegionLevel.VILLAGE}), _REGISTRY_KEEPER, duties=_VILLAGE_DUTIES
+    ),
+    Role.VILLAGE_TEAM: RoleRule(
+        frozenset({RegionLevel.VILLAGE}), _REGISTRY_KEEPER, duties=_VILLAGE_DUTIES
+    ),
     Role.RESPONSIBLE_CADRE: RoleRule(frozenset({RegionLevel.VILLAGE}), frozenset()),
     Role.DEPARTMENT_USER: RoleRule(
         frozenset({RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY}), frozenset()
@@ -49,6 +85,7 @@ ROLE_RULES: dict[Role, RoleRule] = {
         _ALL_LEVELS,
         _ADMIN | _REGISTRY_KEEPER | _POLICY | {Capability.LOAD_REGIONS, Capability.MANAGE_CALENDAR},
         may_be_nationwide=True,
+        duties=_CALENDAR_WATCH,
     ),
 }
 
@@ -110,7 +147,7 @@ def grant_check(
             % {"role": role.label},
             code="role_not_grantable",
         )
-    if not region_code.startswith(scope.root_prefix):
+    if not scope.contains_root(region_code):
         raise PermissionDeniedError(
             _("只能在本级及下级区划内分配角色。"), code="region_outside_scope"
         )
@@ -132,7 +169,7 @@ def scope_for_assignment(
         prefix=prefix,
         root_prefix=root,
         region_name=region_name,
-        capabilities=ROLE_RULES[role].capabilities,
+        capabilities=ROLE_RULES[role].capabilities | ROLE_RULES[role].duties,
         assignment_id=assignment.pk,
     )
 

@@ -315,7 +315,7 @@ def role_revoke(*, actor: User, scope: RegionScope, assignment_id: int) -> Regio
         .filter(pk=assignment_id, is_active=True)
         .first()
     )
-    if assignment is None or not assignment.region_code.startswith(scope.root_prefix):
+    if assignment is None or not scope.contains_root(assignment.region_code):
         raise NotFoundError(_("角色分配不存在或不在您的管辖范围内。"))
     grant_check(
         scope,

@@ -14,7 +14,7 @@ from fupin.accounts.middleware import SESSION_ASSIGNMENT_KEY, SESSION_FOCUS_KEY
 from fupin.accounts.models import Role, User
 from fupin.accounts.scoping import active_assignments, grantable_roles
 from fupin.core.decorators import scoped_view
-from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.core.errors import ApplicationError
 from fupin.core.http import ScopedRequest
 from fupin.core.scope import Capability
 
@@ -175,10 +175,7 @@ def user_create(request: ScopedRequest) -> HttpResponse:
 @scoped_view(Capability.MANAGE_USERS)
 def user_detail(request: ScopedRequest, user_id: int) -> HttpResponse:
     assert isinstance(request.user, User)
-    try:
-        user = selectors.user_get(scope=request.scope, user_id=user_id)
-    except NotFoundError as error:
-        return render(request, "core/not_found.html", {"message": error.message}, status=404)
+    user = selectors.user_get(scope=request.scope, user_id=user_id)
     form = RoleAssignForm(
         request.POST or None,
         initial={"region_code": request.scope.prefix},

@@ -8,6 +8,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from fupin.core.errors import NotFoundError, PermissionDeniedError
+
 if TYPE_CHECKING:
     from fupin.core.http import ScopedRequest
     from fupin.core.scope import Capability
@@ -20,7 +22,8 @@ def scoped_view(capability: "Capability | None" = None) -> Callable[[ViewFunc], 
     """Require a logged-in user with a region scope (and the capability, when given).
 
     Anonymous users go to the login page; users without a role assignment or without the
-    capability get a 403 page that says why, and the view never runs.
+    capability get a 403 page that says why, and the view never runs. What the view lets
+    through of a service's or selector's refusal becomes a page (`answers_errors`).
     """
 
     def decorator(view: ViewFunc) -> ViewFunc:
@@ -34,12 +37,33 @@ def scoped_view(capability: "Capability | None" = None) -> Callable[[ViewFunc], 
             if capability is not None and not scope.can(capability):
                 return forbidden(request, _("您的角色无权访问此页面。"))
             scoped: ScopedRequest = request  # type: ignore[assignment]
-            return view(scoped, *args, **kwargs)
+            return answers_errors(view)(scoped, *args, **kwargs)
 
         return wrapper
 
     return decorator
 
 
+def answers_errors(view: ViewFunc) -> ViewFunc:
+    """The one place where refusals become responses: NotFoundError is the not-found page
+    (404), PermissionDeniedError the forbidden page (403), each with the error's message.
+    Views catch only what they answer differently (a form error, a message on the page)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFoundError as error:
+            return not_found(request, error.message)
+        except PermissionDeniedError as error:
+            return forbidden(request, error.message)
+
+    return wrapper
+
+
 def forbidden(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "core/forbidden.html", {"message": message}, status=403)
+
+
+def not_found(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "core/not_found.html", {"message": message}, status=404)

@@ -2,9 +2,17 @@
 
 from django import forms
 
+from fupin.core.errors import ApplicationError
+
 INPUT = "form-control form-control-sm"
 SELECT = "form-select form-select-sm"
 CHECK = "form-check-input"
+
+
+def add_service_error(form: forms.Form, error: ApplicationError) -> None:
+    """Show a service's refusal beside the field it is about, or above the form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
 
 
 class FilterForm(forms.Form):

@@ -9,12 +9,18 @@ from typing import TypeVar
 from django.db import models
 from django.utils.translation import gettext as _
 
-from fupin.core.errors import PermissionDeniedError
+from fupin.core.errors import NotFoundError, PermissionDeniedError
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
 # Length of a region code at each level: province, city, county, town, village.
 CODE_LENGTHS = (2, 4, 6, 9, 12)
+
+
+def region_path_codes(region_code: str) -> list[str]:
+    """The codes from nationwide ("") down to `region_code` itself: the regions whose rules
+    and parameters apply to it."""
+    return ["", *(region_code[:length] for length in CODE_LENGTHS if length <= len(region_code))]
 
 
 class Capability(StrEnum):
@@ -28,6 +34,14 @@ class Capability(StrEnum):
     RUN_ASSESSMENT = "assessment.run"
     MANAGE_POLICY = "assessment.manage_policy"
     MANAGE_CALENDAR = "monitoring.manage_calendar"
+    # Monitoring duties: the steps a post performs at its own level (accounts.scoping).
+    REGISTER_CLUES = "monitoring.register_clues"
+    PROPOSE_ELIMINATION = "monitoring.propose_elimination"
+    GENERATE_WARNINGS = "monitoring.generate_warnings"
+    HANDLE_VILLAGE_STEPS = "monitoring.handle_village_steps"
+    HANDLE_TOWNSHIP_STEPS = "monitoring.handle_township_steps"
+    HANDLE_COUNTY_STEPS = "monitoring.handle_county_steps"
+    WATCH_CALENDAR = "monitoring.watch_calendar"
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,24 @@ class RegionScope:
     def contains_root(self, region_code: str) -> bool:
         return region_code.startswith(self.root_prefix)
 
+    def applies_or_inside(self, region_code: str, *, root: bool = False) -> bool:
+        """Whether a region's rules reach the scope (nationwide, an ancestor or the region
+        itself) or the region lies inside it; `root` asks about the assignment's own region
+        instead of the drill-down focus."""
+        own = self.root_prefix if root else self.prefix
+        return own.startswith(region_code) or region_code.startswith(own)
+
+    def filter_applies_or_inside(
+        self, queryset: models.QuerySet[ModelT], *, region_field: str
+    ) -> models.QuerySet[ModelT]:
+        """`applies_or_inside` as a query filter."""
+        if not self.prefix:
+            return queryset
+        return queryset.filter(
+            models.Q(**{f"{region_field}__in": region_path_codes(self.prefix)})
+            | models.Q(**{f"{region_field}__startswith": self.prefix})
+        )
+
     def filter(
         self, queryset: models.QuerySet[ModelT], *, region_field: str
     ) -> models.QuerySet[ModelT]:
@@ -70,6 +102,12 @@ class RegionScope:
     def require(self, capability: Capability) -> None:
         if not self.can(capability):
             raise PermissionDeniedError(_("您的角色无权执行此操作。"))
+
+    def require_visible(self, region_code: str, message: str) -> None:
+        """Refuse an object outside the scope as not found (`message` names what), so a
+        guessed id does not even confirm that the object exists."""
+        if not self.contains(region_code):
+            raise NotFoundError(message)
 
     def require_region(self, region_code: str) -> None:
         if not self.contains(region_code):

@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fupin.core.decorators import scoped_view
-from fupin.core.errors import NotFoundError
 from fupin.core.http import ScopedRequest
 from fupin.jobs import selectors
 
@@ -26,10 +25,7 @@ def job_list(request: ScopedRequest) -> HttpResponse:
 
 @scoped_view()
 def job_detail(request: ScopedRequest, job_id: int) -> HttpResponse:
-    try:
-        job = selectors.job_get(scope=request.scope, job_id=job_id)
-    except NotFoundError as error:
-        return render(request, "core/not_found.html", {"message": error.message}, status=404)
+    job = selectors.job_get(scope=request.scope, job_id=job_id)
     if request.htmx:
         return render(request, "components/_job_progress.html", {"job": job})
     return render(

@@ -2,10 +2,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 
 from fupin.core.api import api_scope
-from fupin.core.errors import NotFoundError
 from fupin.monitoring import selectors
 from fupin.monitoring.models import ApprovalRecord
 from fupin.monitoring.schemas import ApprovalOut, CaseDetailOut, CaseOut, DeadlineOut
@@ -91,10 +89,7 @@ def case_todo(request: HttpRequest) -> list[CaseOut]:
 @router.get("/monitoring/cases/{case_id}", response=CaseDetailOut)
 def case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
     """One case with its approvals (step, decision, who, opinion, when)."""
-    try:
-        case = selectors.case_get(scope=api_scope(request), case_id=case_id)
-    except NotFoundError as error:
-        raise HttpError(404, error.message) from error
+    case = selectors.case_get(scope=api_scope(request), case_id=case_id)
     (row,) = selectors.with_deadlines([case])
     return CaseDetailOut(
         **_case_out(row),

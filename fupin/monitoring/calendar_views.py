@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from fupin.core.decorators import forbidden, scoped_view
 from fupin.core.errors import ApplicationError
+from fupin.core.forms import add_service_error
 from fupin.core.http import ScopedRequest, redirect_after_post
 from fupin.core.scope import Capability
 from fupin.monitoring import forms, selectors, services
@@ -51,7 +52,7 @@ def calendar_page(request: ScopedRequest) -> HttpResponse:
                     None, error.message if not problems else _("文件有误，未做任何修改。")
                 )
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_service_error(form, error)
             else:
                 messages.success(
                     request,

@@ -8,12 +8,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from fupin.core.decorators import answers_errors
 from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.core.forms import add_service_error
 from fupin.core.ratelimit import RateLimit, client_address
 from fupin.monitoring import forms, selectors, services
 from fupin.monitoring.models import Notice
 from fupin.monitoring.qr import qr_svg
-from fupin.registry.models import Region
 
 # Anti-abuse for the anonymous form: a village committee's office PC may send a handful of
 # applications an hour for the farmers it helps; a script sending more is stopped.
@@ -49,8 +50,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                     has_consent=data["has_consent"],
                 )
             except ApplicationError as error:
-                field = error.field if error.field in form.fields else None
-                form.add_error(field, error.message)
+                add_service_error(form, error)
                 status = 400
             else:
                 request.session[SESSION_RECEIPT_KEY] = clue.receipt_number
@@ -58,7 +58,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     code = form["village_code"].value() or ""
-    village = Region.objects.filter(code=code).select_related("parent").first() if code else None
+    village = selectors.village_get(code=code) if code else None
     return render(
         request, "monitoring/public_apply.html", {"form": form, "village": village}, status=status
     )
@@ -102,12 +102,10 @@ def receipt(request: HttpRequest) -> HttpResponse:
     )
 
 
+@answers_errors
 def notice_public(request: HttpRequest, token: str) -> HttpResponse:
     """A 公示 or 公告 at its public address, printable on A4 with a QR code to itself."""
-    try:
-        notice = selectors.notice_public_get(token=token)
-    except NotFoundError as error:
-        return render(request, "core/not_found.html", {"message": error.message}, status=404)
+    notice = selectors.notice_public_get(token=token)
     url = request.build_absolute_uri(reverse("monitoring:notice-public", args=[notice.token]))
     today = timezone.localdate()
     return render(

@@ -11,9 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.assessment.models import AssessmentOutcome
-from fupin.assessment.rules import definition, engine
-from fupin.assessment.rules.facts import facts_frame
+from fupin.assessment.selectors import household_latest_outcome, outcome_explanation
 from fupin.core.errors import NotFoundError
 from fupin.core.region_codes import RegionLevel
 from fupin.core.scope import RegionScope
@@ -27,6 +25,7 @@ from fupin.monitoring.models import (
     IdentityCheck,
     MonitoringCase,
     Notice,
+    Objection,
     RiskClue,
     WorkflowSetting,
 )
@@ -153,7 +152,7 @@ def case_list(
 def case_todo(*, scope: RegionScope) -> QuerySet[MonitoringCase]:
     """Cases waiting for a step the user's role owns, inside their region; returned ones
     and the most urgent first."""
-    states = workflow.states_owned_by(scope.role)
+    states = workflow.states_owned_by(scope)
     return (
         scope.filter(MonitoringCase.objects.all(), region_field="village__code")
         .filter(state__in=states)
@@ -259,6 +258,32 @@ def case_get(*, scope: RegionScope, case_id: int) -> MonitoringCase:
     if case is None:
         raise NotFoundError(_("事项不存在或不在您的管辖范围内。"))
     return case
+
+
+def objection_get(*, scope: RegionScope, objection_id: int) -> Objection:
+    """An objection to a case in scope; NotFoundError otherwise."""
+    objection = Objection.objects.select_related("notice").filter(pk=objection_id).first()
+    if objection is None:
+        raise NotFoundError(_("事项不存在或不在您的管辖范围内。"))
+    case_get(scope=scope, case_id=objection.notice.case_id)
+    return objection
+
+
+def clue_get(*, scope: RegionScope, clue_id: int) -> RiskClue:
+    """A risk clue in scope; NotFoundError otherwise."""
+    clue = (
+        scope.filter(RiskClue.objects.all(), region_field="village__code")
+        .filter(pk=clue_id)
+        .first()
+    )
+    if clue is None:
+        raise NotFoundError(_("风险线索不存在或不在您的管辖范围内。"))
+    return clue
+
+
+def publicity_open(case: MonitoringCase) -> Notice | None:
+    """The case's village notice while it is up and not yet closed, else None."""
+    return case.notices.filter(kind=Notice.Kind.PUBLICITY, closed_on__isnull=True).first()
 
 
 def publicity_running(case: MonitoringCase) -> bool:
@@ -413,25 +438,22 @@ class Guard:
 def elimination_guards(household: Household) -> list[Guard] | None:
     """The assessment guards that block eliminating the household's risk, from its latest
     outcome explained with that run's rule set and parameters; None without an outcome."""
-    outcome = (
-        AssessmentOutcome.objects.filter(household=household)
-        .select_related("run__rule_set")
-        .order_by("-run_id")
-        .first()
-    )
+    outcome = household_latest_outcome(household)
     if outcome is None:
         return None
-    rule_set = definition.from_dict(outcome.run.rule_set.definition)
-    groups = outcome.run.parameters
-    region = str(outcome.facts.get("region_code", household.village_id))
-    group = max((code for code in groups if region.startswith(code)), key=len, default="")
-    explained = engine.explain(rule_set, facts_frame([outcome.facts]), groups.get(group, {}))[0]
+    explained = outcome_explanation(outcome)
     blocked = set(explained["elimination"]["blocked_by"] or [])
     return [
         Guard(code=rule["code"], title=rule["title"], message=rule["message"])
         for rule in explained["fired"]
         if rule["code"] in blocked
     ]
+
+
+def village_get(*, code: str) -> Region | None:
+    """A region by code with its parent, for the public form's heading (not scoped: the
+    form is public and names only the village and its town)."""
+    return Region.objects.filter(code=code).select_related("parent").first()
 
 
 def household_in_scope(

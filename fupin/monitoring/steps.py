@@ -232,7 +232,7 @@ def walk_case(
         key = current_step(case)
         if case.state == until or key is None:
             return
-        performer = next(p for p in performers if workflow.owns(p.scope.role, case.state))
+        performer = next(p for p in performers if workflow.owns(p.scope, case.state))
         result = step_run(
             actor=performer.user, scope=performer.scope, case=case, data=steps_data[key]
         )

@@ -16,24 +16,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fupin.core.decorators import scoped_view
-from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from fupin.core.errors import ApplicationError, PermissionDeniedError
+from fupin.core.forms import add_service_error
 from fupin.core.http import ScopedRequest, redirect_after_post
 from fupin.core.scope import Capability
 from fupin.monitoring import forms, selectors, services, steps, workflow
-from fupin.monitoring.models import CaseKind, CaseState, Notice, Objection
+from fupin.monitoring.models import CaseKind, CaseState, Notice
 from fupin.monitoring.qr import qr_svg
 from fupin.registry import codes
 
 CASES_PER_PAGE = 25
-
-
-def _not_found(request: ScopedRequest, error: NotFoundError) -> HttpResponse:
-    return render(request, "core/not_found.html", {"message": error.message}, status=404)
-
-
-def _add_error(form: Form, error: ApplicationError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 def _breadcrumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -53,7 +45,7 @@ def todo(request: ScopedRequest) -> HttpResponse:
         "monitoring/todo.html",
         {
             "rows": rows,
-            "owns_steps": bool(workflow.states_owned_by(request.scope.role)),
+            "owns_steps": bool(workflow.states_owned_by(request.scope)),
             "breadcrumbs": [(_("我的待办"), None)],
         },
     )
@@ -89,7 +81,7 @@ def case_list(request: ScopedRequest) -> HttpResponse:
         "total": page.count,
         "query_without_page": query.urlencode() + "&" if query else "",
         "breadcrumbs": [(_("监测工作"), None)],
-        "can_generate_warnings": request.scope.role in workflow.COUNTY_ROLES,
+        "can_generate_warnings": request.scope.can(Capability.GENERATE_WARNINGS),
     }
     if request.htmx:
         return render(request, "monitoring/case_list.html#results", context)
@@ -105,12 +97,9 @@ def _render_detail(
     objection_form: Form | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    try:
-        detail = selectors.case_detail(scope=request.scope, case_id=case_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    detail = selectors.case_detail(scope=request.scope, case_id=case_id)
     case = detail.case
-    can_act = case.is_open and workflow.owns(request.scope.role, case.state)
+    can_act = case.is_open and workflow.owns(request.scope, case.state)
     open_publicity = next(
         (n for n in detail.notices if n.kind == Notice.Kind.PUBLICITY and n.closed_on is None),
         None,
@@ -171,10 +160,7 @@ def case_detail(request: ScopedRequest, case_id: int) -> HttpResponse:
 @scoped_view()
 def case_step(request: ScopedRequest, case_id: int) -> HttpResponse:
     """Do the case's current step with the posted form."""
-    try:
-        case = selectors.case_get(scope=request.scope, case_id=case_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    case = selectors.case_get(scope=request.scope, case_id=case_id)
     form = steps.step_form(case, request.POST, request.FILES)
     if form is None or not form.is_valid():
         return _render_detail(request, case_id, step_form=form, status=400)
@@ -184,7 +170,7 @@ def case_step(request: ScopedRequest, case_id: int) -> HttpResponse:
         messages.error(request, error.message)
         return _render_detail(request, case_id, status=403)
     except ApplicationError as error:
-        _add_error(form, error)
+        add_service_error(form, error)
         return _render_detail(request, case_id, step_form=form, status=400)
     messages.success(request, _("已办理。"))
     return redirect_after_post(request, reverse("monitoring:case-detail", args=[case_id]))
@@ -194,10 +180,7 @@ def case_step(request: ScopedRequest, case_id: int) -> HttpResponse:
 @scoped_view()
 def case_decide(request: ScopedRequest, case_id: int) -> HttpResponse:
     """Return the case for correction or reject it, with the reason."""
-    try:
-        case = selectors.case_get(scope=request.scope, case_id=case_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    case = selectors.case_get(scope=request.scope, case_id=case_id)
     form = forms.DecideForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, case_id, decide_form=form, status=400)
@@ -220,7 +203,7 @@ def case_decide(request: ScopedRequest, case_id: int) -> HttpResponse:
         messages.error(request, error.message)
         return _render_detail(request, case_id, status=403)
     except ApplicationError as error:
-        _add_error(form, error)
+        add_service_error(form, error)
         return _render_detail(request, case_id, decide_form=form, status=400)
     messages.success(request, _("已处理。"))
     return redirect_after_post(request, reverse("monitoring:case-detail", args=[case_id]))
@@ -230,12 +213,9 @@ def case_decide(request: ScopedRequest, case_id: int) -> HttpResponse:
 @scoped_view()
 def objection_add(request: ScopedRequest, case_id: int) -> HttpResponse:
     """Record an objection to the case's running publicity."""
-    try:
-        case = selectors.case_get(scope=request.scope, case_id=case_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    case = selectors.case_get(scope=request.scope, case_id=case_id)
     form = forms.ObjectionForm(request.POST)
-    notice = case.notices.filter(kind=Notice.Kind.PUBLICITY, closed_on__isnull=True).first()
+    notice = selectors.publicity_open(case)
     if notice is None or not form.is_valid():
         if notice is None:
             form.add_error(None, _("该公示已结束。"))
@@ -249,7 +229,7 @@ def objection_add(request: ScopedRequest, case_id: int) -> HttpResponse:
             content=form.cleaned_data["content"],
         )
     except ApplicationError as error:
-        _add_error(form, error)
+        add_service_error(form, error)
         return _render_detail(request, case_id, objection_form=form, status=400)
     messages.success(request, _("已登记异议。"))
     return redirect_after_post(request, reverse("monitoring:case-detail", args=[case_id]))
@@ -259,14 +239,8 @@ def objection_add(request: ScopedRequest, case_id: int) -> HttpResponse:
 @scoped_view()
 def objection_resolve(request: ScopedRequest, objection_id: int) -> HttpResponse:
     """Record the resolution of an objection."""
-    objection = Objection.objects.select_related("notice").filter(pk=objection_id).first()
-    if objection is None:
-        return _not_found(request, NotFoundError(_("事项不存在或不在您的管辖范围内。")))
+    objection = selectors.objection_get(scope=request.scope, objection_id=objection_id)
     case_id = objection.notice.case_id
-    try:
-        selectors.case_get(scope=request.scope, case_id=case_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
     form = forms.ResolveForm(request.POST)
     try:
         if not form.is_valid():
@@ -287,12 +261,7 @@ def objection_resolve(request: ScopedRequest, objection_id: int) -> HttpResponse
 @scoped_view()
 def attachment_download(request: ScopedRequest, attachment_id: int) -> HttpResponse:
     """Download a case document (audited: they hold personal data)."""
-    try:
-        attachment, case = selectors.attachment_get(
-            scope=request.scope, attachment_id=attachment_id
-        )
-    except NotFoundError as error:
-        return _not_found(request, error)
+    attachment, case = selectors.attachment_get(scope=request.scope, attachment_id=attachment_id)
     services.attachment_download_record(actor=request.user, case=case, attachment=attachment)
     response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.name)}"
@@ -303,12 +272,11 @@ def attachment_download(request: ScopedRequest, attachment_id: int) -> HttpRespo
 @scoped_view(Capability.VIEW_PERSONAL_DATA)
 def clue_reveal(request: ScopedRequest, clue_id: int, field: str) -> HttpResponse:
     """The applicant's full phone or ID number, as an htmx fragment (audited)."""
+    clue = selectors.clue_get(scope=request.scope, clue_id=clue_id)
     try:
         value = services.clue_reveal_contact(
-            actor=request.user, scope=request.scope, clue_id=clue_id, field=field
+            actor=request.user, scope=request.scope, clue=clue, field=field
         )
-    except NotFoundError as error:
-        return _not_found(request, error)
     except ApplicationError as error:
         return HttpResponse(error.message, status=400)
     return render(request, "registry/_revealed_id.html", {"number": value})
@@ -317,10 +285,7 @@ def clue_reveal(request: ScopedRequest, clue_id: int, field: str) -> HttpRespons
 @scoped_view()
 def clue_create(request: ScopedRequest, household_id: int) -> HttpResponse:
     """登记风险线索 for a household (village cadres)."""
-    try:
-        household = selectors.household_in_scope(scope=request.scope, household_id=household_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    household = selectors.household_in_scope(scope=request.scope, household_id=household_id)
     form = forms.ClueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -333,7 +298,7 @@ def clue_create(request: ScopedRequest, household_id: int) -> HttpResponse:
                 received_on=form.cleaned_data["received_on"],
             )
         except ApplicationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         else:
             if clue.merged_into_id is not None:
                 messages.info(request, _("该户已有办理中的线索，本线索已合并。"))
@@ -362,10 +327,7 @@ def clue_create(request: ScopedRequest, household_id: int) -> HttpResponse:
 @scoped_view()
 def elimination_propose(request: ScopedRequest, household_id: int) -> HttpResponse:
     """提出风险消除 for a monitored household, showing the guards that block it."""
-    try:
-        household = selectors.household_in_scope(scope=request.scope, household_id=household_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    household = selectors.household_in_scope(scope=request.scope, household_id=household_id)
     form = forms.EliminationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -377,7 +339,7 @@ def elimination_propose(request: ScopedRequest, household_id: int) -> HttpRespon
                 reason=form.cleaned_data["reason"],
             )
         except ApplicationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已提出风险消除。"))
             return redirect_after_post(request, reverse("monitoring:case-detail", args=[case.pk]))

@@ -1,7 +1,7 @@
 """The monitoring state machine as data: the steps of each case kind, who owns each step,
 and where a returned case goes. Services enforce it; pages and the to-do list read it."""
 
-from fupin.accounts.models import Role
+from fupin.core.scope import Capability, RegionScope
 from fupin.monitoring.models import CaseKind, CaseState, Step
 
 # DOMAIN §5.5 canonical order; elimination has no 信息比对 (DOMAIN §5.8 procedure).
@@ -25,19 +25,16 @@ STEPS: dict[str, tuple[CaseState, ...]] = {
     ),
 }
 
-VILLAGE_ROLES = frozenset({Role.VILLAGE_OFFICER.value, Role.VILLAGE_TEAM.value})
-TOWNSHIP_ROLES = frozenset({Role.TOWNSHIP_REVIEWER.value})
-COUNTY_ROLES = frozenset({Role.COUNTY_ADMIN.value, Role.COUNTY_STAFF.value})
-
+# The capability that owns each step; which roles hold it is accounts.scoping's business.
 # 公示 is held once, in the village only (秦安, DOMAIN §5.6); township and county decide.
-OWNERS: dict[CaseState, frozenset[str]] = {
-    CaseState.VISIT: VILLAGE_ROLES,
-    CaseState.COMPARISON: VILLAGE_ROLES,
-    CaseState.REVIEW: VILLAGE_ROLES,
-    CaseState.PUBLICITY: VILLAGE_ROLES,
-    CaseState.TOWNSHIP: TOWNSHIP_ROLES,
-    CaseState.COUNTY: COUNTY_ROLES,
-    CaseState.ANNOUNCEMENT: COUNTY_ROLES,
+OWNERS: dict[CaseState, Capability] = {
+    CaseState.VISIT: Capability.HANDLE_VILLAGE_STEPS,
+    CaseState.COMPARISON: Capability.HANDLE_VILLAGE_STEPS,
+    CaseState.REVIEW: Capability.HANDLE_VILLAGE_STEPS,
+    CaseState.PUBLICITY: Capability.HANDLE_VILLAGE_STEPS,
+    CaseState.TOWNSHIP: Capability.HANDLE_TOWNSHIP_STEPS,
+    CaseState.COUNTY: Capability.HANDLE_COUNTY_STEPS,
+    CaseState.ANNOUNCEMENT: Capability.HANDLE_COUNTY_STEPS,
 }
 
 # The approval-record step of each waiting state.
@@ -79,10 +76,10 @@ def return_target(kind: str, state: CaseState) -> CaseState | None:
     return target
 
 
-def owns(role: str, state: str) -> bool:
-    owners = OWNERS.get(CaseState(state))
-    return owners is not None and role in owners
+def owns(scope: RegionScope, state: str) -> bool:
+    owner = OWNERS.get(CaseState(state))
+    return owner is not None and scope.can(owner)
 
 
-def states_owned_by(role: str) -> list[CaseState]:
-    return [state for state, owners in OWNERS.items() if role in owners]
+def states_owned_by(scope: RegionScope) -> list[CaseState]:
+    return [state for state, owner in OWNERS.items() if scope.can(owner)]

@@ -1,9 +1,7 @@
 from django.http import HttpRequest
 from ninja import Router
-from ninja.errors import HttpError
 
 from fupin.core.api import api_scope
-from fupin.core.errors import NotFoundError
 from fupin.registry import selectors
 from fupin.registry.models import Region
 from fupin.registry.schemas import RegionOut
@@ -25,10 +23,7 @@ def _out(region: Region) -> RegionOut:
 def region_children(request: HttpRequest, code: str) -> list[RegionOut]:
     """Direct children of a region inside the caller's scope."""
     scope = api_scope(request)
-    try:
-        selectors.region_get(scope=scope, code=code)
-    except NotFoundError as error:
-        raise HttpError(404, error.message) from error
+    selectors.region_get(scope=scope, code=code)
     return [_out(region) for region in selectors.region_children(scope=scope, parent_code=code)]
 
 

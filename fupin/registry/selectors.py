@@ -64,7 +64,7 @@ def region_path(*, scope: RegionScope, code: str) -> list[Region]:
         codes = [*ancestors_of(code), code]
     except InvalidRegionCodeError:
         return []
-    visible = [c for c in codes if c.startswith(scope.root_prefix)]
+    visible = [c for c in codes if scope.contains_root(c)]
     by_code = {region.code: region for region in Region.objects.filter(code__in=visible)}
     return [by_code[c] for c in visible if c in by_code]
 
@@ -221,6 +221,29 @@ def household_get(*, scope: RegionScope, household_id: int) -> Household:
     if household is None:
         raise NotFoundError(_("农户不存在或不在您的管辖范围内。"))
     return household
+
+
+def household_latest_year(household: Household) -> int | None:
+    """The latest year with an income record (收支), or None."""
+    return household.years.order_by("-year").values_list("year", flat=True).first()
+
+
+def household_year_record(
+    household: Household, related_name: str, year: str
+) -> HouseholdYear | HouseholdConditions | None:
+    """The household's per-year record (`years` or `conditions`) of `year`, or None when
+    there is none or `year` is not a number."""
+    if not year.isdigit():
+        return None
+    records: QuerySet[HouseholdYear] | QuerySet[HouseholdConditions] = getattr(
+        household, related_name
+    ).all()
+    return records.filter(year=int(year)).first()
+
+
+def member_others(member: Member) -> list[Member]:
+    """The other active members of the member's household."""
+    return list(member.household.members.filter(is_active=True).exclude(pk=member.pk))
 
 
 def member_get(*, scope: RegionScope, member_id: int) -> Member:

@@ -1,7 +1,6 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from fupin.accounts.models import Role
 from fupin.core.decorators import scoped_view
 from fupin.core.http import ScopedRequest
 from fupin.core.scope import Capability
@@ -10,9 +9,6 @@ from fupin.monitoring.selectors import calendar_missing_year
 from fupin.reports.selectors import home_stats
 
 RECENT_JOBS = 5
-# Who is told that next year's holiday schedule is missing: those who enter it, and the
-# county administrators whose offices' deadlines turn provisional without it.
-CALENDAR_WARNED_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.COUNTY_ADMIN})
 
 
 @scoped_view()
@@ -24,7 +20,7 @@ def home(request: ScopedRequest) -> HttpResponse:
             "stats": home_stats(scope=request.scope),
             "recent_jobs": job_list(scope=request.scope)[:RECENT_JOBS],
             "missing_calendar_year": calendar_missing_year()
-            if request.scope.role in CALENDAR_WARNED_ROLES
+            if request.scope.can(Capability.WATCH_CALENDAR)
             else None,
             "can_manage_calendar": request.scope.can(Capability.MANAGE_CALENDAR),
         },

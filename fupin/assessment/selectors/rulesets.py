@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from fupin.assessment.rules.facts import DERIVED_FACTS, FACTS
 from fupin.assessment.selectors import runs as selectors
 from fupin.assessment.services import runs as services
 from fupin.core.errors import ApplicationError, NotFoundError
-from fupin.core.scope import CODE_LENGTHS, RegionScope
+from fupin.core.scope import RegionScope
 from fupin.registry.models import Household, HouseholdYear, Region
 from fupin.registry.selectors import HouseholdFilters, household_list, region_get
 
@@ -36,20 +36,11 @@ _NEXT_LEVEL: Mapping[int, str] = {0: "province", 2: "city", 4: "county", 6: "tow
 _COMPARED = ("monitoring_eligible", "monitoring_category", "risk_level", "elimination_eligible")
 
 
-def region_path_codes(region_code: str) -> list[str]:
-    """The codes from nationwide ("") down to `region_code` itself: the regions whose rule
-    sets apply to it."""
-    return ["", *(region_code[:length] for length in CODE_LENGTHS if length <= len(region_code))]
-
-
 def ruleset_list(*, scope: RegionScope) -> QuerySet[RuleSetRecord]:
     """Rule sets that apply to the scope's region or lie inside it, by code and newest first."""
-    rule_sets = RuleSetRecord.objects.all()
-    if scope.prefix:
-        rule_sets = rule_sets.filter(
-            Q(region_code__in=region_path_codes(scope.prefix))
-            | Q(region_code__startswith=scope.prefix)
-        )
+    rule_sets = scope.filter_applies_or_inside(
+        RuleSetRecord.objects.all(), region_field="region_code"
+    )
     return rule_sets.select_related("created_by").order_by("code", "-version")
 
 
@@ -186,8 +177,7 @@ def ruleset_trial(
     parameters are those a run would use there (the set's defaults under the region's
     policy parameters). Raises ApplicationError for a rule set with problems.
     """
-    if not scope.contains(household.village_id):
-        raise NotFoundError(_("农户不存在或不在您的管辖范围内。"))
+    scope.require_visible(household.village_id, _("农户不存在或不在您的管辖范围内。"))
     rule_set = ruleset_definition(record)
     _require_valid(rule_set)
     params = services._parameters_for(rule_set, household.village_id, year)
@@ -265,8 +255,7 @@ def simulation_region(*, scope: RegionScope, region_code: str) -> tuple[str, str
     """The region code and name a simulation may run on; NotFoundError outside the scope."""
     if region_code == scope.prefix and not region_code:
         return "", _("全国")
-    if not scope.contains(region_code):
-        raise NotFoundError(_("区划不存在或不在您的管辖范围内。"))
+    scope.require_visible(region_code, _("区划不存在或不在您的管辖范围内。"))
     region = region_get(scope=scope, code=region_code)
     return region.code, region.name
 

@@ -13,7 +13,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from fupin.assessment.models import AssessmentOutcome, AssessmentRun, PolicyParameter, RuleSetRecord
-from fupin.assessment.rules.facts import prepare_facts
+from fupin.assessment.rules import definition, engine
+from fupin.assessment.rules.facts import facts_frame, prepare_facts
 from fupin.core.errors import NotFoundError
 from fupin.core.scope import RegionScope
 from fupin.registry import codes
@@ -274,6 +275,28 @@ def outcome_history(*, scope: RegionScope, household_id: int) -> list[Assessment
     )
 
 
+def outcome_explanation(outcome: AssessmentOutcome) -> dict[str, Any]:
+    """Rebuild an outcome's explanation (rules fired with their messages and values) from
+    its stored facts, its run's rule set and the parameters of the most specific region
+    group of the run that holds the household."""
+    rule_set = definition.from_dict(outcome.run.rule_set.definition)
+    groups = outcome.run.parameters
+    region = str(outcome.facts.get("region_code", ""))
+    group = max((code for code in groups if region.startswith(code)), key=len, default="")
+    return engine.explain(rule_set, facts_frame([outcome.facts]), groups.get(group, {}))[0]
+
+
+def household_latest_outcome(household: Household) -> AssessmentOutcome | None:
+    """The household's latest outcome with its run and rule set; the caller has already
+    found the household in its scope."""
+    return (
+        AssessmentOutcome.objects.filter(household=household)
+        .select_related("run__rule_set")
+        .order_by("-run_id")
+        .first()
+    )
+
+
 def run_list(*, scope: RegionScope) -> list[AssessmentRun]:
     """Assessment runs in scope, newest first."""
     return list(
@@ -291,9 +314,4 @@ def parameter_list(*, scope: RegionScope, year: int | None = None) -> list[Polic
     )
     if year is not None:
         parameters = parameters.filter(year=year)
-    return [
-        parameter
-        for parameter in parameters
-        if scope.prefix.startswith(parameter.region_code)
-        or parameter.region_code.startswith(scope.prefix)
-    ]
+    return [parameter for parameter in parameters if scope.applies_or_inside(parameter.region_code)]

@@ -87,8 +87,7 @@ def ruleset_clone(
     may not see).
     """
     scope.require(Capability.MANAGE_POLICY)
-    own = scope.root_prefix
-    if not (own.startswith(rule_set.region_code) or rule_set.region_code.startswith(own)):
+    if not scope.applies_or_inside(rule_set.region_code, root=True):
         raise NotFoundError(_("规则集不存在或不在您的管辖范围内。"))
     source = definition.from_dict(rule_set.definition)
     region_code = (

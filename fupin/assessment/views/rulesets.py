@@ -31,7 +31,7 @@ from fupin.assessment.services import rulesets as services
 from fupin.core.decorators import forbidden, scoped_view
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from fupin.core.http import ScopedRequest, redirect_after_post
-from fupin.core.scope import Capability
+from fupin.core.scope import Capability, region_path_codes
 from fupin.registry.selectors import household_get
 
 RULE_SETS_PER_PAGE = 25
@@ -69,19 +69,13 @@ STATUS_BADGES: dict[str, str] = {
 }
 
 
-def _not_found(request: ScopedRequest, error: NotFoundError) -> HttpResponse:
-    return render(request, "core/not_found.html", {"message": error.message}, status=404)
-
-
 def _refused(
     request: ScopedRequest, error: ApplicationError, record: RuleSetRecord
 ) -> HttpResponse:
-    """Answer a service's refusal: 404/403 pages for scope, a message on the detail page
-    for a domain rule."""
-    if isinstance(error, NotFoundError):
-        return _not_found(request, error)
-    if isinstance(error, PermissionDeniedError):
-        return forbidden(request, error.message)
+    """Answer a service's refusal: a message on the detail page for a domain rule; scope
+    and permission refusals go on to `answers_errors`, which answers them with a page."""
+    if isinstance(error, NotFoundError | PermissionDeniedError):
+        raise error
     messages.error(request, error.message)
     return redirect_after_post(request, reverse("assessment:ruleset-detail", args=[record.pk]))
 
@@ -196,20 +190,14 @@ def _detail_context(
 @scoped_view()
 def ruleset_detail(request: ScopedRequest, rule_set_id: int) -> HttpResponse:
     """Parameters and rules of one version; drafts are edited here by policy managers."""
-    try:
-        record = selectors.ruleset_get(scope=request.scope, rule_set_id=rule_set_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    record = selectors.ruleset_get(scope=request.scope, rule_set_id=rule_set_id)
     return render(request, "assessment/ruleset_detail.html", _detail_context(request, record))
 
 
 @scoped_view()
 def ruleset_validate(request: ScopedRequest, rule_set_id: int) -> HttpResponse:
     """Validate a rule set and list its problems (a read: nothing changes)."""
-    try:
-        record = selectors.ruleset_get(scope=request.scope, rule_set_id=rule_set_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    record = selectors.ruleset_get(scope=request.scope, rule_set_id=rule_set_id)
     context = _detail_context(request, record, validated=True)
     if request.htmx:
         return render(request, "assessment/_ruleset_problems.html", context)
@@ -219,10 +207,7 @@ def ruleset_validate(request: ScopedRequest, rule_set_id: int) -> HttpResponse:
 @require_POST
 @scoped_view(Capability.MANAGE_POLICY)
 def ruleset_clone(request: ScopedRequest, rule_set_id: int) -> HttpResponse:
-    try:
-        record = selectors.ruleset_get(scope=request.scope, rule_set_id=rule_set_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    record = selectors.ruleset_get(scope=request.scope, rule_set_id=rule_set_id)
     try:
         draft = services.ruleset_clone(actor=request.user, scope=request.scope, rule_set=record)
     except ApplicationError as error:
@@ -246,10 +231,7 @@ def _saved_message(request: ScopedRequest, record: RuleSetRecord) -> None:
 @scoped_view(Capability.MANAGE_POLICY)
 def ruleset_parameters(request: ScopedRequest, rule_set_id: int) -> HttpResponse:
     """Save the parameter defaults of a draft."""
-    try:
-        record = selectors.ruleset_get(scope=request.scope, rule_set_id=rule_set_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    record = selectors.ruleset_get(scope=request.scope, rule_set_id=rule_set_id)
     form = ParametersForm(request.POST, rule_set=selectors.ruleset_definition(record))
     if not form.is_valid():
         return render(
@@ -295,10 +277,7 @@ def _rule_form_refusal(request: ScopedRequest, record: RuleSetRecord) -> HttpRes
 @scoped_view(Capability.MANAGE_POLICY)
 def ruleset_rule_edit(request: ScopedRequest, rule_set_id: int, rule_code: str) -> HttpResponse:
     """Edit one rule's condition and message in a draft (inline on the detail page)."""
-    try:
-        record, rule_set, rule = _rule_of(request, rule_set_id, rule_code)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    record, rule_set, rule = _rule_of(request, rule_set_id, rule_code)
     detail_url = reverse("assessment:ruleset-detail", args=[record.pk])
     refusal = _rule_form_refusal(request, record) if request.method != "POST" else None
     if refusal is not None:
@@ -340,10 +319,7 @@ def ruleset_rule_edit(request: ScopedRequest, rule_set_id: int, rule_code: str) 
 @require_POST
 @scoped_view(Capability.MANAGE_POLICY)
 def ruleset_publish(request: ScopedRequest, rule_set_id: int) -> HttpResponse:
-    try:
-        record = selectors.ruleset_get(scope=request.scope, rule_set_id=rule_set_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    record = selectors.ruleset_get(scope=request.scope, rule_set_id=rule_set_id)
     try:
         services.ruleset_publish(actor=request.user, scope=request.scope, rule_set=record)
     except ApplicationError as error:
@@ -355,10 +331,7 @@ def ruleset_publish(request: ScopedRequest, rule_set_id: int) -> HttpResponse:
 @require_POST
 @scoped_view(Capability.MANAGE_POLICY)
 def ruleset_retire(request: ScopedRequest, rule_set_id: int) -> HttpResponse:
-    try:
-        record = selectors.ruleset_get(scope=request.scope, rule_set_id=rule_set_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    record = selectors.ruleset_get(scope=request.scope, rule_set_id=rule_set_id)
     try:
         services.ruleset_retire(actor=request.user, scope=request.scope, rule_set=record)
     except ApplicationError as error:
@@ -384,10 +357,7 @@ def _outcome_labels(values: dict[str, Any]) -> dict[str, Any]:
 @scoped_view()
 def ruleset_try(request: ScopedRequest, rule_set_id: int) -> HttpResponse:
     """Explain this rule set's decision for one household in scope; nothing is stored."""
-    try:
-        record = selectors.ruleset_get(scope=request.scope, rule_set_id=rule_set_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    record = selectors.ruleset_get(scope=request.scope, rule_set_id=rule_set_id)
     form = TrialForm(request.GET or None)
     candidates = []
     trial = None
@@ -396,10 +366,7 @@ def ruleset_try(request: ScopedRequest, rule_set_id: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         household_id = form.cleaned_data["household"]
         if household_id:
-            try:
-                household = household_get(scope=request.scope, household_id=household_id)
-            except NotFoundError as error:
-                return _not_found(request, error)
+            household = household_get(scope=request.scope, household_id=household_id)
             year = form.cleaned_data["year"] or selectors.ruleset_trial_year(household=household)
             try:
                 trial = selectors.ruleset_trial(
@@ -472,10 +439,7 @@ TOTAL_CARDS = ("households", "entering_monitoring", "leaving_monitoring", "risk_
 def ruleset_simulate(request: ScopedRequest, rule_set_id: int) -> HttpResponse:
     """What-if: compare a published version with this one (and parameter overrides) over a
     region in scope, grouped by the level below it, down to a village's households."""
-    try:
-        record = selectors.ruleset_get(scope=request.scope, rule_set_id=rule_set_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    record = selectors.ruleset_get(scope=request.scope, rule_set_id=rule_set_id)
     rule_set = selectors.ruleset_definition(record)
     comparable = selectors.ruleset_comparable(scope=request.scope, record=record)
     default_before = selectors.ruleset_default_before(scope=request.scope, record=record)
@@ -499,6 +463,10 @@ def ruleset_simulate(request: ScopedRequest, rule_set_id: int) -> HttpResponse:
         data = form.cleaned_data if bound else {}
         before_id = data.get("before") or initial["before"]
         before = next(other for other in comparable if other.pk == before_id)
+        # Outside the try: a region outside the scope is the not-found page, not a message.
+        selectors.simulation_region(
+            scope=request.scope, region_code=data.get("region") or initial["region"]
+        )
         try:
             result = selectors.ruleset_simulate(
                 scope=request.scope,
@@ -508,8 +476,6 @@ def ruleset_simulate(request: ScopedRequest, rule_set_id: int) -> HttpResponse:
                 year=data.get("year") or initial["year"],
                 overrides=form.overrides() if bound else {},
             )
-        except NotFoundError as error:
-            return _not_found(request, error)
         except ApplicationError as error:
             error_message = error.message
     context = {
@@ -541,7 +507,7 @@ def _simulation_context(request: ScopedRequest, result: selectors.Simulation) ->
     # The way back up: from the scope's own region to the parent of the one shown.
     path = [
         code
-        for code in selectors.region_path_codes(result.region_code)
+        for code in region_path_codes(result.region_code)
         if len(code) >= len(request.scope.prefix) and code != result.region_code
     ]
     names = selectors.ruleset_region_names(set(path))

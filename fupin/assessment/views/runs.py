@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -9,23 +7,12 @@ from django.views.decorators.http import require_POST
 
 from fupin.assessment import selectors, services
 from fupin.assessment.forms import AssessmentRunForm, PolicyParameterForm
-from fupin.assessment.models import AssessmentOutcome
-from fupin.assessment.rules import definition, engine, facts
+from fupin.assessment.rules import definition
 from fupin.core.decorators import forbidden, scoped_view
-from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.core.errors import ApplicationError
 from fupin.core.http import ScopedRequest
 from fupin.core.scope import Capability
-from fupin.registry.selectors import household_get
-
-
-def explain_outcome(outcome: AssessmentOutcome) -> dict[str, Any]:
-    """Rebuild an outcome's explanation from its stored facts, rule set and parameters."""
-    rule_set = definition.from_dict(outcome.run.rule_set.definition)
-    groups = outcome.run.parameters
-    region = str(outcome.facts.get("region_code", ""))
-    group = max((code for code in groups if region.startswith(code)), key=len, default="")
-    frame = facts.facts_frame([outcome.facts])
-    return engine.explain(rule_set, frame, groups.get(group, {}))[0]
+from fupin.registry.selectors import household_get, household_latest_year
 
 
 @scoped_view()
@@ -39,7 +26,7 @@ def household_outcome(request: ScopedRequest, household_id: int) -> HttpResponse
         {
             "household_id": household_id,
             "latest": latest,
-            "explanation": explain_outcome(latest) if latest else None,
+            "explanation": selectors.outcome_explanation(latest) if latest else None,
             "history": history,
             "can_run": request.scope.can(Capability.RUN_ASSESSMENT),
         },
@@ -50,11 +37,8 @@ def household_outcome(request: ScopedRequest, household_id: int) -> HttpResponse
 @scoped_view(Capability.RUN_ASSESSMENT)
 def household_assess(request: ScopedRequest, household_id: int) -> HttpResponse:
     """Assess one household now, on the latest year with an income record."""
-    try:
-        household = household_get(scope=request.scope, household_id=household_id)
-    except NotFoundError as error:
-        return render(request, "core/not_found.html", {"message": error.message}, status=404)
-    year = household.years.order_by("-year").values_list("year", flat=True).first()
+    household = household_get(scope=request.scope, household_id=household_id)
+    year = household_latest_year(household)
     if year is None:
         messages.error(request, _("该户尚无年度收支记录，无法评估。"))
         return redirect("registry:household-detail", household_id=household.pk)

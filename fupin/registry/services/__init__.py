@@ -1,4 +1,5 @@
-"""Registry writes, split by sub-domain: region codes and households."""
+"""Registry writes, split by sub-domain: region codes, households, members, yearly records,
+status events, bulk upserts and assessment results."""
 
 from fupin.registry.services.assessment_results import household_assessment_bulk_update
 from fupin.registry.services.bulk import (
@@ -12,18 +13,18 @@ from fupin.registry.services.households import (
     ConcurrentEditError,
     HouseholdData,
     MemberData,
-    household_conditions_record,
     household_register,
     household_reveal_contact,
-    household_status_record,
     household_update,
-    household_year_record,
+)
+from fupin.registry.services.members import (
     member_add,
     member_move,
     member_remove,
     member_reveal_id_number,
     member_update,
 )
+from fupin.registry.services.records import household_conditions_record, household_year_record
 from fupin.registry.services.regions import (
     REGION_LOAD_BATCH_ROWS,
     RegionLoadResult,
@@ -31,6 +32,7 @@ from fupin.registry.services.regions import (
     region_load_job_run,
     region_load_start,
 )
+from fupin.registry.services.status import household_status_record
 
 __all__ = [
     "REGION_LOAD_BATCH_ROWS",

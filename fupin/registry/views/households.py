@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fupin.core.decorators import scoped_view
-from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.core.errors import ApplicationError
+from fupin.core.forms import add_service_error
 from fupin.core.http import ScopedRequest
 from fupin.core.scope import Capability
 from fupin.registry import exports, selectors, services
@@ -31,16 +31,6 @@ from fupin.registry.models import Household, HouseholdStatus, Member
 from fupin.registry.services import HouseholdData, MemberData
 
 HOUSEHOLDS_PER_PAGE = 25
-
-
-def _add_error(form: Form, error: ApplicationError) -> None:
-    """Show a service's error beside the field it is about, or above the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
-def _not_found(request: ScopedRequest, error: NotFoundError) -> HttpResponse:
-    return render(request, "core/not_found.html", {"message": error.message}, status=404)
 
 
 def _breadcrumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -83,10 +73,7 @@ def household_export(request: ScopedRequest) -> HttpResponse:
 
 @scoped_view()
 def household_detail(request: ScopedRequest, household_id: int) -> HttpResponse:
-    try:
-        detail = selectors.household_detail(scope=request.scope, household_id=household_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    detail = selectors.household_detail(scope=request.scope, household_id=household_id)
     chart = {
         "years": [record.year for record in detail.years],
         "per_capita": [float(record.per_capita_net_income or 0) for record in detail.years],
@@ -143,7 +130,7 @@ def household_create(request: ScopedRequest) -> HttpResponse:
             )
         except ApplicationError as error:
             about_head = error.field in head.fields and error.field not in form.fields
-            _add_error(head if about_head else form, error)
+            add_service_error(head if about_head else form, error)
         else:
             messages.success(
                 request, _("已建档：户编号 %(number)s。") % {"number": household.number}
@@ -174,10 +161,7 @@ def _household_initial(household: Household) -> dict[str, Any]:
 
 @scoped_view(Capability.EDIT_REGISTRY)
 def household_edit(request: ScopedRequest, household_id: int) -> HttpResponse:
-    try:
-        household = selectors.household_get(scope=request.scope, household_id=household_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    household = selectors.household_get(scope=request.scope, household_id=household_id)
     form = HouseholdForm(
         request.POST or None,
         initial=_household_initial(household),
@@ -193,7 +177,7 @@ def household_edit(request: ScopedRequest, household_id: int) -> HttpResponse:
                 data=_household_data(form),
             )
         except ApplicationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已保存。"))
             return redirect("registry:household-detail", household_id=household.pk)
@@ -215,10 +199,7 @@ def household_edit(request: ScopedRequest, household_id: int) -> HttpResponse:
 
 @scoped_view(Capability.EDIT_REGISTRY)
 def member_add(request: ScopedRequest, household_id: int) -> HttpResponse:
-    try:
-        household = selectors.household_get(scope=request.scope, household_id=household_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    household = selectors.household_get(scope=request.scope, household_id=household_id)
     form = MemberForm(request.POST or None, allow_head=False)
     if request.method == "POST" and form.is_valid():
         try:
@@ -229,7 +210,7 @@ def member_add(request: ScopedRequest, household_id: int) -> HttpResponse:
                 data=_member_data(form),
             )
         except ApplicationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已添加成员。"))
             return redirect("registry:household-detail", household_id=household.pk)
@@ -257,10 +238,7 @@ def _member_form_page(
 
 @scoped_view(Capability.EDIT_REGISTRY)
 def member_edit(request: ScopedRequest, member_id: int) -> HttpResponse:
-    try:
-        member = selectors.member_get(scope=request.scope, member_id=member_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    member = selectors.member_get(scope=request.scope, member_id=member_id)
     initial = {field.name: getattr(member, field.name) for field in fields(MemberData)}
     initial["version"] = member.version
     form = MemberForm(
@@ -279,7 +257,7 @@ def member_edit(request: ScopedRequest, member_id: int) -> HttpResponse:
                 data=_member_data(form),
             )
         except ApplicationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request, _("已保存 %(name)s 的信息。") % {"name": form.cleaned_data["name"]}
@@ -292,11 +270,8 @@ def member_edit(request: ScopedRequest, member_id: int) -> HttpResponse:
 
 @scoped_view(Capability.EDIT_REGISTRY)
 def member_remove(request: ScopedRequest, member_id: int) -> HttpResponse:
-    try:
-        member = selectors.member_get(scope=request.scope, member_id=member_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
-    others = list(member.household.members.filter(is_active=True).exclude(pk=member.pk))
+    member = selectors.member_get(scope=request.scope, member_id=member_id)
+    others = selectors.member_others(member)
     form = MemberRemoveForm(
         request.POST or None, others=others, initial={"version": member.version}
     )
@@ -313,7 +288,7 @@ def member_remove(request: ScopedRequest, member_id: int) -> HttpResponse:
                 new_head_id=form.cleaned_data["new_head"],
             )
         except ApplicationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已登记 %(name)s 减少。") % {"name": member.name})
             return redirect("registry:household-detail", household_id=member.household_id)
@@ -325,26 +300,21 @@ def member_remove(request: ScopedRequest, member_id: int) -> HttpResponse:
 @require_POST
 @scoped_view(Capability.VIEW_PERSONAL_DATA)
 def member_reveal(request: ScopedRequest, member_id: int) -> HttpResponse:
-    try:
-        member: Member = selectors.member_get(scope=request.scope, member_id=member_id)
-        number = services.member_reveal_id_number(
-            actor=request.user, scope=request.scope, member=member
-        )
-    except NotFoundError as error:
-        return _not_found(request, error)
+    member: Member = selectors.member_get(scope=request.scope, member_id=member_id)
+    number = services.member_reveal_id_number(
+        actor=request.user, scope=request.scope, member=member
+    )
     return render(request, "registry/_revealed_id.html", {"number": number})
 
 
 @require_POST
 @scoped_view(Capability.VIEW_PERSONAL_DATA)
 def household_reveal(request: ScopedRequest, household_id: int, field: str) -> HttpResponse:
+    household = selectors.household_get(scope=request.scope, household_id=household_id)
     try:
-        household = selectors.household_get(scope=request.scope, household_id=household_id)
         value = services.household_reveal_contact(
             actor=request.user, scope=request.scope, household=household, field=field
         )
-    except NotFoundError as error:
-        return _not_found(request, error)
     except ApplicationError as error:
         return HttpResponse(error.message, status=400)
     return render(request, "registry/_revealed_id.html", {"number": value})
@@ -363,13 +333,9 @@ def _yearly_record_page(
 ) -> HttpResponse:
     """One page for the per-year records (income, living conditions): prefilled from the
     record of `?year=` when it exists, saved through the owning service."""
-    try:
-        household = selectors.household_get(scope=request.scope, household_id=household_id)
-    except NotFoundError as error:
-        return _not_found(request, error)
+    household = selectors.household_get(scope=request.scope, household_id=household_id)
     year = request.GET.get("year", "")
-    records = getattr(household, related_name)
-    existing = records.filter(year=int(year)).first() if year.isdigit() else None
+    existing = selectors.household_year_record(household, related_name, year)
     initial: dict[str, Any] = {"year": year}
     if existing is not None:
         initial.update({name: getattr(existing, name) for name in form_class.base_fields})
@@ -385,7 +351,7 @@ def _yearly_record_page(
                 values=values,
             )
         except ApplicationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, saved_message % {"year": form.cleaned_data["year"]})
             return redirect("registry:household-detail", household_id=household.pk)

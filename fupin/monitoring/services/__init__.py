@@ -1,0 +1,90 @@
+"""Monitoring writes: risk clues from the four channels, the identification and
+elimination state machine, public notices and the daily deadline check.
+
+Every service is keyword-only and atomic, takes the actor (None for the public form and
+the command line) and their scope, checks that the actor's role owns the step and that the
+case lies in their region before changing anything, and writes its audit event in the same
+transaction. Refusals raise ApplicationError (or its PermissionDeniedError / NotFoundError
+subclasses) with a Chinese message and leave the database as it was.
+
+Split by sub-domain (ADR 0006): `clues`, `steps`, `publicity`, `elimination`, `deadlines`
+(with the calendar import) and `common`, the checks and records they share.
+"""
+
+from fupin.monitoring.services.clues import (
+    REVEALABLE_CLUE_FIELDS,
+    ClueBatch,
+    clue_from_department,
+    clue_register,
+    clue_reveal_contact,
+    clue_self_apply,
+    clues_from_assessment,
+)
+from fupin.monitoring.services.common import (
+    MAX_ATTACHMENT_BYTES,
+    MAX_RISK_TYPES,
+    UploadedFile,
+    approval_record,
+)
+from fupin.monitoring.services.deadlines import (
+    CalendarImportResult,
+    calendar_import,
+    deadlines_check,
+)
+from fupin.monitoring.services.elimination import (
+    elimination_propose,
+    eliminations_from_assessment,
+)
+from fupin.monitoring.services.publicity import (
+    NOTICE_FIELDS,
+    case_publicity_close,
+    case_publicity_start,
+    notice_content,
+    objection_record,
+    objection_resolve,
+)
+from fupin.monitoring.services.steps import (
+    attachment_download_record,
+    case_announce,
+    case_comparison_record,
+    case_county_review,
+    case_reject,
+    case_return,
+    case_review_record,
+    case_township_review,
+    case_visit_record,
+)
+
+__all__ = [
+    "MAX_ATTACHMENT_BYTES",
+    "MAX_RISK_TYPES",
+    "NOTICE_FIELDS",
+    "REVEALABLE_CLUE_FIELDS",
+    "CalendarImportResult",
+    "ClueBatch",
+    "UploadedFile",
+    "approval_record",
+    "attachment_download_record",
+    "calendar_import",
+    "case_announce",
+    "case_comparison_record",
+    "case_county_review",
+    "case_publicity_close",
+    "case_publicity_start",
+    "case_reject",
+    "case_return",
+    "case_review_record",
+    "case_township_review",
+    "case_visit_record",
+    "clue_from_department",
+    "clue_register",
+    "clue_reveal_contact",
+    "clue_self_apply",
+    "clues_from_assessment",
+    "deadlines_check",
+    "elimination_propose",
+    "eliminations_from_assessment",
+    "notice_content",
+    "objection_record",
+    "objection_resolve",
+]

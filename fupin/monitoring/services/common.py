@@ -1,0 +1,176 @@
+"""What every monitoring service shares: the checks that the actor owns a step and the case
+lies in their region, locking, attachments and approval records."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.utils.translation import gettext as _
+
+from fupin.audit.services import audit_record
+from fupin.core.errors import ApplicationError, PermissionDeniedError
+from fupin.core.region_codes import RegionLevel
+from fupin.core.scope import RegionScope
+from fupin.monitoring import selectors, workflow
+from fupin.monitoring.models import (
+    ApprovalRecord,
+    Attachment,
+    CaseState,
+    Decision,
+    MonitoringCase,
+    Step,
+)
+from fupin.registry import codes
+from fupin.registry.models import Region
+
+MAX_RISK_TYPES = 5
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file as a service receives it, independent of Django's upload classes."""
+
+    name: str
+    content_type: str
+    content: bytes
+
+
+# ---------------------------------------------------------------- checks
+
+
+def _actor_id(actor: AbstractBaseUser | None) -> Any:
+    return actor.pk if actor is not None and actor.is_authenticated else None
+
+
+def _check_risk_types(risk_types: Sequence[str], *, required: bool) -> list[str]:
+    chosen = list(dict.fromkeys(risk_types))
+    if required and not chosen:
+        raise ApplicationError(_("请至少选择一项风险类型。"), code="risk_types", field="risk_types")
+    if len(chosen) > MAX_RISK_TYPES:
+        raise ApplicationError(_("风险类型最多选择 5 项。"), code="risk_types", field="risk_types")
+    for risk in chosen:
+        if risk not in codes.RiskType.values:
+            raise ApplicationError(
+                _("未知的风险类型“%(value)s”。") % {"value": risk}, code="risk_types"
+            )
+    return chosen
+
+
+def _village(code: str) -> Region:
+    village = Region.objects.filter(code=code, level=RegionLevel.VILLAGE).first()
+    if village is None:
+        raise ApplicationError(
+            _("请选择所在村（12 位村级区划代码）。"), code="unknown_village", field="village_code"
+        )
+    return village
+
+
+def _require_owner(scope: RegionScope, case: MonitoringCase, state: CaseState) -> None:
+    """The actor's role must own the step and the case must lie in their region."""
+    scope.require_visible(case.village_id, _("事项不存在或不在您的管辖范围内。"))
+    if not workflow.owns(scope, state):
+        raise PermissionDeniedError(
+            _("“%(step)s”环节不由%(role)s办理。")
+            % {"step": workflow.STEP_OF[state].label, "role": scope.role_label}
+        )
+
+
+def _locked_case(case: MonitoringCase, *, expected: CaseState | None = None) -> MonitoringCase:
+    """The case row, locked, after checking it still waits for `expected`."""
+    locked = MonitoringCase.objects.select_for_update().get(pk=case.pk)
+    if expected is not None and locked.state != expected:
+        raise ApplicationError(
+            _("该事项当前为“%(state)s”，不能办理“%(step)s”。请刷新页面。")
+            % {"state": locked.get_state_display(), "step": workflow.STEP_OF[expected].label},
+            code="wrong_state",
+        )
+    return locked
+
+
+def _open_step(scope: RegionScope, case: MonitoringCase, expected: CaseState) -> MonitoringCase:
+    _require_owner(scope, case, expected)
+    return _locked_case(case, expected=expected)
+
+
+def _store_files(actor: AbstractBaseUser | None, files: Sequence[UploadedFile]) -> list[Attachment]:
+    stored = []
+    for upload in files:
+        if len(upload.content) > MAX_ATTACHMENT_BYTES:
+            raise ApplicationError(
+                _("附件“%(name)s”超过 5 MB。") % {"name": upload.name}, code="attachment_size"
+            )
+        stored.append(
+            Attachment.objects.create(
+                name=upload.name[:200],
+                content_type=upload.content_type[:100] or "application/octet-stream",
+                size=len(upload.content),
+                content=upload.content,
+                uploaded_by_id=_actor_id(actor),
+            )
+        )
+    return stored
+
+
+def approval_record(
+    *,
+    actor: AbstractBaseUser | None,
+    scope: RegionScope | None,
+    subject_type: str,
+    subject_id: str,
+    step: str,
+    decision: str,
+    opinion: str = "",
+    attachments: Sequence[Attachment] = (),
+) -> ApprovalRecord:
+    """Append one approval to any workflow's subject. Callers audit their own change."""
+    record = ApprovalRecord.objects.create(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        step=step,
+        decision=decision,
+        opinion=opinion,
+        actor_id=_actor_id(actor),
+        actor_role=scope.role if scope is not None else "",
+    )
+    if attachments:
+        record.attachments.set(attachments)
+    return record
+
+
+def _approve(
+    *,
+    actor: AbstractBaseUser | None,
+    scope: RegionScope | None,
+    case: MonitoringCase,
+    step: Step,
+    opinion: str,
+    files: Sequence[UploadedFile] = (),
+    action: str,
+    changes: dict[str, Any] | None = None,
+) -> MonitoringCase:
+    """Record the approval of the current step and move to the next one."""
+    before = case.state
+    approval_record(
+        actor=actor,
+        scope=scope,
+        subject_type=selectors.CASE_SUBJECT,
+        subject_id=str(case.pk),
+        step=step,
+        decision=Decision.APPROVE,
+        opinion=opinion,
+        attachments=_store_files(actor, files),
+    )
+    case.state = workflow.next_state(case.kind, CaseState(case.state))
+    case.is_returned = False
+    case.return_note = ""
+    case.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        subject=case,
+        region_code=case.village_id,
+        changes={"state": [before, case.state], **(changes or {})},
+    )
+    return case
