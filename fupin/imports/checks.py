@@ -134,44 +134,39 @@ def id_agrees_with_row(
 ) -> pl.DataFrame:
     """Sex and birth date must agree with what the ID number encodes."""
     sex_header = template.column("sex").header
-    sex_error = (
-        pl.when(
-            pl.col("sex").is_not_null()
-            & pl.col("id_sex").is_not_null()
-            & (pl.col("sex") != pl.col("id_sex"))
-        )
-        .then(
-            pl.format(
-                _("%(header)s与证件号码不符：号码显示为{}。") % {"header": sex_header},
-                pl.col("id_sex").replace_strict(
-                    {code: str(label) for code, label in codes.Sex.choices},
-                    default=None,
-                    return_dtype=pl.String,
-                ),
-            )
-        )
-        .otherwise(pl.col("sex" + ERROR_SUFFIX))
+    sex_shown = pl.col("id_sex").replace_strict(
+        {code: str(label) for code, label in codes.Sex.choices},
+        default=None,
+        return_dtype=pl.String,
     )
-    birth_error = (
-        pl.when(
-            pl.col("birth_date").is_not_null()
-            & pl.col("id_birth_date").is_not_null()
-            & (pl.col("birth_date") != pl.col("id_birth_date"))
-        )
-        .then(
+    return table.with_columns(
+        _disagreement(
+            "sex",
+            pl.format(
+                _("%(header)s与证件号码不符：号码显示为{}。") % {"header": sex_header}, sex_shown
+            ),
+        ),
+        _disagreement(
+            "birth_date",
             pl.format(
                 _("出生日期 {} 与证件号码中的 {} 不符。"),
                 pl.col("birth_date"),
                 pl.col("id_birth_date"),
-            )
-        )
-        .otherwise(pl.col("birth_date" + ERROR_SUFFIX))
-    )
-    return table.with_columns(
-        sex_error.alias("sex" + ERROR_SUFFIX),
-        birth_error.alias("birth_date" + ERROR_SUFFIX),
+            ),
+        ),
         pl.coalesce("birth_date", "id_birth_date").alias("birth_date"),
         pl.coalesce("sex", "id_sex").alias("sex"),
+    )
+
+
+def _disagreement(name: str, message: pl.Expr) -> pl.Expr:
+    """`message` where the filled column differs from what the ID number says (`id_<name>`)."""
+    given, encoded = pl.col(name), pl.col("id_" + name)
+    return (
+        pl.when(given.is_not_null() & encoded.is_not_null() & (given != encoded))
+        .then(message)
+        .otherwise(pl.col(name + ERROR_SUFFIX))
+        .alias(name + ERROR_SUFFIX)
     )
 
 
