@@ -95,13 +95,13 @@ class HeaderMatch:
 
 @dataclass(frozen=True)
 class Template:
-    """An import template: which rows a file holds and which service receives them."""
+    """An import template: which columns a file holds and how each row is keyed. What is
+    done with the rows is the ledger kind's record (`kinds.py`)."""
 
     kind: str
     title: str | Promise
     columns: tuple[Column, ...]
     natural_key: tuple[str, ...]
-    target_service: str
     household_key: str = ""
     instructions: tuple[str | Promise, ...] = field(default_factory=tuple)
 
@@ -186,7 +186,6 @@ MEMBERS = Template(
     title=_("成员台账"),
     natural_key=("id_number",),
     household_key="household_number",
-    target_service="fupin.registry.services.households.member_bulk_upsert",
     columns=(
         Column(
             "region_code",
@@ -332,7 +331,6 @@ INCOME = Template(
     kind="income",
     title=_("收支台账"),
     natural_key=("household_number", "year"),
-    target_service="fupin.registry.services.bulk.household_year_bulk_upsert",
     columns=(
         _HOUSEHOLD_NUMBER,
         _YEAR,
@@ -364,7 +362,6 @@ CONDITIONS = Template(
     kind="conditions",
     title=_("生产生活条件台账"),
     natural_key=("household_number", "year"),
-    target_service="fupin.registry.services.bulk.household_conditions_bulk_upsert",
     columns=(
         _HOUSEHOLD_NUMBER,
         _YEAR,
@@ -407,7 +404,3 @@ CONDITIONS = Template(
         _("危房等级为 C 级或 D 级时，住房出现安全问题必须为“是”。"),
     ),
 )
-
-TEMPLATES: dict[str, Template] = {
-    template.kind: template for template in (MEMBERS, INCOME, CONDITIONS)
-}

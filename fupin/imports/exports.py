@@ -16,25 +16,13 @@ from django.db.models import QuerySet
 from django.utils import translation
 
 from fupin.core.spreadsheets import Workbook
-from fupin.imports.declarations import CONDITIONS, INCOME, MEMBERS, Column, Template
-from fupin.registry.models import Household, HouseholdConditions, HouseholdYear, Member
+from fupin.imports.declarations import Column, Template
+from fupin.imports.kinds import KINDS
+from fupin.registry.models import Household
 
 EXPORT_BATCH_HOUSEHOLDS = 2_000
 _MIN_WIDTH, _MAX_WIDTH = 8, 40
 
-# Where each template column comes from, as a `values()` lookup of the exported model.
-_SOURCES: dict[str, dict[str, str]] = {
-    MEMBERS.kind: {
-        "region_code": "household__village_id",
-        "household_number": "household__number",
-        "household_type": "household__household_type",
-        "poverty_attribute": "household__poverty_attribute",
-        "primary_cause": "household__primary_cause",
-        "phone": "household__phone",
-    },
-    INCOME.kind: {"household_number": "household__number"},
-    CONDITIONS.kind: {"household_number": "household__number"},
-}
 _NOT_STORED = frozenset({"person_number"})
 
 
@@ -45,27 +33,13 @@ class ExportResult:
 
 
 def _records(template: Template, household_ids: Sequence[int]) -> QuerySet[Any, dict[str, Any]]:
-    sources = _SOURCES[template.kind]
+    ledger = KINDS[template.kind]
     lookups = [
-        sources.get(column.name, column.name)
+        ledger.export_sources.get(column.name, column.name)
         for column in template.columns
         if column.name not in _NOT_STORED
     ]
-    records: QuerySet[Any, dict[str, Any]]
-    if template.kind == MEMBERS.kind:
-        records = (
-            Member.objects.filter(household_id__in=household_ids, is_active=True)
-            .order_by("household_id", "relation", "id")
-            .values(*lookups)
-        )
-        return records
-    model = HouseholdYear if template.kind == INCOME.kind else HouseholdConditions
-    records = (
-        model.objects.filter(household_id__in=household_ids)
-        .order_by("household_id", "year")
-        .values(*lookups)
-    )
-    return records
+    return ledger.export_query(household_ids, lookups)
 
 
 def _cell(column: Column, value: Any, labels: dict[str, str]) -> Any:  # noqa: PLR0911 - one return per column kind
@@ -92,7 +66,7 @@ def ledger_rows(
     """Yield (households in batch, rows) per keyset batch of the filtered households."""
     ids = households.order_by().values_list("id", flat=True)
     last_id = 0
-    sources = _SOURCES[template.kind]
+    sources = KINDS[template.kind].export_sources
     labels = {
         column.name: {str(code): str(label) for code, label in column.code_table.choices}
         for column in template.columns

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fupin.imports.declarations import MEMBERS, TEMPLATES
+from fupin.imports.declarations import MEMBERS
+from fupin.imports.kinds import TEMPLATES
 
 
 class UploadForm(forms.Form):

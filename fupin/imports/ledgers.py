@@ -1,65 +1,33 @@
-"""One place that knows, per ledger kind, what the registry must be asked before validation,
-which service applies the valid rows and how the outcome is told to the user. The upload
-pages, the job and the `fupin import` command all go through here."""
+"""The operations on a ledger, each driven by its kind's record (`kinds.KINDS`): validate
+with the registry's lookups, apply, preview and tell the outcome. The upload pages, the job
+and the `fupin import` command all go through here."""
 
 import dataclasses
-from collections.abc import Callable
-from typing import Any
 
 import polars as pl
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from fupin.core.scope import RegionScope
-from fupin.imports.declarations import CONDITIONS, INCOME, MEMBERS, Template
-from fupin.imports.validation import (
-    ValidationResult,
-    existing_people_for,
-    household_heads_for,
-    households_for,
-    validate,
-    villages_for,
-)
-from fupin.registry.services import (
-    household_conditions_bulk_upsert,
-    household_year_bulk_upsert,
-    member_bulk_upsert,
-)
+from fupin.imports.declarations import Template
+from fupin.imports.kinds import KINDS, Actor
+from fupin.imports.validation import ValidationResult, validate
 
-Actor = AbstractBaseUser | AnonymousUser | None
 Counts = dict[str, int]
-_Apply = Callable[..., Any]
-
-_SERVICES: dict[str, _Apply] = {
-    MEMBERS.kind: member_bulk_upsert,
-    INCOME.kind: household_year_bulk_upsert,
-    CONDITIONS.kind: household_conditions_bulk_upsert,
-}
 
 
 def validate_table(
     frame: pl.DataFrame, template: Template, *, scope_prefix: str
 ) -> ValidationResult:
     """Ask the registry what the template's checks need, then validate every row."""
-    if template.kind == MEMBERS.kind:
-        return validate(
-            frame,
-            template,
-            scope_prefix=scope_prefix,
-            existing_people=existing_people_for,
-            villages=villages_for,
-            registered_heads=household_heads_for,
-        )
-    return validate(frame, template, scope_prefix=scope_prefix, households=households_for)
+    ledger = KINDS[template.kind]
+    return validate(frame, ledger, scope_prefix=scope_prefix, lookups=ledger.lookups)
 
 
 def apply_rows(
     template: Template, *, actor: Actor, scope: RegionScope, rows: pl.DataFrame
 ) -> Counts:
     """Apply valid rows with the template's registry service; all or nothing."""
-    result = _SERVICES[template.kind](actor=actor, scope=scope, rows=rows)
+    result = KINDS[template.kind].apply(actor=actor, scope=scope, rows=rows)
     return {key: int(value) for key, value in dataclasses.asdict(result).items()}
 
 
@@ -78,20 +46,10 @@ def preview_counts(
 
 
 def counts_message(template: Template, counts: Counts) -> str:
-    if template.kind == MEMBERS.kind:
-        return (
-            _(
-                "新建 %(households_created)d 户、更新 %(households_updated)d 户；"
-                "新增成员 %(members_created)d 人、更新 %(members_updated)d 人、"
-                "未变 %(unchanged)d 人。"
-            )
-            % counts
-        )
-    return _("新增 %(created)d 条、更新 %(updated)d 条、未变 %(unchanged)d 条。") % counts
+    return str(KINDS[template.kind].counts_message) % counts
 
 
 def new_changed_unchanged(template: Template, counts: Counts) -> tuple[int, int, int]:
     """The preview's three numbers, in rows of the file."""
-    if template.kind == MEMBERS.kind:
-        return counts["members_created"], counts["members_updated"], counts["unchanged"]
-    return counts["created"], counts["updated"], counts["unchanged"]
+    created, updated, unchanged = KINDS[template.kind].preview_counts
+    return counts[created], counts[updated], counts[unchanged]

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from fupin.audit.services import audit_record
 from fupin.core.errors import ApplicationError, NotFoundError
 from fupin.core.scope import Capability, RegionScope
-from fupin.imports.declarations import MEMBERS, TEMPLATES, Template
+from fupin.imports.declarations import Template
 from fupin.imports.exports import ledger_workbook
+from fupin.imports.kinds import KINDS, TEMPLATES
 from fupin.imports.ledgers import (
     apply_rows,
     counts_message,
@@ -295,8 +296,7 @@ def _exports_folder() -> Path:
 
 
 def _require_export(scope: RegionScope, template: Template) -> None:
-    # The members ledger carries ID numbers, phones and health: personal data.
-    if template.kind == MEMBERS.kind:
+    if KINDS[template.kind].personal_data:
         scope.require(Capability.VIEW_PERSONAL_DATA)
 
 

@@ -15,8 +15,9 @@ from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedE
 from fupin.core.http import ScopedRequest
 from fupin.core.scope import Capability
 from fupin.imports import services
-from fupin.imports.declarations import MEMBERS, TEMPLATES
+from fupin.imports.declarations import MEMBERS
 from fupin.imports.forms import UploadForm
+from fupin.imports.kinds import TEMPLATES
 from fupin.imports.workbooks import template_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,5 +1,7 @@
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -7,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import NotFoundError
+from fupin.core.lookups import in_chunks
 from fupin.core.region_codes import InvalidRegionCodeError, ancestors_of
 from fupin.core.scope import RegionScope
 from fupin.registry import codes
@@ -327,3 +330,100 @@ def member_duplicate_list(*, scope: RegionScope) -> list[DuplicatePerson]:
     ):
         found.setdefault(member.id_number, []).append(member)
     return [DuplicatePerson(number, members) for number, members in found.items()]
+
+
+# --- lookups of many keys, for ledger imports and exports -----------------------------------
+# Unscoped on purpose: a ledger's checks must see a person or household registered anywhere
+# (another county's household is an error, not an unknown). One query per chunk of keys
+# (see `core.lookups.in_chunks`).
+
+
+def member_households_by_id_number(id_numbers: Iterable[str]) -> dict[str, str]:
+    """Return {ID number: 户编号} for the people among `id_numbers` active in the registry."""
+    found: dict[str, str] = {}
+    for chunk in in_chunks(id_numbers):
+        found.update(
+            Member.objects.filter(is_active=True, id_number__any=chunk).values_list(
+                "id_number", "household__number"
+            )
+        )
+    return found
+
+
+def region_village_codes(region_codes: Iterable[str]) -> set[str]:
+    """Return the codes among `region_codes` that are registered villages."""
+    found: set[str] = set()
+    for chunk in in_chunks(region_codes):
+        found.update(
+            Region.objects.filter(code__any=chunk, level=Region.Level.VILLAGE).values_list(
+                "code", flat=True
+            )
+        )
+    return found
+
+
+def household_heads_by_number(numbers: Iterable[str]) -> dict[str, list[str]]:
+    """Return {户编号: ID numbers of its active heads} for the registered households among
+    `numbers` (an empty list for a household without a head)."""
+    found: dict[str, list[str]] = {}
+    for chunk in in_chunks(numbers):
+        found.update(
+            (number, [])
+            for number in Household.objects.filter(number__any=chunk).values_list(
+                "number", flat=True
+            )
+        )
+        heads = Member.objects.filter(
+            is_active=True, relation=codes.Relation.HEAD, household__number__any=chunk
+        ).values_list("household__number", "id_number")
+        for number, id_number in heads:
+            found[number].append(id_number)
+    return found
+
+
+def household_villages_by_number(numbers: Iterable[str]) -> dict[str, str]:
+    """Return {户编号: village code} for the registered households among `numbers`."""
+    found: dict[str, str] = {}
+    for chunk in in_chunks(numbers):
+        found.update(
+            Household.objects.filter(number__any=chunk).values_list("number", "village_id")
+        )
+    return found
+
+
+def member_ledger_values(
+    household_ids: Sequence[int], fields: Sequence[str]
+) -> QuerySet[Any, dict[str, Any]]:
+    """The active members of `household_ids` as `values(*fields)`, household by household,
+    the head first."""
+    records: QuerySet[Any, dict[str, Any]] = (
+        Member.objects.filter(household_id__in=household_ids, is_active=True)
+        .order_by("household_id", "relation", "id")
+        .values(*fields)
+    )
+    return records
+
+
+def household_year_ledger_values(
+    household_ids: Sequence[int], fields: Sequence[str]
+) -> QuerySet[Any, dict[str, Any]]:
+    """The income records (收支) of `household_ids` as `values(*fields)`, by household and year."""
+    return _yearly_values(HouseholdYear.objects.all(), household_ids, fields)
+
+
+def household_conditions_ledger_values(
+    household_ids: Sequence[int], fields: Sequence[str]
+) -> QuerySet[Any, dict[str, Any]]:
+    """The living conditions of `household_ids` as `values(*fields)`, by household and year."""
+    return _yearly_values(HouseholdConditions.objects.all(), household_ids, fields)
+
+
+def _yearly_values(
+    records: QuerySet[Any], household_ids: Sequence[int], fields: Sequence[str]
+) -> QuerySet[Any, dict[str, Any]]:
+    values: QuerySet[Any, dict[str, Any]] = (
+        records.filter(household_id__in=household_ids)
+        .order_by("household_id", "year")
+        .values(*fields)
+    )
+    return values

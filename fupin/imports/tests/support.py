@@ -5,6 +5,9 @@ import datetime
 import io
 from pathlib import Path
 
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
 from fupin.registry.idnumbers import check_character
 
 TODAY = datetime.date(2025, 6, 1)
@@ -85,3 +88,13 @@ def members_file(
     path = folder / "members.csv"
     path.write_text(csv_text(rows, (*HEADERS, "主要致贫原因")), encoding="utf-8-sig")
     return path
+
+
+def run_import(*args: str) -> tuple[str, CommandError | None]:
+    """Run `fupin import` with `args`; return its output and the error it exited with."""
+    stdout = io.StringIO()
+    try:
+        call_command("import", *args, stdout=stdout)
+    except CommandError as error:
+        return stdout.getvalue(), error
+    return stdout.getvalue(), None

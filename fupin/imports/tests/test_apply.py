@@ -1,16 +1,13 @@
 """`fupin import members FILE` without --dry-run applies the ledger."""
 
-import io
 import json
 from pathlib import Path
 
 import fastexcel
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from fupin.audit.models import AuditEvent
-from fupin.imports.tests.support import MALE, household_rows, members_file
+from fupin.imports.tests.support import MALE, household_rows, members_file, run_import
 from fupin.registry.models import Household, Member
 
 pytestmark = pytest.mark.django_db
@@ -21,25 +18,16 @@ VILLAGE = "220122101201"
 _file = members_file
 
 
-def _run(*args: str) -> tuple[str, CommandError | None]:
-    stdout = io.StringIO()
-    try:
-        call_command("import", *args, stdout=stdout)
-    except CommandError as error:
-        return stdout.getvalue(), error
-    return stdout.getvalue(), None
-
-
 def test_valid_file_is_applied_and_reimport_changes_nothing(regions: None, tmp_path: Path) -> None:
     path = _file(tmp_path, household_rows())
-    output, error = _run("members", str(path))
+    output, error = run_import("members", str(path))
     assert error is None
     assert "共 3 行、1 户；通过 3 行，有错误 0 行。" in output
     assert "已导入：新建 1 户、更新 0 户；新增成员 3 人、更新 0 人、未变 0 人。" in output
     assert Household.objects.get().village_id == VILLAGE
     assert Member.objects.get(id_number=MALE).name == "张三"
 
-    output, error = _run("members", str(path), "--json")
+    output, error = run_import("members", str(path), "--json")
     assert error is None
     assert json.loads(output)["applied"] == {
         "households_created": 0,
@@ -55,7 +43,7 @@ def test_valid_file_is_applied_and_reimport_changes_nothing(regions: None, tmp_p
 def test_validation_errors_exit_two_and_apply_nothing(regions: None, tmp_path: Path) -> None:
     rows = household_rows()
     rows[1]["性别"] = "男"
-    _output, error = _run("members", str(_file(tmp_path, rows)))
+    _output, error = run_import("members", str(_file(tmp_path, rows)))
     assert error is not None
     assert error.returncode == 2
     assert not Household.objects.exists()
@@ -69,7 +57,7 @@ def test_unknown_village_is_a_row_error_in_the_error_workbook(
     path = _file(tmp_path, household_rows(), village="220122101299")
     errors_to = tmp_path / "errors.xlsx"
     # When imported, then validation names every row, exits 2 and writes the workbook
-    output, error = _run("members", str(path), "--errors-to", str(errors_to))
+    output, error = run_import("members", str(path), "--errors-to", str(errors_to))
     assert error is not None
     assert error.returncode == 2
     message = "行政区划代码 220122101299 不是已登记的村级区划，请核对。"
@@ -82,6 +70,6 @@ def test_unknown_village_is_a_row_error_in_the_error_workbook(
 
 
 def test_dry_run_still_writes_nothing(regions: None, tmp_path: Path) -> None:
-    _output, error = _run("members", str(_file(tmp_path, household_rows())), "--dry-run")
+    _output, error = run_import("members", str(_file(tmp_path, household_rows())), "--dry-run")
     assert error is None
     assert not Household.objects.exists()

@@ -1,32 +1,20 @@
 """`fupin import members FILE` (needs "fupin.imports" in INSTALLED_APPS)."""
 
-import io
 import json
 from pathlib import Path
 
 import fastexcel
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
-from fupin.imports.tests.support import household_rows, members_file
+from fupin.imports.tests.support import household_rows, members_file, run_import
 from fupin.registry.models import Household
 
 pytestmark = pytest.mark.django_db
 _file = members_file
 
 
-def _run(*args: str) -> tuple[str, CommandError | None]:
-    stdout = io.StringIO()
-    try:
-        call_command("import", *args, stdout=stdout)
-    except CommandError as error:
-        return stdout.getvalue(), error
-    return stdout.getvalue(), None
-
-
 def test_dry_run_of_a_valid_file_exits_zero_and_previews(regions: None, tmp_path: Path) -> None:
-    output, error = _run("members", str(_file(tmp_path, household_rows())), "--dry-run")
+    output, error = run_import("members", str(_file(tmp_path, household_rows())), "--dry-run")
     assert error is None
     assert "共 3 行、1 户；通过 3 行，有错误 0 行。" in output
     assert "预计（未写入）：新建 1 户、更新 0 户；新增成员 3 人" in output
@@ -38,7 +26,9 @@ def test_dry_run_with_errors_exits_two_and_prints_json(regions: None, tmp_path: 
     rows[1]["性别"] = "男"
     errors_to = tmp_path / "errors.xlsx"
     path = _file(tmp_path, rows)
-    output, error = _run("members", str(path), "--dry-run", "--json", "--errors-to", str(errors_to))
+    output, error = run_import(
+        "members", str(path), "--dry-run", "--json", "--errors-to", str(errors_to)
+    )
     assert error is not None
     assert error.returncode == 2
     assert json.loads(output) == {
@@ -55,24 +45,24 @@ def test_dry_run_with_errors_exits_two_and_prints_json(regions: None, tmp_path: 
 
 def test_region_option_limits_the_scope(regions: None, tmp_path: Path) -> None:
     path = _file(tmp_path, household_rows())
-    _output, error = _run("members", str(path), "--dry-run", "--region", "220112")
+    _output, error = run_import("members", str(path), "--dry-run", "--region", "220112")
     assert error is not None
     assert error.returncode == 2
-    _output, error = _run("members", str(path), "--dry-run", "--region", "220122")
+    _output, error = run_import("members", str(path), "--dry-run", "--region", "220122")
     assert error is None
 
 
 def test_unreadable_file_exits_one(tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
     path.write_bytes(b"%PDF-1.7")
-    _output, error = _run("members", str(path), "--dry-run")
+    _output, error = run_import("members", str(path), "--dry-run")
     assert error is not None
     assert error.returncode == 1
     assert "不是 Excel 或 CSV 表格" in str(error)
 
 
 def test_missing_file_exits_one(tmp_path: Path) -> None:
-    _output, error = _run("members", str(tmp_path / "nothing.csv"), "--dry-run")
+    _output, error = run_import("members", str(tmp_path / "nothing.csv"), "--dry-run")
     assert error is not None
     assert error.returncode == 1
 
@@ -80,7 +70,7 @@ def test_missing_file_exits_one(tmp_path: Path) -> None:
 def test_progress_bar_goes_to_standard_error(
     regions: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    output, error = _run("members", str(_file(tmp_path, household_rows())), "--json")
+    output, error = run_import("members", str(_file(tmp_path, household_rows())), "--json")
     assert error is None
     assert json.loads(output)["applied"]["members_created"] == 3
     assert "3/3" in capsys.readouterr().err

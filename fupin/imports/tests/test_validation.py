@@ -4,7 +4,6 @@ from pathlib import Path
 import polars as pl
 import pytest
 import xlsxwriter
-from pytest_django import DjangoAssertNumQueries
 
 from fupin.imports.parsing import read_table
 from fupin.imports.tests.support import (
@@ -23,11 +22,9 @@ from fupin.imports.tests.support import (
 from fupin.imports.validation import (
     RowError,
     ValidationResult,
-    existing_people_for,
     validate_members,
 )
 from fupin.registry.idnumbers import check_character
-from fupin.registry.models import Member
 
 
 def _validate(
@@ -279,19 +276,6 @@ def test_summary_counts_rows_and_households() -> None:
 
 def test_female_number_builder_is_female() -> None:
     assert int(FEMALE[16]) % 2 == 0
-
-
-@pytest.mark.django_db
-def test_existing_people_for_asks_the_database_once(
-    django_assert_num_queries: DjangoAssertNumQueries,
-) -> None:
-    assert not Member.objects.exists()
-    with django_assert_num_queries(1):
-        assert existing_people_for([MALE, FEMALE, MALE]) == {}
-
-
-def test_existing_people_for_asks_nothing_for_no_numbers() -> None:
-    assert existing_people_for([]) == {}
 
 
 def test_id_number_from_a_numeric_excel_cell_is_refused_whatever_its_check_character(

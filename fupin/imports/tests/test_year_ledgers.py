@@ -1,6 +1,5 @@
 """The income (收支) and living-conditions ledgers: `fupin import income|conditions FILE`."""
 
-import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -8,11 +7,9 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from fupin.audit.models import AuditEvent
-from fupin.imports.tests.support import csv_text, household_rows, members_file
+from fupin.imports.tests.support import csv_text, household_rows, members_file, run_import
 from fupin.registry.models import HouseholdConditions, HouseholdYear
 
 pytestmark = pytest.mark.django_db
@@ -46,15 +43,6 @@ CONDITIONS_HEADERS = (
 )
 
 
-def _run(*args: str) -> tuple[str, CommandError | None]:
-    stdout = io.StringIO()
-    try:
-        call_command("import", *args, stdout=stdout)
-    except CommandError as error:
-        return stdout.getvalue(), error
-    return stdout.getvalue(), None
-
-
 def _write(folder: Path, name: str, rows: list[dict[str, str]], headers: tuple[str, ...]) -> str:
     path = folder / name
     path.write_text(csv_text(rows, headers), encoding="utf-8-sig")
@@ -64,7 +52,7 @@ def _write(folder: Path, name: str, rows: list[dict[str, str]], headers: tuple[s
 @pytest.fixture
 def household(regions: None, tmp_path: Path) -> str:
     """Household H001 (three members) registered in 东榛柴村 by a members import."""
-    _output, error = _run("members", str(members_file(tmp_path, household_rows())))
+    _output, error = run_import("members", str(members_file(tmp_path, household_rows())))
     assert error is None
     return "H001"
 
@@ -87,7 +75,7 @@ def _income(**overrides: str) -> dict[str, str]:
 
 def test_income_is_applied_and_reimport_changes_nothing(household: str, tmp_path: Path) -> None:
     path = _write(tmp_path, "income.csv", [_income()], INCOME_HEADERS)
-    output, error = _run("income", path)
+    output, error = run_import("income", path)
     assert error is None, error
     assert "已导入：新增 1 条、更新 0 条、未变 0 条。" in output
     record = HouseholdYear.objects.get(household__number=household, year=2024)
@@ -97,16 +85,18 @@ def test_income_is_applied_and_reimport_changes_nothing(household: str, tmp_path
     assert record.net_income == Decimal("16400.50")
     assert record.per_capita_net_income == Decimal("5466.83")
 
-    output, error = _run("income", path, "--json")
+    output, error = run_import("income", path, "--json")
     assert error is None
     assert json.loads(output)["applied"] == {"created": 0, "updated": 0, "unchanged": 1}
     assert AuditEvent.objects.filter(action="registry.household_year_bulk_upsert").count() == 2
 
 
 def test_blank_cells_keep_stored_amounts(household: str, tmp_path: Path) -> None:
-    _run("income", _write(tmp_path, "a.csv", [_income()], INCOME_HEADERS))
+    run_import("income", _write(tmp_path, "a.csv", [_income()], INCOME_HEADERS))
     changed = dict.fromkeys(INCOME_HEADERS[2:], "") | {"工资性收入": "15000"}
-    output, error = _run("income", _write(tmp_path, "b.csv", [_income(**changed)], INCOME_HEADERS))
+    output, error = run_import(
+        "income", _write(tmp_path, "b.csv", [_income(**changed)], INCOME_HEADERS)
+    )
     assert error is None
     assert "新增 0 条、更新 1 条、未变 0 条" in output
     record = HouseholdYear.objects.get(household__number=household, year=2024)
@@ -115,7 +105,7 @@ def test_blank_cells_keep_stored_amounts(household: str, tmp_path: Path) -> None
 
 
 def test_dry_run_previews_without_writing(household: str, tmp_path: Path) -> None:
-    output, error = _run(
+    output, error = run_import(
         "income", _write(tmp_path, "a.csv", [_income()], INCOME_HEADERS), "--dry-run", "--json"
     )
     assert error is None
@@ -136,7 +126,7 @@ def test_each_bad_income_row_is_reported_and_nothing_applied(
         _income(),
     ]
     path = _write(tmp_path, "income.csv", rows, INCOME_HEADERS)
-    output, error = _run("income", path, "--json", "--region", "220122")
+    output, error = run_import("income", path, "--json", "--region", "220122")
     assert error is not None
     assert error.returncode == 2
     assert json.loads(output)["errors"] == [
@@ -164,7 +154,7 @@ def test_each_bad_income_row_is_reported_and_nothing_applied(
 
 def test_household_outside_the_scope_is_refused(household: str, tmp_path: Path) -> None:
     path = _write(tmp_path, "income.csv", [_income()], INCOME_HEADERS)
-    output, error = _run("income", path, "--json", "--region", "220112")
+    output, error = run_import("income", path, "--json", "--region", "220112")
     assert error is not None
     assert json.loads(output)["errors"][0]["message"] == (
         "户编号 H001 所在村 220122101201 不在您的管辖范围内，不能导入。"
@@ -183,19 +173,19 @@ def test_conditions_ledger_marks_c_and_d_houses_unsafe(household: str, tmp_path:
         "饮水出现安全问题": "否",
     }
     path = _write(tmp_path, "conditions.csv", [row], CONDITIONS_HEADERS)
-    output, error = _run("conditions", path)
+    output, error = run_import("conditions", path)
     assert error is None, error
     assert "新增 1 条" in output
     record = HouseholdConditions.objects.get(household__number=household, year=2024)
     assert (record.housing_grade, record.housing_structure) == ("C", "2")
     assert record.housing_area == Decimal("85.5")
     assert record.is_housing_unsafe is True
-    _output, error = _run("conditions", path, "--json")
+    _output, error = run_import("conditions", path, "--json")
     assert error is None
 
     contradiction = row | {"危房等级": "D", "住房出现安全问题": "否", "年度": "2023"}
     path = _write(tmp_path, "bad.csv", [contradiction], CONDITIONS_HEADERS)
-    output, error = _run("conditions", path, "--json")
+    output, error = run_import("conditions", path, "--json")
     assert error is not None
     assert json.loads(output)["errors"] == [
         {
@@ -213,7 +203,7 @@ def test_implausible_amount_is_refused_below_a_configurable_ceiling(
     # Given an income of 1e9 元 (a unit mistake), fine for the column's digits
     path = _write(tmp_path, "income.csv", [_income(工资性收入="1000000000")], INCOME_HEADERS)
     # When imported with the default ceiling, then the row is refused
-    output, error = _run("income", path)
+    output, error = run_import("income", path)
     assert error is not None
     assert error.returncode == 2
     assert (
@@ -222,6 +212,6 @@ def test_implausible_amount_is_refused_below_a_configurable_ceiling(
     assert not HouseholdYear.objects.exists()
     # When an office raises the ceiling, then the same file applies
     settings.IMPORT_MAX_AMOUNT = 2_000_000_000
-    _output, error = _run("income", path)
+    _output, error = run_import("income", path)
     assert error is None
     assert HouseholdYear.objects.get().wage_income == Decimal("1000000000")

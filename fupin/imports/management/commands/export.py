@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from fupin.audit.services import audit_record
 from fupin.core.progress import TerminalProgress
 from fupin.core.scope import RegionScope
-from fupin.imports.declarations import TEMPLATES
 from fupin.imports.exports import ledger_workbook
+from fupin.imports.kinds import TEMPLATES
 from fupin.registry.selectors import HouseholdFilters, household_list
 
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from fupin.core.errors import ApplicationError
 from fupin.core.progress import TerminalProgress
 from fupin.core.scope import RegionScope
-from fupin.imports.declarations import TEMPLATES, Template
+from fupin.imports.declarations import Template
+from fupin.imports.kinds import TEMPLATES
 from fupin.imports.ledgers import Counts, apply_rows, counts_message, preview_counts, validate_table
 from fupin.imports.parsing import ImportFileError, read_table
 from fupin.imports.validation import ValidationResult

@@ -1,0 +1,135 @@
+"""Each ledger kind described once: its template, the checks its rows go through, what those
+checks ask the registry, the service that applies the valid rows, where its export reads
+from and how the outcome is told to the user.
+
+Validation, the apply, the preview, the export and the upload pages and commands all read
+these records, so a new ledger (the department feeds to come) is one more `LedgerKind` in
+`KINDS` and its `Template` in `declarations`.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import polars as pl
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core.scope import RegionScope
+from fupin.imports import checks
+from fupin.imports.checks import Check, Lookups
+from fupin.imports.declarations import CONDITIONS, INCOME, MEMBERS, Template
+from fupin.registry import selectors
+from fupin.registry.services import (
+    household_conditions_bulk_upsert,
+    household_year_bulk_upsert,
+    member_bulk_upsert,
+)
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+class ApplyService(Protocol):
+    """A registry bulk service: applies validated rows all or nothing, returns a dataclass of
+    counts."""
+
+    def __call__(self, *, actor: Actor, scope: RegionScope, rows: pl.DataFrame) -> Any: ...
+
+
+class ExportQuery(Protocol):
+    """A registry selector: the stored records of some households as `values(*fields)`."""
+
+    def __call__(
+        self, household_ids: Sequence[int], fields: Sequence[str]
+    ) -> QuerySet[Any, dict[str, Any]]: ...
+
+
+@dataclass(frozen=True)
+class LedgerKind:
+    """One ledger kind.
+
+    `export_sources` maps a template column to its `values()` lookup where the two differ;
+    `counts_message` is %-formatted with the apply service's counts, of which
+    `preview_counts` names the created, updated and unchanged rows of the file.
+    `personal_data`: exporting it needs the personal-data capability.
+    """
+
+    template: Template
+    checks: tuple[Check, ...]
+    lookups: Lookups
+    apply: ApplyService
+    export_query: ExportQuery
+    counts_message: str | Promise
+    preview_counts: tuple[str, str, str] = ("created", "updated", "unchanged")
+    export_sources: Mapping[str, str] = field(default_factory=dict)
+    personal_data: bool = False
+
+    @property
+    def kind(self) -> str:
+        return self.template.kind
+
+
+_RECORD_COUNTS = _("新增 %(created)d 条、更新 %(updated)d 条、未变 %(unchanged)d 条。")
+_BY_HOUSEHOLD_NUMBER = {"household_number": "household__number"}
+_HOUSEHOLD_YEAR_LOOKUPS = Lookups(households=selectors.household_villages_by_number)
+
+MEMBERS_LEDGER = LedgerKind(
+    template=MEMBERS,
+    checks=(
+        checks.villages_registered,
+        checks.id_agrees_with_row,
+        checks.households_as_sets,
+        checks.people_once,
+    ),
+    lookups=Lookups(
+        existing_people=selectors.member_households_by_id_number,
+        villages=selectors.region_village_codes,
+        registered_heads=selectors.household_heads_by_number,
+    ),
+    apply=member_bulk_upsert,
+    export_query=selectors.member_ledger_values,
+    export_sources={
+        "region_code": "household__village_id",
+        **_BY_HOUSEHOLD_NUMBER,
+        "household_type": "household__household_type",
+        "poverty_attribute": "household__poverty_attribute",
+        "primary_cause": "household__primary_cause",
+        "phone": "household__phone",
+    },
+    counts_message=_(
+        "新建 %(households_created)d 户、更新 %(households_updated)d 户；"
+        "新增成员 %(members_created)d 人、更新 %(members_updated)d 人、"
+        "未变 %(unchanged)d 人。"
+    ),
+    preview_counts=("members_created", "members_updated", "unchanged"),
+    # ID numbers, phones and health.
+    personal_data=True,
+)
+
+INCOME_LEDGER = LedgerKind(
+    template=INCOME,
+    checks=(checks.household_years,),
+    lookups=_HOUSEHOLD_YEAR_LOOKUPS,
+    apply=household_year_bulk_upsert,
+    export_query=selectors.household_year_ledger_values,
+    export_sources=_BY_HOUSEHOLD_NUMBER,
+    counts_message=_RECORD_COUNTS,
+)
+
+CONDITIONS_LEDGER = LedgerKind(
+    template=CONDITIONS,
+    checks=(checks.household_years, checks.housing_safety),
+    lookups=_HOUSEHOLD_YEAR_LOOKUPS,
+    apply=household_conditions_bulk_upsert,
+    export_query=selectors.household_conditions_ledger_values,
+    export_sources=_BY_HOUSEHOLD_NUMBER,
+    counts_message=_RECORD_COUNTS,
+)
+
+KINDS: dict[str, LedgerKind] = {
+    ledger.kind: ledger for ledger in (MEMBERS_LEDGER, INCOME_LEDGER, CONDITIONS_LEDGER)
+}
+TEMPLATES: dict[str, Template] = {kind: ledger.template for kind, ledger in KINDS.items()}

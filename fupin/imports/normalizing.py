@@ -1,0 +1,325 @@
+"""Cleaning a ledger's cells: each raw value replaced by its normalized form, with a
+`<column>__error` column beside it saying what is wrong with the cell on its own."""
+
+import datetime
+import decimal
+import re
+from dataclasses import dataclass
+
+import polars as pl
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fupin.core.text import ZERO_WIDTH_PATTERN, clean_text, show_invisible
+from fupin.imports.declarations import FALSE_WORDS, TRUE_WORDS, Column, Template, header_key
+from fupin.registry import codes
+from fupin.registry.idnumbers import InvalidIdNumber, id_number_facts, parse_id_number
+
+ERROR_SUFFIX = "__error"
+REGION_CODE_LENGTH = 12
+FIRST_LEDGER_YEAR = 2013
+MAX_AMOUNT = decimal.Decimal("9999999999.99")
+
+_SCIENTIFIC = re.compile(r"[0-9](\.[0-9]+)?E\+?[0-9]+")
+_PRECISION_LOST = re.compile(r"[0-9]{15,18}(\.0+)?")
+_DATE_PATTERNS = (
+    re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})"),
+    re.compile(r"(?P<y>[0-9]{4})/(?P<m>[0-9]{1,2})/(?P<d>[0-9]{1,2})"),
+    re.compile(r"(?P<y>[0-9]{4})\.(?P<m>[0-9]{1,2})\.(?P<d>[0-9]{1,2})"),
+    re.compile(r"(?P<y>[0-9]{4})年(?P<m>[0-9]{1,2})月(?P<d>[0-9]{1,2})日?"),
+    re.compile(r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})"),
+)
+_TRUE_KEYS = frozenset(header_key(word) for word in TRUE_WORDS)
+_FALSE_KEYS = frozenset(header_key(word) for word in FALSE_WORDS)
+# What the ID number encodes, beside the row until the row checks have used it.
+ID_FACT_COLUMNS = frozenset({"id_sex", "id_birth_date", "id_needs_review"})
+
+
+@dataclass(frozen=True)
+class _Normalized:
+    value: str | None
+    error: str | None
+
+
+def normalize_columns(
+    table: pl.DataFrame,
+    template: Template,
+    *,
+    scope_prefix: str,
+    today: datetime.date | None,
+) -> pl.DataFrame:
+    """Replace each raw value by its normalized form and add `<name>__error` columns.
+
+    Free text and ID numbers are normalized with Polars expressions (there are as many
+    distinct values as rows); coded, boolean, numeric and date columns have few distinct
+    values, each normalized once in Python and mapped back.
+    """
+    updates: list[pl.Expr] = []
+    for column in template.columns:
+        if column.kind == "id_number":
+            table = _normalize_id_column(table, column, today=today)
+            continue
+        if column.kind == "text":
+            # As `core.text.clean_text`, vectorised; interior spaces are kept so that an
+            # exported name reads back unchanged.
+            cleaned = (
+                pl.col(column.name)
+                .str.normalize("NFKC")
+                .str.replace_all(ZERO_WIDTH_PATTERN, "")
+                .str.strip_chars()
+            )
+            value = pl.when(cleaned == "").then(None).otherwise(cleaned)
+            error: pl.Expr = pl.lit(None, dtype=pl.String)
+        else:
+            raw_values = table.get_column(column.name).drop_nulls().unique().to_list()
+            normalized = {
+                raw: _normalize_value(column, str(raw), scope_prefix=scope_prefix, today=today)
+                for raw in raw_values
+            }
+            values = {raw: result.value for raw, result in normalized.items()}
+            messages = {raw: result.error for raw, result in normalized.items() if result.error}
+            value = pl.col(column.name).replace_strict(values, default=None, return_dtype=pl.String)
+            error = pl.col(column.name).replace_strict(
+                messages, default=None, return_dtype=pl.String
+            )
+        updates.extend([value.alias(column.name), required_error(column, value, error)])
+    return table.with_columns(updates)
+
+
+def required_error(column: Column, value: pl.Expr, error: pl.Expr) -> pl.Expr:
+    """The column's error expression, with "please fill in" for an empty required cell."""
+    if column.required:
+        error = (
+            pl.when(value.is_null() & error.is_null())
+            .then(pl.lit(_("请填写%(header)s。") % {"header": column.header}))
+            .otherwise(error)
+        )
+    return error.alias(column.name + ERROR_SUFFIX)
+
+
+def _normalize_id_column(
+    table: pl.DataFrame, column: Column, *, today: datetime.date | None
+) -> pl.DataFrame:
+    """Normalize the ID number column and add what each number encodes (`id_sex`,
+    `id_birth_date`, `id_needs_review`). Well-formed numbers are checked in bulk; the rest
+    go through `_normalize_value`, which knows about Excel's scientific notation."""
+    name = column.name
+    facts = id_number_facts(table.get_column(name), today=today)
+    rows: list[dict[str, object]] = []
+    for raw in facts.filter(pl.col("error").is_not_null()).get_column("raw").to_list():
+        result = _normalize_value(column, raw, scope_prefix="", today=today)
+        if result.value is None:
+            rows.append({"raw": raw, "error": result.error})
+            continue
+        info = parse_id_number(result.value, today=today)
+        rows.append(
+            {
+                "raw": raw,
+                "number": info.number,
+                "sex": info.sex,
+                "birth_date": info.birth_date,
+                "needs_review": info.needs_review,
+            }
+        )
+    retried = pl.DataFrame(rows, schema=facts.schema)
+    mapping = pl.concat([facts.filter(pl.col("error").is_null()), retried]).select(
+        pl.col("raw").alias(name),
+        pl.col("number").alias("__number"),
+        pl.col("error").alias("__id_error"),
+        pl.col("sex")
+        .replace_strict(
+            {"male": codes.Sex.MALE.value, "female": codes.Sex.FEMALE.value},
+            default=None,
+            return_dtype=pl.String,
+        )
+        .alias("id_sex"),
+        pl.col("birth_date").dt.to_string("%Y-%m-%d").alias("id_birth_date"),
+        pl.col("needs_review").alias("id_needs_review"),
+    )
+    # Join the one column and attach the result: joining the whole table would copy every
+    # column of a million-row file.
+    looked_up = (
+        table.select(name)
+        .join(mapping, on=name, how="left", maintain_order="left")
+        .select(
+            pl.col("__number").alias(name),
+            required_error(column, pl.col("__number"), pl.col("__id_error")),
+            "id_sex",
+            "id_birth_date",
+            "id_needs_review",
+        )
+    )
+    return table.with_columns(looked_up.get_columns())
+
+
+def _normalize_value(
+    column: Column, raw: str, *, scope_prefix: str, today: datetime.date | None
+) -> _Normalized:
+    """Normalise one raw value; a message quoting it shows invisible characters."""
+    result = _normalize_kind(column, raw, scope_prefix=scope_prefix, today=today)
+    if result.error is None:
+        return result
+    return _Normalized(result.value, show_invisible(result.error))
+
+
+def _normalize_kind(  # noqa: PLR0911 - one return per column kind
+    column: Column, raw: str, *, scope_prefix: str, today: datetime.date | None
+) -> _Normalized:
+    text = clean_text(raw)
+    if not text:
+        return _Normalized(None, None)
+    header = column.header
+    if column.kind == "text":
+        return _Normalized(text, None)
+    compact = re.sub(r"\s+", "", text)
+    if column.kind == "code":
+        code = column.code_lookup().get(header_key(compact))
+        if code is None:
+            return _Normalized(
+                None,
+                _("%(header)s“%(value)s”不是可用的选项；可填：%(labels)s。")
+                % {"header": header, "value": text, "labels": "、".join(column.labels())},
+            )
+        return _Normalized(code, None)
+    if column.kind == "boolean":
+        key = header_key(compact)
+        if key in _TRUE_KEYS:
+            return _Normalized("true", None)
+        if key in _FALSE_KEYS:
+            return _Normalized("false", None)
+        return _Normalized(
+            None,
+            _("%(header)s应填“是”或“否”，现在是“%(value)s”。") % {"header": header, "value": text},
+        )
+    if column.kind in {"integer", "year"}:
+        return _normalize_integer(column, compact, today=today)
+    if column.kind in {"money", "decimal"}:
+        return _normalize_amount(column, compact)
+    if column.kind == "date":
+        return _normalize_date(header, text)
+    if column.kind == "region_code":
+        return _normalize_region_code(compact, scope_prefix=scope_prefix)
+    return _normalize_id_number(compact, today=today)
+
+
+def _normalize_integer(column: Column, text: str, *, today: datetime.date | None) -> _Normalized:
+    header = column.header
+    number = text.removesuffix(".0")
+    if not number.isascii() or not number.isdigit():
+        return _Normalized(
+            None, _("%(header)s应为整数，现在是“%(value)s”。") % {"header": header, "value": text}
+        )
+    value = int(number)
+    if column.kind == "year":
+        last = (today or timezone.localdate()).year
+        if not FIRST_LEDGER_YEAR <= value <= last:
+            return _Normalized(
+                None,
+                _("%(header)s %(value)d 不在 %(first)d 年至 %(last)d 年之间。")
+                % {"header": header, "value": value, "first": FIRST_LEDGER_YEAR, "last": last},
+            )
+        return _Normalized(str(value), None)
+    if column.max_value is not None and value > column.max_value:
+        return _Normalized(
+            None,
+            _("%(header)s不能超过 %(limit)d，现在是 %(value)s。")
+            % {"header": header, "limit": column.max_value, "value": number},
+        )
+    if value < column.min_value:
+        return _Normalized(
+            None,
+            _("%(header)s不能小于 %(limit)d，现在是 %(value)s。")
+            % {"header": header, "limit": column.min_value, "value": number},
+        )
+    return _Normalized(str(value), None)
+
+
+def _normalize_amount(column: Column, text: str) -> _Normalized:
+    """Amounts: thousands separators, a ¥ sign and a trailing 元 are accepted."""
+    header = column.header
+    candidate = text.replace(",", "").removeprefix("¥").removesuffix("元")
+    try:
+        value = decimal.Decimal(candidate)
+    except decimal.InvalidOperation:
+        value = decimal.Decimal("NaN")
+    if not value.is_finite():
+        return _Normalized(
+            None, _("%(header)s应为数字，现在是“%(value)s”。") % {"header": header, "value": text}
+        )
+    if value < 0:
+        return _Normalized(
+            None, _("%(header)s不能为负数，现在是 %(value)s。") % {"header": header, "value": text}
+        )
+    quantum = decimal.Decimal(1).scaleb(-column.decimal_places)
+    if value != value.quantize(quantum, rounding=decimal.ROUND_DOWN):
+        return _Normalized(
+            None,
+            _("%(header)s最多保留 %(places)d 位小数，现在是 %(value)s。")
+            % {"header": header, "places": column.decimal_places, "value": text},
+        )
+    ceiling = MAX_AMOUNT if column.kind == "decimal" else _amount_ceiling()
+    if value > ceiling:
+        return _Normalized(
+            None,
+            _("%(header)s %(value)s 过大（上限 %(limit)s 元），请检查单位是否为元。")
+            % {"header": header, "value": text, "limit": f"{ceiling:,}"},
+        )
+    return _Normalized(str(value.quantize(quantum)), None)
+
+
+def _amount_ceiling() -> decimal.Decimal:
+    """The largest plausible amount of one income or expenditure cell (a setting)."""
+    return decimal.Decimal(settings.IMPORT_MAX_AMOUNT)
+
+
+def _normalize_date(header: str, text: str) -> _Normalized:
+    candidate = re.split(r"[ T]", text, maxsplit=1)[0]
+    for pattern in _DATE_PATTERNS:
+        found = pattern.fullmatch(candidate)
+        if found is None:
+            continue
+        try:
+            value = datetime.date(int(found["y"]), int(found["m"]), int(found["d"]))
+        except ValueError:
+            break
+        return _Normalized(value.isoformat(), None)
+    return _Normalized(
+        None,
+        _("%(header)s“%(value)s”不是有效日期，请写成 2024-01-31 的形式。")
+        % {"header": header, "value": text},
+    )
+
+
+def _normalize_region_code(text: str, *, scope_prefix: str) -> _Normalized:
+    code = text.removesuffix(".0")
+    if len(code) != REGION_CODE_LENGTH or not code.isascii() or not code.isdigit():
+        return _Normalized(
+            None,
+            _("行政区划代码应为 12 位数字（村级代码），现在是“%(value)s”。") % {"value": text},
+        )
+    if not code.startswith(scope_prefix):
+        return _Normalized(
+            None,
+            _("行政区划代码 %(code)s 不在您的管辖范围内，不能导入。") % {"code": code},
+        )
+    return _Normalized(code, None)
+
+
+def _normalize_id_number(text: str, *, today: datetime.date | None) -> _Normalized:
+    try:
+        return _Normalized(parse_id_number(text, today=today).number, None)
+    except InvalidIdNumber as error:
+        upper = text.upper()
+        if _SCIENTIFIC.fullmatch(upper) or (
+            _PRECISION_LOST.fullmatch(upper) and upper.split(".")[0].endswith("00")
+        ):
+            return _Normalized(
+                None,
+                _(
+                    "证件号码 %(value)s 已被 Excel 转成数字，请把该列设为文本后重新填写"
+                    "（Excel 只保留 15 位有效数字，后几位已丢失）。"
+                )
+                % {"value": text},
+            )
+        return _Normalized(None, error.message)
