@@ -150,3 +150,14 @@ def test_audit_page_reads_in_chinese_without_personal_data(actors: Actors) -> No
     assert "<details>" in body
     # the filter offers labels, not codes
     assert re.search(r'<option value="registry.household_update"\s*>修改农户信息</option>', body)
+
+
+def test_audit_rows_show_no_raw_action_codes(actors: Actors) -> None:
+    household = _household(actors)
+    _update_phone(actors, household, address="村里")
+    body = client_for(actors.county_admin).get(reverse("audit:event-list")).content.decode()
+    rows = body[body.index('data-testid="audit-event"') :]
+    visible_text = re.sub(r"<[^>]+>", " ", rows)
+    assert "修改农户信息" in visible_text
+    assert "registry.household_update" not in visible_text
+    assert "registry.household_register" not in visible_text
