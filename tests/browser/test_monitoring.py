@@ -66,7 +66,11 @@ def _farmer_applies(browser: Browser, base: str, id_number: str) -> tuple[Page, 
 
 
 def test_self_application_to_monitored_household_with_public_notice(
-    page: Page, browser: Browser, live_server: LiveServer, actors: Actors
+    page: Page,
+    browser: Browser,
+    live_server: LiveServer,
+    actors: Actors,
+    holiday_calendar: None,
 ) -> None:
     household = _household(actors)
     head = household.members.get(relation=codes.Relation.HEAD)
