@@ -7,8 +7,7 @@ queries into Polars, diffed there, and written in batches: COPY (PostgreSQL) or
 """
 
 import datetime
-import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +15,7 @@ import polars as pl
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Field, Model, QuerySet
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,10 +33,10 @@ from fupin.registry.models import (
     Member,
     Region,
 )
+from fupin.registry.services import bulk_sql
 from fupin.registry.services.households import constraint_error
 
 EXAMPLES_SHOWN = 5
-_COPY_SLICE_ROWS = 50_000
 
 # Household-level ledger columns and the Household field each one writes.
 HOUSEHOLD_COLUMNS = {
@@ -322,13 +321,13 @@ def _apply_records(
             )
         new = new.with_columns(pl.coalesce("member_count", "active_members").alias("member_count"))
     now = timezone.now()
-    _insert(model, new.select("household_id", "year", *columns), now=now)
-    _update(model, list(columns), changed.rows(), now=now)
+    bulk_sql.insert(model, new.select("household_id", "year", *columns), now=now)
+    bulk_sql.update(model, list(columns), changed.rows(), now=now)
     return RecordBulkResult(new.height, changed.height, compared.height - changed.height)
 
 
 def _households_of(numbers: Sequence[str]) -> pl.DataFrame:
-    return _frames(
+    return bulk_sql.frames(
         numbers,
         lambda chunk: (
             Household.objects.filter(number__any=chunk)
@@ -350,19 +349,8 @@ def _existing_records(
         records.extend(model.objects.filter(household__id__any=chunk).values_list(*fields))
     schema: dict[str, Any] = {"id": pl.Int64, "household_id": pl.Int64, "year": pl.Int64}
     for name in columns:
-        schema[name] = _polars_type(model._meta.get_field(name))
+        schema[name] = bulk_sql.polars_type(model._meta.get_field(name))
     return pl.DataFrame(records, schema=schema, orient="row")
-
-
-def _polars_type(model_field: Any) -> Any:
-    internal = model_field.get_internal_type()
-    if internal == "DecimalField":
-        return pl.Decimal(12, model_field.decimal_places)
-    if internal == "BooleanField":
-        return pl.Boolean
-    if internal in {"PositiveSmallIntegerField", "IntegerField", "PositiveIntegerField"}:
-        return pl.Int64
-    return pl.String
 
 
 # Namespace (first key) of the PostgreSQL advisory locks that ledger imports take per county.
@@ -391,37 +379,6 @@ def _serialize_counties(village_codes: Iterable[str]) -> None:
 # --- reading -------------------------------------------------------------------------------
 
 
-def _frame(queryset: QuerySet[Any, Any], schema: dict[str, Any]) -> pl.DataFrame:
-    """The rows of a `values_list` query as a frame with `schema` (one name per value).
-
-    PostgreSQL streams them with COPY … TO STDOUT into Polars, so a million members never
-    become a million Python tuples (about 1 GB); SQLite goes through the ORM.
-    """
-    if connection.vendor != "postgresql":
-        return pl.DataFrame(list(queryset), schema=schema, orient="row")
-    sql, params = queryset.query.sql_with_params()
-    buffer = io.BytesIO()
-    with (
-        connection.cursor() as cursor,
-        connection.wrap_database_errors,
-        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy,
-    ):
-        for data in copy:
-            buffer.write(data)
-    booleans = [name for name, kind in schema.items() if kind == pl.Boolean]
-    as_text = {name: pl.String if name in booleans else kind for name, kind in schema.items()}
-    frame = pl.read_csv(buffer.getvalue(), has_header=False, schema=as_text)
-    return frame.with_columns(pl.col(name) == "t" for name in booleans)
-
-
-def _frames(
-    values: Sequence[Any], query: Callable[[list[Any]], QuerySet[Any, Any]], schema: dict[str, Any]
-) -> pl.DataFrame:
-    """`_frame` of `query(chunk)` for each chunk of `values`, concatenated."""
-    parts = [_frame(query(chunk), schema) for chunk in in_chunks(values)]
-    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
-
-
 def _household_frame(rows: pl.DataFrame) -> pl.DataFrame:
     """One row per household: the first non-empty value of each household-level column."""
     return (
@@ -441,7 +398,7 @@ def _not_written(error: IntegrityError) -> ApplicationError:
 def _existing_households(numbers: Sequence[str]) -> pl.DataFrame:
     fields = ["id", "number", *HOUSEHOLD_COLUMNS.values()]
     schema = dict.fromkeys(fields, pl.String) | {"id": pl.Int64}
-    return _frames(
+    return bulk_sql.frames(
         numbers,
         lambda chunk: Household.objects.filter(number__any=chunk).order_by().values_list(*fields),
         schema,
@@ -453,7 +410,7 @@ def _existing_members(numbers: Sequence[str]) -> pl.DataFrame:
     schema: dict[str, Any] = dict.fromkeys(fields, pl.String)
     schema |= {"id": pl.Int64, "birth_date": pl.Date, "migrant_months": pl.Int64}
     schema |= {name: pl.Boolean for name in MEMBER_COLUMNS if name.startswith(("has_", "rec"))}
-    return _frames(
+    return bulk_sql.frames(
         numbers,
         lambda chunk: (
             Member.objects.filter(is_active=True, household__number__any=chunk)
@@ -499,7 +456,7 @@ def _check_villages(scope: RegionScope, households: pl.DataFrame, existing: pl.D
 
 def _check_people_elsewhere(rows: pl.DataFrame) -> None:
     """Refuse people active in another household than the one the file puts them in."""
-    registered = _frames(
+    registered = bulk_sql.frames(
         rows.get_column("id_number").unique().to_list(),
         lambda chunk: (
             Member.objects.filter(is_active=True, id_number__any=chunk)
@@ -551,7 +508,7 @@ def _write_households(
         )
     household_type = pl.col("household_type").fill_null(codes.HouseholdType.ORDINARY.value)
     statuses = {str(kind): str(status) for kind, status in _STATUS_FOR_TYPE.items()}
-    _insert(
+    bulk_sql.insert(
         Household,
         new.select(
             "number",
@@ -564,7 +521,7 @@ def _write_households(
         ),
         now=now,
     )
-    _update(Household, columns, merged.drop("changed").rows(), now=now)
+    bulk_sql.update(Household, columns, merged.drop("changed").rows(), now=now)
     return new.height, merged.height
 
 
@@ -597,123 +554,13 @@ def _write_members(
     # first and new heads last, so the one-head constraint holds at every step, whatever
     # the order of the rows in the file.
     becomes_head = pl.col("relation") == codes.Relation.HEAD.value
-    _update(Member, list(MEMBER_COLUMNS), changed.filter(~becomes_head).rows(), now=now)
-    _insert(
+    bulk_sql.update(Member, list(MEMBER_COLUMNS), changed.filter(~becomes_head).rows(), now=now)
+    bulk_sql.insert(
         Member,
         new.join(household_ids, on="household_number").select(
             "household_id", "id_number", *MEMBER_COLUMNS
         ),
         now=now,
     )
-    _update(Member, list(MEMBER_COLUMNS), changed.filter(becomes_head).rows(), now=now)
+    bulk_sql.update(Member, list(MEMBER_COLUMNS), changed.filter(becomes_head).rows(), now=now)
     return new.height, changed.height, compared.height - changed.height
-
-
-def _concrete_fields(model: type[Model]) -> list[Field[Any, Any]]:
-    return [
-        field
-        for field in model._meta.concrete_fields
-        if not field.primary_key and not field.generated
-    ]
-
-
-def _column(model: type[Model], name: str) -> str:
-    model_field = model._meta.get_field(name)
-    if not isinstance(model_field, Field):
-        raise TypeError(f"{model.__name__}.{name} is not a concrete field")
-    return model_field.column
-
-
-def _insert(model: type[Model], rows: pl.DataFrame, *, now: datetime.datetime) -> None:
-    """Insert rows whose columns are field attnames; nulls and missing columns get the
-    field's default. PostgreSQL gets one CSV COPY written by Polars; SQLite executemany."""
-    if rows.is_empty():
-        return
-    fields = _concrete_fields(model)
-    stamps = {"created_at", "updated_at", "recorded_at"}
-    columns: list[pl.Expr] = []
-    for field in fields:
-        name = field.attname
-        default = field.get_default()
-        if name in stamps:
-            columns.append(pl.lit(now).alias(name))
-        elif name in rows.columns:
-            value = pl.col(name)
-            columns.append(value if default is None else value.fill_null(default))
-        else:
-            columns.append(pl.lit(default).alias(name))
-    frame = rows.select(columns)
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(field.column) for field in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Quoting every text value keeps '' apart from NULL (an unquoted empty field).
-            # The raw psycopg COPY bypasses Django's error translation; without it a
-            # constraint violation would escape as psycopg's error, not IntegrityError.
-            with (
-                connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)") as copy,
-            ):
-                # In slices, so the CSV text of a million rows is never held at once.
-                for part in frame.iter_slices(_COPY_SLICE_ROWS):
-                    copy.write(part.write_csv(include_header=False, quote_style="non_numeric"))
-            return
-        placeholders = ", ".join(["%s"] * len(fields))
-        cursor.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608
-            frame.rows(),
-        )
-
-
-def _update(
-    model: type[Model],
-    attnames: list[str],
-    rows: list[tuple[Any, ...]],
-    *,
-    now: datetime.datetime,
-) -> None:
-    """Set `attnames` from rows of (id, *values), bump the version (where the model has
-    one) and stamp updated_at (or recorded_at)."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    meta = model._meta
-    names = {field.name for field in meta.concrete_fields}
-    columns = [quote(_column(model, name.removesuffix("_id"))) for name in attnames]
-    pk = quote(_column(model, "id"))
-    updated_at = quote(_column(model, "updated_at" if "updated_at" in names else "recorded_at"))
-    version = quote(_column(model, "version")) if "version" in names else ""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            stage = quote(f"fupin_bulk_stage_{meta.model_name}")
-            cursor.execute(f"DROP TABLE IF EXISTS {stage}")
-            cursor.execute(
-                f"CREATE TEMP TABLE {stage} AS SELECT {pk}, {', '.join(columns)} "  # noqa: S608
-                f"FROM {table} WITH NO DATA"
-            )
-            # As in _insert: the raw COPY needs Django's error translation, or a dropped
-            # connection escapes as psycopg's error instead of DatabaseError.
-            with (
-                connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {stage} ({pk}, {', '.join(columns)}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
-            assignments = ", ".join(f"{column} = s.{column}" for column in columns)
-            cursor.execute(
-                f"UPDATE {table} AS t SET {assignments}, "  # noqa: S608
-                f"{f'{version} = t.{version} + 1, ' if version else ''}{updated_at} = %s "
-                f"FROM {stage} AS s WHERE t.{pk} = s.{pk}",
-                [now],
-            )
-            cursor.execute(f"DROP TABLE {stage}")
-            return
-        assignments = ", ".join(f"{column} = %s" for column in columns)
-        cursor.executemany(
-            f"UPDATE {table} SET {assignments}, "  # noqa: S608
-            f"{f'{version} = {version} + 1, ' if version else ''}"
-            f"{updated_at} = %s WHERE {pk} = %s",
-            [(*row[1:], now, row[0]) for row in rows],
-        )
