@@ -166,7 +166,7 @@ def household_list(*, scope: RegionScope, filters: HouseholdFilters) -> QuerySet
     size = (
         Member.objects.filter(household=OuterRef("pk"), is_active=True)
         .values("household")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("household"))
         .values("count")
     )
     return (
