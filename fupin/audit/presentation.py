@@ -56,6 +56,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "registry.member_move": gettext_lazy("成员转入他户"),
     "registry.member_reveal_id_number": gettext_lazy("查看完整证件号码"),
     "registry.member_bulk_upsert": gettext_lazy("批量导入成员台账"),
+    "registry.member_duplicates_end": gettext_lazy("结束重复在册的成员记录"),
     # assessment
     "assessment.assessment_run": gettext_lazy("运行监测评估"),
     "assessment.policy_parameter_set": gettext_lazy("设置政策参数"),
