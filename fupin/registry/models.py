@@ -275,8 +275,18 @@ class Member(models.Model):
         verbose_name_plural = _("家庭成员")
         ordering = ["household_id", "relation", "birth_date"]
         # Active members are found through the partial unique index below; this one serves
-        # the history of a number (including removed members) without a LIKE twin.
-        indexes = [models.Index(fields=["id_number"], name="registry_member_id_number")]
+        # the history of a number (including removed members) without a LIKE twin. The
+        # active members of a household, with their names, are read from one index without
+        # the table: the people counted on lists and the home page, and the name search
+        # (issue #17; a county's count over 320,000 members).
+        indexes = [
+            models.Index(fields=["id_number"], name="registry_member_id_number"),
+            models.Index(
+                fields=["household", "name"],
+                condition=models.Q(is_active=True),
+                name="registry_member_active_names",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["id_number"],

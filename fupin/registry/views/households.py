@@ -7,9 +7,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +35,19 @@ from fupin.registry.services import HouseholdData, MemberData
 HOUSEHOLDS_PER_PAGE = 25
 
 
+class _CountedPaginator(Paginator[Household]):
+    """A paginator told the list's length: on a county's list, counting it again costs as
+    much as the counts shown above it (issue #17)."""
+
+    def __init__(self, object_list: QuerySet[Household], per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 def _breadcrumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [(_("农户"), reverse("registry:household-list")), *extra]
 
@@ -41,13 +56,16 @@ def _breadcrumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]
 def household_list(request: ScopedRequest) -> HttpResponse:
     form, filters = household_filters(request.GET)
     households = selectors.household_list(scope=request.scope, filters=filters)
-    page = Paginator(households, HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
+    counts = selectors.household_counts(households)
+    page = _CountedPaginator(households, HOUSEHOLDS_PER_PAGE, count=counts["households"]).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "page_obj": page,
-        "counts": selectors.household_counts(households),
+        "counts": counts,
         "query": query.urlencode(),
         "query_without_page": query.urlencode() + "&" if query else "",
         "sort": filters.sort,

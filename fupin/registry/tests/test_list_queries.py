@@ -1,0 +1,98 @@
+"""The household list's counts and name search at province scale (issue #17): the figures
+stay exact, and the queries probe each household's active members (on PostgreSQL through
+their partial index alone) instead of reading every member of the table."""
+
+from datetime import date
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from fupin.registry import codes
+from fupin.registry.models import Household, Member
+from fupin.registry.selectors import HouseholdFilters, household_counts, household_list
+from fupin.registry.services import household_register
+from fupin.registry.tests import factories
+from tests.support import OTHER_VILLAGE, VILLAGE, Actors, scope_of
+
+INDEX = "registry_member_active_names"
+
+
+def _register(actors: Actors, number: str, village: str, names: list[str]) -> Household:
+    officer = actors.village_officer if village == VILLAGE else actors.other_village_officer
+    relations = [codes.Relation.HEAD, codes.Relation.SPOUSE, codes.Relation.SON]
+    return household_register(
+        actor=officer,
+        scope=scope_of(officer),
+        data=factories.household(number, village),
+        members=[
+            factories.member(name, relation, date(1970 + 20 * position, 1, 1 + position))
+            for position, (name, relation) in enumerate(zip(names, relations, strict=False))
+        ],
+    )
+
+
+def _population(actors: Actors) -> None:
+    _register(actors, "H001", VILLAGE, ["王大山", "李秀兰", "王小明"])
+    monitored = _register(actors, "H002", VILLAGE, ["赵一", "钱二"])
+    _register(actors, "H003", OTHER_VILLAGE, ["孙王氏"])
+    _register(actors, "H004", OTHER_VILLAGE, ["周五", "吴六"])
+    Household.objects.filter(pk=monitored.pk).update(household_type=codes.HouseholdType.MONITORED)
+    # A removed member counts for no one and is found by no name search.
+    Member.objects.filter(name="钱二").update(
+        is_active=False, removal_reason=codes.RemovalReason.DEATH, name="王钱二"
+    )
+
+
+def test_counts_are_exact_per_type_with_and_without_a_search(actors: Actors) -> None:
+    _population(actors)
+    scope = scope_of(actors.township_reviewer)
+
+    def counts(search: str = "") -> dict[str, int]:
+        return household_counts(
+            household_list(scope=scope, filters=HouseholdFilters(search=search))
+        )
+
+    ordinary = codes.HouseholdType.ORDINARY
+    monitored = codes.HouseholdType.MONITORED
+    assert counts() == {"households": 4, "people": 7, ordinary: 3, monitored: 1}
+    assert counts("王") == {"households": 2, "people": 4, ordinary: 2}
+    assert counts("赵") == {"households": 1, "people": 1, monitored: 1}
+    assert counts("H00") == {"households": 4, "people": 7, ordinary: 3, monitored: 1}
+    assert counts("不存在") == {"households": 0, "people": 0}
+    found = household_list(scope=scope, filters=HouseholdFilters(search="王"))
+    assert [household.number for household in found] == ["H001", "H003"]
+
+
+def _plan(sql: str, params: tuple[Any, ...] | None = None) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The test tables are tiny, where a scan of the table is cheapest; at province
+            # scale it is not. What is checked is that the query can use the index at all.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return "\n".join(" ".join(str(part) for part in row) for row in cursor.fetchall())
+
+
+def test_counts_and_name_search_read_members_from_the_active_members_index(
+    actors: Actors,
+) -> None:
+    _population(actors)
+    scope = scope_of(actors.township_reviewer)
+    households = household_list(scope=scope, filters=HouseholdFilters(search="王"))
+    with CaptureQueriesContext(connection) as queries:
+        household_counts(households)
+    assert len(queries) == 1
+    page_sql, page_params = households[:25].query.sql_with_params()
+    plans = [_plan(queries.captured_queries[0]["sql"]), _plan(page_sql, page_params)]
+    for plan in plans:
+        if connection.vendor == "postgresql":
+            assert f"Index Only Scan using {INDEX}" in plan, plan
+            # A hashed subplan reads every matching member of the table, whatever the scope.
+            assert "hashed SubPlan" not in plan, plan
+        else:
+            # SQLite without statistics picks either member index; both probe per household.
+            assert "SEARCH U0 USING" in plan, plan
+            assert "(household_id=?)" in plan, plan
