@@ -1,4 +1,4 @@
-"""Rule-set pages and services: drafts, validation, publication, trial and what-if."""
+"""Rule-set pages and the what-if simulation: lists, drafts, trial and counts."""
 
 from decimal import Decimal
 
@@ -6,20 +6,23 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from fupin.accounts.models import User
 from fupin.assessment.models import AssessmentOutcome, PolicyParameter, RuleSetRecord
 from fupin.assessment.rules import definition
-from fupin.assessment.selectors import rule_set_get
 from fupin.assessment.selectors import rulesets as ruleset_selectors
-from fupin.assessment.services import RuleEdit, RuleSetInvalidError, assessment_run
+from fupin.assessment.services import RuleEdit
 from fupin.assessment.services import rulesets as ruleset_services
+from fupin.assessment.tests.rulesets import (
+    INVALID_CONDITION,
+    YEAR,
+    clone,
+    definition_of,
+    set_line,
+)
 from fupin.audit.models import AuditEvent
-from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from fupin.core.errors import ApplicationError, NotFoundError
 from fupin.registry.models import Household
-from fupin.registry.services import household_register, household_year_record
-from fupin.registry.tests import factories
 from tests.support import (
     COUNTY,
     OTHER_VILLAGE,
@@ -32,318 +35,6 @@ from tests.support import (
     nothing_changes,
     scope_of,
 )
-
-YEAR = 2025
-INVALID_CONDITION = "per_capita_net_income < param.monitoring_lin"
-
-
-def _household(actors: Actors, number: str, village: str, per_capita: int) -> Household:
-    """A family of three whose only income is wages of 3 × `per_capita`."""
-    scope = scope_of(actors.system_admin)
-    household = household_register(
-        actor=actors.system_admin,
-        scope=scope,
-        data=factories.household(number, village),
-        members=factories.family(),
-    )
-    household_year_record(
-        actor=actors.system_admin,
-        scope=scope,
-        household=household,
-        year=YEAR,
-        amounts={"wage_income": Decimal(per_capita * 3)},
-    )
-    return household
-
-
-@pytest.fixture
-def households(actors: Actors) -> dict[str, Household]:
-    """Four households of one town: at a line of 7,000 only the poorest is monitored; at
-    8,600 the two with 8,300 and 8,500 per person enter monitoring."""
-    return {
-        "poor": _household(actors, "H001", VILLAGE, 3000),
-        "near": _household(actors, "H002", VILLAGE, 8300),
-        "comfortable": _household(actors, "H003", VILLAGE, 30000),
-        "other_village": _household(actors, "H004", OTHER_VILLAGE, 8500),
-    }
-
-
-def _clone(actors: Actors, record: RuleSetRecord) -> RuleSetRecord:
-    return ruleset_services.ruleset_clone(
-        actor=actors.county_admin, scope=scope_of(actors.county_admin), rule_set=record
-    )
-
-
-def _set_line(actors: Actors, draft: RuleSetRecord, line: int) -> RuleSetRecord:
-    return ruleset_services.ruleset_update(
-        actor=actors.county_admin,
-        scope=scope_of(actors.county_admin),
-        rule_set=draft,
-        parameter_defaults={"monitoring_line": line},
-    )
-
-
-def _definition(record: RuleSetRecord) -> definition.RuleSet:
-    record.refresh_from_db()
-    return definition.from_dict(record.definition)
-
-
-# ------------------------------------------------------------------------------ services
-
-
-def test_clone_numbers_the_draft_after_the_highest_version_in_the_actors_county(
-    actors: Actors, baseline: RuleSetRecord
-) -> None:
-    # given the published baseline, nationwide
-    # when a county administrator clones it twice
-    first = _clone(actors, baseline)
-    second = _clone(actors, baseline)
-    # then the drafts are versions 2 and 3 of the same code, for the county
-    assert (first.code, first.version, first.status) == ("national-baseline", 2, "draft")
-    assert (second.version, second.region_code) == (3, COUNTY)
-    assert first.region_code == COUNTY
-    assert first.effective_from == timezone.localdate()
-    assert first.created_by == actors.county_admin
-    stored = _definition(first)
-    assert (stored.version, stored.status, stored.region_code) == (2, "draft", COUNTY)
-    assert stored.rules == definition.from_dict(baseline.definition).rules
-    event = AuditEvent.objects.get(action="assessment.ruleset_clone", subject_id=str(first.pk))
-    assert event.region_code == COUNTY
-    assert event.changes == {"from": "national-baseline@1", "to": "national-baseline@2"}
-    # and the baseline itself is untouched
-    baseline.refresh_from_db()
-    assert baseline.status == RuleSetRecord.Status.PUBLISHED
-
-
-def test_a_system_administrators_clone_stays_nationwide(
-    actors: Actors, baseline: RuleSetRecord
-) -> None:
-    draft = ruleset_services.ruleset_clone(
-        actor=actors.system_admin, scope=scope_of(actors.system_admin), rule_set=baseline
-    )
-    assert (draft.version, draft.region_code) == (2, "")
-
-
-def test_clone_needs_the_right_and_a_visible_source(
-    actors: Actors, baseline: RuleSetRecord
-) -> None:
-    draft = _clone(actors, baseline)
-    with nothing_changes(), pytest.raises(PermissionDeniedError):
-        ruleset_services.ruleset_clone(
-            actor=actors.village_officer, scope=scope_of(actors.village_officer), rule_set=baseline
-        )
-    with nothing_changes(), pytest.raises(NotFoundError):
-        ruleset_services.ruleset_clone(
-            actor=actors.other_county_admin,
-            scope=scope_of(actors.other_county_admin),
-            rule_set=draft,
-        )
-    assert RuleSetRecord.objects.count() == 2
-
-
-def test_update_changes_a_parameter_and_a_rule_of_a_draft_and_audits(
-    actors: Actors, baseline: RuleSetRecord
-) -> None:
-    draft = _clone(actors, baseline)
-    # when the line and one rule's message change (and another value is resent unchanged)
-    ruleset_services.ruleset_update(
-        actor=actors.county_admin,
-        scope=scope_of(actors.county_admin),
-        rule_set=draft,
-        parameter_defaults={"monitoring_line": 8600, "poverty_line": 4000},
-        rule_edits=[
-            RuleEdit(
-                "MON-INCOME-BELOW-LINE",
-                "per_capita_net_income < param.monitoring_line",
-                "人均纯收入 {per_capita_net_income} 元低于本县监测范围 {param.monitoring_line} 元",
-            )
-        ],
-    )
-    # then the stored definition has them and the event lists exactly what changed
-    stored = _definition(draft)
-    assert stored.parameters["monitoring_line"].default == 8600
-    assert "本县监测范围" in stored.rule("MON-INCOME-BELOW-LINE").message
-    event = AuditEvent.objects.get(action="assessment.ruleset_update")
-    assert event.region_code == COUNTY
-    assert event.changes["parameters"] == {"monitoring_line": [7000, 8600]}
-    assert list(event.changes["rules"]["MON-INCOME-BELOW-LINE"]) == ["message"]
-    assert event.changes["problems"] == 0
-    # and saving the same values again records nothing
-    _set_line(actors, draft, 8600)
-    assert AuditEvent.objects.filter(action="assessment.ruleset_update").count() == 1
-
-
-def test_an_edit_of_a_published_rule_set_is_refused_by_the_service(
-    actors: Actors, baseline: RuleSetRecord
-) -> None:
-    # the system administrator's scope covers the nationwide baseline; it is still refused
-    before = dict(baseline.definition)
-    with nothing_changes(), pytest.raises(ApplicationError) as refused:
-        ruleset_services.ruleset_update(
-            actor=actors.system_admin,
-            scope=scope_of(actors.system_admin),
-            rule_set=baseline,
-            parameter_defaults={"monitoring_line": 9000},
-        )
-    assert refused.value.code == "immutable"
-    assert "不能修改" in refused.value.message
-    baseline.refresh_from_db()
-    assert baseline.definition == before
-    assert not AuditEvent.objects.filter(action="assessment.ruleset_update").exists()
-
-
-@pytest.mark.parametrize(
-    ("parameters", "rules", "code"),
-    [
-        ({"no_such_line": 1}, [], "unknown_parameter"),
-        ({"monitoring_line": -1}, [], "negative"),
-        ({"monitoring_line": "很高"}, [], "parameter"),
-        ({}, [RuleEdit("NO-SUCH-RULE", "true", "提示")], "unknown_rule"),
-    ],
-)
-def test_update_refuses_unknown_names_and_wrong_values(
-    actors: Actors,
-    baseline: RuleSetRecord,
-    parameters: dict[str, object],
-    rules: list[RuleEdit],
-    code: str,
-) -> None:
-    draft = _clone(actors, baseline)
-    with nothing_changes(), pytest.raises(ApplicationError) as refused:
-        ruleset_services.ruleset_update(
-            actor=actors.county_admin,
-            scope=scope_of(actors.county_admin),
-            rule_set=draft,
-            parameter_defaults=parameters,  # type: ignore[arg-type]
-            rule_edits=rules,
-        )
-    assert refused.value.code == code
-    assert _definition(draft).parameters["monitoring_line"].default == 7000
-
-
-def test_publish_refuses_a_draft_with_an_invalid_condition_and_lists_the_problem(
-    actors: Actors, baseline: RuleSetRecord
-) -> None:
-    draft = _clone(actors, baseline)
-    # a draft may hold a mistake while it is being edited …
-    ruleset_services.ruleset_update(
-        actor=actors.county_admin,
-        scope=scope_of(actors.county_admin),
-        rule_set=draft,
-        rule_edits=[RuleEdit("MON-INCOME-BELOW-LINE", INVALID_CONDITION, "收入低于监测范围")],
-    )
-    assert AuditEvent.objects.get(action="assessment.ruleset_update").changes["problems"] == 1
-    # … but it is not published
-    with pytest.raises(RuleSetInvalidError) as refused:
-        ruleset_services.ruleset_publish(
-            actor=actors.county_admin, scope=scope_of(actors.county_admin), rule_set=draft
-        )
-    [problem] = refused.value.problems
-    assert problem.rule_code == "MON-INCOME-BELOW-LINE"
-    assert "未知的参数" in problem.message_zh
-    assert problem.position == INVALID_CONDITION.index("param.")
-    assert "MON-INCOME-BELOW-LINE" in refused.value.message
-    draft.refresh_from_db()
-    assert (draft.status, draft.published_at) == ("draft", None)
-    assert not AuditEvent.objects.filter(action="assessment.ruleset_publish").exists()
-
-
-def test_publish_makes_the_draft_the_newest_published_version_and_immutable(
-    actors: Actors, baseline: RuleSetRecord, households: dict[str, Household]
-) -> None:
-    draft = _set_line(actors, _clone(actors, baseline), 8600)
-    ruleset_services.ruleset_publish(
-        actor=actors.county_admin, scope=scope_of(actors.county_admin), rule_set=draft
-    )
-    draft.refresh_from_db()
-    assert draft.status == RuleSetRecord.Status.PUBLISHED
-    assert draft.published_at is not None
-    assert _definition(draft).status is definition.RuleSetStatus.PUBLISHED
-    event = AuditEvent.objects.get(action="assessment.ruleset_publish")
-    assert (event.region_code, event.changes) == (COUNTY, {"status": ["draft", "published"]})
-    # a run now uses version 2 and its line
-    assert rule_set_get(code="national-baseline", region_code=draft.region_code) == draft
-    assert rule_set_get(code="national-baseline", region_code="11") != draft
-    run = assessment_run(
-        actor=actors.county_admin,
-        scope=scope_of(actors.county_admin),
-        region_code=COUNTY,
-        year=YEAR,
-    )
-    assert str(run.rule_set) == "national-baseline@2"
-    outcome = AssessmentOutcome.objects.get(run=run, household=households["near"])
-    assert outcome.monitoring_eligible is True
-    assert outcome.risk_level == "blue"
-    # and neither an edit nor a second publication is accepted
-    with nothing_changes(), pytest.raises(ApplicationError) as refused:
-        _set_line(actors, draft, 9000)
-    assert refused.value.code == "immutable"
-    with nothing_changes(), pytest.raises(ApplicationError) as again:
-        ruleset_services.ruleset_publish(
-            actor=actors.county_admin, scope=scope_of(actors.county_admin), rule_set=draft
-        )
-    assert again.value.code == "not_draft"
-
-
-def test_out_of_scope_drafts_and_the_nationwide_baseline_are_refused(
-    actors: Actors, baseline: RuleSetRecord
-) -> None:
-    draft = _clone(actors, baseline)
-    other = scope_of(actors.other_county_admin)
-    for service in (ruleset_services.ruleset_publish, ruleset_services.ruleset_retire):
-        with nothing_changes(), pytest.raises(PermissionDeniedError):
-            service(actor=actors.other_county_admin, scope=other, rule_set=draft)
-    with nothing_changes(), pytest.raises(PermissionDeniedError):
-        ruleset_services.ruleset_update(
-            actor=actors.other_county_admin,
-            scope=other,
-            rule_set=draft,
-            parameter_defaults={"monitoring_line": 1},
-        )
-    # the county may not edit or retire the nationwide baseline, only clone it
-    with nothing_changes(), pytest.raises(PermissionDeniedError) as refused:
-        ruleset_services.ruleset_retire(
-            actor=actors.county_admin, scope=scope_of(actors.county_admin), rule_set=baseline
-        )
-    assert "复制" in refused.value.message
-    # nor may a role without the right touch its own county's draft
-    with nothing_changes(), pytest.raises(PermissionDeniedError):
-        ruleset_services.ruleset_publish(
-            actor=actors.village_officer, scope=scope_of(actors.village_officer), rule_set=draft
-        )
-    assert _definition(draft).parameters["monitoring_line"].default == 7000
-    assert RuleSetRecord.objects.filter(status="draft").count() == 1
-
-
-def test_retire_closes_a_published_version_but_not_the_last_one(
-    actors: Actors, baseline: RuleSetRecord
-) -> None:
-    admin = scope_of(actors.system_admin)
-    draft = ruleset_services.ruleset_clone(
-        actor=actors.system_admin, scope=admin, rule_set=baseline
-    )
-    with nothing_changes(), pytest.raises(ApplicationError) as not_published:
-        ruleset_services.ruleset_retire(actor=actors.system_admin, scope=admin, rule_set=draft)
-    assert not_published.value.code == "not_published"
-    with nothing_changes(), pytest.raises(ApplicationError) as last:
-        ruleset_services.ruleset_retire(actor=actors.system_admin, scope=admin, rule_set=baseline)
-    assert last.value.code == "last_published"
-    ruleset_services.ruleset_publish(actor=actors.system_admin, scope=admin, rule_set=draft)
-    ruleset_services.ruleset_retire(actor=actors.system_admin, scope=admin, rule_set=baseline)
-    baseline.refresh_from_db()
-    assert baseline.status == RuleSetRecord.Status.RETIRED
-    assert baseline.effective_to == timezone.localdate()
-    assert _definition(baseline).status is definition.RuleSetStatus.RETIRED
-    event = AuditEvent.objects.get(action="assessment.ruleset_retire")
-    assert event.changes["status"] == ["published", "retired"]
-    with nothing_changes(), pytest.raises(ApplicationError):
-        ruleset_services.ruleset_update(
-            actor=actors.system_admin,
-            scope=admin,
-            rule_set=baseline,
-            parameter_defaults={"monitoring_line": 1},
-        )
-
 
 # ---------------------------------------------------------------------------- simulation
 
@@ -400,7 +91,7 @@ def test_simulation_counts_households_entering_monitoring_per_town_village_and_h
 def test_a_regions_policy_parameter_overrides_a_drafts_default_as_in_a_run(
     actors: Actors, baseline: RuleSetRecord, households: dict[str, Household]
 ) -> None:
-    draft = _set_line(actors, _clone(actors, baseline), 8600)
+    draft = set_line(actors, clone(actors, baseline), 8600)
     scope = scope_of(actors.county_admin)
     without_policy = ruleset_selectors.ruleset_simulate(
         scope=scope, before=baseline, after=draft, region_code=COUNTY, year=YEAR
@@ -426,7 +117,7 @@ def test_simulation_refuses_regions_outside_the_scope_and_drafts_with_problems(
     draft = ruleset_services.ruleset_update(
         actor=actors.county_admin,
         scope=scope_of(actors.county_admin),
-        rule_set=_clone(actors, baseline),
+        rule_set=clone(actors, baseline),
         rule_edits=[RuleEdit("MON-INCOME-BELOW-LINE", INVALID_CONDITION, "收入低")],
     )
     with nothing_changes(), pytest.raises(ApplicationError) as invalid:
@@ -450,7 +141,7 @@ def _url(name: str, record: RuleSetRecord, *args: str) -> str:
 def test_list_shows_the_rule_sets_that_apply_to_the_user_and_actions_to_policy_managers(
     actors: Actors, baseline: RuleSetRecord
 ) -> None:
-    draft = _clone(actors, baseline)
+    draft = clone(actors, baseline)
     url = reverse("assessment:ruleset-list")
     draft_row = f'data-testid="ruleset-{draft.pk}"'
     assert_scope_matrix(
@@ -471,7 +162,7 @@ def test_list_shows_the_rule_sets_that_apply_to_the_user_and_actions_to_policy_m
     client = client_for(actors.county_admin)
     client.get(url)
     for _ in range(3):
-        _clone(actors, baseline)
+        clone(actors, baseline)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.content.decode().count('data-testid="ruleset-') == 6
@@ -482,7 +173,7 @@ def test_list_shows_the_rule_sets_that_apply_to_the_user_and_actions_to_policy_m
 def test_detail_shows_parameters_and_rules_and_edit_controls_only_for_an_editable_draft(
     actors: Actors, baseline: RuleSetRecord
 ) -> None:
-    draft = _clone(actors, baseline)
+    draft = clone(actors, baseline)
     assert_scope_matrix(
         lambda client: client.get(_url("ruleset-detail", draft)),
         {
@@ -523,7 +214,7 @@ def _post_matrix(actors: Actors, in_scope_status: int) -> dict[User | None, Expe
 def test_writes_need_the_policy_right_and_the_draft_in_scope(
     actors: Actors, baseline: RuleSetRecord
 ) -> None:
-    draft = _clone(actors, baseline)
+    draft = clone(actors, baseline)
     line = {"monitoring_line": "8600"}
     parameters = {
         name: str(spec.default)
@@ -539,7 +230,7 @@ def test_writes_need_the_policy_right_and_the_draft_in_scope(
             _post_matrix(actors, 302),
         )
     # only the county's own POSTs changed anything: one update, one more clone
-    assert _definition(draft).parameters["monitoring_line"].default == 8600
+    assert definition_of(draft).parameters["monitoring_line"].default == 8600
     assert AuditEvent.objects.filter(action="assessment.ruleset_update").count() == 1
     assert RuleSetRecord.objects.filter(status="draft").count() == 2
 
@@ -568,7 +259,7 @@ def test_the_county_cannot_change_the_nationwide_baseline_through_the_pages(
 def test_editing_a_rule_saves_a_draft_with_problems_and_publishing_lists_them(
     actors: Actors, baseline: RuleSetRecord
 ) -> None:
-    draft = _clone(actors, baseline)
+    draft = clone(actors, baseline)
     client = client_for(actors.county_admin)
     url = _url("ruleset-rule-edit", draft, "MON-INCOME-BELOW-LINE")
     form = client.get(url)
@@ -610,7 +301,7 @@ def test_editing_a_rule_saves_a_draft_with_problems_and_publishing_lists_them(
 def test_a_rule_edit_of_a_published_version_is_refused_and_changes_nothing(
     actors: Actors, baseline: RuleSetRecord
 ) -> None:
-    draft = _clone(actors, baseline)
+    draft = clone(actors, baseline)
     ruleset_services.ruleset_publish(
         actor=actors.county_admin, scope=scope_of(actors.county_admin), rule_set=draft
     )
@@ -620,7 +311,7 @@ def test_a_rule_edit_of_a_published_version_is_refused_and_changes_nothing(
     with nothing_changes(draft):
         refused = client.post(url, {"condition": "true", "message": "x"}, follow=True)
     assert "不能修改" in refused.content.decode()
-    assert _definition(draft).rule("MON-INCOME-BELOW-LINE").condition != "true"
+    assert definition_of(draft).rule("MON-INCOME-BELOW-LINE").condition != "true"
     assert client.get(_url("ruleset-rule-edit", draft, "NO-SUCH")).status_code == 404
 
 
@@ -628,7 +319,7 @@ def test_try_explains_one_household_in_scope_and_hides_others(
     actors: Actors, baseline: RuleSetRecord, households: dict[str, Household]
 ) -> None:
     near = households["near"]
-    draft = _set_line(actors, _clone(actors, baseline), 8600)
+    draft = set_line(actors, clone(actors, baseline), 8600)
     url = _url("ruleset-try", draft) + f"?household={near.pk}"
     assert_scope_matrix(
         lambda client: client.get(url),
@@ -665,7 +356,7 @@ def test_try_explains_one_household_in_scope_and_hides_others(
 def test_simulation_page_shows_counts_drills_down_and_refuses_other_regions(
     actors: Actors, baseline: RuleSetRecord, households: dict[str, Household]
 ) -> None:
-    draft = _set_line(actors, _clone(actors, baseline), 8600)
+    draft = set_line(actors, clone(actors, baseline), 8600)
     url = _url("ruleset-simulate", draft)
     entering = 'data-testid="stat-entering_monitoring">2<'
     assert_scope_matrix(
@@ -731,7 +422,7 @@ def test_a_draft_with_problems_is_neither_tried_nor_simulated(
     draft = ruleset_services.ruleset_update(
         actor=actors.county_admin,
         scope=scope_of(actors.county_admin),
-        rule_set=_clone(actors, baseline),
+        rule_set=clone(actors, baseline),
         rule_edits=[RuleEdit("MON-INCOME-BELOW-LINE", INVALID_CONDITION, "收入低")],
     )
     client = client_for(actors.county_admin)
@@ -757,4 +448,4 @@ def test_the_rule_form_of_another_regions_draft_is_forbidden(
         refused = county.post(url, {"condition": "true", "message": "x"})
     assert refused.status_code == 403
     assert client_for(actors.system_admin).get(url).status_code == 200
-    assert _definition(nationwide).rule("MON-INCOME-BELOW-LINE").condition != "true"
+    assert definition_of(nationwide).rule("MON-INCOME-BELOW-LINE").condition != "true"
