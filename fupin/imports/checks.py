@@ -75,7 +75,8 @@ def villages_registered(
     return table
 
 
-def _id_column(template: Template) -> str:
+def id_column_of(template: Template) -> str:
+    """The template's ID-number column, or "" when it has none."""
     return next((c.name for c in template.columns if c.kind == "id_number"), "")
 
 
@@ -183,7 +184,7 @@ def households_as_sets(
     died); a new household needs one.
     """
     key = template.household_key
-    id_column = _id_column(template)
+    id_column = id_column_of(template)
     registered_heads = _asked(context.lookups.registered_heads, table, key)
     in_household = pl.col(key).is_not_null()
     is_head = (pl.col("relation") == codes.Relation.HEAD.value).fill_null(False)
@@ -274,7 +275,7 @@ def households_as_sets(
 
 def people_once(table: pl.DataFrame, template: Template, context: CheckContext) -> pl.DataFrame:
     """The same person twice in the file, or active in another household already."""
-    id_column = _id_column(template)
+    id_column = id_column_of(template)
     existing_people = _asked(context.lookups.existing_people, table, id_column)
     key = template.household_key
     first_row = pl.col(ROW_NUMBER_COLUMN).min().over(id_column)

@@ -61,15 +61,7 @@ def normalize_columns(
             table = _normalize_id_column(table, column, today=today)
             continue
         if column.kind == "text":
-            # As `core.text.clean_text`, vectorised; interior spaces are kept so that an
-            # exported name reads back unchanged.
-            cleaned = (
-                pl.col(column.name)
-                .str.normalize("NFKC")
-                .str.replace_all(ZERO_WIDTH_PATTERN, "")
-                .str.strip_chars()
-            )
-            value = pl.when(cleaned == "").then(None).otherwise(cleaned)
+            value = cleaned_text(pl.col(column.name))
             error: pl.Expr = pl.lit(None, dtype=pl.String)
         else:
             raw_values = table.get_column(column.name).drop_nulls().unique().to_list()
@@ -85,6 +77,13 @@ def normalize_columns(
             )
         updates.extend([value.alias(column.name), required_error(column, value, error)])
     return table.with_columns(updates)
+
+
+def cleaned_text(raw: pl.Expr) -> pl.Expr:
+    """A free-text cell as `core.text.clean_text` cleans it, vectorised; empty is null.
+    Interior spaces are kept so that an exported name reads back unchanged."""
+    cleaned = raw.str.normalize("NFKC").str.replace_all(ZERO_WIDTH_PATTERN, "").str.strip_chars()
+    return pl.when(cleaned == "").then(None).otherwise(cleaned)
 
 
 def required_error(column: Column, value: pl.Expr, error: pl.Expr) -> pl.Expr:

@@ -7,16 +7,23 @@ for the file's distinct values.
 """
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from fupin.imports import checks
 from fupin.imports.checks import CheckContext, Lookups
 from fupin.imports.declarations import Column, Template
 from fupin.imports.kinds import MEMBERS_LEDGER, LedgerKind
-from fupin.imports.normalizing import ERROR_SUFFIX, ID_FACT_COLUMNS, normalize_columns
+from fupin.imports.normalizing import (
+    ERROR_SUFFIX,
+    ID_FACT_COLUMNS,
+    cleaned_text,
+    normalize_columns,
+)
 from fupin.imports.parsing import ROW_NUMBER_COLUMN
 
 
@@ -76,9 +83,14 @@ def validate(
     scope_prefix: str,
     lookups: Lookups,
     today: datetime.date | None = None,
+    chunk_rows: int | None = None,
 ) -> ValidationResult:
     """Validate a parsed ledger: its template's cells, then its kind's checks, which ask
-    `lookups` (usually `ledger.lookups`, the registry's selectors) what they need."""
+    `lookups` (usually `ledger.lookups`, the registry's selectors) what they need.
+
+    Done in chunks of about `chunk_rows` rows (default `settings.IMPORT_CHUNK_ROWS`), each
+    holding whole households, so the working tables of one chunk exist at a time; the
+    result is the same as validating the file at once."""
     template = ledger.template
     if ROW_NUMBER_COLUMN not in frame.columns:
         frame = frame.with_row_index(ROW_NUMBER_COLUMN, offset=2)
@@ -103,26 +115,122 @@ def validate(
             for column in template.columns
         ),
     )
-    table = normalize_columns(table, template, scope_prefix=scope_prefix, today=today)
     context = CheckContext(scope_prefix=scope_prefix, lookups=lookups)
-    for check in ledger.checks:
-        table = check(table, template, context)
-    errors = _collect_errors(table, template)
-    invalid_rows = {error.row_number for error in errors}
-    helper_columns = [c for c in table.columns if c.endswith(ERROR_SUFFIX) or c in ID_FACT_COLUMNS]
-    rows_without_errors = (
-        table.filter(~pl.col(ROW_NUMBER_COLUMN).is_in(sorted(invalid_rows)))
-        if invalid_rows
-        else table
-    )
-    valid = _typed(rows_without_errors.drop(helper_columns), template)
+    chunks = max(1, -(-table.height // (chunk_rows or settings.IMPORT_CHUNK_ROWS)))
+    # People are compared across the whole file: an ID number may come back in a household
+    # of another chunk.
+    id_column = checks.id_column_of(template) if checks.people_once in ledger.checks else None
+    valid_parts: list[pl.DataFrame] = []
+    errors: list[RowError] = []
+    people: list[pl.DataFrame] = []
+    households = 0
+    for chunk in _household_chunks(table, chunks):
+        checked = _checked(chunk, ledger, context, scope_prefix=scope_prefix, today=today)
+        del chunk
+        chunk_errors = _collect_errors(checked, template)
+        invalid_rows = {error.row_number for error in chunk_errors}
+        helper_columns = [
+            c for c in checked.columns if c.endswith(ERROR_SUFFIX) or c in ID_FACT_COLUMNS
+        ]
+        if id_column and chunks > 1:
+            people.append(checked.select(ROW_NUMBER_COLUMN, id_column))
+        households += checked.get_column("household_number").drop_nulls().n_unique()
+        rows_without_errors = (
+            checked.filter(~pl.col(ROW_NUMBER_COLUMN).is_in(sorted(invalid_rows)))
+            if invalid_rows
+            else checked
+        )
+        valid_parts.append(_typed(rows_without_errors.drop(helper_columns), template))
+        errors.extend(chunk_errors)
+        del checked, rows_without_errors
+    del table
+    if people:
+        errors, repeated = _people_across_chunks(errors, pl.concat(people), template)
+        del people
+        if repeated:
+            valid_parts = [
+                part.filter(~pl.col(ROW_NUMBER_COLUMN).is_in(repeated)) for part in valid_parts
+            ]
+    valid = pl.concat(valid_parts, rechunk=False)
+    del valid_parts
+    if chunks > 1:
+        # Errors in the file's row order, as when validated at once. The valid rows stay
+        # grouped by chunk (each household's rows in file order): sorting them would copy
+        # the whole table, and the apply matches rows by key, not by position.
+        position = {column.header: index for index, column in enumerate(template.columns)}
+        errors.sort(key=lambda error: (error.row_number, position[error.field]))
     summary = ValidationSummary(
-        rows=table.height,
-        households=table.get_column("household_number").drop_nulls().n_unique(),
+        rows=frame.height,
+        households=households,
         valid_rows=valid.height,
-        invalid_rows=len(invalid_rows),
+        invalid_rows=len({error.row_number for error in errors}),
     )
     return ValidationResult(valid, errors, summary, match.unknown)
+
+
+def _household_chunks(table: pl.DataFrame, chunks: int) -> Iterator[pl.DataFrame]:
+    """`table` in `chunks` parts, every household's rows in one part (spread by a hash of
+    the cleaned 户编号, which every ledger has; rows without one share a part), so checks
+    within a household, or a household and year, see all its rows. Each part is taken
+    when needed, so only one chunk's working tables exist at a time."""
+    if chunks == 1:
+        yield table
+        return
+    # By the cleaned 户编号: cells that differ only in spaces or width are one household.
+    number = cleaned_text(pl.col("household_number"))
+    part = table.select((number.hash(seed=0) % chunks).alias("part")).get_column("part")
+    for index in range(chunks):
+        yield table.filter(part == index)
+
+
+def _checked(
+    table: pl.DataFrame,
+    ledger: LedgerKind,
+    context: CheckContext,
+    *,
+    scope_prefix: str,
+    today: datetime.date | None,
+) -> pl.DataFrame:
+    """`table` cleaned and run through the ledger's checks: the values plus one error
+    column per template column."""
+    table = normalize_columns(table, ledger.template, scope_prefix=scope_prefix, today=today)
+    for check in ledger.checks:
+        table = check(table, ledger.template, context)
+    return table
+
+
+def _people_across_chunks(
+    errors: list[RowError], people: pl.DataFrame, template: Template
+) -> tuple[list[RowError], list[int]]:
+    """`checks.people_once`'s repeated-person error for the whole file: a chunk saw only its
+    own rows, so a person's first row may lie in another chunk. Returns the errors with the
+    repeated rows' ID error replaced, and those rows."""
+    id_column = checks.id_column_of(template)
+    first_row = pl.col(ROW_NUMBER_COLUMN).min().over(id_column)
+    repeated = (
+        people.with_columns(first_row.alias("first_row"))
+        .filter(
+            pl.col(id_column).is_not_null() & (pl.col(ROW_NUMBER_COLUMN) != pl.col("first_row"))
+        )
+        .select(ROW_NUMBER_COLUMN, "first_row")
+    )
+    if repeated.is_empty():
+        return errors, []
+    first_of = dict(repeated.iter_rows())
+    header = template.column(id_column).header
+    kept = [
+        error for error in errors if not (error.field == header and error.row_number in first_of)
+    ]
+    kept.extend(
+        RowError(
+            row,
+            header,
+            # The check's own message, so both paths say the same.
+            _("证件号码与第 {} 行重复，同一人在文件中出现了两次。").format(first),
+        )
+        for row, first in first_of.items()
+    )
+    return kept, sorted(first_of)
 
 
 def _typed(valid: pl.DataFrame, template: Template) -> pl.DataFrame:
