@@ -1,5 +1,4 @@
 import re
-from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Dialog, Page, expect
@@ -7,33 +6,11 @@ from pytest_django.live_server_helper import LiveServer
 
 from fupin.assessment.models import AssessmentRun, RuleSetRecord
 from fupin.assessment.selectors import rule_set_get
-from fupin.registry.models import Household
-from fupin.registry.services import household_register, household_year_record
-from fupin.registry.tests import factories
+from fupin.assessment.tests.rulesets import household_with_income
 from tests.browser.conftest import login, screenshot, wait_for_htmx
-from tests.support import OTHER_VILLAGE, TOWN, VILLAGE, Actors, scope_of
+from tests.support import OTHER_VILLAGE, TOWN, VILLAGE, Actors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-YEAR = 2025
-
-
-def _household(actors: Actors, number: str, village: str, per_capita: int) -> Household:
-    scope = scope_of(actors.system_admin)
-    household = household_register(
-        actor=actors.system_admin,
-        scope=scope,
-        data=factories.household(number, village),
-        members=factories.family(),
-    )
-    household_year_record(
-        actor=actors.system_admin,
-        scope=scope,
-        household=household,
-        year=YEAR,
-        amounts={"wage_income": Decimal(per_capita * 3)},
-    )
-    return household
 
 
 def _accept(dialog: Dialog) -> None:
@@ -50,10 +27,10 @@ def test_county_administrator_raises_the_line_in_a_draft_simulates_and_publishes
     page: Page, live_server: LiveServer, actors: Actors, baseline: RuleSetRecord
 ) -> None:
     # per person: 3,000 (monitored at any line), 8,300 and 8,500 (enter at 8,600), 30,000
-    _household(actors, "220122101201001", VILLAGE, 3000)
-    near = _household(actors, "220122101201002", VILLAGE, 8300)
-    _household(actors, "220122101201003", VILLAGE, 30000)
-    _household(actors, "220122101202001", OTHER_VILLAGE, 8500)
+    household_with_income(actors, "220122101201001", VILLAGE, 3000)
+    near = household_with_income(actors, "220122101201002", VILLAGE, 8300)
+    household_with_income(actors, "220122101201003", VILLAGE, 30000)
+    household_with_income(actors, "220122101202001", OTHER_VILLAGE, 8500)
     base = live_server.url
     login(page, base, "county_admin")
 
@@ -184,8 +161,8 @@ def test_county_administrator_raises_the_line_in_a_draft_simulates_and_publishes
 def test_village_officer_tries_a_household_and_cannot_change_rule_sets(
     page: Page, live_server: LiveServer, actors: Actors, baseline: RuleSetRecord
 ) -> None:
-    near = _household(actors, "220122101201002", VILLAGE, 8300)
-    _household(actors, "220122101202001", OTHER_VILLAGE, 8500)
+    near = household_with_income(actors, "220122101201002", VILLAGE, 8300)
+    household_with_income(actors, "220122101202001", OTHER_VILLAGE, 8500)
     base = live_server.url
     login(page, base, "village_officer")
     page.goto(f"{base}/assessment/rule-sets/{baseline.pk}/")

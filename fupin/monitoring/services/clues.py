@@ -20,17 +20,15 @@ from fupin.monitoring.models import (
     CaseState,
     Channel,
     ClueStatus,
-    Decision,
     IdentityCheck,
     MonitoringCase,
     RiskClue,
-    Step,
 )
 from fupin.monitoring.services.common import (
     _actor_id,
     _check_risk_types,
     _village,
-    approval_record,
+    case_opening_record,
 )
 from fupin.registry.idnumbers import InvalidIdNumber, parse_id_number
 from fupin.registry.models import Household, HouseholdStatus, Region
@@ -162,15 +160,7 @@ def _intake(
     )
     clue.case = case
     clue.save(update_fields=["case"])
-    approval_record(
-        actor=actor,
-        scope=None,
-        subject_type=selectors.CASE_SUBJECT,
-        subject_id=str(case.pk),
-        step=Step.CLUE,
-        decision=Decision.APPROVE,
-        opinion=description,
-    )
+    case_opening_record(actor=actor, case=case, opinion=description)
     return clue
 
 

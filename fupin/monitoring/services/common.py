@@ -139,6 +139,21 @@ def approval_record(
     return record
 
 
+def case_opening_record(
+    *, actor: AbstractBaseUser | None, case: MonitoringCase, opinion: str
+) -> ApprovalRecord:
+    """The first entry of a case's trail: the clue or proposal that opened it."""
+    return approval_record(
+        actor=actor,
+        scope=None,
+        subject_type=selectors.CASE_SUBJECT,
+        subject_id=str(case.pk),
+        step=Step.CLUE,
+        decision=Decision.APPROVE,
+        opinion=opinion,
+    )
+
+
 def _approve(
     *,
     actor: AbstractBaseUser | None,

@@ -14,11 +14,9 @@ from fupin.monitoring.models import (
     CaseKind,
     CaseState,
     Channel,
-    Decision,
     MonitoringCase,
-    Step,
 )
-from fupin.monitoring.services.common import _actor_id, approval_record
+from fupin.monitoring.services.common import _actor_id, case_opening_record
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus
 
@@ -72,15 +70,7 @@ def _open_elimination(
         due_on=selectors.working_calendar().case_due_on(today, setting),
         created_by_id=_actor_id(actor),
     )
-    approval_record(
-        actor=actor,
-        scope=None,
-        subject_type=selectors.CASE_SUBJECT,
-        subject_id=str(case.pk),
-        step=Step.CLUE,
-        decision=Decision.APPROVE,
-        opinion=reason,
-    )
+    case_opening_record(actor=actor, case=case, opinion=reason)
     return case
 
 
