@@ -35,6 +35,7 @@ from fupin.registry.models import (
 )
 from fupin.registry.services import bulk_sql
 from fupin.registry.services.households import constraint_error
+from fupin.registry.services.member_counts import active_member_counts_refresh
 
 EXAMPLES_SHOWN = 5
 
@@ -155,7 +156,13 @@ def _apply(scope: RegionScope, rows: pl.DataFrame) -> BulkResult:
         households, existing_households, now=now
     )
     ids = _households_of(households.get_column("number").to_list()).drop("village_id")
-    created_members, updated_members, unchanged = _write_members(rows, ids, now=now)
+    created_members, updated_members, unchanged, gained = _write_members(rows, ids, now=now)
+    # New households were inserted with their count; those that existed and gained members
+    # are recounted.
+    existed = existing_households.select(pl.col("number").alias("household_number"))
+    active_member_counts_refresh(
+        gained.join(existed, on="household_number", how="semi").get_column("household_id").to_list()
+    )
     return BulkResult(
         created_households, updated_households, created_members, updated_members, unchanged
     )
@@ -383,7 +390,10 @@ def _household_frame(rows: pl.DataFrame) -> pl.DataFrame:
     """One row per household: the first non-empty value of each household-level column."""
     return (
         rows.group_by("household_number", maintain_order=True)
-        .agg(pl.col(column).drop_nulls().first() for column in HOUSEHOLD_COLUMNS)
+        .agg(
+            *(pl.col(column).drop_nulls().first() for column in HOUSEHOLD_COLUMNS),
+            pl.len().alias("members"),
+        )
         .rename({"household_number": "number", **HOUSEHOLD_COLUMNS})
     )
 
@@ -518,6 +528,8 @@ def _write_households(
             "poverty_attribute",
             "primary_cause",
             "phone",
+            # Every member of a new household is in this file and is new.
+            pl.col("members").alias("active_member_count"),
         ),
         now=now,
     )
@@ -527,8 +539,9 @@ def _write_households(
 
 def _write_members(
     rows: pl.DataFrame, household_ids: pl.DataFrame, *, now: datetime.datetime
-) -> tuple[int, int, int]:
-    """Insert new members, update changed ones; return (created, updated, unchanged)."""
+) -> tuple[int, int, int, pl.DataFrame]:
+    """Insert new members, update changed ones; return (created, updated, unchanged) and
+    the households (number, id) that gained members."""
     existing = _existing_members(rows.get_column("household_number").unique().to_list())
     file_rows = rows.select("household_number", "id_number", *MEMBER_COLUMNS).with_columns(
         pl.coalesce(
@@ -555,12 +568,8 @@ def _write_members(
     # the order of the rows in the file.
     becomes_head = pl.col("relation") == codes.Relation.HEAD.value
     bulk_sql.update(Member, list(MEMBER_COLUMNS), changed.filter(~becomes_head).rows(), now=now)
-    bulk_sql.insert(
-        Member,
-        new.join(household_ids, on="household_number").select(
-            "household_id", "id_number", *MEMBER_COLUMNS
-        ),
-        now=now,
-    )
+    new = new.join(household_ids, on="household_number")
+    bulk_sql.insert(Member, new.select("household_id", "id_number", *MEMBER_COLUMNS), now=now)
     bulk_sql.update(Member, list(MEMBER_COLUMNS), changed.filter(becomes_head).rows(), now=now)
-    return new.height, changed.height, compared.height - changed.height
+    gained = new.select("household_number", "household_id").unique()
+    return new.height, changed.height, compared.height - changed.height, gained

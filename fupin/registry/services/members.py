@@ -30,6 +30,7 @@ from fupin.registry.services.households import (
     _require_edit,
     _snapshot,
 )
+from fupin.registry.services.member_counts import active_member_counts_refresh
 from fupin.registry.services.status import _record_status
 
 _MEMBER_FIELDS = [field.name for field in dataclasses.fields(MemberData)]
@@ -52,6 +53,7 @@ def member_add(
     with _constraints_explained():
         member = Member.objects.create(household=current, **values)
     Household.objects.filter(pk=current.pk).update(version=F("version") + 1)
+    active_member_counts_refresh([current.pk])
     audit_record(
         actor=actor,
         action="registry.member_add",
@@ -150,6 +152,7 @@ def member_remove(
     if member.is_head:
         _promote_new_head(household, new_head_id, member)
     Household.objects.filter(pk=household.pk).update(version=F("version") + 1)
+    active_member_counts_refresh([household.pk])
     audit_record(
         actor=actor,
         action="registry.member_remove",
@@ -221,6 +224,7 @@ def member_move(
     Household.objects.filter(pk__in=[source.pk, target_household.pk]).update(
         version=F("version") + 1
     )
+    active_member_counts_refresh([source.pk, target_household.pk])
     audit_record(
         actor=actor,
         action="registry.member_move",

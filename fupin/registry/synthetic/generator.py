@@ -222,6 +222,7 @@ class CountyGenerator:
                 attribute=attribute,
                 # 整户无劳动能力兜底保障: nobody can work and the household is small.
                 whole_without_labor=without_labor and size <= 3,
+                active_members=sum(1 for row in member_rows if row["is_active"]),
                 stamp=stamp,
             )
         )
@@ -257,6 +258,7 @@ class CountyGenerator:
         history: History,
         attribute: str,
         whole_without_labor: bool,
+        active_members: int,
         stamp: Value,
     ) -> HouseholdRow:
         rng = self._rng
@@ -318,6 +320,7 @@ class CountyGenerator:
             "is_monitoring_eligible": None,
             "is_elimination_eligible": None,
             "assessed_at": None,
+            "active_member_count": active_members,
             "version": 1,
             "created_at": stamp,
             "updated_at": stamp,

@@ -59,6 +59,7 @@ class HouseholdRow(TypedDict):
     version: int
     created_at: Value
     updated_at: Value
+    active_member_count: int
 
 
 class MemberRow(TypedDict):

@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from fupin.audit.models import AuditEvent
 from fupin.registry import codes
 from fupin.registry.models import Household, Member
+from fupin.registry.services.member_counts import active_member_counts_refresh
 from tests.support import make_regions
 
 CONSTRAINT = "registry_member_one_active_household_per_person"
@@ -66,6 +67,8 @@ def test_migration_refuses_duplicates_then_restores_the_index(without_index: Non
     # Given one person active in two households while the index was missing
     first = _member("H1")
     second = _member("H2")
+    # Written past the services, as the old database held them: counted as the services do.
+    active_member_counts_refresh([first.household_id, second.household_id])
 
     # When the migration runs, then it refuses and names the command
     with (
@@ -92,6 +95,10 @@ def test_migration_refuses_duplicates_then_restores_the_index(without_index: Non
     assert not second.is_active
     assert second.removal_reason == codes.RemovalReason.OTHER
     assert second.removal_note == "同一人同时在户编号 H1 在册，保留该户的记录。"
+    assert dict(Household.objects.values_list("number", "active_member_count")) == {
+        "H1": 1,
+        "H2": 0,
+    }
     event = AuditEvent.objects.get(action="registry.member_duplicates_end")
     assert event.subject_id == str(second.pk)
 

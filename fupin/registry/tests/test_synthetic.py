@@ -137,6 +137,13 @@ def test_every_household_has_exactly_one_active_head(generated: GenerationResult
     assert generated.members == Member.objects.count()
 
 
+def test_every_household_stores_its_count_of_active_members(generated: GenerationResult) -> None:
+    live = Counter(Member.objects.filter(is_active=True).values_list("household_id", flat=True))
+    stored = dict(Household.objects.values_list("id", "active_member_count"))
+    assert stored == {pk: live[pk] for pk in stored}
+    assert sum(stored.values()) > 400
+
+
 def test_id_numbers_are_valid_unique_and_agree_with_sex_and_birth_date(
     generated: GenerationResult,
 ) -> None:
