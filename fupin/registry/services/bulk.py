@@ -15,7 +15,6 @@ import polars as pl
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -234,10 +233,7 @@ def _with_member_counts(rows: pl.DataFrame) -> pl.DataFrame:
     counts: list[tuple[str, int]] = []
     for chunk in in_chunks(rows.get_column("household_number").to_list()):
         counts.extend(
-            Member.objects.filter(is_active=True, household__number__any=chunk)
-            .values("household__number")
-            .annotate(count=Count("id"))
-            .values_list("household__number", "count")
+            Household.objects.filter(number__any=chunk).values_list("number", "active_member_count")
         )
     frame = pl.DataFrame(
         counts, schema={"household_number": pl.String, "active_members": pl.Int64}, orient="row"
