@@ -79,6 +79,10 @@ class HouseholdStatus(models.TextChoices):
     UNREGISTERED = "unregistered", _("一般农户")
 
 
+# Between the names in Household.active_member_names: no name or search text holds it.
+MEMBER_NAMES_SEPARATOR = "\x1f"
+
+
 class Household(models.Model):
     """A registered household (建档立卡户 or 防返贫监测 record), keyed by 户编号."""
 
@@ -154,6 +158,11 @@ class Household(models.Model):
     # members (services.member_counts), so county lists and totals read one column instead
     # of counting the members of 100,000 households per request (issue #17).
     active_member_count = models.PositiveIntegerField(_("在册人数"), default=0, editable=False)
+    # Their names, joined by MEMBER_NAMES_SEPARATOR and kept by the same writes: a name
+    # search then reads the household row instead of probing its members (issue #17).
+    active_member_names = models.TextField(
+        _("在册成员姓名"), blank=True, default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("农户")

@@ -25,6 +25,7 @@ from fupin.core.region_codes import RegionLevel
 from fupin.core.scope import RegionScope
 from fupin.registry import codes
 from fupin.registry.models import (
+    MEMBER_NAMES_SEPARATOR,
     Household,
     HouseholdConditions,
     HouseholdStatus,
@@ -34,7 +35,7 @@ from fupin.registry.models import (
 )
 from fupin.registry.services import bulk_sql
 from fupin.registry.services.households import constraint_error
-from fupin.registry.services.member_counts import active_member_counts_refresh
+from fupin.registry.services.member_counts import active_members_refresh
 
 EXAMPLES_SHOWN = 5
 
@@ -156,10 +157,10 @@ def _apply(scope: RegionScope, rows: pl.DataFrame) -> BulkResult:
     )
     ids = _households_of(households.get_column("number").to_list()).drop("village_id")
     created_members, updated_members, unchanged, gained = _write_members(rows, ids, now=now)
-    # New households were inserted with their count; those that existed and gained members
-    # are recounted.
+    # New households were inserted with their count and names; those that existed and
+    # gained or renamed members are refreshed.
     existed = existing_households.select(pl.col("number").alias("household_number"))
-    active_member_counts_refresh(
+    active_members_refresh(
         gained.join(existed, on="household_number", how="semi").get_column("household_id").to_list()
     )
     return BulkResult(
@@ -389,6 +390,7 @@ def _household_frame(rows: pl.DataFrame) -> pl.DataFrame:
         .agg(
             *(pl.col(column).drop_nulls().first() for column in HOUSEHOLD_COLUMNS),
             pl.len().alias("members"),
+            pl.col("name").str.join(MEMBER_NAMES_SEPARATOR).alias("names"),
         )
         .rename({"household_number": "number", **HOUSEHOLD_COLUMNS})
     )
@@ -526,6 +528,7 @@ def _write_households(
             "phone",
             # Every member of a new household is in this file and is new.
             pl.col("members").alias("active_member_count"),
+            pl.col("names").alias("active_member_names"),
         ),
         now=now,
     )
@@ -537,7 +540,7 @@ def _write_members(
     rows: pl.DataFrame, household_ids: pl.DataFrame, *, now: datetime.datetime
 ) -> tuple[int, int, int, pl.DataFrame]:
     """Insert new members, update changed ones; return (created, updated, unchanged) and
-    the households (number, id) that gained members."""
+    the households (number, id) that gained or renamed members."""
     existing = _existing_members(rows.get_column("household_number").unique().to_list())
     file_rows = rows.select("household_number", "id_number", *MEMBER_COLUMNS).with_columns(
         pl.coalesce(
@@ -567,5 +570,12 @@ def _write_members(
     new = new.join(household_ids, on="household_number")
     bulk_sql.insert(Member, new.select("household_id", "id_number", *MEMBER_COLUMNS), now=now)
     bulk_sql.update(Member, list(MEMBER_COLUMNS), changed.filter(becomes_head).rows(), now=now)
-    gained = new.select("household_number", "household_id").unique()
+    renamed = old.filter(
+        pl.col("name").is_not_null() & pl.col("name").ne_missing(pl.col("name" + _NEW + "old"))
+    ).select("household_number")
+    gained = (
+        pl.concat([new.select("household_number"), renamed])
+        .unique()
+        .join(household_ids, on="household_number")
+    )
     return new.height, changed.height, compared.height - changed.height, gained

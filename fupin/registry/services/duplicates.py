@@ -17,7 +17,7 @@ from fupin.core.scope import RegionScope
 from fupin.registry import codes
 from fupin.registry.models import Member
 from fupin.registry.selectors import member_duplicate_list
-from fupin.registry.services.member_counts import active_member_counts_refresh
+from fupin.registry.services.member_counts import active_members_refresh
 
 
 @transaction.atomic
@@ -56,5 +56,5 @@ def member_duplicates_end(
                 },
             )
             ended += 1
-        active_member_counts_refresh(member.household_id for member in extra)
+        active_members_refresh(member.household_id for member in extra)
     return ended

@@ -35,7 +35,7 @@ from fupin.registry.models import (
     Member,
     Region,
 )
-from fupin.registry.services.member_counts import active_member_counts_refresh
+from fupin.registry.services.member_counts import active_members_refresh
 
 MAX_RISK_TYPES = 5
 _SEX_FROM_ID = {"male": codes.Sex.MALE, "female": codes.Sex.FEMALE}
@@ -361,7 +361,7 @@ def household_register(
         Member.objects.bulk_create(
             [Member(household=household, **values) for values in member_values]
         )
-    active_member_counts_refresh([household.pk])
+    active_members_refresh([household.pk])
     household.refresh_from_db(fields=["active_member_count"])
     audit_record(
         actor=actor,

@@ -30,7 +30,7 @@ from fupin.registry.services.households import (
     _require_edit,
     _snapshot,
 )
-from fupin.registry.services.member_counts import active_member_counts_refresh
+from fupin.registry.services.member_counts import active_members_refresh
 from fupin.registry.services.status import _record_status
 
 _MEMBER_FIELDS = [field.name for field in dataclasses.fields(MemberData)]
@@ -53,7 +53,7 @@ def member_add(
     with _constraints_explained():
         member = Member.objects.create(household=current, **values)
     Household.objects.filter(pk=current.pk).update(version=F("version") + 1)
-    active_member_counts_refresh([current.pk])
+    active_members_refresh([current.pk])
     audit_record(
         actor=actor,
         action="registry.member_add",
@@ -96,6 +96,8 @@ def member_update(
     with _constraints_explained():
         current.save()
     Household.objects.filter(pk=household.pk).update(version=F("version") + 1)
+    if before.get("name") != current.name:
+        active_members_refresh([household.pk])
     audit_record(
         actor=actor,
         action="registry.member_update",
@@ -152,7 +154,7 @@ def member_remove(
     if member.is_head:
         _promote_new_head(household, new_head_id, member)
     Household.objects.filter(pk=household.pk).update(version=F("version") + 1)
-    active_member_counts_refresh([household.pk])
+    active_members_refresh([household.pk])
     audit_record(
         actor=actor,
         action="registry.member_remove",
@@ -224,7 +226,7 @@ def member_move(
     Household.objects.filter(pk__in=[source.pk, target_household.pk]).update(
         version=F("version") + 1
     )
-    active_member_counts_refresh([source.pk, target_household.pk])
+    active_members_refresh([source.pk, target_household.pk])
     audit_record(
         actor=actor,
         action="registry.member_move",

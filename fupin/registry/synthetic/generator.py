@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from fupin.core.errors import ApplicationError
 from fupin.registry import codes
 from fupin.registry.idnumbers import check_character
+from fupin.registry.models import MEMBER_NAMES_SEPARATOR
 from fupin.registry.status import EventFacts, derive_status
 from fupin.registry.synthetic.history import History, draw_history
 from fupin.registry.synthetic.income import MemberFacts, conditions_row, year_rows
@@ -222,7 +223,7 @@ class CountyGenerator:
                 attribute=attribute,
                 # 整户无劳动能力兜底保障: nobody can work and the household is small.
                 whole_without_labor=without_labor and size <= 3,
-                active_members=sum(1 for row in member_rows if row["is_active"]),
+                active_names=[row["name"] for row in member_rows if row["is_active"]],
                 stamp=stamp,
             )
         )
@@ -258,7 +259,7 @@ class CountyGenerator:
         history: History,
         attribute: str,
         whole_without_labor: bool,
-        active_members: int,
+        active_names: list[str],
         stamp: Value,
     ) -> HouseholdRow:
         rng = self._rng
@@ -320,7 +321,8 @@ class CountyGenerator:
             "is_monitoring_eligible": None,
             "is_elimination_eligible": None,
             "assessed_at": None,
-            "active_member_count": active_members,
+            "active_member_count": len(active_names),
+            "active_member_names": MEMBER_NAMES_SEPARATOR.join(active_names),
             "version": 1,
             "created_at": stamp,
             "updated_at": stamp,

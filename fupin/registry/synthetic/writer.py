@@ -60,6 +60,7 @@ class HouseholdRow(TypedDict):
     created_at: Value
     updated_at: Value
     active_member_count: int
+    active_member_names: str
 
 
 class MemberRow(TypedDict):

@@ -1,6 +1,7 @@
 """`Household.active_member_count` equals a live count of active members after every kind of
 registry write that adds, removes or moves members, and the lists read it (issue #17)."""
 
+import dataclasses
 import datetime
 import importlib
 from types import SimpleNamespace
@@ -14,7 +15,7 @@ from fupin.core.scope import RegionScope
 from fupin.imports.tests.support import FEMALE, MALE, SON, household_rows, id_number, member_row
 from fupin.imports.validation import validate_members
 from fupin.registry import codes
-from fupin.registry.models import Household, Member
+from fupin.registry.models import MEMBER_NAMES_SEPARATOR, Household, Member
 from fupin.registry.selectors import HouseholdFilters, household_counts, household_list
 from fupin.registry.services import (
     household_register,
@@ -22,8 +23,9 @@ from fupin.registry.services import (
     member_bulk_upsert,
     member_move,
     member_remove,
+    member_update,
 )
-from fupin.registry.services.member_counts import active_member_counts_refresh
+from fupin.registry.services.member_counts import active_members_refresh
 from fupin.registry.tests import factories
 from tests.support import OTHER_VILLAGE, VILLAGE, Actors, scope_of
 
@@ -32,11 +34,25 @@ pytestmark = pytest.mark.django_db
 fill_counts = importlib.import_module(
     "fupin.registry.migrations.0008_household_active_member_count"
 ).fill_counts
+fill_names = importlib.import_module(
+    "fupin.registry.migrations.0009_household_active_member_names"
+).fill_names
 
 
 def _stored_and_live() -> dict[str, tuple[int, int]]:
-    """{户编号: (stored count, live count)} for every household."""
+    """{户编号: (stored count, live count)} for every household; also checks that the
+    stored names are those of the active members."""
     live = Count("members", filter=Q(members__is_active=True))
+    names: dict[str, list[str]] = {}
+    for number, name in Member.objects.filter(is_active=True).values_list(
+        "household__number", "name"
+    ):
+        names.setdefault(number, []).append(name)
+    stored_names = {
+        number: sorted(joined.split(MEMBER_NAMES_SEPARATOR)) if joined else []
+        for number, joined in Household.objects.values_list("number", "active_member_names")
+    }
+    assert stored_names == {number: sorted(names.get(number, [])) for number in stored_names}
     return {
         number: (stored, counted)
         for number, stored, counted in Household.objects.annotate(live=live).values_list(
@@ -80,6 +96,19 @@ def test_member_services_keep_the_count(actors: Actors) -> None:
     assert _assert_counts_current() == {"H001": 4, "H002": 3}
 
     daughter = source.members.get(name="张小红")
+    member_update(
+        actor=officer,
+        scope=scope,
+        member=daughter,
+        expected_version=daughter.version,
+        data=dataclasses.replace(
+            factories.member("张晓红", codes.Relation.DAUGHTER, datetime.date(2014, 6, 1)),
+            id_number=daughter.id_number,
+        ),
+    )
+    assert _assert_counts_current() == {"H001": 4, "H002": 3}
+    assert "张晓红" in Household.objects.get(number="H001").active_member_names
+    daughter.refresh_from_db()
     member_move(
         actor=officer,
         scope=scope,
@@ -140,15 +169,16 @@ def test_imports_keep_the_count(actors: Actors) -> None:
     )
     assert _assert_counts_current() == {"H001": 4, "H900": 3}
 
-    # A re-import changes nothing, a corrected row does not count twice.
+    # A corrected row does not count twice; a renamed member is listed by the new name.
     _import(
         actors,
         [
             *household_rows()[:2],
-            member_row(姓名="张小", 证件号码=SON, 与户主关系="之子", 民族="满族"),
+            member_row(姓名="张晓", 证件号码=SON, 与户主关系="之子", 民族="满族"),
         ],
     )
     assert _assert_counts_current() == {"H001": 4, "H900": 3}
+    assert "张晓" in Household.objects.get(number="H001").active_member_names
 
     registered.refresh_from_db()
     assert registered.active_member_count == 3
@@ -161,8 +191,8 @@ def test_the_migration_fills_every_household_from_its_members(actors: Actors) ->
     Household.objects.create(
         number="H003", village_id=VILLAGE, primary_cause=codes.PovertyCause.ILLNESS
     )
-    # As the migration finds them: the column just added, at its default.
-    Household.objects.update(active_member_count=0)
+    # As the migrations find them: the columns just added, at their defaults.
+    Household.objects.update(active_member_count=0, active_member_names="")
     Member.objects.filter(household__number="H002", relation=codes.Relation.SON).update(
         is_active=False, removal_reason=codes.RemovalReason.DEATH
     )
@@ -170,6 +200,7 @@ def test_the_migration_fills_every_household_from_its_members(actors: Actors) ->
     # Only the editor's connection is used; a real editor cannot open inside the test's
     # transaction on SQLite.
     fill_counts(None, SimpleNamespace(connection=connection))
+    fill_names(None, SimpleNamespace(connection=connection))
 
     assert _assert_counts_current() == {"H001": 3, "H002": 2, "H003": 0}
 
@@ -177,7 +208,7 @@ def test_the_migration_fills_every_household_from_its_members(actors: Actors) ->
 def test_a_recount_repairs_any_household_it_is_given(actors: Actors) -> None:
     household = _register(actors, "H001")
     Household.objects.filter(pk=household.pk).update(active_member_count=0)
-    active_member_counts_refresh([household.pk, household.pk])
+    active_members_refresh([household.pk, household.pk])
     assert _assert_counts_current() == {"H001": 3}
 
 

@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from fupin.audit.models import AuditEvent
 from fupin.registry import codes
 from fupin.registry.models import Household, Member
-from fupin.registry.services.member_counts import active_member_counts_refresh
+from fupin.registry.services.member_counts import active_members_refresh
 from tests.support import make_regions
 
 CONSTRAINT = "registry_member_one_active_household_per_person"
@@ -68,7 +68,7 @@ def test_migration_refuses_duplicates_then_restores_the_index(without_index: Non
     first = _member("H1")
     second = _member("H2")
     # Written past the services, as the old database held them: counted as the services do.
-    active_member_counts_refresh([first.household_id, second.household_id])
+    active_members_refresh([first.household_id, second.household_id])
 
     # When the migration runs, then it refuses and names the command
     with (
