@@ -3,7 +3,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Collate
 from django.db.models.lookups import IsNull
 from django.utils.translation import gettext as _
 
@@ -172,8 +175,27 @@ def household_list(*, scope: RegionScope, filters: HouseholdFilters) -> QuerySet
             member_count=F("active_member_count"),
         )
         .select_related("village__parent")
-        .order_by(*HOUSEHOLD_SORTS.get(filters.sort, HOUSEHOLD_SORTS["number"]))
+        .order_by(*_ordering(filters.sort))
     )
+
+
+def _ordering(sort: str) -> list[str | OrderBy]:
+    """The list's sort keys. On PostgreSQL 户编号 is compared byte by byte (COLLATE "C",
+    SQLite's order too), which the unique index on 户编号 cannot serve: given that index, the
+    planner walked it from the first 户编号 and filtered by county, reading 900,000 rows
+    (4 s) for a county whose numbers sort last. Without it a county's 100,000 households
+    are taken through the village index and the first page picked from them (issue #17)."""
+    keys = HOUSEHOLD_SORTS.get(sort, HOUSEHOLD_SORTS["number"])
+    if connection.vendor != "postgresql":
+        return list(keys)
+    by_bytes = Collate(F("number"), "C")
+    ordering: list[str | OrderBy] = []
+    for key in keys:
+        if key.lstrip("-") == "number":
+            ordering.append(by_bytes.desc() if key.startswith("-") else by_bytes.asc())
+        else:
+            ordering.append(key)
+    return ordering
 
 
 def _search_condition(text: str) -> Q:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -41,11 +41,27 @@ class _CountedPaginator(Paginator[Household]):
 
     def __init__(self, object_list: QuerySet[Household], per_page: int, *, count: int) -> None:
         super().__init__(object_list, per_page)
+        self._households = object_list
         self._known_count = count
 
     @cached_property
     def count(self) -> int:
         return self._known_count
+
+    def page(self, number: int | str) -> Page[Household]:
+        """The page's 户编号 are picked first, in a query of 户编号 alone (on PostgreSQL read
+        from the village index without touching the table), and only those households
+        are then read with their annotations and villages; sorting a county's 100,000
+        full rows to show 25 took a second (issue #17)."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        keys = list(
+            self._households.values_list("number", flat=True)[bottom : bottom + self.per_page]
+        )
+        found = {
+            household.number: household for household in self._households.filter(number__in=keys)
+        }
+        return Page([found[key] for key in keys if key in found], number, self)
 
 
 def _breadcrumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
