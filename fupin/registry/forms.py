@@ -21,6 +21,18 @@ def _choices(table: type[Any], *, blank: bool) -> list[tuple[str, str]]:
     return (BLANK if blank else []) + list(table.choices)
 
 
+# How a sort reads in a description of the filters (the list's column headers sort).
+SORT_LABELS = {
+    "number": _("按户编号"),
+    "-number": _("按户编号倒序"),
+    "village": _("按行政村"),
+    "income": _("按人均纯收入从低到高"),
+    "-income": _("按人均纯收入从高到低"),
+    "members": _("按人口从少到多"),
+    "-members": _("按人口从多到少"),
+}
+
+
 class HouseholdFilterForm(FilterForm):
     filter_layout = (
         ("q", "col-12 col-md-4"),
@@ -103,7 +115,10 @@ class HouseholdFilterForm(FilterForm):
         label=_("区划"), regex=r"^\d{2,12}$", required=False, widget=forms.HiddenInput
     )
     sort = forms.ChoiceField(
-        label=_("排序"), choices=[(key, key) for key in HOUSEHOLD_SORTS], required=False
+        label=_("排序"),
+        # A KeyError at import when a new sort has no label.
+        choices=[(key, SORT_LABELS[key]) for key in HOUSEHOLD_SORTS],
+        required=False,
     )
 
 

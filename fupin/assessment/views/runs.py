@@ -92,7 +92,8 @@ def run_list(request: ScopedRequest) -> HttpResponse:
 def _parameter_names() -> list[tuple[str, str]]:
     rule_set = definition.default_rule_set()
     return [
-        (name, f"{name}（{spec.description_zh}）") for name, spec in rule_set.parameters.items()
+        (name, f"{spec.label_or(name)}（{spec.description_zh}）")
+        for name, spec in rule_set.parameters.items()
     ]
 
 
@@ -128,11 +129,17 @@ def parameter_list(request: ScopedRequest) -> HttpResponse:
             else:
                 messages.success(request, _("已保存政策参数。"))
                 return redirect("assessment:parameter-list")
+    labels = {
+        name: spec.label_or(name) for name, spec in definition.default_rule_set().parameters.items()
+    }
     return render(
         request,
         "assessment/parameter_list.html",
         {
-            "parameters": selectors.parameter_list(scope=request.scope),
+            "parameters": [
+                (parameter, labels.get(parameter.name, parameter.name))
+                for parameter in selectors.parameter_list(scope=request.scope)
+            ],
             "form": form,
             "can_manage": can_manage,
             "breadcrumbs": [(_("政策参数"), None)],

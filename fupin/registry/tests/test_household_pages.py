@@ -241,7 +241,19 @@ def test_export_is_audited_and_holds_no_id_numbers(actors: Actors) -> None:
     assert response.content[:2] == b"PK"
     assert head.id_number.encode() not in response.content
     event = AuditEvent.objects.get(action="registry.household_export")
-    assert event.changes["rows"] == 1
+    assert event.changes == {"rows": 1, "filters": {}}
+
+
+def test_household_export_audits_the_filter_as_the_list_shows_it(actors: Actors) -> None:
+    client_for(actors.village_officer).get(
+        reverse("registry:household-export")
+        + "?household_type=monitored&has_disabled_or_seriously_ill=on"
+    )
+    event = AuditEvent.objects.get(action="registry.household_export")
+    assert event.changes["filters"] == {
+        "户类型": "监测户",
+        "有残疾或大病成员": "是",
+    }
 
 
 def test_household_create_page_registers_with_the_head(actors: Actors) -> None:

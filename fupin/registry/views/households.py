@@ -80,12 +80,13 @@ def household_list(request: ScopedRequest) -> HttpResponse:
 
 @scoped_view()
 def household_export(request: ScopedRequest) -> HttpResponse:
-    _form, filters = household_filters(request.GET)
+    form, filters = household_filters(request.GET)
+    names = selectors.region_names(scope=request.scope, codes=[filters.region_code])
     return exports.household_list_export(
         actor=request.user,
         scope=request.scope,
         households=selectors.household_list(scope=request.scope, filters=filters),
-        filters=filters,
+        filter_description=form.describe(region_names=names),
     )
 
 
