@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 
@@ -26,11 +26,23 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return forbidden(request, "")
 
 
+def _plain_page(*, status: int, testid: str, title: str, message: str, hint: str) -> HttpResponse:
+    page = loader.get_template("core/plain_error.html").render(
+        {"testid": testid, "title": title, "message": message, "hint": hint}
+    )
+    return HttpResponse(page, status=status)
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """handler400: a malformed request is answered as an address that does not exist."""
-    response = not_found(request, _("请求的地址或参数有误。"))
-    response.status_code = 400
-    return response
+    """handler400: the request may have failed before sessions and users were attached (an
+    unknown host name), so the page is rendered without them."""
+    return _plain_page(
+        status=400,
+        testid="bad-request",
+        title=_("请求有误"),
+        message=_("请求的地址或参数有误。"),
+        hint=_("请检查地址是否输入正确，或从首页重新进入。"),
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -40,7 +52,15 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: rendered without the request, which may be what failed."""
-    return HttpResponseServerError(loader.get_template("core/server_error.html").render())
+    return _plain_page(
+        status=500,
+        testid="server-error",
+        title=_("系统出错了"),
+        message=_(
+            "处理您的请求时出现了意外错误，您刚才的操作没有保存。错误已记录，技术人员会尽快处理。"
+        ),
+        hint=_("请稍后重试；如果反复出现，请联系本级系统管理员并告知出错的时间。"),
+    )
 
 
 class FriendlyErrorPagesMiddleware:

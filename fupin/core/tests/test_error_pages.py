@@ -72,3 +72,9 @@ def test_a_stale_form_token_is_explained_in_chinese(actors: Actors) -> None:
     response = client.post("/accounts/logout/")
     assert response.status_code == 403
     assert "页面已过期" in response.content.decode()
+
+
+def test_an_unknown_host_name_is_a_chinese_page(db: None) -> None:
+    response = Client().get("/", headers={"host": "unknown.example"})
+    assert response.status_code == 400
+    assert "请求有误" in response.content.decode()
