@@ -42,6 +42,18 @@ class FilterForm(forms.Form):
     def filter_fields(self) -> list[tuple[forms.BoundField, str]]:
         return [(self[name], column) for name, column in self.filter_layout]
 
+    def search_fields(self) -> list[tuple[forms.BoundField, str]]:
+        """The free-text search (``q``): always in sight, also on a phone."""
+        return [(field, column) for field, column in self.filter_fields() if field.name == "q"]
+
+    def folded_fields(self) -> list[tuple[forms.BoundField, str]]:
+        """The other filters, folded behind a button on a phone."""
+        return [(field, column) for field, column in self.filter_fields() if field.name != "q"]
+
+    def active_count(self) -> int:
+        """How many of the folded filters are set, shown on the button that unfolds them."""
+        return sum(1 for field, _column in self.folded_fields() if field.value() not in (None, "", False))
+
     def describe(self, *, region_names: dict[str, str] | None = None) -> list[tuple[str, str]]:
         """The filters in force as (label, value) the way the form shows them: a choice by
         its label, a checkbox as 是, a region by its name (`region_names`), never a raw key."""

@@ -1,0 +1,48 @@
+"""Every page of the URL smoke test fits a 390 px phone: no sideways page scroll."""
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
+
+from fupin.assessment.models import RuleSetRecord
+from tests.browser.conftest import login, screenshot
+from tests.smoke_pages import smoke_pages
+from tests.support import Actors
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+# How far the page is wider than the window, in CSS pixels (0 when it fits).
+OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
+# Elements that stick out of the window on the right, to name the culprit.
+CULPRITS = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+               && !e.closest('.table-responsive, .offcanvas, .dropdown-menu, .visually-hidden'))
+  .slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 30))"""
+
+
+def test_no_page_scrolls_sideways_on_a_phone(
+    page: Page, live_server: LiveServer, actors: Actors, baseline: RuleSetRecord
+) -> None:
+    pages = smoke_pages(actors, baseline)
+    page.set_viewport_size(PHONE)
+    login(page, live_server.url, "system_admin")
+    wide: dict[str, str] = {}
+    visited = 0
+    for smoke in pages:
+        try:
+            response = page.goto(live_server.url + smoke.url)
+        except PlaywrightError:  # a POST-only address answers 405 without a page
+            continue
+        if response is None or response.status != 200:
+            continue
+        if not (response.headers.get("content-type") or "").startswith("text/html"):
+            continue
+        visited += 1
+        overflow = page.evaluate(OVERFLOW)
+        if overflow > 0:
+            wide[smoke.name] = f"{overflow}px {page.evaluate(CULPRITS)}"
+            screenshot(page, f"phone-wide-{smoke.name.replace(':', '-')}")
+    assert visited >= 30
+    assert wide == {}, "\n".join(f"{name}: {why}" for name, why in wide.items())
