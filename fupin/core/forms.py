@@ -52,7 +52,9 @@ class FilterForm(forms.Form):
 
     def active_count(self) -> int:
         """How many of the folded filters are set, shown on the button that unfolds them."""
-        return sum(1 for field, _column in self.folded_fields() if field.value() not in (None, "", False))
+        return sum(
+            1 for field, _column in self.folded_fields() if field.value() not in (None, "", False)
+        )
 
     def describe(self, *, region_names: dict[str, str] | None = None) -> list[tuple[str, str]]:
         """The filters in force as (label, value) the way the form shows them: a choice by

@@ -19,7 +19,8 @@ OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
 CULPRITS = """() => [...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
                && !e.closest('.table-responsive, .offcanvas, .dropdown-menu, .visually-hidden'))
-  .slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 30))"""
+  .slice(0, 3)
+  .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 30))"""
 
 
 def test_no_page_scrolls_sideways_on_a_phone(
