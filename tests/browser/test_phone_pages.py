@@ -2,7 +2,7 @@
 cards with every column, full household and ID numbers, filters folded behind a button."""
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from fupin.monitoring.tests.samples import sample_case
@@ -14,8 +14,8 @@ from tests.support import VILLAGE, Actors, scope_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
-DESK = {"width": 1440, "height": 900}
+PHONE = ViewportSize(width=390, height=844)
+DESK = ViewportSize(width=1440, height=900)
 NUMBER = "220122101201007"
 
 
@@ -113,7 +113,7 @@ def test_household_list_at_a_desk_keeps_its_table(
 
 @pytest.mark.parametrize("viewport", [PHONE, DESK], ids=["phone", "desk"])
 def test_case_pages_fit(
-    page: Page, live_server: LiveServer, actors: Actors, viewport: dict[str, int]
+    page: Page, live_server: LiveServer, actors: Actors, viewport: ViewportSize
 ) -> None:
     monitoring = sample_case(actors, _household(actors))
     page.set_viewport_size(viewport)

@@ -2,7 +2,7 @@
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
+from playwright.sync_api import Page, ViewportSize
 from pytest_django.live_server_helper import LiveServer
 
 from fupin.assessment.models import RuleSetRecord
@@ -12,7 +12,7 @@ from tests.support import Actors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
+PHONE = ViewportSize(width=390, height=844)
 # How far the page is wider than the window, in CSS pixels (0 when it fits).
 OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
 # Elements that stick out of the window on the right, to name the culprit.
