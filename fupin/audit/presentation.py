@@ -89,6 +89,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "monitoring.attachment_download": gettext_lazy("下载附件"),
     "monitoring.calendar_import": gettext_lazy("录入放假安排"),
     "monitoring.case_deadline_recompute": gettext_lazy("重算办理期限"),
+    "monitoring.case_household_register": gettext_lazy("申请人登记为农户"),
     # imports
     "imports.error_workbook_download": gettext_lazy("下载错误工作簿"),
     "imports.ledger_export": gettext_lazy("导出台账"),

@@ -260,6 +260,22 @@ def case_get(*, scope: RegionScope, case_id: int) -> MonitoringCase:
     return case
 
 
+def case_applicant_clue(case: MonitoringCase) -> RiskClue | None:
+    """The first clue of a case that names a person: what 登记为农户 starts from."""
+    return case.clues.exclude(applicant_name="").order_by("id").first()
+
+
+def household_open_cases(*, scope: RegionScope, household_id: int) -> list[MonitoringCase]:
+    """A household's cases still under way, oldest first; NotFoundError for a household
+    outside the scope (its page answers the same)."""
+    household = household_in_scope(scope=scope, household_id=household_id)
+    return list(
+        MonitoringCase.objects.filter(household=household, state__in=OPEN_STATES).order_by(
+            "opened_on", "id"
+        )
+    )
+
+
 def objection_get(*, scope: RegionScope, objection_id: int) -> Objection:
     """An objection to a case in scope; NotFoundError otherwise."""
     objection = Objection.objects.select_related("notice").filter(pk=objection_id).first()

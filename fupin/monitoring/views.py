@@ -24,6 +24,7 @@ from fupin.monitoring import forms, selectors, services, steps, workflow
 from fupin.monitoring.models import CaseKind, CaseState, Notice
 from fupin.monitoring.qr import qr_svg
 from fupin.registry import codes
+from fupin.registry.forms import HouseholdForCaseForm, MemberForm, household_data, member_data
 
 CASES_PER_PAGE = 25
 
@@ -130,6 +131,10 @@ def _render_detail(
             "step_submit_label": step_submit_label,
             "can_act": can_act,
             "can_reveal": request.scope.can(Capability.VIEW_PERSONAL_DATA),
+            # 登记为农户: an applicant no registered household matched.
+            "can_register_household": case.household_id is None
+            and case.is_open
+            and request.scope.can(Capability.EDIT_REGISTRY),
             # Whose registered household the user may see, to show what an application's
             # identity did not match.
             "registered_in_scope": {
@@ -399,3 +404,71 @@ def warnings_generate(request: ScopedRequest) -> HttpResponse:
             % {"opened": batch.opened, "merged": batch.merged},
         )
     return redirect_after_post(request, reverse("monitoring:case-list"))
+
+
+@scoped_view(Capability.EDIT_REGISTRY)
+def case_household_register(request: ScopedRequest, case_id: int) -> HttpResponse:
+    """登记为农户: the applicant of a case no household matched, registered from what the
+    application says (the ID number and phone shown masked, kept unless retyped)."""
+    case = selectors.case_get(scope=request.scope, case_id=case_id)
+    clue = selectors.case_applicant_clue(case)
+    phone = clue.phone if clue is not None else ""
+    id_number = clue.id_number if clue is not None else ""
+    data = request.POST if request.method == "POST" else None
+    form = HouseholdForCaseForm(data, stored_personal={"phone": phone})
+    head = MemberForm(
+        data,
+        prefix="head",
+        stored_personal={"id_number": id_number},
+        initial={"relation": codes.Relation.HEAD, "name": case.applicant_name},
+    )
+    if data is not None and form.is_valid() and head.is_valid():
+        try:
+            household = services.case_household_register(
+                actor=request.user,
+                scope=request.scope,
+                case=case,
+                data=household_data(form, village_code=case.village_id),
+                members=[member_data(head)],
+            )
+        except ApplicationError as error:
+            about_head = error.field in head.fields and error.field not in form.fields
+            add_service_error(head if about_head else form, error)
+        else:
+            messages.success(
+                request,
+                _("已登记为农户，户编号 %(number)s，并已关联本事项。")
+                % {"number": household.number},
+            )
+            return redirect_after_post(request, reverse("monitoring:case-detail", args=[case.pk]))
+    return render(
+        request,
+        "monitoring/case_household_form.html",
+        {
+            "case": case,
+            "form": form,
+            "head_form": head,
+            "breadcrumbs": [
+                (_("监测工作"), reverse("monitoring:case-list")),
+                (str(case), reverse("monitoring:case-detail", args=[case.pk])),
+                (_("登记为农户"), None),
+            ],
+        },
+        status=400 if form.errors or head.errors else 200,
+    )
+
+
+@scoped_view()
+def household_cases(request: ScopedRequest, household_id: int) -> HttpResponse:
+    """The household page's fragment: its monitoring cases under way (识别中 …)."""
+    cases = selectors.household_open_cases(scope=request.scope, household_id=household_id)
+    return render(
+        request,
+        "monitoring/_household_cases.html",
+        {
+            "rows": [
+                (case, _("识别中") if case.kind == CaseKind.IDENTIFICATION else _("风险消除中"))
+                for case in cases
+            ]
+        },
+    )

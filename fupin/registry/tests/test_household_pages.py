@@ -279,6 +279,32 @@ def test_household_create_page_registers_with_the_head(actors: Actors) -> None:
     assert household.members.get().name == "赵大"
 
 
+def test_household_create_page_generates_the_number_when_left_empty(actors: Actors) -> None:
+    client = client_for(actors.village_officer)
+    assert (
+        "系统按“村级区划代码 + 5 位顺序号”生成"
+        in client.get(reverse("registry:household-create")).content.decode()
+    )
+    response = client.post(
+        reverse("registry:household-create"),
+        {
+            "number": "",
+            "region_code": VILLAGE,
+            "primary_cause": codes.PovertyCause.LACK_OF_SKILLS,
+            "head-name": "赵大",
+            "head-id_number": factories.id_number(date(1980, 1, 2), male=True),
+            "head-relation": "01",
+            "head-ethnicity": "01",
+            "head-schooling": "01",
+            "head-health": "01",
+            "head-migrant_work": "00",
+            "head-migrant_months": "0",
+        },
+    )
+    assert response.status_code == 302
+    assert Household.objects.get().number == f"{VILLAGE}00001"
+
+
 def test_conditions_and_year_forms_record_and_show(actors: Actors) -> None:
     household = _household(actors)
     client = client_for(actors.village_officer)

@@ -23,11 +23,14 @@ from fupin.core.scope import Capability
 from fupin.registry import exports, selectors, services
 from fupin.registry.forms import (
     HouseholdConditionsForm,
+    HouseholdCreateForm,
     HouseholdForm,
     HouseholdYearForm,
     MemberForm,
     MemberRemoveForm,
+    household_data,
     household_filters,
+    member_data,
 )
 from fupin.registry.models import Household, HouseholdStatus, Member
 from fupin.registry.services import HouseholdData, MemberData
@@ -113,39 +116,17 @@ def household_detail(request: ScopedRequest, household_id: int) -> HttpResponse:
     )
 
 
-def _household_data(form: HouseholdForm) -> HouseholdData:
-    values = {
-        field.name: form.cleaned_data[field.name]
-        for field in fields(HouseholdData)
-        if field.name in form.cleaned_data
-    }
-    values["village_code"] = form.cleaned_data["region_code"]
-    return HouseholdData(**values)
-
-
-def _member_data(form: MemberForm) -> MemberData:
-    values = {
-        field.name: form.cleaned_data[field.name]
-        for field in fields(MemberData)
-        if field.name in form.cleaned_data
-    }
-    values["sex"] = values.get("sex") or ""
-    values["political_status"] = values.get("political_status") or MemberData.political_status
-    values["public_welfare_post_months"] = values.get("public_welfare_post_months") or 0
-    return MemberData(**values)
-
-
 @scoped_view(Capability.EDIT_REGISTRY)
 def household_create(request: ScopedRequest) -> HttpResponse:
-    form = HouseholdForm(request.POST or None, initial={"region_code": request.scope.prefix})
+    form = HouseholdCreateForm(request.POST or None, initial={"region_code": request.scope.prefix})
     head = MemberForm(request.POST or None, prefix="head", initial={"relation": "01"})
     if request.method == "POST" and form.is_valid() and head.is_valid():
         try:
             household = services.household_register(
                 actor=request.user,
                 scope=request.scope,
-                data=_household_data(form),
-                members=[_member_data(head)],
+                data=household_data(form),
+                members=[member_data(head)],
             )
         except ApplicationError as error:
             about_head = error.field in head.fields and error.field not in form.fields
@@ -193,7 +174,7 @@ def household_edit(request: ScopedRequest, household_id: int) -> HttpResponse:
                 scope=request.scope,
                 household=household,
                 expected_version=form.cleaned_data["version"] or 0,
-                data=_household_data(form),
+                data=household_data(form),
             )
         except ApplicationError as error:
             add_service_error(form, error)
@@ -226,7 +207,7 @@ def member_add(request: ScopedRequest, household_id: int) -> HttpResponse:
                 actor=request.user,
                 scope=request.scope,
                 household=household,
-                data=_member_data(form),
+                data=member_data(form),
             )
         except ApplicationError as error:
             add_service_error(form, error)
@@ -273,7 +254,7 @@ def member_edit(request: ScopedRequest, member_id: int) -> HttpResponse:
                 scope=request.scope,
                 member=member,
                 expected_version=form.cleaned_data["version"] or 0,
-                data=_member_data(form),
+                data=member_data(form),
             )
         except ApplicationError as error:
             add_service_error(form, error)
