@@ -18,6 +18,8 @@ from fupin.registry.selectors import household_get, household_latest_year
 @scoped_view()
 def household_outcome(request: ScopedRequest, household_id: int) -> HttpResponse:
     """The latest assessment of a household with its reasons, and its history of levels."""
+    # A household outside the scope is not found, never "not assessed yet".
+    household_get(scope=request.scope, household_id=household_id)
     history = selectors.outcome_history(scope=request.scope, household_id=household_id)
     latest = history[0] if history else None
     return render(
