@@ -386,6 +386,16 @@ def notice_public_get(*, token: str) -> Notice:
 
 
 @dataclass(frozen=True)
+class ReceiptStep:
+    """One step of the applicant's progress: passed (with the day), under way, or ahead."""
+
+    label: str
+    is_done: bool
+    is_current: bool
+    done_on: date | None
+
+
+@dataclass(frozen=True)
 class Receipt:
     """What an applicant may see about their own application (no personal data)."""
 
@@ -394,7 +404,7 @@ class Receipt:
     channel_label: str
     state: str
     state_label: str
-    steps: list[tuple[str, bool]]
+    steps: list["ReceiptStep"]
     rejection_reason: str
     closed_on: date | None
 
@@ -426,6 +436,15 @@ def receipt_lookup(*, receipt_number: str, id_tail: str) -> Receipt:
     # case ends: the case's progress would tell the applicant about the household.
     if clue.merged_into_id is not None and case.is_open:
         state = steps[0]
+    # The day each step was last decided, shown beside the steps already passed.
+    finished = {
+        step: timezone.localdate(decided_at)
+        for step, decided_at in ApprovalRecord.objects.filter(
+            subject_type=CASE_SUBJECT, subject_id=str(case.pk)
+        )
+        .order_by("decided_at", "id")
+        .values_list("step", "decided_at")
+    }
     if state in steps:
         reached = steps.index(state)
     else:
@@ -437,7 +456,13 @@ def receipt_lookup(*, receipt_number: str, id_tail: str) -> Receipt:
         state=state,
         state_label=str(state.label),
         steps=[
-            (str(workflow.STEP_OF[step].label), index < reached) for index, step in enumerate(steps)
+            ReceiptStep(
+                label=str(workflow.STEP_OF[step].label),
+                is_done=index < reached,
+                is_current=index == reached and case.is_open,
+                done_on=finished.get(workflow.STEP_OF[step].value) if index < reached else None,
+            )
+            for index, step in enumerate(steps)
         ],
         rejection_reason=case.rejection_reason,
         closed_on=case.closed_on,

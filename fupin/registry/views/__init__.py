@@ -19,6 +19,7 @@ from fupin.registry.views.regions import (
     region_load,
     region_load_start,
     region_picker,
+    region_picker_public,
     region_search,
 )
 
@@ -39,5 +40,6 @@ __all__ = [
     "region_load",
     "region_load_start",
     "region_picker",
+    "region_picker_public",
     "region_search",
 ]
