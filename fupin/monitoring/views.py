@@ -2,6 +2,8 @@
 user may use, clue and elimination forms from the household page. Public pages (the
 self-application form, the receipt and the notices) live in `public_views`."""
 
+from dataclasses import dataclass
+from datetime import date
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -21,7 +23,7 @@ from fupin.core.forms import add_service_error
 from fupin.core.http import ScopedRequest, redirect_after_post
 from fupin.core.scope import Capability
 from fupin.monitoring import forms, selectors, services, steps, workflow
-from fupin.monitoring.models import CaseKind, CaseState, Notice
+from fupin.monitoring.models import ApprovalRecord, CaseKind, CaseState, MonitoringCase, Notice
 from fupin.monitoring.qr import qr_svg
 from fupin.registry import codes
 from fupin.registry.forms import HouseholdForCaseForm, MemberForm, household_data, member_data
@@ -89,6 +91,38 @@ def case_list(request: ScopedRequest) -> HttpResponse:
     return render(request, "monitoring/case_list.html", context)
 
 
+@dataclass(frozen=True)
+class CaseStep:
+    """One step of a case as its page marks it: done (with the day), current or ahead."""
+
+    label: str
+    is_current: bool
+    is_done: bool
+    done_on: date | None
+
+
+def _case_steps(case: MonitoringCase, approvals: list[ApprovalRecord]) -> list[CaseStep]:
+    order = workflow.STEPS[case.kind]
+    reached = order.index(case.state) if case.state in order else len(order)
+    last_day = {record.step: timezone.localdate(record.decided_at) for record in approvals}
+
+    def is_done(index: int, step: CaseState) -> bool:
+        # A rejected case stopped somewhere: what it passed is what has a decision.
+        if case.state == CaseState.REJECTED:
+            return workflow.STEP_OF[step].value in last_day
+        return index < reached
+
+    return [
+        CaseStep(
+            label=str(workflow.STEP_OF[step].label),
+            is_current=step == case.state,
+            is_done=is_done(index, step),
+            done_on=last_day.get(workflow.STEP_OF[step].value) if is_done(index, step) else None,
+        )
+        for index, step in enumerate(order)
+    ]
+
+
 def _render_detail(
     request: ScopedRequest,
     case_id: int,
@@ -121,10 +155,8 @@ def _render_detail(
             "method_label": codes.EliminationMethod(case.elimination_method).label
             if case.elimination_method
             else "",
-            "steps": [
-                (workflow.STEP_OF[step].label, step == case.state)
-                for step in workflow.STEPS[case.kind]
-            ],
+            "steps": _case_steps(case, detail.approvals),
+            "confirm_step": case.state in workflow.CONFIRMED_STATES,
             "is_rejected": case.state == CaseState.REJECTED,
             "is_identification": case.kind == CaseKind.IDENTIFICATION,
             "step_title": step_title,
