@@ -302,6 +302,16 @@ def publicity_open(case: MonitoringCase) -> Notice | None:
     return case.notices.filter(kind=Notice.Kind.PUBLICITY, closed_on__isnull=True).first()
 
 
+def publicity_wait_reason(notice: Notice, *, today: date) -> str:
+    """Why a village publicity cannot be closed yet ("" when its days are over): the page
+    shows it beside the disabled button, the service refuses with it."""
+    if today <= notice.ends_on:
+        return _("公示期至 %(date)s 结束，期满后才能提交乡镇审核。") % {
+            "date": notice.ends_on.isoformat()
+        }
+    return ""
+
+
 def publicity_running(case: MonitoringCase) -> bool:
     """Whether the case's village notice is up and not yet closed."""
     return case.notices.filter(kind=Notice.Kind.PUBLICITY, closed_on__isnull=True).exists()

@@ -157,6 +157,12 @@ def _render_detail(
             else "",
             "steps": _case_steps(case, detail.approvals),
             "confirm_step": case.state in workflow.CONFIRMED_STATES,
+            # A step the user owns but may not do yet: the button is disabled with the reason.
+            "step_wait_reason": selectors.publicity_wait_reason(
+                open_publicity, today=timezone.localdate()
+            )
+            if open_publicity is not None and can_act
+            else "",
             "is_rejected": case.state == CaseState.REJECTED,
             "is_identification": case.kind == CaseKind.IDENTIFICATION,
             "step_title": step_title,

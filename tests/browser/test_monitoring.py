@@ -105,6 +105,9 @@ def test_self_application_to_monitored_household_with_public_notice(
     _step(page, "村内公示")
     page.get_by_test_id("step-submit").click()
     expect(page.get_by_test_id("publicity-card")).to_be_visible()
+    # closing the publicity waits for its last day, and the page says until when
+    expect(page.get_by_test_id("step-submit")).to_be_disabled()
+    expect(page.get_by_test_id("step-wait-reason")).to_contain_text("期满后才能提交乡镇审核")
     screenshot(page, "monitoring-case-publicity")
 
     # the public notice renders and its QR code encodes its own address

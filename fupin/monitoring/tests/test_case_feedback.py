@@ -1,14 +1,16 @@
 """The case page says what is done and when, and asks before a decision that cannot be
 taken back."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.urls import reverse
 
+from fupin.monitoring import steps
 from fupin.monitoring.models import CaseState
 from fupin.monitoring.tests.conftest import TODAY, advance, self_apply
 from fupin.registry.models import Household
-from tests.support import Actors, client_for
+from tests.support import Actors, client_for, scope_of
 
 
 def test_passed_steps_are_marked_with_their_day(
@@ -59,3 +61,24 @@ def test_village_steps_are_sent_without_a_question(household: Household, actors:
     )
     step_form = body.split('data-testid="step-form"')[0].rsplit("<form", 1)[1]
     assert "data-confirm=" not in step_form
+
+
+def test_closing_the_publicity_waits_with_its_end_date(
+    household: Household, actors: Actors, clock: Any
+) -> None:
+    case = self_apply(household)
+    advance(case, actors, CaseState.PUBLICITY, clock)
+    client = client_for(actors.village_officer)
+    url = reverse("monitoring:case-detail", args=[case.pk])
+    notice = steps.step_run(
+        actor=actors.village_officer, scope=scope_of(actors.village_officer), case=case, data={}
+    )
+    body = client.get(url).content.decode()
+    button = body.split('data-testid="step-submit"')[0].rsplit("<button", 1)[1]
+    assert "disabled" in button
+    assert f"公示期至 {notice.ends_on.isoformat()} 结束，期满后才能提交乡镇审核。" in body
+    # once its days are over the button is there to press
+    clock.move_to(notice.ends_on + timedelta(days=1))
+    after = client_for(actors.village_officer).get(url).content.decode()
+    assert "disabled" not in after.split('data-testid="step-submit"')[0].rsplit("<button", 1)[1]
+    assert 'data-testid="step-wait-reason"' not in after
