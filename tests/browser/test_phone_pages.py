@@ -1,10 +1,14 @@
 """The pages village cadres open on a phone, at 390 px and at a 1440 px desk: lists become
 cards with every column, full household and ID numbers, filters folded behind a button."""
 
+import re
+from datetime import date
+
 import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
+from fupin.assessment.tests.rulesets import household_with_income
 from fupin.monitoring.tests.samples import sample_case
 from fupin.registry.models import Household
 from fupin.registry.services import household_register
@@ -128,3 +132,34 @@ def test_case_pages_fit(
         page.goto(live_server.url + path)
         assert _fits_the_window(page), path
         screenshot(page, f"{name}-{shot}")
+
+
+def test_a_long_list_jumps_to_a_page_and_the_income_chart_has_a_legend(
+    page: Page, live_server: LiveServer, actors: Actors
+) -> None:
+    scope = scope_of(actors.village_officer)
+    for index in range(1, 28):
+        household_register(
+            actor=actors.village_officer,
+            scope=scope,
+            data=factories.household(f"2201221012010{index:02d}", VILLAGE),
+            members=[factories.member(f"户主{index}", "01", date(1970, 1, index))],
+        )
+    with_income = household_with_income(actors, "220122101201099", VILLAGE, 5000)
+    page.set_viewport_size(PHONE)
+    login(page, live_server.url, "village_officer")
+    page.goto(f"{live_server.url}/households/?household_type=ordinary")
+    jump = page.get_by_test_id("page-jump")
+    jump.get_by_label("跳至").fill("2")
+    jump.get_by_role("button", name="确定").click()
+    expect(page).to_have_url(re.compile(r"household_type=ordinary&page=2"))
+    expect(page.get_by_test_id("household-table")).to_contain_text("220122101201099")
+    assert _fits_the_window(page)
+    screenshot(page, "phone-household-list-page-2")
+
+    page.set_viewport_size(DESK)
+    page.goto(f"{live_server.url}/households/{with_income.pk}/")
+    chart = page.locator("#income-chart")
+    expect(chart).to_contain_text("人均纯收入")
+    expect(chart).to_contain_text("扣除刚性支出后人均纯收入")
+    screenshot(page, "desk-household-income-legend")
