@@ -18,6 +18,7 @@ urlpatterns = [
         views.household_detail,
         name="household-detail",
     ),
+    path("households/<int:household_id>/card/", views.household_card, name="household-card"),
     path(
         "households/<int:household_id>/edit/",
         views.household_edit,

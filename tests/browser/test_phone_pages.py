@@ -163,3 +163,26 @@ def test_a_long_list_jumps_to_a_page_and_the_income_chart_has_a_legend(
     expect(chart).to_contain_text("人均纯收入")
     expect(chart).to_contain_text("扣除刚性支出后人均纯收入")
     screenshot(page, "desk-household-income-legend")
+
+
+def test_the_household_card_prints_on_a4_without_personal_numbers(
+    page: Page, live_server: LiveServer, actors: Actors
+) -> None:
+    household = _household(actors)
+    head = household.members.get(name="张建国")
+    page.set_viewport_size(DESK)
+    login(page, live_server.url, "village_officer")
+    page.goto(f"{live_server.url}/households/{household.pk}/")
+    page.get_by_test_id("household-card-link").click()
+    card = page.get_by_test_id("household-card")
+    expect(card).to_contain_text(NUMBER)
+    expect(card.get_by_test_id("card-members")).to_contain_text("张建国")
+    expect(card).not_to_contain_text(head.id_number)
+    expect(card).not_to_contain_text("13912345678")
+    page.emulate_media(media="print")
+    expect(page.locator("header")).to_be_hidden()
+    screenshot(page, "desk-household-card-print")
+    page.emulate_media(media="screen")
+    page.set_viewport_size(PHONE)
+    assert _fits_the_window(page)
+    screenshot(page, "phone-household-card")

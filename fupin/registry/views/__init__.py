@@ -1,6 +1,7 @@
 """Registry pages, split by sub-domain: region codes and households."""
 
 from fupin.registry.views.households import (
+    household_card,
     household_conditions_edit,
     household_create,
     household_detail,
@@ -24,6 +25,7 @@ from fupin.registry.views.regions import (
 )
 
 __all__ = [
+    "household_card",
     "household_conditions_edit",
     "household_create",
     "household_detail",

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -112,6 +113,29 @@ def household_detail(request: ScopedRequest, household_id: int) -> HttpResponse:
             "can_reveal": request.scope.can(Capability.VIEW_PERSONAL_DATA),
             "is_monitored": detail.household.status == HouseholdStatus.MONITORED,
             "breadcrumbs": _breadcrumbs((detail.household.number, None)),
+        },
+    )
+
+
+@scoped_view()
+def household_card(request: ScopedRequest, household_id: int) -> HttpResponse:
+    """一户一档: the household on one A4 sheet to print for the file or the family's
+    明白卡. Personal numbers stay masked (printing reveals nothing), so it needs no audit."""
+    detail = selectors.household_detail(scope=request.scope, household_id=household_id)
+    return render(
+        request,
+        "registry/household_card.html",
+        {
+            "detail": detail,
+            "household": detail.household,
+            "printed_on": timezone.localdate(),
+            "breadcrumbs": _breadcrumbs(
+                (
+                    detail.household.number,
+                    reverse("registry:household-detail", args=[detail.household.pk]),
+                ),
+                (_("一户一档"), None),
+            ),
         },
     )
 
