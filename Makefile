@@ -30,7 +30,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed
 	$(DEMO_ENV) $(BIN)/fupin migrate --no-input
-	$(DEMO_ENV) $(BIN)/fupin setup_demo
+	$(DEMO_ENV) $(BIN)/fupin setup_demo --url http://$(HOST):$(PORT)/
 	$(MAKE) --no-print-directory serve
 
 # The job worker runs beside the web server and stops with it.

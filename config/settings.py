@@ -39,6 +39,7 @@ SECRET_KEY = _secret_key
 
 ALLOWED_HOSTS = env_list("FUPIN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEMO_MODE else [])
 CSRF_TRUSTED_ORIGINS = env_list("FUPIN_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "fupin.core.errorpages.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "fupin.monitoring",
     "fupin.imports",
     "fupin.reports",
+    "fupin.preferences",
 ]
 
 MIDDLEWARE = [
@@ -70,14 +72,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in user's own choice of language (fupin.preferences).
+    "fupin.preferences.middleware.ChosenLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fupin.accounts.middleware.ScopeMiddleware",
+    # Last: the friendly error pages also in debug mode (the demo).
+    "fupin.core.errorpages.FriendlyErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,7 +1,7 @@
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from config.api import api
+from fupin.preferences.views import language_set
 
 urlpatterns = [
     path("", include("fupin.reports.urls")),
@@ -12,6 +12,11 @@ urlpatterns = [
     path("jobs/", include("fupin.jobs.urls")),
     path("audit/", include("fupin.audit.urls")),
     path("imports/", include("fupin.imports.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", language_set, name="set_language"),
     path("api/v1/", api.urls),
 ]
+
+handler400 = "fupin.core.errorpages.bad_request"
+handler403 = "fupin.core.errorpages.permission_denied"
+handler404 = "fupin.core.errorpages.page_not_found"
+handler500 = "fupin.core.errorpages.server_error"

@@ -120,7 +120,16 @@ class SimulationForm(forms.Form):
         before = self.fields["before"]
         assert isinstance(before, forms.TypedChoiceField)
         before.choices = [
-            (record.pk, f"{record} · {record.get_status_display()}") for record in comparable
+            (
+                record.pk,
+                _("%(title)s 第 %(version)s 版 · %(status)s")
+                % {
+                    "title": record.title,
+                    "version": record.version,
+                    "status": record.get_status_display(),
+                },
+            )
+            for record in comparable
         ]
         self.parameters = rule_set.parameters
         for name, spec in rule_set.parameters.items():

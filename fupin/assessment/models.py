@@ -105,6 +105,11 @@ class RuleSetRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.code}@{self.version}"
 
+    @property
+    def title(self) -> str:
+        """The Chinese title pages show; the code is an identifier for files and commands."""
+        return str(self.definition.get("title") or self.code)
+
 
 class AssessmentRun(models.Model):
     """One evaluation of a rule set over one household or a region subtree."""

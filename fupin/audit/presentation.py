@@ -89,10 +89,13 @@ ACTION_LABELS: dict[str, Promise] = {
     "monitoring.attachment_download": gettext_lazy("下载附件"),
     "monitoring.calendar_import": gettext_lazy("录入放假安排"),
     "monitoring.case_deadline_recompute": gettext_lazy("重算办理期限"),
+    "monitoring.case_household_register": gettext_lazy("申请人登记为农户"),
     # imports
     "imports.error_workbook_download": gettext_lazy("下载错误工作簿"),
     "imports.ledger_export": gettext_lazy("导出台账"),
     "imports.ledger_export_download": gettext_lazy("下载导出的台账"),
+    # preferences
+    "preferences.preference_set_language": gettext_lazy("切换界面语言"),
 }
 
 # Keys services write that are not fields of the changed object.
@@ -116,6 +119,8 @@ FIELD_LABELS: dict[str, Promise] = {
     "households": gettext_lazy("户数"),
     "households_created": gettext_lazy("新增户数"),
     "households_updated": gettext_lazy("更新户数"),
+    "has_consent": gettext_lazy("已签承诺授权书"),
+    "language": gettext_lazy("界面语言"),
     "inserted": gettext_lazy("新增"),
     "kind": gettext_lazy("类型"),
     "locked_until": gettext_lazy("锁定至"),
@@ -151,6 +156,21 @@ FIELD_LABELS: dict[str, Promise] = {
     "village_code": gettext_lazy("所在村"),
     "year": gettext_lazy("年度"),
 }
+
+
+# Fields stored without choices on the changed object (a case keeps the category as text)
+# whose codes are the same code table as this model's field of the same name.
+CHOICES_FROM: dict[str, str] = {
+    "monitoring_category": "registry.household",
+    "elimination_method": "registry.householdstatusevent",
+}
+
+
+def _choices(model: type[models.Model] | None, key: str) -> dict[str, str]:
+    field = _field(model, key)
+    if (field is None or not field.choices) and key in CHOICES_FROM:
+        field = _field(_model(CHOICES_FROM[key]), key)
+    return {str(code): str(label) for code, label in field.flatchoices} if field else {}
 
 
 @dataclass(frozen=True)
@@ -229,8 +249,7 @@ def describe(event: AuditEvent) -> EventRow:
     model = _model(event.subject_type)
     lines = []
     for key, value in (event.changes or {}).items():
-        field = _field(model, key)
-        choices = {str(code): str(label) for code, label in field.flatchoices} if field else {}
+        choices = _choices(model, key)
         # services record a change as [before, after]; before is null for a new object
         if isinstance(value, list) and len(value) == 2 and key not in LIST_VALUES:
             before: str | None = None if value[0] is None else _text(value[0], choices)

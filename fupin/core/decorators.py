@@ -62,8 +62,13 @@ def answers_errors(view: ViewFunc) -> ViewFunc:
 
 
 def forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "core/forbidden.html", {"message": message}, status=403)
+    response = render(request, "core/forbidden.html", {"message": message}, status=403)
+    response.is_friendly_page = True  # type: ignore[attr-defined]
+    return response
 
 
 def not_found(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "core/not_found.html", {"message": message}, status=404)
+    response = render(request, "core/not_found.html", {"message": message}, status=404)
+    # Marked so that the debug-mode error middleware (core.errorpages) leaves it as it is.
+    response.is_friendly_page = True  # type: ignore[attr-defined]
+    return response

@@ -33,3 +33,18 @@ def show_invisible(value: str) -> str:
 def _is_invisible(character: str) -> bool:
     # Cf: format characters (zero-width, direction marks); Cc: control characters.
     return unicodedata.category(character) in {"Cf", "Cc"} and character not in "\t\n"
+
+
+# A person's name as an ID card prints it: Chinese characters (with the extensions rare
+# names need), the middle dot of minority names in its several typed forms, and Latin
+# letters and spaces for names registered in them. Nothing else: no digits, no markup.
+_PERSON_NAME = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
+    r"\u00b7\u2022\u2027\u30fb\uff65A-Za-z ]{1,50}"
+)
+_NAME_LETTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134fA-Za-z]")
+
+
+def is_person_name(value: str) -> bool:
+    """Whether `value` (already cleaned) can be a person's name."""
+    return bool(_PERSON_NAME.fullmatch(value) and _NAME_LETTER.search(value))

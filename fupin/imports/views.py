@@ -19,6 +19,8 @@ from fupin.imports.declarations import MEMBERS
 from fupin.imports.forms import UploadForm
 from fupin.imports.kinds import TEMPLATES
 from fupin.imports.workbooks import template_workbook
+from fupin.registry import selectors as household_selectors
+from fupin.registry.forms import household_filters
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -110,7 +112,11 @@ def export(request: ScopedRequest) -> HttpResponse:
             {
                 "templates": TEMPLATES.values(),
                 "query": query.urlencode(),
-                "filters": [(key, value) for key, value in query.items() if value],
+                "filters": household_filters(query)[0].describe(
+                    region_names=household_selectors.region_names(
+                        scope=request.scope, codes=[query.get("region_code", "")]
+                    )
+                ),
                 "breadcrumbs": [
                     (_("农户"), reverse("registry:household-list")),
                     (_("导出台账"), None),

@@ -7,8 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.forms import CHECK, INPUT, SELECT, FilterForm
+from fupin.core.text import clean_text, is_person_name
 from fupin.monitoring.models import CaseKind, CaseState, Channel, ReviewMeeting
 from fupin.registry import codes
+from fupin.registry.idnumbers import InvalidIdNumber, parse_id_number
 
 BLANK = [("", "—")]
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
@@ -28,25 +30,85 @@ def _attachment() -> forms.FileField:
     return forms.FileField(label=_("附件"), required=False)
 
 
+# The longest account of a family's difficulties the form takes (a counter shows the rest).
+DESCRIPTION_MAX_LENGTH = 1000
+
+
 class SelfApplicationForm(forms.Form):
-    name = forms.CharField(label=_("姓名"), max_length=50)
-    id_number = forms.CharField(label=_("身份证号码"), max_length=18)
-    phone = forms.CharField(label=_("手机号码"), max_length=11)
-    village_code = forms.CharField(
-        label=_("所在村（12 位区划代码）"),
-        max_length=12,
-        help_text=_("扫描村公示栏上的二维码会自动填写。"),
+    """The farmer's form: every field is checked here at once, in plain words, so one
+    submission shows every problem; the service checks the meaning again."""
+
+    name = forms.CharField(
+        label=_("姓名"),
+        max_length=50,
+        error_messages={"required": _("请填写姓名。"), "max_length": _("姓名最多 50 个字。")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    risk_types = _risk_types()
+    id_number = forms.CharField(
+        label=_("身份证号码"),
+        max_length=18,
+        error_messages={
+            "required": _("请填写身份证号码。"),
+            "max_length": _("身份证号码是 18 位。"),
+        },
+    )
+    phone = forms.CharField(
+        label=_("手机号码"),
+        max_length=11,
+        error_messages={"required": _("请填写手机号码。"), "max_length": _("手机号码是 11 位。")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
+    village_code = forms.CharField(
+        label=_("所在村"),
+        max_length=12,
+        error_messages={"required": _("请逐级选择到您所在的村。")},
+        help_text=_("扫描村公示栏上的二维码会自动选好。"),
+    )
+    risk_types = forms.MultipleChoiceField(
+        label=_("风险类型"),
+        choices=RISK_TYPE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一种遇到的困难。")},
+    )
     description = forms.CharField(
-        label=_("家庭遇到的困难"), widget=forms.Textarea(attrs={"rows": 4}), max_length=1000
+        label=_("家庭遇到的困难"),
+        widget=forms.Textarea(attrs={"rows": 4, "data-counter": "true"}),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        error_messages={
+            "required": _("请简要说明家庭遇到的困难。"),
+            "max_length": _("困难情况最多 %(limit_value)d 个字，请精简后再提交。"),
+        },
     )
     has_consent = forms.BooleanField(
         label=_(
             "本人承诺所填信息真实，并授权有关部门查询核对本人及家庭成员的收入、财产等经济状况。"
         ),
-        required=False,
+        error_messages={"required": _("请阅读并同意授权查询核对家庭经济状况，否则无法受理。")},
     )
+
+    def clean_name(self) -> str:
+        name = clean_text(self.cleaned_data["name"])
+        if not is_person_name(name):
+            raise forms.ValidationError(_("姓名只能填写汉字（少数民族姓名可用间隔号“·”）。"))
+        return name
+
+    def clean_id_number(self) -> str:
+        try:
+            return parse_id_number(self.cleaned_data["id_number"]).number
+        except InvalidIdNumber as error:
+            raise forms.ValidationError(error.message) from error
+
+    def clean_phone(self) -> str:
+        phone = clean_text(self.cleaned_data["phone"])
+        if not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
+            raise forms.ValidationError(_("请填写 11 位手机号码。"))
+        return phone
+
+    def clean_village_code(self) -> str:
+        code = clean_text(self.cleaned_data["village_code"])
+        if not (code.isdigit() and len(code) == 12):
+            raise forms.ValidationError(_("请逐级选择到您所在的村。"))
+        return code
 
 
 class ReceiptForm(forms.Form):

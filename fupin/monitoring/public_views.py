@@ -30,7 +30,10 @@ SESSION_RECEIPT_KEY = "monitoring_receipt"
 def apply(request: HttpRequest) -> HttpResponse:
     """农户自主申报: anyone may apply; the village code comes from the board's QR code."""
     village_code = request.GET.get("village", "")
-    form = forms.SelfApplicationForm(request.POST or None, initial={"village_code": village_code})
+    form = forms.SelfApplicationForm(
+        request.POST if request.method == "POST" else None,
+        initial={"village_code": village_code},
+    )
     status = 200
     if request.method == "POST":
         if APPLICATION_LIMIT.hit(client_address(request)):

@@ -260,6 +260,22 @@ def case_get(*, scope: RegionScope, case_id: int) -> MonitoringCase:
     return case
 
 
+def case_applicant_clue(case: MonitoringCase) -> RiskClue | None:
+    """The first clue of a case that names a person: what 登记为农户 starts from."""
+    return case.clues.exclude(applicant_name="").order_by("id").first()
+
+
+def household_open_cases(*, scope: RegionScope, household_id: int) -> list[MonitoringCase]:
+    """A household's cases still under way, oldest first; NotFoundError for a household
+    outside the scope (its page answers the same)."""
+    household = household_in_scope(scope=scope, household_id=household_id)
+    return list(
+        MonitoringCase.objects.filter(household=household, state__in=OPEN_STATES).order_by(
+            "opened_on", "id"
+        )
+    )
+
+
 def objection_get(*, scope: RegionScope, objection_id: int) -> Objection:
     """An objection to a case in scope; NotFoundError otherwise."""
     objection = Objection.objects.select_related("notice").filter(pk=objection_id).first()
@@ -284,6 +300,16 @@ def clue_get(*, scope: RegionScope, clue_id: int) -> RiskClue:
 def publicity_open(case: MonitoringCase) -> Notice | None:
     """The case's village notice while it is up and not yet closed, else None."""
     return case.notices.filter(kind=Notice.Kind.PUBLICITY, closed_on__isnull=True).first()
+
+
+def publicity_wait_reason(notice: Notice, *, today: date) -> str:
+    """Why a village publicity cannot be closed yet ("" when its days are over): the page
+    shows it beside the disabled button, the service refuses with it."""
+    if today <= notice.ends_on:
+        return _("公示期至 %(date)s 结束，期满后才能提交乡镇审核。") % {
+            "date": notice.ends_on.isoformat()
+        }
+    return ""
 
 
 def publicity_running(case: MonitoringCase) -> bool:
@@ -370,6 +396,16 @@ def notice_public_get(*, token: str) -> Notice:
 
 
 @dataclass(frozen=True)
+class ReceiptStep:
+    """One step of the applicant's progress: passed (with the day), under way, or ahead."""
+
+    label: str
+    is_done: bool
+    is_current: bool
+    done_on: date | None
+
+
+@dataclass(frozen=True)
 class Receipt:
     """What an applicant may see about their own application (no personal data)."""
 
@@ -378,7 +414,7 @@ class Receipt:
     channel_label: str
     state: str
     state_label: str
-    steps: list[tuple[str, bool]]
+    steps: list["ReceiptStep"]
     rejection_reason: str
     closed_on: date | None
 
@@ -410,6 +446,15 @@ def receipt_lookup(*, receipt_number: str, id_tail: str) -> Receipt:
     # case ends: the case's progress would tell the applicant about the household.
     if clue.merged_into_id is not None and case.is_open:
         state = steps[0]
+    # The day each step was last decided, shown beside the steps already passed.
+    finished = {
+        step: timezone.localdate(decided_at)
+        for step, decided_at in ApprovalRecord.objects.filter(
+            subject_type=CASE_SUBJECT, subject_id=str(case.pk)
+        )
+        .order_by("decided_at", "id")
+        .values_list("step", "decided_at")
+    }
     if state in steps:
         reached = steps.index(state)
     else:
@@ -421,7 +466,13 @@ def receipt_lookup(*, receipt_number: str, id_tail: str) -> Receipt:
         state=state,
         state_label=str(state.label),
         steps=[
-            (str(workflow.STEP_OF[step].label), index < reached) for index, step in enumerate(steps)
+            ReceiptStep(
+                label=str(workflow.STEP_OF[step].label),
+                is_done=index < reached,
+                is_current=index == reached and case.is_open,
+                done_on=finished.get(workflow.STEP_OF[step].value) if index < reached else None,
+            )
+            for index, step in enumerate(steps)
         ],
         rejection_reason=case.rejection_reason,
         closed_on=case.closed_on,

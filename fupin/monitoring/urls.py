@@ -27,6 +27,16 @@ urlpatterns = [
         views.elimination_propose,
         name="elimination-propose",
     ),
+    path(
+        "monitoring/cases/<int:case_id>/household/",
+        views.case_household_register,
+        name="case-household-register",
+    ),
+    path(
+        "monitoring/households/<int:household_id>/cases/",
+        views.household_cases,
+        name="household-cases",
+    ),
     path("monitoring/apply-poster/", views.apply_poster, name="apply-poster"),
     path("monitoring/calendar/", calendar_views.calendar_page, name="calendar"),
     path(

@@ -2,6 +2,8 @@
 user may use, clue and elimination forms from the household page. Public pages (the
 self-application form, the receipt and the notices) live in `public_views`."""
 
+from dataclasses import dataclass
+from datetime import date
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -21,9 +23,10 @@ from fupin.core.forms import add_service_error
 from fupin.core.http import ScopedRequest, redirect_after_post
 from fupin.core.scope import Capability
 from fupin.monitoring import forms, selectors, services, steps, workflow
-from fupin.monitoring.models import CaseKind, CaseState, Notice
+from fupin.monitoring.models import ApprovalRecord, CaseKind, CaseState, MonitoringCase, Notice
 from fupin.monitoring.qr import qr_svg
 from fupin.registry import codes
+from fupin.registry.forms import HouseholdForCaseForm, MemberForm, household_data, member_data
 
 CASES_PER_PAGE = 25
 
@@ -88,6 +91,38 @@ def case_list(request: ScopedRequest) -> HttpResponse:
     return render(request, "monitoring/case_list.html", context)
 
 
+@dataclass(frozen=True)
+class CaseStep:
+    """One step of a case as its page marks it: done (with the day), current or ahead."""
+
+    label: str
+    is_current: bool
+    is_done: bool
+    done_on: date | None
+
+
+def _case_steps(case: MonitoringCase, approvals: list[ApprovalRecord]) -> list[CaseStep]:
+    order = workflow.STEPS[case.kind]
+    reached = order.index(case.state) if case.state in order else len(order)
+    last_day = {record.step: timezone.localdate(record.decided_at) for record in approvals}
+
+    def is_done(index: int, step: CaseState) -> bool:
+        # A rejected case stopped somewhere: what it passed is what has a decision.
+        if case.state == CaseState.REJECTED:
+            return workflow.STEP_OF[step].value in last_day
+        return index < reached
+
+    return [
+        CaseStep(
+            label=str(workflow.STEP_OF[step].label),
+            is_current=step == case.state,
+            is_done=is_done(index, step),
+            done_on=last_day.get(workflow.STEP_OF[step].value) if is_done(index, step) else None,
+        )
+        for index, step in enumerate(order)
+    ]
+
+
 def _render_detail(
     request: ScopedRequest,
     case_id: int,
@@ -120,16 +155,24 @@ def _render_detail(
             "method_label": codes.EliminationMethod(case.elimination_method).label
             if case.elimination_method
             else "",
-            "steps": [
-                (workflow.STEP_OF[step].label, step == case.state)
-                for step in workflow.STEPS[case.kind]
-            ],
+            "steps": _case_steps(case, detail.approvals),
+            "confirm_step": case.state in workflow.CONFIRMED_STATES,
+            # A step the user owns but may not do yet: the button is disabled with the reason.
+            "step_wait_reason": selectors.publicity_wait_reason(
+                open_publicity, today=timezone.localdate()
+            )
+            if open_publicity is not None and can_act
+            else "",
             "is_rejected": case.state == CaseState.REJECTED,
             "is_identification": case.kind == CaseKind.IDENTIFICATION,
             "step_title": step_title,
             "step_submit_label": step_submit_label,
             "can_act": can_act,
             "can_reveal": request.scope.can(Capability.VIEW_PERSONAL_DATA),
+            # 登记为农户: an applicant no registered household matched.
+            "can_register_household": case.household_id is None
+            and case.is_open
+            and request.scope.can(Capability.EDIT_REGISTRY),
             # Whose registered household the user may see, to show what an application's
             # identity did not match.
             "registered_in_scope": {
@@ -399,3 +442,71 @@ def warnings_generate(request: ScopedRequest) -> HttpResponse:
             % {"opened": batch.opened, "merged": batch.merged},
         )
     return redirect_after_post(request, reverse("monitoring:case-list"))
+
+
+@scoped_view(Capability.EDIT_REGISTRY)
+def case_household_register(request: ScopedRequest, case_id: int) -> HttpResponse:
+    """登记为农户: the applicant of a case no household matched, registered from what the
+    application says (the ID number and phone shown masked, kept unless retyped)."""
+    case = selectors.case_get(scope=request.scope, case_id=case_id)
+    clue = selectors.case_applicant_clue(case)
+    phone = clue.phone if clue is not None else ""
+    id_number = clue.id_number if clue is not None else ""
+    data = request.POST if request.method == "POST" else None
+    form = HouseholdForCaseForm(data, stored_personal={"phone": phone})
+    head = MemberForm(
+        data,
+        prefix="head",
+        stored_personal={"id_number": id_number},
+        initial={"relation": codes.Relation.HEAD, "name": case.applicant_name},
+    )
+    if data is not None and form.is_valid() and head.is_valid():
+        try:
+            household = services.case_household_register(
+                actor=request.user,
+                scope=request.scope,
+                case=case,
+                data=household_data(form, village_code=case.village_id),
+                members=[member_data(head)],
+            )
+        except ApplicationError as error:
+            about_head = error.field in head.fields and error.field not in form.fields
+            add_service_error(head if about_head else form, error)
+        else:
+            messages.success(
+                request,
+                _("已登记为农户，户编号 %(number)s，并已关联本事项。")
+                % {"number": household.number},
+            )
+            return redirect_after_post(request, reverse("monitoring:case-detail", args=[case.pk]))
+    return render(
+        request,
+        "monitoring/case_household_form.html",
+        {
+            "case": case,
+            "form": form,
+            "head_form": head,
+            "breadcrumbs": [
+                (_("监测工作"), reverse("monitoring:case-list")),
+                (str(case), reverse("monitoring:case-detail", args=[case.pk])),
+                (_("登记为农户"), None),
+            ],
+        },
+        status=400 if form.errors or head.errors else 200,
+    )
+
+
+@scoped_view()
+def household_cases(request: ScopedRequest, household_id: int) -> HttpResponse:
+    """The household page's fragment: its monitoring cases under way (识别中 …)."""
+    cases = selectors.household_open_cases(scope=request.scope, household_id=household_id)
+    return render(
+        request,
+        "monitoring/_household_cases.html",
+        {
+            "rows": [
+                (case, _("识别中") if case.kind == CaseKind.IDENTIFICATION else _("风险消除中"))
+                for case in cases
+            ]
+        },
+    )

@@ -48,6 +48,12 @@ STEP_OF: dict[CaseState, Step] = {
     CaseState.ANNOUNCEMENT: Step.ANNOUNCEMENT,
 }
 
+# Decisions that take a case out of the deciding office's hands (approval, announcement):
+# the page asks for a confirmation first, so a stray tap on a phone cannot send one.
+CONFIRMED_STATES: frozenset[CaseState] = frozenset(
+    {CaseState.TOWNSHIP, CaseState.COUNTY, CaseState.ANNOUNCEMENT}
+)
+
 # Where 退回修改 sends a case. Township and county send it back to the village's 民主评议:
 # the facts the village vouched for are what changes, and a changed case is publicized again.
 RETURN_TO: dict[CaseState, CaseState] = {

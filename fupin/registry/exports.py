@@ -1,7 +1,6 @@
 """Spreadsheet exports of registry lists. Every export is audited."""
 
 import io
-from dataclasses import asdict
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
@@ -15,7 +14,6 @@ from fupin.core.scope import RegionScope
 from fupin.core.spreadsheets import Workbook
 from fupin.registry import codes
 from fupin.registry.models import Household
-from fupin.registry.selectors import HouseholdFilters
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -25,7 +23,7 @@ def household_list_export(
     actor: AbstractBaseUser,
     scope: RegionScope,
     households: QuerySet[Household],
-    filters: HouseholdFilters,
+    filter_description: list[tuple[str, str]],
 ) -> HttpResponse:
     """Write the filtered household list to an xlsx file and audit the export.
 
@@ -73,7 +71,9 @@ def household_list_export(
             subject_type="registry.household",
             subject_label=_("农户名单导出"),
             region_code=scope.prefix,
-            changes={"rows": rows, "filters": {k: str(v) for k, v in asdict(filters).items() if v}},
+            # The filters as the list showed them (labels, not form keys): the trail is read
+            # by auditors, not by programs.
+            changes={"rows": rows, "filters": dict(filter_description)},
         )
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

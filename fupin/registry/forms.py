@@ -1,5 +1,6 @@
 """HTML input shapes for the registry pages. Meaning is checked by the services."""
 
+import dataclasses
 from datetime import date
 from typing import Any
 
@@ -13,12 +14,25 @@ from fupin.core.masking import mask_personal
 from fupin.registry import codes
 from fupin.registry.models import Member
 from fupin.registry.selectors import HOUSEHOLD_SORTS, HouseholdFilters
+from fupin.registry.services import HouseholdData, MemberData
 
 BLANK = [("", "—")]
 
 
 def _choices(table: type[Any], *, blank: bool) -> list[tuple[str, str]]:
     return (BLANK if blank else []) + list(table.choices)
+
+
+# How a sort reads in a description of the filters (the list's column headers sort).
+SORT_LABELS = {
+    "number": _("按户编号"),
+    "-number": _("按户编号倒序"),
+    "village": _("按行政村"),
+    "income": _("按人均纯收入从低到高"),
+    "-income": _("按人均纯收入从高到低"),
+    "members": _("按人口从少到多"),
+    "-members": _("按人口从多到少"),
+}
 
 
 class HouseholdFilterForm(FilterForm):
@@ -103,7 +117,10 @@ class HouseholdFilterForm(FilterForm):
         label=_("区划"), regex=r"^\d{2,12}$", required=False, widget=forms.HiddenInput
     )
     sort = forms.ChoiceField(
-        label=_("排序"), choices=[(key, key) for key in HOUSEHOLD_SORTS], required=False
+        label=_("排序"),
+        # A KeyError at import when a new sort has no label.
+        choices=[(key, SORT_LABELS[key]) for key in HOUSEHOLD_SORTS],
+        required=False,
     )
 
 
@@ -182,6 +199,54 @@ class HouseholdForm(PersonalDataForm):
         label=_("计划脱贫年度"), min_value=2014, max_value=2100, required=False
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class HouseholdCreateForm(HouseholdForm):
+    """A new household: the 户编号 is generated unless the national system already gave one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        number = self.fields["number"]
+        number.required = False
+        number.help_text = _(
+            "新登记的农户请留空，系统按“村级区划代码 + 5 位顺序号”生成；"
+            "已有全国系统户编号的农户，请填写原户编号。"
+        )
+
+
+class HouseholdForCaseForm(HouseholdForm):
+    """Registering a monitoring case's applicant: the village is the case's and the 户编号
+    is always generated, so neither is asked."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["number"]
+        del self.fields["region_code"]
+
+
+def household_data(form: HouseholdForm, *, village_code: str = "") -> HouseholdData:
+    """The service's household header from a valid household form."""
+    values = {
+        field.name: form.cleaned_data[field.name]
+        for field in dataclasses.fields(HouseholdData)
+        if field.name in form.cleaned_data
+    }
+    values["number"] = form.cleaned_data.get("number") or ""
+    values["village_code"] = village_code or form.cleaned_data.get("region_code") or ""
+    return HouseholdData(**values)
+
+
+def member_data(form: "MemberForm") -> MemberData:
+    """The service's member fields from a valid member form."""
+    values = {
+        field.name: form.cleaned_data[field.name]
+        for field in dataclasses.fields(MemberData)
+        if field.name in form.cleaned_data
+    }
+    values["sex"] = values.get("sex") or ""
+    values["political_status"] = values.get("political_status") or MemberData.political_status
+    values["public_welfare_post_months"] = values.get("public_welfare_post_months") or 0
+    return MemberData(**values)
 
 
 class MemberForm(PersonalDataForm):

@@ -377,6 +377,12 @@ def member_households_by_id_number(id_numbers: Iterable[str]) -> dict[str, str]:
     return found
 
 
+def region_names(*, scope: RegionScope, codes: Iterable[str]) -> dict[str, str]:
+    """Return {code: full name} of the regions among `codes` inside the scope."""
+    wanted = [code for code in codes if code and scope.contains(code)]
+    return dict(Region.objects.filter(code__in=wanted).values_list("code", "name"))
+
+
 def region_village_codes(region_codes: Iterable[str]) -> set[str]:
     """Return the codes among `region_codes` that are registered villages."""
     found: set[str] = set()

@@ -6,6 +6,7 @@ app_name = "registry"
 urlpatterns = [
     path("regions/", views.region_browse, name="region-browse"),
     path("regions/picker/", views.region_picker, name="region-picker"),
+    path("regions/picker/public/", views.region_picker_public, name="region-picker-public"),
     path("regions/search/", views.region_search, name="region-search"),
     path("regions/load/", views.region_load, name="region-load"),
     path("regions/load/start/", views.region_load_start, name="region-load-start"),
@@ -17,6 +18,7 @@ urlpatterns = [
         views.household_detail,
         name="household-detail",
     ),
+    path("households/<int:household_id>/card/", views.household_card, name="household-card"),
     path(
         "households/<int:household_id>/edit/",
         views.household_edit,

@@ -39,7 +39,7 @@ def test_county_administrator_raises_the_line_in_a_draft_simulates_and_publishes
     expect(page.get_by_test_id("ruleset-table")).to_contain_text("national-baseline")
     expect(page.get_by_test_id("ruleset-table")).to_contain_text("全国")
     _shot(page, "ruleset-list")
-    page.get_by_role("link", name="national-baseline").click()
+    page.get_by_role("link", name="全国基线规则集").click()
     expect(page.get_by_test_id("ruleset-title")).to_contain_text("第 1 版")
     expect(page.get_by_test_id("ruleset-status")).to_have_text("已发布")
     expect(page.get_by_test_id("ruleset-parameters-save")).to_have_count(0)

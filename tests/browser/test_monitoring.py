@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Dialog, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from fupin.monitoring.models import CaseState, MonitoringCase, Notice
@@ -75,6 +75,14 @@ def test_self_application_to_monitored_household_with_public_notice(
     household = _household(actors)
     head = household.members.get(relation=codes.Relation.HEAD)
     base = live_server.url
+    # approvals and the announcement ask for a confirmation, which the officers give
+    confirmations: list[str] = []
+
+    def confirm(dialog: Dialog) -> None:
+        confirmations.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", confirm)
 
     # a farmer applies on a phone and checks the progress with the receipt
     phone, receipt = _farmer_applies(browser, base, head.id_number)
@@ -97,6 +105,9 @@ def test_self_application_to_monitored_household_with_public_notice(
     _step(page, "村内公示")
     page.get_by_test_id("step-submit").click()
     expect(page.get_by_test_id("publicity-card")).to_be_visible()
+    # closing the publicity waits for its last day, and the page says until when
+    expect(page.get_by_test_id("step-submit")).to_be_disabled()
+    expect(page.get_by_test_id("step-wait-reason")).to_contain_text("期满后才能提交乡镇审核")
     screenshot(page, "monitoring-case-publicity")
 
     # the public notice renders and its QR code encodes its own address
@@ -141,6 +152,10 @@ def test_self_application_to_monitored_household_with_public_notice(
         page.get_by_label("意见").fill("审定同意")
         _step(page, "待公告")
         _step(page, "已办结")
+        assert len(confirmations) == 3
+        assert all("不能撤回" in message for message in confirmations)
+        done = page.get_by_test_id("case-step").filter(has_text="已完成")
+        expect(done).to_have_count(7)
         expect(page.get_by_test_id("case-timeline")).to_contain_text("乡镇审核")
         expect(page.get_by_test_id("case-notices")).to_contain_text("公告")
         screenshot(page, "monitoring-case-completed")

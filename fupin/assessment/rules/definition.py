@@ -117,6 +117,12 @@ class ParameterSpec:
     description_zh: str
     # Who may set the value (DOMAIN §13: parameters are configuration, never constants).
     set_by: str = ""
+    # The short Chinese name pages show (监测范围); the identifier is for the rule language.
+    label_zh: str = ""
+
+    def label_or(self, name: str) -> str:
+        """The Chinese name, or the identifier for a parameter a draft added without one."""
+        return self.label_zh or name
 
 
 @dataclass(frozen=True)
@@ -451,6 +457,7 @@ def to_dict(rule_set: RuleSet) -> dict[str, Any]:
                 "unit": spec.unit,
                 "description_zh": spec.description_zh,
                 "set_by": spec.set_by,
+                "label_zh": spec.label_zh,
             }
             for name, spec in rule_set.parameters.items()
         },
@@ -507,6 +514,7 @@ def _parameter_from_dict(data: Mapping[str, Any], name: str) -> ParameterSpec:
         unit=_get(data, "unit", str, path),
         description_zh=_get(data, "description_zh", str, path),
         set_by=_expect(data.get("set_by") or "", str, f"{path}.set_by"),
+        label_zh=_expect(data.get("label_zh") or "", str, f"{path}.label_zh"),
     )
 
 

@@ -81,6 +81,14 @@ class ProblemRow:
     after: str = ""
 
 
+def version_label(rule_set: definition.RuleSet) -> str:
+    """A rule set version as pages name it: its Chinese title and version number."""
+    return _("%(title)s 第 %(version)s 版") % {
+        "title": rule_set.title or rule_set.code,
+        "version": rule_set.version,
+    }
+
+
 def ruleset_problems(rule_set: definition.RuleSet) -> list[ProblemRow]:
     """Every validation problem of a rule set, with the offending text marked."""
     rows = []
@@ -305,8 +313,8 @@ def ruleset_simulate(
         region_code=code,
         region_name=name,
         year=year,
-        before_label=before_set.label,
-        after_label=after_set.label,
+        before_label=version_label(before_set),
+        after_label=version_label(after_set),
         group_level=_NEXT_LEVEL.get(len(code), ""),
         totals=dict.fromkeys(simulation.COMPARISON_COLUMNS, 0),
         parameters_before=used_before.get(code, {}),

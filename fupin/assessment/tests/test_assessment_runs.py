@@ -129,8 +129,9 @@ def test_household_page_shows_the_latest_outcome_with_reasons(
         {
             None: Expectation(302),
             actors.village_officer: Expectation(200, shows=("MON-INCOME-BELOW-LINE", "人均纯收入")),
-            actors.other_village_officer: Expectation(200, shows=("尚未评估",), hides=("MON-",)),
-            actors.other_county_admin: Expectation(200, hides=("MON-",)),
+            # outside the scope the household is not found, not "not assessed yet"
+            actors.other_village_officer: Expectation(404, hides=("尚未评估", "MON-")),
+            actors.other_county_admin: Expectation(404, hides=("尚未评估", "MON-")),
         },
     )
     # the village officer may read but not run an assessment

@@ -368,7 +368,7 @@ def test_simulation_page_shows_counts_drills_down_and_refuses_other_regions(
             actors.village_officer: Expectation(404, hides=("伏龙泉镇",)),
             actors.county_admin: Expectation(
                 200,
-                shows=(entering, "伏龙泉镇", f"region={TOWN}", "national-baseline@1"),
+                shows=(entering, "伏龙泉镇", f"region={TOWN}", "全国基线规则集 第 1 版"),
             ),
         },
     )

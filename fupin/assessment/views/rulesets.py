@@ -135,6 +135,10 @@ class ParameterRow:
     field: Any
     policy_value: Any
 
+    @property
+    def label(self) -> str:
+        return self.spec.label_or(self.name)
+
 
 def _detail_context(
     request: ScopedRequest,
@@ -183,7 +187,7 @@ def _detail_context(
         "editable": editable,
         "is_draft": record.status == RuleSetRecord.Status.DRAFT,
         "is_published": record.status == RuleSetRecord.Status.PUBLISHED,
-        "breadcrumbs": _breadcrumbs((str(record), None)),
+        "breadcrumbs": _breadcrumbs((record.title, None)),
     }
 
 
@@ -304,7 +308,7 @@ def ruleset_rule_edit(request: ScopedRequest, rule_set_id: int, rule_code: str) 
         "form": form,
         "facts": sorted(FACT_NAMES),
         "parameters": list(rule_set.parameters),
-        "breadcrumbs": _breadcrumbs((str(record), detail_url), (rule.code, None)),
+        "breadcrumbs": _breadcrumbs((record.title, detail_url), (rule.code, None)),
     }
     if request.htmx:
         return render(request, "assessment/ruleset_rule_form.html#rule-form", context)
@@ -410,7 +414,7 @@ def ruleset_try(request: ScopedRequest, rule_set_id: int) -> HttpResponse:
             "trial": trial,
             "explanation": explanation,
             "error_message": error_message,
-            "breadcrumbs": _breadcrumbs((str(record), detail_url), (_("试算"), None)),
+            "breadcrumbs": _breadcrumbs((record.title, detail_url), (_("试算"), None)),
         },
         status=400 if form.errors else 200,
     )
@@ -487,7 +491,7 @@ def ruleset_simulate(request: ScopedRequest, rule_set_id: int) -> HttpResponse:
         "result": result,
         "error_message": error_message,
         "breadcrumbs": _breadcrumbs(
-            (str(record), reverse("assessment:ruleset-detail", args=[record.pk])),
+            (record.title, reverse("assessment:ruleset-detail", args=[record.pk])),
             (_("模拟测算"), None),
         ),
         **(_simulation_context(request, result) if result is not None else {}),
@@ -511,8 +515,13 @@ def _simulation_context(request: ScopedRequest, result: selectors.Simulation) ->
         if len(code) >= len(request.scope.prefix) and code != result.region_code
     ]
     names = selectors.ruleset_region_names(set(path))
+    specs = definition.default_rule_set().parameters
     changed_parameters = [
-        (name, result.parameters_before.get(name), value)
+        (
+            specs[name].label_or(name) if name in specs else name,
+            result.parameters_before.get(name),
+            value,
+        )
         for name, value in result.parameters_after.items()
         if result.parameters_before.get(name) != value
     ]

@@ -18,6 +18,8 @@ from fupin.registry.selectors import household_get, household_latest_year
 @scoped_view()
 def household_outcome(request: ScopedRequest, household_id: int) -> HttpResponse:
     """The latest assessment of a household with its reasons, and its history of levels."""
+    # A household outside the scope is not found, never "not assessed yet".
+    household_get(scope=request.scope, household_id=household_id)
     history = selectors.outcome_history(scope=request.scope, household_id=household_id)
     latest = history[0] if history else None
     return render(
@@ -92,7 +94,8 @@ def run_list(request: ScopedRequest) -> HttpResponse:
 def _parameter_names() -> list[tuple[str, str]]:
     rule_set = definition.default_rule_set()
     return [
-        (name, f"{name}（{spec.description_zh}）") for name, spec in rule_set.parameters.items()
+        (name, f"{spec.label_or(name)}（{spec.description_zh}）")
+        for name, spec in rule_set.parameters.items()
     ]
 
 
@@ -128,11 +131,17 @@ def parameter_list(request: ScopedRequest) -> HttpResponse:
             else:
                 messages.success(request, _("已保存政策参数。"))
                 return redirect("assessment:parameter-list")
+    labels = {
+        name: spec.label_or(name) for name, spec in definition.default_rule_set().parameters.items()
+    }
     return render(
         request,
         "assessment/parameter_list.html",
         {
-            "parameters": selectors.parameter_list(scope=request.scope),
+            "parameters": [
+                (parameter, labels.get(parameter.name, parameter.name))
+                for parameter in selectors.parameter_list(scope=request.scope)
+            ],
             "form": form,
             "can_manage": can_manage,
             "breadcrumbs": [(_("政策参数"), None)],

@@ -19,7 +19,7 @@ from fupin.jobs.models import Job
 from fupin.registry.models import Household, HouseholdConditions, HouseholdYear, Member
 from fupin.registry.synthetic import household_bulk_generate
 from fupin.registry.tests.test_synthetic import _load_county
-from tests.support import COUNTY, VILLAGE, Actors, client_for
+from tests.support import COUNTY, TOWN, VILLAGE, Actors, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +144,15 @@ def test_members_export_download_needs_personal_data_access_in_the_current_role(
     # then the file is refused and no download is recorded
     assert refused.status_code == 302
     assert not AuditEvent.objects.filter(action="imports.ledger_export_download").exists()
+
+
+def test_export_page_describes_the_filter_in_chinese(actors: Actors) -> None:
+    page = client_for(actors.county_admin).get(
+        reverse("imports:export") + f"?household_type=monitored&region_code={TOWN}&sort=-income"
+    )
+    filters = page.content.decode().split('data-testid="export-filters"')[1].split("</p>")[0]
+    assert "户类型：监测户" in filters
+    assert "区划：伏龙泉镇" in filters
+    assert "排序：按人均纯收入从高到低" in filters
+    assert "household_type" not in filters
+    assert "monitored" not in filters

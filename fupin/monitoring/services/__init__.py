@@ -8,7 +8,8 @@ transaction. Refusals raise ApplicationError (or its PermissionDeniedError / Not
 subclasses) with a Chinese message and leave the database as it was.
 
 Split by sub-domain (ADR 0006): `clues`, `steps`, `publicity`, `elimination`, `deadlines`
-(with the calendar import) and `common`, the checks and records they share.
+(with the calendar import), `registration` (登记为农户) and `common`, the checks and
+records they share.
 """
 
 from fupin.monitoring.services.clues import (
@@ -43,6 +44,7 @@ from fupin.monitoring.services.publicity import (
     objection_record,
     objection_resolve,
 )
+from fupin.monitoring.services.registration import case_household_register
 from fupin.monitoring.services.steps import (
     attachment_download_record,
     case_announce,
@@ -69,6 +71,7 @@ __all__ = [
     "case_announce",
     "case_comparison_record",
     "case_county_review",
+    "case_household_register",
     "case_publicity_close",
     "case_publicity_start",
     "case_reject",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from fupin.audit.services import audit_record
 from fupin.core.errors import ApplicationError, PermissionDeniedError
 from fupin.core.scope import Capability, RegionScope
+from fupin.core.text import clean_text, is_person_name
 from fupin.monitoring import selectors
 from fupin.monitoring.models import (
     CaseKind,
@@ -182,9 +183,13 @@ def clue_self_apply(
     "monitoring.clue_self_apply". Raises ApplicationError for a bad ID number or phone, no
     consent, an unknown village or bad risk types.
     """
-    name = name.strip()
+    name = clean_text(name)
     if not name:
         raise ApplicationError(_("请填写姓名。"), code="name_required", field="name")
+    if not is_person_name(name):
+        raise ApplicationError(
+            _("姓名只能填写汉字（少数民族姓名可用间隔号“·”）。"), code="name_invalid", field="name"
+        )
     try:
         info = parse_id_number(id_number)
     except InvalidIdNumber as error:

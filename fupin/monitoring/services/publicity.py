@@ -215,12 +215,9 @@ def case_publicity_close(
     if notice is None:
         raise ApplicationError(_("尚未发布公示。"), code="publicity_missing")
     today = timezone.localdate()
-    if today <= notice.ends_on:
-        raise ApplicationError(
-            _("公示期至 %(date)s 结束，期满后才能提交乡镇审核。")
-            % {"date": notice.ends_on.isoformat()},
-            code="publicity_running",
-        )
+    waiting = selectors.publicity_wait_reason(notice, today=today)
+    if waiting:
+        raise ApplicationError(waiting, code="publicity_running")
     if notice.objections.filter(resolved_on__isnull=True).exists():
         raise ApplicationError(_("还有未处理的异议。"), code="objections_open")
     notice.closed_on = today

@@ -97,7 +97,15 @@ def test_self_application_walked_by_three_levels_becomes_a_monitored_household(
         id_tail=household.members.get(relation=codes.Relation.HEAD).id_number[-4:],
     )
     assert receipt.state == CaseState.COMPLETED
-    assert all(done for _label, done in receipt.steps)
+    assert all(step.is_done for step in receipt.steps)
+    # every step passed carries the day it was decided: the visit today, the publicity
+    # and what follows after its days
+    days = [step.done_on for step in receipt.steps]
+    assert days[0] == TODAY
+    assert None not in days
+    assert days == sorted(days)  # type: ignore[type-var]
+    assert days[-1] > TODAY  # type: ignore[operator]
+    assert not any(step.is_current for step in receipt.steps)
 
 
 @pytest.mark.parametrize(

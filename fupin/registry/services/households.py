@@ -324,12 +324,16 @@ def household_register(
 ) -> Household:
     """Register a household with its members (exactly one 户主).
 
-    Audit action: "registry.household_register". Raises ApplicationError for bad data,
-    a missing or second head, a person listed twice or already active in another household,
-    a duplicate 户编号, or a village outside the scope.
+    An empty 户编号 is generated (`household_number_next`); a number the national system
+    already gave the household is kept. Audit action: "registry.household_register".
+    Raises ApplicationError for bad data, a missing or second head, a person listed twice
+    or already active in another household, a duplicate 户编号, or a village outside the
+    scope.
     """
     scope.require(Capability.EDIT_REGISTRY)
     village = _village(scope, data.village_code)
+    if not data.number.strip():
+        data = dataclasses.replace(data, number=household_number_next(village=village))
     _check_household_data(data)
     member_values = [_member_values(member) for member in members]
     heads = [values for values in member_values if values["relation"] == codes.Relation.HEAD]
@@ -371,6 +375,29 @@ def household_register(
         changes={"members": len(member_values), **_changes({}, header)},
     )
     return household
+
+
+# A generated 户编号 is the 12-digit village code and a running number of this many digits.
+GENERATED_NUMBER_DIGITS = 5
+
+
+def household_number_next(*, village: Region) -> str:
+    """The next generated 户编号 of a village: its 12-digit code and a five-digit running
+    number one above the highest generated one (220122101201 00001, 00002, ...), so the
+    number says where the household was registered and is never typed by hand. Locks the
+    village's row until the caller's transaction ends, so two registrations in one village
+    cannot draw the same number."""
+    list(Region.objects.select_for_update().filter(code=village.code).values_list("pk"))
+    length = len(village.code) + GENERATED_NUMBER_DIGITS
+    taken = Household.objects.filter(number__startswith=village.code).values_list(
+        "number", flat=True
+    )
+    running = [
+        int(number[len(village.code) :])
+        for number in taken
+        if len(number) == length and number.isdigit()
+    ]
+    return f"{village.code}{max(running, default=0) + 1:0{GENERATED_NUMBER_DIGITS}d}"
 
 
 _HOUSEHOLD_FIELDS = [field.name for field in dataclasses.fields(HouseholdData)]

@@ -243,7 +243,19 @@ def test_export_is_audited_and_holds_no_id_numbers(actors: Actors) -> None:
     assert response.content[:2] == b"PK"
     assert head.id_number.encode() not in response.content
     event = AuditEvent.objects.get(action="registry.household_export")
-    assert event.changes["rows"] == 1
+    assert event.changes == {"rows": 1, "filters": {}}
+
+
+def test_household_export_audits_the_filter_as_the_list_shows_it(actors: Actors) -> None:
+    client_for(actors.village_officer).get(
+        reverse("registry:household-export")
+        + "?household_type=monitored&has_disabled_or_seriously_ill=on"
+    )
+    event = AuditEvent.objects.get(action="registry.household_export")
+    assert event.changes["filters"] == {
+        "户类型": "监测户",
+        "有残疾或大病成员": "是",
+    }
 
 
 def test_household_create_page_registers_with_the_head(actors: Actors) -> None:
@@ -267,6 +279,32 @@ def test_household_create_page_registers_with_the_head(actors: Actors) -> None:
     household = Household.objects.get(number="H777")
     assert response.status_code == 302
     assert household.members.get().name == "赵大"
+
+
+def test_household_create_page_generates_the_number_when_left_empty(actors: Actors) -> None:
+    client = client_for(actors.village_officer)
+    assert (
+        "系统按“村级区划代码 + 5 位顺序号”生成"
+        in client.get(reverse("registry:household-create")).content.decode()
+    )
+    response = client.post(
+        reverse("registry:household-create"),
+        {
+            "number": "",
+            "region_code": VILLAGE,
+            "primary_cause": codes.PovertyCause.LACK_OF_SKILLS,
+            "head-name": "赵大",
+            "head-id_number": factories.id_number(date(1980, 1, 2), male=True),
+            "head-relation": "01",
+            "head-ethnicity": "01",
+            "head-schooling": "01",
+            "head-health": "01",
+            "head-migrant_work": "00",
+            "head-migrant_months": "0",
+        },
+    )
+    assert response.status_code == 302
+    assert Household.objects.get().number == f"{VILLAGE}00001"
 
 
 def test_conditions_and_year_forms_record_and_show(actors: Actors) -> None:

@@ -1,6 +1,7 @@
 """Registry pages, split by sub-domain: region codes and households."""
 
 from fupin.registry.views.households import (
+    household_card,
     household_conditions_edit,
     household_create,
     household_detail,
@@ -19,10 +20,12 @@ from fupin.registry.views.regions import (
     region_load,
     region_load_start,
     region_picker,
+    region_picker_public,
     region_search,
 )
 
 __all__ = [
+    "household_card",
     "household_conditions_edit",
     "household_create",
     "household_detail",
@@ -39,5 +42,6 @@ __all__ = [
     "region_load",
     "region_load_start",
     "region_picker",
+    "region_picker_public",
     "region_search",
 ]

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,7 +9,7 @@ from fupin.accounts.models import User
 from fupin.core.decorators import scoped_view
 from fupin.core.errors import ApplicationError
 from fupin.core.http import ScopedRequest
-from fupin.core.scope import Capability
+from fupin.core.scope import Capability, RegionScope
 from fupin.registry import region_data, selectors, services
 from fupin.registry.models import Region
 
@@ -17,10 +17,9 @@ from fupin.registry.models import Region
 REGION_CHILDREN_LIMIT = 1000
 
 
-def _picker_context(request: ScopedRequest, code: str) -> dict[str, object]:
+def _picker_context(scope: RegionScope, code: str) -> dict[str, object]:
     """Selects for the cascading picker: one per level from the scope's root down to the
     chosen region, plus one listing the chosen region's children."""
-    scope = request.scope
     path = selectors.region_path(scope=scope, code=code) if code else []
     path = [region for region in path if scope.contains(region.code)]
     chosen = path[-1] if path else None
@@ -40,7 +39,7 @@ def region_browse(request: ScopedRequest) -> HttpResponse:
     code = request.GET.get("code", "").strip()
     if not code or not request.scope.contains(code):
         code = request.scope.prefix
-    context = _picker_context(request, code)
+    context = _picker_context(request.scope, code)
     chosen = context["picker_chosen"]
     parent_code = chosen.code if isinstance(chosen, Region) else None
     children = selectors.region_children(scope=request.scope, parent_code=parent_code)
@@ -68,10 +67,31 @@ def region_picker(request: ScopedRequest) -> HttpResponse:
     if code and not request.scope.contains(code):
         code = ""
     field = request.GET.get("field", "region_code")
-    context = _picker_context(request, code)
+    context = _picker_context(request.scope, code)
     context.update(
         {
             "picker_url": f"{reverse('registry:region-picker')}?field={field}",
+            "picker_target": "#region-picker",
+            "picker_field": field,
+        }
+    )
+    return render(request, "registry/_region_picker.html", context)
+
+
+# Region codes and names are the State's published table: the public application form
+# lets anyone choose their village from all of them, and sees nothing else.
+PUBLIC_REGIONS = RegionScope(role="", role_label="", prefix="", root_prefix="", region_name="")
+
+
+def region_picker_public(request: HttpRequest) -> HttpResponse:
+    """The cascading picker without login, for the farmer's application form."""
+    field = request.GET.get("field", "village_code")
+    if not field.isidentifier():
+        field = "village_code"
+    context = _picker_context(PUBLIC_REGIONS, request.GET.get("code", "").strip())
+    context.update(
+        {
+            "picker_url": f"{reverse('registry:region-picker-public')}?field={field}",
             "picker_target": "#region-picker",
             "picker_field": field,
         }

@@ -78,8 +78,10 @@ def test_setup_demo_creates_every_role_once_and_can_run_twice(baseline: RuleSetR
     assert "demo_village_officer" in first
     assert {user.assignments.get().role for user in User.objects.all()} == set(Role)
     assert User.objects.get(username="demo_county_admin").check_password(DEMO_PASSWORD)
+    assert "请用浏览器打开 http://127.0.0.1:8000/ 登录。" in first
     regions = Region.objects.count()
-    second = _call("setup_demo")
+    second = _call("setup_demo", "--url", "http://10.1.2.3:8080/")
+    assert "请用浏览器打开 http://10.1.2.3:8080/ 登录。" in second
     assert "新建演示账号 0 个" in second
     assert "已生成演示县农户" not in second
     assert "已完成演示县监测评估" not in second

@@ -1,20 +1,28 @@
-// Income by year on the household page, from the json_script the view renders.
+// Income by year on the household page, from the json_script the view renders. The two
+// lines are named in a legend (the page's own translated labels), so the dashed one is
+// not a guess.
 (function () {
   const data = JSON.parse(document.getElementById("income-chart-data").textContent);
   const element = document.getElementById("income-chart");
   const chart = echarts.init(element, null, { renderer: "svg" });
-  const labels = {
-    perCapita: element.closest(".card").querySelector(".card-header span").textContent.trim(),
-  };
+  const perCapita = element.dataset.labelPerCapita;
+  const afterRigid = element.dataset.labelAfterRigid;
   chart.setOption({
     animation: false,
-    grid: { left: 56, right: 16, top: 24, bottom: 28 },
+    legend: { top: 0, data: [perCapita, afterRigid] },
+    grid: { left: 56, right: 16, top: 36, bottom: 28 },
     tooltip: { trigger: "axis" },
     xAxis: { type: "category", data: data.years },
     yAxis: { type: "value" },
     series: [
-      { name: labels.perCapita, type: "line", data: data.per_capita, smooth: true },
-      { type: "line", data: data.after_rigid, smooth: true, lineStyle: { type: "dashed" } },
+      { name: perCapita, type: "line", data: data.per_capita, smooth: true },
+      {
+        name: afterRigid,
+        type: "line",
+        data: data.after_rigid,
+        smooth: true,
+        lineStyle: { type: "dashed" },
+      },
     ],
   });
   window.addEventListener("resize", () => chart.resize());

@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from fupin.accounts.models import Role, User
 from fupin.accounts.services import user_create
@@ -48,6 +48,13 @@ class Command(BaseCommand):
         "准备演示数据：加载演示省份的区划代码，生成演示县的模拟农户，"
         "为每个角色和层级创建一个演示账号。可重复运行。"
     )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        # `make demo` passes the address it is about to serve on (HOST and PORT), so the
+        # console names the page that will really answer.
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/", help="演示服务的地址（make demo 自动传入）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not Region.objects.filter(code=DEMO_VILLAGE).exists():
@@ -108,4 +115,4 @@ class Command(BaseCommand):
         for username, _full_name, role, region_code in DEMO_USERS:
             region = names.get(region_code, "全国")
             self.stdout.write(f"  {username:<22} {role.label}（{region}）")
-        self.stdout.write("请用浏览器打开 http://127.0.0.1:8000/ 登录。")
+        self.stdout.write(f"请用浏览器打开 {options['url']} 登录。")

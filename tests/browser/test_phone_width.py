@@ -1,0 +1,54 @@
+"""Every page of the URL smoke test fits a 390 px phone: no sideways page scroll."""
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, ViewportSize
+from pytest_django.live_server_helper import LiveServer
+
+from fupin.assessment.models import RuleSetRecord
+from tests.browser.conftest import login, screenshot
+from tests.smoke_pages import smoke_pages
+from tests.support import Actors
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = ViewportSize(width=390, height=844)
+# How far the page is wider than the window, in CSS pixels (0 when it fits).
+OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
+# Elements that stick out of the window on the right, to name the culprit.
+CULPRITS = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+               && !e.closest('.table-responsive, .offcanvas, .dropdown-menu, .visually-hidden'))
+  .slice(0, 3)
+  .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 30))"""
+
+
+def test_no_page_scrolls_sideways_on_a_phone(
+    page: Page, live_server: LiveServer, actors: Actors, baseline: RuleSetRecord
+) -> None:
+    pages = smoke_pages(actors, baseline)
+    page.set_viewport_size(PHONE)
+    login(page, live_server.url, "system_admin")
+    wide: dict[str, str] = {}
+    skipped: dict[str, str] = {}
+    visited = 0
+    for smoke in pages:
+        try:
+            response = page.goto(live_server.url + smoke.url)
+        except PlaywrightError as error:  # a POST-only address answers 405 without a page
+            skipped[smoke.name] = str(error).splitlines()[0][:60]
+            continue
+        if response is None or response.status != 200:
+            skipped[smoke.name] = str(response.status if response else None)
+            continue
+        if not (response.headers.get("content-type") or "").startswith("text/html"):
+            skipped[smoke.name] = response.headers.get("content-type") or ""
+            continue
+        visited += 1
+        overflow = page.evaluate(OVERFLOW)
+        if overflow > 0:
+            wide[smoke.name] = f"{overflow}px {page.evaluate(CULPRITS)}"
+            screenshot(page, f"phone-wide-{smoke.name.replace(':', '-')}")
+    # Most named URLs are pages; the rest are POST-only actions and downloads.
+    assert visited >= 30, f"only {visited} pages; not pages: {skipped}"
+    assert wide == {}, "\n".join(f"{name}: {why}" for name, why in wide.items())

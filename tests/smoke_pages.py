@@ -1,0 +1,72 @@
+"""Every named page with an object of each kind to show: the URL smoke test, the scan for
+ASCII identifiers in visible text and the browser's phone-width check all walk this list,
+so a page another module adds is covered the moment its URL is named."""
+
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from fupin.assessment.models import RuleSetRecord
+from fupin.jobs.models import Job
+from fupin.monitoring.tests.samples import sample_case
+from fupin.registry.services import household_register
+from fupin.registry.tests import factories
+from tests.support import VILLAGE, Actors, scope_of
+
+# Ninja registers its endpoints as named URLs too; the API has its own tests.
+SKIPPED_NAMESPACES = {"api"}
+
+
+@dataclass(frozen=True)
+class SmokePage:
+    name: str
+    url: str
+
+
+def named_patterns(
+    resolver: URLResolver | None = None, namespace: str = ""
+) -> list[tuple[str, URLPattern]]:
+    found: list[tuple[str, URLPattern]] = []
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            found.extend(named_patterns(entry, inner))
+        elif entry.name:
+            found.append((f"{namespace}{entry.name}", entry))
+    return found
+
+
+def smoke_pages(actors: Actors, baseline: RuleSetRecord) -> list[SmokePage]:
+    """Create one object of every kind a URL names and return every named URL filled in."""
+    job = Job.objects.create(kind=Job.Kind.REGION_LOAD, region_code="22", params={})
+    household = household_register(
+        actor=actors.system_admin,
+        scope=scope_of(actors.system_admin),
+        data=factories.household("220122101201901", VILLAGE),
+        members=factories.family(),
+    )
+    monitoring = sample_case(actors, household)
+    values = {
+        "user_id": actors.village_officer.pk,
+        "job_id": job.pk,
+        "code": "220122",
+        "field": "phone",
+        "rule_set_id": baseline.pk,
+        "rule_code": "MON-INCOME-BELOW-LINE",
+        "household_id": household.pk,
+        "member_id": household.members.first().pk,  # type: ignore[union-attr]
+        "case_id": monitoring.case.pk,
+        "clue_id": monitoring.clue.pk,
+        "attachment_id": monitoring.attachment.pk,
+        "objection_id": monitoring.objection.pk,
+        "token": monitoring.notice.token,
+    }
+    return [
+        SmokePage(
+            name,
+            reverse(name, kwargs={key: values[key] for key in pattern.pattern.regex.groupindex}),
+        )
+        for name, pattern in named_patterns()
+    ]
