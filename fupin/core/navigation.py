@@ -71,6 +71,13 @@ NAVIGATION: tuple[NavItem, ...] = (
         prefixes=("audit:",),
         capability=Capability.VIEW_AUDIT,
     ),
+    NavItem(
+        _("我的帮扶户"),
+        "assistance:my-households",
+        "bi-person-heart",
+        prefixes=("assistance:",),
+        capability=Capability.HELP_ASSIGNED_HOUSEHOLDS,
+    ),
 )
 
 

@@ -60,7 +60,7 @@ def visible_households(
     *, scope: RegionScope, user: AbstractBaseUser, households: QuerySet[Household]
 ) -> QuerySet[Household]:
     """`households` narrowed to those whose assistance the user may see."""
-    households = scope.filter(households, region_field="village_id")
+    households = scope.filter(households, region_field="village__code")
     if not scope.can(Capability.MANAGE_ASSISTANCE) and scope.can(
         Capability.HELP_ASSIGNED_HOUSEHOLDS
     ):

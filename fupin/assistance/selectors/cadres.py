@@ -16,7 +16,7 @@ from fupin.registry.models import Household, HouseholdStatus, HouseholdStatusEve
 
 def cadre_list(*, scope: RegionScope) -> QuerySet[Cadre]:
     """Active cadres whose region lies in the scope, with their current household counts."""
-    return scope.filter(Cadre.objects.filter(is_active=True), region_field="region_id")
+    return scope.filter(Cadre.objects.filter(is_active=True), region_field="region__code")
 
 
 def cadre_get(*, scope: RegionScope, cadre_id: int) -> Cadre | None:
@@ -117,7 +117,7 @@ def households_without_cadre(*, scope: RegionScope) -> list[CadreMissing]:
         Household.objects.filter(status=HouseholdStatus.MONITORED).exclude(
             cadre_assignments__ended_on__isnull=True
         ),
-        region_field="village_id",
+        region_field="village__code",
     ).annotate(
         identified_on=Subquery(
             HouseholdStatusEvent.objects.filter(
