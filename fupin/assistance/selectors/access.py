@@ -65,7 +65,8 @@ def visible_households(
         Capability.HELP_ASSIGNED_HOUSEHOLDS
     ):
         households = households.filter(
-            cadre_assignments__ended_on__isnull=True,
-            cadre_assignments__cadre__user_id=user.pk,
+            pk__in=CadreAssignment.objects.filter(
+                ended_on__isnull=True, cadre__user_id=user.pk
+            ).values("household_id")
         )
     return households

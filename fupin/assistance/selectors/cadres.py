@@ -49,6 +49,12 @@ class VisitDue:
     state: str  # "ok", "warning" (orange) or "overdue" (red)
 
 
+def _currently_assigned() -> QuerySet[CadreAssignment, int]:
+    return CadreAssignment.objects.filter(ended_on__isnull=True).values_list(
+        "household_id", flat=True
+    )
+
+
 def _last_visit_subquery() -> Subquery:
     return Subquery(
         Visit.objects.filter(household=OuterRef("pk"))
@@ -65,11 +71,11 @@ def visits_due(
     (from the last visit, or from the assignment when none), soonest first. `only_mine`
     keeps the households assigned to the user's own cadre record."""
     households = Household.objects.filter(
-        status=HouseholdStatus.MONITORED, cadre_assignments__ended_on__isnull=True
+        status=HouseholdStatus.MONITORED, pk__in=_currently_assigned()
     )
     households = access_selectors.visible_households(scope=scope, user=user, households=households)
     if only_mine:
-        households = households.filter(cadre_assignments__cadre__user_id=user.pk)
+        households = households.filter(pk__in=_currently_assigned().filter(cadre__user_id=user.pk))
     rows = households.annotate(
         last_visit=_last_visit_subquery(),
         assigned_on=Subquery(
@@ -78,13 +84,11 @@ def visits_due(
             )[:1]
         ),
     ).order_by("id")
-    settings_by_village: dict[str, AssistanceSetting] = {}
+    settings: list[AssistanceSetting] | None = None
     result = []
     for household in rows[:2000]:
-        setting = settings_by_village.get(household.village_id)
-        if setting is None:
-            setting = rule_selectors.setting_for(household.village_id)
-            settings_by_village[household.village_id] = setting
+        settings = settings if settings is not None else rule_selectors.all_settings()
+        setting = rule_selectors.setting_for(household.village_id, rows=settings)
         interval = rule_selectors.visit_interval_days(setting, household.risk_level)
         start = household.last_visit or household.assigned_on
         due_on = start + timedelta(days=interval)
@@ -115,7 +119,7 @@ def households_without_cadre(*, scope: RegionScope) -> list[CadreMissing]:
         return []
     households = scope.filter(
         Household.objects.filter(status=HouseholdStatus.MONITORED).exclude(
-            cadre_assignments__ended_on__isnull=True
+            pk__in=_currently_assigned()
         ),
         region_field="village__code",
     ).annotate(
@@ -128,10 +132,12 @@ def households_without_cadre(*, scope: RegionScope) -> list[CadreMissing]:
         )
     )
     result = []
+    settings: list[AssistanceSetting] | None = None
     for household in households.order_by("id")[:2000]:
         if household.identified_on is None:
             continue
-        setting = rule_selectors.setting_for(household.village_id)
+        settings = settings if settings is not None else rule_selectors.all_settings()
+        setting = rule_selectors.setting_for(household.village_id, rows=settings)
         result.append(CadreMissing(household, household.identified_on, setting.assign_working_days))
     return result
 
