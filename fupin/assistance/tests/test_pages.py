@@ -216,3 +216,17 @@ def test_assign_is_refused_to_the_township_and_outside_the_scope(
             None: Expectation(302),
         },
     )
+
+
+def test_household_list_offers_the_selection_to_offices_only(
+    actors: Actors, household: Household
+) -> None:
+    url = reverse("registry:household-list")
+    checkbox = f"选择 {household.number}"
+    assert_scope_matrix(
+        lambda client: client.get(url),
+        {
+            actors.county_admin: Expectation(200, shows=(checkbox, "为选中农户落实帮扶责任人")),
+            actors.township_reviewer: Expectation(200, hides=(checkbox,)),
+        },
+    )
