@@ -9,8 +9,7 @@ import time_machine
 
 from fupin.accounts.models import Role, User
 from fupin.assistance import services
-from fupin.assistance.categories import seed_categories, seed_nationwide_setting
-from fupin.assistance.models import AssistanceSetting, Cadre, CadreLevel, MeasureCategory
+from fupin.assistance.models import Cadre, CadreLevel
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatusEvent
 from fupin.registry.services import household_register, household_status_record
@@ -28,10 +27,8 @@ def clock() -> Any:
 
 
 @pytest.fixture(autouse=True)
-def assistance_tables(db: None) -> None:
-    """The code table and nationwide rules as the seeding migration writes them."""
-    seed_categories(MeasureCategory)
-    seed_nationwide_setting(AssistanceSetting)
+def _seeded_tables(assistance_tables: None) -> None:
+    """Every assistance test has the code table and nationwide rules."""
 
 
 def able_family() -> list[Any]:
