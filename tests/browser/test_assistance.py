@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from fupin.accounts.models import Role
@@ -181,7 +181,7 @@ def test_cadre_helps_a_household_out_of_risk(
     phone.get_by_label("本月家庭收入（元）").fill("3200")
     phone.get_by_label("本月就业变化").fill("在县内企业稳定务工")
     phone.locator("#visit-photos").set_input_files(
-        files=[{"name": "门口.png", "mimeType": "image/png", "buffer": _png()}]
+        files=[FilePayload(name="门口.png", mimeType="image/png", buffer=_png())]
     )
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "assistance-visit-form-phone")

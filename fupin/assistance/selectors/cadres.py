@@ -76,14 +76,18 @@ def visits_due(
     households = access_selectors.visible_households(scope=scope, user=user, households=households)
     if only_mine:
         households = households.filter(pk__in=_currently_assigned().filter(cadre__user_id=user.pk))
-    rows = households.annotate(
-        last_visit=_last_visit_subquery(),
-        assigned_on=Subquery(
-            CadreAssignment.objects.filter(household=OuterRef("pk"), ended_on__isnull=True).values(
-                "started_on"
-            )[:1]
-        ),
-    ).order_by("id")
+    rows = (
+        households.select_related("village")
+        .annotate(
+            last_visit=_last_visit_subquery(),
+            assigned_on=Subquery(
+                CadreAssignment.objects.filter(
+                    household=OuterRef("pk"), ended_on__isnull=True
+                ).values("started_on")[:1]
+            ),
+        )
+        .order_by("id")
+    )
     settings: list[AssistanceSetting] | None = None
     result = []
     for household in rows[:2000]:

@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fupin.accounts.models import User
@@ -230,3 +232,49 @@ def test_household_list_offers_the_selection_to_offices_only(
             actors.township_reviewer: Expectation(200, hides=(checkbox,)),
         },
     )
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_my_households_and_the_section_read_a_fixed_number_of_queries(
+    actors: Actors, cadre: Cadre, cadre_user: User, assigned: Household
+) -> None:
+    scope = scope_of(actors.county_admin)
+
+    def add_measure() -> None:
+        services.measure_add(
+            actor=actors.county_admin,
+            scope=scope,
+            household=assigned,
+            year=2025,
+            category_code="100A45",
+            subtype="家庭医生签约",
+            responsible_unit="县卫健局",
+            started_on=date(2025, 4, 1),
+        )
+
+    add_measure()
+    client = client_for(cadre_user)
+    mine = reverse("assistance:my-households")
+    section = _section(assigned)
+    client.get(mine)  # warm the session
+    before = (_queries(client, mine), _queries(client, section))
+    # two more households and three more measures
+    for number in ("220122101201002", "220122101201003"):
+        more = monitored_household(actors, number)
+        services.cadre_assign(
+            actor=actors.county_admin,
+            scope=scope,
+            cadre=cadre,
+            households=[more],
+            started_on=date(2025, 4, 1),
+        )
+    for _ in range(3):
+        add_measure()
+    after = (_queries(client, mine), _queries(client, section))
+    assert after == before
+    assert before[0] <= 9
