@@ -4,7 +4,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fupin.assistance.models import Cadre, MeasureCategory, MeasureStatus, RiskSource
+from fupin.assistance.models import (
+    Cadre,
+    CadreLevel,
+    MeasureCategory,
+    MeasureStatus,
+    RiskSource,
+    TeamPost,
+)
 from fupin.registry import codes
 from fupin.registry.models import Member
 
@@ -119,3 +126,27 @@ class VisitForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class CadreForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    unit = forms.CharField(label=_("工作单位"), max_length=100)
+    post = forms.CharField(label=_("职务"), max_length=50, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=20)
+    level = forms.ChoiceField(label=_("干部级别"), choices=CadreLevel.choices)
+    region_code = forms.CharField(label=_("帮扶区域"), max_length=12)
+    username = forms.CharField(
+        label=_("登录账号（可选）"),
+        max_length=150,
+        required=False,
+        help_text=_("填写该干部以“帮扶责任人”角色登录的用户名，登录后可看到“我的帮扶户”。"),
+    )
+
+
+class WorkTeamMemberForm(forms.Form):
+    region_code = forms.CharField(label=_("驻村"), max_length=12)
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    unit = forms.CharField(label=_("派出单位"), max_length=100)
+    post = forms.ChoiceField(label=_("职务"), choices=TeamPost.choices)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    started_on = forms.DateField(label=_("驻村开始日期"), widget=DATE_WIDGET, initial=_today)

@@ -5,6 +5,8 @@ from fupin.assistance import views
 app_name = "assistance"
 urlpatterns = [
     path("mine/", views.my_households, name="my-households"),
+    path("cadres/", views.cadre_list, name="cadre-list"),
+    path("teams/", views.work_team, name="work-team"),
     path("assign/", views.assign, name="assign"),
     path(
         "households/<int:household_id>/section/",

@@ -325,3 +325,78 @@ def visit_create(request: ScopedRequest, household_id: int) -> HttpResponse:
 
 def _coordinate(value: Decimal | None) -> Decimal | None:
     return value.quantize(Decimal("0.000001")) if value is not None else None
+
+
+@scoped_view(Capability.MANAGE_ASSISTANCE)
+def cadre_list(request: ScopedRequest) -> HttpResponse:
+    """The region's responsible cadres with their current households, and the form to
+    register one (linked to a login account when given)."""
+    form = forms.CadreForm(request.POST or None, initial={"region_code": request.scope.prefix})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = selectors.account_for_cadre(scope=request.scope, username=data["username"])
+            services.cadre_create(
+                actor=request.user,
+                scope=request.scope,
+                name=data["name"],
+                unit=data["unit"],
+                post=data["post"],
+                phone=data["phone"],
+                level=data["level"],
+                region_code=data["region_code"],
+                user=user,
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("已登记帮扶责任人。"))
+            return redirect_after_post(request, reverse("assistance:cadre-list"))
+    return render(
+        request,
+        "assistance/cadre_list.html",
+        {
+            "rows": selectors.cadre_rows(scope=request.scope),
+            "form": form,
+            "breadcrumbs": [(_("帮扶责任人"), None)],
+        },
+    )
+
+
+@scoped_view(Capability.MANAGE_ASSISTANCE)
+def work_team(request: ScopedRequest) -> HttpResponse:
+    """A village's work-team roster, present and past, and the form to add a member."""
+    village = request.GET.get("village") or request.POST.get("region_code") or ""
+    form = forms.WorkTeamMemberForm(request.POST or None, initial={"region_code": village})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.work_team_member_add(
+                actor=request.user,
+                scope=request.scope,
+                village_code=data["region_code"],
+                name=data["name"],
+                unit=data["unit"],
+                post=data["post"],
+                phone=data["phone"],
+                started_on=data["started_on"],
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("已登记驻村工作队成员。"))
+            return redirect_after_post(
+                request, reverse("assistance:work-team") + f"?village={data['region_code']}"
+            )
+    return render(
+        request,
+        "assistance/work_team.html",
+        {
+            "village": village,
+            "members": selectors.work_team(scope=request.scope, village_code=village)
+            if village
+            else [],
+            "form": form,
+            "breadcrumbs": [(_("驻村工作队"), None)],
+        },
+    )

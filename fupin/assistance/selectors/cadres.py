@@ -5,11 +5,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
+from fupin.accounts.models import User
+from fupin.accounts.scoping import ROLE_RULES
 from fupin.assistance.models import AssistanceSetting, Cadre, CadreAssignment, Visit, WorkTeamMember
 from fupin.assistance.selectors import access as access_selectors
 from fupin.assistance.selectors import rules as rule_selectors
+from fupin.core.errors import ApplicationError
 from fupin.core.scope import Capability, RegionScope
 from fupin.registry.models import Household, HouseholdStatus, HouseholdStatusEvent
 
@@ -17,6 +21,48 @@ from fupin.registry.models import Household, HouseholdStatus, HouseholdStatusEve
 def cadre_list(*, scope: RegionScope) -> QuerySet[Cadre]:
     """Active cadres whose region lies in the scope, with their current household counts."""
     return scope.filter(Cadre.objects.filter(is_active=True), region_field="region__code")
+
+
+@dataclass(frozen=True)
+class CadreRow:
+    cadre: Cadre
+    households: int
+
+
+def cadre_rows(*, scope: RegionScope) -> list[CadreRow]:
+    """The scope's active cadres with how many households each helps now, by name."""
+    cadres = (
+        cadre_list(scope=scope)
+        .select_related("region")
+        .annotate(current=Count("assignments", filter=Q(assignments__ended_on__isnull=True)))
+        .order_by("name", "id")[:500]
+    )
+    return [CadreRow(cadre, cadre.current) for cadre in cadres]
+
+
+def account_for_cadre(*, scope: RegionScope, username: str) -> User | None:
+    """The login account named `username` for a cadre record: it must hold the 帮扶责任人
+    duty in a region of the scope. Blank means none."""
+    if not username.strip():
+        return None
+    user = User.objects.filter(
+        username=username.strip(),
+        assignments__is_active=True,
+        assignments__role__in=[
+            role
+            for role, rule in ROLE_RULES.items()
+            if Capability.HELP_ASSIGNED_HOUSEHOLDS in rule.duties
+        ],
+    ).first()
+    assignment = user.assignments.filter(is_active=True).first() if user else None
+    if user is None or assignment is None or not scope.contains(assignment.region_code):
+        raise ApplicationError(
+            _("账号“%(username)s”不存在，或不是本区域的帮扶责任人账号。")
+            % {"username": username.strip()},
+            code="account",
+            field="username",
+        )
+    return user
 
 
 def cadre_get(*, scope: RegionScope, cadre_id: int) -> Cadre | None:

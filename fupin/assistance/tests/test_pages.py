@@ -278,3 +278,58 @@ def test_my_households_and_the_section_read_a_fixed_number_of_queries(
     after = (_queries(client, mine), _queries(client, section))
     assert after == before
     assert before[0] <= 9
+
+
+def test_county_registers_a_cadre_linked_to_a_login(actors: Actors, cadre_user: User) -> None:
+    url = reverse("assistance:cadre-list")
+    data = {
+        "name": "刘海燕",
+        "unit": "伏龙泉镇人民政府",
+        "post": "副镇长",
+        "phone": "13600005678",
+        "level": "town",
+        "region_code": "220122101",
+        "username": "cadre_wang",
+    }
+    client = client_for(actors.county_admin)
+    # an account that is not a cadre's is refused with the reason, nothing written
+    refused = client.post(url, {**data, "username": "township"})
+    assert "不是本区域的帮扶责任人账号" in refused.content.decode()
+    assert not Cadre.objects.exists()
+    assert client.post(url, data).status_code == 302
+    cadre = Cadre.objects.get()
+    assert (cadre.name, cadre.user) == ("刘海燕", cadre_user)
+    assert_scope_matrix(
+        lambda client: client.get(url),
+        {
+            actors.county_admin: Expectation(
+                200, shows=("刘海燕", "136****5678"), hides=("13600005678",)
+            ),
+            actors.village_officer: Expectation(200, hides=("刘海燕",)),
+            actors.township_reviewer: Expectation(403),
+            actors.other_county_admin: Expectation(200, hides=("刘海燕",)),
+            None: Expectation(302),
+        },
+    )
+
+
+def test_village_work_team_roster(actors: Actors) -> None:
+    url = reverse("assistance:work-team")
+    data = {
+        "region_code": "220122101201",
+        "name": "赵晓东",
+        "unit": "吉林省财政厅",
+        "post": "first_secretary",
+        "phone": "13500001111",
+        "started_on": "2025-05-01",
+    }
+    response = client_for(actors.village_officer).post(url, data)
+    assert response.status_code == 302
+    assert_scope_matrix(
+        lambda client: client.get(url, {"village": "220122101201"}),
+        {
+            actors.county_admin: Expectation(200, shows=("赵晓东", "第一书记", "在任")),
+            actors.other_county_admin: Expectation(200, hides=("赵晓东",)),
+            actors.township_reviewer: Expectation(403),
+        },
+    )
