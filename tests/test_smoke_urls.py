@@ -1,8 +1,11 @@
 """GET every named URL as a nationwide system administrator: nothing may fail."""
 
+from datetime import date
+
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from fupin.assessment.models import RuleSetRecord
+from fupin.assistance.services import measure_add, risk_add
 from fupin.jobs.models import Job
 from fupin.monitoring.tests.samples import sample_case
 from fupin.registry.services import household_register
@@ -26,7 +29,9 @@ def _named_patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[st
     return found
 
 
-def test_every_named_url_answers_without_error(actors: Actors, baseline: RuleSetRecord) -> None:
+def test_every_named_url_answers_without_error(
+    actors: Actors, baseline: RuleSetRecord, assistance_tables: None
+) -> None:
     job = Job.objects.create(kind=Job.Kind.REGION_LOAD, region_code="22", params={})
     household = household_register(
         actor=actors.system_admin,
@@ -35,6 +40,24 @@ def test_every_named_url_answers_without_error(actors: Actors, baseline: RuleSet
         members=factories.family(),
     )
     monitoring = sample_case(actors, household)
+    measure = measure_add(
+        actor=actors.system_admin,
+        scope=scope_of(actors.system_admin),
+        household=household,
+        year=2025,
+        category_code="100A40",
+        subtype="县内企业务工",
+        responsible_unit="县人社局",
+        started_on=date(2025, 4, 1),
+    )
+    risk = risk_add(
+        actor=actors.system_admin,
+        scope=scope_of(actors.system_admin),
+        household=household,
+        risk_type="1",
+        found_on=date(2025, 4, 1),
+        source="visit",
+    )
     values = {
         "user_id": actors.village_officer.pk,
         "job_id": job.pk,
@@ -49,6 +72,8 @@ def test_every_named_url_answers_without_error(actors: Actors, baseline: RuleSet
         "attachment_id": monitoring.attachment.pk,
         "objection_id": monitoring.objection.pk,
         "token": monitoring.notice.token,
+        "measure_id": measure.pk,
+        "risk_id": risk.pk,
     }
     client = client_for(actors.system_admin)
     names = _named_patterns(get_resolver())

@@ -71,9 +71,10 @@ def household_section(request: ScopedRequest, household_id: int) -> HttpResponse
     )
 
 
-@scoped_view(Capability.HELP_ASSIGNED_HOUSEHOLDS)
+@scoped_view()
 def my_households(request: ScopedRequest) -> HttpResponse:
-    """我的帮扶户: the cadre's households with the day each next visit is due."""
+    """我的帮扶户: the households assigned to the user's cadre record, with the day each
+    next visit is due (empty, with a hint, for an account that is no cadre's)."""
     due = selectors.visits_due(
         scope=request.scope, user=request.user, today=timezone.localdate(), only_mine=True
     )
@@ -96,7 +97,8 @@ def assign(request: ScopedRequest) -> HttpResponse:
     ids = [int(value) for value in raw_ids if value.isdigit()][:BULK_ASSIGN_LIMIT]
     households = [household_get(scope=request.scope, household_id=pk) for pk in ids]
     if not households:
-        raise NotFoundError(_("请先在农户列表中选择农户。"))
+        messages.warning(request, _("请先在农户列表中选择农户。"))
+        return redirect_after_post(request, reverse("registry:household-list"))
     form = forms.AssignForm(
         request.POST if "cadre" in request.POST else None,
         cadres=selectors.cadre_list(scope=request.scope).order_by("name"),

@@ -216,6 +216,11 @@ def test_cadre_helps_a_household_out_of_risk(
 
     # the county sees the plan without gaps, assesses and proposes 风险消除
     login(page, base, "county_admin")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.get_by_role("link", name="帮扶责任人").click()
+    expect(page.get_by_test_id("cadre-table")).to_contain_text("王志强")
+    expect(page.get_by_test_id("cadre-table")).not_to_contain_text("13700001234")
+    screenshot(page, "assistance-cadres-desk")
     page.goto(f"{base}/households/{household.pk}/")
     wait_for_htmx(page)
     expect(page.get_by_test_id("plan-complete")).to_be_visible()

@@ -89,7 +89,9 @@ def test_my_households_lists_the_cadre_households_only(
             cadre_user: Expectation(
                 200, shows=("220122101201001", "走访已超期"), hides=("220122101201002",)
             ),
-            actors.village_officer: Expectation(403),
+            actors.village_officer: Expectation(
+                200, shows=("尚未关联帮扶责任人",), hides=("220122101201001",)
+            ),
             None: Expectation(302),
         },
     )
