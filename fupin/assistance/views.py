@@ -155,7 +155,8 @@ def measure_create(request: ScopedRequest, household_id: int) -> HttpResponse:
                 actor=request.user,
                 scope=request.scope,
                 household=household,
-                year=data["started_on"].year,
+                # This year's plan holds the measures running now, whenever they began.
+                year=timezone.localdate().year,
                 member=data["member"],
                 category_code=data["category_code"],
                 subtype=data["subtype"],

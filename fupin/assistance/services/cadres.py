@@ -106,6 +106,7 @@ def cadre_assign(
     previous assignment that day (kept as history). All or nothing: a household outside the
     scope, not monitored or 脱贫, or more households than the region allows one cadre,
     refuses the whole request. Audit action: "assistance.cadre_assign" per household."""
+    households = list({household.pk: household for household in households}.values())
     if not households:
         raise ApplicationError(_("请至少选择一户。"), code="no_households")
     for household in households:
