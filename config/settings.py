@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "fupin.imports",
     "fupin.reports",
     "fupin.preferences",
+    "fupin.assistance",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("jobs/", include("fupin.jobs.urls")),
     path("audit/", include("fupin.audit.urls")),
     path("imports/", include("fupin.imports.urls")),
+    path("assistance/", include("fupin.assistance.urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("api/v1/", api.urls),
 ]

@@ -5,7 +5,9 @@ from tests.smoke_pages import smoke_pages
 from tests.support import Actors, client_for
 
 
-def test_every_named_url_answers_without_error(actors: Actors, baseline: RuleSetRecord) -> None:
+def test_every_named_url_answers_without_error(
+    actors: Actors, baseline: RuleSetRecord, seeded_tables: None
+) -> None:
     pages = smoke_pages(actors, baseline)
     client = client_for(actors.system_admin)
     assert len(pages) >= 15

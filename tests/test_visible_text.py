@@ -20,7 +20,7 @@ def test_visible_text_of_a_page_skips_scripts_and_marked_code() -> None:
 
 
 def test_no_ascii_identifiers_in_the_visible_text_of_any_page(
-    actors: Actors, baseline: RuleSetRecord
+    actors: Actors, baseline: RuleSetRecord, seeded_tables: None
 ) -> None:
     pages = smoke_pages(actors, baseline)
     client = client_for(actors.system_admin)

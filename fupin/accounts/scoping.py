@@ -51,6 +51,8 @@ _COUNTY_DUTIES = frozenset(
 # Who is told that next year's holiday schedule is missing: those who enter it, and the
 # county administrators whose offices' deadlines turn provisional without it.
 _CALENDAR_WATCH = frozenset({Capability.WATCH_CALENDAR})
+# The county and village offices assign cadres and keep plans and measures (DOMAIN §7).
+_ASSISTANCE_OFFICE = frozenset({Capability.MANAGE_ASSISTANCE})
 
 ROLE_RULES: dict[Role, RoleRule] = {
     Role.PROVINCE_ADMIN: RoleRule(frozenset({RegionLevel.PROVINCE}), _ADMIN | _POLICY),
@@ -58,12 +60,12 @@ ROLE_RULES: dict[Role, RoleRule] = {
     Role.COUNTY_ADMIN: RoleRule(
         frozenset({RegionLevel.COUNTY}),
         _ADMIN | _REGISTRY_KEEPER | _POLICY,
-        duties=_COUNTY_DUTIES | _CALENDAR_WATCH,
+        duties=_COUNTY_DUTIES | _CALENDAR_WATCH | _ASSISTANCE_OFFICE,
     ),
     Role.COUNTY_STAFF: RoleRule(
         frozenset({RegionLevel.COUNTY}),
         _REGISTRY_KEEPER | {Capability.RUN_ASSESSMENT},
-        duties=_COUNTY_DUTIES,
+        duties=_COUNTY_DUTIES | _ASSISTANCE_OFFICE,
     ),
     Role.TOWNSHIP_REVIEWER: RoleRule(
         frozenset({RegionLevel.TOWN}),
@@ -71,12 +73,20 @@ ROLE_RULES: dict[Role, RoleRule] = {
         duties=_TOWNSHIP_DUTIES,
     ),
     Role.VILLAGE_OFFICER: RoleRule(
-        frozenset({RegionLevel.VILLAGE}), _REGISTRY_KEEPER, duties=_VILLAGE_DUTIES
+        frozenset({RegionLevel.VILLAGE}),
+        _REGISTRY_KEEPER,
+        duties=_VILLAGE_DUTIES | _ASSISTANCE_OFFICE,
     ),
     Role.VILLAGE_TEAM: RoleRule(
-        frozenset({RegionLevel.VILLAGE}), _REGISTRY_KEEPER, duties=_VILLAGE_DUTIES
+        frozenset({RegionLevel.VILLAGE}),
+        _REGISTRY_KEEPER,
+        duties=_VILLAGE_DUTIES | _ASSISTANCE_OFFICE,
     ),
-    Role.RESPONSIBLE_CADRE: RoleRule(frozenset({RegionLevel.VILLAGE}), frozenset()),
+    Role.RESPONSIBLE_CADRE: RoleRule(
+        frozenset({RegionLevel.VILLAGE}),
+        frozenset(),
+        duties=frozenset({Capability.HELP_ASSIGNED_HOUSEHOLDS}),
+    ),
     Role.DEPARTMENT_USER: RoleRule(
         frozenset({RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY}), frozenset()
     ),
@@ -85,7 +95,7 @@ ROLE_RULES: dict[Role, RoleRule] = {
         _ALL_LEVELS,
         _ADMIN | _REGISTRY_KEEPER | _POLICY | {Capability.LOAD_REGIONS, Capability.MANAGE_CALENDAR},
         may_be_nationwide=True,
-        duties=_CALENDAR_WATCH,
+        duties=_CALENDAR_WATCH | _ASSISTANCE_OFFICE,
     ),
 }
 

@@ -96,6 +96,19 @@ ACTION_LABELS: dict[str, Promise] = {
     "imports.ledger_export_download": gettext_lazy("下载导出的台账"),
     # preferences
     "preferences.preference_set_language": gettext_lazy("切换界面语言"),
+    # assistance
+    "assistance.cadre_create": gettext_lazy("登记帮扶责任人"),
+    "assistance.cadre_assign": gettext_lazy("结对帮扶"),
+    "assistance.cadre_assignment_end": gettext_lazy("结束结对帮扶"),
+    "assistance.work_team_member_add": gettext_lazy("登记驻村工作队成员"),
+    "assistance.work_team_member_end": gettext_lazy("驻村工作队成员离任"),
+    "assistance.plan_draft": gettext_lazy("制定帮扶计划"),
+    "assistance.measure_add": gettext_lazy("添加帮扶措施"),
+    "assistance.measure_status_set": gettext_lazy("变更帮扶措施状态"),
+    "assistance.risk_add": gettext_lazy("登记风险"),
+    "assistance.risk_resolve": gettext_lazy("风险消除登记"),
+    "assistance.monthly_income_record": gettext_lazy("登记月度收入"),
+    "assistance.visit_record": gettext_lazy("记录走访"),
 }
 
 # Keys services write that are not fields of the changed object.
@@ -155,6 +168,9 @@ FIELD_LABELS: dict[str, Promise] = {
     "value": gettext_lazy("取值"),
     "village_code": gettext_lazy("所在村"),
     "year": gettext_lazy("年度"),
+    "risk_types": gettext_lazy("风险类型"),
+    "photos": gettext_lazy("照片数"),
+    "has_position": gettext_lazy("已定位"),
 }
 
 

@@ -71,6 +71,20 @@ NAVIGATION: tuple[NavItem, ...] = (
         prefixes=("audit:",),
         capability=Capability.VIEW_AUDIT,
     ),
+    NavItem(
+        _("我的帮扶户"),
+        "assistance:my-households",
+        "bi-person-heart",
+        prefixes=("assistance:my-", "assistance:visit-"),
+        capability=Capability.HELP_ASSIGNED_HOUSEHOLDS,
+    ),
+    NavItem(
+        _("帮扶责任人"),
+        "assistance:cadre-list",
+        "bi-person-badge",
+        prefixes=("assistance:cadre-", "assistance:work-team"),
+        capability=Capability.MANAGE_ASSISTANCE,
+    ),
 )
 
 

@@ -42,6 +42,10 @@ class Capability(StrEnum):
     HANDLE_TOWNSHIP_STEPS = "monitoring.handle_township_steps"
     HANDLE_COUNTY_STEPS = "monitoring.handle_county_steps"
     WATCH_CALENDAR = "monitoring.watch_calendar"
+    # Assistance (帮扶): offices manage cadres, plans and measures in their region; a
+    # responsible cadre helps, and sees, only the households assigned to them.
+    MANAGE_ASSISTANCE = "assistance.manage"
+    HELP_ASSIGNED_HOUSEHOLDS = "assistance.help_assigned_households"
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from fupin.core.errors import ApplicationError, PermissionDeniedError
 from fupin.core.forms import add_service_error
 from fupin.core.http import ScopedRequest, redirect_after_post
 from fupin.core.scope import Capability
-from fupin.monitoring import forms, selectors, services, steps, workflow
+from fupin.monitoring import assistance_todo, forms, selectors, services, steps, workflow
 from fupin.monitoring.models import ApprovalRecord, CaseKind, CaseState, MonitoringCase, Notice
 from fupin.monitoring.qr import qr_svg
 from fupin.registry import codes
@@ -43,11 +43,16 @@ def risk_labels(values: list[str]) -> list[str]:
 def todo(request: ScopedRequest) -> HttpResponse:
     """Cases waiting for the user's step, returned ones first, with deadline badges."""
     rows = selectors.with_deadlines(selectors.case_todo(scope=request.scope)[:200])
+    today = timezone.localdate()
     return render(
         request,
         "monitoring/todo.html",
         {
             "rows": rows,
+            "cadre_deadlines": assistance_todo.cadre_deadlines(scope=request.scope, today=today),
+            "visits_due": assistance_todo.visits_needing_attention(
+                scope=request.scope, user=request.user, today=today
+            ),
             "owns_steps": bool(workflow.states_owned_by(request.scope)),
             "breadcrumbs": [(_("我的待办"), None)],
         },

@@ -24,7 +24,11 @@ CULPRITS = """() => [...document.querySelectorAll('body *')]
 
 
 def test_no_page_scrolls_sideways_on_a_phone(
-    page: Page, live_server: LiveServer, actors: Actors, baseline: RuleSetRecord
+    page: Page,
+    live_server: LiveServer,
+    actors: Actors,
+    baseline: RuleSetRecord,
+    seeded_tables: None,
 ) -> None:
     pages = smoke_pages(actors, baseline)
     page.set_viewport_size(PHONE)

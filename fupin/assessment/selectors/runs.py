@@ -3,6 +3,7 @@ registry in SQL (members aggregated by the database), one row per household."""
 
 import io
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -10,11 +11,13 @@ import polars as pl
 import psycopg
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.assessment.models import AssessmentOutcome, AssessmentRun, PolicyParameter, RuleSetRecord
 from fupin.assessment.rules import definition, engine
 from fupin.assessment.rules.facts import facts_frame, prepare_facts
+from fupin.assistance import selectors as assistance_selectors
 from fupin.core.errors import NotFoundError
 from fupin.core.scope import RegionScope
 from fupin.registry import codes
@@ -38,8 +41,8 @@ RISK_TYPE_LABELS = {
     "8": "缺劳动力",
     "9": "其他",
 }
-# months_income_above_line looks back this many recorded years at most: enough for any
-# stability window policy uses (six months to a year), and a third of the rows of ten years.
+# months_income_above_line looks back this many years of monthly records at most: enough
+# for any stability window policy uses (six months to a year).
 INCOME_STREAK_YEARS = 3
 WORKING_SKILLS = [codes.LaborSkill.ORDINARY, codes.LaborSkill.SKILLED, codes.LaborSkill.WEAK]
 
@@ -115,10 +118,26 @@ def rule_set_get(*, code: str, version: int | None = None, region_code: str = ""
     return found
 
 
+def facts_as_of(year: int, *, today: date | None = None) -> date:
+    """The day an assessment of `year` refers to: today during the year itself, the year's
+    last day once it is over (and its first day for a year still to come)."""
+    today = today or timezone.localdate()
+    if year == today.year:
+        return today
+    return date(year, 12, 31) if year < today.year else date(year, 1, 1)
+
+
 def facts_for_households(
-    households: Iterable[int] | None, *, region_code: str, year: int, monitoring_line: Decimal
+    households: Iterable[int] | None,
+    *,
+    region_code: str,
+    year: int,
+    monitoring_line: Decimal,
+    as_of: date | None = None,
 ) -> pl.DataFrame:
-    """Facts v1 for the households of a region (or the given ids), as one frame."""
+    """Facts v1 for the households of a region (or the given ids), as one frame, as of a
+    day (`facts_as_of(year)` unless given)."""
+    as_of = as_of or facts_as_of(year)
     base = Household.objects.filter(village__code__startswith=region_code).exclude(
         status="cancelled"
     )
@@ -151,64 +170,117 @@ def facts_for_households(
         .values_list("household_id", "members", "labor_members"),
         {"household_id": pl.Int64, "members": pl.Int32, "labor_members": pl.Int32},
     )
-    years = _frame(
-        HouseholdYear.objects.filter(
-            household__in=ids, year__lte=year, year__gt=year - INCOME_STREAK_YEARS
-        ).values_list("household_id", "year", "per_capita_net_income", "compliant_out_of_pocket"),
+    this_year = _frame(
+        HouseholdYear.objects.filter(household__in=ids, year=year).values_list(
+            "household_id", "per_capita_net_income", "compliant_out_of_pocket"
+        ),
         {
             "household_id": pl.Int64,
-            "income_year": pl.Int32,
             "per_capita_net_income": pl.Float64,
             "compliant_out_of_pocket": pl.Float64,
         },
     )
-    line = float(monitoring_line)
-    income = _income_facts(years, year=year, line=line)
     conditions = _condition_facts(ids, year=year)
     monitoring = _monitoring_facts(ids)
     facts = (
         header.join(members, on="household_id", how="left")
-        .join(income, on="household_id", how="left")
+        .join(this_year, on="household_id", how="left")
         .join(conditions, on="household_id", how="left")
         .join(monitoring, on="household_id", how="left")
-        .with_columns(
-            pl.lit(year, dtype=pl.Int32).alias("year"),
-            pl.col("monitoring_category").replace("", None),
-            (pl.col("monitoring_category") == codes.MonitoringCategory.SUDDEN_HARDSHIP)
-            .fill_null(False)
-            .alias("sudden_hardship"),
-            pl.col("members").fill_null(0),
-            pl.col("labor_members").fill_null(0),
-            pl.col("months_income_above_line").fill_null(0),
-            pl.col("risk_types").fill_null(pl.lit([], dtype=pl.List(pl.Utf8))),
-            # Assistance measures arrive with the assistance module; none are recorded yet.
-            pl.lit(0, dtype=pl.Int32).alias("development_measures"),
-            pl.lit(f"{year}-12").alias("as_of_month"),
-        )
+        .join(_recorded_risk_facts(ids, as_of=as_of), on="household_id", how="left")
+        .join(_development_facts(ids, as_of=as_of), on="household_id", how="left")
+        .with_columns(pl.col("members").fill_null(0))
     )
+    income_streak = _income_streak_facts(
+        ids,
+        members=facts.select("household_id", "members"),
+        as_of=as_of,
+        line=float(monitoring_line),
+    )
+    facts = facts.join(income_streak, on="household_id", how="left").with_columns(
+        pl.lit(year, dtype=pl.Int32).alias("year"),
+        pl.col("monitoring_category").replace("", None),
+        (pl.col("monitoring_category") == codes.MonitoringCategory.SUDDEN_HARDSHIP)
+        .fill_null(False)
+        .alias("sudden_hardship"),
+        pl.col("labor_members").fill_null(0),
+        pl.col("months_income_above_line").fill_null(0),
+        # Recorded risks, once a household has any, replace those of its identification.
+        pl.when(pl.col("has_risk_records").fill_null(False))
+        .then(pl.col("open_risk_types"))
+        .otherwise(pl.col("risk_types"))
+        .fill_null(pl.lit([], dtype=pl.List(pl.Utf8)))
+        .alias("risk_types"),
+        pl.col("development_measures").fill_null(0),
+        pl.lit(f"{as_of:%Y-%m}").alias("as_of_month"),
+    )
+    facts = facts.drop("has_risk_records", "open_risk_types")
     # The engine's own checks and derived facts (e.g. per_capita_after_rigid) apply here too.
     return prepare_facts(facts.sort("household_id"))
 
 
-def _income_facts(years: pl.DataFrame, *, year: int, line: float) -> pl.DataFrame:
-    """This year's income and how many months income has stayed at or above the line:
-    12 for each consecutive recorded year, ending with this one, at or above it."""
-    this_year = years.filter(pl.col("income_year") == year).select(
-        "household_id", "per_capita_net_income", "compliant_out_of_pocket"
+def _recorded_risk_facts(ids: object, *, as_of: date) -> pl.DataFrame:
+    """Whether a household's risks are tracked as records, and the labels of those still
+    open on `as_of` (assistance's risk records)."""
+    frame = _frame(
+        assistance_selectors.risk_rows(ids, as_of=as_of),
+        {"household_id": pl.Int64, "risk_type": pl.Utf8, "is_open": pl.Boolean},
     )
-    streak = (
-        years.sort("household_id", "income_year", descending=[False, True])
-        .with_columns((pl.col("per_capita_net_income") >= line).alias("above"))
+    return frame.group_by("household_id", maintain_order=True).agg(
+        pl.lit(True).alias("has_risk_records"),
+        pl.col("risk_type")
+        .filter(pl.col("is_open"))
+        .replace_strict(RISK_TYPE_LABELS, default="其他")
+        .unique(maintain_order=True)
+        .alias("open_risk_types"),
+    )
+
+
+def _development_facts(ids: object, *, as_of: date) -> pl.DataFrame:
+    return _frame(
+        assistance_selectors.development_measures_in_place(ids, as_of=as_of),
+        {"household_id": pl.Int64, "development_measures": pl.Int32},
+    )
+
+
+def _income_streak_facts(
+    ids: object, *, members: pl.DataFrame, as_of: date, line: float
+) -> pl.DataFrame:
+    """Consecutive recorded months, ending with `as_of`'s month or the one before (a month
+    still running may not be recorded yet), whose income, per member and per year
+    (month × 12 / members), is at or above the line. A missing month breaks the streak."""
+    last = as_of.replace(day=1)
+    since = date(last.year - INCOME_STREAK_YEARS, last.month, 1)
+    rows = _frame(
+        assistance_selectors.monthly_income_rows(ids, since=since, until=last),
+        {"household_id": pl.Int64, "month": pl.Date, "amount": pl.Float64},
+    )
+    index = pl.col("month").dt.year() * 12 + pl.col("month").dt.month()
+    last_index = last.year * 12 + last.month
+    return (
+        rows.join(members, on="household_id", how="inner")
+        .with_columns(
+            index.alias("month_index"),
+            (pl.col("amount") * 12 / pl.col("members").clip(lower_bound=1) >= line).alias("above"),
+        )
+        .sort("household_id", "month_index", descending=[False, True])
         .group_by("household_id", maintain_order=True)
         .agg(
-            pl.when(pl.col("income_year").first() == year)
-            .then(pl.col("above").cum_min().sum() * 12)
+            # Walking back from the newest month: its gap to the month before must be one.
+            pl.when(pl.col("month_index").first() >= last_index - 1)
+            .then(
+                (
+                    pl.col("above")
+                    & ((pl.col("month_index").shift(1) - pl.col("month_index")).fill_null(1).eq(1))
+                )
+                .cum_min()
+                .sum()
+            )
             .otherwise(0)
             .cast(pl.Int32)
             .alias("months_income_above_line")
         )
     )
-    return this_year.join(streak, on="household_id", how="full", coalesce=True)
 
 
 def _condition_facts(ids: object, *, year: int) -> pl.DataFrame:

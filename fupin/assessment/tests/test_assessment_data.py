@@ -120,8 +120,8 @@ def test_facts_are_built_from_the_registry(actors: Actors) -> None:
     assert (row["members"], row["labor_members"]) == (3, 0)
     assert row["per_capita_net_income"] == 9000.0
     assert row["compliant_out_of_pocket"] == 1500.0
-    # 2025 and 2024 at or above 8,000 per person, 2023 (3,000) below: two years
-    assert row["months_income_above_line"] == 24
+    # yearly totals at or above 8,000 per person are no recorded months (issue #11)
+    assert row["months_income_above_line"] == 0
     assert (row["water_unsafe"], row["housing_unsafe"]) == (True, False)
     assert row["whole_household_no_labor"] is True
     assert row["identified_month"] == "2024-03"

@@ -91,6 +91,7 @@ def household_list(request: ScopedRequest) -> HttpResponse:
         "sort": filters.sort,
         "filter_hidden": [("sort", filters.sort)],
         "can_edit": request.scope.can(Capability.EDIT_REGISTRY),
+        "can_assign": request.scope.can(Capability.MANAGE_ASSISTANCE),
         "breadcrumbs": [(_("农户"), None)],
     }
     if request.htmx:

@@ -7,6 +7,7 @@ from fupin.accounts.services import user_create
 from fupin.assessment.models import AssessmentRun
 from fupin.assessment.services import assessment_run
 from fupin.core.progress import TerminalProgress
+from fupin.monitoring.assistance_demo import demo_assistance
 from fupin.monitoring.demo import demo_cases_create
 from fupin.monitoring.models import MonitoringCase
 from fupin.monitoring.services import deadlines_check
@@ -111,6 +112,17 @@ class Command(BaseCommand):
             )
             overdue = deadlines_check()
             self.stdout.write(f"已生成演示监测工作事项 {cases} 件，其中超期记录 {overdue} 条。")
+        self.stdout.write(
+            demo_assistance(
+                county_code=DEMO_COUNTY,
+                town_code=DEMO_TOWN,
+                year=DEMO_ASSESSMENT_YEAR,
+                county_user="demo_county_admin",
+                township_user="demo_township",
+                cadre_user="demo_cadre",
+                password=DEMO_PASSWORD,
+            )
+        )
         self.stdout.write(f"新建演示账号 {created} 个。所有演示账号的密码：{DEMO_PASSWORD}")
         for username, _full_name, role, region_code in DEMO_USERS:
             region = names.get(region_code, "全国")

@@ -1,0 +1,66 @@
+"""Reads of assistance, re-exported (ADR 0006)."""
+
+from fupin.assistance.selectors.access import (
+    Access,
+    household_access,
+    require_access,
+    visible_households,
+)
+from fupin.assistance.selectors.cadres import (
+    CadreMissing,
+    CadreRow,
+    VisitDue,
+    account_for_cadre,
+    cadre_get,
+    cadre_list,
+    cadre_of_user,
+    cadre_rows,
+    current_household_count,
+    households_without_cadre,
+    my_households,
+    visits_due,
+    work_team,
+)
+from fupin.assistance.selectors.facts import (
+    development_measures_in_place,
+    monthly_income_rows,
+    risk_rows,
+)
+from fupin.assistance.selectors.plans import (
+    HouseholdAssistance,
+    PlanGaps,
+    household_assistance,
+    measure_categories,
+    plan_gaps,
+)
+from fupin.assistance.selectors.rules import setting_for, visit_interval_days
+
+__all__ = [
+    "Access",
+    "CadreMissing",
+    "CadreRow",
+    "HouseholdAssistance",
+    "PlanGaps",
+    "VisitDue",
+    "account_for_cadre",
+    "cadre_get",
+    "cadre_list",
+    "cadre_of_user",
+    "cadre_rows",
+    "current_household_count",
+    "development_measures_in_place",
+    "household_access",
+    "household_assistance",
+    "households_without_cadre",
+    "measure_categories",
+    "monthly_income_rows",
+    "my_households",
+    "plan_gaps",
+    "require_access",
+    "risk_rows",
+    "setting_for",
+    "visible_households",
+    "visit_interval_days",
+    "visits_due",
+    "work_team",
+]

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from fupin.assistance import views
+
+app_name = "assistance"
+urlpatterns = [
+    path("mine/", views.my_households, name="my-households"),
+    path("cadres/", views.cadre_list, name="cadre-list"),
+    path("teams/", views.work_team, name="work-team"),
+    path("assign/", views.assign, name="assign"),
+    path(
+        "households/<int:household_id>/section/",
+        views.household_section,
+        name="household-section",
+    ),
+    path(
+        "households/<int:household_id>/measures/new/",
+        views.measure_create,
+        name="measure-create",
+    ),
+    path("measures/<int:measure_id>/status/", views.measure_status, name="measure-status"),
+    path("households/<int:household_id>/risks/new/", views.risk_create, name="risk-create"),
+    path("risks/<int:risk_id>/resolve/", views.risk_resolve, name="risk-resolve"),
+    path("households/<int:household_id>/visits/new/", views.visit_create, name="visit-create"),
+]

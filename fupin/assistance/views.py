@@ -1,0 +1,405 @@
+"""Assistance pages: the section of the household page, 我的帮扶户, the phone-first visit
+form, and the forms to assign a cadre (one household or a selection), add measures and
+risks and resolve them."""
+
+import uuid
+from decimal import Decimal
+
+from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fupin.assistance import forms, selectors, services
+from fupin.assistance.models import Measure, RiskRecord
+from fupin.core.decorators import scoped_view
+from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.core.forms import add_service_error
+from fupin.core.http import ScopedRequest, redirect_after_post
+from fupin.core.scope import Capability
+from fupin.registry.models import Household
+from fupin.registry.selectors import household_get
+
+# Households one bulk assignment may carry: a cadre helps a handful, never hundreds.
+BULK_ASSIGN_LIMIT = 50
+
+
+def _household_url(household: Household) -> str:
+    return reverse("registry:household-detail", args=[household.pk]) + "#assistance"
+
+
+def _breadcrumbs(household: Household, title: str) -> list[tuple[str, str | None]]:
+    return [
+        (_("农户"), reverse("registry:household-list")),
+        (household.number, reverse("registry:household-detail", args=[household.pk])),
+        (title, None),
+    ]
+
+
+def _helped_household(request: ScopedRequest, household_id: int) -> Household:
+    """A household the user may record assistance for (404 / 403 otherwise)."""
+    household = household_get(scope=request.scope, household_id=household_id)
+    selectors.require_access(
+        scope=request.scope, user=request.user, household=household, needed=selectors.Access.HELP
+    )
+    return household
+
+
+@scoped_view()
+def household_section(request: ScopedRequest, household_id: int) -> HttpResponse:
+    """The assistance section of the household page (loaded into it by htmx)."""
+    household = household_get(scope=request.scope, household_id=household_id)
+    access = selectors.household_access(scope=request.scope, user=request.user, household=household)
+    if access == selectors.Access.NONE:
+        return HttpResponse("")
+    overview = selectors.household_assistance(
+        scope=request.scope, user=request.user, household=household
+    )
+    return render(
+        request,
+        "assistance/_household_section.html",
+        {
+            "overview": overview,
+            "household": household,
+            "can_help": access >= selectors.Access.HELP,
+            "can_manage": access >= selectors.Access.MANAGE,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@scoped_view()
+def my_households(request: ScopedRequest) -> HttpResponse:
+    """我的帮扶户: the households assigned to the user's cadre record, with the day each
+    next visit is due (empty, with a hint, for an account that is no cadre's)."""
+    due = selectors.visits_due(
+        scope=request.scope, user=request.user, today=timezone.localdate(), only_mine=True
+    )
+    return render(
+        request,
+        "assistance/my_households.html",
+        {
+            "rows": due,
+            "cadre": selectors.cadre_of_user(request.user),
+            "breadcrumbs": [(_("我的帮扶户"), None)],
+        },
+    )
+
+
+@scoped_view(Capability.MANAGE_ASSISTANCE)
+def assign(request: ScopedRequest) -> HttpResponse:
+    """Assign a cadre to one household (?household=) or to the households selected in the
+    household list (household=…&household=…)."""
+    raw_ids = request.POST.getlist("household") or request.GET.getlist("household")
+    ids = [int(value) for value in raw_ids if value.isdigit()][:BULK_ASSIGN_LIMIT]
+    households = [household_get(scope=request.scope, household_id=pk) for pk in ids]
+    if not households:
+        messages.warning(request, _("请先在农户列表中选择农户。"))
+        return redirect_after_post(request, reverse("registry:household-list"))
+    form = forms.AssignForm(
+        request.POST if "cadre" in request.POST else None,
+        cadres=selectors.cadre_list(scope=request.scope).order_by("name"),
+    )
+    if form.is_valid():
+        try:
+            services.cadre_assign(
+                actor=request.user,
+                scope=request.scope,
+                cadre=form.cleaned_data["cadre"],
+                households=households,
+                started_on=form.cleaned_data["started_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("已为 %(count)s 户落实帮扶责任人。") % {"count": len(households)},
+            )
+            target = (
+                _household_url(households[0])
+                if len(households) == 1
+                else reverse("registry:household-list")
+            )
+            return redirect_after_post(request, target)
+    return render(
+        request,
+        "assistance/assign_form.html",
+        {
+            "form": form,
+            "households": households,
+            "breadcrumbs": (
+                _breadcrumbs(households[0], _("落实帮扶责任人"))
+                if len(households) == 1
+                else [(_("农户"), reverse("registry:household-list")), (_("批量结对"), None)]
+            ),
+        },
+    )
+
+
+@scoped_view()
+def measure_create(request: ScopedRequest, household_id: int) -> HttpResponse:
+    household = _helped_household(request, household_id)
+    form = forms.MeasureForm(
+        request.POST or None,
+        members=household.members.filter(is_active=True).order_by("id"),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.measure_add(
+                actor=request.user,
+                scope=request.scope,
+                household=household,
+                # This year's plan holds the measures running now, whenever they began.
+                year=timezone.localdate().year,
+                member=data["member"],
+                category_code=data["category_code"],
+                subtype=data["subtype"],
+                responsible_unit=data["responsible_unit"],
+                funding_source=data["funding_source"],
+                amount=data["amount"],
+                quantity=data["quantity"],
+                started_on=data["started_on"],
+                ended_on=data["ended_on"],
+                status=data["status"],
+                evidence=data["evidence"],
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("已添加帮扶措施。"))
+            return redirect_after_post(request, _household_url(household))
+    return render(
+        request,
+        "assistance/measure_form.html",
+        {
+            "form": form,
+            "household": household,
+            "breadcrumbs": _breadcrumbs(household, _("添加帮扶措施")),
+        },
+    )
+
+
+@require_POST
+@scoped_view()
+def measure_status(request: ScopedRequest, measure_id: int) -> HttpResponse:
+    measure = Measure.objects.select_related("household").filter(pk=measure_id).first()
+    if measure is None:
+        raise NotFoundError(_("帮扶措施不存在。"))
+    household = _helped_household(request, measure.household_id)
+    form = forms.MeasureStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.measure_status_set(
+                actor=request.user,
+                scope=request.scope,
+                measure=measure,
+                status=form.cleaned_data["status"],
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已更新措施状态。"))
+    return redirect_after_post(request, _household_url(household))
+
+
+@scoped_view()
+def risk_create(request: ScopedRequest, household_id: int) -> HttpResponse:
+    household = _helped_household(request, household_id)
+    form = forms.RiskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_add(
+                actor=request.user, scope=request.scope, household=household, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("已登记风险。"))
+            return redirect_after_post(request, _household_url(household))
+    return render(
+        request,
+        "assistance/simple_form.html",
+        {
+            "form": form,
+            "household": household,
+            "title": _("登记风险"),
+            "breadcrumbs": _breadcrumbs(household, _("登记风险")),
+        },
+    )
+
+
+@scoped_view()
+def risk_resolve(request: ScopedRequest, risk_id: int) -> HttpResponse:
+    risk = RiskRecord.objects.filter(pk=risk_id).first()
+    if risk is None:
+        raise NotFoundError(_("风险记录不存在。"))
+    household = _helped_household(request, risk.household_id)
+    form = forms.RiskResolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_resolve(
+                actor=request.user, scope=request.scope, risk=risk, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("已登记风险消除。"))
+            return redirect_after_post(request, _household_url(household))
+    title = _("消除风险：%(risk)s") % {"risk": risk.get_risk_type_display()}
+    return render(
+        request,
+        "assistance/simple_form.html",
+        {
+            "form": form,
+            "household": household,
+            "title": title,
+            "breadcrumbs": _breadcrumbs(household, title),
+        },
+    )
+
+
+def _visit_errors(form: forms.VisitForm) -> dict[str, list[str]]:
+    return {
+        field or "__all__": [str(error) for error in errors]
+        for field, errors in form.errors.items()
+    }
+
+
+@scoped_view()
+def visit_create(request: ScopedRequest, household_id: int) -> HttpResponse:
+    """The phone-first visit form. Its script keeps a draft on the phone and posts with
+    `X-Fupin-Draft`, answered in JSON so that it can retry; without the script the form
+    posts and redirects like any other."""
+    household = _helped_household(request, household_id)
+    wants_json = request.headers.get("X-Fupin-Draft") == "1"
+    form = forms.VisitForm(request.POST or None, initial={"client_token": uuid.uuid4().hex})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        photos = [
+            services.PhotoUpload(upload.name or "", upload.content_type or "", upload.read())
+            for upload in request.FILES.getlist("photos")
+        ]
+        try:
+            services.visit_record(
+                actor=request.user,
+                scope=request.scope,
+                household=household,
+                client_token=data["client_token"],
+                visited_on=data["visited_on"],
+                met_person=data["met_person"],
+                household_income=data["household_income"],
+                employment_change=data["employment_change"],
+                problems=data["problems"],
+                measures_checked=data["measures_checked"],
+                latitude=_coordinate(data["latitude"]),
+                longitude=_coordinate(data["longitude"]),
+                photos=photos,
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("走访记录已保存。"))
+            target = (
+                reverse("assistance:my-households")
+                if request.scope.can(Capability.HELP_ASSIGNED_HOUSEHOLDS)
+                else _household_url(household)
+            )
+            if wants_json:
+                return JsonResponse({"saved": True, "url": target})
+            return redirect_after_post(request, target)
+    if wants_json:
+        return JsonResponse({"saved": False, "errors": _visit_errors(form)}, status=400)
+    return render(
+        request,
+        "assistance/visit_form.html",
+        {
+            "form": form,
+            "household": household,
+            "breadcrumbs": _breadcrumbs(household, _("走访记录")),
+        },
+    )
+
+
+def _coordinate(value: Decimal | None) -> Decimal | None:
+    return value.quantize(Decimal("0.000001")) if value is not None else None
+
+
+@scoped_view(Capability.MANAGE_ASSISTANCE)
+def cadre_list(request: ScopedRequest) -> HttpResponse:
+    """The region's responsible cadres with their current households, and the form to
+    register one (linked to a login account when given)."""
+    form = forms.CadreForm(request.POST or None, initial={"region_code": request.scope.prefix})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = selectors.account_for_cadre(scope=request.scope, username=data["username"])
+            services.cadre_create(
+                actor=request.user,
+                scope=request.scope,
+                name=data["name"],
+                unit=data["unit"],
+                post=data["post"],
+                phone=data["phone"],
+                level=data["level"],
+                region_code=data["region_code"],
+                user=user,
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("已登记帮扶责任人。"))
+            return redirect_after_post(request, reverse("assistance:cadre-list"))
+    return render(
+        request,
+        "assistance/cadre_list.html",
+        {
+            "rows": selectors.cadre_rows(scope=request.scope),
+            "form": form,
+            "breadcrumbs": [(_("帮扶责任人"), None)],
+        },
+    )
+
+
+@scoped_view(Capability.MANAGE_ASSISTANCE)
+def work_team(request: ScopedRequest) -> HttpResponse:
+    """A village's work-team roster, present and past, and the form to add a member."""
+    village = request.GET.get("village") or request.POST.get("region_code") or ""
+    form = forms.WorkTeamMemberForm(request.POST or None, initial={"region_code": village})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.work_team_member_add(
+                actor=request.user,
+                scope=request.scope,
+                village_code=data["region_code"],
+                name=data["name"],
+                unit=data["unit"],
+                post=data["post"],
+                phone=data["phone"],
+                started_on=data["started_on"],
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("已登记驻村工作队成员。"))
+            return redirect_after_post(
+                request, reverse("assistance:work-team") + f"?village={data['region_code']}"
+            )
+    return render(
+        request,
+        "assistance/work_team.html",
+        {
+            "village": village,
+            "members": selectors.work_team(scope=request.scope, village_code=village)
+            if village
+            else [],
+            "form": form,
+            "breadcrumbs": [(_("驻村工作队"), None)],
+        },
+    )
