@@ -42,6 +42,14 @@ class Capability(StrEnum):
     HANDLE_TOWNSHIP_STEPS = "monitoring.handle_township_steps"
     HANDLE_COUNTY_STEPS = "monitoring.handle_county_steps"
     WATCH_CALENDAR = "monitoring.watch_calendar"
+    # Rectification (issue #16): seeing who complained is a right; the rest are duties.
+    VIEW_COMPLAINANT = "rectification.view_complainant"
+    RECTIFY = "rectification.rectify"
+    REVIEW_RECTIFICATION = "rectification.review"
+    REGISTER_COMPLAINTS = "rectification.register_complaints"
+    HANDLE_COMPLAINTS = "rectification.handle_complaints"
+    MANAGE_CAMPAIGNS = "rectification.manage_campaigns"
+    VISIT_HOUSEHOLDS = "rectification.visit_households"
 
 
 @dataclass(frozen=True)
