@@ -93,6 +93,25 @@ ACTION_LABELS: dict[str, Promise] = {
     "imports.error_workbook_download": gettext_lazy("下载错误工作簿"),
     "imports.ledger_export": gettext_lazy("导出台账"),
     "imports.ledger_export_download": gettext_lazy("下载导出的台账"),
+    # rectification
+    "rectification.problem_register": gettext_lazy("登记整改问题"),
+    "rectification.task_add": gettext_lazy("分解整改任务"),
+    "rectification.task_progress_report": gettext_lazy("报告整改进展"),
+    "rectification.task_submit_closure": gettext_lazy("申请销号"),
+    "rectification.task_close": gettext_lazy("审核销号"),
+    "rectification.task_return": gettext_lazy("退回销号申请"),
+    "rectification.ledger_export": gettext_lazy("导出整改台账"),
+    "rectification.complaint_register": gettext_lazy("登记举报"),
+    "rectification.complaint_submit_public": gettext_lazy("网上举报"),
+    "rectification.complaint_acknowledge": gettext_lazy("签收举报"),
+    "rectification.complaint_investigate": gettext_lazy("调查核实举报"),
+    "rectification.complaint_reply": gettext_lazy("答复举报人"),
+    "rectification.complaint_close": gettext_lazy("回访办结举报"),
+    "rectification.complaint_to_problem": gettext_lazy("举报转整改问题"),
+    "rectification.complaint_to_clue": gettext_lazy("举报转风险线索"),
+    "rectification.campaign_open": gettext_lazy("发起排查活动"),
+    "rectification.campaign_finish": gettext_lazy("结束排查活动"),
+    "rectification.visit_record": gettext_lazy("提交走访问卷"),
 }
 
 # Keys services write that are not fields of the changed object.
@@ -150,6 +169,14 @@ FIELD_LABELS: dict[str, Promise] = {
     "value": gettext_lazy("取值"),
     "village_code": gettext_lazy("所在村"),
     "year": gettext_lazy("年度"),
+    "problem": gettext_lazy("整改问题"),
+    "evidence": gettext_lazy("佐证材料"),
+    "visits": gettext_lazy("走访任务数"),
+    "pending": gettext_lazy("未走访户数"),
+    "problem_closed": gettext_lazy("问题已销号"),
+    "content": gettext_lazy("内容"),
+    "reported_on": gettext_lazy("报告日期"),
+    "title": gettext_lazy("问题概要"),
 }
 
 
