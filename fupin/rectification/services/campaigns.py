@@ -118,9 +118,9 @@ def _create_visits(campaign: Campaign, region_codes: list[str], types: list[str]
     inserted = 0
     for code in region_codes:
         if len(code) == 12:
-            in_region = households.filter(village_id=code)
+            in_region = households.filter(village__code=code)
         else:
-            in_region = households.filter(village_id__range=(code, code.ljust(12, "9")))
+            in_region = households.filter(village__code__range=(code, code.ljust(12, "9")))
         rows = in_region.annotate(campaign_key=Value(campaign.pk)).values_list(
             "campaign_key", "id", "village_id"
         )

@@ -204,12 +204,9 @@ def _locked(scope: RegionScope, complaint_id: int) -> Complaint:
     complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
     if complaint is None:
         raise NotFoundError(_NOT_FOUND)
-    # The handling level and those above it see the complaint; the county that took the
-    # call sees it through the region it concerns.
-    if not (
-        scope.contains(complaint.handling_region_id) or scope.contains(complaint.subject_region_id)
-    ):
-        raise NotFoundError(_NOT_FOUND)
+    # The handling level and those above it see the complaint; the place complained about
+    # and the levels below it do not (selectors.complaint_list says the same).
+    scope.require_visible(complaint.handling_region_id, _NOT_FOUND)
     return complaint
 
 
