@@ -14,4 +14,5 @@ urlpatterns = [
     path("imports/", include("fupin.imports.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
+    path("", include("fupin.rectification.urls")),
 ]

@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from fupin.assessment.models import RuleSetRecord
 from fupin.jobs.models import Job
 from fupin.monitoring.tests.samples import sample_case
+from fupin.rectification.tests.samples import sample_rectification
 from fupin.registry.services import household_register
 from fupin.registry.tests import factories
 from tests.support import VILLAGE, Actors, client_for, scope_of
@@ -35,6 +36,7 @@ def test_every_named_url_answers_without_error(actors: Actors, baseline: RuleSet
         members=factories.family(),
     )
     monitoring = sample_case(actors, household)
+    rectification = sample_rectification(actors, household)
     values = {
         "user_id": actors.village_officer.pk,
         "job_id": job.pk,
@@ -49,6 +51,11 @@ def test_every_named_url_answers_without_error(actors: Actors, baseline: RuleSet
         "attachment_id": monitoring.attachment.pk,
         "objection_id": monitoring.objection.pk,
         "token": monitoring.notice.token,
+        "problem_id": rectification.problem.pk,
+        "task_id": rectification.task.pk,
+        "complaint_id": rectification.complaint.pk,
+        "campaign_id": rectification.campaign.pk,
+        "visit_id": rectification.visit.pk,
     }
     client = client_for(actors.system_admin)
     names = _named_patterns(get_resolver())

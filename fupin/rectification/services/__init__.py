@@ -30,6 +30,7 @@ from fupin.rectification.services.complaints import (
 )
 from fupin.rectification.services.problems import (
     immediate_due_on,
+    ledger_export_record,
     problem_register,
     task_add,
     task_progress_report,
@@ -55,6 +56,7 @@ __all__ = [
     "complaint_to_problem",
     "immediate_due_on",
     "is_bad_answer",
+    "ledger_export_record",
     "problem_register",
     "setting_for",
     "task_add",

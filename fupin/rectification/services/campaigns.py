@@ -161,7 +161,7 @@ def campaign_finish(*, actor: AbstractBaseUser, scope: RegionScope, campaign_id:
 
 
 def answer_label(question: Question, value: str) -> str:
-    if question.answer_type == AnswerType.YES_NO:
+    if question.answer_type == AnswerType.YES_NO and value:
         return str(_("是")) if value == YES else str(_("否"))
     return value
 

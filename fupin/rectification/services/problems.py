@@ -366,3 +366,17 @@ def task_review_closure(
         changes={"opinion": task.review_opinion, "problem_closed": problem_closed},
     )
     return task
+
+
+@transaction.atomic
+def ledger_export_record(*, actor: AbstractBaseUser, scope: RegionScope, rows: int) -> None:
+    """Record that a user downloaded the 整改台账 of their region (it names households'
+    problems and the cadres responsible). Audit action: "rectification.ledger_export"."""
+    audit_record(
+        actor=actor,
+        action="rectification.ledger_export",
+        subject_type="registry.region",
+        subject_id=scope.prefix,
+        region_code=scope.prefix,
+        changes={"rows": rows},
+    )
