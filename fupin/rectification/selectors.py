@@ -194,8 +194,8 @@ def ledger_rows(*, scope: RegionScope, filters: ProblemFilters | None = None) ->
         .annotate(latest_progress=Subquery(latest.values("content")[:1]))
         .order_by("due_on", "id")
     )
-    for task in tasks:
-        tasks_by_problem[task.problem_id].append(task)
+    for annotated in tasks:
+        tasks_by_problem[annotated.problem_id].append(annotated)
     rows = []
     for problem in problems:
         own = tasks_by_problem.get(problem.pk, [])
@@ -493,12 +493,12 @@ def campaign_progress(*, scope: RegionScope, campaign: Campaign) -> CampaignProg
         .annotate(
             total=Count("id"),
             done=Count("id", filter=Q(state=VisitState.DONE)),
-            problems=Sum("problems_found"),
+            problem_count=Sum("problems_found"),
         )
         .order_by("village_id")
     )
     village_counts = [
-        (row["village_id"], row["total"], row["done"], row["problems"] or 0) for row in grouped
+        (row["village_id"], row["total"], row["done"], row["problem_count"] or 0) for row in grouped
     ]
     town_length = CODE_LENGTHS[3]
     towns: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -540,10 +540,12 @@ def campaign_totals(
     grouped = visits.values("campaign_id").annotate(
         total=Count("id"),
         done=Count("id", filter=Q(state=VisitState.DONE)),
-        problems=Sum("problems_found"),
+        problem_count=Sum("problems_found"),
     )
     found = {
-        row["campaign_id"]: ProgressLine("", "", row["total"], row["done"], row["problems"] or 0)
+        row["campaign_id"]: ProgressLine(
+            "", "", row["total"], row["done"], row["problem_count"] or 0
+        )
         for row in grouped.order_by()
     }
     return {

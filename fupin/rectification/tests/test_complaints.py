@@ -2,6 +2,7 @@
 steps, the turn into a problem or a risk clue, and who sees the complainant."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -188,8 +189,9 @@ def test_steps_out_of_order_or_by_the_wrong_level_change_nothing(actors: Actors)
     ],
 )
 def test_bad_complaint_input_changes_nothing(actors: Actors, field: str, value: object) -> None:
+    bad: dict[str, Any] = {field: value}
     with nothing_changes(), pytest.raises(ApplicationError) as refused:
-        _register(actors, **{field: value})
+        _register(actors, **bad)
     assert refused.value.message
 
 

@@ -237,10 +237,11 @@ def test_overdue_and_approaching_tasks(actors: Actors, clock: Any) -> None:
         row.task.pk: row.deadline
         for row in selectors.task_rows(scope=scope_of(actors.county_admin), problem_id=problem.pk)
     }
-    assert rows[late.pk] is not None
-    assert rows[late.pk].is_overdue
-    assert rows[near.pk] is not None
-    assert rows[near.pk].is_approaching
+    late_deadline, near_deadline = rows[late.pk], rows[near.pk]
+    assert late_deadline is not None
+    assert late_deadline.is_overdue
+    assert near_deadline is not None
+    assert near_deadline.is_approaching
     assert rows[done.pk] is None
     overdue = selectors.problem_list(
         scope=scope_of(actors.county_admin), filters=selectors.ProblemFilters(is_overdue=True)
