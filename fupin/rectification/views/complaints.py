@@ -71,7 +71,7 @@ def complaint_list(request: ScopedRequest) -> HttpResponse:
 @scoped_view()
 def complaint_create(request: ScopedRequest) -> HttpResponse:
     """Register a call to 12317 (or a letter, a visit) taken by the county."""
-    form = forms.ComplaintForm(request.POST or None)
+    form = forms.ComplaintForm(request.POST or None, initial={"region_code": request.scope.prefix})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
