@@ -61,7 +61,7 @@ def problem_list(*, scope: RegionScope, filters: ProblemFilters | None = None) -
     filters = filters or ProblemFilters()
     problems = scope.filter(Problem.objects.all(), region_field="region__code")
     if filters.region_code:
-        problems = problems.filter(region_id__startswith=filters.region_code)
+        problems = problems.filter(region__code__startswith=filters.region_code)
     if filters.state:
         problems = problems.filter(state=filters.state)
     if filters.source:
@@ -564,7 +564,7 @@ def visit_list(
     if state:
         visits = visits.filter(state=state)
     if village_code:
-        visits = visits.filter(village_id__startswith=village_code)
+        visits = visits.filter(village__code__startswith=village_code)
     return (
         visits.select_related("household", "village")
         .annotate(head_name=Subquery(head))
