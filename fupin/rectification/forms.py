@@ -112,12 +112,7 @@ class ProgressForm(forms.Form):
 
 class ClosureForm(forms.Form):
     outcome = _text(_("整改成果（议定成果）"), rows=2)
-    evidence = _text(
-        _("佐证材料"),
-        rows=2,
-        required=False,
-        max_length=2000,
-    )
+    evidence = _text(_("佐证材料"), rows=2)
 
 
 class ReviewForm(forms.Form):

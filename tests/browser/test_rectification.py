@@ -216,3 +216,70 @@ def test_cadre_completes_a_campaign_questionnaire_on_a_phone(
     screenshot(desk, "rectification-report-desk")
     for page in (phone, desk):
         page.context.close()
+
+
+def test_public_complaint_and_office_pages_on_a_phone(
+    browser: Browser, live_server: LiveServer, actors: Actors
+) -> None:
+    base = live_server.url
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    farmer = context.new_page()
+    farmer.set_default_timeout(10_000)
+    farmer.goto(f"{base}/complaint/?region={VILLAGE}")
+    expect(farmer.get_by_test_id("complaint-region")).to_contain_text("东榛柴村委会")
+    farmer.get_by_label("反映类别").select_option("projects")
+    farmer.get_by_label("反映的问题").fill("村里修路项目质量差，刚修好就开裂。")
+    farmer.get_by_label("联系电话").fill("13700001234")
+    farmer.get_by_label(re.compile("匿名反映")).check()
+    _fits(farmer, 390)
+    screenshot(farmer, "rectification-public-complaint-phone")
+    farmer.get_by_test_id("public-complaint-submit").click()
+    receipt = farmer.get_by_test_id("receipt-number").inner_text().strip()
+    assert re.fullmatch(r"JB\d{8}[A-Z2-9]{6}", receipt)
+    farmer.get_by_role("link", name="查询办理进度").click()
+    farmer.get_by_label("联系电话后四位").fill("1234")
+    farmer.get_by_test_id("receipt-submit").click()
+    expect(farmer.get_by_test_id("receipt-state")).to_have_text("待签收")
+    screenshot(farmer, "rectification-public-receipt-phone")
+    context.close()
+
+    # the township reviewer works the lists and the complaint on a phone
+    township = _as(browser, base, "township", phone=True)
+    township.goto(f"{base}/rectification/complaints/")
+    expect(township.get_by_test_id("complaint-table")).to_contain_text(receipt)
+    _fits(township, 390)
+    screenshot(township, "rectification-complaint-list-phone")
+    township.get_by_role("link", name=receipt).click()
+    expect(township.get_by_test_id("complainant-name")).to_contain_text("匿名")
+    _fits(township, 390)
+    screenshot(township, "rectification-complaint-detail-phone")
+    problem = services.problem_register(
+        actor=actors.county_admin,
+        scope=scope_of(actors.county_admin),
+        source="inspection",
+        region_code=VILLAGE,
+        category="funds",
+        title="到户产业补助资金滞留村账户",
+        description="督查发现 3 户补助资金滞留两个月。",
+        found_on=timezone.localdate() - timedelta(days=20),
+    )
+    services.task_add(
+        actor=actors.county_admin,
+        scope=scope_of(actors.county_admin),
+        problem_id=problem.pk,
+        lead_unit="伏龙泉镇人民政府",
+        owner_unit="东榛柴村委会",
+        measures="一周内拨付到户",
+        expected_effect="3 户全部到账",
+        due_on=timezone.localdate() - timedelta(days=1),
+    )
+    township.goto(f"{base}/rectification/problems/")
+    expect(township.get_by_test_id("deadline-overdue")).to_be_visible()
+    _fits(township, 390)
+    screenshot(township, "rectification-problem-list-phone")
+    township.goto(f"{base}/rectification/problems/{problem.pk}/")
+    _fits(township, 390)
+    screenshot(township, "rectification-problem-detail-phone")
+    township.context.close()
