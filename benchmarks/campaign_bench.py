@@ -24,9 +24,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--postgres", default="")
     parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--postgres-only", action="store_true")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        targets = [f"sqlite:///{Path(folder) / 'bench.sqlite3'}"]
+        targets = [] if arguments.postgres_only else [f"sqlite:///{Path(folder) / 'bench.sqlite3'}"]
         if arguments.postgres:
             targets.append(arguments.postgres)
         for url in targets:
