@@ -32,9 +32,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _as(browser: Browser, base: str, username: str, *, phone: bool = False) -> Page:
-    viewport = {"width": 390, "height": 844} if phone else {"width": 1440, "height": 900}
+    width, height = (390, 844) if phone else (1440, 900)
     context = browser.new_context(
-        locale="zh-CN", viewport=viewport, is_mobile=phone, has_touch=phone
+        locale="zh-CN",
+        viewport={"width": width, "height": height},
+        is_mobile=phone,
+        has_touch=phone,
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
