@@ -18,11 +18,12 @@ from fupin.rectification.models import (
     Problem,
     ProblemCategory,
     ProblemSource,
+    Question,
     Questionnaire,
     Satisfaction,
     VisitTask,
 )
-from fupin.rectification.questionnaires import MOPAI_2023_CODE
+from fupin.rectification.questionnaires import MOPAI_2023_CODE, seed_questionnaires
 from fupin.registry import codes
 
 
@@ -220,6 +221,8 @@ def _complaints(township: _Actor, county: _Actor, *, village_code: str) -> None:
 def _campaigns(
     village: _Actor, county: _Actor, *, county_code: str, village_code: str, today: date
 ) -> None:
+    # The migration seeds it; a database built without migrations (tests) gets it here.
+    seed_questionnaires(Questionnaire, Question)
     questionnaire = Questionnaire.objects.get(code=MOPAI_2023_CODE)
     finished = services.campaign_open(
         actor=county.user,
