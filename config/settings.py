@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "fupin.reports",
     "fupin.preferences",
     "fupin.assistance",
+    "fupin.rectification",
 ]
 
 MIDDLEWARE = [

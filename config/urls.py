@@ -15,6 +15,7 @@ urlpatterns = [
     path("assistance/", include("fupin.assistance.urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("api/v1/", api.urls),
+    path("", include("fupin.rectification.urls")),
 ]
 
 handler400 = "fupin.core.errorpages.bad_request"

@@ -11,6 +11,7 @@ from fupin.assessment.models import RuleSetRecord
 from fupin.assistance.services import measure_add, risk_add
 from fupin.jobs.models import Job
 from fupin.monitoring.tests.samples import sample_case
+from fupin.rectification.tests.samples import sample_rectification
 from fupin.registry.services import household_register
 from fupin.registry.tests import factories
 from tests.support import VILLAGE, Actors, scope_of
@@ -50,6 +51,7 @@ def smoke_pages(actors: Actors, baseline: RuleSetRecord) -> list[SmokePage]:
         members=factories.family(),
     )
     monitoring = sample_case(actors, household)
+    rectification = sample_rectification(actors, household)
     # Measures and risks need the code tables the `assistance_tables` fixture seeds.
     measure = measure_add(
         actor=actors.system_admin,
@@ -85,6 +87,11 @@ def smoke_pages(actors: Actors, baseline: RuleSetRecord) -> list[SmokePage]:
         "token": monitoring.notice.token,
         "measure_id": measure.pk,
         "risk_id": risk.pk,
+        "problem_id": rectification.problem.pk,
+        "task_id": rectification.task.pk,
+        "complaint_id": rectification.complaint.pk,
+        "campaign_id": rectification.campaign.pk,
+        "visit_id": rectification.visit.pk,
     }
     return [
         SmokePage(

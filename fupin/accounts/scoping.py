@@ -3,7 +3,7 @@ may do, and what a user sees (the subtree under the region code prefix of their 
 assignment, optionally narrowed by drill-down)."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
 
@@ -97,6 +97,39 @@ ROLE_RULES: dict[Role, RoleRule] = {
         may_be_nationwide=True,
         duties=_CALENDAR_WATCH | _ASSISTANCE_OFFICE,
     ),
+}
+
+
+# Rectification (issue #16), kept as its own table so each module's rules read in one place:
+# every level from the village up rectifies its own problems and reviews the 销号 of the level
+# below; the county registers complaints; the level above the place complained about handles
+# them and may see who complained; province and county open 排查/回头看 campaigns, whose
+# visits the village cadres (and the responsible cadres living there) carry out.
+_RECTIFY = frozenset({Capability.RECTIFY, Capability.REVIEW_RECTIFICATION})
+_COMPLAINTS = frozenset({Capability.REGISTER_COMPLAINTS, Capability.HANDLE_COMPLAINTS})
+_VISITS = frozenset({Capability.VISIT_HOUSEHOLDS})
+_COMPLAINANT = frozenset({Capability.VIEW_COMPLAINANT})
+RECTIFICATION_RULES: dict[Role, tuple[frozenset[Capability], frozenset[Capability]]] = {
+    # role: (rights, duties)
+    Role.PROVINCE_ADMIN: (frozenset(), _RECTIFY | {Capability.MANAGE_CAMPAIGNS}),
+    Role.CITY_ADMIN: (frozenset(), _RECTIFY | {Capability.HANDLE_COMPLAINTS}),
+    Role.COUNTY_ADMIN: (_COMPLAINANT, _RECTIFY | _COMPLAINTS | {Capability.MANAGE_CAMPAIGNS}),
+    Role.COUNTY_STAFF: (_COMPLAINANT, _RECTIFY | _COMPLAINTS | {Capability.MANAGE_CAMPAIGNS}),
+    Role.TOWNSHIP_REVIEWER: (_COMPLAINANT, _RECTIFY | {Capability.HANDLE_COMPLAINTS}),
+    Role.VILLAGE_OFFICER: (frozenset(), frozenset({Capability.RECTIFY}) | _VISITS),
+    Role.VILLAGE_TEAM: (frozenset(), frozenset({Capability.RECTIFY}) | _VISITS),
+    Role.RESPONSIBLE_CADRE: (frozenset(), _VISITS),
+    # Holds every right so that it can still appoint county administrators.
+    Role.SYSTEM_ADMIN: (_COMPLAINANT, frozenset()),
+}
+ROLE_RULES = {
+    role: replace(
+        rule,
+        capabilities=rule.capabilities
+        | RECTIFICATION_RULES.get(role, (frozenset(), frozenset()))[0],
+        duties=rule.duties | RECTIFICATION_RULES.get(role, (frozenset(), frozenset()))[1],
+    )
+    for role, rule in ROLE_RULES.items()
 }
 
 

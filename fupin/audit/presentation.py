@@ -109,6 +109,25 @@ ACTION_LABELS: dict[str, Promise] = {
     "assistance.risk_resolve": gettext_lazy("风险消除登记"),
     "assistance.monthly_income_record": gettext_lazy("登记月度收入"),
     "assistance.visit_record": gettext_lazy("记录走访"),
+    # rectification
+    "rectification.problem_register": gettext_lazy("登记整改问题"),
+    "rectification.task_add": gettext_lazy("分解整改任务"),
+    "rectification.task_progress_report": gettext_lazy("报告整改进展"),
+    "rectification.task_submit_closure": gettext_lazy("申请销号"),
+    "rectification.task_close": gettext_lazy("审核销号"),
+    "rectification.task_return": gettext_lazy("退回销号申请"),
+    "rectification.ledger_export": gettext_lazy("导出整改台账"),
+    "rectification.complaint_register": gettext_lazy("登记举报"),
+    "rectification.complaint_submit_public": gettext_lazy("网上举报"),
+    "rectification.complaint_acknowledge": gettext_lazy("签收举报"),
+    "rectification.complaint_investigate": gettext_lazy("调查核实举报"),
+    "rectification.complaint_reply": gettext_lazy("答复举报人"),
+    "rectification.complaint_close": gettext_lazy("回访办结举报"),
+    "rectification.complaint_to_problem": gettext_lazy("举报转整改问题"),
+    "rectification.complaint_to_clue": gettext_lazy("举报转风险线索"),
+    "rectification.campaign_open": gettext_lazy("发起排查活动"),
+    "rectification.campaign_finish": gettext_lazy("结束排查活动"),
+    "rectification.visit_record": gettext_lazy("提交走访问卷"),
 }
 
 # Keys services write that are not fields of the changed object.
@@ -171,6 +190,14 @@ FIELD_LABELS: dict[str, Promise] = {
     "risk_types": gettext_lazy("风险类型"),
     "photos": gettext_lazy("照片数"),
     "has_position": gettext_lazy("已定位"),
+    "problem": gettext_lazy("整改问题"),
+    "evidence": gettext_lazy("佐证材料"),
+    "visits": gettext_lazy("走访任务数"),
+    "pending": gettext_lazy("未走访户数"),
+    "problem_closed": gettext_lazy("问题已销号"),
+    "content": gettext_lazy("内容"),
+    "reported_on": gettext_lazy("报告日期"),
+    "title": gettext_lazy("问题概要"),
 }
 
 

@@ -85,6 +85,25 @@ NAVIGATION: tuple[NavItem, ...] = (
         prefixes=("assistance:cadre-", "assistance:work-team"),
         capability=Capability.MANAGE_ASSISTANCE,
     ),
+    NavItem(
+        _("问题整改"),
+        "rectification:problem-list",
+        "bi-clipboard-check",
+        prefixes=("rectification:problem-", "rectification:progress-", "rectification:ledger-"),
+    ),
+    NavItem(
+        _("举报投诉"),
+        "rectification:complaint-list",
+        "bi-telephone-inbound",
+        prefixes=("rectification:complaint-",),
+        capability=Capability.HANDLE_COMPLAINTS,
+    ),
+    NavItem(
+        _("排查回头看"),
+        "rectification:campaign-list",
+        "bi-card-checklist",
+        prefixes=("rectification:campaign-", "rectification:visit-"),
+    ),
 )
 
 

@@ -46,6 +46,14 @@ class Capability(StrEnum):
     # responsible cadre helps, and sees, only the households assigned to them.
     MANAGE_ASSISTANCE = "assistance.manage"
     HELP_ASSIGNED_HOUSEHOLDS = "assistance.help_assigned_households"
+    # Rectification (issue #16): seeing who complained is a right; the rest are duties.
+    VIEW_COMPLAINANT = "rectification.view_complainant"
+    RECTIFY = "rectification.rectify"
+    REVIEW_RECTIFICATION = "rectification.review"
+    REGISTER_COMPLAINTS = "rectification.register_complaints"
+    HANDLE_COMPLAINTS = "rectification.handle_complaints"
+    MANAGE_CAMPAIGNS = "rectification.manage_campaigns"
+    VISIT_HOUSEHOLDS = "rectification.visit_households"
 
 
 @dataclass(frozen=True)

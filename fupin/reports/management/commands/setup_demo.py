@@ -11,6 +11,7 @@ from fupin.monitoring.assistance_demo import demo_assistance
 from fupin.monitoring.demo import demo_cases_create
 from fupin.monitoring.models import MonitoringCase
 from fupin.monitoring.services import deadlines_check
+from fupin.rectification.demo import demo_rectification_create
 from fupin.registry.models import Household, Region
 from fupin.registry.services import region_bulk_load
 from fupin.registry.synthetic import household_bulk_generate
@@ -123,6 +124,14 @@ class Command(BaseCommand):
                 password=DEMO_PASSWORD,
             )
         )
+        if problems := demo_rectification_create(
+            county_code=DEMO_COUNTY,
+            village_code=DEMO_VILLAGE,
+            village_user="demo_village_officer",
+            township_user="demo_township",
+            county_user="demo_county_admin",
+        ):
+            self.stdout.write(f"已生成演示整改问题 {problems} 个、举报和排查活动。")
         self.stdout.write(f"新建演示账号 {created} 个。所有演示账号的密码：{DEMO_PASSWORD}")
         for username, _full_name, role, region_code in DEMO_USERS:
             region = names.get(region_code, "全国")
