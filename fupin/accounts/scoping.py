@@ -3,7 +3,7 @@ may do, and what a user sees (the subtree under the region code prefix of their 
 assignment, optionally narrowed by drill-down)."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
 
@@ -88,6 +88,22 @@ ROLE_RULES: dict[Role, RoleRule] = {
         duties=_CALENDAR_WATCH,
     ),
 }
+
+
+# Finance duties (issue #15), added to the posts that do that work at their own level.
+_FINANCE_DUTIES: dict[Role, frozenset[Capability]] = {
+    Role.COUNTY_ADMIN: frozenset(
+        {Capability.MANAGE_LOANS, Capability.MANAGE_FUNDS, Capability.DECIDE_PROJECTS}
+    ),
+    Role.COUNTY_STAFF: frozenset(
+        {Capability.MANAGE_LOANS, Capability.MANAGE_FUNDS, Capability.DECIDE_PROJECTS}
+    ),
+    Role.TOWNSHIP_REVIEWER: frozenset({Capability.REVIEW_PROJECTS}),
+    Role.VILLAGE_OFFICER: frozenset({Capability.PROPOSE_PROJECTS}),
+    Role.VILLAGE_TEAM: frozenset({Capability.PROPOSE_PROJECTS}),
+}
+for _role, _duties in _FINANCE_DUTIES.items():
+    ROLE_RULES[_role] = replace(ROLE_RULES[_role], duties=ROLE_RULES[_role].duties | _duties)
 
 
 def role_allows_level(role: Role, level: RegionLevel | None) -> bool:

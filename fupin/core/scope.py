@@ -42,6 +42,13 @@ class Capability(StrEnum):
     HANDLE_TOWNSHIP_STEPS = "monitoring.handle_township_steps"
     HANDLE_COUNTY_STEPS = "monitoring.handle_county_steps"
     WATCH_CALENDAR = "monitoring.watch_calendar"
+    # Finance duties (issue #15): the county keeps loans and funds and decides projects,
+    # the village proposes them and the township reviews them.
+    MANAGE_LOANS = "finance.manage_loans"
+    MANAGE_FUNDS = "finance.manage_funds"
+    PROPOSE_PROJECTS = "finance.propose_projects"
+    REVIEW_PROJECTS = "finance.review_projects"
+    DECIDE_PROJECTS = "finance.decide_projects"
 
 
 @dataclass(frozen=True)
