@@ -53,10 +53,10 @@ def active_members_by_id_number(id_numbers: Iterable[str]) -> dict[str, Member]:
     return found
 
 
-def borrower_villages_by_id_number(id_numbers: Iterable[str]) -> dict[str, str]:
-    """{ID number: village code} of active members, for the ledger's checks."""
+def borrower_facts_by_id_number(id_numbers: Iterable[str]) -> dict[str, str]:
+    """{ID number: "village code|name"} of active members, for the loan ledger's checks."""
     return {
-        number: member.household.village_id
+        number: f"{member.household.village_id}|{member.name}"
         for number, member in active_members_by_id_number(id_numbers).items()
     }
 

@@ -252,7 +252,9 @@ def loan_default_record(
     *, actor: Actor, scope: RegionScope, loan: Loan, defaulted_on: date, reason: str
 ) -> Loan:
     """Mark a loan 违约 (overdue, interest unpaid, money misused); its interest from that
-    day earns no subsidy when the region's policy says so. Audit action: "finance.loan_default_record"."""
+    day earns no subsidy when the region's policy says so.
+
+    Audit action: "finance.loan_default_record"."""
     loan = _locked(scope, loan)
     if loan.status != LoanStatus.ACTIVE:
         raise ApplicationError(_("只有正常状态的贷款可以认定违约。"), code="status")
