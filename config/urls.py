@@ -12,6 +12,7 @@ urlpatterns = [
     path("jobs/", include("fupin.jobs.urls")),
     path("audit/", include("fupin.audit.urls")),
     path("imports/", include("fupin.imports.urls")),
+    path("finance/", include("fupin.finance.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

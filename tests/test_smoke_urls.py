@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from fupin.assessment.models import RuleSetRecord
+from fupin.finance.tests.samples import sample_finance
 from fupin.jobs.models import Job
 from fupin.monitoring.tests.samples import sample_case
 from fupin.registry.services import household_register
@@ -49,6 +50,7 @@ def test_every_named_url_answers_without_error(actors: Actors, baseline: RuleSet
         "attachment_id": monitoring.attachment.pk,
         "objection_id": monitoring.objection.pk,
         "token": monitoring.notice.token,
+        **sample_finance(actors, household),
     }
     client = client_for(actors.system_admin)
     names = _named_patterns(get_resolver())

@@ -93,6 +93,25 @@ ACTION_LABELS: dict[str, Promise] = {
     "imports.error_workbook_download": gettext_lazy("下载错误工作簿"),
     "imports.ledger_export": gettext_lazy("导出台账"),
     "imports.ledger_export_download": gettext_lazy("下载导出的台账"),
+    # finance (issue #15)
+    "finance.loan_register": gettext_lazy("登记小额信贷"),
+    "finance.repayment_record": gettext_lazy("登记还款"),
+    "finance.loan_renew": gettext_lazy("续贷或展期"),
+    "finance.loan_default_record": gettext_lazy("认定贷款违约"),
+    "finance.loan_bulk_import": gettext_lazy("导入小额信贷台账"),
+    "finance.loan_warnings_export": gettext_lazy("导出到期预警台账"),
+    "finance.loan_subsidy_notice_publish": gettext_lazy("发布贴息公示"),
+    "finance.fund_allocate": gettext_lazy("登记资金分配"),
+    "finance.fund_release": gettext_lazy("下达资金"),
+    "finance.fund_entry_record": gettext_lazy("登记资金到账或支出"),
+    "finance.fund_notice_publish": gettext_lazy("发布资金分配公告"),
+    "finance.project_propose": gettext_lazy("申报项目"),
+    "finance.project_resubmit": gettext_lazy("重新申报项目"),
+    "finance.project_review": gettext_lazy("乡镇审核项目"),
+    "finance.project_assess": gettext_lazy("县级论证项目"),
+    "finance.project_decide": gettext_lazy("县级审定项目"),
+    "finance.project_progress_report": gettext_lazy("填报项目月报"),
+    "finance.project_accept": gettext_lazy("项目验收"),
 }
 
 # Keys services write that are not fields of the changed object.

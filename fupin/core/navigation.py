@@ -71,6 +71,13 @@ NAVIGATION: tuple[NavItem, ...] = (
         prefixes=("audit:",),
         capability=Capability.VIEW_AUDIT,
     ),
+    NavItem(
+        _("项目库"),
+        "finance:project-list",
+        "bi-kanban",
+        prefixes=("finance:project-", "finance:fund-"),
+    ),
+    NavItem(_("小额信贷"), "finance:loan-list", "bi-cash-coin", prefixes=("finance:loan-",)),
 )
 
 

@@ -1,5 +1,12 @@
 """Finance reads, one module per sub-domain (ADR 0006); callers import from here."""
 
+from fupin.finance.selectors.funds import (
+    ProgressRow,
+    SpendingProgress,
+    allocation_list,
+    milestones_for,
+    spending_progress,
+)
 from fupin.finance.selectors.loans import (
     DueLoan,
     LoanDetail,
@@ -16,13 +23,26 @@ from fupin.finance.selectors.loans import (
     registered_contracts,
     subsidy_rates_for,
 )
+from fupin.finance.selectors.notices import notice_list, notice_min_days, notice_public_get
+from fupin.finance.selectors.projects import (
+    ProjectDetail,
+    project_detail,
+    project_get,
+    project_list,
+    project_state_counts,
+    project_todo,
+)
 
 __all__ = [
     "DueLoan",
     "LoanDetail",
     "LoanWarnings",
+    "ProgressRow",
+    "ProjectDetail",
+    "SpendingProgress",
     "WarningGroup",
     "active_members_by_id_number",
+    "allocation_list",
     "borrower_facts_by_id_number",
     "loan_detail",
     "loan_due_warnings",
@@ -30,6 +50,16 @@ __all__ = [
     "loan_ledger_values",
     "loan_list",
     "loan_policy_for",
+    "milestones_for",
+    "notice_list",
+    "notice_min_days",
+    "notice_public_get",
+    "project_detail",
+    "project_get",
+    "project_list",
+    "project_state_counts",
+    "project_todo",
     "registered_contracts",
+    "spending_progress",
     "subsidy_rates_for",
 ]

@@ -15,6 +15,7 @@ from fupin.core.errors import ApplicationError, NotFoundError
 from fupin.core.lookups import in_chunks
 from fupin.core.scope import RegionScope, region_path_codes
 from fupin.finance import rules
+from fupin.finance.defaults import NATIONWIDE_LOAN_POLICY
 from fupin.finance.models import Loan, LoanPolicy, LoanStatus, SubsidyRate
 from fupin.registry.models import Member
 
@@ -166,6 +167,10 @@ class DueLoan:
     def is_overdue(self) -> bool:
         return self.days_left < 0
 
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left
+
 
 @dataclass
 class WarningGroup:
@@ -175,6 +180,8 @@ class WarningGroup:
     overdue: int = 0
     due: dict[int, int] = field(default_factory=dict)
     outstanding: Decimal = Decimal(0)
+    # Loans due per band, in the order of the report's bands.
+    counts: list[int] = field(default_factory=list)
 
     def due_in(self, bands: Sequence[int]) -> list[int]:
         return [self.due.get(band, 0) for band in bands]
@@ -198,7 +205,7 @@ class LoanWarnings:
         return sum(1 for loan in self.loans if loan.band == band)
 
 
-def _grouped(loans: list[DueLoan], key: Any) -> list[WarningGroup]:
+def _grouped(loans: list[DueLoan], key: Any, bands: Sequence[int]) -> list[WarningGroup]:
     groups: dict[str, WarningGroup] = defaultdict(lambda: WarningGroup(""))
     for due in loans:
         name = key(due.loan)
@@ -209,6 +216,8 @@ def _grouped(loans: list[DueLoan], key: Any) -> list[WarningGroup]:
         else:
             group.due[due.band] = group.due.get(due.band, 0) + 1
         group.outstanding += due.loan.outstanding
+    for group in groups.values():
+        group.counts = group.due_in(bands)
     return sorted(groups.values(), key=lambda group: (-group.overdue, group.name))
 
 
@@ -216,8 +225,12 @@ def loan_due_warnings(*, scope: RegionScope, as_of: date, days: int) -> LoanWarn
     """到期预警台账: unpaid loans overdue on `as_of` (including 违约) or due within `days`,
     in the region's warning bands (30/60/90 by default), and counts per township, village
     and bank."""
-    policy = loan_policy_for(scope.prefix, on=as_of)
-    bands = sorted(band for band in policy.warning_days if band <= days) or [days]
+    try:
+        warning_days = loan_policy_for(scope.prefix, on=as_of).warning_days
+    except ApplicationError:
+        # Before any policy row (a database built without migrations) warn as the default.
+        warning_days = NATIONWIDE_LOAN_POLICY["warning_days"]
+    bands = sorted(band for band in warning_days if band <= days) or [days]
     if bands[-1] < days:
         bands.append(days)
     loans = (
@@ -244,9 +257,9 @@ def loan_due_warnings(*, scope: RegionScope, as_of: date, days: int) -> LoanWarn
         days=days,
         bands=bands,
         loans=rows,
-        by_township=_grouped(rows, town),
-        by_village=_grouped(rows, lambda loan: f"{town(loan)}{loan.village.name}"),
-        by_bank=_grouped(rows, lambda loan: loan.bank),
+        by_township=_grouped(rows, town, bands),
+        by_village=_grouped(rows, lambda loan: f"{town(loan)}{loan.village.name}", bands),
+        by_bank=_grouped(rows, lambda loan: loan.bank, bands),
     )
 
 

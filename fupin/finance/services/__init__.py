@@ -1,5 +1,6 @@
 """Finance writes, one module per sub-domain (ADR 0006); callers import from here."""
 
+from fupin.finance.services.funds import fund_allocate, fund_entry_record, fund_release
 from fupin.finance.services.loans import (
     LoanImportResult,
     loan_bulk_import,
@@ -8,12 +9,45 @@ from fupin.finance.services.loans import (
     loan_renew,
     repayment_record,
 )
+from fupin.finance.services.notices import (
+    NOTICE_COLUMNS,
+    fund_notice_publish,
+    loan_subsidy_notice_publish,
+    project_notice_publish,
+    scrub,
+)
+from fupin.finance.services.projects import (
+    ProjectData,
+    project_accept,
+    project_assess,
+    project_decide,
+    project_progress_report,
+    project_propose,
+    project_resubmit,
+    project_review,
+)
 
 __all__ = [
+    "NOTICE_COLUMNS",
     "LoanImportResult",
+    "ProjectData",
+    "fund_allocate",
+    "fund_entry_record",
+    "fund_notice_publish",
+    "fund_release",
     "loan_bulk_import",
     "loan_default_record",
     "loan_register",
     "loan_renew",
+    "loan_subsidy_notice_publish",
+    "project_accept",
+    "project_assess",
+    "project_decide",
+    "project_notice_publish",
+    "project_progress_report",
+    "project_propose",
+    "project_resubmit",
+    "project_review",
     "repayment_record",
+    "scrub",
 ]

@@ -3,8 +3,10 @@ nothing, bad rows refused with Chinese messages naming row and column."""
 
 import csv
 import json
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -57,7 +59,7 @@ def _file(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
     return path
 
 
-def _run(path: Path, *extra: str) -> tuple[dict[str, object], CommandError | None]:
+def _run(path: Path, *extra: str) -> tuple[dict[str, Any], CommandError | None]:
     out = StringIO()
     try:
         call_command("loans", "import", str(path), "--json", *extra, stdout=out)
@@ -78,7 +80,7 @@ def test_imports_loans_and_a_second_import_changes_nothing(
     first = Loan.objects.get(contract_number="HT-1")
     assert (first.household_id, first.outstanding, first.status) == (
         household.pk,
-        40000,
+        Decimal(40000),
         LoanStatus.ACTIVE,
     )
     assert Loan.objects.get(contract_number="HT-2").status == LoanStatus.SETTLED
@@ -108,7 +110,7 @@ def test_bad_rows_are_refused_by_row_and_column_and_nothing_is_applied(
     assert error is not None
     assert error.returncode == 2
     assert Loan.objects.count() == before
-    assert [(e["row"], e["field"], e["message"]) for e in report["errors"]] == [  # type: ignore[index, union-attr]
+    assert [(e["row"], e["field"], e["message"]) for e in report["errors"]] == [
         (3, "到期日期", "到期日期必须晚于放款日期。"),
         (4, "已还本金", "已还本金不能超过贷款金额。"),
         (5, "合同编号", "合同编号 HT-1 与第 2 行重复。"),
@@ -141,7 +143,7 @@ def test_rows_outside_the_region_are_refused(
     report, error = _run(_file(tmp_path, [_row(household, "HT-1")]), "--region", "220112")
 
     assert error is not None
-    assert "不在您的管辖范围内" in report["errors"][0]["message"]  # type: ignore[index]
+    assert "不在您的管辖范围内" in report["errors"][0]["message"]
     assert not Loan.objects.exists()
 
 
@@ -160,5 +162,5 @@ def test_every_required_header_is_named_when_missing(
     report, error = _run(path)
 
     assert error is not None
-    assert report["errors"][0]["field"] == header  # type: ignore[index]
-    assert f"缺少必填列“{header}”" in report["errors"][0]["message"]  # type: ignore[index]
+    assert report["errors"][0]["field"] == header
+    assert f"缺少必填列“{header}”" in report["errors"][0]["message"]
