@@ -339,6 +339,15 @@ class Project(models.Model):
         return self.name
 
 
+# What each step of the procedure is called, by the state the project waits in.
+STEP_LABELS = {
+    ProjectState.TOWNSHIP: _("乡镇审核"),
+    ProjectState.ASSESSMENT: _("县级论证"),
+    ProjectState.DECISION: _("县级审定"),
+    ProjectState.ACCEPTED: _("项目验收"),
+}
+
+
 class ProjectDecision(models.Model):
     """One decision at one step of a project's procedure (审核, 论证, 审定, 验收)."""
 
@@ -367,7 +376,11 @@ class ProjectDecision(models.Model):
         ordering = ["decided_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_step_display()} {self.get_decision_display()}"
+        return f"{self.step_label} {self.get_decision_display()}"
+
+    @property
+    def step_label(self) -> str:
+        return str(STEP_LABELS.get(ProjectState(self.step), self.get_step_display()))
 
 
 class ProjectProgress(models.Model):

@@ -14,10 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from fupin.audit.services import audit_record
 from fupin.core.decorators import answers_errors, scoped_view
 from fupin.core.errors import ApplicationError, PermissionDeniedError
 from fupin.core.forms import add_service_error
@@ -25,7 +23,7 @@ from fupin.core.http import ScopedRequest, redirect_after_post
 from fupin.core.scope import Capability
 from fupin.core.spreadsheets import Workbook
 from fupin.finance import forms, selectors, services, workflow
-from fupin.finance.models import LoanStatus, ProjectState
+from fupin.finance.models import STEP_LABELS, LoanStatus, ProjectState
 from fupin.finance.qr import qr_svg
 
 PER_PAGE = 25
@@ -33,7 +31,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _crumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
-    return [(_("资金项目"), reverse("finance:project-list")), *extra]
+    return [(_("项目库"), reverse("finance:project-list")), *extra]
 
 
 # ---------------------------------------------------------------- loans
@@ -158,12 +156,8 @@ def loan_warnings_export(request: ScopedRequest) -> HttpResponse:
             ],
         )
     book.close()
-    audit_record(
-        actor=request.user,
-        action="finance.loan_warnings_export",
-        subject_type="finance.loan",
-        region_code=request.scope.prefix,
-        changes={"as_of": str(as_of), "days": days, "rows": len(report.loans)},
+    services.loan_warnings_export_record(
+        actor=request.user, scope=request.scope, as_of=as_of, days=days, rows=len(report.loans)
     )
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     filename = _("到期预警台账-%(date)s.xlsx") % {"date": as_of.isoformat()}
@@ -237,13 +231,6 @@ def _step_form(state: str, data: object = None) -> Form | None:
     return None
 
 
-STEP_TITLES = {
-    ProjectState.TOWNSHIP: _lazy("乡镇审核"),
-    ProjectState.ASSESSMENT: _lazy("县级论证"),
-    ProjectState.DECISION: _lazy("县级审定"),
-}
-
-
 @scoped_view()
 def project_detail(request: ScopedRequest, project_id: int) -> HttpResponse:
     """A project with its record, decisions, progress, funds, notice and the step form."""
@@ -280,7 +267,7 @@ def _render_project(
             "detail": detail,
             "project": project,
             "step_form": step_form if state in workflow.STEPS and detail.can_act else None,
-            "step_title": STEP_TITLES.get(ProjectState(state), ""),
+            "step_title": STEP_LABELS.get(ProjectState(state), ""),
             "progress_form": progress_form or (forms.ProgressForm() if in_pool else None),
             "acceptance_form": acceptance_form or (forms.AcceptanceForm() if in_pool else None),
             "is_returned": state == ProjectState.RETURNED,
@@ -419,6 +406,8 @@ def notice_public(request: HttpRequest, notice_token: str) -> HttpResponse:
         {
             "notice": notice,
             "rows": rows,
+            # One project reads better as label and value than as nine narrow columns.
+            "fields": list(zip(notice.columns, rows[0], strict=True)) if len(rows) == 1 else [],
             "is_running": notice.starts_on <= today <= notice.ends_on,
             "notice_url": url,
             # segno writes the SVG itself from the URL; nothing user-typed goes in unescaped.

@@ -7,6 +7,7 @@ from fupin.finance.services.loans import (
     loan_default_record,
     loan_register,
     loan_renew,
+    loan_warnings_export_record,
     repayment_record,
 )
 from fupin.finance.services.notices import (
@@ -40,6 +41,7 @@ __all__ = [
     "loan_register",
     "loan_renew",
     "loan_subsidy_notice_publish",
+    "loan_warnings_export_record",
     "project_accept",
     "project_assess",
     "project_decide",

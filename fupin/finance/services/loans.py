@@ -388,3 +388,19 @@ def loan_bulk_import(*, actor: Actor, scope: RegionScope, rows: pl.DataFrame) ->
         context={"rows": rows.height},
     )
     return result
+
+
+@transaction.atomic
+def loan_warnings_export_record(
+    *, actor: Actor, scope: RegionScope, as_of: date, days: int, rows: int
+) -> None:
+    """Record that the 到期预警台账 (borrowers' names and balances) left the system.
+
+    Audit action: "finance.loan_warnings_export"."""
+    audit_record(
+        actor=actor,
+        action="finance.loan_warnings_export",
+        subject_type="finance.loan",
+        region_code=scope.prefix,
+        changes={"as_of": str(as_of), "days": days, "rows": rows},
+    )
