@@ -69,6 +69,8 @@ def loan_detail(request: ScopedRequest, loan_id: int) -> HttpResponse:
         {
             "detail": detail,
             "loan": detail.loan,
+            "is_overdue": detail.loan.status == LoanStatus.ACTIVE
+            and detail.loan.due_on < timezone.localdate(),
             "breadcrumbs": [
                 (_("小额信贷"), reverse("finance:loan-list")),
                 (detail.loan.contract_number, None),

@@ -40,7 +40,7 @@ class ProgressRow:
     @property
     def percent(self) -> Decimal:
         if not self.released:
-            return Decimal(0)
+            return Decimal("0.0")
         return (self.spent * HUNDRED / self.released).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
