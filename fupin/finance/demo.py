@@ -13,9 +13,13 @@ from fupin.accounts.models import User
 from fupin.accounts.scoping import scope_for
 from fupin.core.scope import RegionScope
 from fupin.finance import services
+from fupin.finance.defaults import seed_defaults
 from fupin.finance.models import (
     FundEntry,
     Loan,
+    LoanPolicy,
+    NoticeKind,
+    NoticeSetting,
     Project,
     ProjectState,
     RenewalKind,
@@ -314,6 +318,8 @@ def demo_finance_create(
     if Loan.objects.filter(village__code__startswith=county_code).exists():
         return ""
     today = timezone.localdate()
+    # The migration seeds these; a database built without migrations (tests) has none.
+    seed_defaults(LoanPolicy, NoticeSetting, list(NoticeKind.values))
     loans = _loans(county_code, county_user, today)
     projects = _projects(village_code, village_user, township_user, county_user, today)
     _funds(county_code, county_user, projects, today)

@@ -143,3 +143,22 @@ def test_fund_page_and_public_notice(actors: Actors) -> None:
     notice = Client().get(f"/finance/projects/{project.pk}/")
     assert notice.status_code == 302
     assert Client().get("/finance/notices/not-a-token/").status_code == 404
+
+
+def test_home_page_warns_the_county_and_tells_the_township(
+    actors: Actors, household: Household
+) -> None:
+    make_loan(actors, household, issued_on=date(2023, 3, 1), due_on=date(2025, 11, 5))
+    propose(actors)
+
+    county = Client()
+    county.force_login(actors.county_admin)
+    page = county.get("/").content.decode()
+    assert "小额信贷逾期 1 笔；逾期及 30 天内到期共 1 笔。" in page
+    assert 'data-testid="home-project-todo"' not in page
+
+    township = Client()
+    township.force_login(actors.township_reviewer)
+    page = township.get("/").content.decode()
+    assert "有 1 个项目等待您办理。" in page
+    assert 'data-testid="home-loan-warnings"' not in page
