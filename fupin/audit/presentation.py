@@ -112,6 +112,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "finance.project_decide": gettext_lazy("县级审定项目"),
     "finance.project_progress_report": gettext_lazy("填报项目月报"),
     "finance.project_accept": gettext_lazy("项目验收"),
+    "finance.asset_register": gettext_lazy("登记项目资产"),
+    "finance.asset_transfer": gettext_lazy("移交项目资产"),
+    "finance.asset_income_distribute": gettext_lazy("资产收益分配"),
+    "finance.asset_dispose": gettext_lazy("处置项目资产"),
 }
 
 # Keys services write that are not fields of the changed object.

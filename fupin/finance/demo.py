@@ -15,7 +15,9 @@ from fupin.core.scope import RegionScope
 from fupin.finance import services
 from fupin.finance.defaults import seed_defaults
 from fupin.finance.models import (
+    Distribution,
     FundEntry,
+    IncomeRule,
     Loan,
     LoanPolicy,
     NoticeKind,
@@ -38,7 +40,7 @@ _PURPOSES = ("养殖肉牛", "种植玉米", "经营农家小超市", "养殖生
 # (name, category, state to reach, budget in 元).
 _PROJECTS: list[tuple[str, str, ProjectState, int]] = [
     ("东榛柴村肉牛养殖小区", "industry", ProjectState.ACCEPTED, 1_200_000),
-    ("东榛柴村光伏电站扩容", "industry", ProjectState.APPROVED, 800_000),
+    ("东榛柴村 100 千瓦光伏电站", "industry", ProjectState.ACCEPTED, 800_000),
     ("东榛柴村道路硬化 2.3 公里", "infrastructure", ProjectState.APPROVED, 1_500_000),
     ("东榛柴村农产品冷链仓储", "industry", ProjectState.DECISION, 650_000),
     ("东榛柴村防渗灌溉渠", "infrastructure", ProjectState.ASSESSMENT, 380_000),
@@ -234,7 +236,7 @@ def _projects(
                     note="按计划推进" if percent < 100 else "全部完工",
                 )
         if target == ProjectState.ACCEPTED:
-            services.project_accept(
+            project = services.project_accept(
                 actor=county,
                 scope=county_scope,
                 project=project,
@@ -309,6 +311,71 @@ def _funds(county_code: str, county_user: str, projects: list[Project], today: d
     services.loan_subsidy_notice_publish(actor=user, scope=scope, region=county, year=year - 1)
 
 
+# A month of the 光伏 station's income: four 公益岗位 wages (82.5 %) and the rest for
+# small public works, as the 80 % rule asks.
+_SOLAR_POSTS = (("护林员", "1700"), ("保洁员", "1700"), ("水管员", "1600"), ("治安巡逻员", "1600"))
+_SOLAR_MONTHLY_INCOME = Decimal(8000)
+
+
+def _solar_asset(county_code: str, county_user: str, projects: list[Project], today: date) -> None:
+    user, scope = _scope(county_user)
+    project = next(p for p in projects if "光伏" in p.name)
+    rule, _created = IncomeRule.objects.get_or_create(
+        region_code=county_code[:2],
+        name="光伏扶贫电站收益分配",
+        defaults={
+            "min_post_percent": Decimal(80),
+            "source": "光伏扶贫电站收益 80% 以上用于公益岗位工资",
+        },
+    )
+    asset = services.asset_register(
+        actor=user,
+        scope=scope,
+        project=project,
+        name=project.name,
+        category="operating",
+        owner_level="village",
+        owner="东榛柴村股份经济合作社",
+        custodian="东榛柴村村民委员会",
+        value=project.budget,
+        confirmed_on=project.accepted_on or today,
+        income_rule=rule,
+    )
+    workers = list(
+        Member.objects.filter(is_active=True, household__village_id=project.village_id)
+        .select_related("household")
+        .order_by("id")[: len(_SOLAR_POSTS)]
+    )
+    # A year of monthly distributions, each on the fifth of the month after.
+    for months_ago in range(12, 0, -1):
+        month_index = today.year * 12 + today.month - 1 - months_ago
+        period = date(month_index // 12, month_index % 12 + 1, 1)
+        shares = [
+            services.Share(
+                Distribution.Kind.POST_WAGE,
+                f"{worker.name}（{post}）",
+                Decimal(wage),
+                worker.household,
+            )
+            for worker, (post, wage) in zip(workers, _SOLAR_POSTS, strict=False)
+        ]
+        wages = sum((share.amount for share in shares), Decimal(0))
+        shares.append(
+            services.Share(
+                Distribution.Kind.PUBLIC_WORKS, "村内道路和路灯维护", _SOLAR_MONTHLY_INCOME - wages
+            )
+        )
+        services.asset_income_distribute(
+            actor=user,
+            scope=scope,
+            asset=asset,
+            income=_SOLAR_MONTHLY_INCOME,
+            distributed_on=min(today, period.replace(day=28) + timedelta(days=8)),
+            period=f"{period:%Y年%m月}",
+            shares=shares,
+        )
+
+
 @transaction.atomic
 def demo_finance_create(
     *, county_code: str, village_code: str, village_user: str, township_user: str, county_user: str
@@ -323,4 +390,5 @@ def demo_finance_create(
     loans = _loans(county_code, county_user, today)
     projects = _projects(village_code, village_user, township_user, county_user, today)
     _funds(county_code, county_user, projects, today)
+    _solar_asset(county_code, county_user, projects, today)
     return f"已生成演示小额信贷 {loans} 笔、项目 {len(_PROJECTS)} 个及资金支出记录。"

@@ -524,3 +524,138 @@ class PublicNotice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Project assets (扶贫项目资产, DOMAIN §9) -------------------------------------------
+
+
+class AssetCategory(models.TextChoices):
+    OPERATING = "operating", _("经营性资产")
+    PUBLIC_WELFARE = "public_welfare", _("公益性资产")
+    HOUSEHOLD = "household", _("到户类资产")
+
+
+class OwnerLevel(models.TextChoices):
+    COUNTY = "county", _("县级")
+    TOWN = "town", _("乡镇级")
+    VILLAGE = "village", _("村级")
+    HOUSEHOLD = "household", _("户")
+
+
+class IncomeRule(models.Model):
+    """How an asset's income is shared (e.g. 光伏: at least 80 % to 公益岗位 wages, the rest
+    to 小型公益事业), per region."""
+
+    region_code = _region_code(_("适用区划"))
+    name = models.CharField(_("名称"), max_length=100)
+    min_post_percent = models.DecimalField(
+        _("公益岗位工资最低比例（%）"), max_digits=5, decimal_places=2
+    )
+    source = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("收益分配规则")
+        verbose_name_plural = _("收益分配规则")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Asset(models.Model):
+    """An asset a completed project formed: category, owner, value, custodian, 确权."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("形成项目"), on_delete=models.PROTECT, related_name="assets"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("资产名称"), max_length=200)
+    category = models.CharField(_("资产类别"), max_length=20, choices=AssetCategory.choices)
+    owner_level = models.CharField(_("权属层级"), max_length=10, choices=OwnerLevel.choices)
+    owner = models.CharField(_("所有权人"), max_length=100)
+    custodian = models.CharField(_("管护主体"), max_length=100)
+    value = _money(_("资产原值（元）"))
+    formed_on = models.DateField(_("形成日期"))
+    confirmed_on = models.DateField(_("确权日期"))
+    income_rule = models.ForeignKey(
+        IncomeRule,
+        verbose_name=_("收益分配规则"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_disposed = models.BooleanField(_("已处置"), default=False)
+
+    class Meta:
+        verbose_name = _("项目资产")
+        verbose_name_plural = _("项目资产")
+        ordering = ["region", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssetEvent(models.Model):
+    """登记, 移交, 收益分配 or 处置 of an asset."""
+
+    class Kind(models.TextChoices):
+        REGISTER = "register", _("登记")
+        TRANSFER = "transfer", _("移交")
+        DISTRIBUTION = "distribution", _("收益分配")
+        DISPOSAL = "disposal", _("处置")
+
+    asset = models.ForeignKey(
+        Asset, verbose_name=_("资产"), on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(_("事项"), max_length=12, choices=Kind.choices)
+    occurred_on = models.DateField(_("日期"))
+    amount = _money(_("金额（元）"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("资产事项")
+        verbose_name_plural = _("资产事项")
+        ordering = ["occurred_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on}"
+
+
+class Distribution(models.Model):
+    """One share of a 收益分配: a 公益岗位 wage of one person, or money for a purpose."""
+
+    class Kind(models.TextChoices):
+        POST_WAGE = "post_wage", _("公益岗位工资")
+        PUBLIC_WORKS = "public_works", _("小型公益事业")
+
+    event = models.ForeignKey(
+        AssetEvent, verbose_name=_("分配事项"), on_delete=models.PROTECT, related_name="shares"
+    )
+    kind = models.CharField(_("用途"), max_length=12, choices=Kind.choices)
+    recipient = models.CharField(_("领取人或用途"), max_length=100)
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("农户"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    amount = _money(_("金额（元）"))
+
+    class Meta:
+        verbose_name = _("收益分配明细")
+        verbose_name_plural = _("收益分配明细")
+        ordering = ["event", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.amount}"

@@ -18,5 +18,7 @@ urlpatterns = [
         "projects/<int:project_id>/acceptance/", views.project_acceptance, name="project-acceptance"
     ),
     path("funds/", views.fund_progress, name="fund-progress"),
+    path("assets/", views.asset_ledger, name="asset-ledger"),
+    path("assets/<int:asset_id>/", views.asset_detail, name="asset-detail"),
     path("notices/<str:notice_token>/", views.notice_public, name="notice-public"),
 ]

@@ -416,3 +416,40 @@ def notice_public(request: HttpRequest, notice_token: str) -> HttpResponse:
             "qr_svg": mark_safe(qr_svg(url)),  # noqa: S308
         },
     )
+
+
+# ---------------------------------------------------------------- assets
+
+
+@scoped_view()
+def asset_ledger(request: ScopedRequest) -> HttpResponse:
+    """资产总账 (totals by category and owner level) and the 明细台账 of assets."""
+    page = Paginator(selectors.asset_list(scope=request.scope), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "finance/asset_ledger.html",
+        {
+            "ledger": selectors.asset_ledger(scope=request.scope),
+            "page_obj": page,
+            "breadcrumbs": _crumbs((_("项目资产"), None)),
+        },
+    )
+
+
+@scoped_view()
+def asset_detail(request: ScopedRequest, asset_id: int) -> HttpResponse:
+    """An asset with its events and each distribution's shares."""
+    detail = selectors.asset_detail(scope=request.scope, asset_id=asset_id)
+    return render(
+        request,
+        "finance/asset_detail.html",
+        {
+            "detail": detail,
+            "asset": detail.asset,
+            "breadcrumbs": _crumbs(
+                (_("项目资产"), reverse("finance:asset-ledger")), (detail.asset.name, None)
+            ),
+        },
+    )

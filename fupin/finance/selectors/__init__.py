@@ -1,5 +1,12 @@
 """Finance reads, one module per sub-domain (ADR 0006); callers import from here."""
 
+from fupin.finance.selectors.assets import (
+    AssetDetail,
+    AssetLedger,
+    asset_detail,
+    asset_ledger,
+    asset_list,
+)
 from fupin.finance.selectors.funds import (
     ProgressRow,
     SpendingProgress,
@@ -34,6 +41,8 @@ from fupin.finance.selectors.projects import (
 )
 
 __all__ = [
+    "AssetDetail",
+    "AssetLedger",
     "DueLoan",
     "LoanDetail",
     "LoanWarnings",
@@ -43,6 +52,9 @@ __all__ = [
     "WarningGroup",
     "active_members_by_id_number",
     "allocation_list",
+    "asset_detail",
+    "asset_ledger",
+    "asset_list",
     "borrower_facts_by_id_number",
     "loan_detail",
     "loan_due_warnings",

@@ -1,5 +1,12 @@
 """Finance writes, one module per sub-domain (ADR 0006); callers import from here."""
 
+from fupin.finance.services.assets import (
+    Share,
+    asset_dispose,
+    asset_income_distribute,
+    asset_register,
+    asset_transfer,
+)
 from fupin.finance.services.funds import fund_allocate, fund_entry_record, fund_release
 from fupin.finance.services.loans import (
     LoanImportResult,
@@ -32,6 +39,11 @@ __all__ = [
     "NOTICE_COLUMNS",
     "LoanImportResult",
     "ProjectData",
+    "Share",
+    "asset_dispose",
+    "asset_income_distribute",
+    "asset_register",
+    "asset_transfer",
     "fund_allocate",
     "fund_entry_record",
     "fund_notice_publish",

@@ -32,4 +32,37 @@ def sample_finance(actors: Actors, household: Household) -> dict[str, object]:
     )
     project = approve_through(actors, propose(actors, meeting_on=date(2024, 1, 5)))
     notice = PublicNotice.objects.get(subject_id=str(project.pk))
-    return {"loan_id": loan.pk, "project_id": project.pk, "notice_token": notice.token}
+    county = scope_of(actors.county_admin)
+    services.project_progress_report(
+        actor=actors.county_admin,
+        scope=county,
+        project=project,
+        month=date(2024, 6, 1),
+        percent=100,
+        note="完工",
+    )
+    project = services.project_accept(
+        actor=actors.county_admin,
+        scope=county,
+        project=project,
+        accepted_on=date(2024, 7, 1),
+        opinion="合格",
+    )
+    asset = services.asset_register(
+        actor=actors.county_admin,
+        scope=county,
+        project=project,
+        name="光伏电站",
+        category="operating",
+        owner_level="village",
+        owner="村集体",
+        custodian="村委会",
+        value=Decimal("500000"),
+        confirmed_on=date(2024, 7, 2),
+    )
+    return {
+        "loan_id": loan.pk,
+        "project_id": project.pk,
+        "notice_token": notice.token,
+        "asset_id": asset.pk,
+    }

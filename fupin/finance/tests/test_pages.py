@@ -10,6 +10,7 @@ from django.test import Client
 from fupin.audit.models import AuditEvent
 from fupin.finance.models import Project, ProjectState
 from fupin.finance.tests.conftest import approve_through, make_loan, propose
+from fupin.finance.tests.samples import sample_finance
 from fupin.registry.models import Household
 from tests.support import Actors, Expectation, assert_scope_matrix, nothing_changes
 
@@ -162,3 +163,19 @@ def test_home_page_warns_the_county_and_tells_the_township(
     page = township.get("/").content.decode()
     assert "有 1 个项目等待您办理。" in page
     assert 'data-testid="home-loan-warnings"' not in page
+
+
+def test_asset_pages_are_scoped(actors: Actors, household: Household) -> None:
+    asset_id = sample_finance(actors, household)["asset_id"]
+    for url in ("/finance/assets/", f"/finance/assets/{asset_id}/"):
+        assert_scope_matrix(
+            partial(Client.get, path=url),
+            {
+                actors.county_admin: Expectation(200, shows=("光伏电站", "500000.00")),
+                actors.village_officer: Expectation(200, shows=("光伏电站",)),
+                actors.other_county_admin: Expectation(
+                    200 if url == "/finance/assets/" else 404, hides=("光伏电站",)
+                ),
+                None: Expectation(302),
+            },
+        )
