@@ -143,24 +143,24 @@ def _loans(county_code: str, county_user: str, today: date) -> int:
 
 
 def _project_data(
-    village_code: str, name: str, category: str, budget: int, today: date
+    village_code: str, name: str, category: str, budget: int, year: int
 ) -> services.ProjectData:
     return services.ProjectData(
         village_code=village_code,
-        year=today.year,
+        year=year,
         name=name,
         category=category,
         location="东榛柴村",
         department="农安县农业农村局",
         responsible_person="王振华",
         content=f"{name}，按批复设计实施",
-        starts_on=date(today.year, 4, 1),
-        ends_on=date(today.year, 10, 31),
+        starts_on=date(year, 4, 1),
+        ends_on=date(year, 10, 31),
         budget=Decimal(budget),
         subsidy_standard="按实际投资全额补助",
         benefit_mechanism="资产归村集体，收益主要用于脱贫户和监测户",
         performance_target="带动脱贫户和监测户稳定增收",
-        meeting_on=today - timedelta(days=200),
+        meeting_on=date(year, 1, 10),
         meeting_record="村民代表大会决议通过，决议和结果已在村务公开栏公开",
     )
 
@@ -179,10 +179,12 @@ def _projects(
         ProjectState.APPROVED,
     ]
     for name, category, target, budget in _PROJECTS:
+        # Finished projects are last year's, so their assets have a year of income by now.
+        year = today.year - 1 if target == ProjectState.ACCEPTED else today.year
         project = services.project_propose(
             actor=village,
             scope=village_scope,
-            data=_project_data(village_code, name, category, budget, today),
+            data=_project_data(village_code, name, category, budget, year),
         )
         if target == ProjectState.RETURNED:
             services.project_review(
@@ -231,7 +233,7 @@ def _projects(
                     actor=county,
                     scope=county_scope,
                     project=project,
-                    month=date(today.year, month, 1),
+                    month=date(year, month, 1),
                     percent=percent,
                     note="按计划推进" if percent < 100 else "全部完工",
                 )
@@ -240,7 +242,7 @@ def _projects(
                 actor=county,
                 scope=county_scope,
                 project=project,
-                accepted_on=date(today.year, 10, 20),
+                accepted_on=date(year, 10, 20),
                 opinion="验收合格",
             )
         made.append(project)

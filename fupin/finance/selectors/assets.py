@@ -11,6 +11,9 @@ from fupin.core.errors import NotFoundError
 from fupin.core.scope import RegionScope
 from fupin.finance.models import Asset, AssetCategory, AssetEvent, OwnerLevel
 
+# SQLite's SUM drops the scale of decimals: fen as everywhere else.
+FEN = Decimal("0.01")
+
 
 def asset_list(*, scope: RegionScope) -> QuerySet[Asset]:
     """The 明细台账: assets in scope, by village."""
@@ -48,7 +51,7 @@ def asset_ledger(*, scope: RegionScope) -> AssetLedger:
             .annotate(count=Count("id"), value=Sum("value"))
         }
         return [
-            LedgerLine(str(label), rows[code]["count"], rows[code]["value"])
+            LedgerLine(str(label), rows[code]["count"], rows[code]["value"].quantize(FEN))
             for code, label in labels.choices
             if code in rows
         ]
@@ -62,8 +65,8 @@ def asset_ledger(*, scope: RegionScope) -> AssetLedger:
         by_category=lines("category", AssetCategory),
         by_owner_level=lines("owner_level", OwnerLevel),
         count=totals["count"] or 0,
-        value=totals["value"] or Decimal(0),
-        income_distributed=distributed or Decimal(0),
+        value=(totals["value"] or Decimal(0)).quantize(FEN),
+        income_distributed=(distributed or Decimal(0)).quantize(FEN),
     )
 
 

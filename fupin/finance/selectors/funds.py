@@ -19,6 +19,7 @@ from fupin.finance.models import (
 )
 
 HUNDRED = Decimal(100)
+FEN = Decimal("0.01")
 
 
 def percent_text(value: Decimal) -> str:
@@ -102,8 +103,9 @@ def spending_progress(*, scope: RegionScope, year: int, as_of: date) -> Spending
     counties: dict[str, ProgressRow] = {}
     projects: dict[int, ProgressRow] = defaultdict(lambda: ProgressRow(""))
     for release in releases:
-        arrived = sums.get((release.pk, FundEntry.Kind.ARRIVAL), Decimal(0))
-        spent = sums.get((release.pk, FundEntry.Kind.SPENDING), Decimal(0))
+        # SQLite's SUM drops the scale of decimals: fen as everywhere else.
+        arrived = sums.get((release.pk, FundEntry.Kind.ARRIVAL), Decimal(0)).quantize(FEN)
+        spent = sums.get((release.pk, FundEntry.Kind.SPENDING), Decimal(0)).quantize(FEN)
         source = sources.setdefault(
             release.allocation.source, ProgressRow(str(FundSource(release.allocation.source).label))
         )
