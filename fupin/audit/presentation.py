@@ -116,6 +116,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "finance.asset_transfer": gettext_lazy("移交项目资产"),
     "finance.asset_income_distribute": gettext_lazy("资产收益分配"),
     "finance.asset_dispose": gettext_lazy("处置项目资产"),
+    "finance.subsidy_apply": gettext_lazy("申请到户产业奖补"),
+    "finance.subsidy_review": gettext_lazy("乡镇审核产业奖补"),
+    "finance.subsidy_pay": gettext_lazy("发放产业奖补"),
+    "finance.subsidy_notice_publish": gettext_lazy("发布产业奖补公示"),
 }
 
 # Keys services write that are not fields of the changed object.

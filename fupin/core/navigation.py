@@ -75,7 +75,7 @@ NAVIGATION: tuple[NavItem, ...] = (
         _("项目库"),
         "finance:project-list",
         "bi-kanban",
-        prefixes=("finance:project-", "finance:fund-", "finance:asset-"),
+        prefixes=("finance:project-", "finance:fund-", "finance:asset-", "finance:subsidy-"),
     ),
     NavItem(_("小额信贷"), "finance:loan-list", "bi-cash-coin", prefixes=("finance:loan-",)),
 )

@@ -27,6 +27,7 @@ from fupin.finance.models import (
     RenewalKind,
     SpendingMilestone,
     SubsidyRate,
+    SubsidyStandard,
 )
 from fupin.registry import codes
 from fupin.registry.models import Member, Region
@@ -56,13 +57,13 @@ def _scope(username: str) -> tuple[User, RegionScope]:
     return user, scope
 
 
-def _borrowers(county_code: str, today: date, count: int) -> list[Member]:
+def _borrowers(region_code: str, today: date, count: int) -> list[Member]:
     """Heads of 脱贫户 and 监测户 aged 25 to 60, so every demo loan meets the rules."""
     return list(
         Member.objects.filter(
             is_active=True,
             relation=codes.Relation.HEAD,
-            household__village__code__startswith=county_code,
+            household__village__code__startswith=region_code,
             household__household_type__in=[
                 codes.HouseholdType.EXITED,
                 codes.HouseholdType.MONITORED,
@@ -378,6 +379,59 @@ def _solar_asset(county_code: str, county_user: str, projects: list[Project], to
         )
 
 
+def _subsidies(
+    county_code: str, village_code: str, users: tuple[str, str, str], today: date
+) -> None:
+    """到户产业奖补 of the village's 脱贫户: some waiting, some approved, one paid."""
+    village, village_scope = _scope(users[0])
+    township, township_scope = _scope(users[1])
+    county, county_scope = _scope(users[2])
+    cattle, _created = SubsidyStandard.objects.get_or_create(
+        region_code=county_code,
+        year=today.year,
+        industry="肉牛养殖",
+        defaults={
+            "unit": "头",
+            "amount_per_unit": Decimal(1000),
+            "max_per_household": Decimal(5000),
+            "source": "县级到户产业奖补实施方案",
+        },
+    )
+    households = [member.household for member in _borrowers(village_code, today, 5)]
+    for index, household in enumerate(households):
+        application = services.subsidy_apply(
+            actor=village,
+            scope=village_scope,
+            household=household,
+            standard=cattle,
+            scale=Decimal(2 + index),
+            evidence="入户核实存栏数量，留存购牛票据和照片",
+            checked_on=today - timedelta(days=20),
+        )
+        if index >= 2:
+            services.subsidy_review(
+                actor=township,
+                scope=township_scope,
+                application=application,
+                approve=True,
+                opinion="属实",
+            )
+        if index == len(households) - 1:
+            services.subsidy_pay(
+                actor=county,
+                scope=county_scope,
+                application=application,
+                paid_on=today - timedelta(days=2),
+            )
+    if len(households) > 2:
+        services.subsidy_notice_publish(
+            actor=county,
+            scope=county_scope,
+            region=Region.objects.get(code=county_code),
+            year=today.year,
+        )
+
+
 @transaction.atomic
 def demo_finance_create(
     *, county_code: str, village_code: str, village_user: str, township_user: str, county_user: str
@@ -393,4 +447,5 @@ def demo_finance_create(
     projects = _projects(village_code, village_user, township_user, county_user, today)
     _funds(county_code, county_user, projects, today)
     _solar_asset(county_code, county_user, projects, today)
+    _subsidies(county_code, village_code, (village_user, township_user, county_user), today)
     return f"已生成演示小额信贷 {loans} 笔、项目 {len(_PROJECTS)} 个及资金支出记录。"

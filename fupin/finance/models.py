@@ -469,6 +469,7 @@ class NoticeKind(models.TextChoices):
     PROJECT = "project", _("项目入库公告")
     LOAN_SUBSIDY = "loan_subsidy", _("小额信贷贴息公示")
     FUND_ALLOCATION = "fund_allocation", _("资金分配公告")
+    INDUSTRY_SUBSIDY = "industry_subsidy", _("到户产业奖补公示")
 
 
 class NoticeSetting(models.Model):
@@ -659,3 +660,66 @@ class Distribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} {self.amount}"
+
+
+# --- Household industry subsidies (到户产业奖补) -------------------------------------------
+
+
+class SubsidyStandard(models.Model):
+    """The 奖补 standard of an industry in a region's year: per unit, and a cap per household."""
+
+    region_code = _region_code(_("适用区划"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    industry = models.CharField(_("产业"), max_length=50)
+    unit = models.CharField(_("计量单位"), max_length=10)
+    amount_per_unit = _money(_("每单位奖补（元）"))
+    max_per_household = _money(_("每户上限（元）"))
+    source = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("产业奖补标准")
+        verbose_name_plural = _("产业奖补标准")
+        ordering = ["year", "industry"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.industry}"
+
+
+class SubsidyState(models.TextChoices):
+    TOWNSHIP = "township", _("待乡镇审核")
+    APPROVED = "approved", _("待发放")
+    PAID = "paid", _("已发放")
+    REJECTED = "rejected", _("未通过")
+
+
+class SubsidyApplication(models.Model):
+    """A household's 到户产业奖补: what it raised or grew, the village's on-site check, the
+    township's review and the payment, at the standard in force."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("农户"), on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        Region, verbose_name=_("所在村"), on_delete=models.PROTECT, related_name="+"
+    )
+    standard = models.ForeignKey(
+        SubsidyStandard, verbose_name=_("奖补标准"), on_delete=models.PROTECT, related_name="+"
+    )
+    scale = models.DecimalField(_("规模"), max_digits=10, decimal_places=2)
+    evidence = models.TextField(_("佐证材料"))
+    checked_on = models.DateField(_("村级核实日期"))
+    amount = _money(_("奖补金额（元）"))
+    state = models.CharField(
+        _("状态"), max_length=10, choices=SubsidyState.choices, default=SubsidyState.TOWNSHIP
+    )
+    review_opinion = models.TextField(_("乡镇审核意见"), blank=True)
+    paid_on = models.DateField(_("发放日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("到户产业奖补")
+        verbose_name_plural = _("到户产业奖补")
+        ordering = ["village", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.standard}"

@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("funds/", views.fund_progress, name="fund-progress"),
     path("assets/", views.asset_ledger, name="asset-ledger"),
+    path("subsidies/", views.subsidy_list, name="subsidy-list"),
     path("assets/<int:asset_id>/", views.asset_detail, name="asset-detail"),
     path("notices/<str:notice_token>/", views.notice_public, name="notice-public"),
 ]

@@ -453,3 +453,20 @@ def asset_detail(request: ScopedRequest, asset_id: int) -> HttpResponse:
             ),
         },
     )
+
+
+@scoped_view()
+def subsidy_list(request: ScopedRequest) -> HttpResponse:
+    """到户产业奖补 applications in scope with their amounts and states."""
+    applications = selectors.subsidy_list(scope=request.scope)
+    page = Paginator(applications, PER_PAGE).get_page(request.GET.get("page"))
+    heads = selectors.household_head_names([a.household_id for a in page.object_list])
+    return render(
+        request,
+        "finance/subsidy_list.html",
+        {
+            "page_obj": page,
+            "rows": [(a, heads.get(a.household_id, "")) for a in page.object_list],
+            "breadcrumbs": _crumbs((_("到户产业奖补"), None)),
+        },
+    )

@@ -21,6 +21,7 @@ from fupin.finance.selectors.loans import (
     WarningGroup,
     active_members_by_id_number,
     borrower_facts_by_id_number,
+    household_head_names,
     loan_detail,
     loan_due_warnings,
     loan_get,
@@ -38,6 +39,7 @@ from fupin.finance.selectors.projects import (
     project_list,
     project_state_counts,
     project_todo,
+    subsidy_list,
 )
 
 __all__ = [
@@ -56,6 +58,7 @@ __all__ = [
     "asset_ledger",
     "asset_list",
     "borrower_facts_by_id_number",
+    "household_head_names",
     "loan_detail",
     "loan_due_warnings",
     "loan_get",
@@ -73,5 +76,6 @@ __all__ = [
     "project_todo",
     "registered_contracts",
     "spending_progress",
+    "subsidy_list",
     "subsidy_rates_for",
 ]

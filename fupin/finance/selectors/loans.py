@@ -17,6 +17,7 @@ from fupin.core.scope import RegionScope, region_path_codes
 from fupin.finance import rules
 from fupin.finance.defaults import NATIONWIDE_LOAN_POLICY
 from fupin.finance.models import Loan, LoanPolicy, LoanStatus, SubsidyRate
+from fupin.registry import codes
 from fupin.registry.models import Member
 
 
@@ -273,3 +274,15 @@ def loan_ledger_values(
         .values(*fields)
     )
     return records
+
+
+def household_head_names(household_ids: Iterable[int]) -> dict[int, str]:
+    """{household id: name of its active head}, for notices that name the household."""
+    found: dict[int, str] = {}
+    for chunk in in_chunks(household_ids):
+        found.update(
+            Member.objects.filter(
+                household_id__in=chunk, is_active=True, relation=codes.Relation.HEAD
+            ).values_list("household_id", "name")
+        )
+    return found

@@ -1,5 +1,5 @@
 """Project pool reads: the list, a project with its decisions, progress, funds and notice,
-and the projects waiting for the user's step."""
+the projects waiting for the user's step, and the 到户产业奖补 applications."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +17,7 @@ from fupin.finance.models import (
     ProjectDecision,
     ProjectProgress,
     PublicNotice,
+    SubsidyApplication,
 )
 
 
@@ -80,3 +81,10 @@ def project_state_counts(*, scope: RegionScope) -> dict[str, Any]:
     for row in scope.filter(Project.objects.all(), region_field="village__code").values("state"):
         counts[row["state"]] = counts.get(row["state"], 0) + 1
     return counts
+
+
+def subsidy_list(*, scope: RegionScope) -> QuerySet[SubsidyApplication]:
+    """到户产业奖补 applications in scope, by village."""
+    return scope.filter(
+        SubsidyApplication.objects.all(), region_field="village__code"
+    ).select_related("village", "standard")

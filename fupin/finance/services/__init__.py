@@ -23,6 +23,7 @@ from fupin.finance.services.notices import (
     loan_subsidy_notice_publish,
     project_notice_publish,
     scrub,
+    subsidy_notice_publish,
 )
 from fupin.finance.services.projects import (
     ProjectData,
@@ -34,6 +35,7 @@ from fupin.finance.services.projects import (
     project_resubmit,
     project_review,
 )
+from fupin.finance.services.subsidies import subsidy_apply, subsidy_pay, subsidy_review
 
 __all__ = [
     "NOTICE_COLUMNS",
@@ -64,4 +66,8 @@ __all__ = [
     "project_review",
     "repayment_record",
     "scrub",
+    "subsidy_apply",
+    "subsidy_notice_publish",
+    "subsidy_pay",
+    "subsidy_review",
 ]

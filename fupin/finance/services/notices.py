@@ -25,6 +25,8 @@ from fupin.finance.models import (
     NoticeKind,
     Project,
     PublicNotice,
+    SubsidyApplication,
+    SubsidyState,
 )
 from fupin.finance.services.common import Actor, actor_id
 from fupin.registry.models import Region
@@ -54,6 +56,13 @@ NOTICE_COLUMNS: dict[str, tuple[tuple[str, Promise], ...]] = {
         ("rate", _lazy("年利率（%）")),
         ("bank", _lazy("贷款银行")),
         ("subsidy", _lazy("贴息金额（元）")),
+    ),
+    NoticeKind.INDUSTRY_SUBSIDY: (
+        ("village", _lazy("村")),
+        ("household_head", _lazy("户主")),
+        ("industry", _lazy("产业")),
+        ("scale", _lazy("规模")),
+        ("amount", _lazy("奖补金额（元）")),
     ),
     NoticeKind.FUND_ALLOCATION: (
         ("project", _lazy("项目名称")),
@@ -289,6 +298,63 @@ def fund_notice_publish(
         action="finance.fund_notice_publish",
         subject=notice,
         region_code=county.code,
+        changes={"year": year, "rows": len(rows), "ends_on": str(notice.ends_on)},
+    )
+    return notice
+
+
+@transaction.atomic
+def subsidy_notice_publish(
+    *,
+    actor: Actor,
+    scope: RegionScope,
+    region: Region,
+    year: int,
+    starts_on: date | None = None,
+    days: int | None = None,
+) -> PublicNotice:
+    """公示 the year's approved 到户产业奖补 of a region: household head, industry, scale and
+    amount, nothing else. Audit action: "finance.subsidy_notice_publish"."""
+    scope.require_visible(region.code, _("未找到该区划。"))
+    scope.require(Capability.MANAGE_FUNDS)
+    applications = (
+        scope.filter(SubsidyApplication.objects.all(), region_field="village__code")
+        .filter(
+            village__code__startswith=region.code,
+            standard__year=year,
+            state__in=[SubsidyState.APPROVED, SubsidyState.PAID],
+        )
+        .select_related("village", "standard")
+        .order_by("village_id", "id")
+    )
+    heads = selectors.household_head_names([a.household_id for a in applications])
+    rows = [
+        {
+            "village": application.village.name,
+            "household_head": heads.get(application.household_id, ""),
+            "industry": application.standard.industry,
+            "scale": f"{application.scale.normalize():f}{application.standard.unit}",
+            "amount": str(application.amount),
+        }
+        for application in applications
+    ]
+    notice = _publish(
+        actor=actor,
+        kind=NoticeKind.INDUSTRY_SUBSIDY,
+        region=region,
+        subject_id=str(year),
+        title=_("%(region)s%(year)s年度到户产业奖补公示") % {"region": region.name, "year": year},
+        issuer=_county_of(region).name,
+        lead=_("以下农户发展产业经村级核实、乡镇审核，拟享受到户产业奖补，现予公示。"),
+        rows=rows,
+        starts_on=starts_on or timezone.localdate(),
+        days=days,
+    )
+    audit_record(
+        actor=actor,
+        action="finance.subsidy_notice_publish",
+        subject=notice,
+        region_code=region.code,
         changes={"year": year, "rows": len(rows), "ends_on": str(notice.ends_on)},
     )
     return notice

@@ -17,6 +17,7 @@ from fupin.finance.tests.conftest import (
     propose,
     qingyang_rates,
 )
+from fupin.finance.tests.test_subsidies import apply
 from fupin.registry.models import Household, Region
 from tests.support import COUNTY, Actors, nothing_changes, scope_of
 
@@ -65,6 +66,17 @@ def _every_kind(actors: Actors, household: Household) -> list[PublicNotice]:
     )
     services.fund_notice_publish(
         actor=actors.county_admin, scope=county, county=county_region, year=2025
+    )
+    application = apply(actors, household)
+    services.subsidy_review(
+        actor=actors.township_reviewer,
+        scope=scope_of(actors.township_reviewer),
+        application=application,
+        approve=True,
+        opinion="属实",
+    )
+    services.subsidy_notice_publish(
+        actor=actors.county_admin, scope=county, region=county_region, year=2025
     )
     return list(PublicNotice.objects.order_by("kind"))
 

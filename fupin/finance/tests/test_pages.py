@@ -11,6 +11,7 @@ from fupin.audit.models import AuditEvent
 from fupin.finance.models import Project, ProjectState
 from fupin.finance.tests.conftest import approve_through, make_loan, propose
 from fupin.finance.tests.samples import sample_finance
+from fupin.finance.tests.test_subsidies import apply
 from fupin.registry.models import Household
 from tests.support import Actors, Expectation, assert_scope_matrix, nothing_changes
 
@@ -179,3 +180,17 @@ def test_asset_pages_are_scoped(actors: Actors, household: Household) -> None:
                 None: Expectation(302),
             },
         )
+
+
+def test_subsidy_list_is_scoped(actors: Actors, household: Household) -> None:
+    apply(actors, household)
+    assert_scope_matrix(
+        partial(Client.get, path="/finance/subsidies/"),
+        {
+            actors.county_admin: Expectation(200, shows=("张建国", "肉牛养殖", "3000.00")),
+            actors.township_reviewer: Expectation(200, shows=("待乡镇审核",)),
+            actors.other_village_officer: Expectation(200, hides=("张建国",)),
+            actors.other_county_admin: Expectation(200, hides=("张建国",)),
+            None: Expectation(302),
+        },
+    )
