@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "fupin.preferences",
     "fupin.assistance",
     "fupin.rectification",
+    "fupin.finance",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("fupin.audit.urls")),
     path("imports/", include("fupin.imports.urls")),
     path("assistance/", include("fupin.assistance.urls")),
+    path("finance/", include("fupin.finance.urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("api/v1/", api.urls),
     path("", include("fupin.rectification.urls")),

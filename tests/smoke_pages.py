@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from fupin.assessment.models import RuleSetRecord
 from fupin.assistance.services import measure_add, risk_add
+from fupin.finance.tests.samples import sample_finance
 from fupin.jobs.models import Job
 from fupin.monitoring.tests.samples import sample_case
 from fupin.rectification.tests.samples import sample_rectification
@@ -92,6 +93,7 @@ def smoke_pages(actors: Actors, baseline: RuleSetRecord) -> list[SmokePage]:
         "complaint_id": rectification.complaint.pk,
         "campaign_id": rectification.campaign.pk,
         "visit_id": rectification.visit.pk,
+        **sample_finance(actors, household),
     }
     return [
         SmokePage(

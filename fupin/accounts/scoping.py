@@ -131,6 +131,20 @@ ROLE_RULES = {
     )
     for role, rule in ROLE_RULES.items()
 }
+# Finance duties (issue #15), added to the posts that do that work at their own level.
+_FINANCE_DUTIES: dict[Role, frozenset[Capability]] = {
+    Role.COUNTY_ADMIN: frozenset(
+        {Capability.MANAGE_LOANS, Capability.MANAGE_FUNDS, Capability.DECIDE_PROJECTS}
+    ),
+    Role.COUNTY_STAFF: frozenset(
+        {Capability.MANAGE_LOANS, Capability.MANAGE_FUNDS, Capability.DECIDE_PROJECTS}
+    ),
+    Role.TOWNSHIP_REVIEWER: frozenset({Capability.REVIEW_PROJECTS}),
+    Role.VILLAGE_OFFICER: frozenset({Capability.PROPOSE_PROJECTS}),
+    Role.VILLAGE_TEAM: frozenset({Capability.PROPOSE_PROJECTS}),
+}
+for _role, _duties in _FINANCE_DUTIES.items():
+    ROLE_RULES[_role] = replace(ROLE_RULES[_role], duties=ROLE_RULES[_role].duties | _duties)
 
 
 def role_allows_level(role: Role, level: RegionLevel | None) -> bool:

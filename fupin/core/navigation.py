@@ -104,6 +104,13 @@ NAVIGATION: tuple[NavItem, ...] = (
         "bi-card-checklist",
         prefixes=("rectification:campaign-", "rectification:visit-"),
     ),
+    NavItem(
+        _("项目库"),
+        "finance:project-list",
+        "bi-kanban",
+        prefixes=("finance:project-", "finance:fund-", "finance:asset-", "finance:subsidy-"),
+    ),
+    NavItem(_("小额信贷"), "finance:loan-list", "bi-cash-coin", prefixes=("finance:loan-",)),
 )
 
 

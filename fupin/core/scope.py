@@ -54,6 +54,13 @@ class Capability(StrEnum):
     HANDLE_COMPLAINTS = "rectification.handle_complaints"
     MANAGE_CAMPAIGNS = "rectification.manage_campaigns"
     VISIT_HOUSEHOLDS = "rectification.visit_households"
+    # Finance duties (issue #15): the county keeps loans and funds and decides projects,
+    # the village proposes them and the township reviews them.
+    MANAGE_LOANS = "finance.manage_loans"
+    MANAGE_FUNDS = "finance.manage_funds"
+    PROPOSE_PROJECTS = "finance.propose_projects"
+    REVIEW_PROJECTS = "finance.review_projects"
+    DECIDE_PROJECTS = "finance.decide_projects"
 
 
 @dataclass(frozen=True)

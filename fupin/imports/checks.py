@@ -36,6 +36,9 @@ class Lookups:
     households: Lookup[str] = None
     villages: Callable[[list[str]], Collection[str]] | None = None
     registered_heads: Lookup[list[str]] = None
+    # Loans: {ID number: "village code|name"} of active members, {合同编号: borrower's ID}.
+    borrowers: Lookup[str] = None
+    contracts: Lookup[str] = None
 
 
 @dataclass(frozen=True)
@@ -299,3 +302,81 @@ def people_once(table: pl.DataFrame, template: Template, context: CheckContext) 
         .otherwise(pl.col(id_column + ERROR_SUFFIX))
     )
     return table.with_columns(error.alias(id_column + ERROR_SUFFIX))
+
+
+def _first_row_over(column: str) -> pl.Expr:
+    return pl.col(ROW_NUMBER_COLUMN).min().over(column)
+
+
+def loan_rows(table: pl.DataFrame, template: Template, context: CheckContext) -> pl.DataFrame:
+    """A loan row names an active member in scope by ID number and name, a contract not
+    registered to someone else and listed once, dates in order, and no more repaid than
+    lent."""
+    borrowers = _asked(context.lookups.borrowers, table, "id_number")
+    contracts = _asked(context.lookups.contracts, table, "contract_number")
+    number = pl.col("id_number")
+    found = number.replace_strict(dict(borrowers), default=None, return_dtype=pl.String)
+    village = found.str.split_exact("|", 1).struct.field("field_0")
+    name = found.str.split_exact("|", 1).struct.field("field_1")
+    id_error = (
+        pl.when(number.is_not_null() & found.is_null())
+        .then(pl.format(_("证件号码 {} 不是在册人员，请先登记该户。"), number))
+        .when(number.is_not_null() & ~village.str.starts_with(context.scope_prefix))
+        .then(pl.format(_("借款人所在村 {} 不在您的管辖范围内，不能导入。"), village))
+        .otherwise(pl.col("id_number" + ERROR_SUFFIX))
+    )
+    name_error = (
+        pl.when(
+            name.is_not_null()
+            & pl.col("borrower_name").is_not_null()
+            & (name != pl.col("borrower_name"))
+        )
+        .then(pl.format(_("姓名与证件号码不符：在册姓名为 {}。"), name))
+        .otherwise(pl.col("borrower_name" + ERROR_SUFFIX))
+    )
+    contract = pl.col("contract_number")
+    owner = contract.replace_strict(dict(contracts), default=None, return_dtype=pl.String)
+    first = _first_row_over("contract_number")
+    contract_error = (
+        pl.when(contract.is_not_null() & (pl.col(ROW_NUMBER_COLUMN) != first))
+        .then(pl.format(_("合同编号 {} 与第 {} 行重复。"), contract, first.cast(pl.String)))
+        .when(owner.is_not_null() & number.is_not_null() & (owner != number))
+        .then(pl.format(_("合同编号 {} 已登记在其他借款人名下。"), contract))
+        .otherwise(pl.col("contract_number" + ERROR_SUFFIX))
+    )
+    due_error = (
+        pl.when(
+            pl.col("due_on").is_not_null()
+            & pl.col("issued_on").is_not_null()
+            & (pl.col("due_on") <= pl.col("issued_on"))
+        )
+        .then(pl.lit(_("到期日期必须晚于放款日期。")))
+        .otherwise(pl.col("due_on" + ERROR_SUFFIX))
+    )
+    amount = pl.col("amount").cast(pl.Float64)
+    repaid = pl.col("repaid_principal").cast(pl.Float64)
+    amount_error = (
+        pl.when(amount.is_not_null() & (amount <= 0))
+        .then(pl.lit(_("贷款金额必须大于 0。")))
+        .otherwise(pl.col("amount" + ERROR_SUFFIX))
+    )
+    repaid_error = (
+        pl.when(repaid.is_not_null() & amount.is_not_null() & (repaid > amount))
+        .then(pl.lit(_("已还本金不能超过贷款金额。")))
+        .otherwise(pl.col("repaid_principal" + ERROR_SUFFIX))
+    )
+    rate = pl.col("annual_rate").cast(pl.Float64)
+    rate_error = (
+        pl.when(rate.is_not_null() & ((rate <= 0) | (rate >= 20)))
+        .then(pl.format(_("年利率应为百分数（如 3.45），现在是 {}。"), pl.col("annual_rate")))
+        .otherwise(pl.col("annual_rate" + ERROR_SUFFIX))
+    )
+    return table.with_columns(
+        id_error.alias("id_number" + ERROR_SUFFIX),
+        name_error.alias("borrower_name" + ERROR_SUFFIX),
+        contract_error.alias("contract_number" + ERROR_SUFFIX),
+        due_error.alias("due_on" + ERROR_SUFFIX),
+        amount_error.alias("amount" + ERROR_SUFFIX),
+        repaid_error.alias("repaid_principal" + ERROR_SUFFIX),
+        rate_error.alias("annual_rate" + ERROR_SUFFIX),
+    )

@@ -404,3 +404,51 @@ CONDITIONS = Template(
         _("危房等级为 C 级或 D 级时，住房出现安全问题必须为“是”。"),
     ),
 )
+
+# The bank's 小额信贷 ledger (issue #15): one row per contract, keyed by 合同编号; rows of
+# one borrower stay together when a large file is validated in chunks.
+LOANS = Template(
+    kind="loans",
+    title=_("小额信贷台账"),
+    natural_key=("contract_number",),
+    household_key="id_number",
+    columns=(
+        Column(
+            "id_number",
+            "借款人证件号码",
+            kind="id_number",
+            aliases=("借款人身份证号", "身份证号码"),
+            required=True,
+            help_text=_("在册人员的 18 位公民身份号码。"),
+        ),
+        Column("borrower_name", "借款人姓名", aliases=("借款人",), required=True),
+        Column("bank", "贷款银行", aliases=("放款银行", "经办银行"), required=True),
+        Column("contract_number", "合同编号", aliases=("借款合同编号", "合同号"), required=True),
+        Column("issued_on", "放款日期", kind="date", aliases=("发放日期",), required=True),
+        Column("due_on", "到期日期", kind="date", aliases=("到期日",), required=True),
+        Column(
+            "amount",
+            "贷款金额",
+            kind="money",
+            aliases=("贷款金额(元)", "放款金额"),
+            required=True,
+            help_text=_("单位：元。"),
+        ),
+        Column(
+            "annual_rate",
+            "年利率",
+            kind="decimal",
+            aliases=("年利率(%)", "执行利率"),
+            required=True,
+            decimal_places=4,
+            help_text=_("百分数，例如 3.45 表示 3.45%。"),
+        ),
+        Column("purpose", "贷款用途", aliases=("用途",), required=True),
+        _money("repaid_principal", "已还本金", "已还本金(元)"),
+    ),
+    instructions=(
+        _("每行一笔贷款合同，按合同编号识别；重复导入同一文件不会改变数据。"),
+        _("借款人必须是已在册的农户成员，姓名须与证件号码一致。"),
+        _("到期日期须晚于放款日期；已还本金不能超过贷款金额；年利率填百分数。"),
+    ),
+)

@@ -19,9 +19,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.scope import RegionScope
+from fupin.finance import selectors as finance_selectors
+from fupin.finance.services import loan_bulk_import
 from fupin.imports import checks
 from fupin.imports.checks import Check, Lookups
-from fupin.imports.declarations import CONDITIONS, INCOME, MEMBERS, Template
+from fupin.imports.declarations import CONDITIONS, INCOME, LOANS, MEMBERS, Template
 from fupin.registry import selectors
 from fupin.registry.services import (
     household_conditions_bulk_upsert,
@@ -129,7 +131,23 @@ CONDITIONS_LEDGER = LedgerKind(
     counts_message=_RECORD_COUNTS,
 )
 
+LOANS_LEDGER = LedgerKind(
+    template=LOANS,
+    checks=(checks.loan_rows,),
+    lookups=Lookups(
+        borrowers=finance_selectors.borrower_facts_by_id_number,
+        contracts=finance_selectors.registered_contracts,
+    ),
+    apply=loan_bulk_import,
+    export_query=finance_selectors.loan_ledger_values,
+    export_sources={"id_number": "borrower__id_number", "borrower_name": "borrower__name"},
+    counts_message=_RECORD_COUNTS,
+    # Borrowers' ID numbers.
+    personal_data=True,
+)
+
 KINDS: dict[str, LedgerKind] = {
-    ledger.kind: ledger for ledger in (MEMBERS_LEDGER, INCOME_LEDGER, CONDITIONS_LEDGER)
+    ledger.kind: ledger
+    for ledger in (MEMBERS_LEDGER, INCOME_LEDGER, CONDITIONS_LEDGER, LOANS_LEDGER)
 }
 TEMPLATES: dict[str, Template] = {kind: ledger.template for kind, ledger in KINDS.items()}

@@ -124,7 +124,7 @@ def validate(
     errors: list[RowError] = []
     people: list[pl.DataFrame] = []
     households = 0
-    for chunk in _household_chunks(table, chunks):
+    for chunk in _household_chunks(table, chunks, _group_column(template)):
         checked = _checked(chunk, ledger, context, scope_prefix=scope_prefix, today=today)
         del chunk
         chunk_errors = _collect_errors(checked, template)
@@ -134,7 +134,7 @@ def validate(
         ]
         if id_column and chunks > 1:
             people.append(checked.select(ROW_NUMBER_COLUMN, id_column))
-        households += checked.get_column("household_number").drop_nulls().n_unique()
+        households += checked.get_column(_group_column(template)).drop_nulls().n_unique()
         rows_without_errors = (
             checked.filter(~pl.col(ROW_NUMBER_COLUMN).is_in(sorted(invalid_rows)))
             if invalid_rows
@@ -168,7 +168,15 @@ def validate(
     return ValidationResult(valid, errors, summary, match.unknown)
 
 
-def _household_chunks(table: pl.DataFrame, chunks: int) -> Iterator[pl.DataFrame]:
+def _group_column(template: Template) -> str:
+    """The column whose rows must stay in one chunk: 户编号, or the template's own key (the
+    loan ledger keeps a borrower's rows together)."""
+    return template.household_key or "household_number"
+
+
+def _household_chunks(
+    table: pl.DataFrame, chunks: int, key: str = "household_number"
+) -> Iterator[pl.DataFrame]:
     """`table` in `chunks` parts, every household's rows in one part (spread by a hash of
     the cleaned 户编号, which every ledger has; rows without one share a part), so checks
     within a household, or a household and year, see all its rows. Each part is taken
@@ -177,7 +185,7 @@ def _household_chunks(table: pl.DataFrame, chunks: int) -> Iterator[pl.DataFrame
         yield table
         return
     # By the cleaned 户编号: cells that differ only in spaces or width are one household.
-    number = cleaned_text(pl.col("household_number"))
+    number = cleaned_text(pl.col(key))
     part = table.select((number.hash(seed=0) % chunks).alias("part")).get_column("part")
     for index in range(chunks):
         yield table.filter(part == index)

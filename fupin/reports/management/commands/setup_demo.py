@@ -7,6 +7,7 @@ from fupin.accounts.services import user_create
 from fupin.assessment.models import AssessmentRun
 from fupin.assessment.services import assessment_run
 from fupin.core.progress import TerminalProgress
+from fupin.finance.demo import demo_finance_create
 from fupin.monitoring.assistance_demo import demo_assistance
 from fupin.monitoring.demo import demo_cases_create
 from fupin.monitoring.models import MonitoringCase
@@ -132,6 +133,15 @@ class Command(BaseCommand):
             county_user="demo_county_admin",
         ):
             self.stdout.write(f"已生成演示整改问题 {problems} 个、举报和排查活动。")
+        self.stdout.write(
+            demo_finance_create(
+                county_code=DEMO_COUNTY,
+                village_code=DEMO_VILLAGE,
+                village_user="demo_village_officer",
+                township_user="demo_township",
+                county_user="demo_county_admin",
+            )
+        )
         self.stdout.write(f"新建演示账号 {created} 个。所有演示账号的密码：{DEMO_PASSWORD}")
         for username, _full_name, role, region_code in DEMO_USERS:
             region = names.get(region_code, "全国")
