@@ -4,7 +4,9 @@ nationwide system administrator with a browser asking for English, is Chinese.""
 from django.contrib.auth import get_user_model
 
 from fupin.assessment.models import RuleSetRecord
+from fupin.finance.models import Loan
 from fupin.monitoring.models import Attachment, RiskClue
+from fupin.rectification.models import Complaint, Problem
 from tests.smoke_pages import smoke_pages
 from tests.support import Actors, client_for
 from tests.visible_text import WORD, ascii_identifiers, visible_text
@@ -25,11 +27,15 @@ def test_no_ascii_identifiers_in_the_visible_text_of_any_page(
     pages = smoke_pages(actors, baseline)
     client = client_for(actors.system_admin)
     # Data people typed or the system issued, in Latin letters by nature: account names,
-    # receipt numbers read aloud over the phone, the names of uploaded files.
+    # receipt numbers read aloud over the phone, problem and loan contract numbers, the names
+    # of uploaded files.
     data_words = frozenset(
         [
             *get_user_model().objects.values_list("username", flat=True),
             *RiskClue.objects.values_list("receipt_number", flat=True),
+            *Complaint.objects.values_list("receipt_number", flat=True),
+            *Loan.objects.values_list("contract_number", flat=True),
+            *(problem.number for problem in Problem.objects.all()),
             *(
                 word
                 for name in Attachment.objects.values_list("name", flat=True)

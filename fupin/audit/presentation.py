@@ -225,6 +225,9 @@ FIELD_LABELS: dict[str, Promise] = {
     "content": gettext_lazy("内容"),
     "reported_on": gettext_lazy("报告日期"),
     "title": gettext_lazy("问题概要"),
+    "approve": gettext_lazy("同意"),
+    "month": gettext_lazy("月份"),
+    "percent": gettext_lazy("百分比"),
 }
 
 

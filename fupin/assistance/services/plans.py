@@ -175,7 +175,7 @@ def measure_add(
         changes={
             "household": household.number,
             "member": member.name if member else "",
-            "category": category.code,
+            "category": category.name,
             "subtype": measure.subtype,
             "status": status,
             "amount": str(amount) if amount is not None else "",
