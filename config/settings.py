@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "fupin.monitoring",
     "fupin.imports",
     "fupin.reports",
+    "fupin.departments",
 ]
 
 MIDDLEWARE = [

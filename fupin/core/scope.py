@@ -42,6 +42,10 @@ class Capability(StrEnum):
     HANDLE_TOWNSHIP_STEPS = "monitoring.handle_township_steps"
     HANDLE_COUNTY_STEPS = "monitoring.handle_county_steps"
     WATCH_CALENDAR = "monitoring.watch_calendar"
+    # Department data and its 疑点 (fupin.departments).
+    UPLOAD_FEEDS = "departments.upload_feeds"
+    ANSWER_FINDINGS = "departments.answer_findings"
+    REVIEW_FINDINGS = "departments.review_findings"
 
 
 @dataclass(frozen=True)

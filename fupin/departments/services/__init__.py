@@ -1,0 +1,33 @@
+"""Writes of the departments app: feeds (store and compare), 疑点 and API keys."""
+
+from fupin.departments.services.feeds import (
+    FeedApplyResult,
+    feed_rows_apply,
+    period_check,
+    registered_people,
+)
+from fupin.departments.services.findings import (
+    CheckResult,
+    finding_answer,
+    finding_review,
+    findings_check,
+)
+from fupin.departments.services.tokens import (
+    department_token_issue,
+    department_token_revoke,
+    key_digest,
+)
+
+__all__ = [
+    "CheckResult",
+    "FeedApplyResult",
+    "department_token_issue",
+    "department_token_revoke",
+    "feed_rows_apply",
+    "finding_answer",
+    "finding_review",
+    "findings_check",
+    "key_digest",
+    "period_check",
+    "registered_people",
+]
