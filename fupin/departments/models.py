@@ -322,7 +322,6 @@ class DepartmentToken(models.Model):
     )
     created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
-    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("部门接口密钥")

@@ -1,5 +1,6 @@
 """Reads of department data, 疑点 and the data-quality index, always within a scope."""
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -7,9 +8,10 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from fupin.accounts.scoping import scope_for
 from fupin.core.errors import NotFoundError
 from fupin.core.region_codes import RegionLevel, level_of
-from fupin.core.scope import CODE_LENGTHS, RegionScope, region_path_codes
+from fupin.core.scope import CODE_LENGTHS, Capability, RegionScope, region_path_codes
 from fupin.departments.models import (
     ComparisonRule,
     DepartmentToken,
@@ -63,7 +65,7 @@ def quality_rules_for(*, region_code: str) -> list[QualityRule]:
 def feed_batch_list(*, scope: RegionScope) -> QuerySet[FeedBatch]:
     """Feed deliveries for the scope's region and the regions inside it."""
     return scope.filter(
-        FeedBatch.objects.select_related("region", "sent_by"), region_field="region_id"
+        FeedBatch.objects.select_related("region", "sent_by"), region_field="region__code"
     )
 
 
@@ -71,7 +73,7 @@ def finding_list(*, scope: RegionScope, status: str = "", rule_code: str = "") -
     """疑点 in the scope, newest first; `status` "open" means not closed."""
     findings = scope.filter(
         Finding.objects.select_related("household", "member", "village", "feed_row"),
-        region_field="village_id",
+        region_field="village__code",
     )
     if status == "open":
         findings = findings.filter(status__in=OPEN_FINDING_STATUSES)
@@ -125,7 +127,7 @@ def quality_index_list(
         level = RegionLevel(min(int(own_level or 0) + 1, int(RegionLevel.VILLAGE)))
     length = CODE_LENGTHS[int(level) - 1]
     households = scope.filter(
-        Household.objects.filter(status__in=_INDEXED_STATUSES), region_field="village_id"
+        Household.objects.filter(status__in=_INDEXED_STATUSES), region_field="village__code"
     )
     counts: dict[str, int] = {}
     for village, count in (
@@ -133,7 +135,7 @@ def quality_index_list(
     ):
         counts[village[:length]] = counts.get(village[:length], 0) + count
     open_findings = scope.filter(
-        Finding.objects.filter(status__in=OPEN_FINDING_STATUSES), region_field="village_id"
+        Finding.objects.filter(status__in=OPEN_FINDING_STATUSES), region_field="village__code"
     )
     penalty: dict[str, float] = {}
     flagged: dict[str, int] = {}
@@ -167,11 +169,11 @@ def quality_index_for(scope: RegionScope) -> QualityIndex:
     """The quality index of the scope's own region (nationwide for an empty prefix), for
     the home page of each level."""
     households = scope.filter(
-        Household.objects.filter(status__in=_INDEXED_STATUSES), region_field="village_id"
+        Household.objects.filter(status__in=_INDEXED_STATUSES), region_field="village__code"
     ).count()
     weights = list(
         scope.filter(
-            Finding.objects.filter(status__in=OPEN_FINDING_STATUSES), region_field="village_id"
+            Finding.objects.filter(status__in=OPEN_FINDING_STATUSES), region_field="village__code"
         )
         .values("household_id")
         .annotate(weight=Max("weight"), number=Count("id"))
@@ -197,3 +199,31 @@ def department_token_list(*, scope: RegionScope) -> QuerySet[DepartmentToken]:
         .select_related("user")
         .distinct()
     )
+
+
+@dataclass(frozen=True)
+class DepartmentCaller:
+    """Who pushes with an API key: the department account and the scope it acts in."""
+
+    token: DepartmentToken
+    scope: RegionScope
+
+
+def department_caller(key: str) -> DepartmentCaller | None:
+    """The account behind an API key that is not revoked, whose account is active and still
+    assigned to deliver department data; None otherwise."""
+    token = (
+        DepartmentToken.objects.select_related("user")
+        .filter(
+            key_digest=hashlib.sha256(key.encode()).hexdigest(),
+            revoked_at__isnull=True,
+            user__is_active=True,
+        )
+        .first()
+    )
+    if token is None:
+        return None
+    scope = scope_for(token.user)
+    if scope is None or not scope.can(Capability.UPLOAD_FEEDS):
+        return None
+    return DepartmentCaller(token=token, scope=scope)
