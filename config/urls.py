@@ -14,4 +14,6 @@ urlpatterns = [
     path("imports/", include("fupin.imports.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
+    path("imports/feeds/", include("fupin.imports.feed_urls")),
+    path("quality/", include("fupin.departments.urls")),
 ]

@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from fupin.assessment.models import RuleSetRecord
+from fupin.departments.models import Finding
 from fupin.jobs.models import Job
 from fupin.monitoring.tests.samples import sample_case
 from fupin.registry.services import household_register
@@ -49,6 +50,14 @@ def test_every_named_url_answers_without_error(actors: Actors, baseline: RuleSet
         "attachment_id": monitoring.attachment.pk,
         "objection_id": monitoring.objection.pk,
         "token": monitoring.notice.token,
+        "finding_id": Finding.objects.create(
+            rule_code="registry.head_missing",
+            rule_label="户主缺失",
+            subject_key=f"household:{household.pk}",
+            household=household,
+            village_id=VILLAGE,
+            detail="没有在册的户主。",
+        ).pk,
     }
     client = client_for(actors.system_admin)
     names = _named_patterns(get_resolver())

@@ -90,7 +90,7 @@ ROLE_RULES: dict[Role, RoleRule] = {
         _ALL_LEVELS,
         _ADMIN | _REGISTRY_KEEPER | _POLICY | {Capability.LOAD_REGIONS, Capability.MANAGE_CALENDAR},
         may_be_nationwide=True,
-        duties=_CALENDAR_WATCH,
+        duties=_CALENDAR_WATCH | {Capability.UPLOAD_FEEDS},
     ),
 }
 

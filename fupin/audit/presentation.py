@@ -93,6 +93,15 @@ ACTION_LABELS: dict[str, Promise] = {
     "imports.error_workbook_download": gettext_lazy("下载错误工作簿"),
     "imports.ledger_export": gettext_lazy("导出台账"),
     "imports.ledger_export_download": gettext_lazy("下载导出的台账"),
+    # department data and data quality
+    "imports.feed_error_workbook_download": gettext_lazy("下载部门数据错误工作簿"),
+    "imports.feed_push_refused": gettext_lazy("部门数据推送被拒"),
+    "departments.feed_rows_apply": gettext_lazy("报送并比对部门数据"),
+    "departments.findings_check": gettext_lazy("检查数据质量"),
+    "departments.finding_answer": gettext_lazy("核实疑点"),
+    "departments.finding_review": gettext_lazy("审核疑点"),
+    "departments.department_token_issue": gettext_lazy("签发部门接口密钥"),
+    "departments.department_token_revoke": gettext_lazy("吊销部门接口密钥"),
 }
 
 # Keys services write that are not fields of the changed object.
@@ -150,6 +159,17 @@ FIELD_LABELS: dict[str, Promise] = {
     "value": gettext_lazy("取值"),
     "village_code": gettext_lazy("所在村"),
     "year": gettext_lazy("年度"),
+    "period": gettext_lazy("数据期别"),
+    "rows_received": gettext_lazy("收到行数"),
+    "rows_new": gettext_lazy("新增行数"),
+    "rows_matched": gettext_lazy("比中行数"),
+    "clues_opened": gettext_lazy("新增线索"),
+    "clues_merged": gettext_lazy("并入线索"),
+    "findings_opened": gettext_lazy("新增疑点"),
+    "verdict": gettext_lazy("核实结论"),
+    "approved": gettext_lazy("同意销号"),
+    "user": gettext_lazy("账号"),
+    "label": gettext_lazy("用途"),
 }
 
 

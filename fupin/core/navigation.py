@@ -71,6 +71,14 @@ NAVIGATION: tuple[NavItem, ...] = (
         prefixes=("audit:",),
         capability=Capability.VIEW_AUDIT,
     ),
+    NavItem(
+        _("部门数据"),
+        "feeds:upload",
+        "bi-database-check",
+        prefixes=("feeds:",),
+        capability=Capability.UPLOAD_FEEDS,
+    ),
+    NavItem(_("数据质量"), "departments:quality", "bi-clipboard-check", prefixes=("departments:",)),
 )
 
 

@@ -41,7 +41,7 @@ def _households(region_code: str, household_ids: list[int] | None) -> QuerySet[H
     households = Household.objects.exclude(status=HouseholdStatus.CANCELLED)
     if region_code:
         last = region_code.ljust(CODE_LENGTHS[-1], "9")
-        households = households.filter(village_id__range=(region_code, last))
+        households = households.filter(village__code__range=(region_code, last))
     if household_ids is not None:
         households = households.filter(pk__in=household_ids)
     return households
