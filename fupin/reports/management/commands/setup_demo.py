@@ -7,6 +7,7 @@ from fupin.accounts.services import user_create
 from fupin.assessment.models import AssessmentRun
 from fupin.assessment.services import assessment_run
 from fupin.core.progress import TerminalProgress
+from fupin.departments.demo import demo_departments_create
 from fupin.monitoring.demo import demo_cases_create
 from fupin.monitoring.models import MonitoringCase
 from fupin.monitoring.services import deadlines_check
@@ -104,6 +105,10 @@ class Command(BaseCommand):
             )
             overdue = deadlines_check()
             self.stdout.write(f"已生成演示监测工作事项 {cases} 件，其中超期记录 {overdue} 条。")
+        findings = demo_departments_create(
+            county_code=DEMO_COUNTY, department_user="demo_department"
+        )
+        self.stdout.write(f"演示部门数据的未销号疑点：{findings} 条。")
         self.stdout.write(f"新建演示账号 {created} 个。所有演示账号的密码：{DEMO_PASSWORD}")
         for username, _full_name, role, region_code in DEMO_USERS:
             region = names.get(region_code, "全国")
