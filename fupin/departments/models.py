@@ -270,6 +270,12 @@ class Finding(models.Model):
     def __str__(self) -> str:
         return f"{self.rule_code} {self.household_id}"
 
+    @property
+    def national_rule_id(self) -> str:
+        """The national rule id the finding cites (DOMAIN §10.2, e.g. 4_11_013), or ""
+        for the rules of our own (their codes are not for the page)."""
+        return self.rule_code if self.rule_code.replace("_", "").isdigit() else ""
+
 
 class FeedResult(models.Model):
     """What one rule made of one feed row: a clue (new or merged) or a 疑点. One per (rule,

@@ -249,22 +249,22 @@ def _rule_hits(
 ) -> pl.DataFrame:
     """The matched rows the rule fires on, with the value it fired on as `shown`."""
     value = _field(matched, rule)
+    # Coded values need no showing: the rule's label names them.
+    shown: pl.Expr = pl.lit(None, dtype=pl.String)
     if rule.operator == RuleOperator.AT_LEAST and rule.per_year_total:
         totals = _year_totals(batch, keyed, rule.field)
         fired = matched.join(totals, on="id_number", how="left").filter(
             pl.col("total") >= float(rule.value)
         )
-        shown = pl.col("total").round(2).cast(pl.String)
+        shown = pl.format(_("本年累计 {}"), pl.col("total").round(2).cast(pl.String))
     elif rule.operator == RuleOperator.AT_LEAST:
         fired = matched.filter(value.cast(pl.Float64, strict=False) >= float(rule.value))
-        shown = _field(matched, rule)
+        shown = pl.format(_("本期 {}"), value)
     elif rule.operator == RuleOperator.ONE_OF:
         accepted = [part.strip() for part in rule.value.split(",") if part.strip()]
         fired = matched.filter(value.is_in(accepted))
-        shown = _field(matched, rule)
     else:
         fired = matched
-        shown = pl.lit("")
     if rule.households == HouseholdsAffected.AIDED:
         fired = fired.filter(pl.col("status").is_in(sorted(AIDED_STATUSES)))
     if rule.outcome == RuleOutcome.CLUE:
