@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fupin.core.decorators import scoped_view
@@ -19,7 +20,7 @@ from fupin.departments.models import Finding, FindingStatus
 
 PAGE_SIZE = 50
 _STATUS_FILTERS = (
-    ("open", _("未销号")),
+    ("open", gettext_lazy("未销号")),
     (FindingStatus.VILLAGE.value, FindingStatus.VILLAGE.label),
     (FindingStatus.TOWNSHIP.value, FindingStatus.TOWNSHIP.label),
     (FindingStatus.CLOSED.value, FindingStatus.CLOSED.label),
