@@ -90,6 +90,16 @@ def findings_check(
     return CheckResult(rules=len(rules), findings_opened=len(created))
 
 
+def _still_found(finding: Finding) -> bool:
+    """Whether a registry rule still fires on the finding's subject: 属实 means the data
+    were wrong and have been put right through the normal forms."""
+    test = REGISTRY_RULES.get(finding.rule_code)
+    if test is None:
+        return False
+    hits = test(finding.village_id, [finding.household_id], timezone.localdate())
+    return any(hit.subject_key == finding.subject_key for hit in hits)
+
+
 def _locked(scope: RegionScope, finding_id: int) -> Finding:
     selectors.finding_get(scope=scope, finding_id=finding_id)
     return Finding.objects.select_for_update().get(pk=finding_id)
@@ -123,6 +133,12 @@ def finding_answer(
             % {"count": MIN_EVIDENCE_LENGTH},
             code="evidence",
             field="evidence",
+        )
+    if verdict == FindingVerdict.TRUE and _still_found(finding):
+        raise ApplicationError(
+            _("档案中仍有这个问题：请先通过农户或成员表单改正，再提交“核实属实”。"),
+            code="still_found",
+            field="verdict",
         )
     finding.verdict = verdict
     finding.evidence = evidence

@@ -80,6 +80,12 @@ def _finding(household: Household) -> Finding:
     return Finding.objects.get()
 
 
+def _fix(household: Household) -> None:
+    Member.objects.filter(household=household, relation=codes.Relation.HEAD).update(
+        birth_date=date(1970, 5, 1)
+    )
+
+
 def test_village_answers_township_closes_and_the_index_moves(
     actors: Actors, household: Household
 ) -> None:
@@ -88,9 +94,19 @@ def test_village_answers_township_closes_and_the_index_moves(
     county = scope_of(actors.county_admin)
     assert quality_index_for(county).index == 50.0
 
+    village = scope_of(actors.village_officer)
+    with nothing_changes(finding), pytest.raises(ApplicationError, match="仍有这个问题"):
+        finding_answer(
+            actor=actors.village_officer,
+            scope=village,
+            finding_id=finding.pk,
+            verdict="true",
+            evidence="",
+        )
+    _fix(household)
     finding_answer(
         actor=actors.village_officer,
-        scope=scope_of(actors.village_officer),
+        scope=village,
         finding_id=finding.pk,
         verdict="true",
         evidence="已按身份证改正出生日期",
@@ -131,6 +147,7 @@ def test_the_township_sends_an_answer_back_with_a_reason(
 ) -> None:
     finding = _finding(household)
     village = scope_of(actors.village_officer)
+    _fix(household)
     finding_answer(
         actor=actors.village_officer,
         scope=village,
@@ -189,6 +206,7 @@ def test_untrue_needs_evidence_and_a_second_answer_is_refused(
             verdict="false",
             evidence="无",
         )
+    _fix(household)
     finding_answer(
         actor=actors.village_officer,
         scope=village,
