@@ -50,6 +50,7 @@ def test_every_named_url_answers_without_error(actors: Actors, baseline: RuleSet
         "attachment_id": monitoring.attachment.pk,
         "objection_id": monitoring.objection.pk,
         "token": monitoring.notice.token,
+        "candidate_id": 1,
         "finding_id": Finding.objects.create(
             rule_code="registry.head_missing",
             rule_label="户主缺失",

@@ -102,6 +102,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "departments.finding_review": gettext_lazy("审核疑点"),
     "departments.department_token_issue": gettext_lazy("签发部门接口密钥"),
     "departments.department_token_revoke": gettext_lazy("吊销部门接口密钥"),
+    "departments.duplicate_candidates_find": gettext_lazy("查找疑似重复人员"),
+    "departments.duplicate_confirm": gettext_lazy("确认重复人员并合并"),
+    "departments.duplicate_dismiss": gettext_lazy("排除疑似重复人员"),
 }
 
 # Keys services write that are not fields of the changed object.
@@ -170,6 +173,9 @@ FIELD_LABELS: dict[str, Promise] = {
     "approved": gettext_lazy("同意销号"),
     "user": gettext_lazy("账号"),
     "label": gettext_lazy("用途"),
+    "proposed": gettext_lazy("新提出"),
+    "people": gettext_lazy("人数"),
+    "kept": gettext_lazy("保留的户"),
 }
 
 

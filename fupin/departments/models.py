@@ -336,3 +336,60 @@ class DepartmentToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} {self.key_prefix}…"
+
+
+class DuplicateReason(models.TextChoices):
+    NAME_BIRTH_VILLAGE = "name_birth_village", _("同村同名同出生日期")
+    ONE_DIGIT = "one_digit", _("证件号码差一位")
+    TRANSPOSED = "transposed", _("证件号码相邻两位颠倒")
+    ACROSS_COUNTIES = "across_counties", _("跨县同名同出生日期")
+
+
+class DuplicateStatus(models.TextChoices):
+    PENDING = "pending", _("待审查")
+    CONFIRMED = "confirmed", _("已确认合并")
+    DISMISSED = "dismissed", _("已排除")
+
+
+class DuplicateCandidate(models.Model):
+    """Two active members who may be one person registered twice. A county user confirms
+    (the later record is ended, the earlier kept) or dismisses; either way the pair is
+    remembered and never proposed again."""
+
+    kept = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("保留的记录")
+    )
+    other = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("疑似重复的记录")
+    )
+    reason = models.CharField(_("疑似原因"), max_length=20, choices=DuplicateReason.choices)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=DuplicateStatus.choices,
+        default=DuplicateStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审查人"),
+    )
+    decided_at = models.DateTimeField(_("审查时间"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("疑似重复人员")
+        verbose_name_plural = _("疑似重复人员")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kept", "other"], name="departments_duplicate_once_per_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kept_id} {self.other_id}"

@@ -15,6 +15,8 @@ from fupin.core.scope import CODE_LENGTHS, Capability, RegionScope, region_path_
 from fupin.departments.models import (
     ComparisonRule,
     DepartmentToken,
+    DuplicateCandidate,
+    DuplicateStatus,
     FeedBatch,
     FeedRow,
     Finding,
@@ -227,3 +229,17 @@ def department_caller(key: str) -> DepartmentCaller | None:
     if scope is None or not scope.can(Capability.UPLOAD_FEEDS):
         return None
     return DepartmentCaller(token=token, scope=scope)
+
+
+def duplicate_candidate_list(
+    *, scope: RegionScope, status: str = DuplicateStatus.PENDING
+) -> QuerySet[DuplicateCandidate]:
+    """Duplicate candidates with both records inside the scope, oldest proposal first."""
+    candidates = DuplicateCandidate.objects.select_related(
+        "kept__household__village", "other__household__village"
+    ).filter(status=status)
+    both = scope.filter(
+        scope.filter(candidates, region_field="kept__household__village__code"),
+        region_field="other__household__village__code",
+    )
+    return both.order_by("created_at", "id")

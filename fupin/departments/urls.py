@@ -9,4 +9,6 @@ urlpatterns = [
     path("findings/<int:finding_id>/", views.finding_detail, name="finding-detail"),
     path("findings/<int:finding_id>/answer/", views.finding_answer, name="finding-answer"),
     path("findings/<int:finding_id>/review/", views.finding_review, name="finding-review"),
+    path("duplicates/", views.duplicate_list, name="duplicate-list"),
+    path("duplicates/<int:candidate_id>/", views.duplicate_decide, name="duplicate-decide"),
 ]

@@ -1,6 +1,7 @@
 """疑点 pages (list, detail with the village's answer and the township's review) and the
 ranked data-quality index."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fupin.core.decorators import scoped_view
-from fupin.core.errors import ApplicationError
+from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from fupin.core.forms import add_service_error
 from fupin.core.http import ScopedRequest, redirect_after_post
 from fupin.core.scope import Capability
@@ -40,6 +41,7 @@ def quality(request: ScopedRequest) -> HttpResponse:
         {
             "own": selectors.quality_index_for(request.scope),
             "rows": selectors.quality_index_list(scope=request.scope),
+            "can_review_duplicates": request.scope.can(Capability.EDIT_REGISTRY),
             "breadcrumbs": _crumbs(),
         },
     )
@@ -139,3 +141,44 @@ def finding_review(request: ScopedRequest, finding_id: int) -> HttpResponse:
                 request, reverse("departments:finding-detail", args=[finding.pk])
             )
     return _detail(request, finding, review_form=form)
+
+
+@scoped_view(Capability.EDIT_REGISTRY)
+def duplicate_list(request: ScopedRequest) -> HttpResponse:
+    """The pending duplicate candidates of the scope, each with confirm and dismiss."""
+    candidates = selectors.duplicate_candidate_list(scope=request.scope)
+    page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "departments/duplicate_list.html",
+        {
+            "page_obj": page,
+            "query_without_page": "",
+            "breadcrumbs": _crumbs((_("疑似重复人员"), None)),
+        },
+    )
+
+
+@require_POST
+@scoped_view(Capability.EDIT_REGISTRY)
+def duplicate_decide(request: ScopedRequest, candidate_id: int) -> HttpResponse:
+    """POST `decision` confirm (merge) or dismiss (with an optional `note`)."""
+    try:
+        if request.POST.get("decision") == "confirm":
+            services.duplicate_confirm(
+                actor=request.user, scope=request.scope, candidate_id=candidate_id
+            )
+            messages.success(request, _("已确认为同一人，后登记的记录已减少。"))
+        else:
+            services.duplicate_dismiss(
+                actor=request.user,
+                scope=request.scope,
+                candidate_id=candidate_id,
+                note=request.POST.get("note", ""),
+            )
+            messages.success(request, _("已排除，这对记录不会再被提出。"))
+    except (NotFoundError, PermissionDeniedError):
+        raise
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect_after_post(request, reverse("departments:duplicate-list"))

@@ -1,5 +1,11 @@
 """Writes of the departments app: feeds (store and compare), 疑点 and API keys."""
 
+from fupin.departments.services.duplicates import (
+    DuplicateSearch,
+    duplicate_candidates_find,
+    duplicate_confirm,
+    duplicate_dismiss,
+)
 from fupin.departments.services.feeds import (
     FeedApplyResult,
     feed_rows_apply,
@@ -20,9 +26,13 @@ from fupin.departments.services.tokens import (
 
 __all__ = [
     "CheckResult",
+    "DuplicateSearch",
     "FeedApplyResult",
     "department_token_issue",
     "department_token_revoke",
+    "duplicate_candidates_find",
+    "duplicate_confirm",
+    "duplicate_dismiss",
     "feed_rows_apply",
     "finding_answer",
     "finding_review",
