@@ -79,7 +79,7 @@ class FeedRow(models.Model):
     id_number = models.CharField(_("证件号码"), max_length=18)
     name = models.CharField(_("姓名"), max_length=50, blank=True)
     values = models.JSONField(_("数据"), default=dict)
-    row_key = models.CharField(max_length=64)
+    row_key = models.CharField(max_length=32)
 
     class Meta:
         verbose_name = _("部门数据行")
@@ -90,7 +90,6 @@ class FeedRow(models.Model):
                 name="departments_feedrow_once_per_period",
             )
         ]
-        indexes = [models.Index(fields=["id_number"], name="departments_feedrow_id_number")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.period} #{self.row_number}"

@@ -9,6 +9,7 @@ row, so delivering a period again creates nothing.
 
 import datetime
 import hashlib
+import io
 import json
 import re
 from collections import defaultdict
@@ -49,6 +50,8 @@ FIRST_FEED_YEAR = 2013
 _PERIOD = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})")
 _ROW_NUMBER = "_row"
 _BATCH_ROWS = 5_000
+_COPY_BLOCK = 1 << 20
+ROW_KEY_LENGTH = 32
 # 脱贫户 and households being monitored or once monitored: whom the exclusion checks look at.
 AIDED_STATUSES = frozenset(
     {
@@ -121,7 +124,11 @@ def _keyed(rows: pl.DataFrame) -> pl.DataFrame:
     ).get_column("values")
     text = text.with_columns(encoded.alias("values"))
     digest_source = text.select(pl.concat_str(["id_number", "values"], separator="|")).to_series()
-    keys = [hashlib.sha256(value.encode()).hexdigest() for value in digest_source.to_list()]
+    # 128 bits: a collision among a period's rows is far less likely than a disk error.
+    keys = [
+        hashlib.sha256(value.encode()).hexdigest()[:ROW_KEY_LENGTH]
+        for value in digest_source.to_list()
+    ]
     return text.with_columns(pl.Series("row_key", keys))
 
 
@@ -136,41 +143,48 @@ def _store(batch: FeedBatch, keyed: pl.DataFrame) -> int:
     new = first.filter(~pl.col("row_key").is_in(sorted(existing))) if existing else first
     columns = ("batch_id", "kind", "period", "region_code", "row_number", "id_number", "name")
     fixed = (batch.pk, batch.kind, batch.period, batch.region_id)
-    records = (
-        (*fixed, row_number, id_number, name[:50], values, row_key)
-        for row_number, id_number, name, values, row_key in new.select(
-            _ROW_NUMBER, "id_number", "name", "values", "row_key"
-        ).iter_rows()
-    )
     if connection.vendor == "postgresql":
-        # COPY is about twelve times faster than batched INSERTs for a province's feed.
-        with connection.cursor() as cursor:
-            sql = (
-                f"COPY {FeedRow._meta.db_table} ({', '.join(columns)}, values, row_key) FROM STDIN"
+        # COPY of the table written by Polars as CSV: no Python object per row, and about
+        # twelve times faster than batched INSERTs. Strings are quoted, so an empty name
+        # stays an empty string rather than NULL.
+        table = new.select(
+            *(pl.lit(value).alias(name) for name, value in zip(columns[:4], fixed, strict=True)),
+            pl.col(_ROW_NUMBER).alias("row_number"),
+            "id_number",
+            pl.col("name").str.slice(0, 50),
+            "values",
+            "row_key",
+        )
+        content = table.write_csv(include_header=False, quote_style="non_numeric").encode()
+        sql = (
+            f"COPY {FeedRow._meta.db_table} ({', '.join(columns)}, values, row_key) "
+            "FROM STDIN WITH (FORMAT csv)"
+        )
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for start in range(0, len(content), _COPY_BLOCK):
+                copy.write(content[start : start + _COPY_BLOCK])
+        return new.height
+    batch_rows: list[FeedRow] = []
+    for row_number, id_number, name, values, row_key in new.select(
+        _ROW_NUMBER, "id_number", "name", "values", "row_key"
+    ).iter_rows():
+        batch_rows.append(
+            FeedRow(
+                batch_id=batch.pk,
+                kind=batch.kind,
+                period=batch.period,
+                region_code=batch.region_id,
+                row_number=row_number,
+                id_number=id_number,
+                name=name[:50],
+                values=json.loads(values),
+                row_key=row_key,
             )
-            with cursor.cursor.copy(sql) as copy:
-                for record in records:
-                    copy.write_row(record)
-    else:
-        batch_rows: list[FeedRow] = []
-        for record in records:
-            batch_rows.append(
-                FeedRow(
-                    batch_id=record[0],
-                    kind=record[1],
-                    period=record[2],
-                    region_code=record[3],
-                    row_number=record[4],
-                    id_number=record[5],
-                    name=record[6],
-                    values=json.loads(record[7]),
-                    row_key=record[8],
-                )
-            )
-            if len(batch_rows) >= _BATCH_ROWS:
-                FeedRow.objects.bulk_create(batch_rows)
-                batch_rows = []
-        FeedRow.objects.bulk_create(batch_rows)
+        )
+        if len(batch_rows) >= _BATCH_ROWS:
+            FeedRow.objects.bulk_create(batch_rows)
+            batch_rows = []
+    FeedRow.objects.bulk_create(batch_rows)
     return new.height
 
 
@@ -208,6 +222,21 @@ def registered_people(region_code: str, id_numbers: Iterable[str]) -> pl.DataFra
                     f"{base} AND m.id_number IN ({placeholders})", [region_code, last, *chunk]
                 )
                 rows.extend(cursor.fetchall())
+        elif connection.vendor == "postgresql":
+            # A county's million members come back as one CSV stream read by Polars: no
+            # Python tuple per row.
+            buffer = io.BytesIO()
+            with cursor.cursor.copy(
+                f"COPY ({base}) TO STDOUT WITH (FORMAT csv)", [region_code, last]
+            ) as copy:
+                for block in copy:
+                    buffer.write(block)
+            buffer.seek(0)
+            if not buffer.getbuffer().nbytes:
+                return pl.DataFrame(schema=_PEOPLE_SCHEMA)
+            return pl.read_csv(
+                buffer, has_header=False, new_columns=list(_PEOPLE_SCHEMA), schema=_PEOPLE_SCHEMA
+            )
         else:
             cursor.execute(base, [region_code, last])
             rows = cursor.fetchall()

@@ -6,6 +6,7 @@ import pytest
 
 from fupin.accounts.models import User
 from fupin.core.errors import ApplicationError, PermissionDeniedError
+from fupin.departments.models import FeedRow
 from fupin.imports.declarations import Column, Template
 from fupin.imports.feed_services import feed_import
 from fupin.imports.feeds import FEED_TEMPLATES, FEEDS
@@ -119,3 +120,46 @@ def test_a_village_officer_cannot_deliver_feeds(actors: Actors) -> None:
             period="2026-10",
             frame=frame,
         )
+
+
+def test_plain_and_written_amounts_read_the_same(
+    department_user: User, household: Household
+) -> None:
+    number = household.members.first().id_number  # type: ignore[union-attr]
+    lines = ["证件号码,合规自付费用,医疗总费用"]
+    lines += [f'{number},007,"1,234.5"', f"{number},12.345,¥100元", f"{number},99999999,0.5"]
+    frame = read_table("\n".join(lines).encode(), "feed.csv")
+
+    outcome = feed_import(
+        actor=department_user,
+        scope=scope_of(department_user),
+        kind="medical",
+        period="2026-10",
+        frame=frame,
+    )
+
+    assert [(error.row_number, error.field) for error in outcome.errors] == [
+        (3, "合规自付费用"),
+        (4, "合规自付费用"),
+    ]
+    assert "最多保留 2 位小数" in outcome.errors[0].message
+    assert "过大" in outcome.errors[1].message
+
+
+def test_plain_amounts_are_kept_to_the_fen(department_user: User, household: Household) -> None:
+    number = household.members.first().id_number  # type: ignore[union-attr]
+    frame = read_table(
+        f'证件号码,合规自付费用,医疗总费用\n{number},007,"1,234.5"\n'.encode(), "feed.csv"
+    )
+
+    outcome = feed_import(
+        actor=department_user,
+        scope=scope_of(department_user),
+        kind="medical",
+        period="2026-10",
+        frame=frame,
+    )
+
+    assert outcome.result is not None
+    row = FeedRow.objects.get()
+    assert (row.values["compliant_self_paid"], row.values["total_cost"]) == ("7.00", "1234.50")
