@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext as _
 
 from fupin.accounts.scoping import scope_for
@@ -189,17 +189,6 @@ def quality_index_for(scope: RegionScope) -> QualityIndex:
         households_with_findings=len(weights),
         open_findings=sum(number for _weight, number in weights),
         index=_index(households, penalty),
-    )
-
-
-def department_token_list(*, scope: RegionScope) -> QuerySet[DepartmentToken]:
-    """API keys of the department accounts assigned inside the scope."""
-    return (
-        DepartmentToken.objects.filter(
-            Q(user__assignments__region_id__startswith=scope.prefix) if scope.prefix else Q(),
-        )
-        .select_related("user")
-        .distinct()
     )
 
 

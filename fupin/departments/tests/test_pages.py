@@ -3,7 +3,9 @@
 from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from fupin.accounts.models import User
 from fupin.audit.models import AuditEvent
@@ -150,3 +152,21 @@ def test_the_feed_page_is_for_departments_and_county_staff(
     template = client_for(department_user).get("/imports/feeds/template/?kind=medical")
     assert template.status_code == 200
     assert template.content.startswith(b"PK")
+
+
+def test_the_finding_list_costs_the_same_queries_for_more_findings(
+    actors: Actors, household: Household
+) -> None:
+    _finding(household)
+    client = client_for(actors.county_admin)
+    client.get("/quality/findings/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/quality/findings/")
+    Member.objects.filter(household=household, relation=codes.Relation.SON).update(
+        schooling=codes.Schooling.NOT_IN_SCHOOL
+    )
+    findings_check(actor=None, scope=None, region_code="220122")
+    assert Finding.objects.count() == 2
+    with CaptureQueriesContext(connection) as two:
+        client.get("/quality/findings/")
+    assert len(two.captured_queries) == len(one.captured_queries)
