@@ -104,7 +104,7 @@ def _upload(client: Client, content: str, kind: str = "civil_affairs") -> str:
 
 
 def test_a_department_user_uploads_a_feed(
-    actors: Actors, department_user: User, household: Household
+    actors: Actors, department_user: User, other_department_user: User, household: Household
 ) -> None:
     head = household.members.get(relation=codes.Relation.HEAD)
     body = _upload(
@@ -113,6 +113,13 @@ def test_a_department_user_uploads_a_feed(
     )
     assert "新增线索 1 条" in body
     assert RiskClue.objects.get().household_id == household.pk
+    assert_scope_matrix(
+        lambda client: client.get("/imports/feeds/"),
+        {
+            department_user: Expectation(200, shows=("民政 2026-10",)),
+            other_department_user: Expectation(200, hides=("民政 2026-10",)),
+        },
+    )
 
 
 def test_a_bad_upload_shows_errors_and_offers_the_error_workbook(
