@@ -68,10 +68,15 @@ class FeedBatch(models.Model):
 
 
 class FeedRow(models.Model):
-    """One row of a feed, kept once per (kind, region, period): `row_key` is a digest of its
-    normalized values, so the same row sent twice is stored once."""
+    """One row of a feed about a person registered in the region, kept once per (kind,
+    region, period): `row_key` is a digest of its normalized values, so the same row sent
+    twice is stored once. Rows about anyone else are counted, not kept."""
 
-    batch = models.ForeignKey(FeedBatch, on_delete=models.PROTECT, related_name="rows")
+    # Rows are found by period and key; an index on the batch would only slow the COPY of
+    # a province's feed.
+    batch = models.ForeignKey(
+        FeedBatch, on_delete=models.PROTECT, related_name="rows", db_index=False
+    )
     kind = models.CharField(_("数据类别"), max_length=20, choices=FeedKind.choices)
     period = models.CharField(_("数据期别"), max_length=7)
     region_code = models.CharField(_("区划代码"), max_length=12)

@@ -335,10 +335,11 @@ class _Tally:
     findings_opened: int = 0
 
 
-def _compare(batch: FeedBatch, keyed: pl.DataFrame, *, actor: Actor) -> _Tally:
+def _compare(
+    batch: FeedBatch, keyed: pl.DataFrame, people: pl.DataFrame, *, actor: Actor
+) -> _Tally:
     tally = _Tally()
     rules = selectors.comparison_rules_for(kind=batch.kind, region_code=batch.region_id)
-    people = registered_people(batch.region_id, keyed.get_column("id_number").to_list())
     matched = keyed.join(people, on="id_number", how="inner")
     tally.matched = matched.height
     if matched.is_empty():
@@ -444,9 +445,10 @@ def feed_rows_apply(
     filename: str = "",
     today: datetime.date | None = None,
 ) -> FeedApplyResult:
-    """Store a validated feed for the scope's region and period and compare it with the
-    registry; all or nothing. `rows` are a feed template's cleaned rows (`id_number`,
-    `name`, the kind's columns, `_row` the spreadsheet row).
+    """Store a validated feed's rows about the people registered in the scope's region for
+    the period, and compare them with the registry; all or nothing. `rows` are a feed
+    template's cleaned rows (`id_number`, `name`, the kind's columns, `_row` the
+    spreadsheet row).
 
     Raises PermissionDeniedError or ApplicationError (kind, period, region). Audit action:
     "departments.feed_rows_apply" (clues are audited by monitoring).
@@ -466,8 +468,12 @@ def feed_rows_apply(
         rows_received=rows.height,
     )
     keyed = _keyed(rows)
-    batch.rows_new = _store(batch, keyed)
-    tally = _compare(batch, keyed, actor=actor)
+    people = registered_people(region.code, keyed.get_column("id_number").to_list())
+    # A row about someone not registered here leads to nothing; keeping it would only hold
+    # another person's data (the minimum necessary of PIPL), so it is counted, not stored.
+    about_registered = keyed.join(people.select("id_number").unique(), on="id_number", how="semi")
+    batch.rows_new = _store(batch, about_registered)
+    tally = _compare(batch, about_registered, people, actor=actor)
     batch.rows_matched = tally.matched
     batch.clues_opened = tally.clues_opened
     batch.clues_merged = tally.clues_merged

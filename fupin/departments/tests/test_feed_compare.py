@@ -211,7 +211,8 @@ def test_another_countys_department_matches_nobody_here(
 
     assert outcome.result is not None
     assert (outcome.result.rows_matched, outcome.result.clues_opened) == (0, 0)
-    assert FeedRow.objects.get().region_code == "220112"
+    assert FeedRow.objects.count() == 0
+    assert FeedBatch.objects.get().rows_received == 1
 
 
 def test_a_high_total_below_threshold_opens_nothing(
