@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from fupin.imports.feed_api import router as feed_router
 from fupin.jobs.api import router as jobs_router
 from fupin.monitoring.api import router as monitoring_router
 from fupin.registry.api import router as registry_router
@@ -22,6 +23,7 @@ api = NinjaAPI(
 api.add_router("/", registry_router)
 api.add_router("/", jobs_router)
 api.add_router("/", monitoring_router)
+api.add_router("/", feed_router)
 
 
 def _refusal(request: HttpRequest, error: ApplicationError, *, status: int) -> HttpResponse:

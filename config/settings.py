@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "fupin.assistance",
     "fupin.rectification",
     "fupin.finance",
+    "fupin.departments",
 ]
 
 MIDDLEWARE = [

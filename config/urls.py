@@ -17,6 +17,8 @@ urlpatterns = [
     path("i18n/setlang/", language_set, name="set_language"),
     path("api/v1/", api.urls),
     path("", include("fupin.rectification.urls")),
+    path("imports/feeds/", include("fupin.imports.feed_urls")),
+    path("quality/", include("fupin.departments.urls")),
 ]
 
 handler400 = "fupin.core.errorpages.bad_request"

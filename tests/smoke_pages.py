@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from fupin.assessment.models import RuleSetRecord
 from fupin.assistance.services import measure_add, risk_add
+from fupin.departments.models import Finding
 from fupin.finance.tests.samples import sample_finance
 from fupin.jobs.models import Job
 from fupin.monitoring.tests.samples import sample_case
@@ -94,6 +95,15 @@ def smoke_pages(actors: Actors, baseline: RuleSetRecord) -> list[SmokePage]:
         "campaign_id": rectification.campaign.pk,
         "visit_id": rectification.visit.pk,
         **sample_finance(actors, household),
+        "candidate_id": 1,
+        "finding_id": Finding.objects.create(
+            rule_code="registry.head_missing",
+            rule_label="户主缺失",
+            subject_key=f"household:{household.pk}",
+            household=household,
+            village_id=VILLAGE,
+            detail="没有在册的户主。",
+        ).pk,
     }
     return [
         SmokePage(

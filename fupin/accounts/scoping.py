@@ -38,9 +38,10 @@ _VILLAGE_DUTIES = frozenset(
         Capability.REGISTER_CLUES,
         Capability.PROPOSE_ELIMINATION,
         Capability.HANDLE_VILLAGE_STEPS,
+        Capability.ANSWER_FINDINGS,
     }
 )
-_TOWNSHIP_DUTIES = frozenset({Capability.HANDLE_TOWNSHIP_STEPS})
+_TOWNSHIP_DUTIES = frozenset({Capability.HANDLE_TOWNSHIP_STEPS, Capability.REVIEW_FINDINGS})
 _COUNTY_DUTIES = frozenset(
     {
         Capability.PROPOSE_ELIMINATION,
@@ -60,12 +61,12 @@ ROLE_RULES: dict[Role, RoleRule] = {
     Role.COUNTY_ADMIN: RoleRule(
         frozenset({RegionLevel.COUNTY}),
         _ADMIN | _REGISTRY_KEEPER | _POLICY,
-        duties=_COUNTY_DUTIES | _CALENDAR_WATCH | _ASSISTANCE_OFFICE,
+        duties=_COUNTY_DUTIES | _CALENDAR_WATCH | _ASSISTANCE_OFFICE | {Capability.UPLOAD_FEEDS},
     ),
     Role.COUNTY_STAFF: RoleRule(
         frozenset({RegionLevel.COUNTY}),
         _REGISTRY_KEEPER | {Capability.RUN_ASSESSMENT},
-        duties=_COUNTY_DUTIES | _ASSISTANCE_OFFICE,
+        duties=_COUNTY_DUTIES | _ASSISTANCE_OFFICE | {Capability.UPLOAD_FEEDS},
     ),
     Role.TOWNSHIP_REVIEWER: RoleRule(
         frozenset({RegionLevel.TOWN}),
@@ -87,15 +88,19 @@ ROLE_RULES: dict[Role, RoleRule] = {
         frozenset(),
         duties=frozenset({Capability.HELP_ASSIGNED_HOUSEHOLDS}),
     ),
+    # Departments deliver their data as a duty of the post, so the administrators who set
+    # up their accounts need not hold it themselves.
     Role.DEPARTMENT_USER: RoleRule(
-        frozenset({RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY}), frozenset()
+        frozenset({RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY}),
+        frozenset(),
+        duties=frozenset({Capability.UPLOAD_FEEDS}),
     ),
     Role.AUDITOR: RoleRule(_ALL_LEVELS, frozenset({Capability.VIEW_AUDIT})),
     Role.SYSTEM_ADMIN: RoleRule(
         _ALL_LEVELS,
         _ADMIN | _REGISTRY_KEEPER | _POLICY | {Capability.LOAD_REGIONS, Capability.MANAGE_CALENDAR},
         may_be_nationwide=True,
-        duties=_CALENDAR_WATCH | _ASSISTANCE_OFFICE,
+        duties=_CALENDAR_WATCH | _ASSISTANCE_OFFICE | {Capability.UPLOAD_FEEDS},
     ),
 }
 

@@ -155,6 +155,18 @@ ACTION_LABELS: dict[str, Promise] = {
     "finance.subsidy_review": gettext_lazy("乡镇审核产业奖补"),
     "finance.subsidy_pay": gettext_lazy("发放产业奖补"),
     "finance.subsidy_notice_publish": gettext_lazy("发布产业奖补公示"),
+    # department data and data quality
+    "imports.feed_error_workbook_download": gettext_lazy("下载部门数据错误工作簿"),
+    "imports.feed_push_refused": gettext_lazy("部门数据推送被拒"),
+    "departments.feed_rows_apply": gettext_lazy("报送并比对部门数据"),
+    "departments.findings_check": gettext_lazy("检查数据质量"),
+    "departments.finding_answer": gettext_lazy("核实疑点"),
+    "departments.finding_review": gettext_lazy("审核疑点"),
+    "departments.department_token_issue": gettext_lazy("签发部门接口密钥"),
+    "departments.department_token_revoke": gettext_lazy("吊销部门接口密钥"),
+    "departments.duplicate_candidates_find": gettext_lazy("查找疑似重复人员"),
+    "departments.duplicate_confirm": gettext_lazy("确认重复人员并合并"),
+    "departments.duplicate_dismiss": gettext_lazy("排除疑似重复人员"),
 }
 
 # Keys services write that are not fields of the changed object.
@@ -228,6 +240,20 @@ FIELD_LABELS: dict[str, Promise] = {
     "approve": gettext_lazy("同意"),
     "month": gettext_lazy("月份"),
     "percent": gettext_lazy("百分比"),
+    "period": gettext_lazy("数据期别"),
+    "rows_received": gettext_lazy("收到行数"),
+    "rows_new": gettext_lazy("新增行数"),
+    "rows_matched": gettext_lazy("比中行数"),
+    "clues_opened": gettext_lazy("新增线索"),
+    "clues_merged": gettext_lazy("并入线索"),
+    "findings_opened": gettext_lazy("新增疑点"),
+    "verdict": gettext_lazy("核实结论"),
+    "approved": gettext_lazy("同意销号"),
+    "user": gettext_lazy("账号"),
+    "label": gettext_lazy("用途"),
+    "proposed": gettext_lazy("新提出"),
+    "people": gettext_lazy("人数"),
+    "kept": gettext_lazy("保留的户"),
 }
 
 

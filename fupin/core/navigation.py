@@ -111,6 +111,14 @@ NAVIGATION: tuple[NavItem, ...] = (
         prefixes=("finance:project-", "finance:fund-", "finance:asset-", "finance:subsidy-"),
     ),
     NavItem(_("小额信贷"), "finance:loan-list", "bi-cash-coin", prefixes=("finance:loan-",)),
+    NavItem(
+        _("部门数据"),
+        "feeds:upload",
+        "bi-database-check",
+        prefixes=("feeds:",),
+        capability=Capability.UPLOAD_FEEDS,
+    ),
+    NavItem(_("数据质量"), "departments:quality", "bi-clipboard-check", prefixes=("departments:",)),
 )
 
 

@@ -61,6 +61,10 @@ class Capability(StrEnum):
     PROPOSE_PROJECTS = "finance.propose_projects"
     REVIEW_PROJECTS = "finance.review_projects"
     DECIDE_PROJECTS = "finance.decide_projects"
+    # Department data and its 疑点 (fupin.departments).
+    UPLOAD_FEEDS = "departments.upload_feeds"
+    ANSWER_FINDINGS = "departments.answer_findings"
+    REVIEW_FINDINGS = "departments.review_findings"
 
 
 @dataclass(frozen=True)

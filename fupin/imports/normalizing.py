@@ -60,11 +60,15 @@ def normalize_columns(
         if column.kind == "id_number":
             table = _normalize_id_column(table, column, today=today)
             continue
+        plain = _plain_amount(column)
         if column.kind == "text":
             value = cleaned_text(pl.col(column.name))
             error: pl.Expr = pl.lit(None, dtype=pl.String)
         else:
-            raw_values = table.get_column(column.name).drop_nulls().unique().to_list()
+            rest = table.get_column(column.name)
+            if plain is not None:
+                rest = rest.filter(~rest.str.contains(plain).fill_null(False))
+            raw_values = rest.drop_nulls().unique().to_list()
             normalized = {
                 raw: _normalize_value(column, str(raw), scope_prefix=scope_prefix, today=today)
                 for raw in raw_values
@@ -75,8 +79,28 @@ def normalize_columns(
             error = pl.col(column.name).replace_strict(
                 messages, default=None, return_dtype=pl.String
             )
+            if plain is not None:
+                raw = pl.col(column.name)
+                is_plain = raw.str.contains(plain).fill_null(False)
+                as_decimal = raw.cast(pl.Decimal(20, column.decimal_places), strict=False)
+                value = pl.when(is_plain).then(as_decimal.cast(pl.String)).otherwise(value)
+                error = pl.when(is_plain).then(None).otherwise(error)
         updates.extend([value.alias(column.name), required_error(column, value, error)])
     return table.with_columns(updates)
+
+
+def _plain_amount(column: Column) -> str | None:
+    """For an amount column, the pattern of cells that need no care: digits, and a point
+    with at most the allowed decimals, below the column's ceiling by their number of
+    digits. A department feed has as many distinct amounts as rows, so these are cast in
+    Polars; the other cells go through `_normalize_value` like every other kind."""
+    if column.kind not in {"money", "decimal"}:
+        return None
+    ceiling = MAX_AMOUNT if column.kind == "decimal" else _amount_ceiling()
+    digits = len(str(int(ceiling))) - 1
+    if digits < 1:
+        return None
+    return rf"^[0-9]{{1,{digits}}}(\.[0-9]{{1,{column.decimal_places}}})?$"
 
 
 def cleaned_text(raw: pl.Expr) -> pl.Expr:

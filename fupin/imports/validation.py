@@ -134,7 +134,8 @@ def validate(
         ]
         if id_column and chunks > 1:
             people.append(checked.select(ROW_NUMBER_COLUMN, id_column))
-        households += checked.get_column(_group_column(template)).drop_nulls().n_unique()
+        if (group := _group_column(template)) in checked.columns:
+            households += checked.get_column(group).drop_nulls().n_unique()
         rows_without_errors = (
             checked.filter(~pl.col(ROW_NUMBER_COLUMN).is_in(sorted(invalid_rows)))
             if invalid_rows
@@ -183,6 +184,11 @@ def _household_chunks(
     when needed, so only one chunk's working tables exist at a time."""
     if chunks == 1:
         yield table
+        return
+    if key not in table.columns:
+        # A department feed has no households: any split keeps its rows' checks whole.
+        for index in range(chunks):
+            yield table.filter(pl.col(ROW_NUMBER_COLUMN) % chunks == index)
         return
     # By the cleaned 户编号: cells that differ only in spaces or width are one household.
     number = cleaned_text(pl.col(key))

@@ -7,6 +7,7 @@ from fupin.accounts.services import user_create
 from fupin.assessment.models import AssessmentRun
 from fupin.assessment.services import assessment_run
 from fupin.core.progress import TerminalProgress
+from fupin.departments.demo import demo_departments_create
 from fupin.finance.demo import demo_finance_create
 from fupin.monitoring.assistance_demo import demo_assistance
 from fupin.monitoring.demo import demo_cases_create
@@ -142,6 +143,10 @@ class Command(BaseCommand):
                 county_user="demo_county_admin",
             )
         )
+        findings = demo_departments_create(
+            county_code=DEMO_COUNTY, department_user="demo_department"
+        )
+        self.stdout.write(f"演示部门数据的未销号疑点：{findings} 条。")
         self.stdout.write(f"新建演示账号 {created} 个。所有演示账号的密码：{DEMO_PASSWORD}")
         for username, _full_name, role, region_code in DEMO_USERS:
             region = names.get(region_code, "全国")
