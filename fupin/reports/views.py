@@ -1,23 +1,38 @@
+from typing import Any
+from urllib.parse import urlencode
+
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from fupin.core.decorators import scoped_view
 from fupin.core.http import ScopedRequest
 from fupin.core.scope import Capability
 from fupin.jobs.selectors import job_list
 from fupin.monitoring.selectors import calendar_missing_year
-from fupin.reports.selectors import home_stats
+from fupin.reports.selectors import Dashboard, Figure, dashboard_for
+from fupin.reports.tallies import PAGE_RECOUNT_LIMIT, tally_catch_up
 
 RECENT_JOBS = 5
 
 
+def _region_param(request: ScopedRequest) -> str:
+    code = request.GET.get("region", "")
+    return code if code.isdigit() and len(code) <= 12 else ""
+
+
 @scoped_view()
 def home(request: ScopedRequest) -> HttpResponse:
+    """The dashboard of the official's region, or of a region below it (`?region=`)."""
+    catch_up = tally_catch_up(recount_limit=PAGE_RECOUNT_LIMIT)
+    dashboard = dashboard_for(scope=request.scope, region_code=_region_param(request))
     return render(
         request,
         "reports/home.html",
         {
-            "stats": home_stats(scope=request.scope),
+            "dashboard": dashboard,
+            "is_pending": catch_up.is_pending,
+            "chart_data": _chart_data(dashboard),
             "recent_jobs": job_list(scope=request.scope)[:RECENT_JOBS],
             "missing_calendar_year": calendar_missing_year()
             if request.scope.can(Capability.WATCH_CALENDAR)
@@ -25,3 +40,39 @@ def home(request: ScopedRequest) -> HttpResponse:
             "can_manage_calendar": request.scope.can(Capability.MANAGE_CALENDAR),
         },
     )
+
+
+def _figure_points(figures: list[Figure], list_url: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": figure.label,
+            "value": figure.value,
+            "colour": figure.colour,
+            "url": f"{list_url}?{figure.query_string}" if figure.query is not None else None,
+        }
+        for figure in figures
+    ]
+
+
+def _chart_data(dashboard: Dashboard) -> dict[str, Any]:
+    """What the page's charts draw; every clickable point carries the page it opens."""
+    list_url = reverse("registry:household-list")
+    home_url = reverse("reports:home")
+    colours = dashboard.colours
+    return {
+        "categories": _figure_points(dashboard.categories, list_url),
+        "colours": _figure_points(colours, list_url),
+        "income": _figure_points(dashboard.income, list_url),
+        "children": {
+            "names": [row.name for row in dashboard.children],
+            "urls": [f"{home_url}?{urlencode({'region': row.code})}" for row in dashboard.children],
+            "series": [
+                {
+                    "name": colour.label,
+                    "colour": colour.colour,
+                    "data": [row.colours[index].value for row in dashboard.children],
+                }
+                for index, colour in enumerate(colours)
+            ],
+        },
+    }
