@@ -71,6 +71,7 @@ NAVIGATION: tuple[NavItem, ...] = (
         prefixes=("audit:",),
         capability=Capability.VIEW_AUDIT,
     ),
+    NavItem(_("统计报表"), "reports:report", "bi-table", prefixes=("reports:report",)),
 )
 
 

@@ -60,7 +60,8 @@ EVENT_PAGE: Final = 5000
 PAGE_RECOUNT_LIMIT: Final = 20_000
 REQUEST_AGAIN_AFTER: Final = timedelta(minutes=10)
 
-_NATIONWIDE = RegionScope(role="", role_label="", prefix="", root_prefix="", region_name="")
+# System work (the tallies, the `report` command) reads everywhere; no user stands behind it.
+NATIONWIDE = RegionScope(role="", role_label="", prefix="", root_prefix="", region_name="")
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def monitoring_lines() -> list[tuple[str, int, Decimal]]:
     """Every configured monitoring line as (region code, year, amount), most specific first."""
     rows = [
         (parameter.region_code, parameter.year, parameter.effective_value)
-        for parameter in parameter_list(scope=_NATIONWIDE)
+        for parameter in parameter_list(scope=NATIONWIDE)
         if parameter.name == MONITORING_LINE
     ]
     return sorted(rows, key=lambda row: -len(row[0]))

@@ -3,4 +3,8 @@ from django.urls import path
 from fupin.reports import views
 
 app_name = "reports"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("reports/", views.report_page, name="report"),
+    path("reports/xlsx/", views.report_download, name="report-xlsx"),
+]

@@ -4,13 +4,17 @@ from urllib.parse import urlencode
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from fupin.core.decorators import scoped_view
 from fupin.core.http import ScopedRequest
 from fupin.core.scope import Capability
 from fupin.jobs.selectors import job_list
 from fupin.monitoring.selectors import calendar_missing_year
+from fupin.reports.exports import report_subtitle, report_title, report_xlsx
+from fupin.reports.forms import ReportForm, report_form
 from fupin.reports.selectors import Dashboard, Figure, dashboard_for
+from fupin.reports.selectors.standard import Report, ReportKind, report_build
 from fupin.reports.tallies import PAGE_RECOUNT_LIMIT, tally_catch_up
 
 RECENT_JOBS = 5
@@ -76,3 +80,55 @@ def _chart_data(dashboard: Dashboard) -> dict[str, Any]:
             ],
         },
     }
+
+
+def _report(request: ScopedRequest) -> tuple[ReportForm, Report | None]:
+    form, data = report_form(request.GET)
+    if data is None:
+        return form, None
+    report = report_build(
+        scope=request.scope,
+        kind=ReportKind(data["kind"]),
+        region_code=data["region"] or "",
+        year=data["year"],
+        as_of=data["as_of"],
+    )
+    return form, report
+
+
+@scoped_view()
+def report_page(request: ScopedRequest) -> HttpResponse:
+    """A standard report as a printable page, with its xlsx download."""
+    tally_catch_up(recount_limit=PAGE_RECOUNT_LIMIT)
+    form, report = _report(request)
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "form": form,
+            "report": report,
+            "title": report_title(report) if report else "",
+            "subtitle": report_subtitle(report, made_on=timezone.localdate()) if report else "",
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@scoped_view()
+def report_download(request: ScopedRequest) -> HttpResponse:
+    form, report = _report(request)
+    if report is None:
+        return render(
+            request,
+            "reports/report.html",
+            {"form": form, "report": None, "title": "", "subtitle": "", "query": ""},
+            status=400,
+        )
+    made_on = timezone.localdate()
+    content = report_xlsx(report, made_on=made_on)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"{report.kind.value}-{report.region_code or 'all'}-{report.year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -86,7 +86,24 @@ class Dashboard:
 
 
 def _colour_keys() -> list[tuple[str, str]]:
-    return [*((level.value, str(level.label)) for level in RiskLevel), (UNRATED, _("未评估"))]
+    # Short names: the tables put four colours side by side on a phone.
+    short = {
+        RiskLevel.RED.value: _("红色"),
+        RiskLevel.ORANGE.value: _("橙色"),
+        RiskLevel.BLUE.value: _("蓝色"),
+    }
+    return [*((level.value, short[level.value]) for level in RiskLevel), (UNRATED, _("未评估"))]
+
+
+def _child_heading(level: RegionLevel | None) -> str:
+    headings = {
+        None: _("各省"),
+        RegionLevel.PROVINCE: _("各市"),
+        RegionLevel.CITY: _("各县"),
+        RegionLevel.COUNTY: _("各乡镇"),
+        RegionLevel.TOWN: _("各村"),
+    }
+    return headings.get(level, "")
 
 
 def _risk_filter(colour: str) -> dict[str, str]:
@@ -387,11 +404,7 @@ def dashboard_for(
         if level != RegionLevel.VILLAGE
         else ([], None)
     )
-    child_level = (
-        str(Region.Level(RegionLevel(level + 1)).label)
-        if level is not None and level != RegionLevel.VILLAGE
-        else str(Region.Level.PROVINCE.label)
-    )
+    child_level = _child_heading(level)
     cursor = TallyCursor.objects.order_by("pk").first()
     return Dashboard(
         region=region,

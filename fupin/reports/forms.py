@@ -1,0 +1,54 @@
+"""HTML input shapes for the report pages."""
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core.forms import INPUT, SELECT
+from fupin.reports.selectors.standard import ReportKind, report_titles
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("报表"), widget=forms.Select(attrs={"class": SELECT}))
+    year = forms.IntegerField(
+        label=_("年度"),
+        min_value=2013,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": INPUT}),
+    )
+    as_of = forms.DateField(
+        label=_("截止日期（历史报表）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": INPUT}),
+    )
+    region = forms.RegexField(regex=r"^\d{2,12}$", required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(value.value, title) for value, title in report_titles().items()]
+
+    def clean_as_of(self) -> Any:
+        as_of = self.cleaned_data.get("as_of")
+        if as_of is not None and as_of > timezone.localdate():
+            raise forms.ValidationError(_("截止日期不能晚于今天。"))
+        return as_of
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        as_of, year = cleaned.get("as_of"), cleaned.get("year")
+        if as_of is not None and year is not None and as_of.year < year:
+            self.add_error("as_of", _("截止日期早于所选年度。"))
+        return cleaned
+
+
+def report_form(query: Any) -> tuple[ReportForm, dict[str, Any] | None]:
+    """The form bound to the query (defaults: the first report, this year)."""
+    data = query.copy() if hasattr(query, "copy") else dict(query)
+    data.setdefault("kind", ReportKind.MONITORED.value)
+    data.setdefault("year", str(timezone.localdate().year))
+    form = ReportForm(data)
+    return form, form.cleaned_data if form.is_valid() else None
