@@ -1,5 +1,6 @@
 """HTML input shapes for the report pages."""
 
+from fractions import Fraction
 from typing import Any
 
 from django import forms
@@ -52,3 +53,31 @@ def report_form(query: Any) -> tuple[ReportForm, dict[str, Any] | None]:
     data.setdefault("year", str(timezone.localdate().year))
     form = ReportForm(data)
     return form, form.cleaned_data if form.is_valid() else None
+
+
+class MultidimensionalForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("年度"),
+        min_value=2013,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": INPUT}),
+    )
+    k = forms.CharField(
+        label=_("临界值 k（留空按配置）"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": INPUT, "placeholder": "3/10"}),
+    )
+    region = forms.RegexField(regex=r"^\d{2,12}$", required=False, widget=forms.HiddenInput)
+
+    def clean_k(self) -> Fraction | None:
+        text = self.cleaned_data.get("k", "").strip()
+        if not text:
+            return None
+        try:
+            value = Fraction(text)
+        except (ValueError, ZeroDivisionError):
+            raise forms.ValidationError(_("临界值应写作分数或小数，例如 3/10 或 0.3。")) from None
+        if not 0 < value <= 1:
+            raise forms.ValidationError(_("临界值应大于 0 且不超过 1。"))
+        return value

@@ -193,3 +193,34 @@ class VillageExitIndicatorSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.region_code or '全国'} {self.first_year}–{self.last_year}"
+
+
+class MultidimensionalSetting(models.Model):
+    """The weights and poverty cutoff k of the Alkire–Foster measure for a region from a
+    year on (DOMAIN §11: configuration, not constants). The most specific region wins, then
+    the latest first year not after the year asked."""
+
+    region_code = models.CharField(_("适用区划"), max_length=12, blank=True)
+    first_year = models.PositiveSmallIntegerField(_("起始年度"))
+    # Written as fractions ("1/10") so that equal weights sum exactly to k.
+    k = models.CharField(_("贫困临界值 k"), max_length=20)
+    weights = models.JSONField(_("指标权重"), default=dict)
+    # 合规自付医疗支出 above this share of the household's net income counts as a heavy
+    # medical burden; empty: the indicator is not assessed (the share is not settled).
+    medical_burden_share = models.DecimalField(
+        _("医疗负担占收入比例"), max_digits=5, decimal_places=4, null=True, blank=True
+    )
+    basis = models.CharField(_("依据"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("多维贫困测量设置")
+        verbose_name_plural = _("多维贫困测量设置")
+        ordering = ["region_code", "first_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "first_year"], name="reports_afsetting_one_per_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code or '全国'} {self.first_year} k={self.k}"

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("reports/", views.report_page, name="report"),
     path("reports/xlsx/", views.report_download, name="report-xlsx"),
+    path("reports/multidimensional/", views.multidimensional, name="report-multidimensional"),
 ]

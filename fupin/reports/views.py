@@ -7,13 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fupin.core.decorators import scoped_view
+from fupin.core.errors import ApplicationError, NotFoundError
 from fupin.core.http import ScopedRequest
 from fupin.core.scope import Capability
 from fupin.jobs.selectors import job_list
 from fupin.monitoring.selectors import calendar_missing_year
 from fupin.reports.exports import report_subtitle, report_title, report_xlsx
-from fupin.reports.forms import ReportForm, report_form
+from fupin.reports.forms import MultidimensionalForm, ReportForm, report_form
 from fupin.reports.selectors import Dashboard, Figure, dashboard_for
+from fupin.reports.selectors.multidimensional import multidimensional_for
 from fupin.reports.selectors.standard import Report, ReportKind, report_build
 from fupin.reports.tallies import PAGE_RECOUNT_LIMIT, tally_catch_up
 
@@ -132,3 +134,28 @@ def report_download(request: ScopedRequest) -> HttpResponse:
     filename = f"{report.kind.value}-{report.region_code or 'all'}-{report.year}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@scoped_view()
+def multidimensional(request: ScopedRequest) -> HttpResponse:
+    """Alkire–Foster measures of a region (`?region=&year=&k=`)."""
+    form = MultidimensionalForm(request.GET or {"year": timezone.localdate().year - 1})
+    result = None
+    error = ""
+    if form.is_valid():
+        try:
+            result = multidimensional_for(
+                scope=request.scope,
+                region_code=form.cleaned_data["region"] or "",
+                year=form.cleaned_data["year"],
+                k=form.cleaned_data["k"],
+            )
+        except NotFoundError:
+            raise
+        except ApplicationError as failure:
+            error = failure.message
+    return render(
+        request,
+        "reports/multidimensional.html",
+        {"form": form, "result": result, "error": error},
+    )
