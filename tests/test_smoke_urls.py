@@ -49,6 +49,8 @@ def test_every_named_url_answers_without_error(actors: Actors, baseline: RuleSet
         "attachment_id": monitoring.attachment.pk,
         "objection_id": monitoring.objection.pk,
         "token": monitoring.notice.token,
+        "village_code": VILLAGE,
+        "year": 2020,
     }
     client = client_for(actors.system_admin)
     names = _named_patterns(get_resolver())

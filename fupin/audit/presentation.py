@@ -93,6 +93,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "imports.error_workbook_download": gettext_lazy("下载错误工作簿"),
     "imports.ledger_export": gettext_lazy("导出台账"),
     "imports.ledger_export_download": gettext_lazy("下载导出的台账"),
+    # reports
+    "reports.village_exit_record": gettext_lazy("录入村出列指标"),
 }
 
 # Keys services write that are not fields of the changed object.

@@ -42,6 +42,7 @@ class Capability(StrEnum):
     HANDLE_TOWNSHIP_STEPS = "monitoring.handle_township_steps"
     HANDLE_COUNTY_STEPS = "monitoring.handle_county_steps"
     WATCH_CALENDAR = "monitoring.watch_calendar"
+    RECORD_EXIT_INDICATORS = "reports.record_exit_indicators"
 
 
 @dataclass(frozen=True)

@@ -81,3 +81,54 @@ class MultidimensionalForm(forms.Form):
         if not 0 < value <= 1:
             raise forms.ValidationError(_("临界值应大于 0 且不超过 1。"))
         return value
+
+
+class ExitOverviewForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("年度"),
+        min_value=2014,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": INPUT}),
+    )
+    region = forms.RegexField(regex=r"^\d{2,12}$", required=False, widget=forms.HiddenInput)
+
+
+class VillageExitForm(forms.Form):
+    """The rural population and, per indicator of the set, met or not and the evidence."""
+
+    rural_population = forms.IntegerField(
+        label=_("乡村总人口"), min_value=1, widget=forms.NumberInput(attrs={"class": INPUT})
+    )
+
+    def __init__(self, *args: Any, items: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = [item for item in items if not item["is_computed"]]
+        for item in self.items:
+            self.fields[f"met_{item['code']}"] = forms.BooleanField(
+                label=item["label"],
+                required=False,
+                initial=item["met"],
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
+            self.fields[f"evidence_{item['code']}"] = forms.CharField(
+                label=_("佐证材料"),
+                required=False,
+                max_length=500,
+                initial=item["evidence"],
+                widget=forms.TextInput(attrs={"class": INPUT}),
+            )
+
+    def rows(self) -> list[tuple[dict[str, Any], forms.BoundField, forms.BoundField]]:
+        return [
+            (item, self[f"met_{item['code']}"], self[f"evidence_{item['code']}"])
+            for item in self.items
+        ]
+
+    def values(self) -> dict[str, dict[str, Any]]:
+        return {
+            item["code"]: {
+                "met": self.cleaned_data[f"met_{item['code']}"],
+                "evidence": self.cleaned_data[f"evidence_{item['code']}"],
+            }
+            for item in self.items
+        }

@@ -8,4 +8,10 @@ urlpatterns = [
     path("reports/", views.report_page, name="report"),
     path("reports/xlsx/", views.report_download, name="report-xlsx"),
     path("reports/multidimensional/", views.multidimensional, name="report-multidimensional"),
+    path("reports/exit/", views.exit_overview_page, name="exit-overview"),
+    path(
+        "reports/exit/<str:village_code>/<int:year>/",
+        views.village_exit_page,
+        name="village-exit",
+    ),
 ]

@@ -1,22 +1,33 @@
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fupin.core.decorators import scoped_view
-from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from fupin.core.forms import add_service_error
 from fupin.core.http import ScopedRequest
 from fupin.core.scope import Capability
 from fupin.jobs.selectors import job_list
 from fupin.monitoring.selectors import calendar_missing_year
 from fupin.reports.exports import report_subtitle, report_title, report_xlsx
-from fupin.reports.forms import MultidimensionalForm, ReportForm, report_form
+from fupin.reports.forms import (
+    ExitOverviewForm,
+    MultidimensionalForm,
+    ReportForm,
+    VillageExitForm,
+    report_form,
+)
 from fupin.reports.selectors import Dashboard, Figure, dashboard_for
+from fupin.reports.selectors.exit import exit_overview, village_exit_get
 from fupin.reports.selectors.multidimensional import multidimensional_for
 from fupin.reports.selectors.standard import Report, ReportKind, report_build
+from fupin.reports.services import village_exit_record
 from fupin.reports.tallies import PAGE_RECOUNT_LIMIT, tally_catch_up
 
 RECENT_JOBS = 5
@@ -158,4 +169,61 @@ def multidimensional(request: ScopedRequest) -> HttpResponse:
         request,
         "reports/multidimensional.html",
         {"form": form, "result": result, "error": error},
+    )
+
+
+@scoped_view()
+def exit_overview_page(request: ScopedRequest) -> HttpResponse:
+    """贫困发生率 and 出列 readiness by region for a year."""
+    form = ExitOverviewForm(request.GET or {"year": timezone.localdate().year})
+    overview = (
+        exit_overview(
+            scope=request.scope,
+            region_code=form.cleaned_data["region"] or "",
+            year=form.cleaned_data["year"],
+        )
+        if form.is_valid()
+        else None
+    )
+    return render(
+        request,
+        "reports/exit_overview.html",
+        {
+            "form": form,
+            "overview": overview,
+            "can_record": request.scope.can(Capability.RECORD_EXIT_INDICATORS),
+        },
+    )
+
+
+@scoped_view()
+def village_exit_page(request: ScopedRequest, village_code: str, year: int) -> HttpResponse:
+    """A village's 出列 indicators for a year; the form enters them."""
+    detail = village_exit_get(scope=request.scope, village_code=village_code, year=year)
+    can_record = request.scope.can(Capability.RECORD_EXIT_INDICATORS)
+    initial = {"rural_population": detail.record.rural_population if detail.record else None}
+    form = VillageExitForm(
+        request.POST if request.method == "POST" else None, initial=initial, items=detail.items
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            village_exit_record(
+                actor=request.user,
+                scope=request.scope,
+                village_code=village_code,
+                year=year,
+                rural_population=form.cleaned_data["rural_population"],
+                values=form.values(),
+            )
+        except (NotFoundError, PermissionDeniedError):
+            raise
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("出列指标已保存。"))
+            return redirect("reports:village-exit", village_code=village_code, year=year)
+    return render(
+        request,
+        "reports/village_exit.html",
+        {"detail": detail, "form": form, "can_record": can_record},
     )

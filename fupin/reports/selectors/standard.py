@@ -159,15 +159,15 @@ def _monitored_current(frame: _Frame, code: str) -> dict[str, list[Value]]:
 
 
 @dataclass(frozen=True)
-class _PastStatus:
+class PastStatus:
     village_code: str
     household_type: str
     monitoring_category: str
     risk_types: list[str]
-    people: int
+    household_id: int
 
 
-def _statuses_as_of(code: str, as_of: date) -> list[_PastStatus]:
+def statuses_as_of(code: str, as_of: date) -> list[PastStatus]:
     """Each household's status on `as_of`, folded from the events up to that day."""
     events = (
         HouseholdStatusEvent.objects.filter(
@@ -183,7 +183,7 @@ def _statuses_as_of(code: str, as_of: date) -> list[_PastStatus]:
             "risk_types",
         )
     )
-    statuses: list[_PastStatus] = []
+    statuses: list[PastStatus] = []
     current: int | None = None
     village = ""
     facts: list[EventFacts] = []
@@ -193,8 +193,12 @@ def _statuses_as_of(code: str, as_of: date) -> list[_PastStatus]:
         if current is not None:
             derived = derive_status(facts)
             statuses.append(
-                _PastStatus(
-                    village, derived.household_type, derived.monitoring_category, risk_types, 0
+                PastStatus(
+                    village,
+                    derived.household_type,
+                    derived.monitoring_category,
+                    risk_types,
+                    current,
                 )
             )
 
@@ -212,7 +216,7 @@ def _statuses_as_of(code: str, as_of: date) -> list[_PastStatus]:
 def _monitored_as_of(frame: _Frame, code: str, as_of: date) -> dict[str, list[Value]]:
     width = 2 + len(_CATEGORIES)
     counts: dict[str, list[Value]] = {}
-    for status in _statuses_as_of(code, as_of):
+    for status in statuses_as_of(code, as_of):
         if status.household_type != HouseholdType.MONITORED:
             continue
         child = frame.child_of(status.village_code)
@@ -247,7 +251,7 @@ def _risk_type_current(frame: _Frame, code: str) -> dict[str, list[Value]]:
 def _risk_type_as_of(frame: _Frame, code: str, as_of: date) -> dict[str, list[Value]]:
     width = len(_RISK_TYPES)
     counts: dict[str, list[Value]] = {}
-    for status in _statuses_as_of(code, as_of):
+    for status in statuses_as_of(code, as_of):
         if status.household_type != HouseholdType.MONITORED:
             continue
         for risk_type in dict.fromkeys(status.risk_types):
