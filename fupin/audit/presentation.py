@@ -95,6 +95,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "imports.ledger_export_download": gettext_lazy("下载导出的台账"),
     # reports
     "reports.village_exit_record": gettext_lazy("录入村出列指标"),
+    "reports.exit_survey_draw": gettext_lazy("抽取退出评估样本"),
+    "reports.exit_survey_entry_record": gettext_lazy("录入抽样调查结果"),
 }
 
 # Keys services write that are not fields of the changed object.

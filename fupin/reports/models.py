@@ -224,3 +224,103 @@ class MultidimensionalSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_code or '全国'} {self.first_year} k={self.k}"
+
+
+class CountyExitStandard(models.Model):
+    """The limits of a county's exit test (三率一度) for a region from a year on: 综合贫困
+    发生率 below 2 % (3 % in the west), 错退率 and 漏评率 below 2 %, 群众认可度 above 90 %;
+    some provinces set stricter ones (DOMAIN §6), so they are configuration."""
+
+    region_code = models.CharField(_("适用区划"), max_length=12, blank=True)
+    first_year = models.PositiveSmallIntegerField(_("起始年度"))
+    poverty_rate_max = models.DecimalField(
+        _("综合贫困发生率上限（%）"), max_digits=5, decimal_places=2
+    )
+    wrong_exit_max = models.DecimalField(_("错退率上限（%）"), max_digits=5, decimal_places=2)
+    missed_max = models.DecimalField(_("漏评率上限（%）"), max_digits=5, decimal_places=2)
+    approval_min = models.DecimalField(_("群众认可度下限（%）"), max_digits=5, decimal_places=2)
+    basis = models.CharField(_("依据"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("县退出标准")
+        verbose_name_plural = _("县退出标准")
+        ordering = ["region_code", "first_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "first_year"], name="reports_exitstandard_one_per_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code or '全国'} {self.first_year}"
+
+
+class ExitSurvey(models.Model):
+    """A county's exit sampling survey for a year: half the sample inside the registry
+    (脱贫户, for 错退), half outside (一般农户, for 漏评), drawn per township."""
+
+    county_code = models.CharField(_("县级区划代码"), max_length=12)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    households_per_stratum = models.PositiveIntegerField(_("每层抽样户数"))
+    seed = models.PositiveIntegerField(_("随机种子"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("抽样人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("抽样时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("退出抽样调查")
+        verbose_name_plural = _("退出抽样调查")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.county_code} {self.year}"
+
+
+class ExitSurveyEntry(models.Model):
+    """One sampled household and what the phone call or visit found."""
+
+    class Stratum(models.TextChoices):
+        REGISTERED = "registered", _("建档立卡脱贫户")
+        OUTSIDE = "outside", _("未建档立卡农户")
+
+    class Method(models.TextChoices):
+        PHONE = "phone", _("电话")
+        VISIT = "visit", _("入户")
+
+    survey = models.ForeignKey(
+        ExitSurvey, verbose_name=_("抽样调查"), on_delete=models.PROTECT, related_name="entries"
+    )
+    stratum = models.CharField(_("抽样层"), max_length=12, choices=Stratum.choices)
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name=_("农户"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    village_code = models.CharField(_("村级区划代码"), max_length=12)
+    people = models.PositiveIntegerField(_("人数"))
+    method = models.CharField(_("调查方式"), max_length=10, choices=Method.choices, blank=True)
+    is_surveyed = models.BooleanField(_("已调查"), default=False)
+    # 错退: income not stably above the line, or 两不愁三保障 unmet (registered stratum).
+    is_wrong_exit = models.BooleanField(_("错退"), default=False)
+    # 漏评: people eligible but not registered (outside stratum; a whole household or some).
+    missed_people = models.PositiveIntegerField(_("漏评人数"), default=0)
+    approves = models.BooleanField(_("认可"), null=True, blank=True)
+    surveyed_at = models.DateTimeField(_("调查时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("抽样调查户")
+        verbose_name_plural = _("抽样调查户")
+        ordering = ["survey_id", "stratum", "village_code", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "household"], name="reports_exitsurveyentry_once_per_survey"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.household_id}"

@@ -127,3 +127,19 @@ def seed_indicator_settings(setting: Any, indicator_set: Any) -> None:
     indicator_set.objects.filter(region_code="62", first_year=2016).update(
         code=gansu[0], name=gansu[1], items=gansu[4], basis=gansu[5]
     )
+
+
+def seed_exit_standards(standard: Any) -> None:
+    """The national limits of 三率一度, and 3 % poverty in the western provinces."""
+    limits = {"wrong_exit_max": "2.00", "missed_max": "2.00", "approval_min": "90.00"}
+    standard.objects.get_or_create(
+        region_code="",
+        first_year=2016,
+        defaults={"poverty_rate_max": "2.00", "basis": "贫困县退出专项评估检查", **limits},
+    )
+    for province in WEST:
+        standard.objects.get_or_create(
+            region_code=province,
+            first_year=2016,
+            defaults={"poverty_rate_max": "3.00", "basis": "西部地区综合贫困发生率 3%", **limits},
+        )
