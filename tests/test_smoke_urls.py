@@ -7,6 +7,7 @@ from fupin.jobs.models import Job
 from fupin.monitoring.tests.samples import sample_case
 from fupin.registry.services import household_register
 from fupin.registry.tests import factories
+from fupin.reports.models import ExitSurvey
 from tests.support import VILLAGE, Actors, client_for, scope_of
 
 # Ninja registers its endpoints as named URLs too; the API has its own tests.
@@ -51,6 +52,13 @@ def test_every_named_url_answers_without_error(actors: Actors, baseline: RuleSet
         "token": monitoring.notice.token,
         "village_code": VILLAGE,
         "year": 2020,
+        "survey_id": ExitSurvey.objects.create(
+            county_code="220122",
+            year=2020,
+            households_per_stratum=1,
+            seed=1,
+            created_by=actors.system_admin,
+        ).pk,
     }
     client = client_for(actors.system_admin)
     names = _named_patterns(get_resolver())

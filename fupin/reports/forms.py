@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.forms import INPUT, SELECT
+from fupin.reports.models import ExitSurveyEntry
 from fupin.reports.selectors.standard import ReportKind, report_titles
 
 
@@ -132,3 +133,36 @@ class VillageExitForm(forms.Form):
             }
             for item in self.items
         }
+
+
+class SurveyEntryForm(forms.Form):
+    entry = forms.IntegerField(widget=forms.HiddenInput)
+    method = forms.ChoiceField(label=_("调查方式"), choices=ExitSurveyEntry.Method.choices)
+    is_wrong_exit = forms.BooleanField(label=_("错退"), required=False)
+    missed_people = forms.IntegerField(label=_("漏评人数"), min_value=0, required=False)
+    approval = forms.ChoiceField(
+        label=_("是否认可"),
+        choices=[("", "—"), ("yes", _("认可")), ("no", _("不认可"))],
+        required=False,
+    )
+
+    def approves(self) -> bool | None:
+        answer = self.cleaned_data.get("approval")
+        return None if not answer else answer == "yes"
+
+
+class SurveyDrawForm(forms.Form):
+    county = forms.RegexField(regex=r"^\d{6}$", widget=forms.HiddenInput)
+    year = forms.IntegerField(min_value=2014, max_value=2100, widget=forms.HiddenInput)
+    households_per_stratum = forms.IntegerField(
+        label=_("每层抽样户数"),
+        min_value=1,
+        initial=500,
+        widget=forms.NumberInput(attrs={"class": INPUT}),
+    )
+    seed = forms.IntegerField(
+        label=_("随机种子"),
+        min_value=0,
+        initial=1,
+        widget=forms.NumberInput(attrs={"class": INPUT}),
+    )

@@ -20,17 +20,30 @@ from fupin.reports.forms import (
     ExitOverviewForm,
     MultidimensionalForm,
     ReportForm,
+    SurveyDrawForm,
+    SurveyEntryForm,
     VillageExitForm,
     report_form,
 )
+from fupin.reports.models import ExitSurveyEntry
 from fupin.reports.selectors import Dashboard, Figure, dashboard_for
 from fupin.reports.selectors.exit import exit_overview, village_exit_get
+from fupin.reports.selectors.exit_survey import (
+    exit_survey_entries,
+    exit_survey_list,
+    exit_survey_result,
+)
 from fupin.reports.selectors.multidimensional import multidimensional_for
 from fupin.reports.selectors.standard import Report, ReportKind, report_build
-from fupin.reports.services import village_exit_record
+from fupin.reports.services import (
+    exit_survey_draw,
+    exit_survey_entry_record,
+    village_exit_record,
+)
 from fupin.reports.tallies import PAGE_RECOUNT_LIMIT, tally_catch_up
 
 RECENT_JOBS = 5
+COUNTY_CODE_LENGTH = 6
 
 
 def _region_param(request: ScopedRequest) -> str:
@@ -192,6 +205,13 @@ def exit_overview_page(request: ScopedRequest) -> HttpResponse:
             "form": form,
             "overview": overview,
             "can_record": request.scope.can(Capability.RECORD_EXIT_INDICATORS),
+            "is_county": overview is not None
+            and overview.region is not None
+            and len(overview.region.code) == COUNTY_CODE_LENGTH,
+            "surveys": exit_survey_list(scope=request.scope, year=overview.year)
+            if overview
+            else [],
+            "draw_form": SurveyDrawForm(),
         },
     )
 
@@ -227,3 +247,73 @@ def village_exit_page(request: ScopedRequest, village_code: str, year: int) -> H
         "reports/village_exit.html",
         {"detail": detail, "form": form, "can_record": can_record},
     )
+
+
+@scoped_view()
+def exit_survey_page(request: ScopedRequest, survey_id: int) -> HttpResponse:
+    """A county exit survey: the rates so far and each sampled household's result form."""
+    if request.method == "POST":
+        form = SurveyEntryForm(request.POST)
+        if form.is_valid():
+            try:
+                exit_survey_entry_record(
+                    actor=request.user,
+                    scope=request.scope,
+                    entry_id=form.cleaned_data["entry"],
+                    method=form.cleaned_data["method"],
+                    is_wrong_exit=form.cleaned_data["is_wrong_exit"],
+                    missed_people=form.cleaned_data["missed_people"] or 0,
+                    approves=form.approves(),
+                )
+            except (NotFoundError, PermissionDeniedError):
+                raise
+            except ApplicationError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("调查结果已保存。"))
+        else:
+            messages.error(request, _("请选择调查方式并填写正确的漏评人数。"))
+        return redirect("reports:exit-survey", survey_id=survey_id)
+    try:
+        result = exit_survey_result(scope=request.scope, survey_id=survey_id)
+    except NotFoundError:
+        raise
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("reports:exit-overview")
+    return render(
+        request,
+        "reports/exit_survey.html",
+        {
+            "result": result,
+            "entries": exit_survey_entries(result.survey),
+            "methods": ExitSurveyEntry.Method.choices,
+            "can_record": request.scope.can(Capability.RECORD_EXIT_INDICATORS),
+        },
+    )
+
+
+@scoped_view(Capability.RECORD_EXIT_INDICATORS)
+def exit_survey_start(request: ScopedRequest) -> HttpResponse:
+    """Draw a county's exit sample (POST) and open it."""
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    form = SurveyDrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写年度、每层抽样户数和随机种子。"))
+        return redirect("reports:exit-overview")
+    try:
+        survey = exit_survey_draw(
+            actor=request.user,
+            scope=request.scope,
+            county_code=form.cleaned_data["county"],
+            year=form.cleaned_data["year"],
+            households_per_stratum=form.cleaned_data["households_per_stratum"],
+            seed=form.cleaned_data["seed"],
+        )
+    except (NotFoundError, PermissionDeniedError):
+        raise
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("reports:exit-overview")
+    return redirect("reports:exit-survey", survey_id=survey.pk)

@@ -51,6 +51,15 @@ def exit_survey_get(*, scope: RegionScope, survey_id: int) -> ExitSurvey:
     return survey
 
 
+def exit_survey_list(*, scope: RegionScope, year: int) -> list[ExitSurvey]:
+    """The surveys of counties in scope for a year, newest first."""
+    return list(
+        scope.filter(ExitSurvey.objects.filter(year=year), region_field="county_code").order_by(
+            "-created_at"
+        )
+    )
+
+
 def exit_survey_entries(survey: ExitSurvey) -> QuerySet[ExitSurveyEntry]:
     return survey.entries.select_related("household").order_by("stratum", "village_code", "id")
 

@@ -4,6 +4,7 @@ from datetime import date
 from fractions import Fraction
 
 import pytest
+from django.urls import reverse
 
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import ApplicationError, PermissionDeniedError
@@ -11,11 +12,16 @@ from fupin.registry.models import Household, HouseholdStatusEvent
 from fupin.registry.services import household_register, household_status_record
 from fupin.registry.tests import factories
 from fupin.reports.exit_rates import Population, SurveyCounts, Thresholds, three_rates, wilson
-from fupin.reports.models import CountyExitStandard, ExitSurveyEntry, VillageExitRecord
+from fupin.reports.models import (
+    CountyExitStandard,
+    ExitSurvey,
+    ExitSurveyEntry,
+    VillageExitRecord,
+)
 from fupin.reports.seeds import seed_exit_standards
 from fupin.reports.selectors.exit_survey import exit_survey_result, exit_thresholds
 from fupin.reports.services import exit_survey_draw, exit_survey_entry_record
-from tests.support import COUNTY, OTHER_VILLAGE, VILLAGE, Actors, scope_of
+from tests.support import COUNTY, OTHER_VILLAGE, VILLAGE, Actors, client_for, scope_of
 
 NATIONAL = Thresholds(Fraction(2, 100), Fraction(2, 100), Fraction(2, 100), Fraction(90, 100))
 POPULATION = Population(rural=100_000, registered=12_000, remaining_poor=800, exited=11_200)
@@ -206,3 +212,39 @@ def test_west_limits_and_bad_survey_input(
         )
     outside.refresh_from_db()
     assert not outside.is_surveyed
+
+
+def test_survey_pages_draw_record_and_show_the_rates(
+    actors: Actors, county_households: list[Household]
+) -> None:
+    county = client_for(actors.county_admin)
+    overview = county.get(reverse("reports:exit-overview"), {"region": COUNTY, "year": "2020"})
+    assert "抽取样本" in overview.content.decode()
+    response = county.post(
+        reverse("reports:exit-survey-start"),
+        {"county": COUNTY, "year": "2020", "households_per_stratum": "2", "seed": "4"},
+    )
+    assert response.status_code == 302
+    survey = ExitSurvey.objects.get()
+    page = reverse("reports:exit-survey", args=[survey.pk])
+    entry = survey.entries.filter(stratum="registered").first()
+    assert entry is not None
+    saved = county.post(
+        page, {"entry": entry.pk, "method": "visit", "is_wrong_exit": "on", "approval": "no"}
+    )
+    assert saved.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.is_surveyed, entry.is_wrong_exit, entry.approves) == (True, True, False)
+    body = county.get(page).content.decode()
+    assert "错退率" in body
+    assert "100.00%" in body  # the one surveyed 脱贫户 was wrongly exited
+    assert client_for(actors.other_county_admin).get(page).status_code == 404
+    officer = client_for(actors.village_officer)
+    assert officer.post(page, {"entry": entry.pk, "method": "phone"}).status_code == 403
+    assert (
+        officer.post(
+            reverse("reports:exit-survey-start"),
+            {"county": COUNTY, "year": "2020", "households_per_stratum": "2", "seed": "4"},
+        ).status_code
+        == 403
+    )
