@@ -72,6 +72,12 @@ NAVIGATION: tuple[NavItem, ...] = (
         capability=Capability.VIEW_AUDIT,
     ),
     NavItem(_("统计报表"), "reports:report", "bi-table", prefixes=("reports:report",)),
+    NavItem(
+        _("退出指标"),
+        "reports:exit-overview",
+        "bi-flag",
+        prefixes=("reports:exit-", "reports:village-exit"),
+    ),
 )
 
 
