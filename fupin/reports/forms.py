@@ -116,7 +116,9 @@ class VillageExitForm(forms.Form):
                 required=False,
                 max_length=500,
                 initial=item["evidence"],
-                widget=forms.TextInput(attrs={"class": INPUT}),
+                widget=forms.TextInput(
+                    attrs={"class": INPUT, "placeholder": _("佐证材料：文件名、验收单号等")}
+                ),
             )
 
     def rows(self) -> list[tuple[dict[str, Any], forms.BoundField, forms.BoundField]]:

@@ -13,6 +13,12 @@ from fupin.registry.services import (
     household_status_record,
 )
 from fupin.registry.tests import factories
+from fupin.reports.models import (
+    CountyExitStandard,
+    MultidimensionalSetting,
+    VillageExitIndicatorSet,
+)
+from fupin.reports.seeds import seed_exit_standards, seed_indicator_settings
 from tests.browser.conftest import login, screenshot
 from tests.support import COUNTY, OTHER_VILLAGE, TOWN, VILLAGE, Actors, scope_of
 
@@ -88,3 +94,36 @@ def test_county_leader_drills_from_the_dashboard_to_the_red_households_of_a_town
     assert "risk_level=red" in page.url
     assert f"region_code={TOWN}" in page.url
     screenshot(page, f"dashboard-red-list-{name}")
+
+
+@pytest.mark.parametrize(("width", "height", "name"), [(1440, 900, "desk"), (390, 844, "phone")])
+def test_county_leader_reads_the_reports_and_exit_pages(
+    page: Page, live_server: LiveServer, actors: Actors, width: int, height: int, name: str
+) -> None:
+    _monitored_households(actors)
+    seed_indicator_settings(MultidimensionalSetting, VillageExitIndicatorSet)
+    seed_exit_standards(CountyExitStandard)
+    page.set_viewport_size({"width": width, "height": height})
+    base = live_server.url
+    login(page, base, "county_admin")
+    page.get_by_role("link", name="统计报表").first.click()
+    expect(page.get_by_test_id("report-title")).to_contain_text("农安县监测对象分类统计表")
+    expect(page.get_by_test_id("report-totals")).to_contain_text("5")
+    screenshot(page, f"report-monitored-{name}")
+    with page.expect_download() as download:
+        page.get_by_test_id("report-download").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+
+    page.goto(f"{base}/reports/multidimensional/?year=2026")
+    expect(page.get_by_test_id("af-veto")).to_contain_text("一票否决")
+    screenshot(page, f"report-multidimensional-{name}")
+
+    page.goto(f"{base}/reports/exit/?year=2020")
+    expect(page.get_by_test_id("exit-table")).to_contain_text("伏龙泉镇")
+    screenshot(page, f"exit-overview-{name}")
+    page.goto(f"{base}/reports/exit/{VILLAGE}/2020/")
+    page.get_by_label("乡村总人口").fill("400")
+    page.get_by_label("通硬化路").check()
+    page.get_by_test_id("exit-save").click()
+    expect(page.get_by_test_id("exit-verdict")).to_contain_text("贫困发生率 0.00%")
+    screenshot(page, f"village-exit-{name}")
