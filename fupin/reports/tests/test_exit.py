@@ -12,6 +12,7 @@ from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedE
 from fupin.registry.models import Household, HouseholdStatusEvent
 from fupin.registry.services import household_register, household_status_record
 from fupin.registry.tests import factories
+from fupin.reports.demo import demo_reports_prepare
 from fupin.reports.models import MultidimensionalSetting, VillageExitIndicatorSet, VillageExitRecord
 from fupin.reports.seeds import seed_indicator_settings
 from fupin.reports.selectors.exit import exit_overview, poverty_rate, village_exit_get
@@ -242,3 +243,11 @@ def test_exit_pages_scope_matrix_and_the_form(
     bad = county.post(page, {"rural_population": "5"}).content.decode()
     assert "不少于建档立卡贫困人口" in bad
     assert VillageExitRecord.objects.get().rural_population == 400
+
+
+def test_demo_exit_data_is_entered_once(actors: Actors, poor_village: list[Household]) -> None:
+    assert demo_reports_prepare(town_code=TOWN) == 1
+    assert demo_reports_prepare(town_code=TOWN) == 0
+    record = VillageExitRecord.objects.get()
+    assert (record.village_code, record.year) == (VILLAGE, 2020)
+    assert record.rural_population == 36
