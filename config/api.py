@@ -9,6 +9,7 @@ from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedE
 from fupin.jobs.api import router as jobs_router
 from fupin.monitoring.api import router as monitoring_router
 from fupin.registry.api import router as registry_router
+from fupin.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="Fupin API",
@@ -22,6 +23,7 @@ api = NinjaAPI(
 api.add_router("/", registry_router)
 api.add_router("/", jobs_router)
 api.add_router("/", monitoring_router)
+api.add_router("/", reports_router)
 
 
 def _refusal(request: HttpRequest, error: ApplicationError, *, status: int) -> HttpResponse:

@@ -259,3 +259,23 @@ def test_income_report_sums_the_income_records(generated_county: str) -> None:
     net = sum(record.net_income for record in records)
     assert report.totals[3] == wages > 0
     assert report.totals[-1] == net
+
+
+def test_api_answers_the_dashboard_and_reports_inside_the_scope_only(actors: Actors) -> None:
+    dashboard = "/api/v1/dashboard"
+    assert_scope_matrix(
+        lambda client: client.get(dashboard),
+        {
+            None: Expectation(401),
+            # JSON escapes Chinese: the regions are told apart by their codes
+            actors.county_admin: Expectation(200, shows=("220122101",), hides=("220112",)),
+            actors.other_county_admin: Expectation(200, shows=("220112100",), hides=("220122",)),
+        },
+    )
+    county = client_for(actors.county_admin)
+    assert county.get(dashboard, {"region": OTHER_COUNTY}).status_code == 404
+    report = county.get("/api/v1/reports/monitored", {"year": "2025"})
+    assert report.status_code == 200
+    assert [row["name"] for row in report.json()["rows"]] == ["伏龙泉镇", "哈拉海镇"]
+    refused = county.get("/api/v1/reports/income", {"year": "2025", "region": OTHER_COUNTY})
+    assert refused.status_code == 404
