@@ -53,6 +53,17 @@ MONITORING_LINE: Final = "monitoring_line"
 # drawn at insert, rows become visible at commit) or to one rolled back. The cursor waits at
 # such a gap until the events after it are this old; then the gap counts as rolled back.
 GAP_GRACE: Final = timedelta(hours=1)
+# Only writes that change what the tallies count name regions to recount: households,
+# members, their yearly records and status events, and the monitoring lines (income bands).
+# Sign-ins, reveals, exports and other apps' work leave the figures as they are.
+TALLIED_ACTIONS: Final = ("registry.household", "registry.member", "assessment.policy_parameter")
+UNTALLIED_ACTIONS: Final = frozenset(
+    {
+        "registry.household_reveal_contact",
+        "registry.household_export",
+        "registry.member_reveal_id_number",
+    }
+)
 # Events are read in pages so that a bulk import's thousands of events do not fill memory.
 EVENT_PAGE: Final = 5000
 # A page view recounts at most this many households itself; a larger change (a county's
@@ -276,14 +287,15 @@ def _pending_events(after: int) -> tuple[list[str], int]:
         page = list(
             AuditEvent.objects.filter(id__gt=after)
             .order_by("id")
-            .values_list("id", "region_code", "occurred_at")[:EVENT_PAGE]
+            .values_list("id", "region_code", "occurred_at", "action")[:EVENT_PAGE]
         )
-        for event_id, region_code, occurred_at in page:
+        for event_id, region_code, occurred_at, action in page:
             if event_id != after + 1 and occurred_at > old_enough:
                 waiting_at_gap = True
             if not waiting_at_gap:
                 safe_id = event_id
-            regions.add(region_code)
+            if action.startswith(TALLIED_ACTIONS) and action not in UNTALLIED_ACTIONS:
+                regions.add(region_code)
             after = event_id
         if len(page) < EVENT_PAGE:
             return sorted(regions), safe_id
@@ -333,7 +345,10 @@ def tally_catch_up(*, recount_limit: int | None = None) -> CatchUp:
         return CatchUp(regions=("",), last_event_id=newest, is_pending=False)
     regions, safe_id = _pending_events(cursor.last_event_id)
     if not regions:
-        return CatchUp(regions=(), last_event_id=cursor.last_event_id, is_pending=False)
+        if safe_id != cursor.last_event_id:
+            cursor.last_event_id = safe_id
+            cursor.save(update_fields=["last_event_id"])
+        return CatchUp(regions=(), last_event_id=safe_id, is_pending=False)
     outermost = _outermost(regions)
     if recount_limit is not None and _household_count(outermost) > recount_limit:
         _request_job(cursor)

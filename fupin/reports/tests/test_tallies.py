@@ -6,6 +6,7 @@ from urllib.parse import parse_qs
 import pytest
 from django.db import transaction
 
+from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_record
 from fupin.core.errors import NotFoundError
 from fupin.registry.codes import HouseholdType, MonitoringCategory
@@ -182,3 +183,20 @@ def test_a_region_outside_the_scope_is_not_found(generated_county: str) -> None:
     assert town is not None
     with pytest.raises(NotFoundError):
         dashboard_for(scope=county_scope(town.code), region_code=generated_county)
+
+
+def test_sign_ins_and_reveals_recount_nothing(generated_county: str) -> None:
+    tally_catch_up()
+    with transaction.atomic():
+        for action in ("accounts.user_login", "registry.member_reveal_id_number"):
+            audit_record(
+                actor=None,
+                action=action,
+                subject_type="accounts.user",
+                region_code=generated_county,
+            )
+    result = tally_catch_up()
+    assert result.regions == ()
+    assert (
+        result.last_event_id == AuditEvent.objects.order_by("-id").values_list("id", flat=True)[0]
+    )
