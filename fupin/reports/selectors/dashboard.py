@@ -4,7 +4,7 @@ Every figure carries the household-list filter that lists exactly the households
 so a click lands on a list whose count is the figure (tests check both sides agree).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -82,7 +82,6 @@ class Dashboard:
     children: list[ChildRow]
     totals: ChildRow | None
     refreshed_at: datetime | None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _colour_keys() -> list[tuple[str, str]]:
