@@ -10,6 +10,7 @@ from fupin.imports.feed_api import router as feed_router
 from fupin.jobs.api import router as jobs_router
 from fupin.monitoring.api import router as monitoring_router
 from fupin.registry.api import router as registry_router
+from fupin.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="Fupin API",
@@ -24,6 +25,7 @@ api.add_router("/", registry_router)
 api.add_router("/", jobs_router)
 api.add_router("/", monitoring_router)
 api.add_router("/", feed_router)
+api.add_router("/", reports_router)
 
 
 def _refusal(request: HttpRequest, error: ApplicationError, *, status: int) -> HttpResponse:

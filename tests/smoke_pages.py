@@ -16,6 +16,7 @@ from fupin.monitoring.tests.samples import sample_case
 from fupin.rectification.tests.samples import sample_rectification
 from fupin.registry.services import household_register
 from fupin.registry.tests import factories
+from fupin.reports.models import ExitSurvey
 from tests.support import VILLAGE, Actors, scope_of
 
 # Ninja registers its endpoints as named URLs too; the API has its own tests.
@@ -103,6 +104,15 @@ def smoke_pages(actors: Actors, baseline: RuleSetRecord) -> list[SmokePage]:
             household=household,
             village_id=VILLAGE,
             detail="没有在册的户主。",
+        ).pk,
+        "village_code": VILLAGE,
+        "year": 2020,
+        "survey_id": ExitSurvey.objects.create(
+            county_code="220122",
+            year=2020,
+            households_per_stratum=1,
+            seed=1,
+            created_by=actors.system_admin,
         ).pk,
     }
     return [

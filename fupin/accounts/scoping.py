@@ -54,23 +54,26 @@ _COUNTY_DUTIES = frozenset(
 _CALENDAR_WATCH = frozenset({Capability.WATCH_CALENDAR})
 # The county and village offices assign cadres and keep plans and measures (DOMAIN §7).
 _ASSISTANCE_OFFICE = frozenset({Capability.MANAGE_ASSISTANCE})
+# Townships propose a village's exit (出列) and the county approves it (DOMAIN §6): both
+# enter the village's indicator values.
+_EXIT_RECORDS = frozenset({Capability.RECORD_EXIT_INDICATORS})
 
 ROLE_RULES: dict[Role, RoleRule] = {
     Role.PROVINCE_ADMIN: RoleRule(frozenset({RegionLevel.PROVINCE}), _ADMIN | _POLICY),
     Role.CITY_ADMIN: RoleRule(frozenset({RegionLevel.CITY}), _ADMIN | {Capability.RUN_ASSESSMENT}),
     Role.COUNTY_ADMIN: RoleRule(
         frozenset({RegionLevel.COUNTY}),
-        _ADMIN | _REGISTRY_KEEPER | _POLICY,
+        _ADMIN | _REGISTRY_KEEPER | _POLICY | _EXIT_RECORDS,
         duties=_COUNTY_DUTIES | _CALENDAR_WATCH | _ASSISTANCE_OFFICE | {Capability.UPLOAD_FEEDS},
     ),
     Role.COUNTY_STAFF: RoleRule(
         frozenset({RegionLevel.COUNTY}),
-        _REGISTRY_KEEPER | {Capability.RUN_ASSESSMENT},
+        _REGISTRY_KEEPER | {Capability.RUN_ASSESSMENT} | _EXIT_RECORDS,
         duties=_COUNTY_DUTIES | _ASSISTANCE_OFFICE | {Capability.UPLOAD_FEEDS},
     ),
     Role.TOWNSHIP_REVIEWER: RoleRule(
         frozenset({RegionLevel.TOWN}),
-        frozenset({Capability.VIEW_PERSONAL_DATA}),
+        frozenset({Capability.VIEW_PERSONAL_DATA}) | _EXIT_RECORDS,
         duties=_TOWNSHIP_DUTIES,
     ),
     Role.VILLAGE_OFFICER: RoleRule(
@@ -98,7 +101,11 @@ ROLE_RULES: dict[Role, RoleRule] = {
     Role.AUDITOR: RoleRule(_ALL_LEVELS, frozenset({Capability.VIEW_AUDIT})),
     Role.SYSTEM_ADMIN: RoleRule(
         _ALL_LEVELS,
-        _ADMIN | _REGISTRY_KEEPER | _POLICY | {Capability.LOAD_REGIONS, Capability.MANAGE_CALENDAR},
+        _ADMIN
+        | _REGISTRY_KEEPER
+        | _POLICY
+        | _EXIT_RECORDS
+        | {Capability.LOAD_REGIONS, Capability.MANAGE_CALENDAR},
         may_be_nationwide=True,
         duties=_CALENDAR_WATCH | _ASSISTANCE_OFFICE | {Capability.UPLOAD_FEEDS},
     ),

@@ -167,6 +167,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "departments.duplicate_candidates_find": gettext_lazy("查找疑似重复人员"),
     "departments.duplicate_confirm": gettext_lazy("确认重复人员并合并"),
     "departments.duplicate_dismiss": gettext_lazy("排除疑似重复人员"),
+    # reports
+    "reports.village_exit_record": gettext_lazy("录入村出列指标"),
+    "reports.exit_survey_draw": gettext_lazy("抽取退出评估样本"),
+    "reports.exit_survey_entry_record": gettext_lazy("录入抽样调查结果"),
 }
 
 # Keys services write that are not fields of the changed object.

@@ -119,6 +119,13 @@ NAVIGATION: tuple[NavItem, ...] = (
         capability=Capability.UPLOAD_FEEDS,
     ),
     NavItem(_("数据质量"), "departments:quality", "bi-clipboard-check", prefixes=("departments:",)),
+    NavItem(_("统计报表"), "reports:report", "bi-table", prefixes=("reports:report",)),
+    NavItem(
+        _("退出指标"),
+        "reports:exit-overview",
+        "bi-flag",
+        prefixes=("reports:exit-", "reports:village-exit"),
+    ),
 )
 
 

@@ -65,6 +65,7 @@ class Capability(StrEnum):
     UPLOAD_FEEDS = "departments.upload_feeds"
     ANSWER_FINDINGS = "departments.answer_findings"
     REVIEW_FINDINGS = "departments.review_findings"
+    RECORD_EXIT_INDICATORS = "reports.record_exit_indicators"
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,21 @@ class Sheet:
         else:
             self.number(row, column, value, cell_format)
 
+    def merged_text(
+        self,
+        first_row: int,
+        first_column: int,
+        last_row: int,
+        last_column: int,
+        value: str,
+        cell_format: CellFormat | None = None,
+    ) -> None:
+        """Merge a range and write `value` into it as text (by the rules above)."""
+        if (first_row, first_column) != (last_row, last_column):
+            base = cell_format.plain if cell_format else None
+            self.layout.merge_range(first_row, first_column, last_row, last_column, "", base)
+        self.text(first_row, first_column, value, cell_format)
+
     def row(
         self, row: int, column: int, values: Sequence[Cell], cell_format: CellFormat | None = None
     ) -> None:

@@ -44,6 +44,7 @@ class HouseholdFilterForm(FilterForm):
         ("cause", "col-6 col-md-2"),
         ("risk_level", "col-6 col-md-2"),
         ("income_below", "col-6 col-md-2"),
+        ("income_at_least", "col-6 col-md-2"),
         ("income_year", "col-6 col-md-2"),
         ("has_disabled_or_seriously_ill", "col-12 col-md-3"),
     )
@@ -91,6 +92,14 @@ class HouseholdFilterForm(FilterForm):
         min_value=0,
         decimal_places=2,
         widget=forms.NumberInput(attrs={"id": "f-income", "step": "100", "class": INPUT}),
+    )
+    # The dashboard's "at or above the monitoring line" figure links here (issue #14).
+    income_at_least = forms.DecimalField(
+        label=_("人均纯收入不低于（元）"),
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"id": "f-income-min", "step": "100", "class": INPUT}),
     )
     income_year = forms.IntegerField(
         label=_("收入年度"),
@@ -411,6 +420,7 @@ def household_filters(
         poverty_attribute=data["poverty_attribute"],
         cause=data["cause"],
         income_below=data["income_below"],
+        income_at_least=data["income_at_least"],
         income_year=data["income_year"],
         has_disabled_or_seriously_ill=data["has_disabled_or_seriously_ill"],
         risk_level=data["risk_level"],

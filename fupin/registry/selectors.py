@@ -101,6 +101,7 @@ class HouseholdFilters:
     poverty_attribute: str = ""
     cause: str = ""
     income_below: Decimal | None = None
+    income_at_least: Decimal | None = None
     income_year: int | None = None
     has_disabled_or_seriously_ill: bool = False
     risk_level: str = ""
@@ -166,6 +167,8 @@ def household_list(*, scope: RegionScope, filters: HouseholdFilters) -> QuerySet
     households = households.annotate(latest_income=_latest_year_income(filters.income_year))
     if filters.income_below is not None:
         households = households.filter(latest_income__lt=filters.income_below)
+    if filters.income_at_least is not None:
+        households = households.filter(latest_income__gte=filters.income_at_least)
     if filters.search.strip():
         households = households.filter(_search_condition(filters.search.strip()))
     head = Member.objects.filter(household=OuterRef("pk"), is_active=True, relation="01")

@@ -6,13 +6,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from fupin.jobs.models import Job
 from fupin.monitoring.models import CalendarDay
 from fupin.registry.services import household_register
 from fupin.registry.tests import factories
 from tests.support import (
     COUNTY,
+    OTHER_COUNTY,
     OTHER_VILLAGE,
+    TOWN,
     VILLAGE,
     Actors,
     Expectation,
@@ -22,7 +23,9 @@ from tests.support import (
 )
 
 
-def test_home_scope_matrix_shows_counts_for_the_scope(actors: Actors) -> None:
+def test_home_scope_matrix_shows_each_official_the_dashboard_of_their_region(
+    actors: Actors,
+) -> None:
     url = reverse("reports:home")
     assert_scope_matrix(
         lambda client: client.get(url),
@@ -30,24 +33,29 @@ def test_home_scope_matrix_shows_counts_for_the_scope(actors: Actors) -> None:
             None: Expectation(302),
             actors.no_role: Expectation(403, shows=("尚未分配角色",)),
             actors.village_officer: Expectation(
-                200, shows=("村级信息员", "东榛柴村委会"), hides=("stat-level-4",)
+                200, shows=("东榛柴村委会监测看板",), hides=("children-table", "兴隆村委会")
+            ),
+            actors.township_reviewer: Expectation(
+                200, shows=("伏龙泉镇监测看板", "child-220122101201", "child-220122101202")
             ),
             actors.county_admin: Expectation(
-                200, shows=('data-testid="stat-level-4">2<', 'data-testid="stat-level-5">2<')
+                200,
+                shows=("农安县监测看板", "child-220122101", "child-220122102"),
+                hides=("双阳区", "奢岭"),
             ),
-            actors.province_admin: Expectation(
-                200, shows=('data-testid="stat-level-3">2<', 'data-testid="stat-level-5">3<')
-            ),
+            actors.province_admin: Expectation(200, shows=("吉林省监测看板", "child-2201")),
         },
     )
 
 
-def test_home_counts_running_jobs_and_users_for_administrators(actors: Actors) -> None:
-    Job.objects.create(kind=Job.Kind.REGION_LOAD, region_code=COUNTY, params={})
-    body = client_for(actors.county_admin).get(reverse("reports:home")).content.decode()
-    assert 'data-testid="stat-jobs">1<' in body
-    # village officer, other village, township, county admin, auditor
-    assert 'data-testid="stat-users">5<' in body
+def test_drilling_down_to_a_region_outside_the_scope_is_not_found(actors: Actors) -> None:
+    client = client_for(actors.county_admin)
+    assert client.get(reverse("reports:home"), {"region": TOWN}).status_code == 200
+    response = client.get(reverse("reports:home"), {"region": OTHER_COUNTY})
+    assert response.status_code == 404
+    assert "奢岭" not in response.content.decode()
+    township = client_for(actors.township_reviewer)
+    assert township.get(reverse("reports:home"), {"region": COUNTY}).status_code == 404
 
 
 def test_home_counts_households_people_and_monitored_in_scope(actors: Actors) -> None:
@@ -71,21 +79,24 @@ def test_home_counts_households_people_and_monitored_in_scope(actors: Actors) ->
     county = client_for(actors.county_admin).get(reverse("reports:home")).content.decode()
     assert 'data-testid="stat-households">2<' in county
     assert 'data-testid="stat-people">4<' in county
-    assert 'data-testid="stat-monitored">0<' in county
+    assert 'data-testid="stat-type-monitored">0<' in county
 
 
 def test_home_query_count_is_pinned(actors: Actors) -> None:
     client = client_for(actors.county_admin)
     client.get(reverse("reports:home"))
-    # In November a county administrator's home page also asks whether next year's
-    # holiday calendar is entered: one query more. The finance warnings ask for the loan
-    # policy and the loans due, and the projects waiting are counted: three more.
+    # The dashboard reads tallies, never households: the tally cursor and audit trail
+    # (catch-up), the region, its path and children, the tallies by type, income, events
+    # and child, and the overdue cases. In November a county administrator's home page
+    # also asks whether next year's holiday calendar is entered: one query more. The finance
+    # warnings ask for the loan policy and the loans due, and the projects waiting are
+    # counted: three more.
     with (
         time_machine.travel(date(2026, 11, 20), tick=False),
         CaptureQueriesContext(connection) as queries,
     ):
         client.get(reverse("reports:home"))
-    assert len(queries) == 15, "\n".join(query["sql"][:120] for query in queries.captured_queries)
+    assert len(queries) == 26, "\n".join(query["sql"][:120] for query in queries.captured_queries)
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from fupin.rectification.demo import demo_rectification_create
 from fupin.registry.models import Household, Region
 from fupin.registry.services import region_bulk_load
 from fupin.registry.synthetic import household_bulk_generate
+from fupin.reports.demo import demo_reports_prepare
 
 # The demo county: 吉林省长春市农安县, with one town and one village committee in it.
 DEMO_PROVINCE = "22"
@@ -147,6 +148,7 @@ class Command(BaseCommand):
             county_code=DEMO_COUNTY, department_user="demo_department"
         )
         self.stdout.write(f"演示部门数据的未销号疑点：{findings} 条。")
+        demo_reports_prepare(town_code=DEMO_TOWN)
         self.stdout.write(f"新建演示账号 {created} 个。所有演示账号的密码：{DEMO_PASSWORD}")
         for username, _full_name, role, region_code in DEMO_USERS:
             region = names.get(region_code, "全国")

@@ -1,0 +1,48 @@
+from ninja import Schema
+
+
+class FigureOut(Schema):
+    key: str
+    label: str
+    value: int
+    # The household list's filter that lists exactly these households (None: not a list).
+    household_filter: dict[str, str] | None
+
+
+class ChildRowOut(Schema):
+    code: str
+    name: str
+    households: int
+    monitored: int
+    colours: list[FigureOut]
+    identified_this_year: int
+    eliminated_this_year: int
+    below_line: int | None
+    overdue_cases: int
+
+
+class DashboardOut(Schema):
+    region_code: str
+    region_name: str
+    households: int
+    people: int
+    types: list[FigureOut]
+    categories: list[FigureOut]
+    colours: list[FigureOut]
+    events: list[FigureOut]
+    overdue_cases: int
+    income_year: int | None
+    income: list[FigureOut]
+    children: list[ChildRowOut]
+
+
+class ReportOut(Schema):
+    kind: str
+    title: str
+    region_code: str
+    region_name: str
+    year: int
+    as_of: str | None
+    columns: list[str]
+    rows: list[dict[str, object]]
+    totals: list[str]
