@@ -150,3 +150,12 @@ class WorkTeamMemberForm(forms.Form):
     post = forms.ChoiceField(label=_("职务"), choices=TeamPost.choices)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     started_on = forms.DateField(label=_("驻村开始日期"), widget=DATE_WIDGET, initial=_today)
+
+
+class MonthlyIncomeForm(forms.Form):
+    month = forms.DateField(
+        label=_("月份"),
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+    )
+    amount = forms.DecimalField(label=_("家庭收入（元）"), max_digits=12, decimal_places=2)

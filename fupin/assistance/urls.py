@@ -22,4 +22,5 @@ urlpatterns = [
     path("households/<int:household_id>/risks/new/", views.risk_create, name="risk-create"),
     path("risks/<int:risk_id>/resolve/", views.risk_resolve, name="risk-resolve"),
     path("households/<int:household_id>/visits/new/", views.visit_create, name="visit-create"),
+    path("households/<int:household_id>/incomes/new/", views.income_create, name="income-create"),
 ]

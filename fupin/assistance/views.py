@@ -403,3 +403,30 @@ def work_team(request: ScopedRequest) -> HttpResponse:
             "breadcrumbs": [(_("驻村工作队"), None)],
         },
     )
+
+
+@scoped_view()
+def income_create(request: ScopedRequest, household_id: int) -> HttpResponse:
+    """Record (or correct) one month's household income outside a visit."""
+    household = _helped_household(request, household_id)
+    form = forms.MonthlyIncomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.monthly_income_record(
+                actor=request.user, scope=request.scope, household=household, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("已登记月度收入。"))
+            return redirect_after_post(request, _household_url(household))
+    return render(
+        request,
+        "assistance/simple_form.html",
+        {
+            "form": form,
+            "household": household,
+            "title": _("登记月度收入"),
+            "breadcrumbs": _breadcrumbs(household, _("登记月度收入")),
+        },
+    )

@@ -3,6 +3,7 @@ JSON retries), measures and risks, and assignment of one household or a selectio
 for the actors who may and may not use it."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +14,14 @@ from django.urls import reverse
 
 from fupin.accounts.models import User
 from fupin.assistance import services
-from fupin.assistance.models import Cadre, CadreAssignment, Measure, RiskRecord, Visit
+from fupin.assistance.models import (
+    Cadre,
+    CadreAssignment,
+    Measure,
+    MonthlyIncome,
+    RiskRecord,
+    Visit,
+)
 from fupin.assistance.tests.conftest import monitored_household
 from fupin.audit.models import AuditEvent
 from fupin.registry import codes
@@ -334,4 +342,19 @@ def test_village_work_team_roster(actors: Actors) -> None:
             actors.other_county_admin: Expectation(200, hides=("赵晓东",)),
             actors.township_reviewer: Expectation(403),
         },
+    )
+
+
+def test_monthly_income_is_entered_from_its_page(actors: Actors, assigned: Household) -> None:
+    url = reverse("assistance:income-create", args=[assigned.pk])
+    client = client_for(actors.village_officer)
+    future = client.post(url, {"month": "2026-01", "amount": "2000"})
+    assert "不能登记未来月份的收入" in future.content.decode()
+    assert client.post(url, {"month": "2025-10", "amount": "2000"}).status_code == 302
+    assert list(MonthlyIncome.objects.values_list("month", "amount")) == [
+        (date(2025, 10, 1), Decimal("2000.00"))
+    ]
+    assert_scope_matrix(
+        lambda client: client.get(url),
+        {actors.township_reviewer: Expectation(403), actors.other_county_admin: Expectation(404)},
     )
