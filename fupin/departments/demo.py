@@ -73,7 +73,7 @@ def _last_month() -> str:
 
 def demo_departments_create(*, county_code: str, department_user: str) -> int:
     """Deliver one month of each feed for the county and run the quality check; return how
-    many 疑点 are open. Does nothing when the county already has feeds."""
+    many 疑点 this opened. Does nothing (and returns 0) when the county already has feeds."""
     if FeedBatch.objects.filter(region_id=county_code).exists():
         return 0
     user = User.objects.get(username=department_user)

@@ -8,8 +8,9 @@ from pytest_django.live_server_helper import LiveServer
 from fupin.accounts.models import Role
 from fupin.departments.baseline import seed_baseline_rules
 from fupin.departments.models import ComparisonRule, Finding, FindingStatus, QualityRule
+from fupin.departments.services import duplicate_candidates_find
 from fupin.registry import codes
-from fupin.registry.models import Household, HouseholdStatus
+from fupin.registry.models import Household, HouseholdStatus, Member
 from fupin.registry.services import household_register
 from fupin.registry.tests import factories
 from tests.browser.conftest import login, screenshot
@@ -99,3 +100,23 @@ def test_a_department_feed_becomes_a_finding_the_village_and_township_settle(
     _as(page, base, "county_admin")
     page.goto(f"{base}/quality/")
     expect(page.get_by_test_id("stat-quality-index")).to_have_text("100.0%")
+
+
+def test_a_county_user_confirms_a_duplicate_in_the_queue(
+    page: Page, live_server: LiveServer, actors: Actors
+) -> None:
+    # The same family registered twice in one village: head, spouse and child are each
+    # proposed once.
+    _household(actors, "220122101201011")
+    _household(actors, "220122101201012")
+    duplicate_candidates_find(actor=None, scope=None, region_code=COUNTY)
+    base = live_server.url
+    page.set_viewport_size({"width": 1440, "height": 900})
+    login(page, base, "county_admin")
+    page.goto(f"{base}/quality/duplicates/")
+    expect(page.get_by_test_id("duplicate-count")).to_contain_text("共 3 对待审查")
+    _both_widths(page, "departments-duplicates")
+    spouses = page.locator("div.card", has_text="李秀兰")
+    spouses.get_by_role("button", name="确认合并").click()
+    expect(page.get_by_test_id("duplicate-count")).to_contain_text("共 2 对待审查")
+    assert Member.objects.filter(is_active=False).count() == 1

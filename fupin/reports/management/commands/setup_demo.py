@@ -147,7 +147,7 @@ class Command(BaseCommand):
         findings = demo_departments_create(
             county_code=DEMO_COUNTY, department_user="demo_department"
         )
-        self.stdout.write(f"演示部门数据的未销号疑点：{findings} 条。")
+        self.stdout.write(f"演示部门数据：本次新增疑点 {findings} 条。")
         demo_reports_prepare(town_code=DEMO_TOWN)
         self.stdout.write(f"新建演示账号 {created} 个。所有演示账号的密码：{DEMO_PASSWORD}")
         for username, _full_name, role, region_code in DEMO_USERS:
