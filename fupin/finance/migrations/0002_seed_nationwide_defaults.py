@@ -7,7 +7,7 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from fupin.finance.defaults import seed_defaults
 
-NOTICE_KINDS = ["project", "loan_subsidy", "fund_allocation"]
+NOTICE_KINDS = ["project", "loan_subsidy", "fund_allocation", "industry_subsidy"]
 
 
 def seed(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:

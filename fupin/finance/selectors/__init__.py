@@ -15,6 +15,7 @@ from fupin.finance.selectors.funds import (
     spending_progress,
 )
 from fupin.finance.selectors.loans import (
+    Borrower,
     DueLoan,
     LoanDetail,
     LoanWarnings,
@@ -45,6 +46,7 @@ from fupin.finance.selectors.projects import (
 __all__ = [
     "AssetDetail",
     "AssetLedger",
+    "Borrower",
     "DueLoan",
     "LoanDetail",
     "LoanWarnings",

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -42,15 +42,25 @@ def subsidy_rates_for(region_code: str) -> list[SubsidyRate]:
     return [row for row in rows if len(row.region_code) == most_specific]
 
 
-def active_members_by_id_number(id_numbers: Iterable[str]) -> dict[str, Member]:
-    """{ID number: active member, with household} for the loan ledger's borrowers."""
-    found: dict[str, Member] = {}
+class Borrower(NamedTuple):
+    """What the loan ledger needs of an active member: no model objects for a whole file."""
+
+    member_id: int
+    household_id: int
+    village_id: str
+    name: str
+
+
+def active_members_by_id_number(id_numbers: Iterable[str]) -> dict[str, Borrower]:
+    """{ID number: the active member's ids, village and name}, for the loan ledger."""
+    found: dict[str, Borrower] = {}
     for chunk in in_chunks(id_numbers):
+        rows = Member.objects.filter(is_active=True, id_number__any=chunk).values_list(
+            "id_number", "id", "household_id", "household__village_id", "name"
+        )
         found.update(
-            (member.id_number, member)
-            for member in Member.objects.filter(
-                is_active=True, id_number__any=chunk
-            ).select_related("household")
+            (number, Borrower(member_id, household_id, village_id, name))
+            for number, member_id, household_id, village_id, name in rows
         )
     return found
 
@@ -58,8 +68,8 @@ def active_members_by_id_number(id_numbers: Iterable[str]) -> dict[str, Member]:
 def borrower_facts_by_id_number(id_numbers: Iterable[str]) -> dict[str, str]:
     """{ID number: "village code|name"} of active members, for the loan ledger's checks."""
     return {
-        number: f"{member.household.village_id}|{member.name}"
-        for number, member in active_members_by_id_number(id_numbers).items()
+        number: f"{borrower.village_id}|{borrower.name}"
+        for number, borrower in active_members_by_id_number(id_numbers).items()
     }
 
 

@@ -40,7 +40,9 @@ class Share:
 
 def _locked(scope: RegionScope, asset: Asset) -> Asset:
     require(scope, Capability.MANAGE_FUNDS, asset.region_id, _("未找到该资产。"))
-    locked = Asset.objects.select_for_update().select_related("income_rule").get(pk=asset.pk)
+    locked = (
+        Asset.objects.select_for_update(of=("self",)).select_related("income_rule").get(pk=asset.pk)
+    )
     if locked.is_disposed:
         raise ApplicationError(_("该资产已处置。"), code="disposed")
     return locked

@@ -128,7 +128,11 @@ def fund_entry_record(
     """到账 (never more than released) or 支出 (never more than arrived).
 
     Audit action: "finance.fund_entry_record"."""
-    release = FundRelease.objects.select_for_update().select_related("project").get(pk=release.pk)
+    release = (
+        FundRelease.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=release.pk)
+    )
     require(scope, Capability.MANAGE_FUNDS, release.project.village_id, _("未找到该项目。"))
     _positive(amount)
     arrived = _total(release.entries.filter(kind=FundEntry.Kind.ARRIVAL))

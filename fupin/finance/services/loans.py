@@ -324,7 +324,7 @@ def loan_bulk_import(*, actor: Actor, scope: RegionScope, rows: pl.DataFrame) ->
     unchanged = 0
     for row in rows.iter_rows(named=True):
         borrower = borrowers.get(row["id_number"])
-        if borrower is None or not scope.contains(borrower.household.village_id):
+        if borrower is None or not scope.contains(borrower.village_id):
             raise ApplicationError(
                 _("第 %(row)s 行的借款人不在册或不在您的管辖范围内，未导入任何数据。")
                 % {"row": row["_row"]},
@@ -348,18 +348,18 @@ def loan_bulk_import(*, actor: Actor, scope: RegionScope, rows: pl.DataFrame) ->
             )
             created.append(
                 Loan(
-                    household=borrower.household,
-                    borrower=borrower,
-                    village_id=borrower.household.village_id,
+                    household_id=borrower.household_id,
+                    borrower_id=borrower.member_id,
+                    village_id=borrower.village_id,
                     contract_number=row["contract_number"],
                     status=status,
                     **values,
                 )
             )
-        elif loan.borrower_id != borrower.pk or any(
+        elif loan.borrower_id != borrower.member_id or any(
             getattr(loan, name) != values[name] for name in _LEDGER_FIELDS
         ):
-            if loan.borrower_id != borrower.pk or not scope.contains(loan.village_id):
+            if loan.borrower_id != borrower.member_id or not scope.contains(loan.village_id):
                 raise ApplicationError(
                     _("第 %(row)s 行：合同编号 %(number)s 已登记在其他借款人名下，未导入任何数据。")
                     % {"row": row["_row"], "number": loan.contract_number},

@@ -120,7 +120,9 @@ def _open(scope: RegionScope, project: Project, state: ProjectState) -> Project:
     """The project locked, after checking it is visible, waits at `state` and the scope
     owns that step."""
     scope.require_visible(project.village_id, _("未找到该项目。"))
-    locked = Project.objects.select_for_update().select_related("village").get(pk=project.pk)
+    locked = (
+        Project.objects.select_for_update(of=("self",)).select_related("village").get(pk=project.pk)
+    )
     if locked.state != state:
         raise ApplicationError(
             _("该项目当前为“%(state)s”，不能办理此环节。") % {"state": locked.get_state_display()},
