@@ -26,19 +26,76 @@ class NavItem:
 
 
 NAVIGATION: tuple[NavItem, ...] = (
+    # Daily work first (to-dos, households, cases, help), then the modules, then the
+    # office's settings and records.
     NavItem(_("首页"), "reports:home", "bi-house"),
+    NavItem(_("我的待办"), "monitoring:todo", "bi-list-check"),
+    NavItem(
+        _("我的帮扶户"),
+        "assistance:my-households",
+        "bi-person-heart",
+        prefixes=("assistance:my-", "assistance:visit-"),
+        capability=Capability.HELP_ASSIGNED_HOUSEHOLDS,
+    ),
     NavItem(
         _("农户"),
         "registry:household-list",
         "bi-house-heart",
         prefixes=("registry:household-", "registry:member-"),
     ),
-    NavItem(_("我的待办"), "monitoring:todo", "bi-list-check"),
     NavItem(
         _("监测工作"),
         "monitoring:case-list",
         "bi-shield-exclamation",
         prefixes=("monitoring:case-",),
+    ),
+    NavItem(
+        _("帮扶责任人"),
+        "assistance:cadre-list",
+        "bi-person-badge",
+        prefixes=("assistance:cadre-", "assistance:work-team"),
+        capability=Capability.MANAGE_ASSISTANCE,
+    ),
+    NavItem(
+        _("部门数据"),
+        "feeds:upload",
+        "bi-database-check",
+        prefixes=("feeds:",),
+        capability=Capability.UPLOAD_FEEDS,
+    ),
+    NavItem(_("数据质量"), "departments:quality", "bi-patch-check", prefixes=("departments:",)),
+    NavItem(
+        _("问题整改"),
+        "rectification:problem-list",
+        "bi-clipboard-check",
+        prefixes=("rectification:problem-", "rectification:progress-", "rectification:ledger-"),
+    ),
+    NavItem(
+        _("举报投诉"),
+        "rectification:complaint-list",
+        "bi-telephone-inbound",
+        prefixes=("rectification:complaint-",),
+        capability=Capability.HANDLE_COMPLAINTS,
+    ),
+    NavItem(
+        _("排查回头看"),
+        "rectification:campaign-list",
+        "bi-card-checklist",
+        prefixes=("rectification:campaign-", "rectification:visit-"),
+    ),
+    NavItem(
+        _("项目库"),
+        "finance:project-list",
+        "bi-kanban",
+        prefixes=("finance:project-", "finance:fund-", "finance:asset-", "finance:subsidy-"),
+    ),
+    NavItem(_("小额信贷"), "finance:loan-list", "bi-cash-coin", prefixes=("finance:loan-",)),
+    NavItem(_("统计报表"), "reports:report", "bi-table", prefixes=("reports:report",)),
+    NavItem(
+        _("退出指标"),
+        "reports:exit-overview",
+        "bi-flag",
+        prefixes=("reports:exit-", "reports:village-exit"),
     ),
     NavItem(
         _("批量导入"),
@@ -70,61 +127,6 @@ NAVIGATION: tuple[NavItem, ...] = (
         "bi-journal-check",
         prefixes=("audit:",),
         capability=Capability.VIEW_AUDIT,
-    ),
-    NavItem(
-        _("我的帮扶户"),
-        "assistance:my-households",
-        "bi-person-heart",
-        prefixes=("assistance:my-", "assistance:visit-"),
-        capability=Capability.HELP_ASSIGNED_HOUSEHOLDS,
-    ),
-    NavItem(
-        _("帮扶责任人"),
-        "assistance:cadre-list",
-        "bi-person-badge",
-        prefixes=("assistance:cadre-", "assistance:work-team"),
-        capability=Capability.MANAGE_ASSISTANCE,
-    ),
-    NavItem(
-        _("问题整改"),
-        "rectification:problem-list",
-        "bi-clipboard-check",
-        prefixes=("rectification:problem-", "rectification:progress-", "rectification:ledger-"),
-    ),
-    NavItem(
-        _("举报投诉"),
-        "rectification:complaint-list",
-        "bi-telephone-inbound",
-        prefixes=("rectification:complaint-",),
-        capability=Capability.HANDLE_COMPLAINTS,
-    ),
-    NavItem(
-        _("排查回头看"),
-        "rectification:campaign-list",
-        "bi-card-checklist",
-        prefixes=("rectification:campaign-", "rectification:visit-"),
-    ),
-    NavItem(
-        _("项目库"),
-        "finance:project-list",
-        "bi-kanban",
-        prefixes=("finance:project-", "finance:fund-", "finance:asset-", "finance:subsidy-"),
-    ),
-    NavItem(_("小额信贷"), "finance:loan-list", "bi-cash-coin", prefixes=("finance:loan-",)),
-    NavItem(
-        _("部门数据"),
-        "feeds:upload",
-        "bi-database-check",
-        prefixes=("feeds:",),
-        capability=Capability.UPLOAD_FEEDS,
-    ),
-    NavItem(_("数据质量"), "departments:quality", "bi-clipboard-check", prefixes=("departments:",)),
-    NavItem(_("统计报表"), "reports:report", "bi-table", prefixes=("reports:report",)),
-    NavItem(
-        _("退出指标"),
-        "reports:exit-overview",
-        "bi-flag",
-        prefixes=("reports:exit-", "reports:village-exit"),
     ),
 )
 
