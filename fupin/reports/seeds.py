@@ -93,7 +93,7 @@ def seed_indicator_settings(setting: Any, indicator_set: Any) -> None:
         defaults={
             "k": "3/10",
             "weights": AF_WEIGHTS,
-            "basis": "两不愁三保障 + 饮水 + 收入，五个维度等权（A-F 方法）",
+            "basis": "两不愁三保障 + 饮水 + 收入，五个维度等权（阿尔基尔—福斯特方法）",
         },
     )
     code, name, region, threshold, items, basis = SETS[0]
