@@ -58,7 +58,7 @@ _ASSISTANCE_OFFICE = frozenset({Capability.MANAGE_ASSISTANCE})
 # enter the village's indicator values.
 _EXIT_RECORDS = frozenset({Capability.RECORD_EXIT_INDICATORS})
 
-ROLE_RULES: dict[Role, RoleRule] = {
+_BASE_RULES: dict[Role, RoleRule] = {
     Role.PROVINCE_ADMIN: RoleRule(frozenset({RegionLevel.PROVINCE}), _ADMIN | _POLICY),
     Role.CITY_ADMIN: RoleRule(frozenset({RegionLevel.CITY}), _ADMIN | {Capability.RUN_ASSESSMENT}),
     Role.COUNTY_ADMIN: RoleRule(
@@ -112,17 +112,21 @@ ROLE_RULES: dict[Role, RoleRule] = {
 }
 
 
-# Rectification (issue #16), kept as its own table so each module's rules read in one place:
-# every level from the village up rectifies its own problems and reviews the 销号 of the level
-# below; the county registers complaints; the level above the place complained about handles
-# them and may see who complained; province and county open 排查/回头看 campaigns, whose
-# visits the village cadres (and the responsible cadres living there) carry out.
+# A module's rights and duties per role: (rights, duties). New modules add a table here
+# rather than editing the base table, so each module's reasons read in one place.
+ModuleRules = dict[Role, tuple[frozenset[Capability], frozenset[Capability]]]
+_NOTHING: tuple[frozenset[Capability], frozenset[Capability]] = (frozenset(), frozenset())
+
+# Rectification (issue #16): every level from the village up rectifies its own problems and
+# reviews the 销号 of the level below; the county registers complaints; the level above the
+# place complained about handles them and may see who complained; province and county open
+# 排查/回头看 campaigns, whose visits the village cadres (and the responsible cadres living
+# there) carry out.
 _RECTIFY = frozenset({Capability.RECTIFY, Capability.REVIEW_RECTIFICATION})
 _COMPLAINTS = frozenset({Capability.REGISTER_COMPLAINTS, Capability.HANDLE_COMPLAINTS})
 _VISITS = frozenset({Capability.VISIT_HOUSEHOLDS})
 _COMPLAINANT = frozenset({Capability.VIEW_COMPLAINANT})
-RECTIFICATION_RULES: dict[Role, tuple[frozenset[Capability], frozenset[Capability]]] = {
-    # role: (rights, duties)
+RECTIFICATION_RULES: ModuleRules = {
     Role.PROVINCE_ADMIN: (frozenset(), _RECTIFY | {Capability.MANAGE_CAMPAIGNS}),
     Role.CITY_ADMIN: (frozenset(), _RECTIFY | {Capability.HANDLE_COMPLAINTS}),
     Role.COUNTY_ADMIN: (_COMPLAINANT, _RECTIFY | _COMPLAINTS | {Capability.MANAGE_CAMPAIGNS}),
@@ -134,29 +138,33 @@ RECTIFICATION_RULES: dict[Role, tuple[frozenset[Capability], frozenset[Capabilit
     # Holds every right so that it can still appoint county administrators.
     Role.SYSTEM_ADMIN: (_COMPLAINANT, frozenset()),
 }
-ROLE_RULES = {
-    role: replace(
-        rule,
-        capabilities=rule.capabilities
-        | RECTIFICATION_RULES.get(role, (frozenset(), frozenset()))[0],
-        duties=rule.duties | RECTIFICATION_RULES.get(role, (frozenset(), frozenset()))[1],
-    )
-    for role, rule in ROLE_RULES.items()
+
+# Finance (issue #15): duties of the posts that do that work at their own level — the county
+# keeps loans and funds and decides projects, the township reviews, the village proposes.
+_COUNTY_FINANCE = frozenset(
+    {Capability.MANAGE_LOANS, Capability.MANAGE_FUNDS, Capability.DECIDE_PROJECTS}
+)
+FINANCE_RULES: ModuleRules = {
+    Role.COUNTY_ADMIN: (frozenset(), _COUNTY_FINANCE),
+    Role.COUNTY_STAFF: (frozenset(), _COUNTY_FINANCE),
+    Role.TOWNSHIP_REVIEWER: (frozenset(), frozenset({Capability.REVIEW_PROJECTS})),
+    Role.VILLAGE_OFFICER: (frozenset(), frozenset({Capability.PROPOSE_PROJECTS})),
+    Role.VILLAGE_TEAM: (frozenset(), frozenset({Capability.PROPOSE_PROJECTS})),
 }
-# Finance duties (issue #15), added to the posts that do that work at their own level.
-_FINANCE_DUTIES: dict[Role, frozenset[Capability]] = {
-    Role.COUNTY_ADMIN: frozenset(
-        {Capability.MANAGE_LOANS, Capability.MANAGE_FUNDS, Capability.DECIDE_PROJECTS}
-    ),
-    Role.COUNTY_STAFF: frozenset(
-        {Capability.MANAGE_LOANS, Capability.MANAGE_FUNDS, Capability.DECIDE_PROJECTS}
-    ),
-    Role.TOWNSHIP_REVIEWER: frozenset({Capability.REVIEW_PROJECTS}),
-    Role.VILLAGE_OFFICER: frozenset({Capability.PROPOSE_PROJECTS}),
-    Role.VILLAGE_TEAM: frozenset({Capability.PROPOSE_PROJECTS}),
-}
-for _role, _duties in _FINANCE_DUTIES.items():
-    ROLE_RULES[_role] = replace(ROLE_RULES[_role], duties=ROLE_RULES[_role].duties | _duties)
+
+
+def _with_modules(base: dict[Role, RoleRule], *modules: ModuleRules) -> dict[Role, RoleRule]:
+    return {
+        role: replace(
+            rule,
+            capabilities=rule.capabilities.union(*(m.get(role, _NOTHING)[0] for m in modules)),
+            duties=rule.duties.union(*(m.get(role, _NOTHING)[1] for m in modules)),
+        )
+        for role, rule in base.items()
+    }
+
+
+ROLE_RULES: dict[Role, RoleRule] = _with_modules(_BASE_RULES, RECTIFICATION_RULES, FINANCE_RULES)
 
 
 def role_allows_level(role: Role, level: RegionLevel | None) -> bool:
