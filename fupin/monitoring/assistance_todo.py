@@ -1,7 +1,7 @@
 """What assistance adds to each user's 待办: monitored households still without a
 responsible cadre (due N working days after identification, counted on the official
 calendar) and visits coming due or overdue. Assistance knows the rules and the dates;
-the working days are counted here, where the calendar lives (ADR 0008)."""
+the working days are counted here, where the calendar lives (ADR 0009)."""
 
 from dataclasses import dataclass
 from datetime import date

@@ -1,6 +1,6 @@
 """Tallies: the registry's figures counted per village, so that a dashboard or a report of
 a province adds up a few thousand rows instead of scanning millions of households. They are
-derived data, rebuilt from the registry by `fupin.reports.tallies` (ADR 0008), never edited
+derived data, rebuilt from the registry by `fupin.reports.tallies` (ADR 0013), never edited
 by hand; exit-indicator records are the app's own data."""
 
 from django.conf import settings

@@ -1,4 +1,4 @@
-"""Keep the tallies (`reports.models`) equal to the registry (ADR 0008).
+"""Keep the tallies (`reports.models`) equal to the registry (ADR 0013).
 
 The audit trail is the change feed: every write to the registry, the monitoring workflow and
 the assessment results records an audit event with the region it touched, in the write's own

@@ -1,4 +1,4 @@
-"""Every dashboard figure equals a count over the registry with the same filter (ADR 0008)."""
+"""Every dashboard figure equals a count over the registry with the same filter (ADR 0013)."""
 
 from datetime import date
 from urllib.parse import parse_qs
