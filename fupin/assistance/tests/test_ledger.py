@@ -15,8 +15,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from fupin.assistance.models import AssistanceSetting, Cadre, CadreAssignment
-from fupin.assistance.tests.conftest import monitored_household
 from fupin.assistance.services.ledger import cadre_assignment_bulk_import
+from fupin.assistance.tests.conftest import monitored_household
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import PermissionDeniedError
 from fupin.imports.kinds import KINDS
