@@ -11,8 +11,10 @@ from typing import Any
 import fastexcel
 import polars as pl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from fupin.assistance.models import AssistanceSetting, Cadre, CadreAssignment
 from fupin.assistance.services.ledger import cadre_assignment_bulk_import
@@ -20,9 +22,11 @@ from fupin.assistance.tests.conftest import monitored_household
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import PermissionDeniedError
 from fupin.imports.kinds import KINDS
+from fupin.imports.services import import_apply_job_run
 from fupin.imports.workbooks import template_workbook
+from fupin.jobs.models import Job
 from fupin.registry.models import Household
-from tests.support import VILLAGE, Actors, scope_of
+from tests.support import VILLAGE, Actors, client_for, scope_of
 
 HEADERS = (
     "户编号",
@@ -265,3 +269,32 @@ def test_the_template_workbook_names_the_columns() -> None:
     headers = reader.load_sheet(0).to_polars().columns
     assert headers[:2] == ["户编号", "帮扶责任人姓名"]
     assert {"联系电话", "帮扶责任人编号", "工作单位", "开始日期", "结束日期"} <= set(headers)
+
+
+def test_uploaded_at_the_import_page_the_preview_writes_nothing_and_the_job_applies(
+    actors: Actors, household: Household, settings: Any, tmp_path: Path
+) -> None:
+    settings.VAR_DIR = tmp_path
+    content = _file(tmp_path, [_row(household)]).read_bytes()
+    client = client_for(actors.village_officer)
+    before = _state()
+
+    response = client.post(
+        reverse("imports:upload"),
+        {"kind": "cadre_assignments", "file": SimpleUploadedFile("结对帮扶台账.csv", content)},
+    )
+
+    assert response.status_code == 200
+    staged = response.context["staged"]
+    assert (staged.error_count, staged.new_rows, staged.apply_error) == (0, 1, "")
+    assert _state() == before
+    client.post(reverse("imports:apply"), {"staged": str(staged.id)})
+    job = Job.objects.get()
+    import_apply_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    assignment = CadreAssignment.objects.get(household=household, ended_on__isnull=True)
+    assert assignment.cadre.name == "刘海燕"
+    assert AuditEvent.objects.filter(
+        action="assistance.cadre_assign", actor=actors.village_officer
+    ).exists()
