@@ -40,8 +40,8 @@ class Lookups:
     borrowers: Lookup[str] = None
     contracts: Lookup[str] = None
     # Cadre assignments: {"#编号" or "姓名|电话": "编号|region|name|current households"} of
-    # active cadres, {户编号: its current cadre's 编号}, {village code: most households one
-    # cadre may help there}.
+    # active cadres, {户编号: its current cadre's 编号}, {region code: most households one
+    # cadre of that region may help}.
     cadres: Lookup[str] = None
     current_cadres: Lookup[str] = None
     cadre_limits: Lookup[int] = None
@@ -420,7 +420,8 @@ def cadre_assignment_rows(
         lookups.cadres,
         table.select(key.alias("key")).get_column("key").drop_nulls().unique().to_list(),
     )
-    limits = _answered(lookups.cadre_limits, sorted(set(households.values())))
+    cadre_regions = {facts.split("|", 2)[1] for facts in cadres.values()}
+    limits = _answered(lookups.cadre_limits, sorted(set(households.values()) | cadre_regions))
     number = pl.col("household_number")
     village = number.replace_strict(dict(households), default=None, return_dtype=pl.String)
     first = _first_row_over("household_number")
@@ -458,8 +459,12 @@ def cadre_assignment_rows(
         )
     )
     total = held.fill_null(0) + moving_in.cast(pl.Int64).sum().over(key)
-    limit = village.replace_strict(
-        {code: int(most) for code, most in limits.items()}, default=None, return_dtype=pl.Int64
+    most = {code: int(households_at_most) for code, households_at_most in limits.items()}
+    # The rule of the cadre's region, as the assignment applies it; a cadre the file
+    # registers works where the household lives.
+    limit = pl.coalesce(
+        region.replace_strict(most, default=None, return_dtype=pl.Int64),
+        village.replace_strict(most, default=None, return_dtype=pl.Int64),
     )
     name = pl.col("cadre_name")
     name_error = (

@@ -162,7 +162,7 @@ CADRE_ASSIGNMENTS_LEDGER = LedgerKind(
         households=selectors.household_villages_by_number,
         current_cadres=assistance_ledger.current_cadre_ids_by_household_number,
         cadres=assistance_ledger.cadre_facts_by_key,
-        cadre_limits=assistance_ledger.cadre_limits_by_village,
+        cadre_limits=assistance_ledger.cadre_limits_by_region,
     ),
     apply=cadre_assignment_bulk_import,
     export_query=assistance_ledger.cadre_assignment_ledger_values,

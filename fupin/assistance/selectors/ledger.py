@@ -58,12 +58,12 @@ def current_cadre_ids_by_household_number(numbers: Iterable[str]) -> dict[str, s
     return found
 
 
-def cadre_limits_by_village(villages: Iterable[str]) -> dict[str, int]:
-    """{village code: most current households one cadre may help there}."""
+def cadre_limits_by_region(region_codes: Iterable[str]) -> dict[str, int]:
+    """{region code: most current households one cadre of that region may help}."""
     settings = rule_selectors.all_settings()
     return {
-        village: rule_selectors.setting_for(village, rows=settings).max_households_per_cadre
-        for village in villages
+        code: rule_selectors.setting_for(code, rows=settings).max_households_per_cadre
+        for code in region_codes
     }
 
 

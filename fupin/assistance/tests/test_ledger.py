@@ -204,7 +204,11 @@ def test_bad_rows_are_named_by_row_and_column_in_chinese(
 def test_a_cadre_over_the_configured_maximum_is_refused(
     actors: Actors, cadre: Cadre, household: Household, other_household: Household, tmp_path: Path
 ) -> None:
-    AssistanceSetting.objects.filter(region_code="").update(max_households_per_cadre=1)
+    county_rule = AssistanceSetting.objects.get(region_code="")
+    county_rule.pk = None
+    county_rule.region_code = "220122"
+    county_rule.max_households_per_cadre = 1
+    county_rule.save()
     rows = [
         _row(household, 帮扶责任人编号=str(cadre.pk), 帮扶责任人姓名=cadre.name),
         _row(other_household, 帮扶责任人编号=str(cadre.pk), 帮扶责任人姓名=cadre.name),
