@@ -39,6 +39,12 @@ class Lookups:
     # Loans: {ID number: "village code|name"} of active members, {合同编号: borrower's ID}.
     borrowers: Lookup[str] = None
     contracts: Lookup[str] = None
+    # Cadre assignments: {"#编号" or "姓名|电话": "编号|region|name|current households"} of
+    # active cadres, {户编号: its current cadre's 编号}, {region code: most households one
+    # cadre of that region may help}.
+    cadres: Lookup[str] = None
+    current_cadres: Lookup[str] = None
+    cadre_limits: Lookup[int] = None
 
 
 @dataclass(frozen=True)
@@ -379,4 +385,130 @@ def loan_rows(table: pl.DataFrame, template: Template, context: CheckContext) ->
         amount_error.alias("amount" + ERROR_SUFFIX),
         repaid_error.alias("repaid_principal" + ERROR_SUFFIX),
         rate_error.alias("annual_rate" + ERROR_SUFFIX),
+    )
+
+
+def _answered(lookup: Lookup[V], values: list[str]) -> Mapping[str, V]:
+    if callable(lookup):
+        return lookup(values)
+    return lookup or {}
+
+
+def _cadre_key() -> pl.Expr:
+    """How a row names its cadre: "#编号", or "姓名|电话" when it gives no 编号."""
+    return (
+        pl.when(pl.col("cadre_id").is_not_null())
+        .then(pl.format("#{}", pl.col("cadre_id")))
+        .when(pl.col("phone").is_not_null() & pl.col("cadre_name").is_not_null())
+        .then(pl.format("{}|{}", pl.col("cadre_name"), pl.col("phone")))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
+
+
+def cadre_assignment_rows(
+    table: pl.DataFrame, template: Template, context: CheckContext
+) -> pl.DataFrame:
+    """A cadre assignment names a registered household in scope once, a cadre by 编号 (who
+    must exist, match the name and work where the household lives) or by name and phone
+    (registered from the row when new, which then needs the unit), an end not before the
+    start, and leaves no cadre with more current households than the local rule allows."""
+    lookups = context.lookups
+    households = _asked(lookups.households, table, "household_number")
+    current = _asked(lookups.current_cadres, table, "household_number")
+    key = _cadre_key()
+    cadres = _answered(
+        lookups.cadres,
+        table.select(key.alias("key")).get_column("key").drop_nulls().unique().to_list(),
+    )
+    cadre_regions = {facts.split("|", 2)[1] for facts in cadres.values()}
+    limits = _answered(lookups.cadre_limits, sorted(set(households.values()) | cadre_regions))
+    number = pl.col("household_number")
+    village = number.replace_strict(dict(households), default=None, return_dtype=pl.String)
+    first = _first_row_over("household_number")
+    household_error = (
+        pl.when(number.is_not_null() & village.is_null())
+        .then(pl.format(_("户编号 {} 不在册，请核对。"), number))
+        .when(number.is_not_null() & ~village.str.starts_with(context.scope_prefix))
+        .then(pl.format(_("户编号 {} 所在村 {} 不在您的管辖范围内，不能导入。"), number, village))
+        .when(number.is_not_null() & (pl.col(ROW_NUMBER_COLUMN) != first))
+        .then(
+            pl.format(
+                _("户编号 {} 与第 {} 行重复，同一户只能有一行。"), number, first.cast(pl.String)
+            )
+        )
+        .otherwise(pl.col("household_number" + ERROR_SUFFIX))
+    )
+    found = key.replace_strict(dict(cadres), default=None, return_dtype=pl.String)
+    parts = found.str.splitn("|", 4)
+    found_id = parts.struct.field("field_0")
+    region = parts.struct.field("field_1")
+    held = parts.struct.field("field_2").cast(pl.Int64)
+    found_name = parts.struct.field("field_3")
+    cadre_id = pl.col("cadre_id")
+    cadre_id_error = (
+        pl.when(cadre_id.is_not_null() & found.is_null())
+        .then(pl.format(_("帮扶责任人编号 {} 不存在或已不在岗。"), cadre_id))
+        .otherwise(pl.col("cadre_id" + ERROR_SUFFIX))
+    )
+    staying = pl.col("ended_on").is_null() & key.is_not_null() & village.is_not_null()
+    moving_in = staying & (
+        found_id.is_null()
+        | (
+            number.replace_strict(dict(current), default=None, return_dtype=pl.String).fill_null("")
+            != found_id
+        )
+    )
+    total = held.fill_null(0) + moving_in.cast(pl.Int64).sum().over(key)
+    most = {code: int(households_at_most) for code, households_at_most in limits.items()}
+    # The rule of the cadre's region, as the assignment applies it; a cadre the file
+    # registers works where the household lives.
+    limit = pl.coalesce(
+        region.replace_strict(most, default=None, return_dtype=pl.Int64),
+        village.replace_strict(most, default=None, return_dtype=pl.Int64),
+    )
+    name = pl.col("cadre_name")
+    name_error = (
+        pl.when(cadre_id.is_not_null() & found_name.is_not_null() & (found_name != name))
+        .then(pl.format(_("姓名与帮扶责任人编号不符：登记姓名为 {}。"), found_name))
+        .when(~region.str.starts_with(context.scope_prefix))
+        .then(pl.format(_("帮扶责任人 {} 不在您的管辖范围内。"), name))
+        .when(village.is_not_null() & ~village.str.starts_with(region))
+        .then(pl.format(_("户编号 {} 不在帮扶责任人 {} 的帮扶区域内。"), number, name))
+        .when(moving_in & limit.is_not_null() & (total > limit))
+        .then(
+            pl.format(
+                _("每名帮扶责任人最多联系 {} 户，{} 导入后将联系 {} 户。"),
+                limit.cast(pl.String),
+                name,
+                total.cast(pl.String),
+            )
+        )
+        .otherwise(pl.col("cadre_name" + ERROR_SUFFIX))
+    )
+    phone_error = (
+        pl.when(cadre_id.is_null() & pl.col("phone").is_null())
+        .then(pl.lit(_("请填写联系电话或帮扶责任人编号。")))
+        .otherwise(pl.col("phone" + ERROR_SUFFIX))
+    )
+    unit_error = (
+        pl.when(cadre_id.is_null() & key.is_not_null() & found.is_null() & pl.col("unit").is_null())
+        .then(pl.format(_("帮扶责任人 {} 尚未登记，须填写工作单位。"), name))
+        .otherwise(pl.col("unit" + ERROR_SUFFIX))
+    )
+    end_error = (
+        pl.when(
+            pl.col("ended_on").is_not_null()
+            & pl.col("started_on").is_not_null()
+            & (pl.col("ended_on") < pl.col("started_on"))
+        )
+        .then(pl.lit(_("结束日期不能早于开始日期。")))
+        .otherwise(pl.col("ended_on" + ERROR_SUFFIX))
+    )
+    return table.with_columns(
+        household_error.alias("household_number" + ERROR_SUFFIX),
+        cadre_id_error.alias("cadre_id" + ERROR_SUFFIX),
+        name_error.alias("cadre_name" + ERROR_SUFFIX),
+        phone_error.alias("phone" + ERROR_SUFFIX),
+        unit_error.alias("unit" + ERROR_SUFFIX),
+        end_error.alias("ended_on" + ERROR_SUFFIX),
     )

@@ -12,6 +12,7 @@ from django.db.models import TextChoices
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from fupin.assistance.models import CadreLevel
 from fupin.registry import codes
 
 ColumnKind = Literal[
@@ -450,5 +451,57 @@ LOANS = Template(
         _("每行一笔贷款合同，按合同编号识别；重复导入同一文件不会改变数据。"),
         _("借款人必须是已在册的农户成员，姓名须与证件号码一致。"),
         _("到期日期须晚于放款日期；已还本金不能超过贷款金额；年利率填百分数。"),
+    ),
+)
+
+# 结对帮扶台账 (issue #11): one row per household naming its responsible cadre, by the
+# cadre's 编号 or by name and phone; a cadre not yet registered is registered from the row.
+CADRE_ASSIGNMENTS = Template(
+    kind="cadre_assignments",
+    title=_("结对帮扶台账"),
+    natural_key=("household_number",),
+    columns=(
+        _HOUSEHOLD_NUMBER,
+        Column(
+            "cadre_name",
+            "帮扶责任人姓名",
+            aliases=("帮扶责任人", "帮扶干部姓名", "包保干部姓名"),
+            required=True,
+        ),
+        Column(
+            "phone",
+            "联系电话",
+            aliases=("帮扶责任人电话", "手机号码", "电话"),
+            help_text=_("填写帮扶责任人编号时可不填。"),
+        ),
+        Column(
+            "cadre_id",
+            "帮扶责任人编号",
+            kind="integer",
+            aliases=("干部编号",),
+            min_value=1,
+            help_text=_("系统中已登记的帮扶责任人编号；不填时按姓名和联系电话识别。"),
+        ),
+        Column("unit", "工作单位", aliases=("帮扶责任人单位", "单位")),
+        Column("post", "职务", aliases=("职务职级",)),
+        Column("level", "干部级别", kind="code", code_table=CadreLevel),
+        Column(
+            "started_on",
+            "开始日期",
+            kind="date",
+            aliases=("结对日期", "帮扶开始日期"),
+            required=True,
+        ),
+        Column("ended_on", "结束日期", kind="date", aliases=("帮扶结束日期",)),
+        Column("end_reason", "结束原因"),
+    ),
+    instructions=(
+        _("每行一户，写明该户的帮扶责任人；同一户只能有一行。"),
+        _("户编号必须是已在册、在您管辖范围内的农户。"),
+        _(
+            "帮扶责任人按编号识别；不填编号时按姓名和联系电话识别，系统中没有的将按本行登记，须填写工作单位，干部级别不填按县级。"
+        ),
+        _("填写结束日期的行记为已结束的结对（历史），结束日期不能早于开始日期。"),
+        _("每名帮扶责任人联系的户数不能超过本地帮扶规则规定的上限。"),
     ),
 )

@@ -18,12 +18,21 @@ from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from fupin.assistance.selectors import ledger as assistance_ledger
+from fupin.assistance.services.ledger import cadre_assignment_bulk_import
 from fupin.core.scope import RegionScope
 from fupin.finance import selectors as finance_selectors
 from fupin.finance.services import loan_bulk_import
 from fupin.imports import checks
 from fupin.imports.checks import Check, Lookups
-from fupin.imports.declarations import CONDITIONS, INCOME, LOANS, MEMBERS, Template
+from fupin.imports.declarations import (
+    CADRE_ASSIGNMENTS,
+    CONDITIONS,
+    INCOME,
+    LOANS,
+    MEMBERS,
+    Template,
+)
 from fupin.registry import selectors
 from fupin.registry.services import (
     household_conditions_bulk_upsert,
@@ -146,8 +155,41 @@ LOANS_LEDGER = LedgerKind(
     personal_data=True,
 )
 
+CADRE_ASSIGNMENTS_LEDGER = LedgerKind(
+    template=CADRE_ASSIGNMENTS,
+    checks=(checks.cadre_assignment_rows,),
+    lookups=Lookups(
+        households=selectors.household_villages_by_number,
+        current_cadres=assistance_ledger.current_cadre_ids_by_household_number,
+        cadres=assistance_ledger.cadre_facts_by_key,
+        cadre_limits=assistance_ledger.cadre_limits_by_region,
+    ),
+    apply=cadre_assignment_bulk_import,
+    export_query=assistance_ledger.cadre_assignment_ledger_values,
+    export_sources={
+        **_BY_HOUSEHOLD_NUMBER,
+        "cadre_name": "cadre__name",
+        "phone": "cadre__phone",
+        "unit": "cadre__unit",
+        "post": "cadre__post",
+        "level": "cadre__level",
+    },
+    counts_message=_(
+        "新增结对 %(created)d 户、更换帮扶责任人 %(updated)d 户、未变 %(unchanged)d 户；"
+        "新登记帮扶责任人 %(cadres_registered)d 名。"
+    ),
+    # Cadres' phones.
+    personal_data=True,
+)
+
 KINDS: dict[str, LedgerKind] = {
     ledger.kind: ledger
-    for ledger in (MEMBERS_LEDGER, INCOME_LEDGER, CONDITIONS_LEDGER, LOANS_LEDGER)
+    for ledger in (
+        MEMBERS_LEDGER,
+        INCOME_LEDGER,
+        CONDITIONS_LEDGER,
+        LOANS_LEDGER,
+        CADRE_ASSIGNMENTS_LEDGER,
+    )
 }
 TEMPLATES: dict[str, Template] = {kind: ledger.template for kind, ledger in KINDS.items()}

@@ -230,6 +230,9 @@ def import_apply_start(*, actor: AbstractBaseUser, scope: RegionScope, staged_id
             "suffix": meta["suffix"],
             "filename": meta["filename"],
             "scope_prefix": scope.prefix,
+            # The apply runs with the uploader's duties: some ledgers need more than
+            # EDIT_REGISTRY (the cadre assignment ledger needs MANAGE_ASSISTANCE).
+            "capabilities": sorted(str(capability) for capability in scope.capabilities),
         },
         message=_("等待后台处理"),
     )
@@ -262,7 +265,10 @@ def import_apply_job_run(*, job_id: int) -> None:
             prefix=prefix,
             root_prefix=prefix,
             region_name="",
-            capabilities=frozenset({Capability.EDIT_REGISTRY}),
+            capabilities=frozenset(
+                Capability(value)
+                for value in params.get("capabilities", [Capability.EDIT_REGISTRY.value])
+            ),
         )
         counts = apply_rows(template, actor=job.created_by, scope=scope, rows=result.valid)
     except FileNotFoundError:

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,8 @@ from fupin.audit.services import audit_record
 from fupin.core.errors import ApplicationError, NotFoundError
 from fupin.core.scope import Capability, RegionScope
 from fupin.registry.models import Household, HouseholdStatus, Region
+
+Actor = AbstractBaseUser | AnonymousUser | None
 
 
 @transaction.atomic
@@ -36,6 +39,32 @@ def cadre_create(
     the account they log in with. Audit action: "assistance.cadre_create"."""
     scope.require(Capability.MANAGE_ASSISTANCE)
     scope.require_region(region_code)
+    return cadre_register(
+        actor=actor,
+        name=name,
+        unit=unit,
+        post=post,
+        phone=phone,
+        level=level,
+        region_code=region_code,
+        user=user,
+    )
+
+
+def cadre_register(
+    *,
+    actor: Actor,
+    name: str,
+    unit: str,
+    post: str,
+    phone: str,
+    level: str,
+    region_code: str,
+    user: User | None = None,
+) -> Cadre:
+    """Register a cadre once the caller has checked duty and region (`cadre_create` for a
+    user, the cadre assignment ledger for its rows); runs in the caller's transaction.
+    Audit action: "assistance.cadre_create"."""
     region = Region.objects.filter(code=region_code).first()
     if region is None:
         raise ApplicationError(_("区划不存在。"), code="region", field="region_code")
@@ -116,6 +145,28 @@ def cadre_assign(
             household=household,
             needed=access_selectors.Access.MANAGE,
         )
+    return assign_households(
+        actor=actor,
+        scope=scope,
+        cadre=cadre,
+        households=households,
+        started_on=started_on,
+        reason=reason,
+    )
+
+
+def assign_households(
+    *,
+    actor: Actor,
+    scope: RegionScope,
+    cadre: Cadre,
+    households: Sequence[Household],
+    started_on: date,
+    reason: str = "",
+) -> list[CadreAssignment]:
+    """`cadre_assign` once the caller has checked its duty to each household (the user's
+    access there, the region of the ledger's rows): the cadre's region, cancelled
+    households and the limit per cadre; runs in the caller's transaction."""
     if not scope.contains(cadre.region_id) or not cadre.is_active:
         raise NotFoundError(_("帮扶责任人不存在或不在您的管辖范围内。"))
     for household in households:
