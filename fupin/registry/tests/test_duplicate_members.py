@@ -68,7 +68,8 @@ def test_migration_refuses_duplicates_then_restores_the_index(without_index: Non
     first = _member("H1")
     second = _member("H2")
     # Written past the services, as the old database held them: counted as the services do.
-    active_members_refresh([first.household_id, second.household_id])
+    with transaction.atomic():
+        active_members_refresh([first.household_id, second.household_id])
 
     # When the migration runs, then it refuses and names the command
     with (
