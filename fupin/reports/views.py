@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fupin.assistance.selectors import CoverageFigure
 from fupin.core.decorators import scoped_view
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from fupin.core.forms import add_service_error
 from fupin.core.http import ScopedRequest
 from fupin.core.scope import Capability
-from fupin.assistance.selectors import CoverageFigure
 from fupin.finance import selectors as finance_selectors
 from fupin.jobs.selectors import job_list
 from fupin.monitoring.selectors import calendar_missing_year
@@ -112,9 +112,7 @@ def coverage_page(request: ScopedRequest) -> HttpResponse:
         "reports/coverage.html",
         {
             "label": coverage_label(figure),
-            "page_obj": Paginator(households, COVERAGE_PAGE_SIZE).get_page(
-                request.GET.get("page")
-            ),
+            "page_obj": Paginator(households, COVERAGE_PAGE_SIZE).get_page(request.GET.get("page")),
             "query_without_page": f"{urlencode(query)}&",
         },
     )

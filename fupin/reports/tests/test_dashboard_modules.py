@@ -22,6 +22,7 @@ from fupin.assistance.models import (
     MeasureStatus,
     Visit,
 )
+from fupin.assistance.selectors import visits_due
 from fupin.departments.models import Finding, FindingStatus
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus, HouseholdStatusEvent
@@ -276,8 +277,6 @@ def test_coverage_never_counts_another_county(
 def test_visit_overdue_agrees_with_the_cadres_to_do(
     actors: Actors, records: dict[str, Household]
 ) -> None:
-    from fupin.assistance.selectors import visits_due
-
     due = visits_due(
         scope=scope_of(actors.county_admin), user=actors.county_admin, today=TODAY, only_mine=False
     )
