@@ -114,6 +114,14 @@ def coverage_page(request: ScopedRequest) -> HttpResponse:
             "label": coverage_label(figure),
             "page_obj": Paginator(households, COVERAGE_PAGE_SIZE).get_page(request.GET.get("page")),
             "query_without_page": f"{urlencode(query)}&",
+            "breadcrumbs": [
+                (
+                    _("监测看板"),
+                    reverse("reports:home")
+                    + (f"?{urlencode({'region': region_code})}" if region_code else ""),
+                ),
+                (coverage_label(figure), None),
+            ],
         },
     )
 
