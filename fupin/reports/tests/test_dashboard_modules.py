@@ -249,8 +249,24 @@ def test_coverage_figures_equal_a_direct_count_for_each_region_and_level(
         assert listed.status_code == 200
         assert listed.context["page_obj"].paginator.count == value, figure
         shown = {household.pk for household in listed.context["page_obj"]}
-        if user_key != "province_admin":
-            assert records["far"].pk not in shown or region_code.startswith("2201")
+        if not OTHER_COUNTY_VILLAGE.startswith(region_code):
+            assert records["far"].pk not in shown, figure
+
+
+def test_api_dashboard_gives_the_same_coverage_and_quality(
+    actors: Actors, records: dict[str, Household]
+) -> None:
+    for user, region_code, expected in (
+        (actors.county_admin, COUNTY, [2, 1, 2, 1]),
+        (actors.other_county_admin, OTHER_COUNTY, [1, 1, 1, 1]),
+    ):
+        answer = client_for(user).get("/api/v1/dashboard").json()
+        direct = _direct_counts(region_code)
+        assert answer["assistance_monitored"] == direct["monitored"]
+        assert [item["value"] for item in answer["coverage"]] == expected
+        assert [item["figure"] for item in answer["coverage"]] == list(direct)[1:]
+        assert [direct[item["figure"]] for item in answer["coverage"]] == expected
+        assert answer["quality_index"] == 100.0
 
 
 def test_coverage_never_counts_another_county(
