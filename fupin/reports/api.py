@@ -1,7 +1,10 @@
 from datetime import date
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
+from ninja.errors import HttpError
 
 from fupin.core.api import api_scope
 from fupin.reports.schemas import ChildRowOut, CoverageOut, DashboardOut, FigureOut, ReportOut
@@ -24,8 +27,12 @@ def dashboard(request: HttpRequest, region: str = "") -> DashboardOut:
     """The dashboard figures of a region in the caller's scope (default: the scope's own)."""
     tally_catch_up(recount_limit=PAGE_RECOUNT_LIMIT)
     scope = api_scope(request)
+    # django_auth has let only a signed-in account through; the check tells the type.
+    user = request.user
+    if not isinstance(user, AbstractBaseUser):
+        raise HttpError(401, _("请先登录。"))
     board = dashboard_for(scope=scope, region_code=region)
-    modules = module_figures(scope=scope, user=request.user, region_code=region, today=board.today)
+    modules = module_figures(scope=scope, user=user, region_code=region, today=board.today)
     return DashboardOut(
         region_code=board.region.code if board.region else "",
         region_name=board.region.name if board.region else "",

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from fupin.accounts.models import User
+from fupin.accounts.models import Role, User
 from fupin.assistance.models import (
     AssistanceSetting,
     Cadre,
@@ -87,7 +87,7 @@ def _measure(
     Measure.objects.create(
         plan=plan,
         household=plan.household,
-        category=MeasureCategory.objects.order_by("pk").first(),
+        category=MeasureCategory.objects.order_by("pk")[0],
         subtype="产业帮扶",
         is_development=development,
         responsible_unit="农业农村局",
@@ -116,7 +116,7 @@ def records(actors: Actors, assistance_tables: None) -> dict[str, Household]:
     not monitored but has everything."""
     interval = int(AssistanceSetting.objects.get(region_code="").visit_days_by_level.get("", 30))
     officer, other_officer = actors.village_officer, actors.other_village_officer
-    other_county_officer = make_user("shuangyang", "village_officer", OTHER_COUNTY_VILLAGE)
+    other_county_officer = make_user("shuangyang", Role.VILLAGE_OFFICER, OTHER_COUNTY_VILLAGE)
     cadre = Cadre.objects.create(
         name="王志强",
         unit="农业农村局",
