@@ -95,7 +95,7 @@ def home(request: ScopedRequest) -> HttpResponse:
 def coverage_page(request: ScopedRequest) -> HttpResponse:
     """The monitored households behind one 帮扶措施覆盖 figure of the dashboard."""
     try:
-        figure = CoverageFigure(request.GET.get("figure", ""))
+        figure = CoverageFigure(request.GET.get("figure", CoverageFigure.WITH_PLAN.value))
     except ValueError:
         raise NotFoundError(_("没有这项帮扶覆盖统计。")) from None
     region_code = _region_param(request)
