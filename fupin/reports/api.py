@@ -1,11 +1,15 @@
 from datetime import date
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
+from ninja.errors import HttpError
 
 from fupin.core.api import api_scope
-from fupin.reports.schemas import ChildRowOut, DashboardOut, FigureOut, ReportOut
+from fupin.reports.schemas import ChildRowOut, CoverageOut, DashboardOut, FigureOut, ReportOut
 from fupin.reports.selectors import Figure, dashboard_for
+from fupin.reports.selectors.modules import module_figures
 from fupin.reports.selectors.standard import ReportKind, report_as_dict, report_build
 from fupin.reports.tallies import PAGE_RECOUNT_LIMIT, tally_catch_up
 
@@ -22,7 +26,13 @@ def _figure(figure: Figure) -> FigureOut:
 def dashboard(request: HttpRequest, region: str = "") -> DashboardOut:
     """The dashboard figures of a region in the caller's scope (default: the scope's own)."""
     tally_catch_up(recount_limit=PAGE_RECOUNT_LIMIT)
-    board = dashboard_for(scope=api_scope(request), region_code=region)
+    scope = api_scope(request)
+    # django_auth has let only a signed-in account through; the check tells the type.
+    user = request.user
+    if not isinstance(user, AbstractBaseUser):
+        raise HttpError(401, _("请先登录。"))
+    board = dashboard_for(scope=scope, region_code=region)
+    modules = module_figures(scope=scope, user=user, region_code=region, today=board.today)
     return DashboardOut(
         region_code=board.region.code if board.region else "",
         region_name=board.region.name if board.region else "",
@@ -49,6 +59,12 @@ def dashboard(request: HttpRequest, region: str = "") -> DashboardOut:
             )
             for row in board.children
         ],
+        assistance_monitored=modules.monitored,
+        coverage=[
+            CoverageOut(figure=item.figure.value, label=item.label, value=item.value)
+            for item in modules.coverage
+        ],
+        quality_index=modules.quality.index,
     )
 
 

@@ -21,6 +21,12 @@ class ChildRowOut(Schema):
     overdue_cases: int
 
 
+class CoverageOut(Schema):
+    figure: str
+    label: str
+    value: int
+
+
 class DashboardOut(Schema):
     region_code: str
     region_name: str
@@ -34,6 +40,10 @@ class DashboardOut(Schema):
     income_year: int | None
     income: list[FigureOut]
     children: list[ChildRowOut]
+    # 帮扶措施覆盖: the monitored households the caller may see and each coverage figure.
+    assistance_monitored: int
+    coverage: list[CoverageOut]
+    quality_index: float
 
 
 class ReportOut(Schema):

@@ -5,6 +5,7 @@ from fupin.reports import views
 app_name = "reports"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("reports/coverage/", views.coverage_page, name="coverage"),
     path("reports/", views.report_page, name="report"),
     path("reports/xlsx/", views.report_download, name="report-xlsx"),
     path("reports/multidimensional/", views.multidimensional, name="report-multidimensional"),

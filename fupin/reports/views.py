@@ -2,12 +2,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fupin.assistance.selectors import CoverageFigure
 from fupin.core.decorators import scoped_view
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from fupin.core.forms import add_service_error
@@ -34,6 +36,7 @@ from fupin.reports.selectors.exit_survey import (
     exit_survey_list,
     exit_survey_result,
 )
+from fupin.reports.selectors.modules import coverage_label, coverage_list, module_figures
 from fupin.reports.selectors.multidimensional import multidimensional_for
 from fupin.reports.selectors.standard import Report, ReportKind, report_build
 from fupin.reports.services import (
@@ -47,6 +50,7 @@ RECENT_JOBS = 5
 # The county's home page counts loans overdue or due within this many days.
 LOAN_WARNING_DAYS = 30
 COUNTY_CODE_LENGTH = 6
+COVERAGE_PAGE_SIZE = 50
 
 
 def _region_param(request: ScopedRequest) -> str:
@@ -64,6 +68,12 @@ def home(request: ScopedRequest) -> HttpResponse:
         "reports/home.html",
         {
             "dashboard": dashboard,
+            "modules": module_figures(
+                scope=request.scope,
+                user=request.user,
+                region_code=_region_param(request),
+                today=dashboard.today,
+            ),
             "is_pending": catch_up.is_pending,
             "chart_data": _chart_data(dashboard),
             "recent_jobs": job_list(scope=request.scope)[:RECENT_JOBS],
@@ -77,6 +87,41 @@ def home(request: ScopedRequest) -> HttpResponse:
             if request.scope.can(Capability.MANAGE_LOANS)
             else None,
             "project_todo": finance_selectors.project_todo(scope=request.scope).count(),
+        },
+    )
+
+
+@scoped_view()
+def coverage_page(request: ScopedRequest) -> HttpResponse:
+    """The monitored households behind one 帮扶措施覆盖 figure of the dashboard."""
+    try:
+        figure = CoverageFigure(request.GET.get("figure", CoverageFigure.WITH_PLAN.value))
+    except ValueError:
+        raise NotFoundError(_("没有这项帮扶覆盖统计。")) from None
+    region_code = _region_param(request)
+    households = coverage_list(
+        scope=request.scope,
+        user=request.user,
+        region_code=region_code,
+        figure=figure,
+        today=timezone.localdate(),
+    )
+    query = {"figure": figure.value, **({"region": region_code} if region_code else {})}
+    return render(
+        request,
+        "reports/coverage.html",
+        {
+            "label": coverage_label(figure),
+            "page_obj": Paginator(households, COVERAGE_PAGE_SIZE).get_page(request.GET.get("page")),
+            "query_without_page": f"{urlencode(query)}&",
+            "breadcrumbs": [
+                (
+                    _("监测看板"),
+                    reverse("reports:home")
+                    + (f"?{urlencode({'region': region_code})}" if region_code else ""),
+                ),
+                (coverage_label(figure), None),
+            ],
         },
     )
 

@@ -2,6 +2,7 @@
 county sees the plan without gaps, and the household helped out of risk is proposed for
 风险消除 and carried through the workflow (帮扶消除)."""
 
+import re
 import struct
 import zlib
 from datetime import date, timedelta
@@ -217,7 +218,8 @@ def test_cadre_helps_a_household_out_of_risk(
     # the county sees the plan without gaps, assesses and proposes 风险消除
     login(page, base, "county_admin")
     page.set_viewport_size({"width": 1440, "height": 900})
-    page.get_by_role("link", name="帮扶责任人").click()
+    # The sidebar's link, not the dashboard's 有帮扶责任人 figure (the icon comes first).
+    page.get_by_role("link", name=re.compile(r"^\W*帮扶责任人$")).click()
     expect(page.get_by_test_id("cadre-table")).to_contain_text("王志强")
     expect(page.get_by_test_id("cadre-table")).not_to_contain_text("13700001234")
     screenshot(page, "assistance-cadres-desk")

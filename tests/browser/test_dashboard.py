@@ -2,11 +2,13 @@ from datetime import UTC, date, datetime
 
 import polars as pl
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from fupin.assistance.models import Cadre, CadreAssignment, CadreLevel, HelpPlan
 from fupin.registry import codes
-from fupin.registry.models import HouseholdStatusEvent
+from fupin.registry.models import Household, HouseholdStatusEvent
 from fupin.registry.services import (
     household_assessment_bulk_update,
     household_register,
@@ -127,3 +129,42 @@ def test_county_leader_reads_the_reports_and_exit_pages(
     page.get_by_test_id("exit-save").click()
     expect(page.get_by_test_id("exit-verdict")).to_contain_text("贫困发生率 0.00%")
     screenshot(page, f"village-exit-{name}")
+
+
+@pytest.mark.parametrize(("width", "height", "name"), [(1440, 900, "desk"), (390, 844, "phone")])
+def test_county_leader_opens_the_households_behind_a_coverage_figure(
+    page: Page,
+    live_server: LiveServer,
+    actors: Actors,
+    assistance_tables: None,
+    width: int,
+    height: int,
+    name: str,
+) -> None:
+    _monitored_households(actors)
+    cadre = Cadre.objects.create(
+        name="王志强",
+        unit="农业农村局",
+        phone="13700001234",
+        level=CadreLevel.COUNTY,
+        region_id=COUNTY,
+    )
+    for household in Household.objects.filter(village_id=VILLAGE).order_by("number")[:2]:
+        CadreAssignment.objects.create(
+            cadre=cadre, household=household, started_on=date(2026, 3, 5)
+        )
+        HelpPlan.objects.create(
+            household=household, year=timezone.localdate().year, drafted_on=date(2026, 3, 5)
+        )
+    page.set_viewport_size({"width": width, "height": height})
+    login(page, live_server.url, "county_admin")
+    expect(page.get_by_test_id("coverage-card")).to_contain_text("监测中 5 户")
+    expect(page.get_by_test_id("coverage-with_cadre")).to_have_text("2")
+    expect(page.get_by_test_id("quality-index")).to_have_text("100.0")
+    page.get_by_test_id("coverage-card").scroll_into_view_if_needed()
+    screenshot(page, f"dashboard-coverage-{name}")
+
+    page.get_by_test_id("coverage-with_cadre").click()
+    expect(page.get_by_test_id("coverage-count")).to_contain_text("共 2 户")
+    expect(page.get_by_test_id("coverage-table").locator("tbody tr")).to_have_count(2)
+    screenshot(page, f"dashboard-coverage-list-{name}")

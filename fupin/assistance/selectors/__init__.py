@@ -21,6 +21,11 @@ from fupin.assistance.selectors.cadres import (
     visits_due,
     work_team,
 )
+from fupin.assistance.selectors.coverage import (
+    CoverageFigure,
+    coverage_counts,
+    coverage_households,
+)
 from fupin.assistance.selectors.facts import (
     development_measures_in_place,
     monthly_income_rows,
@@ -39,6 +44,7 @@ __all__ = [
     "Access",
     "CadreMissing",
     "CadreRow",
+    "CoverageFigure",
     "HouseholdAssistance",
     "PlanGaps",
     "VisitDue",
@@ -47,6 +53,8 @@ __all__ = [
     "cadre_list",
     "cadre_of_user",
     "cadre_rows",
+    "coverage_counts",
+    "coverage_households",
     "current_household_count",
     "development_measures_in_place",
     "household_access",
