@@ -9,11 +9,18 @@ The cache is Redis when `FUPIN_REDIS_URL` is set and the database otherwise
 import hashlib
 import ipaddress
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.http import HttpRequest
+from django.utils.functional import Promise
+
+from fupin.core.errors import NotFoundError
+
+T = TypeVar("T")
 
 
 def _is_trusted_proxy(address: str) -> bool:
@@ -90,3 +97,32 @@ class RateLimit:
         # keep the key for the rest of its window.
         store.touch(key, remaining)
         return count > self.limit
+
+
+@dataclass(frozen=True)
+class LookupResult(Generic[T]):
+    found: T | None
+    error: str | None
+    status: int
+
+
+@dataclass(frozen=True)
+class GuardedLookup:
+    """A public lookup by a number and a secret part (a receipt and the last four digits of
+    an ID number or phone): failed tries are counted per number and per address, so nobody
+    can guess their way through either. Both public receipt pages use it."""
+
+    per_number: RateLimit
+    per_address: RateLimit
+    too_many_message: str | Promise
+
+    def run(self, request: HttpRequest, number: str, lookup: Callable[[], T]) -> LookupResult[T]:
+        address = client_address(request)
+        if self.per_number.is_exhausted(number) or self.per_address.is_exhausted(address):
+            return LookupResult(None, str(self.too_many_message), 429)
+        try:
+            return LookupResult(lookup(), None, 200)
+        except NotFoundError as error:
+            self.per_number.hit(number)
+            self.per_address.hit(address)
+            return LookupResult(None, error.message, 404)

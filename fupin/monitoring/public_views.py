@@ -7,11 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fupin.core.decorators import answers_errors
-from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.core.errors import ApplicationError
 from fupin.core.forms import add_service_error
-from fupin.core.ratelimit import RateLimit, client_address
+from fupin.core.ratelimit import GuardedLookup, RateLimit, client_address
 from fupin.monitoring import forms, selectors, services
 from fupin.monitoring.models import Notice
 from fupin.monitoring.qr import qr_svg
@@ -24,6 +25,11 @@ APPLICATION_LIMIT = RateLimit("apply", APPLICATIONS_PER_HOUR, 3600)
 # few times, but guessing one receipt, or many from one address, is stopped.
 RECEIPT_NUMBER_LIMIT = RateLimit("receipt-number", 5, 3600)
 RECEIPT_ADDRESS_LIMIT = RateLimit("receipt-address", 20, 3600)
+RECEIPT_LOOKUP = GuardedLookup(
+    RECEIPT_NUMBER_LIMIT,
+    RECEIPT_ADDRESS_LIMIT,
+    gettext_lazy("查询失败次数过多，请一小时后再试，或到村委会查询。"),
+)
 SESSION_RECEIPT_KEY = "monitoring_receipt"
 
 
@@ -86,20 +92,16 @@ def receipt(request: HttpRequest) -> HttpResponse:
     status = 200
     if is_lookup and form.is_valid():
         number = form.cleaned_data["number"].strip().upper()
-        address = client_address(request)
-        if RECEIPT_NUMBER_LIMIT.is_exhausted(number) or RECEIPT_ADDRESS_LIMIT.is_exhausted(address):
-            form.add_error(None, _("查询失败次数过多，请一小时后再试，或到村委会查询。"))
-            status = 429
-        else:
-            try:
-                found = selectors.receipt_lookup(
-                    receipt_number=number, id_tail=form.cleaned_data["id_tail"]
-                )
-            except NotFoundError as error:
-                RECEIPT_NUMBER_LIMIT.hit(number)
-                RECEIPT_ADDRESS_LIMIT.hit(address)
-                form.add_error(None, error.message)
-                status = 404
+        result = RECEIPT_LOOKUP.run(
+            request,
+            number,
+            lambda: selectors.receipt_lookup(
+                receipt_number=number, id_tail=form.cleaned_data["id_tail"]
+            ),
+        )
+        found, status = result.found, result.status
+        if result.error:
+            form.add_error(None, result.error)
     return render(
         request, "monitoring/public_receipt.html", {"form": form, "receipt": found}, status=status
     )

@@ -4,10 +4,11 @@ that shows its progress (never a name)."""
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.core.errors import ApplicationError
 from fupin.core.forms import add_service_error
-from fupin.core.ratelimit import RateLimit, client_address
+from fupin.core.ratelimit import GuardedLookup, RateLimit, client_address
 from fupin.rectification import forms, selectors, services
 
 # As for the self-application form: a village office may send a few for the people it
@@ -16,6 +17,9 @@ COMPLAINT_LIMIT = RateLimit("complaint", 10, 3600)
 # Four digits of a phone are about 10,000 values: a few retries, no guessing.
 RECEIPT_NUMBER_LIMIT = RateLimit("complaint-receipt-number", 5, 3600)
 RECEIPT_ADDRESS_LIMIT = RateLimit("complaint-receipt-address", 20, 3600)
+RECEIPT_LOOKUP = GuardedLookup(
+    RECEIPT_NUMBER_LIMIT, RECEIPT_ADDRESS_LIMIT, gettext_lazy("查询失败次数过多，请一小时后再试。")
+)
 SESSION_RECEIPT_KEY = "rectification_complaint_receipt"
 
 
@@ -76,20 +80,16 @@ def complaint_receipt(request: HttpRequest) -> HttpResponse:
     status = 200
     if is_lookup and form.is_valid():
         number = form.cleaned_data["number"].strip().upper()
-        address = client_address(request)
-        if RECEIPT_NUMBER_LIMIT.is_exhausted(number) or RECEIPT_ADDRESS_LIMIT.is_exhausted(address):
-            form.add_error(None, _("查询失败次数过多，请一小时后再试。"))
-            status = 429
-        else:
-            try:
-                found = selectors.complaint_receipt(
-                    receipt_number=number, phone_tail=form.cleaned_data["phone_tail"]
-                )
-            except NotFoundError as error:
-                RECEIPT_NUMBER_LIMIT.hit(number)
-                RECEIPT_ADDRESS_LIMIT.hit(address)
-                form.add_error(None, error.message)
-                status = 404
+        result = RECEIPT_LOOKUP.run(
+            request,
+            number,
+            lambda: selectors.complaint_receipt(
+                receipt_number=number, phone_tail=form.cleaned_data["phone_tail"]
+            ),
+        )
+        found, status = result.found, result.status
+        if result.error:
+            form.add_error(None, result.error)
     return render(
         request,
         "rectification/public_complaint_receipt.html",
