@@ -38,7 +38,7 @@ def _current_assignment() -> QuerySet[CadreAssignment]:
     return CadreAssignment.objects.filter(household=OuterRef("pk"), ended_on__isnull=True)
 
 
-def _visit_cutoff(today: date) -> Case:
+def _visit_cutoff(today: date) -> Case | Value:
     """The day before which a household's last visit (or assignment) makes it overdue: the
     most specific region setting and the household's risk colour decide the interval,
     as `visit_interval_days` does for the 待办 page."""
@@ -56,6 +56,10 @@ def _visit_cutoff(today: date) -> Case:
                 )
         days = rule_selectors.visit_interval_days(setting, "")
         conditions.append(When(region, then=Value(today - timedelta(days=days))))
+    if not conditions:
+        # No visit rule anywhere: nothing is overdue. A typed far-past day, not NULL, which a
+        # PostgreSQL subquery would type as text and then refuse to compare with a date.
+        return Value(date.min, output_field=DateField())
     return Case(*conditions, default=None, output_field=DateField())
 
 
