@@ -3,9 +3,12 @@ form, and the forms to assign a cadre (one household or a selection), add measur
 risks and resolve them."""
 
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
+from django.forms import Form
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -46,6 +49,37 @@ def _helped_household(request: ScopedRequest, household_id: int) -> Household:
         scope=request.scope, user=request.user, household=household, needed=selectors.Access.HELP
     )
     return household
+
+
+def _household_form(
+    request: ScopedRequest,
+    household: Household,
+    form: Form,
+    *,
+    save: Callable[[dict[str, Any]], object],
+    done: str,
+    title: str,
+) -> HttpResponse:
+    """A one-form page about a household: post → service → message → back to the household,
+    or the form again with the service's refusal on it."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect_after_post(request, _household_url(household))
+    return render(
+        request,
+        "assistance/simple_form.html",
+        {
+            "form": form,
+            "household": household,
+            "title": title,
+            "breadcrumbs": _breadcrumbs(household, title),
+        },
+    )
 
 
 @scoped_view()
@@ -211,26 +245,15 @@ def measure_status(request: ScopedRequest, measure_id: int) -> HttpResponse:
 @scoped_view()
 def risk_create(request: ScopedRequest, household_id: int) -> HttpResponse:
     household = _helped_household(request, household_id)
-    form = forms.RiskForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.risk_add(
-                actor=request.user, scope=request.scope, household=household, **form.cleaned_data
-            )
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("已登记风险。"))
-            return redirect_after_post(request, _household_url(household))
-    return render(
+    return _household_form(
         request,
-        "assistance/simple_form.html",
-        {
-            "form": form,
-            "household": household,
-            "title": _("登记风险"),
-            "breadcrumbs": _breadcrumbs(household, _("登记风险")),
-        },
+        household,
+        forms.RiskForm(request.POST or None),
+        save=lambda data: services.risk_add(
+            actor=request.user, scope=request.scope, household=household, **data
+        ),
+        done=_("已登记风险。"),
+        title=_("登记风险"),
     )
 
 
@@ -240,27 +263,15 @@ def risk_resolve(request: ScopedRequest, risk_id: int) -> HttpResponse:
     if risk is None:
         raise NotFoundError(_("风险记录不存在。"))
     household = _helped_household(request, risk.household_id)
-    form = forms.RiskResolveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.risk_resolve(
-                actor=request.user, scope=request.scope, risk=risk, **form.cleaned_data
-            )
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("已登记风险消除。"))
-            return redirect_after_post(request, _household_url(household))
-    title = _("消除风险：%(risk)s") % {"risk": risk.get_risk_type_display()}
-    return render(
+    return _household_form(
         request,
-        "assistance/simple_form.html",
-        {
-            "form": form,
-            "household": household,
-            "title": title,
-            "breadcrumbs": _breadcrumbs(household, title),
-        },
+        household,
+        forms.RiskResolveForm(request.POST or None),
+        save=lambda data: services.risk_resolve(
+            actor=request.user, scope=request.scope, risk=risk, **data
+        ),
+        done=_("已登记风险消除。"),
+        title=_("消除风险：%(risk)s") % {"risk": risk.get_risk_type_display()},
     )
 
 
@@ -409,24 +420,13 @@ def work_team(request: ScopedRequest) -> HttpResponse:
 def income_create(request: ScopedRequest, household_id: int) -> HttpResponse:
     """Record (or correct) one month's household income outside a visit."""
     household = _helped_household(request, household_id)
-    form = forms.MonthlyIncomeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.monthly_income_record(
-                actor=request.user, scope=request.scope, household=household, **form.cleaned_data
-            )
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("已登记月度收入。"))
-            return redirect_after_post(request, _household_url(household))
-    return render(
+    return _household_form(
         request,
-        "assistance/simple_form.html",
-        {
-            "form": form,
-            "household": household,
-            "title": _("登记月度收入"),
-            "breadcrumbs": _breadcrumbs(household, _("登记月度收入")),
-        },
+        household,
+        forms.MonthlyIncomeForm(request.POST or None),
+        save=lambda data: services.monthly_income_record(
+            actor=request.user, scope=request.scope, household=household, **data
+        ),
+        done=_("已登记月度收入。"),
+        title=_("登记月度收入"),
     )
