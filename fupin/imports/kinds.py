@@ -7,7 +7,7 @@ these records, so a new ledger (the department feeds to come) is one more `Ledge
 `KINDS` and its `Template` in `declarations`.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -50,6 +50,20 @@ class ApplyService(Protocol):
     def __call__(self, *, actor: Actor, scope: RegionScope, rows: pl.DataFrame) -> Any: ...
 
 
+class ChunkedApplyService(Protocol):
+    """A registry bulk service that also takes the valid rows as chunks of whole
+    households, applied one at a time in one transaction (`progress(done, total)`)."""
+
+    def __call__(
+        self,
+        *,
+        actor: Actor,
+        scope: RegionScope,
+        rows: pl.DataFrame | Sequence[pl.LazyFrame],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Any: ...
+
+
 class ExportQuery(Protocol):
     """A registry selector: the stored records of some households as `values(*fields)`."""
 
@@ -65,7 +79,9 @@ class LedgerKind:
     `export_sources` maps a template column to its `values()` lookup where the two differ;
     `counts_message` is %-formatted with the apply service's counts, of which
     `preview_counts` names the created, updated and unchanged rows of the file.
-    `personal_data`: exporting it needs the personal-data capability.
+    `personal_data`: exporting it needs the personal-data capability. `chunked_apply`:
+    the same service when it can apply the rows chunk by chunk (a large ledger then never
+    sits whole in memory); without it the chunks are joined first.
     """
 
     template: Template
@@ -77,6 +93,7 @@ class LedgerKind:
     preview_counts: tuple[str, str, str] = ("created", "updated", "unchanged")
     export_sources: Mapping[str, str] = field(default_factory=dict)
     personal_data: bool = False
+    chunked_apply: ChunkedApplyService | None = None
 
     @property
     def kind(self) -> str:
@@ -101,6 +118,7 @@ MEMBERS_LEDGER = LedgerKind(
         registered_heads=selectors.household_heads_by_number,
     ),
     apply=member_bulk_upsert,
+    chunked_apply=member_bulk_upsert,
     export_query=selectors.member_ledger_values,
     export_sources={
         "region_code": "household__village_id",

@@ -3,6 +3,7 @@ with the registry's lookups, apply, preview and tell the outcome. The upload pag
 and the `fupin import` command all go through here."""
 
 import dataclasses
+from collections.abc import Callable, Sequence
 
 import polars as pl
 from django.db import transaction
@@ -24,15 +25,31 @@ def validate_table(
 
 
 def apply_rows(
-    template: Template, *, actor: Actor, scope: RegionScope, rows: pl.DataFrame
+    template: Template,
+    *,
+    actor: Actor,
+    scope: RegionScope,
+    rows: pl.DataFrame | Sequence[pl.LazyFrame],
+    progress: Callable[[int, int], None] | None = None,
 ) -> Counts:
-    """Apply valid rows with the template's registry service; all or nothing."""
-    result = KINDS[template.kind].apply(actor=actor, scope=scope, rows=rows)
+    """Apply valid rows (a frame, or `ValidationResult.valid_chunks`) with the template's
+    registry service; all or nothing."""
+    ledger = KINDS[template.kind]
+    if ledger.chunked_apply is not None:
+        result = ledger.chunked_apply(actor=actor, scope=scope, rows=rows, progress=progress)
+    else:
+        whole = rows if isinstance(rows, pl.DataFrame) else pl.concat(rows).collect()
+        result = ledger.apply(actor=actor, scope=scope, rows=whole)
     return {key: int(value) for key, value in dataclasses.asdict(result).items()}
 
 
 def preview_counts(
-    template: Template, *, actor: Actor, scope: RegionScope, rows: pl.DataFrame
+    template: Template,
+    *,
+    actor: Actor,
+    scope: RegionScope,
+    rows: pl.DataFrame | Sequence[pl.LazyFrame],
+    progress: Callable[[int, int], None] | None = None,
 ) -> Counts:
     """Return what applying would create, update and leave unchanged, writing nothing.
 
@@ -40,7 +57,7 @@ def preview_counts(
     never disagree with the apply.
     """
     with transaction.atomic():
-        counts = apply_rows(template, actor=actor, scope=scope, rows=rows)
+        counts = apply_rows(template, actor=actor, scope=scope, rows=rows, progress=progress)
         transaction.set_rollback(True)
     return counts
 

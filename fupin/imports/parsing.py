@@ -1,6 +1,8 @@
-"""Read an uploaded table (xlsx, xls or CSV) into a Polars frame of strings.
+"""Read an uploaded table (xlsx, xls or CSV) into Polars frames of strings: whole
+(`read_table`), or a batch of rows at a time (`open_table`), so that a large CSV is never
+held whole in memory.
 
-The frame keeps the header texts as they were written (templates match them later) and adds
+The frames keep the header texts as they were written (templates match them later) and add
 `ROW_NUMBER_COLUMN`, the 1-based spreadsheet row of each data row, so messages can name the
 row a user sees even after blank rows are dropped.
 """
@@ -8,6 +10,8 @@ row a user sees even after blank rows are dropped.
 import codecs
 import io
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import fastexcel
@@ -20,10 +24,12 @@ from fupin.core.errors import ApplicationError
 ROW_NUMBER_COLUMN = "_row"
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 DEFAULT_MAX_ROWS = 2_000_000
+DEFAULT_BATCH_ROWS = 100_000
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _UNPACK_CHUNK = 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SNIFF_BYTES = 4096
 _EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls"})
 _CSV_SUFFIXES = frozenset({".csv", ".txt"})
 _CSV_FALLBACK_ENCODINGS = ("gb18030",)
@@ -38,6 +44,22 @@ class ImportFileError(ApplicationError):
         super().__init__(message, code=code)
 
 
+@dataclass(frozen=True)
+class TableStream:
+    """A table read a batch of rows at a time.
+
+    `headers` are the file's column names; each batch of `batches` has `ROW_NUMBER_COLUMN`
+    and one string column per header, blank rows dropped, in file order. The iterator raises
+    ImportFileError for data under a column without a name and, at its end, for a file
+    without data rows or with more rows than allowed. `estimated_rows` guesses the number
+    of data rows from the file's size, before reading them.
+    """
+
+    headers: tuple[str, ...]
+    batches: Iterator[pl.DataFrame]
+    estimated_rows: int
+
+
 def read_table(
     source: Path | str | bytes,
     filename: str,
@@ -50,20 +72,43 @@ def read_table(
     Raises ImportFileError for an empty, oversized or unreadable file and for header rows
     that are merged, blank or duplicated.
     """
-    content = source if isinstance(source, bytes) else Path(source).read_bytes()
-    if not content.strip():
+    table = open_table(source, filename, max_bytes=max_bytes, max_rows=max_rows)
+    return pl.concat(list(table.batches), rechunk=False)
+
+
+def open_table(
+    source: Path | str | bytes,
+    filename: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+) -> TableStream:
+    """Open the first sheet (or the CSV) and read up to its header row; the data rows
+    follow in batches of about `batch_rows`, so a CSV is never held whole in memory.
+
+    Raises ImportFileError as `read_table` does.
+    """
+    size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
+    head = source[:_SNIFF_BYTES] if isinstance(source, bytes) else _first_bytes(Path(source))
+    if not head.strip() and size <= _SNIFF_BYTES:
         raise ImportFileError(_("文件是空的。"), code="empty")
-    if len(content) > max_bytes:
+    if size > max_bytes:
         raise ImportFileError(
             _("文件有 %(size)d MB，超过了 %(limit)d MB 的上限；请拆分后分批导入。")
-            % {"size": len(content) // (1024 * 1024), "limit": max_bytes // (1024 * 1024)},
+            % {"size": size // (1024 * 1024), "limit": max_bytes // (1024 * 1024)},
             code="too_large",
         )
     suffix = Path(filename).suffix.lower()
-    if content.startswith(_ZIP_MAGIC):
-        _check_unpacked_size(content)
-    if content.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
-        grid = _read_excel_grid(content)
+    if head.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
+        # Workbooks are read whole: calamine has no row-by-row reader.
+        content = source if isinstance(source, bytes) else Path(source).read_bytes()
+        if content.startswith(_ZIP_MAGIC):
+            _check_unpacked_size(content)
+        grid = _read_excel_grid(content).with_row_index(ROW_NUMBER_COLUMN, offset=1)
+        del content
+        grids: Iterator[pl.DataFrame] = grid.iter_slices(batch_rows)
+        estimated_rows = grid.height
     elif suffix in _EXCEL_SUFFIXES or (suffix and suffix not in _CSV_SUFFIXES):
         raise ImportFileError(
             _("“%(filename)s”不是 Excel 或 CSV 表格；请上传 xlsx、xls 或 csv 文件。")
@@ -71,8 +116,15 @@ def read_table(
             code="not_a_spreadsheet",
         )
     else:
-        grid = _read_csv_grid(content, filename)
-    return _frame_from_grid(grid, max_rows=max_rows)
+        csv_source = _utf8_csv(source, head, filename)
+        grids = _csv_grid_batches(csv_source, batch_rows)
+        estimated_rows = 0
+    return _table_from_grids(grids, size=size, estimated_rows=estimated_rows, max_rows=max_rows)
+
+
+def _first_bytes(path: Path) -> bytes:
+    with path.open("rb") as file:
+        return file.read(_SNIFF_BYTES)
 
 
 def _check_unpacked_size(content: bytes) -> None:
@@ -181,21 +233,22 @@ def _scientific(digits: str) -> str:
     return f"{mantissa.rstrip('0').rstrip('.')}E+{int(exponent)}"
 
 
-def _decode_csv(content: bytes, filename: str) -> bytes:
-    """Return the CSV as UTF-8 bytes, from UTF-8 (with or without BOM) or GBK/GB18030."""
-    if b"\x00" in content[:4096]:
+def _utf8_csv(source: Path | str | bytes, head: bytes, filename: str) -> Path | bytes:
+    """The CSV as UTF-8: the file itself when it is UTF-8 (with or without BOM; Polars skips
+    a BOM), else its bytes converted from GBK/GB18030."""
+    if b"\x00" in head:
         raise ImportFileError(
             _("“%(filename)s”不是文本表格（含有二进制内容）；请上传 xlsx、xls 或 csv 文件。")
             % {"filename": filename},
             code="not_a_spreadsheet",
         )
-    if _is_utf8(content):
-        # Hand the bytes on as they are (Polars skips a BOM): decoding a large file into a
-        # Python string would take several times its size in memory.
-        return content
+    if _is_utf8(source):
+        # Hand the file on as it is: decoding a large file into a Python string would take
+        # several times its size in memory.
+        return source if isinstance(source, bytes) else Path(source)
     for encoding in _CSV_FALLBACK_ENCODINGS:
         try:
-            return content.decode(encoding).encode("utf-8")
+            return _transcoded(source, encoding)
         except UnicodeDecodeError:
             continue
     raise ImportFileError(
@@ -203,28 +256,51 @@ def _decode_csv(content: bytes, filename: str) -> bytes:
     )
 
 
-def _is_utf8(content: bytes) -> bool:
-    """Whether `content` is valid UTF-8, checked piece by piece in constant memory."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(content)
-    try:
+def _pieces(source: Path | str | bytes) -> Iterator[bytes | memoryview]:
+    """The content piece by piece, without reading a file whole."""
+    if isinstance(source, bytes):
+        view = memoryview(source)
         for start in range(0, len(view), _UNPACK_CHUNK):
-            decoder.decode(view[start : start + _UNPACK_CHUNK])
+            yield view[start : start + _UNPACK_CHUNK]
+        return
+    with Path(source).open("rb") as file:
+        while piece := file.read(_UNPACK_CHUNK):
+            yield piece
+
+
+def _is_utf8(source: Path | str | bytes) -> bool:
+    """Whether the content is valid UTF-8, checked piece by piece in constant memory."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for piece in _pieces(source):
+            decoder.decode(piece)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
     return True
 
 
-def _read_csv_grid(content: bytes, filename: str) -> pl.DataFrame:
-    text = _decode_csv(content, filename)
+def _transcoded(source: Path | str | bytes, encoding: str) -> bytes:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    converted = io.BytesIO()
+    for piece in _pieces(source):
+        converted.write(decoder.decode(piece).encode("utf-8"))
+    converted.write(decoder.decode(b"", final=True).encode("utf-8"))
+    return converted.getvalue()
+
+
+def _csv_grid_batches(source: Path | bytes, batch_rows: int) -> Iterator[pl.DataFrame]:
+    """The CSV's rows as string columns, numbered from 1, a batch at a time."""
+    scan = pl.scan_csv(
+        source,
+        has_header=False,
+        infer_schema=False,
+        truncate_ragged_lines=True,
+        row_index_name=ROW_NUMBER_COLUMN,
+        row_index_offset=1,
+    )
     try:
-        return pl.read_csv(
-            text,
-            has_header=False,
-            infer_schema=False,
-            truncate_ragged_lines=True,
-        )
+        yield from scan.collect_batches(chunk_size=batch_rows)
     except pl.exceptions.PolarsError as error:
         raise ImportFileError(
             _("无法读取 CSV 文件（%(reason)s）。") % {"reason": str(error).splitlines()[0]},
@@ -236,23 +312,41 @@ def _is_blank(column: str) -> pl.Expr:
     return pl.col(column).is_null() | (pl.col(column).str.strip_chars() == "")
 
 
-def _frame_from_grid(grid: pl.DataFrame, *, max_rows: int) -> pl.DataFrame:
-    """Apply the first non-blank row as the header and drop blank rows."""
-    raw_columns = grid.columns
-    if not raw_columns:
-        raise ImportFileError(_("文件中没有任何数据。"), code="empty")
-    numbered = grid.with_row_index(ROW_NUMBER_COLUMN, offset=1)
-    blank = numbered.select(pl.all_horizontal(*(_is_blank(c) for c in raw_columns))).to_series()
-    if blank.any():
-        # Filtering copies every column: only pay for it when there are blank rows.
-        numbered = numbered.filter(~blank)
-    if numbered.height == 0:
-        raise ImportFileError(_("文件中没有任何数据。"), code="empty")
-    header_row = numbered.row(0, named=True)
-    header_line = int(header_row[ROW_NUMBER_COLUMN])
+def _without_blank_rows(grid: pl.DataFrame) -> pl.DataFrame:
+    raw_columns = [column for column in grid.columns if column != ROW_NUMBER_COLUMN]
+    blank = grid.select(pl.all_horizontal(*(_is_blank(c) for c in raw_columns))).to_series()
+    # Filtering copies every column: only pay for it when there are blank rows.
+    return grid.filter(~blank) if blank.any() else grid
+
+
+def _table_from_grids(
+    grids: Iterator[pl.DataFrame], *, size: int, estimated_rows: int, max_rows: int
+) -> TableStream:
+    """Apply the first non-blank row as the header; the rest follow as data batches."""
+    for grid in grids:
+        raw_columns = [column for column in grid.columns if column != ROW_NUMBER_COLUMN]
+        if not raw_columns:
+            break
+        numbered = _without_blank_rows(grid)
+        if numbered.height == 0:
+            continue
+        header_row = numbered.row(0, named=True)
+        headers = _headers(header_row, raw_columns)
+        kept = raw_columns[: len(headers)]
+        first = numbered.slice(1)
+        if not estimated_rows:
+            estimated_rows = _estimated_rows(grid, size)
+        batches = _data_batches(first, grids, raw_columns, headers, max_rows=max_rows)
+        return TableStream(tuple(headers), batches, estimated_rows)
+    raise ImportFileError(_("文件中没有任何数据。"), code="empty")
+
+
+def _headers(header_row: dict[str, object], raw_columns: list[str]) -> list[str]:
+    """The header texts up to the last named column; raises ImportFileError for a merged
+    title row, a gap or a repeated name."""
+    header_line = int(str(header_row[ROW_NUMBER_COLUMN]))
     headers = [str(header_row[column] or "").strip() for column in raw_columns]
     filled = [index for index, header in enumerate(headers) if header]
-    data = numbered.slice(1)
     if len(filled) == 1 and len(raw_columns) > 1:
         raise ImportFileError(
             _(
@@ -273,14 +367,6 @@ def _frame_from_grid(grid: pl.DataFrame, *, max_rows: int) -> pl.DataFrame:
             % {"row": header_line, "columns": "、".join(_column_letter(index) for index in gaps)},
             code="merged_header",
         )
-    for index in range(last_filled + 1, len(raw_columns)):
-        if data.filter(~_is_blank(raw_columns[index])).height:
-            raise ImportFileError(
-                _("第 %(column)s 列有数据但没有列名；请补上列名或删除该列。")
-                % {"column": _column_letter(index)},
-                code="missing_header",
-            )
-    kept = raw_columns[: last_filled + 1]
     seen: dict[str, int] = {}
     for index, header in enumerate(headers[: last_filled + 1]):
         if header in seen:
@@ -294,18 +380,54 @@ def _frame_from_grid(grid: pl.DataFrame, *, max_rows: int) -> pl.DataFrame:
                 code="duplicate_header",
             )
         seen[header] = index
-    if data.height == 0:
+    return headers[: last_filled + 1]
+
+
+def _estimated_rows(grid: pl.DataFrame, size: int) -> int:
+    """The file's rows guessed from its size and the bytes per row of its first batch."""
+    raw_columns = [column for column in grid.columns if column != ROW_NUMBER_COLUMN]
+    text_bytes = grid.select(
+        pl.sum_horizontal(pl.col(c).str.len_bytes().fill_null(0) for c in raw_columns).sum()
+    ).item()
+    row_bytes = (int(text_bytes or 0) + len(raw_columns) * grid.height) / max(grid.height, 1)
+    return max(1, round(size / max(row_bytes, 1.0)))
+
+
+def _data_batches(
+    first: pl.DataFrame,
+    grids: Iterator[pl.DataFrame],
+    raw_columns: list[str],
+    headers: list[str],
+    *,
+    max_rows: int,
+) -> Iterator[pl.DataFrame]:
+    """The data rows after the header, a batch at a time, with the header names."""
+    rows = 0
+    batch: pl.DataFrame | None = first
+    while batch is not None:
+        for index in range(len(headers), len(raw_columns)):
+            if not batch.filter(~_is_blank(raw_columns[index])).is_empty():
+                raise ImportFileError(
+                    _("第 %(column)s 列有数据但没有列名；请补上列名或删除该列。")
+                    % {"column": _column_letter(index)},
+                    code="missing_header",
+                )
+        if batch.height:
+            rows += batch.height
+            yield batch.select(
+                pl.col(ROW_NUMBER_COLUMN).cast(pl.Int64),
+                *(pl.col(column).alias(header) for column, header in zip(raw_columns, headers)),
+            )
+        grid = next(grids, None)
+        batch = None if grid is None else _without_blank_rows(grid)
+    if rows == 0:
         raise ImportFileError(_("文件只有表头，没有数据行。"), code="empty")
-    if data.height > max_rows:
+    if rows > max_rows:
         raise ImportFileError(
             _("文件有 %(rows)d 行数据，超过了 %(limit)d 行的上限；请拆分后分批导入。")
-            % {"rows": data.height, "limit": max_rows},
+            % {"rows": rows, "limit": max_rows},
             code="too_large",
         )
-    return data.select(
-        pl.col(ROW_NUMBER_COLUMN).cast(pl.Int64),
-        *(pl.col(column).alias(headers[index]) for index, column in enumerate(kept)),
-    )
 
 
 def _column_letter(index: int) -> str:

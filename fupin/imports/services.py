@@ -6,6 +6,7 @@ import datetime
 import json
 import time
 import uuid
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,11 +30,11 @@ from fupin.imports.ledgers import (
     counts_message,
     new_changed_unchanged,
     preview_counts,
-    validate_table,
 )
-from fupin.imports.parsing import DEFAULT_MAX_BYTES, read_table
+from fupin.imports.parsing import DEFAULT_MAX_BYTES
+from fupin.imports.streaming import StreamedValidation, validated_file
 from fupin.imports.tasks import import_apply_task, ledger_export_task
-from fupin.imports.validation import RowError, ValidationResult, ValidationSummary
+from fupin.imports.validation import RowError, ValidationSummary
 from fupin.imports.workbooks import error_workbook
 from fupin.jobs import services as job_services
 from fupin.jobs.models import Job
@@ -99,11 +100,10 @@ def _staged_meta(*, actor: AbstractBaseUser, scope: RegionScope, staged_id: str)
     return meta
 
 
-def _validate(
+def _validated(
     path: Path, filename: str, template: Template, *, scope_prefix: str
-) -> tuple[Any, ValidationResult]:
-    frame = read_table(path, filename)
-    return frame, validate_table(frame, template, scope_prefix=scope_prefix)
+) -> AbstractContextManager[StreamedValidation]:
+    return validated_file(path, filename, KINDS[template.kind], scope_prefix=scope_prefix)
 
 
 def stale_files_remove(
@@ -147,21 +147,24 @@ def import_stage(
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
+    counts = (0, 0, 0)
+    apply_error = ""
     try:
-        _frame, result = _validate(path, filename, template, scope_prefix=scope.prefix)
+        with _validated(path, filename, template, scope_prefix=scope.prefix) as streamed:
+            result = streamed.result
+            if not result.errors and result.summary.valid_rows:
+                try:
+                    counts = new_changed_unchanged(
+                        template,
+                        preview_counts(
+                            template, actor=actor, scope=scope, rows=result.valid_chunks
+                        ),
+                    )
+                except ApplicationError as error:
+                    apply_error = error.message
     except ApplicationError:
         path.unlink(missing_ok=True)
         raise
-    counts = (0, 0, 0)
-    apply_error = ""
-    if not result.errors and result.summary.valid_rows:
-        try:
-            counts = new_changed_unchanged(
-                template,
-                preview_counts(template, actor=actor, scope=scope, rows=result.valid),
-            )
-        except ApplicationError as error:
-            apply_error = error.message
     meta = {
         "kind": template.kind,
         "suffix": suffix,
@@ -198,7 +201,9 @@ def import_error_workbook(
     meta = _staged_meta(actor=actor, scope=scope, staged_id=staged_id)
     path = _folder() / f"{uuid.UUID(staged_id)}{meta['suffix']}"
     template = template_for(meta["kind"])
-    frame, result = _validate(path, meta["filename"], template, scope_prefix=scope.prefix)
+    with _validated(path, meta["filename"], template, scope_prefix=scope.prefix) as streamed:
+        result = streamed.result
+        workbook = error_workbook(streamed.error_rows(), result.errors)
     audit_record(
         actor=actor,
         action="imports.error_workbook_download",
@@ -208,7 +213,7 @@ def import_error_workbook(
         region_code=scope.prefix,
         changes={"errors": len(result.errors)},
     )
-    return f"{Path(meta['filename']).stem}-错误.xlsx", error_workbook(frame, result.errors)
+    return f"{Path(meta['filename']).stem}-错误.xlsx", workbook
 
 
 @transaction.atomic
@@ -250,27 +255,32 @@ def import_apply_job_run(*, job_id: int) -> None:
     path = _folder() / f"{uuid.UUID(params['staged_id'])}{params['suffix']}"
     template = template_for(params["kind"])
     job_services.job_start(job=job, total=100, message=_("读取文件"))
+    scope = RegionScope(
+        role="import",
+        role_label="",
+        prefix=prefix,
+        root_prefix=prefix,
+        region_name="",
+        capabilities=frozenset(
+            Capability(value)
+            for value in params.get("capabilities", [Capability.EDIT_REGISTRY.value])
+        ),
+    )
+
     try:
-        _frame, result = _validate(path, params["filename"], template, scope_prefix=prefix)
-        job_services.job_report_progress(job=job, done=30, message=_("校验数据"))
-        if result.errors:
-            raise ApplicationError(
-                _("有 %(count)d 行未通过校验，未写入任何数据。")
-                % {"count": result.summary.invalid_rows}
+        with _validated(path, params["filename"], template, scope_prefix=prefix) as streamed:
+            result = streamed.result
+            job_services.job_report_progress(job=job, done=30, message=_("校验数据"))
+            if result.errors:
+                raise ApplicationError(
+                    _("有 %(count)d 行未通过校验，未写入任何数据。")
+                    % {"count": result.summary.invalid_rows}
+                )
+            job_services.job_report_progress(job=job, done=60, message=_("写入台账"))
+            # One transaction: progress saved inside it would only show once it is over.
+            counts = apply_rows(
+                template, actor=job.created_by, scope=scope, rows=result.valid_chunks
             )
-        job_services.job_report_progress(job=job, done=60, message=_("写入台账"))
-        scope = RegionScope(
-            role="import",
-            role_label="",
-            prefix=prefix,
-            root_prefix=prefix,
-            region_name="",
-            capabilities=frozenset(
-                Capability(value)
-                for value in params.get("capabilities", [Capability.EDIT_REGISTRY.value])
-            ),
-        )
-        counts = apply_rows(template, actor=job.created_by, scope=scope, rows=result.valid)
     except FileNotFoundError:
         job_services.job_fail(job=job, message=_("找不到上传的文件，请重新上传。"))
         return

@@ -7,7 +7,7 @@ for the file's distinct values.
 """
 
 import datetime
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -52,10 +52,18 @@ class ValidationResult:
     errors: list[RowError]
     summary: ValidationSummary
     ignored_headers: tuple[str, ...] = field(default_factory=tuple)
+    # A streamed validation leaves `valid` empty: its valid rows wait on disk, in chunks of
+    # whole households, to be read one chunk at a time by the apply.
+    spilled: tuple[pl.LazyFrame, ...] = ()
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def valid_chunks(self) -> tuple[pl.LazyFrame, ...]:
+        """The valid rows as chunks of whole households."""
+        return self.spilled or (self.valid.lazy(),)
 
 
 def validate_members(
@@ -97,7 +105,7 @@ def validate(
     frame = frame.with_columns(pl.col(ROW_NUMBER_COLUMN).cast(pl.Int64))
     headers = [column for column in frame.columns if column != ROW_NUMBER_COLUMN]
     match = template.match_headers(headers)
-    file_errors = _header_errors(template, match.missing, match.duplicated)
+    file_errors = header_errors(template, match.missing, match.duplicated)
     if file_errors:
         return ValidationResult(
             valid=pl.DataFrame(),
@@ -105,8 +113,35 @@ def validate(
             summary=ValidationSummary(frame.height, 0, 0, frame.height),
             ignored_headers=match.unknown,
         )
-    header_of = {name: header for header, name in match.columns_by_header.items()}
-    table = frame.select(
+    table = template_table(frame, template, match.columns_by_header)
+    del frame
+    chunks = max(1, -(-table.height // (chunk_rows or settings.IMPORT_CHUNK_ROWS)))
+    valid_parts: list[pl.DataFrame] = []
+    checked = validate_chunks(
+        _household_chunks(table, chunks, group_column(template)),
+        ledger,
+        scope_prefix=scope_prefix,
+        lookups=lookups,
+        today=today,
+        keep=valid_parts.append,
+    )
+    del table
+    if checked.repeated:
+        valid_parts = [
+            part.filter(~pl.col(ROW_NUMBER_COLUMN).is_in(checked.repeated)) for part in valid_parts
+        ]
+    # The valid rows stay grouped by chunk (each household's rows in file order): sorting
+    # them would copy the whole table, and the apply matches rows by key, not by position.
+    valid = pl.concat(valid_parts, rechunk=False)
+    return ValidationResult(valid, checked.errors, checked.summary, match.unknown)
+
+
+def template_table(
+    frame: pl.DataFrame, template: Template, columns_by_header: Mapping[str, str]
+) -> pl.DataFrame:
+    """The file's columns under the template's names (missing optional ones empty)."""
+    header_of = {name: header for header, name in columns_by_header.items()}
+    return frame.select(
         pl.col(ROW_NUMBER_COLUMN),
         *(
             pl.col(header_of[column.name]).cast(pl.String).alias(column.name)
@@ -115,16 +150,42 @@ def validate(
             for column in template.columns
         ),
     )
+
+
+@dataclass(frozen=True)
+class ChunksChecked:
+    """The errors and counts of a ledger validated in chunks; `repeated` are the rows whose
+    person an earlier chunk already had (kept by their chunk, to be dropped)."""
+
+    errors: list[RowError]
+    summary: ValidationSummary
+    repeated: list[int]
+
+
+def validate_chunks(
+    chunks: Iterable[pl.DataFrame],
+    ledger: LedgerKind,
+    *,
+    scope_prefix: str,
+    lookups: Lookups,
+    today: datetime.date | None = None,
+    keep: Callable[[pl.DataFrame], None],
+) -> ChunksChecked:
+    """Validate `chunks` (from `template_table`, every household's rows in one chunk) one at
+    a time, handing each chunk's valid rows, typed, to `keep`.
+
+    Only what a check across chunks needs is kept between them: each row's ID number, so a
+    person who comes back in another chunk's household is still refused."""
+    template = ledger.template
     context = CheckContext(scope_prefix=scope_prefix, lookups=lookups)
-    chunks = max(1, -(-table.height // (chunk_rows or settings.IMPORT_CHUNK_ROWS)))
-    # People are compared across the whole file: an ID number may come back in a household
-    # of another chunk.
     id_column = checks.id_column_of(template) if checks.people_once in ledger.checks else None
-    valid_parts: list[pl.DataFrame] = []
+    group = group_column(template)
     errors: list[RowError] = []
     people: list[pl.DataFrame] = []
-    households = 0
-    for chunk in _household_chunks(table, chunks, _group_column(template)):
+    rows = households = kept = chunk_count = 0
+    for chunk in chunks:
+        chunk_count += 1
+        rows += chunk.height
         checked = _checked(chunk, ledger, context, scope_prefix=scope_prefix, today=today)
         del chunk
         chunk_errors = _collect_errors(checked, template)
@@ -132,44 +193,39 @@ def validate(
         helper_columns = [
             c for c in checked.columns if c.endswith(ERROR_SUFFIX) or c in ID_FACT_COLUMNS
         ]
-        if id_column and chunks > 1:
+        if id_column:
             people.append(checked.select(ROW_NUMBER_COLUMN, id_column))
-        if (group := _group_column(template)) in checked.columns:
+        if group in checked.columns:
             households += checked.get_column(group).drop_nulls().n_unique()
         rows_without_errors = (
             checked.filter(~pl.col(ROW_NUMBER_COLUMN).is_in(sorted(invalid_rows)))
             if invalid_rows
             else checked
         )
-        valid_parts.append(_typed(rows_without_errors.drop(helper_columns), template))
+        kept += rows_without_errors.height
+        keep(_typed(rows_without_errors.drop(helper_columns), template))
         errors.extend(chunk_errors)
         del checked, rows_without_errors
-    del table
-    if people:
+    repeated: list[int] = []
+    if chunk_count > 1 and people:
+        invalid_before = {error.row_number for error in errors}
         errors, repeated = _people_across_chunks(errors, pl.concat(people), template)
-        del people
-        if repeated:
-            valid_parts = [
-                part.filter(~pl.col(ROW_NUMBER_COLUMN).is_in(repeated)) for part in valid_parts
-            ]
-    valid = pl.concat(valid_parts, rechunk=False)
-    del valid_parts
-    if chunks > 1:
-        # Errors in the file's row order, as when validated at once. The valid rows stay
-        # grouped by chunk (each household's rows in file order): sorting them would copy
-        # the whole table, and the apply matches rows by key, not by position.
+        kept -= len(set(repeated) - invalid_before)
+    del people
+    if chunk_count > 1:
+        # Errors in the file's row order, as when validated at once.
         position = {column.header: index for index, column in enumerate(template.columns)}
         errors.sort(key=lambda error: (error.row_number, position[error.field]))
     summary = ValidationSummary(
-        rows=frame.height,
+        rows=rows,
         households=households,
-        valid_rows=valid.height,
+        valid_rows=kept,
         invalid_rows=len({error.row_number for error in errors}),
     )
-    return ValidationResult(valid, errors, summary, match.unknown)
+    return ChunksChecked(errors, summary, repeated)
 
 
-def _group_column(template: Template) -> str:
+def group_column(template: Template) -> str:
     """The column whose rows must stay in one chunk: 户编号, or the template's own key (the
     loan ledger keeps a borrower's rows together)."""
     return template.household_key or "household_number"
@@ -190,11 +246,15 @@ def _household_chunks(
         for index in range(chunks):
             yield table.filter(pl.col(ROW_NUMBER_COLUMN) % chunks == index)
         return
-    # By the cleaned 户编号: cells that differ only in spaces or width are one household.
-    number = cleaned_text(pl.col(key))
-    part = table.select((number.hash(seed=0) % chunks).alias("part")).get_column("part")
+    part = table.select(chunk_of(key, chunks).alias("part")).get_column("part")
     for index in range(chunks):
         yield table.filter(part == index)
+
+
+def chunk_of(key: str, chunks: int) -> pl.Expr:
+    """Which of `chunks` chunks a row goes to, by its cleaned household key (cells that
+    differ only in spaces or width are one household)."""
+    return cleaned_text(pl.col(key)).hash(seed=0) % chunks
 
 
 def _checked(
@@ -266,7 +326,7 @@ def _typed(valid: pl.DataFrame, template: Template) -> pl.DataFrame:
     return valid.with_columns(casts)
 
 
-def _header_errors(
+def header_errors(
     template: Template,
     missing: tuple[Column, ...],
     duplicated: tuple[tuple[Column, tuple[str, ...]], ...],

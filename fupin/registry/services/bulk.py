@@ -6,8 +6,9 @@ queries into Polars, diffed there, and written in batches: COPY (PostgreSQL) or
 (PostgreSQL) or ``executemany`` (SQLite) for changed rows. Nothing is saved row by row.
 """
 
+import dataclasses
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,59 +113,57 @@ def member_bulk_upsert(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
     scope: RegionScope,
-    rows: pl.DataFrame,
+    rows: pl.DataFrame | Sequence[pl.LazyFrame],
+    progress: Callable[[int, int], None] | None = None,
 ) -> BulkResult:
     """Create or update the households and members of a validated ledger, all or nothing.
 
-    `rows` is `ValidationResult.valid`. Households are matched by 户编号, members by
-    (户编号, 证件号码) among active members; identical rows are left untouched, so importing
-    the same file twice changes nothing the second time. Empty cells keep stored values.
+    `rows` is `ValidationResult.valid`, or its `valid_chunks`: chunks that each hold whole
+    households, read and applied one at a time in the one transaction, so a ledger of any
+    size is applied in bounded memory (`progress(done, total)` after each chunk).
+    Households are matched by 户编号, members by (户编号, 证件号码) among active members;
+    identical rows are left untouched, so importing the same file twice changes nothing
+    the second time. Empty cells keep stored values.
     """
+    chunks = [rows.lazy()] if isinstance(rows, pl.DataFrame) else list(rows)
+    totals = BulkResult(0, 0, 0, 0, 0)
+    row_count = 0
     try:
         with transaction.atomic():
-            result = _apply(scope, rows)
+            # Every county of the file is locked, in code order, before any chunk is written:
+            # chunk by chunk, two imports could take them in different orders and deadlock.
+            _serialize_counties(_file_villages(chunks))
+            for done, chunk in enumerate(chunks, start=1):
+                frame = chunk.collect()
+                row_count += frame.height
+                totals = _added(totals, _apply(scope, frame))
+                del frame
+                if progress:
+                    progress(done, len(chunks))
             audit_record(
                 actor=actor,
                 action="registry.member_bulk_upsert",
                 subject_type="registry.household",
                 region_code=scope.prefix,
-                changes={
-                    "households_created": result.households_created,
-                    "households_updated": result.households_updated,
-                    "members_created": result.members_created,
-                    "members_updated": result.members_updated,
-                    "unchanged": result.unchanged,
-                },
-                context={"rows": rows.height},
+                changes=dataclasses.asdict(totals),
+                context={"rows": row_count},
             )
     except IntegrityError as error:
         raise _not_written(error) from error
-    return result
+    return totals
 
 
-def _apply(scope: RegionScope, rows: pl.DataFrame) -> BulkResult:
-    if rows.is_empty():
-        return BulkResult(0, 0, 0, 0, 0)
-    now = timezone.now()
-    households = _household_frame(rows)
-    _serialize_counties(households.get_column("village_id").drop_nulls().to_list())
-    existing_households = _existing_households(households.get_column("number").to_list())
-    _serialize_counties(existing_households.get_column("village_id").drop_nulls().to_list())
-    _check_villages(scope, households, existing_households)
-    _check_people_elsewhere(rows)
-    created_households, updated_households = _write_households(
-        households, existing_households, now=now
-    )
-    ids = _households_of(households.get_column("number").to_list()).drop("village_id")
-    created_members, updated_members, unchanged, gained = _write_members(rows, ids, now=now)
-    # New households were inserted with their count and names; those that existed and
-    # gained or renamed members are refreshed.
-    existed = existing_households.select(pl.col("number").alias("household_number"))
-    active_members_refresh(
-        gained.join(existed, on="household_number", how="semi").get_column("household_id").to_list()
-    )
+def _file_villages(chunks: Sequence[pl.LazyFrame]) -> list[str]:
+    villages = pl.concat([chunk.select("region_code") for chunk in chunks]).unique().collect()
+    return villages.get_column("region_code").drop_nulls().to_list()
+
+
+def _added(total: BulkResult, chunk: BulkResult) -> BulkResult:
     return BulkResult(
-        created_households, updated_households, created_members, updated_members, unchanged
+        *(
+            getattr(total, counter.name) + getattr(chunk, counter.name)
+            for counter in dataclasses.fields(BulkResult)
+        )
     )
 
 

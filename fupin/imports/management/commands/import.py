@@ -5,6 +5,7 @@ conditions. The web upload's size limit does not apply here."""
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +18,13 @@ from fupin.core.errors import ApplicationError
 from fupin.core.progress import TerminalProgress
 from fupin.core.scope import RegionScope
 from fupin.imports.declarations import Template
-from fupin.imports.kinds import TEMPLATES
-from fupin.imports.ledgers import Counts, apply_rows, counts_message, preview_counts, validate_table
-from fupin.imports.parsing import ImportFileError, read_table
+from fupin.imports.kinds import KINDS, TEMPLATES
+from fupin.imports.ledgers import Counts, apply_rows, counts_message, preview_counts
+from fupin.imports.parsing import ImportFileError
+from fupin.imports.streaming import validated_file
 from fupin.imports.validation import ValidationResult
 from fupin.imports.workbooks import error_workbook
 
-_STEPS = 3
 EXIT_VALIDATION_ERRORS = 2
 EXIT_FAILURE = 1
 ERRORS_SHOWN = 50
@@ -65,31 +66,51 @@ class Command(BaseCommand):
     def _run(
         self, template: Template, path: Path, bar: TerminalProgress, options: dict[str, Any]
     ) -> None:
-        bar(done=0, total=_STEPS, message=_("读取文件"))
+        # Steps: reading, then each chunk of households validated, then each chunk applied.
+        chunks = 1
+
+        def validating(done: int, total: int) -> None:
+            nonlocal chunks
+            chunks = total
+            bar(done=1 + done, total=1 + 2 * chunks, message=_("校验数据"))
+
+        def applying(done: int, total: int) -> None:
+            bar(done=1 + chunks + done, total=1 + 2 * chunks, message=_("写入台账"))
+
+        bar(done=0, total=1 + 2 * chunks, message=_("读取文件"))
         try:
-            frame = read_table(path, path.name, max_bytes=sys.maxsize)
+            with validated_file(
+                path,
+                path.name,
+                KINDS[template.kind],
+                scope_prefix=options["region"],
+                max_bytes=sys.maxsize,
+                progress=validating,
+            ) as streamed:
+                result = streamed.result
+                if options["errors_to"] and result.errors:
+                    options["errors_to"].write_bytes(
+                        error_workbook(streamed.error_rows(), result.errors)
+                    )
+                counts: Counts | None = None
+                if not result.errors and result.summary.valid_rows:
+                    bar(done=1 + chunks, total=1 + 2 * chunks, message=_("写入台账"))
+                    counts = self._apply(
+                        template,
+                        result,
+                        region=options["region"],
+                        dry_run=options["dry_run"],
+                        progress=applying,
+                    )
         except FileNotFoundError:
             raise CommandError(
                 _("找不到文件 %(path)s。") % {"path": path}, returncode=EXIT_FAILURE
             ) from None
         except ImportFileError as error:
             raise CommandError(error.message, returncode=EXIT_FAILURE) from None
-        bar(done=1, total=_STEPS, message=_("校验数据"))
-        try:
-            result = validate_table(frame, template, scope_prefix=options["region"])
         except DatabaseError:
             raise CommandError(str(_NOT_WRITTEN), returncode=EXIT_FAILURE) from None
-        bar(done=2, total=_STEPS, message=_("写入台账"))
-        if options["errors_to"] and result.errors:
-            options["errors_to"].write_bytes(error_workbook(frame, result.errors))
-        # The raw file's frame is not needed any more: free it before the apply's own.
-        del frame
-        counts: Counts | None = None
-        if not result.errors and result.summary.valid_rows:
-            counts = self._apply(
-                template, result, region=options["region"], dry_run=options["dry_run"]
-            )
-        bar(done=_STEPS, total=_STEPS, message=_("完成"))
+        bar(done=1 + 2 * chunks, total=1 + 2 * chunks, message=_("完成"))
         if options["json"]:
             self.stdout.write(
                 json.dumps(_as_json(result, counts, dry_run=options["dry_run"]), ensure_ascii=False)
@@ -108,18 +129,24 @@ class Command(BaseCommand):
             )
 
     def _apply(
-        self, template: Template, result: ValidationResult, *, region: str, dry_run: bool
+        self,
+        template: Template,
+        result: ValidationResult,
+        *,
+        region: str,
+        dry_run: bool,
+        progress: Callable[[int, int], None],
     ) -> Counts:
         scope = RegionScope(
             role="system", role_label="", prefix=region, root_prefix=region, region_name=""
         )
         write = preview_counts if dry_run else apply_rows
         try:
-            return write(template, actor=None, scope=scope, rows=result.valid)
+            return write(
+                template, actor=None, scope=scope, rows=result.valid_chunks, progress=progress
+            )
         except ApplicationError as error:
             raise CommandError(error.message, returncode=EXIT_FAILURE) from None
-        except DatabaseError:
-            raise CommandError(str(_NOT_WRITTEN), returncode=EXIT_FAILURE) from None
 
     def _write_summary(self, result: ValidationResult, *, errors_to: Path | None) -> None:
         summary = result.summary
