@@ -381,13 +381,13 @@ def admin(server_url: str, sql: str) -> None:
 
 
 @contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
-    admin(server_url, f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
-    admin(server_url, f"CREATE DATABASE {BENCH_DATABASE}")
+def postgres_database(server_url: str, name: str) -> Iterator[str]:
+    admin(server_url, f"DROP DATABASE IF EXISTS {name}")
+    admin(server_url, f"CREATE DATABASE {name}")
     try:
-        yield urlunsplit(urlsplit(server_url)._replace(path=f"/{BENCH_DATABASE}"))
+        yield urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
     finally:
-        admin(server_url, f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
+        admin(server_url, f"DROP DATABASE IF EXISTS {name}")
 
 
 def main() -> None:
@@ -396,6 +396,9 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("FUPIN_TEST_POSTGRES"))
     parser.add_argument("--format", choices=("csv", "xlsx", "both"), default=None)
     parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument(
+        "--bench-database", default=BENCH_DATABASE, help="PostgreSQL database made and dropped"
+    )
     parser.add_argument("--plain-load", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -432,7 +435,7 @@ def main() -> None:
                 if not args.postgres:
                     print("PostgreSQL: skipped (pass --postgres URL or set FUPIN_TEST_POSTGRES)")
                     continue
-                with postgres_database(args.postgres) as database_url:
+                with postgres_database(args.postgres, args.bench_database) as database_url:
                     measure("PostgreSQL", database_url, path, file_format=kind, rows=args.rows)
 
 

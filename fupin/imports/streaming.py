@@ -178,8 +178,7 @@ def _spill(table: TableStream, folder: Path, *, parts: int, key: str | None) -> 
 
 
 def _read(path: Path) -> pl.DataFrame:
-    # Read into memory rather than mapped: the chunk is worked on whole anyway.
-    return pl.read_ipc(path, memory_map=False)
+    return pl.read_ipc(path)
 
 
 def _valid_rows(path: Path, repeated: list[int]) -> pl.LazyFrame:

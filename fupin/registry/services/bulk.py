@@ -167,6 +167,32 @@ def _added(total: BulkResult, chunk: BulkResult) -> BulkResult:
     )
 
 
+def _apply(scope: RegionScope, rows: pl.DataFrame) -> BulkResult:
+    if rows.is_empty():
+        return BulkResult(0, 0, 0, 0, 0)
+    now = timezone.now()
+    households = _household_frame(rows)
+    _serialize_counties(households.get_column("village_id").drop_nulls().to_list())
+    existing_households = _existing_households(households.get_column("number").to_list())
+    _serialize_counties(existing_households.get_column("village_id").drop_nulls().to_list())
+    _check_villages(scope, households, existing_households)
+    _check_people_elsewhere(rows)
+    created_households, updated_households = _write_households(
+        households, existing_households, now=now
+    )
+    ids = _households_of(households.get_column("number").to_list()).drop("village_id")
+    created_members, updated_members, unchanged, gained = _write_members(rows, ids, now=now)
+    # New households were inserted with their count and names; those that existed and
+    # gained or renamed members are refreshed.
+    existed = existing_households.select(pl.col("number").alias("household_number"))
+    active_members_refresh(
+        gained.join(existed, on="household_number", how="semi").get_column("household_id").to_list()
+    )
+    return BulkResult(
+        created_households, updated_households, created_members, updated_members, unchanged
+    )
+
+
 @dataclass(frozen=True)
 class RecordBulkResult:
     """What one household-year ledger import did."""
