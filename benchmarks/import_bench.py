@@ -34,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -250,15 +251,32 @@ def fupin(database_url: str, *args: str) -> str:
     return result.stdout
 
 
-def timed_import(database_url: str, path: Path) -> tuple[float, float, dict[str, Any]]:
-    """Run `import members FILE --json`; return seconds, peak MB and the JSON output."""
+@dataclass(frozen=True)
+class Run:
+    """One timed process: wall seconds, its CPU seconds (user + system; the database
+    server's are not counted), its peak resident memory and its standard output."""
+
+    seconds: float
+    cpu_seconds: float
+    peak_mb: float
+    output: str
+
+    def figures(self, rows: int) -> str:
+        return (
+            f"{rows:>9,} rows {self.seconds:7.2f} s  {rows / self.seconds:9,.0f} rows/s  "
+            f"cpu {self.cpu_seconds:6.2f} s  peak {self.peak_mb:7.1f} MB"
+        )
+
+
+def timed_import(database_url: str, path: Path) -> tuple[Run, dict[str, Any]]:
+    """Run `import members FILE --json`; return the run and its JSON output."""
     command = [sys.executable, "manage.py", "import", "members", str(path), "--json"]
-    seconds, peak_mb, stdout = timed(command, database_url)
-    return seconds, peak_mb, json.loads(stdout.strip().splitlines()[-1])
+    run = timed(command, database_url)
+    return run, json.loads(run.output.strip().splitlines()[-1])
 
 
-def timed(command: list[str], database_url: str) -> tuple[float, float, str]:
-    """Run `command` from the project folder; return seconds, its peak MB and its output."""
+def timed(command: list[str], database_url: str) -> Run:
+    """Run `command` from the project folder and measure it."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         if GNU_TIME.exists():
             command = [str(GNU_TIME), "-v", "-o", report.name, *command]
@@ -275,15 +293,21 @@ def timed(command: list[str], database_url: str) -> tuple[float, float, str]:
         if result.returncode != 0:
             print(result.stdout[-2000:], result.stderr[-2000:], sep="\n", file=sys.stderr)
             raise SystemExit(f"{command[-3:]} failed with exit code {result.returncode}")
-        peak_kb = 0
+        peak_kb = 0.0
+        cpu_seconds = 0.0
         if GNU_TIME.exists():
             for line in Path(report.name).read_text().splitlines():
+                value = line.rsplit(":", 1)[-1].strip()
                 if "Maximum resident set size" in line:
-                    peak_kb = int(line.rsplit(":", 1)[1])
+                    peak_kb = float(value)
+                elif "User time (seconds)" in line or "System time (seconds)" in line:
+                    cpu_seconds += float(value)
         else:
             # Linux reports kilobytes; this is the largest child so far, not only this one.
-            peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, peak_kb / 1024, result.stdout
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+            peak_kb = usage.ru_maxrss
+            cpu_seconds = usage.ru_utime + usage.ru_stime
+    return Run(seconds, cpu_seconds, peak_kb / 1024, result.stdout)
 
 
 def load_average() -> str:
@@ -303,7 +327,10 @@ def plain_load(path: Path, database_url: str) -> None:
         database = sqlite3.connect(urlsplit(database_url).path.removeprefix("/"))
         database.execute(f"CREATE TABLE IF NOT EXISTS plain_load ({columns})")
         placeholders = ", ".join("?" * frame.width)
-        database.executemany(f"INSERT INTO plain_load VALUES ({placeholders})", frame.iter_rows())
+        database.executemany(
+            f"INSERT INTO plain_load VALUES ({placeholders})",  # noqa: S608 - our own column count
+            frame.iter_rows(),
+        )
         database.execute("DROP TABLE plain_load")
         database.commit()
         return
@@ -320,12 +347,9 @@ def plain_load(path: Path, database_url: str) -> None:
 def timed_plain_load(label: str, database_url: str, path: Path, rows: int) -> float:
     """Time the baseline on the same file and database; return its seconds."""
     command = [sys.executable, __file__, "--plain-load", str(path), "--database", database_url]
-    seconds, peak_mb, _output = timed(command, database_url)
-    print(
-        f"{label:<10} csv  plain COPY    {rows:>9,} rows {seconds:7.2f} s  "
-        f"{rows / seconds:9,.0f} rows/s  peak {peak_mb:7.1f} MB  ({load_average()})"
-    )
-    return seconds
+    run = timed(command, database_url)
+    print(f"{label:<10} csv  plain COPY    {run.figures(rows)}  ({load_average()})")
+    return run.seconds
 
 
 def goal_text(file_format: str, label: str, rows: int, seconds: float, peak_mb: float) -> str:
@@ -353,14 +377,15 @@ def measure(label: str, database_url: str, path: Path, *, file_format: str, rows
         timed_plain_load(label, database_url, path, rows) if file_format == "csv" else 0.0
     )
     for run in ("first import", "second import"):
-        seconds, peak_mb, output = timed_import(database_url, path)
+        measured, output = timed_import(database_url, path)
         applied = output.get("applied", {})
+        seconds = measured.seconds
         versus = f"{seconds / plain_seconds:.2f}x plain COPY  " if plain_seconds else ""
         print(
-            f"{label:<10} {file_format:<4} {run:<13} {rows:>9,} rows {seconds:7.2f} s  "
-            f"{rows / seconds:9,.0f} rows/s  peak {peak_mb:7.1f} MB  {versus}({load_average()})"
+            f"{label:<10} {file_format:<4} {run:<13} {measured.figures(rows)}  "
+            f"{versus}({load_average()})"
         )
-        print(f"{'':<16}{goal_text(file_format, label, rows, seconds, peak_mb)}")
+        print(f"{'':<16}{goal_text(file_format, label, rows, seconds, measured.peak_mb)}")
         print(
             f"{'':<16}valid {output['valid_rows']:,} invalid {output['invalid_rows']:,}  "
             f"households created {applied.get('households_created')} "

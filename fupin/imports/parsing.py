@@ -332,7 +332,6 @@ def _table_from_grids(
             continue
         header_row = numbered.row(0, named=True)
         headers = _headers(header_row, raw_columns)
-        kept = raw_columns[: len(headers)]
         first = numbered.slice(1)
         if not estimated_rows:
             estimated_rows = _estimated_rows(grid, size)
@@ -416,7 +415,10 @@ def _data_batches(
             rows += batch.height
             yield batch.select(
                 pl.col(ROW_NUMBER_COLUMN).cast(pl.Int64),
-                *(pl.col(column).alias(header) for column, header in zip(raw_columns, headers)),
+                *(
+                    pl.col(column).alias(header)
+                    for column, header in zip(raw_columns[: len(headers)], headers, strict=True)
+                ),
             )
         grid = next(grids, None)
         batch = None if grid is None else _without_blank_rows(grid)

@@ -160,9 +160,7 @@ def _spill(table: TableStream, folder: Path, *, parts: int, key: str | None) -> 
         if parts == 1:
             pieces = {0: batch}
         else:
-            part = (
-                chunk_of(key, parts) if key else pl.col(ROW_NUMBER_COLUMN) % parts
-            ).alias(_PART)
+            part = (chunk_of(key, parts) if key else pl.col(ROW_NUMBER_COLUMN) % parts).alias(_PART)
             pieces = {
                 int(index): piece
                 for (index,), piece in batch.with_columns(part)
