@@ -336,7 +336,7 @@ def plain_load(path: Path, database_url: str) -> None:
         return
     import psycopg  # noqa: PLC0415 - only this process needs it
 
-    with psycopg.connect(database_url) as database, database.cursor() as cursor:
+    with psycopg.connect(database_url) as server, server.cursor() as cursor:
         cursor.execute(f"CREATE UNLOGGED TABLE plain_load ({columns})")
         with cursor.copy("COPY plain_load FROM STDIN WITH (FORMAT csv)") as copy:
             for part in frame.iter_slices(50_000):

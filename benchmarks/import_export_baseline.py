@@ -471,7 +471,8 @@ def measure_ours(
     runs = []
     snapshot: Snapshot = ([], [])
     for label in ("first import", "re-import"):
-        seconds, peak_mb, output = timed_import(database_url, path)
+        measured, output = timed_import(database_url, path)
+        seconds, peak_mb = measured.seconds, measured.peak_mb
         applied = output["applied"]
         counted_households, counted_members = Household.objects.count(), Member.objects.count()
         print(

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 import polars as pl
 from django.conf import settings
@@ -45,7 +46,7 @@ Progress = Callable[[int, int], None]
 
 _PART = "__part"
 # LZ4 costs little time and halves the chunk files of a large ledger.
-_SPILL_COMPRESSION = "lz4"
+_SPILL_COMPRESSION: Final = "lz4"
 
 
 @dataclass(frozen=True)
