@@ -60,15 +60,15 @@ def normalize_columns(
         if column.kind == "id_number":
             table = _normalize_id_column(table, column, today=today)
             continue
-        plain = _plain_amount(column)
+        plain = _plain_cells(column)
         if column.kind == "text":
             value = cleaned_text(pl.col(column.name))
             error: pl.Expr = pl.lit(None, dtype=pl.String)
         else:
-            rest = table.get_column(column.name)
+            rest = pl.col(column.name)
             if plain is not None:
-                rest = rest.filter(~rest.str.contains(plain).fill_null(False))
-            raw_values = rest.drop_nulls().unique().to_list()
+                rest = rest.filter(~plain.is_plain)
+            raw_values = table.select(rest.drop_nulls().unique()).to_series().to_list()
             normalized = {
                 raw: _normalize_value(column, str(raw), scope_prefix=scope_prefix, today=today)
                 for raw in raw_values
@@ -80,27 +80,47 @@ def normalize_columns(
                 messages, default=None, return_dtype=pl.String
             )
             if plain is not None:
-                raw = pl.col(column.name)
-                is_plain = raw.str.contains(plain).fill_null(False)
-                as_decimal = raw.cast(pl.Decimal(20, column.decimal_places), strict=False)
-                value = pl.when(is_plain).then(as_decimal.cast(pl.String)).otherwise(value)
-                error = pl.when(is_plain).then(None).otherwise(error)
+                value = pl.when(plain.is_plain).then(plain.value).otherwise(value)
+                error = pl.when(plain.is_plain).then(None).otherwise(error)
         updates.extend([value.alias(column.name), required_error(column, value, error)])
     return table.with_columns(updates)
 
 
-def _plain_amount(column: Column) -> str | None:
-    """For an amount column, the pattern of cells that need no care: digits, and a point
-    with at most the allowed decimals, below the column's ceiling by their number of
-    digits. A department feed has as many distinct amounts as rows, so these are cast in
-    Polars; the other cells go through `_normalize_value` like every other kind."""
+@dataclass(frozen=True)
+class _PlainCells:
+    """Which cells of a column need no care (`is_plain`) and their normalized value."""
+
+    is_plain: pl.Expr
+    value: pl.Expr
+
+
+def _plain_cells(column: Column) -> _PlainCells | None:
+    """Cells normalized in Polars rather than one distinct value at a time in Python.
+
+    A department feed has as many distinct amounts as rows, and a members ledger nearly as
+    many distinct birth dates as households: amounts of digits with at most the allowed
+    decimals, below the column's ceiling by their number of digits, and real dates written
+    2024-01-31 come out of `_normalize_value` unchanged, so they are cast here. The other
+    cells go through `_normalize_value` like every other kind, for its messages."""
+    raw = pl.col(column.name)
+    if column.kind == "date":
+        parsed = raw.str.to_date("%Y-%m-%d", strict=False)
+        return _PlainCells(
+            raw.str.contains(r"^[12][0-9]{3}-[0-9]{2}-[0-9]{2}$").fill_null(False)
+            & parsed.is_not_null(),
+            parsed.dt.to_string("%Y-%m-%d"),
+        )
     if column.kind not in {"money", "decimal"}:
         return None
     ceiling = MAX_AMOUNT if column.kind == "decimal" else _amount_ceiling()
     digits = len(str(int(ceiling))) - 1
     if digits < 1:
         return None
-    return rf"^[0-9]{{1,{digits}}}(\.[0-9]{{1,{column.decimal_places}}})?$"
+    pattern = rf"^[0-9]{{1,{digits}}}(\.[0-9]{{1,{column.decimal_places}}})?$"
+    return _PlainCells(
+        raw.str.contains(pattern).fill_null(False),
+        raw.cast(pl.Decimal(20, column.decimal_places), strict=False).cast(pl.String),
+    )
 
 
 def cleaned_text(raw: pl.Expr) -> pl.Expr:
