@@ -67,6 +67,35 @@ def household_rows() -> list[dict[str, str]]:
     ]
 
 
+def numbered_household(household: int) -> list[dict[str, str]]:
+    """Household H<household> of three (head, spouse, son) with its own ID numbers."""
+    number = f"H{household:03d}"
+    base = 10 + 4 * household
+    return [
+        member_row(户编号=number, 证件号码=id_number("19800101", f"{base + 1:03d}")),
+        member_row(
+            户编号=number,
+            姓名="李四",
+            证件号码=id_number("19820101", f"{base + 2:03d}"),
+            性别="女",
+            与户主关系="配偶",
+        ),
+        member_row(
+            户编号=number,
+            姓名="张小",
+            证件号码=id_number("20100505", f"{base + 3:03d}"),
+            与户主关系="之子",
+        ),
+    ]
+
+
+def interleaved_households(count: int) -> list[dict[str, str]]:
+    """`count` households with every household's rows far apart in the file (the heads,
+    then the spouses, then the sons), so each household straddles any split by position."""
+    households = [numbered_household(household) for household in range(count)]
+    return [people[position] for position in range(3) for people in households]
+
+
 def csv_text(rows: list[dict[str, str]], headers: tuple[str, ...] = HEADERS) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

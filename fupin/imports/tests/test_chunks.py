@@ -9,7 +9,7 @@ import pytest
 
 from fupin.imports.kinds import MEMBERS_LEDGER
 from fupin.imports.parsing import ROW_NUMBER_COLUMN, read_table
-from fupin.imports.tests.support import id_number, member_row, members_file, run_import
+from fupin.imports.tests.support import interleaved_households, members_file, run_import
 from fupin.imports.validation import ValidationResult, _household_chunks, validate
 from fupin.registry.models import Household, Member
 
@@ -19,32 +19,8 @@ HOUSEHOLDS = 8
 SMALL_CHUNK = 4
 
 
-def _people(household: int) -> list[dict[str, str]]:
-    number = f"H{household:03d}"
-    base = 10 + 4 * household
-    return [
-        member_row(户编号=number, 证件号码=id_number("19800101", f"{base + 1:03d}")),
-        member_row(
-            户编号=number,
-            姓名="李四",
-            证件号码=id_number("19820101", f"{base + 2:03d}"),
-            性别="女",
-            与户主关系="配偶",
-        ),
-        member_row(
-            户编号=number,
-            姓名="张小",
-            证件号码=id_number("20100505", f"{base + 3:03d}"),
-            与户主关系="之子",
-        ),
-    ]
-
-
 def _interleaved() -> list[dict[str, str]]:
-    """Every household's rows far apart in the file (row k of each household, then row
-    k + 1 of each), so each household straddles any split by position."""
-    households = [_people(household) for household in range(HOUSEHOLDS)]
-    return [people[position] for position in range(3) for people in households]
+    return interleaved_households(HOUSEHOLDS)
 
 
 def _chunks(path: Path, chunks: int) -> list[pl.DataFrame]:

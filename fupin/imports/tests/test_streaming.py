@@ -16,7 +16,7 @@ from fupin.imports.kinds import MEMBERS_LEDGER
 from fupin.imports.ledgers import apply_rows
 from fupin.imports.parsing import ROW_NUMBER_COLUMN, open_table, read_table
 from fupin.imports.streaming import validated_file
-from fupin.imports.tests.support import id_number, member_row, members_file, run_import
+from fupin.imports.tests.support import interleaved_households, members_file, run_import
 from fupin.imports.validation import validate
 from fupin.registry.models import Household, Member
 
@@ -27,32 +27,10 @@ CHUNK_ROWS = 8
 SCOPE = RegionScope(role="system", role_label="", prefix="", root_prefix="", region_name="")
 
 
-def _household(household: int) -> list[dict[str, str]]:
-    number = f"H{household:03d}"
-    base = 10 + 4 * household
-    return [
-        member_row(户编号=number, 证件号码=id_number("19800101", f"{base + 1:03d}")),
-        member_row(
-            户编号=number,
-            姓名="李四",
-            证件号码=id_number("19820101", f"{base + 2:03d}"),
-            性别="女",
-            与户主关系="配偶",
-        ),
-        member_row(
-            户编号=number,
-            姓名="张小",
-            证件号码=id_number("20100505", f"{base + 3:03d}"),
-            与户主关系="之子",
-        ),
-    ]
-
-
 def _scattered() -> list[dict[str, str]]:
     """Each household's head near the top of the file and its other members far below, so
     every household is split across the batches the file is read in."""
-    households = [_household(household) for household in range(HOUSEHOLDS)]
-    return [people[position] for position in range(3) for people in households]
+    return interleaved_households(HOUSEHOLDS)
 
 
 def _whole(path: Path) -> Any:
