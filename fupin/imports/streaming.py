@@ -112,9 +112,8 @@ def validated_file(
             yield StreamedValidation(result, table.headers, ())
             return
         parts = max(1, -(-table.estimated_rows // chunk_rows))
-        key = {name: header for header, name in match.columns_by_header.items()}.get(
-            group_column(template)
-        )
+        header_of = {column: header for header, column in match.columns_by_header.items()}
+        key = header_of.get(group_column(template))
         raw_parts = _spill(table, folder, parts=parts, key=key)
         valid_files: list[Path] = []
 
