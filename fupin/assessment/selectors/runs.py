@@ -406,7 +406,7 @@ def stale_versions(*, region_code: str, household_ids: Iterable[int] | None = No
     the given ones: household_id, mark_version. Read before the facts they vouch for."""
     marks = StaleHousehold.objects.filter(household__village__code__startswith=region_code)
     if household_ids is not None:
-        marks = marks.filter(household_id__any=list(household_ids))
+        marks = marks.filter(household_id__in=list(household_ids))
     return _frame(
         marks.values_list("household_id", "version"),
         {"household_id": pl.Int64, "mark_version": pl.Int64},
@@ -437,7 +437,7 @@ def current_outcome_hashes(
     decision_hash_before (households never assessed are absent)."""
     rows = CurrentOutcome.objects.all()
     if household_ids is not None:
-        rows = rows.filter(household_id__any=list(household_ids))
+        rows = rows.filter(household_id__in=list(household_ids))
     if region_code:
         rows = rows.filter(household__village__code__startswith=region_code)
     return _frame(

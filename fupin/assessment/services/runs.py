@@ -87,7 +87,9 @@ def assessment_evaluate(
                 region_code=group,
                 year=year,
                 monitoring_line=line,
-                marks=None if marks is None else _marks_under(marks, group),
+                # The run's marks cover the region; a part with its own parameters reads
+                # its own (before its facts, as the run did).
+                marks=marks if group == region_code else None,
             )
         else:
             facts = selectors.facts_for_households(
@@ -150,14 +152,6 @@ def assessment_facts_kept(
             rule_set=rule_set, region_code=region_code, year=year, overrides=overrides
         )
     )
-
-
-def _marks_under(marks: pl.DataFrame, region_code: str) -> pl.DataFrame:
-    """The marks of households of a region, from marks read for a region above it."""
-    if not region_code:
-        return marks
-    inside = selectors.stale_versions(region_code=region_code).select("household_id")
-    return marks.join(inside, on="household_id", how="semi")
 
 
 def assessment_run(
@@ -346,10 +340,9 @@ def _outcome_frame(run: AssessmentRun, changed: pl.DataFrame, stored: list[str])
     # The keys are fact names (letters, digits, underscores); a string value is followed
     # by a comma or a brace, never by a colon, so only keys match the pattern.
     as_object = pl.col("stored_facts").struct.json_encode()
+    values = as_object.str.replace_all(r'"[A-Za-z0-9_]+":', "")
     as_array = pl.concat_str(
-        pl.lit("["),
-        as_object.str.replace_all(r'"[a-z0-9_]+":', "").str.slice(1, as_object.str.len_bytes() - 2),
-        pl.lit("]"),
+        pl.lit("["), values.str.strip_prefix("{").str.strip_suffix("}"), pl.lit("]")
     )
     return changed.with_columns(
         pl.lit(run.pk).alias("run_id"),

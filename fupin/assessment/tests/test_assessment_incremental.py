@@ -5,6 +5,7 @@ catch-up, which re-assesses it in a small batch."""
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -31,6 +32,7 @@ from fupin.assessment.services import (
 from fupin.assistance import services as assistance
 from fupin.assistance.models import RiskRecord, RiskSource
 from fupin.core.errors import ApplicationError
+from fupin.imports.tests.support import csv_text, run_import
 from fupin.jobs.models import Job
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatusEvent, Member, StaleHousehold
@@ -39,7 +41,6 @@ from fupin.registry.services import (
     household_register,
     household_status_record,
     household_update,
-    household_year_bulk_upsert,
     household_year_record,
     member_add,
     member_remove,
@@ -348,32 +349,27 @@ def test_a_write_during_the_reassessment_leaves_the_household_marked(
 
 
 def test_a_large_import_marks_its_households_in_one_batch(
-    actors: Actors, baseline: RuleSetRecord
+    actors: Actors, baseline: RuleSetRecord, tmp_path: Path
 ) -> None:
-    # given thirty assessed households
+    # given thirty assessed households, all poor
     households = [_household(actors, f"H{index:03d}", "9000") for index in range(30)]
     _run(actors)
     runs_before = AssessmentRun.objects.count()
-    # when one file changes all their incomes
-    rows = pl.DataFrame(
-        {
-            "household_number": [household.number for household in households],
-            "year": [YEAR] * 30,
-            "member_count": [3] * 30,
-            "wage_income": [Decimal("60000")] * 30,
-        }
-    )
-    household_year_bulk_upsert(
-        actor=actors.county_admin, scope=scope_of(actors.county_admin), rows=rows
-    )
+    # when one income ledger raises all their incomes (the import command's real path)
+    path = tmp_path / "income.csv"
+    rows = [{"户编号": household.number, "年度": str(YEAR), "工资性收入": "60000"}
+            for household in households]  # fmt: skip
+    path.write_text(csv_text(rows, ("户编号", "年度", "工资性收入")), encoding="utf-8-sig")
+    _output, error = run_import("income", str(path))
+    assert error is None, error
     # then every household is marked, and one catch-up re-assesses them in one run
-    assert StaleHousehold.objects.filter(assessed_version=0).count() == 0
     assert len(selectors.stale_households_pending(limit=100)) == 30
     done = assessment_catch_up()
     assert (done.households, done.runs) == (30, 1)
     assert AssessmentRun.objects.count() == runs_before + 1
     assert AssessmentRun.objects.order_by("-pk")[0].outcomes_written == 30
     assert not Household.objects.filter(is_monitoring_eligible=True).exists()
+    assert selectors.stale_households_pending(limit=100) == []
 
 
 def test_stale_households_say_so_on_the_list_and_the_outcome(
