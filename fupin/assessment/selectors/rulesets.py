@@ -277,7 +277,6 @@ def ruleset_simulate(
     region_code: str,
     year: int,
     overrides: Mapping[str, ParameterValue] | None = None,
-    in_job: bool = False,
 ) -> Simulation:
     """Compare `before` with `after` (plus parameter overrides) over a region in scope.
 
@@ -287,7 +286,7 @@ def ruleset_simulate(
     Raises NotFoundError outside the scope and ApplicationError for a rule set with
     problems or unknown overrides, and ApplicationError with code "needs_job" for a region
     of more than SIMULATION_HOUSEHOLD_LIMIT households whose facts are not kept yet
-    (`services.simulation_prepare_start` gathers them; `in_job` skips the check).
+    (`services.simulation_prepare_start` gathers them).
     """
     code, name = simulation_region(scope=scope, region_code=region_code)
     before_set = ruleset_definition(before)
@@ -298,17 +297,17 @@ def ruleset_simulate(
         definition.resolve_parameters(after_set, overrides)
     except definition.UnknownParameterError as error:
         raise ApplicationError(str(error), code="unknown_parameter") from None
-    households = Household.objects.filter(village__code__startswith=code).exclude(
-        status="cancelled"
-    )
-    if not in_job and households.count() > SIMULATION_HOUSEHOLD_LIMIT:
-        kept = all(
-            services.assessment_facts_kept(
-                rule_set=rule_set, region_code=code, year=year, overrides=side_overrides
-            )
-            for rule_set, side_overrides in ((before_set, {}), (after_set, dict(overrides or {})))
+    kept = all(
+        services.assessment_facts_kept(
+            rule_set=rule_set, region_code=code, year=year, overrides=side_overrides
         )
-        if not kept:
+        for rule_set, side_overrides in ((before_set, {}), (after_set, dict(overrides or {})))
+    )
+    if not kept:
+        households = Household.objects.filter(village__code__startswith=code).exclude(
+            status="cancelled"
+        )
+        if households.count() > SIMULATION_HOUSEHOLD_LIMIT:
             raise ApplicationError(
                 _(
                     "该区划农户超过 %(limit)s 户，首次模拟需要先在后台汇总农户事实（约需几分钟）；"

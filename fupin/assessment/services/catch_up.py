@@ -48,12 +48,14 @@ def assessment_catch_up(*, limit: int = CATCH_UP_BATCH) -> CatchUp:
     cancelled) is recorded as seen. Runs are audited as "assessment.assessment_run" with
     no actor. A group whose run fails stays pending and is retried later."""
     now = time.monotonic()
+    for household_id in [key for key, until in _failed_until.items() if until <= now]:
+        del _failed_until[household_id]
     pending = [
         (household_id, version)
         for household_id, version in selectors.stale_households_pending(
             limit=limit + len(_failed_until)
         )
-        if _failed_until.get(household_id, 0.0) <= now
+        if household_id not in _failed_until
     ][:limit]
     if not pending:
         return CatchUp(households=0, runs=0, failed=0)

@@ -24,8 +24,10 @@ from fupin.assessment.selectors import runs as selectors
 from fupin.core.scope import region_path_codes
 
 MARK_COLUMN = "mark_version"
-# Past this share of changed households a fresh read is as cheap as patching.
+# Past this share of changed households a fresh read is as cheap as patching; past this
+# many, the list of households would not fit one query's parameters.
 REBUILD_SHARE = 0.3
+PATCH_LIMIT = 30_000
 # Decoded frames of this process, by snapshot id: (token, frame). A million households'
 # facts take a few hundred megabytes, so only the latest two are kept.
 _DECODED: dict[tuple[str, int], tuple[str, pl.DataFrame]] = {}
@@ -96,12 +98,12 @@ def _patched(
     )
     if moved.is_empty():
         return cached
-    if moved.len() > REBUILD_SHARE * max(cached.height, 1):
+    if moved.len() > min(max(REBUILD_SHARE * cached.height, 1_000), PATCH_LIMIT):
         return _read(None, key, marks, on_read)
     patch = _read(moved.to_list(), key, marks, on_read)
     return pl.concat(
         [
-            cached.filter(~pl.col("household_id").is_in(moved.implode())),
+            cached.filter(~pl.col("household_id").is_in(moved)),
             patch.select(cached.columns),
         ]
     ).sort("household_id")
@@ -126,9 +128,10 @@ def _ancestor_snapshot(key: dict[str, object]) -> FactsSnapshot | None:
 def region_facts_kept(
     *, region_code: str, year: int, monitoring_line: Decimal, as_of: date | None = None
 ) -> bool:
-    """Whether the region's facts for the year, day and line are kept."""
+    """Whether the region's facts for the year, day and line are kept (its own or those of
+    a region containing it)."""
     return FactsSnapshot.objects.filter(
-        region_code=region_code,
+        region_code__in=region_path_codes(region_code),
         year=year,
         as_of=as_of or selectors.facts_as_of(year),
         monitoring_line=monitoring_line,
