@@ -103,7 +103,7 @@ def _patched(
     patch = _read(moved.to_list(), key, marks, on_read)
     return pl.concat(
         [
-            cached.filter(~pl.col("household_id").is_in(moved)),
+            cached.filter(~pl.col("household_id").is_in(moved.implode())),
             patch.select(cached.columns),
         ]
     ).sort("household_id")

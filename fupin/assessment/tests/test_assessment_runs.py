@@ -70,10 +70,12 @@ def test_a_region_run_appends_outcomes_and_denormalizes_levels(
     poor.refresh_from_db()
     assert poor.is_monitoring_eligible is True
     assert poor.assessed_at is not None
-    # a second run with a higher line appends a new outcome; history is kept
+    # a second run with a higher line appends an outcome for the household it changes;
+    # history is kept
     PolicyParameter.objects.filter(name="monitoring_line").update(value=Decimal("40000"))
     assessment_run(actor=actors.county_admin, scope=scope, region_code=COUNTY, year=2025)
-    assert AssessmentOutcome.objects.filter(household=poor).count() == 2
+    assert AssessmentOutcome.objects.filter(household=comfortable).count() == 2
+    assert AssessmentOutcome.objects.filter(household=poor).count() == 1
     assert AuditEvent.objects.filter(action="assessment.assessment_run").count() == 2
 
 
