@@ -10,11 +10,14 @@ dropped, and the rest come from the snapshot. The marks are committed with the w
 bump them, and read before the facts, so a snapshot never keeps facts older than its mark.
 """
 
+import dataclasses
 import io
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 from django.db import connection
@@ -32,6 +35,19 @@ PATCH_LIMIT = 30_000
 # facts take a few hundred megabytes, so only the latest two are kept.
 _DECODED: dict[tuple[str, int], tuple[str, pl.DataFrame]] = {}
 _DECODED_KEPT = 2
+
+
+@dataclass(frozen=True)
+class _Key:
+    """What a snapshot's facts depend on besides the registry."""
+
+    region_code: str
+    year: int
+    as_of: date
+    monitoring_line: Decimal
+
+    def lookup(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
 
 
 def region_facts(
@@ -53,13 +69,8 @@ def region_facts(
     as_of = as_of or selectors.facts_as_of(year)
     if marks is None:
         marks = selectors.stale_versions(region_code=region_code)
-    key = {
-        "region_code": region_code,
-        "year": year,
-        "as_of": as_of,
-        "monitoring_line": monitoring_line,
-    }
-    snapshot = FactsSnapshot.objects.filter(**key).defer("data").first()
+    key = _Key(region_code=region_code, year=year, as_of=as_of, monitoring_line=monitoring_line)
+    snapshot = FactsSnapshot.objects.filter(**key.lookup()).defer("data").first()
     cached = _decoded(snapshot) if snapshot is not None else None
     if cached is None:
         # A county drilled into from its province's simulation: the province's rows.
@@ -81,7 +92,7 @@ def region_facts(
 
 def _patched(
     cached: pl.DataFrame,
-    key: dict[str, object],
+    key: _Key,
     marks: pl.DataFrame,
     on_read: Callable[[int], None] | None,
 ) -> pl.DataFrame:
@@ -109,15 +120,14 @@ def _patched(
     ).sort("household_id")
 
 
-def _ancestor_snapshot(key: dict[str, object]) -> FactsSnapshot | None:
-    region_code = str(key["region_code"])
-    ancestors = [code for code in region_path_codes(region_code) if code != region_code]
+def _ancestor_snapshot(key: _Key) -> FactsSnapshot | None:
+    ancestors = [code for code in region_path_codes(key.region_code) if code != key.region_code]
     return (
         FactsSnapshot.objects.filter(
             region_code__in=ancestors,
-            year=key["year"],
-            as_of=key["as_of"],
-            monitoring_line=key["monitoring_line"],
+            year=key.year,
+            as_of=key.as_of,
+            monitoring_line=key.monitoring_line,
         )
         .defer("data")
         .order_by("-region_code")
@@ -140,16 +150,16 @@ def region_facts_kept(
 
 def _read(
     household_ids: list[int] | None,
-    key: dict[str, object],
+    key: _Key,
     marks: pl.DataFrame,
     on_read: Callable[[int], None] | None,
 ) -> pl.DataFrame:
     facts = selectors.facts_for_households(
         household_ids,
-        region_code=str(key["region_code"]),
-        year=int(str(key["year"])),
-        monitoring_line=Decimal(str(key["monitoring_line"])),
-        as_of=key["as_of"],  # type: ignore[arg-type]
+        region_code=key.region_code,
+        year=key.year,
+        monitoring_line=key.monitoring_line,
+        as_of=key.as_of,
     )
     if on_read is not None:
         on_read(facts.height)
@@ -172,17 +182,17 @@ def _decoded(snapshot: FactsSnapshot) -> pl.DataFrame | None:
     return frame
 
 
-def _save(snapshot: FactsSnapshot | None, key: dict[str, object], frame: pl.DataFrame) -> None:
+def _save(snapshot: FactsSnapshot | None, key: _Key, frame: pl.DataFrame) -> None:
     buffer = io.BytesIO()
     # lz4: a third of the size of the plain frame, and several times faster than zstd.
     frame.write_parquet(buffer, compression="lz4")
     if snapshot is None:
         # A new day replaces the region's older snapshots of the year.
         FactsSnapshot.objects.filter(
-            region_code=key["region_code"], year=key["year"], as_of__lt=key["as_of"]
+            region_code=key.region_code, year=key.year, as_of__lt=key.as_of
         ).delete()
         snapshot, _created = FactsSnapshot.objects.update_or_create(
-            **key,
+            **key.lookup(),
             defaults={"data": buffer.getvalue(), "households": frame.height, "token": uuid.uuid4()},
         )
     else:
