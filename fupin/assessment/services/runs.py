@@ -213,6 +213,7 @@ def assessment_run(
             started=started,
             marks=marks,
             is_listed_households=ids is not None,
+            timing=timing,
         )
     timing["persist"] = time.perf_counter() - persist_started
     if phases is not None:
@@ -233,7 +234,16 @@ def _persist_run(
     started: float,
     marks: pl.DataFrame,
     is_listed_households: bool,
+    timing: dict[str, float],
 ) -> AssessmentRun:
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timing[f"persist.{name}"] = now - clock
+        clock = now
+
     stored = _stored_fact_names(facts)
     run = AssessmentRun.objects.create(
         rule_set=record,
@@ -258,9 +268,12 @@ def _persist_run(
             right_on=["household_id", "facts_hash_before", "decision_hash_before"],
             how="anti",
         )
+        lap("compare")
         if changed.height:
             _write_outcomes(run, _outcome_frame(run, changed, stored))
+            lap("outcomes")
             _current_outcomes_update(run)
+            lap("current")
             decided = changed.join(
                 before.select("household_id", "decision_hash_before"), on="household_id", how="left"
             ).filter(pl.col("decision_hash").ne_missing(pl.col("decision_hash_before")))
@@ -272,9 +285,11 @@ def _persist_run(
                 assessed_at=timezone.now(),
                 region_code=region_code,
             )
+            lap("levels")
         run.outcomes_written = changed.height
         seen = marks.join(facts.select("household_id"), on="household_id", how="semi")
         household_stale_resolve(seen=seen.iter_rows())
+        lap("marks")
     run.seconds = round(time.perf_counter() - started, 3)
     run.save(update_fields=["seconds", "outcomes_written"])
     audit_record(
