@@ -319,12 +319,7 @@ _DECISION_COLUMNS = (
 _OUTCOME_COLUMNS = [
     "run_id",
     "household_id",
-    "monitoring_eligible",
-    "monitoring_category",
-    "risk_level",
-    "elimination_eligible",
-    "exit_ok",
-    "fired",
+    *_DECISION_COLUMNS,
     "facts",
     "facts_hash",
     "decision_hash",

@@ -29,6 +29,7 @@ from fupin.assessment.services import (
     facts_snapshot,
     simulation_prepare_job_run,
 )
+from fupin.assessment.tests.rulesets import household_with_income
 from fupin.assistance import services as assistance
 from fupin.assistance.models import RiskRecord, RiskSource
 from fupin.core.errors import ApplicationError
@@ -38,7 +39,6 @@ from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatusEvent, Member, StaleHousehold
 from fupin.registry.services import (
     household_conditions_record,
-    household_register,
     household_status_record,
     household_update,
     household_year_record,
@@ -52,21 +52,8 @@ YEAR = 2025
 
 
 def _household(actors: Actors, number: str, wage: str) -> Household:
-    scope = scope_of(actors.village_officer)
-    household = household_register(
-        actor=actors.village_officer,
-        scope=scope,
-        data=factories.household(number, VILLAGE),
-        members=factories.family(),
-    )
-    household_year_record(
-        actor=actors.village_officer,
-        scope=scope,
-        household=household,
-        year=YEAR,
-        amounts={"wage_income": Decimal(wage)},
-    )
-    return household
+    """A family of three whose only income is `wage` a year."""
+    return household_with_income(actors, number, VILLAGE, int(wage) // 3)
 
 
 def _run(actors: Actors) -> AssessmentRun:
