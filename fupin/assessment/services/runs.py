@@ -76,7 +76,8 @@ def assessment_evaluate(
     facts_parts: list[pl.DataFrame] = []
     result_parts: list[pl.DataFrame] = []
     used: dict[str, dict[str, Any]] = {}
-    done: set[int] = set()
+    # Households already evaluated with a more specific part's parameters.
+    done: list[pl.Series] = []
     timing = {"facts": 0.0, "evaluate": 0.0}
     for group in groups:
         started = time.perf_counter()
@@ -96,12 +97,12 @@ def assessment_evaluate(
                 ids, region_code=group, year=year, monitoring_line=line
             )
         if done:
-            facts = facts.filter(~pl.col("household_id").is_in(list(done)))
+            facts = facts.filter(~pl.col("household_id").is_in(pl.concat(done).implode()))
         timing["facts"] += time.perf_counter() - started
         if facts.is_empty():
             continue
         started = time.perf_counter()
-        done.update(facts["household_id"].to_list())
+        done.append(facts["household_id"])
         facts_parts.append(facts)
         result_parts.append(engine.evaluate(rule_set, facts, params))
         used[group] = params
@@ -258,10 +259,13 @@ def _persist_run(
     changed_levels = 0
     if facts.height:
         fingerprinted = _fingerprinted(facts, results, stored)
-        before = selectors.current_outcome_hashes(
-            region_code=region_code,
-            household_ids=facts["household_id"].to_list() if is_listed_households else None,
-        )
+        ids = facts["household_id"]
+        if is_listed_households:
+            before = selectors.current_outcome_hashes(household_ids=ids.to_list())
+        else:
+            before = selectors.current_outcome_hashes(
+                id_range=(int(ids.min()), int(ids.max()))  # type: ignore[arg-type]
+            )
         changed = fingerprinted.join(
             before,
             left_on=["household_id", "facts_hash", "decision_hash"],
