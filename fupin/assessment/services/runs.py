@@ -82,7 +82,7 @@ def assessment_evaluate(
     for group in groups:
         started = time.perf_counter()
         params = {**_parameters_for(rule_set, group, year), **(overrides or {})}
-        line = Decimal(str(params.get("monitoring_line", 0)))
+        line = _monitoring_line(params)
         if ids is None:
             facts = facts_snapshot.region_facts(
                 region_code=group,
@@ -125,18 +125,13 @@ def assessment_facts_groups(
     monitoring line each reads them with (the line decides months_income_above_line)."""
     groups = [*selectors.parameter_regions(region_code=region_code, year=year), region_code]
     return [
-        (
-            group,
-            Decimal(
-                str(
-                    {**_parameters_for(rule_set, group, year), **(overrides or {})}.get(
-                        "monitoring_line", 0
-                    )
-                )
-            ),
-        )
+        (group, _monitoring_line({**_parameters_for(rule_set, group, year), **(overrides or {})}))
         for group in groups
     ]
+
+
+def _monitoring_line(params: dict[str, Any]) -> Decimal:
+    return Decimal(str(params.get("monitoring_line", 0)))
 
 
 def assessment_facts_kept(
