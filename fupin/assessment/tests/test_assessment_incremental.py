@@ -5,11 +5,13 @@ catch-up, which re-assesses it in a small batch."""
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -462,3 +464,15 @@ def test_a_large_simulation_gathers_its_facts_in_a_job_then_answers_in_the_page(
     result = simulate()
     assert result.totals["households"] == 2
     assert result.totals["entering_monitoring"] == 1
+
+
+def test_assess_changed_command_reassesses_the_marked_households_once(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    household = _household(actors, "H001", "9000")
+    _run(actors)
+    _record_income(actors, household)
+    out = StringIO()
+    call_command("assess_changed", stdout=out)
+    assert out.getvalue().strip() == "重新评估 1 户（1 批），0 户稍后重试。"
+    assert not selectors.household_is_stale(household.pk)

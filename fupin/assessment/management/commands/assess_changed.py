@@ -1,11 +1,14 @@
+import logging
 import time
 from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 
 from fupin.assessment.services.catch_up import CATCH_UP_BATCH, assessment_catch_up
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -21,8 +24,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
-            close_old_connections()
-            done = assessment_catch_up(limit=options["batch"])
+            if options["follow"]:
+                # A long-lived loop: drop a connection the database closed meanwhile.
+                close_old_connections()
+            try:
+                done = assessment_catch_up(limit=options["batch"])
+            except DatabaseError:
+                if not options["follow"]:
+                    raise
+                # A restarted or unreachable database: try again after the interval, as
+                # the job worker does, rather than leave the marks unprocessed.
+                logger.exception("assessment catch-up failed")
+                time.sleep(options["interval"])
+                continue
             if done.households or done.failed or not options["follow"]:
                 self.stdout.write(
                     f"重新评估 {done.households} 户（{done.runs} 批），{done.failed} 户稍后重试。"
