@@ -375,8 +375,12 @@ def test_stale_households_say_so_on_the_list_and_the_outcome(
     assert 'data-testid="assessment-stale"' in client.get(list_url).content.decode()
     page = client.get(outcome_url).content.decode()
     assert "评估结果待更新" in page
+    # the elimination form, which shows the assessment's guards, says so as well
+    elimination_url = reverse("monitoring:elimination-propose", args=[household.pk])
+    assert "评估结果待更新" in client.get(elimination_url).content.decode()
     assessment_catch_up()
     assert "评估结果待更新" not in client.get(outcome_url).content.decode()
+    assert "评估结果待更新" not in client.get(elimination_url).content.decode()
 
 
 def test_kept_facts_are_read_again_only_for_changed_households(
