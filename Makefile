@@ -33,10 +33,12 @@ demo: $(VENV)/.installed
 	$(DEMO_ENV) $(BIN)/fupin setup_demo --url http://$(HOST):$(PORT)/
 	$(MAKE) --no-print-directory serve
 
-# The job worker runs beside the web server and stops with it.
+# The job worker and the re-assessment of changed households (ADR 0016) run beside the
+# web server and stop with it.
 serve: $(VENV)/.installed
 	@$(DEMO_ENV) $(BIN)/fupin db_worker --interval 1 --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(BIN)/fupin assess_changed --follow & reassess=$$!; \
+	trap 'kill $$worker $$reassess 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/fupin runserver --noreload $(HOST):$(PORT)
 
 # As on a server: PostgreSQL, gunicorn (config/gunicorn.py) and the worker, collected static
@@ -56,7 +58,8 @@ serve-prod: $(VENV)/.installed
 	$(PROD_ENV) $(BIN)/fupin migrate --no-input -v 0
 	$(PROD_ENV) $(BIN)/fupin collectstatic --no-input -v 0
 	@$(PROD_ENV) $(BIN)/fupin db_worker --interval 1 --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PROD_ENV) $(BIN)/fupin assess_changed --follow & reassess=$$!; \
+	trap 'kill $$worker $$reassess 2>/dev/null' EXIT INT TERM; \
 	$(PROD_ENV) $(BIN)/gunicorn -c python:config.gunicorn
 
 $(VENV)/.installed-load: pyproject.toml | $(BIN)/python

@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -131,6 +132,14 @@ class AssessmentRun(models.Model):
     )
     started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
     seconds = models.FloatField(_("用时（秒）"), default=0)
+    # Runs over listed households (one household's page, the catch-up of changed ones)
+    # leave the region's other households alone; a region run covers all of them.
+    is_listed_households = models.BooleanField(_("仅评估指定农户"), default=False)
+    # How many outcomes the run wrote: only those that differ from the household's
+    # current one (same facts and same decision are kept by reference, ADR 0016).
+    outcomes_written = models.PositiveIntegerField(_("写入结果数"), default=0)
+    # The order of the values in its outcomes' `facts` arrays.
+    fact_names = models.JSONField(_("事实字段"), default=list)
 
     class Meta:
         verbose_name = _("评估批次")
@@ -168,8 +177,12 @@ class AssessmentOutcome(models.Model):
     exit_ok = models.BooleanField(_("符合脱贫标准"))
     fired = models.JSONField(_("触发的规则"), default=list)
     # The facts as evaluated: with the run's rule set and parameters they reproduce the
-    # full explanation (messages and the values that fired each rule) at any time.
+    # full explanation (messages and the values that fired each rule) at any time. Stored
+    # as an array in the order of the run's `fact_names` (older outcomes: an object).
     facts = models.JSONField(_("事实"))
+    # Fingerprints a later run compares with, to write only what changed (ADR 0016).
+    facts_hash = models.BigIntegerField(_("事实指纹"), null=True, blank=True)
+    decision_hash = models.BigIntegerField(_("结论指纹"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("评估结果")
@@ -179,3 +192,67 @@ class AssessmentOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} @ {self.run_id}"
+
+
+class CurrentOutcome(models.Model):
+    """Each household's current outcome and its fingerprints.
+
+    A run compares every household's new facts and decision with these and writes an
+    outcome only where one differs; an unchanged household keeps its outcome, which the
+    run's rule set and parameters explain exactly as before because the facts are the same.
+    """
+
+    household = models.OneToOneField(
+        "registry.Household",
+        verbose_name=_("农户"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="current_outcome",
+    )
+    outcome = models.ForeignKey(
+        AssessmentOutcome, verbose_name=_("评估结果"), on_delete=models.PROTECT, related_name="+"
+    )
+    facts_hash = models.BigIntegerField(_("事实指纹"))
+    decision_hash = models.BigIntegerField(_("结论指纹"))
+
+    class Meta:
+        verbose_name = _("当前评估结果")
+        verbose_name_plural = _("当前评估结果")
+
+    def __str__(self) -> str:
+        return f"{self.household_id} → {self.outcome_id}"
+
+
+class FactsSnapshot(models.Model):
+    """A region's facts for a year, day and monitoring line, kept between runs and
+    simulations.
+
+    Stored in the database beside what it was read from (a Parquet file in a binary
+    column), so every worker process shares it and a test database never sees another's.
+    Each row of the frame keeps the household's change mark version read before its facts
+    (`registry.StaleHousehold`): a household whose mark moved on is read again, the rest
+    come from here (ADR 0016). `token` changes with every save, so a process may keep the
+    decoded frame and know when another process replaced it.
+    """
+
+    region_code = models.CharField(_("区划代码"), max_length=12, blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    as_of = models.DateField(_("事实时点"))
+    monitoring_line = models.DecimalField(_("监测范围"), max_digits=14, decimal_places=4)
+    households = models.PositiveIntegerField(_("户数"), default=0)
+    data = models.BinaryField(_("事实数据"))
+    token = models.UUIDField(_("版本标识"), default=uuid.uuid4)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("事实缓存")
+        verbose_name_plural = _("事实缓存")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "year", "as_of", "monitoring_line"],
+                name="assessment_factssnapshot_one_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code or '全国'} {self.year} {self.as_of}"

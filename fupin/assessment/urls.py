@@ -19,6 +19,11 @@ ruleset_patterns: list[URLPattern] = [
     path("<int:rule_set_id>/retire/", views.ruleset_retire, name="ruleset-retire"),
     path("<int:rule_set_id>/try/", views.ruleset_try, name="ruleset-try"),
     path("<int:rule_set_id>/simulate/", views.ruleset_simulate, name="ruleset-simulate"),
+    path(
+        "<int:rule_set_id>/simulate/prepare/",
+        views.ruleset_simulate_prepare,
+        name="ruleset-simulate-prepare",
+    ),
 ]
 
 urlpatterns = [

@@ -12,6 +12,7 @@ from fupin.accounts.models import Role, User
 from fupin.accounts.scoping import scope_for
 from fupin.accounts.services import user_create
 from fupin.assessment.models import AssessmentOutcome
+from fupin.assessment.selectors import outcome_facts
 from fupin.assessment.services import assessment_run
 from fupin.assistance import services as assistance
 from fupin.assistance.demo import demo_assistance_create
@@ -45,9 +46,14 @@ def _candidates(town_code: str) -> list[Household]:
         village__code__startswith=town_code, status=HouseholdStatus.MONITORED
     ).order_by("number")
     for household in households:
-        outcome = AssessmentOutcome.objects.filter(household=household).order_by("-run_id").first()
+        outcome = (
+            AssessmentOutcome.objects.filter(household=household)
+            .select_related("run")
+            .order_by("-run_id")
+            .first()
+        )
         # An outcome from before the household was monitored says nothing of elimination.
-        if outcome is None or outcome.facts.get("household_type") != "monitored":
+        if outcome is None or outcome_facts(outcome).get("household_type") != "monitored":
             continue
         blocks = {code for code in outcome.fired if code.startswith("ELIM-")} - {"ELIM-CANDIDATE"}
         if blocks <= ASSISTANCE_GUARDS:

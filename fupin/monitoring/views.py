@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fupin.assessment.selectors import household_is_stale
 from fupin.core.decorators import scoped_view
 from fupin.core.errors import ApplicationError, PermissionDeniedError
 from fupin.core.forms import add_service_error
@@ -398,6 +399,7 @@ def elimination_propose(request: ScopedRequest, household_id: int) -> HttpRespon
             "form": form,
             "household": household,
             "guards": selectors.elimination_guards(household),
+            "is_assessment_stale": household_is_stale(household.pk),
             "breadcrumbs": [
                 (_("农户"), reverse("registry:household-list")),
                 (household.number, reverse("registry:household-detail", args=[household.pk])),

@@ -537,3 +537,45 @@ class HouseholdStatusEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("status events are append-only")
+
+
+class StaleHousehold(models.Model):
+    """Whether a household's assessment facts changed after it was last assessed.
+
+    Every registry and assistance write that changes what the assessment reads (members,
+    yearly income, conditions, status events, risks, measures, visits, monthly income,
+    imports) bumps `version` here in its own transaction. The assessment app, which sits
+    above and may read this table, re-assesses the households whose `version` is ahead of
+    `assessed_version` (待重新评估) and then records the version it read; a write that lands
+    meanwhile leaves the household pending. The versions also tell a cached facts frame
+    which households to read again (ADR 0016).
+    """
+
+    household = models.OneToOneField(
+        Household,
+        verbose_name=_("农户"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="stale_mark",
+    )
+    version = models.PositiveIntegerField(_("变更次数"), default=1)
+    assessed_version = models.PositiveIntegerField(_("已评估的变更次数"), default=0)
+    marked_at = models.DateTimeField(_("最近变更时间"))
+
+    class Meta:
+        verbose_name = _("待重新评估农户")
+        verbose_name_plural = _("待重新评估农户")
+        indexes = [
+            models.Index(
+                fields=["marked_at"],
+                condition=models.Q(version__gt=models.F("assessed_version")),
+                name="registry_stale_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} #{self.version}/{self.assessed_version}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.version > self.assessed_version

@@ -24,6 +24,7 @@ from fupin.registry.models import (
     HouseholdYear,
     Member,
     Region,
+    StaleHousehold,
 )
 
 REGION_SEARCH_LIMIT = 50
@@ -176,6 +177,12 @@ def household_list(*, scope: RegionScope, filters: HouseholdFilters) -> QuerySet
         households.annotate(
             head_name=Subquery(head.values("name")[:1]),
             member_count=F("active_member_count"),
+            # Its level predates a change the assessment has not caught up with yet.
+            is_assessment_stale=Exists(
+                StaleHousehold.objects.filter(
+                    household=OuterRef("pk"), version__gt=F("assessed_version")
+                )
+            ),
         )
         .select_related("village__parent")
         .order_by(*_ordering(filters.sort))

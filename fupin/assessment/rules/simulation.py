@@ -49,6 +49,9 @@ def compare(
         .select(pl.col("household_id"), *groups)
         .join(_renamed(before, "before"), on="household_id", how="left")
         .join(_renamed(after, "after"), on="household_id", how="left")
+        # Joined once: the check for missing households and the counts both read it.
+        .collect()
+        .lazy()
     )
     unmatched = (
         joined.filter(

@@ -27,7 +27,8 @@ from fupin.core.scope import RegionScope
 from fupin.registry.models import Household, HouseholdYear, Region
 from fupin.registry.selectors import HouseholdFilters, household_list, region_get
 
-# A what-if runs inside the request; a larger region belongs in a batch job.
+# A what-if over more households than this whose facts are not kept yet first gathers them
+# in a job with progress (ADR 0016); once kept, any size answers inside the request.
 SIMULATION_HOUSEHOLD_LIMIT = 200_000
 # A village has a few hundred households at most; the list of changes stops here.
 CHANGED_HOUSEHOLDS_SHOWN = 500
@@ -283,7 +284,9 @@ def ruleset_simulate(
     own policy parameters); the overrides apply to `after` only. Counts are grouped by the
     level below the region; a village lists its changed households. Nothing is stored.
     Raises NotFoundError outside the scope and ApplicationError for a rule set with
-    problems, unknown overrides or a region too large to simulate here.
+    problems or unknown overrides, and ApplicationError with code "needs_job" for a region
+    of more than SIMULATION_HOUSEHOLD_LIMIT households whose facts are not kept yet
+    (`services.simulation_prepare_start` gathers them).
     """
     code, name = simulation_region(scope=scope, region_code=region_code)
     before_set = ruleset_definition(before)
@@ -294,15 +297,25 @@ def ruleset_simulate(
         definition.resolve_parameters(after_set, overrides)
     except definition.UnknownParameterError as error:
         raise ApplicationError(str(error), code="unknown_parameter") from None
-    households = Household.objects.filter(village__code__startswith=code).exclude(
-        status="cancelled"
-    )
-    if households.count() > SIMULATION_HOUSEHOLD_LIMIT:
-        raise ApplicationError(
-            _("该区划农户超过 %(limit)s 户，请选择更小的区划进行模拟。")
-            % {"limit": f"{SIMULATION_HOUSEHOLD_LIMIT:,}"},
-            code="too_large",
+    kept = all(
+        services.assessment_facts_kept(
+            rule_set=rule_set, region_code=code, year=year, overrides=side_overrides
         )
+        for rule_set, side_overrides in ((before_set, {}), (after_set, dict(overrides or {})))
+    )
+    if not kept:
+        households = Household.objects.filter(village__code__startswith=code).exclude(
+            status="cancelled"
+        )
+        if households.count() > SIMULATION_HOUSEHOLD_LIMIT:
+            raise ApplicationError(
+                _(
+                    "该区划农户超过 %(limit)s 户，首次模拟需要先在后台汇总农户事实（约需几分钟）；"
+                    "汇总后再次模拟只需一两秒。"
+                )
+                % {"limit": f"{SIMULATION_HOUSEHOLD_LIMIT:,}"},
+                code="needs_job",
+            )
     _facts_before, results_before, used_before = services.assessment_evaluate(
         rule_set=before_set, region_code=code, year=year
     )

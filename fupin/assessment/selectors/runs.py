@@ -10,16 +10,22 @@ from typing import Any
 import polars as pl
 import psycopg
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.assessment.models import AssessmentOutcome, AssessmentRun, PolicyParameter, RuleSetRecord
+from fupin.assessment.models import (
+    AssessmentOutcome,
+    AssessmentRun,
+    CurrentOutcome,
+    PolicyParameter,
+    RuleSetRecord,
+)
 from fupin.assessment.rules import definition, engine
 from fupin.assessment.rules.facts import facts_frame, prepare_facts
 from fupin.assistance import selectors as assistance_selectors
 from fupin.core.errors import NotFoundError
-from fupin.core.scope import RegionScope
+from fupin.core.scope import RegionScope, region_path_codes
 from fupin.registry import codes
 from fupin.registry.models import (
     Household,
@@ -27,6 +33,7 @@ from fupin.registry.models import (
     HouseholdStatusEvent,
     HouseholdYear,
     Member,
+    StaleHousehold,
 )
 
 # Facts speak the national risk labels, whatever language the user interface is in.
@@ -347,15 +354,20 @@ def outcome_history(*, scope: RegionScope, household_id: int) -> list[Assessment
     )
 
 
-def outcome_explanation(outcome: AssessmentOutcome) -> dict[str, Any]:
+def outcome_explanation(
+    outcome: AssessmentOutcome, *, run: AssessmentRun | None = None
+) -> dict[str, Any]:
     """Rebuild an outcome's explanation (rules fired with their messages and values) from
-    its stored facts, its run's rule set and the parameters of the most specific region
-    group of the run that holds the household."""
-    rule_set = definition.from_dict(outcome.run.rule_set.definition)
-    groups = outcome.run.parameters
-    region = str(outcome.facts.get("region_code", ""))
+    its stored facts, the rule set of its run (or of a later `run` that found it
+    unchanged) and the parameters of that run's most specific region group that holds the
+    household."""
+    run = run or outcome.run
+    facts = outcome_facts(outcome)
+    rule_set = definition.from_dict(run.rule_set.definition)
+    groups = run.parameters
+    region = str(facts.get("region_code", ""))
     group = max((code for code in groups if region.startswith(code)), key=len, default="")
-    return engine.explain(rule_set, facts_frame([outcome.facts]), groups.get(group, {}))[0]
+    return engine.explain(rule_set, facts_frame([facts]), groups.get(group, {}))[0]
 
 
 def household_latest_outcome(household: Household) -> AssessmentOutcome | None:
@@ -387,3 +399,78 @@ def parameter_list(*, scope: RegionScope, year: int | None = None) -> list[Polic
     if year is not None:
         parameters = parameters.filter(year=year)
     return [parameter for parameter in parameters if scope.applies_or_inside(parameter.region_code)]
+
+
+def stale_versions(*, region_code: str, household_ids: Iterable[int] | None = None) -> pl.DataFrame:
+    """The change mark versions (`registry.StaleHousehold`) of a region's households, or of
+    the given ones: household_id, mark_version. Read before the facts they vouch for."""
+    marks = StaleHousehold.objects.filter(household__village__code__startswith=region_code)
+    if household_ids is not None:
+        marks = marks.filter(household_id__in=list(household_ids))
+    return _frame(
+        marks.values_list("household_id", "version"),
+        {"household_id": pl.Int64, "mark_version": pl.Int64},
+    )
+
+
+def stale_households_pending(*, limit: int) -> list[tuple[int, int]]:
+    """Households whose facts changed after their last assessment, oldest change first:
+    (household id, mark version), at most `limit`."""
+    return list(
+        StaleHousehold.objects.filter(version__gt=F("assessed_version"))
+        .order_by("marked_at", "household_id")
+        .values_list("household_id", "version")[:limit]
+    )
+
+
+def household_is_stale(household_id: int) -> bool:
+    """Whether the household's facts changed after its last assessment (待重新评估)."""
+    return StaleHousehold.objects.filter(
+        household_id=household_id, version__gt=F("assessed_version")
+    ).exists()
+
+
+def current_outcome_hashes(
+    *, household_ids: Iterable[int] | None = None, id_range: tuple[int, int] | None = None
+) -> pl.DataFrame:
+    """Current outcome fingerprints of the given households, or of every household whose
+    id lies in `id_range` (a region run's households: a range scan of this narrow table,
+    cheaper than joining a million households to find the region's): household_id,
+    facts_hash_before, decision_hash_before. Households never assessed are absent."""
+    rows = CurrentOutcome.objects.all()
+    if household_ids is not None:
+        rows = rows.filter(household_id__in=list(household_ids))
+    if id_range is not None:
+        rows = rows.filter(household_id__gte=id_range[0], household_id__lte=id_range[1])
+    return _frame(
+        rows.values_list("household_id", "facts_hash", "decision_hash"),
+        {
+            "household_id": pl.Int64,
+            "facts_hash_before": pl.Int64,
+            "decision_hash_before": pl.Int64,
+        },
+    )
+
+
+def outcome_facts(outcome: AssessmentOutcome) -> dict[str, Any]:
+    """The facts an outcome stored, by name (arrays follow their run's `fact_names`)."""
+    if isinstance(outcome.facts, dict):
+        return outcome.facts
+    return dict(zip(outcome.run.fact_names, outcome.facts, strict=True))
+
+
+def outcome_confirming_run(outcome: AssessmentOutcome, *, region_code: str) -> AssessmentRun:
+    """The newest run that found this outcome unchanged for a household of `region_code`
+    (a region run over it after the outcome's own run, none writing a newer one), else
+    the outcome's own run."""
+    newer = (
+        AssessmentRun.objects.filter(
+            pk__gt=outcome.run_id,
+            is_listed_households=False,
+            region_code__in=region_path_codes(region_code),
+        )
+        .select_related("rule_set")
+        .order_by("-pk")
+        .first()
+    )
+    return newer or outcome.run

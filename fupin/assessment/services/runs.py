@@ -17,10 +17,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.assessment.models import AssessmentOutcome, AssessmentRun, PolicyParameter, RuleSetRecord
+from fupin.assessment.models import (
+    AssessmentOutcome,
+    AssessmentRun,
+    CurrentOutcome,
+    PolicyParameter,
+    RuleSetRecord,
+)
 from fupin.assessment.rules import definition, engine
 from fupin.assessment.rules.facts import DERIVED_FACTS
 from fupin.assessment.selectors import runs as selectors
+from fupin.assessment.services import facts_snapshot
 from fupin.assessment.tasks import assessment_run_task
 from fupin.audit.services import audit_record
 from fupin.core.errors import ApplicationError
@@ -28,7 +35,7 @@ from fupin.core.progress import ProgressCallback, no_progress
 from fupin.core.scope import Capability, RegionScope
 from fupin.jobs import services as job_services
 from fupin.jobs.models import Job
-from fupin.registry.services import household_assessment_bulk_update
+from fupin.registry.services import household_assessment_bulk_update, household_stale_resolve
 
 DEFAULT_RULE_SET = "national-baseline"
 OUTCOME_BATCH = 50_000
@@ -54,32 +61,93 @@ def assessment_evaluate(
     year: int,
     household_ids: Iterable[int] | None = None,
     overrides: dict[str, Any] | None = None,
+    marks: pl.DataFrame | None = None,
+    phases: dict[str, float] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, dict[str, Any]]]:
     """Evaluate without persisting: returns facts, results and the parameters used per
-    parameter region (each county or province that sets its own values)."""
+    parameter region (each county or province that sets its own values).
+
+    A whole region's facts come from its kept snapshot, read again only where households
+    changed (`facts_snapshot.region_facts`); listed households are read from the registry.
+    `phases` (if given) receives the seconds spent reading facts and evaluating.
+    """
     ids = list(household_ids) if household_ids is not None else None
     groups = [*selectors.parameter_regions(region_code=region_code, year=year), region_code]
     facts_parts: list[pl.DataFrame] = []
     result_parts: list[pl.DataFrame] = []
     used: dict[str, dict[str, Any]] = {}
-    done: set[int] = set()
+    # Households already evaluated with a more specific part's parameters.
+    done: list[pl.Series] = []
+    timing = {"facts": 0.0, "evaluate": 0.0}
     for group in groups:
+        started = time.perf_counter()
         params = {**_parameters_for(rule_set, group, year), **(overrides or {})}
-        facts = selectors.facts_for_households(
-            ids,
-            region_code=group,
-            year=year,
-            monitoring_line=Decimal(str(params.get("monitoring_line", 0))),
-        ).filter(~pl.col("household_id").is_in(list(done)))
+        line = _monitoring_line(params)
+        if ids is None:
+            facts = facts_snapshot.region_facts(
+                region_code=group,
+                year=year,
+                monitoring_line=line,
+                # The run's marks cover the region; a part with its own parameters reads
+                # its own (before its facts, as the run did).
+                marks=marks if group == region_code else None,
+            )
+        else:
+            facts = selectors.facts_for_households(
+                ids, region_code=group, year=year, monitoring_line=line
+            )
+        if done:
+            facts = facts.filter(~pl.col("household_id").is_in(pl.concat(done).implode()))
+        timing["facts"] += time.perf_counter() - started
         if facts.is_empty():
             continue
-        done.update(facts["household_id"].to_list())
+        started = time.perf_counter()
+        done.append(facts["household_id"])
         facts_parts.append(facts)
         result_parts.append(engine.evaluate(rule_set, facts, params))
         used[group] = params
+        timing["evaluate"] += time.perf_counter() - started
+    if phases is not None:
+        phases.update(timing)
     if not facts_parts:
         return pl.DataFrame(), pl.DataFrame(), used
     return pl.concat(facts_parts, how="diagonal_relaxed"), pl.concat(result_parts), used
+
+
+def assessment_facts_groups(
+    *,
+    rule_set: definition.RuleSet,
+    region_code: str,
+    year: int,
+    overrides: dict[str, Any] | None = None,
+) -> list[tuple[str, Decimal]]:
+    """The parameter regions an evaluation of the region reads facts for, with the
+    monitoring line each reads them with (the line decides months_income_above_line)."""
+    groups = [*selectors.parameter_regions(region_code=region_code, year=year), region_code]
+    return [
+        (group, _monitoring_line({**_parameters_for(rule_set, group, year), **(overrides or {})}))
+        for group in groups
+    ]
+
+
+def _monitoring_line(params: dict[str, Any]) -> Decimal:
+    return Decimal(str(params.get("monitoring_line", 0)))
+
+
+def assessment_facts_kept(
+    *,
+    rule_set: definition.RuleSet,
+    region_code: str,
+    year: int,
+    overrides: dict[str, Any] | None = None,
+) -> bool:
+    """Whether every part of the region has its facts kept for this evaluation."""
+    return all(
+        facts_snapshot.region_facts_kept(region_code=group, year=year, monitoring_line=line)
+        for group, line in assessment_facts_groups(
+            rule_set=rule_set, region_code=region_code, year=year, overrides=overrides
+        )
+    )
 
 
 def assessment_run(
@@ -92,14 +160,18 @@ def assessment_run(
     rule_set_version: int | None = None,
     household_ids: Iterable[int] | None = None,
     on_progress: ProgressCallback = no_progress,
+    phases: dict[str, float] | None = None,
 ) -> AssessmentRun:
     """Assess the households of a region subtree (or the given ones) and keep the results.
 
-    Facts are read and evaluated first; the run, its outcomes, the households' latest
-    levels and the audit event are then written in one transaction, so a failure keeps
-    nothing. `scope` None means the command line. Audit action: "assessment.assessment_run".
+    Facts are read and evaluated first; the run, the outcomes that changed, the
+    households' levels that changed and the audit event are then written in one
+    transaction, so a failure keeps nothing. A household whose facts and decision equal
+    its current outcome's gets no new outcome: the run refers to it (ADR 0016). The
+    households' change marks read before the facts are recorded as assessed. `scope` None
+    means the command line or the worker. Audit action: "assessment.assessment_run".
     Raises PermissionDeniedError outside the scope or without the right, NotFoundError for
-    an unknown rule set.
+    an unknown rule set. `phases` (if given) receives the seconds per phase.
     """
     if scope is not None:
         scope.require(Capability.RUN_ASSESSMENT)
@@ -109,11 +181,22 @@ def assessment_run(
         code=rule_set_code, version=rule_set_version, region_code=region_code
     )
     rule_set = _load(record)
+    ids = list(household_ids) if household_ids is not None else None
     on_progress(done=0, total=100, message=_("正在汇总农户事实"))
+    # Read before the facts: a change committed after this is either in the facts read
+    # next or leaves its household marked for the catch-up.
+    marks = selectors.stale_versions(region_code=region_code, household_ids=ids)
+    timing: dict[str, float] = {}
     facts, results, used = assessment_evaluate(
-        rule_set=rule_set, region_code=region_code, year=year, household_ids=household_ids
+        rule_set=rule_set,
+        region_code=region_code,
+        year=year,
+        household_ids=ids,
+        marks=marks,
+        phases=timing,
     )
     on_progress(done=50, total=100, message=_("正在保存评估结果"))
+    persist_started = time.perf_counter()
     with transaction.atomic():
         run = _persist_run(
             actor=actor,
@@ -124,7 +207,13 @@ def assessment_run(
             results=results,
             used=used,
             started=started,
+            marks=marks,
+            is_listed_households=ids is not None,
+            timing=timing,
         )
+    timing["persist"] = time.perf_counter() - persist_started
+    if phases is not None:
+        phases.update(timing)
     on_progress(done=100, total=100, message=_("评估完成"))
     return run
 
@@ -139,7 +228,19 @@ def _persist_run(
     results: pl.DataFrame,
     used: dict[str, dict[str, Any]],
     started: float,
+    marks: pl.DataFrame,
+    is_listed_households: bool,
+    timing: dict[str, float],
 ) -> AssessmentRun:
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timing[f"persist.{name}"] = now - clock
+        clock = now
+
+    stored = _stored_fact_names(facts)
     run = AssessmentRun.objects.create(
         rule_set=record,
         region_code=region_code,
@@ -147,67 +248,126 @@ def _persist_run(
         parameters=used,
         households=facts.height,
         started_by_id=actor.pk if actor is not None and actor.is_authenticated else None,
+        is_listed_households=is_listed_households,
+        fact_names=stored,
     )
+    changed_levels = 0
     if facts.height:
-        _write_outcomes(run, facts, results)
-        household_assessment_bulk_update(
-            actor=actor,
-            results=results.select(
-                "household_id", "risk_level", "monitoring_eligible", "elimination_eligible"
-            ),
-            assessed_at=timezone.now(),
-            region_code=region_code,
+        fingerprinted = _fingerprinted(facts, results, stored)
+        ids = facts["household_id"]
+        if is_listed_households:
+            before = selectors.current_outcome_hashes(household_ids=ids.to_list())
+        else:
+            before = selectors.current_outcome_hashes(
+                id_range=(int(ids.min()), int(ids.max()))  # type: ignore[arg-type]
+            )
+        changed = fingerprinted.join(
+            before,
+            left_on=["household_id", "facts_hash", "decision_hash"],
+            right_on=["household_id", "facts_hash_before", "decision_hash_before"],
+            how="anti",
         )
+        lap("compare")
+        if changed.height:
+            _write_outcomes(run, _outcome_frame(run, changed, stored))
+            lap("outcomes")
+            _current_outcomes_update(run)
+            lap("current")
+            decided = changed.join(
+                before.select("household_id", "decision_hash_before"), on="household_id", how="left"
+            ).filter(pl.col("decision_hash").ne_missing(pl.col("decision_hash_before")))
+            changed_levels = household_assessment_bulk_update(
+                actor=actor,
+                results=decided.select(
+                    "household_id", "risk_level", "monitoring_eligible", "elimination_eligible"
+                ),
+                assessed_at=timezone.now(),
+                region_code=region_code,
+            )
+            lap("levels")
+        run.outcomes_written = changed.height
+        seen = marks.join(facts.select("household_id"), on="household_id", how="semi")
+        household_stale_resolve(seen=seen.iter_rows())
+        lap("marks")
     run.seconds = round(time.perf_counter() - started, 3)
-    run.save(update_fields=["seconds"])
+    run.save(update_fields=["seconds", "outcomes_written"])
     audit_record(
         actor=actor,
         action="assessment.assessment_run",
         subject=run,
         region_code=region_code,
-        changes={"rule_set": str(record), "year": year, "households": facts.height},
+        changes={
+            "rule_set": str(record),
+            "year": year,
+            "households": facts.height,
+            "outcomes_written": run.outcomes_written,
+            "levels_changed": changed_levels,
+        },
     )
     return run
 
 
-_OUTCOME_COLUMNS = [
-    "run_id",
-    "household_id",
+_DECISION_COLUMNS = (
     "monitoring_eligible",
     "monitoring_category",
     "risk_level",
     "elimination_eligible",
     "exit_ok",
     "fired",
+)
+_OUTCOME_COLUMNS = [
+    "run_id",
+    "household_id",
+    *_DECISION_COLUMNS,
     "facts",
+    "facts_hash",
+    "decision_hash",
 ]
 
 
-def _outcome_frame(run: AssessmentRun, facts: pl.DataFrame, results: pl.DataFrame) -> pl.DataFrame:
+def _stored_fact_names(facts: pl.DataFrame) -> list[str]:
     # Derived facts are recomputed from the stored ones, so they are not stored.
-    inputs = facts.drop([name for name in DERIVED_FACTS if name in facts.columns])
-    encoded_facts = inputs.select(
-        "household_id", pl.struct(pl.all()).struct.json_encode().alias("facts")
+    return [name for name in facts.columns if name not in DERIVED_FACTS]
+
+
+def _fingerprinted(facts: pl.DataFrame, results: pl.DataFrame, stored: list[str]) -> pl.DataFrame:
+    """Results with the stored facts and two 64-bit fingerprints: of the facts and of the
+    decision. Polars' hash is fixed within a Polars version; a new version may hash
+    differently, which makes the next run write every outcome once, never miss one."""
+    hashed_facts = facts.select(
+        pl.col("household_id"),
+        pl.struct(stored).hash().reinterpret(signed=True).alias("facts_hash"),
+        pl.struct(stored).alias("stored_facts"),
     )
-    return (
-        results.join(encoded_facts, on="household_id", how="left")
-        .with_columns(
-            pl.lit(run.pk).alias("run_id"),
-            pl.col("monitoring_category").fill_null(""),
-            pl.col("risk_level").fill_null(""),
-            # Rule codes are plain ASCII identifiers, so joining them is valid JSON.
-            pl.when(pl.col("fired").list.len() == 0)
-            .then(pl.lit("[]"))
-            .otherwise(pl.concat_str(pl.lit('["'), pl.col("fired").list.join('","'), pl.lit('"]')))
-            .alias("fired"),
-        )
-        .select(_OUTCOME_COLUMNS)
+    return results.join(hashed_facts, on="household_id", how="left").with_columns(
+        pl.struct(list(_DECISION_COLUMNS)).hash().reinterpret(signed=True).alias("decision_hash")
     )
 
 
-def _write_outcomes(run: AssessmentRun, facts: pl.DataFrame, results: pl.DataFrame) -> None:
+def _outcome_frame(run: AssessmentRun, changed: pl.DataFrame, stored: list[str]) -> pl.DataFrame:
+    # An array in the order of the run's fact_names: the names once per run, not per row.
+    # The keys are fact names (letters, digits, underscores); a string value is followed
+    # by a comma or a brace, never by a colon, so only keys match the pattern.
+    as_object = pl.col("stored_facts").struct.json_encode()
+    values = as_object.str.replace_all(r'"[A-Za-z0-9_]+":', "")
+    as_array = pl.concat_str(
+        pl.lit("["), values.str.strip_prefix("{").str.strip_suffix("}"), pl.lit("]")
+    )
+    return changed.with_columns(
+        pl.lit(run.pk).alias("run_id"),
+        pl.col("monitoring_category").fill_null(""),
+        pl.col("risk_level").fill_null(""),
+        # Rule codes are plain ASCII identifiers, so joining them is valid JSON.
+        pl.when(pl.col("fired").list.len() == 0)
+        .then(pl.lit("[]"))
+        .otherwise(pl.concat_str(pl.lit('["'), pl.col("fired").list.join('","'), pl.lit('"]')))
+        .alias("fired"),
+        as_array.alias("facts"),
+    ).select(_OUTCOME_COLUMNS)
+
+
+def _write_outcomes(run: AssessmentRun, frame: pl.DataFrame) -> None:
     """Append the outcomes set-based: COPY on PostgreSQL, executemany on SQLite."""
-    frame = _outcome_frame(run, facts, results)
     table = connection.ops.quote_name(AssessmentOutcome._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(column) for column in _OUTCOME_COLUMNS)
     total = frame.height
@@ -227,6 +387,21 @@ def _write_outcomes(run: AssessmentRun, facts: pl.DataFrame, results: pl.DataFra
                     f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
                     batch.rows(),
                 )
+
+
+def _current_outcomes_update(run: AssessmentRun) -> None:
+    """Point each household the run wrote an outcome for at that outcome (one statement)."""
+    current = connection.ops.quote_name(CurrentOutcome._meta.db_table)
+    outcomes = connection.ops.quote_name(AssessmentOutcome._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {current} (household_id, outcome_id, facts_hash, decision_hash) "  # noqa: S608 - model tables
+            f"SELECT household_id, id, facts_hash, decision_hash FROM {outcomes} "
+            "WHERE run_id = %s "
+            "ON CONFLICT (household_id) DO UPDATE SET outcome_id = excluded.outcome_id, "
+            "facts_hash = excluded.facts_hash, decision_hash = excluded.decision_hash",
+            [run.pk],
+        )
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from fupin.assessment.models import AssessmentOutcome, AssessmentRun, PolicyParameter, RuleSetRecord
-from fupin.assessment.selectors import rule_set_get
+from fupin.assessment.selectors import outcome_facts, rule_set_get
 from fupin.assessment.services import assessment_run
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import PermissionDeniedError
@@ -63,16 +63,19 @@ def test_a_region_run_appends_outcomes_and_denormalizes_levels(
     outcome = AssessmentOutcome.objects.get(run=first, household=poor)
     assert outcome.monitoring_eligible is True
     assert "MON-INCOME-BELOW-LINE" in outcome.fired
-    assert outcome.facts["per_capita_net_income"] == 3000.0
+    assert outcome_facts(outcome)["per_capita_net_income"] == 3000.0
     assert (
         AssessmentOutcome.objects.get(run=first, household=comfortable).monitoring_eligible is False
     )
     poor.refresh_from_db()
     assert poor.is_monitoring_eligible is True
     assert poor.assessed_at is not None
-    # a second run appends; history is kept
+    # a second run with a higher line appends an outcome for the household it changes;
+    # history is kept
+    PolicyParameter.objects.filter(name="monitoring_line").update(value=Decimal("40000"))
     assessment_run(actor=actors.county_admin, scope=scope, region_code=COUNTY, year=2025)
-    assert AssessmentOutcome.objects.filter(household=poor).count() == 2
+    assert AssessmentOutcome.objects.filter(household=comfortable).count() == 2
+    assert AssessmentOutcome.objects.filter(household=poor).count() == 1
     assert AuditEvent.objects.filter(action="assessment.assessment_run").count() == 2
 
 

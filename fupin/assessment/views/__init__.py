@@ -9,6 +9,7 @@ from fupin.assessment.views.rulesets import (
     ruleset_retire,
     ruleset_rule_edit,
     ruleset_simulate,
+    ruleset_simulate_prepare,
     ruleset_try,
     ruleset_validate,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "ruleset_retire",
     "ruleset_rule_edit",
     "ruleset_simulate",
+    "ruleset_simulate_prepare",
     "ruleset_try",
     "ruleset_validate",
     "run_list",

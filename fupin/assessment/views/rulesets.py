@@ -7,8 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from fupin.assessment.rules.facts import FACT_NAMES
 from fupin.assessment.selectors import rulesets as selectors
 from fupin.assessment.selectors import runs as assessment_selectors
 from fupin.assessment.services import rulesets as services
+from fupin.assessment.services import simulations as simulation_services
 from fupin.core.decorators import forbidden, scoped_view
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from fupin.core.http import ScopedRequest, redirect_after_post
@@ -463,6 +464,7 @@ def ruleset_simulate(request: ScopedRequest, rule_set_id: int) -> HttpResponse:
     )
     result = None
     error_message = ""
+    needs_job = False
     if not bound or form.is_valid():
         data = form.cleaned_data if bound else {}
         before_id = data.get("before") or initial["before"]
@@ -482,9 +484,12 @@ def ruleset_simulate(request: ScopedRequest, rule_set_id: int) -> HttpResponse:
             )
         except ApplicationError as error:
             error_message = error.message
+            needs_job = error.code == "needs_job"
     context = {
         "record": record,
         "form": form,
+        "needs_job": needs_job,
+        "simulation_query": request.GET.urlencode(),
         "overrides_open": any(
             request.GET.get(key) for key in request.GET if key.startswith(OVERRIDE_PREFIX)
         ),
@@ -501,6 +506,43 @@ def ruleset_simulate(request: ScopedRequest, rule_set_id: int) -> HttpResponse:
     return render(
         request, "assessment/ruleset_simulate.html", context, status=400 if form.errors else 200
     )
+
+
+@require_POST
+@scoped_view()
+def ruleset_simulate_prepare(request: ScopedRequest, rule_set_id: int) -> HttpResponse:
+    """Start the job that gathers a large region's facts for the simulation asked for in
+    `query` (the simulation page's own query string), then follow it on the job page."""
+    record = selectors.ruleset_get(scope=request.scope, rule_set_id=rule_set_id)
+    comparable = selectors.ruleset_comparable(scope=request.scope, record=record)
+    default_before = selectors.ruleset_default_before(scope=request.scope, record=record)
+    if default_before not in comparable:
+        comparable.insert(0, default_before)
+    query = QueryDict(request.POST.get("query", ""))
+    form = SimulationForm(
+        query, rule_set=selectors.ruleset_definition(record), comparable=comparable
+    )
+    simulate_url = reverse("assessment:ruleset-simulate", args=[record.pk])
+    if not form.is_valid():
+        messages.error(request, _("模拟条件有误，请重新填写。"))
+        return redirect(simulate_url)
+    data = form.cleaned_data
+    before_id = data.get("before") or default_before.pk
+    before = next(other for other in comparable if other.pk == before_id)
+    region_code, _name = selectors.simulation_region(
+        scope=request.scope, region_code=data.get("region") or request.scope.prefix
+    )
+    job = simulation_services.simulation_prepare_start(
+        actor=request.user,
+        scope=request.scope,
+        before=before,
+        after=record,
+        region_code=region_code,
+        year=data.get("year") or selectors.ruleset_default_year(region_code=region_code),
+        overrides=dict(form.overrides()),
+        next_url=f"{simulate_url}?{query.urlencode()}",
+    )
+    return redirect("jobs:job-detail", job_id=job.pk)
 
 
 def _simulation_context(request: ScopedRequest, result: selectors.Simulation) -> dict[str, Any]:

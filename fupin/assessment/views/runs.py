@@ -19,17 +19,26 @@ from fupin.registry.selectors import household_get, household_latest_year
 def household_outcome(request: ScopedRequest, household_id: int) -> HttpResponse:
     """The latest assessment of a household with its reasons, and its history of levels."""
     # A household outside the scope is not found, never "not assessed yet".
-    household_get(scope=request.scope, household_id=household_id)
+    household = household_get(scope=request.scope, household_id=household_id)
     history = selectors.outcome_history(scope=request.scope, household_id=household_id)
     latest = history[0] if history else None
+    # A later region run that found the same facts and decision wrote no outcome of its
+    # own: it is the latest assessment, and explains the outcome with its rule set.
+    run = (
+        selectors.outcome_confirming_run(latest, region_code=household.village_id)
+        if latest
+        else None
+    )
     return render(
         request,
         "assessment/_household_outcome.html",
         {
             "household_id": household_id,
             "latest": latest,
-            "explanation": selectors.outcome_explanation(latest) if latest else None,
+            "run": run,
+            "explanation": selectors.outcome_explanation(latest, run=run) if latest else None,
             "history": history,
+            "is_stale": selectors.household_is_stale(household_id),
             "can_run": request.scope.can(Capability.RUN_ASSESSMENT),
         },
     )

@@ -25,6 +25,7 @@ from fupin.core.errors import ApplicationError
 from fupin.core.scope import RegionScope
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus, HouseholdStatusEvent, Member
+from fupin.registry.services.stale import household_stale_mark
 
 # DOMAIN §7: a household carries at most five risk types at a time.
 MAX_OPEN_RISKS = 5
@@ -72,6 +73,7 @@ def _plan_for(
     plan = HelpPlan.objects.create(
         household=household, year=year, drafted_on=timezone.localdate(), note=note.strip()
     )
+    household_stale_mark(household_ids=[household.pk])
     audit_record(
         actor=actor,
         action="assistance.plan_draft",
@@ -167,6 +169,7 @@ def measure_add(
         status=status,
         evidence=evidence.strip(),
     )
+    household_stale_mark(household_ids=[household.pk])
     audit_record(
         actor=actor,
         action="assistance.measure_add",
@@ -211,6 +214,7 @@ def measure_status_set(
     if evidence.strip():
         measure.evidence = evidence.strip()
     measure.save(update_fields=["status", "ended_on", "evidence", "updated_at"])
+    household_stale_mark(household_ids=[measure.household.pk])
     audit_record(
         actor=actor,
         action="assistance.measure_status_set",
@@ -256,6 +260,7 @@ def risk_add(
         source=source,
         description=description.strip(),
     )
+    household_stale_mark(household_ids=[household.pk])
     audit_record(
         actor=actor,
         action="assistance.risk_add",
@@ -288,6 +293,7 @@ def risk_resolve(
     risk.resolution = required_text(resolution, field="resolution", label=_("消除方式及情况"))
     risk.evidence = evidence.strip()
     risk.save(update_fields=["resolved_on", "resolution", "evidence"])
+    household_stale_mark(household_ids=[risk.household.pk])
     audit_record(
         actor=actor,
         action="assistance.risk_resolve",
@@ -327,6 +333,7 @@ def monthly_income_record(
     _require_help(scope, actor, household)
     before = MonthlyIncome.objects.filter(household=household, month=month.replace(day=1)).first()
     income = record_month(household=household, month=month, amount=amount)
+    household_stale_mark(household_ids=[household.pk])
     audit_record(
         actor=actor,
         action="assistance.monthly_income_record",

@@ -17,6 +17,7 @@ from fupin.audit.services import audit_record
 from fupin.core.errors import ApplicationError
 from fupin.core.scope import RegionScope
 from fupin.registry.models import Household
+from fupin.registry.services.stale import household_stale_mark
 
 PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 MAX_PHOTOS = 6
@@ -125,6 +126,7 @@ def visit_record(
         plans.record_month(
             household=household, month=visited_on, amount=household_income, visit=visit
         )
+    household_stale_mark(household_ids=[household.pk])
     audit_record(
         actor=actor,
         action="assistance.visit_record",

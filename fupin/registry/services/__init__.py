@@ -33,6 +33,7 @@ from fupin.registry.services.regions import (
     region_load_job_run,
     region_load_start,
 )
+from fupin.registry.services.stale import household_stale_mark, household_stale_resolve
 from fupin.registry.services.status import household_status_record
 
 __all__ = [
@@ -49,6 +50,8 @@ __all__ = [
     "household_number_next",
     "household_register",
     "household_reveal_contact",
+    "household_stale_mark",
+    "household_stale_resolve",
     "household_status_record",
     "household_update",
     "household_year_bulk_upsert",

@@ -21,10 +21,13 @@ def household_assessment_bulk_update(
     assessed_at: datetime,
     region_code: str,
 ) -> int:
-    """Write risk level and eligibility of many households at once (set-based).
+    """Write risk level and eligibility of many households at once (set-based), only on
+    the households where one of them differs, and return how many changed.
 
-    `results` has the columns of RESULT_COLUMNS. Audit action:
-    "registry.household_assessment_bulk_update" (one event per call).
+    `results` has the columns of RESULT_COLUMNS. `assessed_at` records when the household's
+    current result was decided: a run that confirms an unchanged result leaves the row
+    alone, so a province's run does not rewrite a million rows to say nothing changed.
+    Audit action: "registry.household_assessment_bulk_update" (one event per call).
     """
     frame = results.select(RESULT_COLUMNS).with_columns(pl.col("risk_level").fill_null(""))
     if frame.is_empty():
@@ -52,28 +55,36 @@ def household_assessment_bulk_update(
                     assessed_at = %s
                 FROM fupin_assessment_staging AS staging
                 WHERE household.id = staging.household_id
+                  AND (household.risk_level, household.is_monitoring_eligible,
+                       household.is_elimination_eligible)
+                      IS DISTINCT FROM
+                      (staging.risk_level, staging.monitoring_eligible,
+                       staging.elimination_eligible)
                 """,  # noqa: S608 - the table name comes from the model
                 [assessed_at],
             )
             updated = int(cursor.rowcount)
     else:
         rows = [
-            (risk, eligible, elimination, assessed_at, household_id)
+            (risk, eligible, elimination, assessed_at, household_id, risk, eligible, elimination)
             for household_id, risk, eligible, elimination in frame.iter_rows()
         ]
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE {table} SET risk_level = %s, is_monitoring_eligible = %s, "  # noqa: S608
-                "is_elimination_eligible = %s, assessed_at = %s WHERE id = %s",
+                "is_elimination_eligible = %s, assessed_at = %s WHERE id = %s "
+                "AND (risk_level IS NOT %s OR is_monitoring_eligible IS NOT %s "
+                "OR is_elimination_eligible IS NOT %s)",
                 rows,
             )
-        updated = len(rows)
+            # executemany reports the rows changed by all its statements together.
+            updated = max(int(cursor.rowcount), 0)
     audit_record(
         actor=actor,
         action="registry.household_assessment_bulk_update",
         subject_type="registry.household",
         subject_label=str(frame.height),
         region_code=region_code,
-        changes={"households": frame.height},
+        changes={"households": frame.height, "changed": updated},
     )
     return updated

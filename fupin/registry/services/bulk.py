@@ -37,6 +37,7 @@ from fupin.registry.models import (
 from fupin.registry.services import bulk_sql
 from fupin.registry.services.households import constraint_error
 from fupin.registry.services.member_counts import active_members_refresh
+from fupin.registry.services.stale import household_stale_mark
 
 EXAMPLES_SHOWN = 5
 
@@ -188,6 +189,10 @@ def _apply(scope: RegionScope, rows: pl.DataFrame) -> BulkResult:
     active_members_refresh(
         gained.join(existed, on="household_number", how="semi").get_column("household_id").to_list()
     )
+    if created_households or updated_households or created_members or updated_members:
+        # The whole file's households, in one statement: re-assessing one whose facts did
+        # not change writes nothing, and tracing each member row back costs more.
+        household_stale_mark(household_ids=ids.get_column("household_id").to_list())
     return BulkResult(
         created_households, updated_households, created_members, updated_members, unchanged
     )
@@ -331,6 +336,7 @@ def _apply_records(
     new = joined.filter(pl.col("id").is_null())
     compared = joined.filter(pl.col("id").is_not_null()).select(
         "id",
+        "household_id",
         *(pl.coalesce(pl.col(c), pl.col(c + _NEW + "old")).alias(c) for c in columns),
         pl.any_horizontal(
             pl.col(c).is_not_null() & pl.col(c).ne_missing(pl.col(c + _NEW + "old"))
@@ -338,6 +344,8 @@ def _apply_records(
         ).alias("changed"),
     )
     changed = compared.filter("changed").drop("changed")
+    touched = pl.concat([new.get_column("household_id"), changed.get_column("household_id")])
+    changed = changed.drop("household_id")
     if "member_count" in columns:
         without_members = new.filter(
             pl.col("member_count").is_null() & pl.col("active_members").fill_null(0).eq(0)
@@ -352,6 +360,7 @@ def _apply_records(
     now = timezone.now()
     bulk_sql.insert(model, new.select("household_id", "year", *columns), now=now)
     bulk_sql.update(model, list(columns), changed.rows(), now=now)
+    household_stale_mark(household_ids=touched.to_list())
     return RecordBulkResult(new.height, changed.height, compared.height - changed.height)
 
 

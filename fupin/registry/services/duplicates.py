@@ -18,6 +18,7 @@ from fupin.registry import codes
 from fupin.registry.models import Member
 from fupin.registry.selectors import member_duplicate_list
 from fupin.registry.services.member_counts import active_members_refresh
+from fupin.registry.services.stale import household_stale_mark
 
 
 @transaction.atomic
@@ -57,4 +58,5 @@ def member_duplicates_end(
             )
             ended += 1
         active_members_refresh(member.household_id for member in extra)
+        household_stale_mark(household_ids=[member.household_id for member in extra])
     return ended

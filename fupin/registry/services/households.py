@@ -36,6 +36,7 @@ from fupin.registry.models import (
     Region,
 )
 from fupin.registry.services.member_counts import active_members_refresh
+from fupin.registry.services.stale import household_stale_mark
 
 MAX_RISK_TYPES = 5
 _SEX_FROM_ID = {"male": codes.Sex.MALE, "female": codes.Sex.FEMALE}
@@ -367,6 +368,7 @@ def household_register(
         )
     active_members_refresh([household.pk])
     household.refresh_from_db(fields=["active_member_count"])
+    household_stale_mark(household_ids=[household.pk])
     audit_record(
         actor=actor,
         action="registry.household_register",
@@ -439,6 +441,7 @@ def household_update(
             setattr(current, name, value)
     current.village = village
     current.save()
+    household_stale_mark(household_ids=[current.pk])
     audit_record(
         actor=actor,
         action="registry.household_update",

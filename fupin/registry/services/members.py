@@ -31,6 +31,7 @@ from fupin.registry.services.households import (
     _snapshot,
 )
 from fupin.registry.services.member_counts import active_members_refresh
+from fupin.registry.services.stale import household_stale_mark
 from fupin.registry.services.status import _record_status
 
 _MEMBER_FIELDS = [field.name for field in dataclasses.fields(MemberData)]
@@ -54,6 +55,7 @@ def member_add(
         member = Member.objects.create(household=current, **values)
     Household.objects.filter(pk=current.pk).update(version=F("version") + 1)
     active_members_refresh([current.pk])
+    household_stale_mark(household_ids=[current.pk])
     audit_record(
         actor=actor,
         action="registry.member_add",
@@ -98,6 +100,7 @@ def member_update(
     Household.objects.filter(pk=household.pk).update(version=F("version") + 1)
     if before.get("name") != current.name:
         active_members_refresh([household.pk])
+    household_stale_mark(household_ids=[household.pk])
     audit_record(
         actor=actor,
         action="registry.member_update",
@@ -155,6 +158,7 @@ def member_remove(
         _promote_new_head(household, new_head_id, member)
     Household.objects.filter(pk=household.pk).update(version=F("version") + 1)
     active_members_refresh([household.pk])
+    household_stale_mark(household_ids=[household.pk])
     audit_record(
         actor=actor,
         action="registry.member_remove",
@@ -227,6 +231,7 @@ def member_move(
         version=F("version") + 1
     )
     active_members_refresh([source.pk, target_household.pk])
+    household_stale_mark(household_ids=[source.pk, target_household.pk])
     audit_record(
         actor=actor,
         action="registry.member_move",

@@ -19,6 +19,7 @@ from fupin.registry.models import (
     HouseholdYear,
 )
 from fupin.registry.services.households import _changes, _check_codes, _require_edit, _snapshot
+from fupin.registry.services.stale import household_stale_mark
 
 _AMOUNT_LABELS = {
     "wage_income": _lazy("工资性收入"),
@@ -79,6 +80,7 @@ def household_year_record(
         household=household, year=year, defaults=defaults
     )
     record.refresh_from_db()
+    household_stale_mark(household_ids=[household.pk])
     audit_record(
         actor=actor,
         action="registry.household_year_record",
@@ -123,6 +125,7 @@ def household_conditions_record(
     record, _created = HouseholdConditions.objects.update_or_create(
         household=household, year=year, defaults=values
     )
+    household_stale_mark(household_ids=[household.pk])
     audit_record(
         actor=actor,
         action="registry.household_conditions_record",

@@ -23,6 +23,7 @@ from fupin.registry.services.households import (
     _locked_household,
     _require_edit,
 )
+from fupin.registry.services.stale import household_stale_mark
 from fupin.registry.status import EventFacts, derive_status, transition_error
 
 
@@ -68,6 +69,7 @@ def _record_status(
         exit_year=derived.exit_year,
         version=F("version") + 1,
     )
+    household_stale_mark(household_ids=[locked.pk])
     audit_record(
         actor=actor,
         action="registry.household_status_record",
