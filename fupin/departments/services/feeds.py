@@ -21,6 +21,9 @@ import polars as pl
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
+from django.db.models import FloatField, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -250,7 +253,9 @@ def _field(frame: pl.DataFrame, rule: ComparisonRule) -> pl.Expr:
 
 
 def _year_totals(batch: FeedBatch, keyed: pl.DataFrame, field: str) -> pl.DataFrame:
-    """Each person's total of `field` over the year's periods, this delivery included."""
+    """Each person's total of `field` over the year's periods, this delivery included.
+    The earlier periods are added up by the database: a county's year holds millions of
+    rows, which must not come back one by one."""
     current = keyed.select(
         "id_number", "row_key", pl.col(field).cast(pl.Float64, strict=False).alias("amount")
     ).unique("row_key")
@@ -259,16 +264,17 @@ def _year_totals(batch: FeedBatch, keyed: pl.DataFrame, field: str) -> pl.DataFr
             kind=batch.kind, region_code=batch.region_id, period__startswith=batch.period[:4]
         )
         .exclude(period=batch.period)
-        .values_list("id_number", "values")
+        .values("id_number")
+        .annotate(amount=Sum(Cast(KeyTextTransform(field, "values"), FloatField())))
+        .order_by()
+        .values_list("id_number", "amount")
     )
     parts = [current.select("id_number", "amount")]
     if earlier:
         parts.append(
             pl.DataFrame(
-                [(number, values.get(field)) for number, values in earlier],
-                schema={"id_number": pl.String, "amount": pl.String},
-                orient="row",
-            ).with_columns(pl.col("amount").cast(pl.Float64, strict=False))
+                earlier, schema={"id_number": pl.String, "amount": pl.Float64}, orient="row"
+            )
         )
     return pl.concat(parts).group_by("id_number").agg(pl.col("amount").sum().alias("total"))
 
@@ -410,27 +416,80 @@ def _clues(
 def _findings(
     rule: ComparisonRule, batch: FeedBatch, fresh: list[tuple[Any, ...]], *, tally: _Tally
 ) -> None:
-    """One 疑点 per feed row, for the village of the member it names."""
-    results: list[FeedResult] = []
-    for row_id, row_number, member_id, household_id, village_id, shown in fresh:
-        finding = Finding.objects.create(
-            rule_code=rule.code,
-            rule_label=rule.label,
-            subject_key=f"row:{row_id}",
-            household_id=household_id,
-            member_id=member_id,
-            village_id=village_id,
-            feed_row_id=row_id,
-            detail=_detail(rule, batch, row_number, shown),
-            weight=rule.weight,
-        )
-        tally.findings_opened += 1
-        results.append(
-            FeedResult(
-                rule_code=rule.code, feed_row_id=row_id, household_id=household_id, finding=finding
+    """One 疑点 per feed row, for the village of the member it names (an exclusion feed
+    can fire on most of its rows: stored in batches, not one by one)."""
+    findings = Finding.objects.bulk_create(
+        [
+            Finding(
+                rule_code=rule.code,
+                rule_label=rule.label,
+                subject_key=f"row:{row_id}",
+                household_id=household_id,
+                member_id=member_id,
+                village_id=village_id,
+                feed_row_id=row_id,
+                detail=_detail(rule, batch, row_number, shown),
+                weight=rule.weight,
             )
-        )
-    FeedResult.objects.bulk_create(results, batch_size=_BATCH_ROWS)
+            for row_id, row_number, member_id, household_id, village_id, shown in fresh
+        ],
+        batch_size=_BATCH_ROWS,
+    )
+    tally.findings_opened += len(findings)
+    FeedResult.objects.bulk_create(
+        [
+            FeedResult(
+                rule_code=rule.code,
+                feed_row_id=finding.feed_row_id,
+                household_id=finding.household_id,
+                finding=finding,
+            )
+            for finding in findings
+        ],
+        batch_size=_BATCH_ROWS,
+    )
+
+
+def _stored(batch: FeedBatch) -> pl.DataFrame:
+    """The rows stored for the batch's kind, region and period, shaped as `_keyed` shapes
+    a delivery (values as text columns)."""
+    stored = list(
+        FeedRow.objects.filter(
+            kind=batch.kind, region_code=batch.region_id, period=batch.period
+        ).values_list("row_number", "id_number", "name", "row_key", "values")
+    )
+    frame = pl.DataFrame(
+        [row[:4] for row in stored],
+        schema={
+            _ROW_NUMBER: pl.Int64,
+            "id_number": pl.String,
+            "name": pl.String,
+            "row_key": pl.String,
+        },
+        orient="row",
+    )
+    if not stored:
+        return frame
+    values = pl.DataFrame([row[4] for row in stored], infer_schema_length=None)
+    return pl.concat([frame, values.select(pl.all().cast(pl.String))], how="horizontal")
+
+
+def feed_period_compare(*, batch: FeedBatch) -> FeedApplyResult:
+    """Compare the rows stored for the batch's kind, region and period with today's
+    registry again: a household that became aided or monitored since the delivery now
+    meets its rules. What a rule already made of a row is not made again. Runs inside the
+    caller's transaction (`cadence.comparison_run`), which audits."""
+    keyed = _stored(batch)
+    people = registered_people(batch.region_id, keyed.get_column("id_number").to_list())
+    tally = _compare(batch, keyed, people, actor=None)
+    return FeedApplyResult(
+        rows_received=keyed.height,
+        rows_new=0,
+        rows_matched=tally.matched,
+        clues_opened=tally.clues_opened,
+        clues_merged=tally.clues_merged,
+        findings_opened=tally.findings_opened,
+    )
 
 
 @transaction.atomic
