@@ -147,7 +147,7 @@ def test_a_county_administrator_issues_a_key_once_and_revokes_it(
     page.get_by_label("部门账号").select_option("yibao")
     page.get_by_label("用途").fill("县医保局月度结算数据推送")
     page.get_by_test_id("token-issue").click()
-    key = page.get_by_test_id("issued-key").input_value()
+    key = page.get_by_test_id("issued-key").inner_text().strip()
     caller = department_caller(key)
     assert caller is not None
     assert caller.token.user.username == "yibao"

@@ -15,7 +15,7 @@ from fupin.departments.services import department_token_issue, key_digest
 from tests.support import Actors, Expectation, assert_scope_matrix, client_for, nothing_changes
 
 URL = "/departments/keys/"
-_SHOWN_KEY = re.compile(r'value="([^"]+)"\s+readonly')
+_SHOWN_KEY = re.compile(r'data-testid="issued-key">([^<]+)<')
 
 
 def _issue(client: Client, username: str, label: str = "县医保局月度结算数据") -> str:
