@@ -43,4 +43,6 @@ class TokenIssueForm(forms.Form):
 
     def __init__(self, *args: Any, accounts: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].choices = [("", _("请选择")), *accounts]
+        field = self.fields["username"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("请选择")), *accounts]

@@ -1,8 +1,9 @@
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -171,7 +172,7 @@ def test_the_feed_page_shows_the_cadence_and_the_months_compared(
     seed_baseline_cadence(ComparisonCadence)
     user = make_user("yibao", Role.DEPARTMENT_USER, COUNTY)
     head = _household(actors, "220122101201001").members.get(relation=codes.Relation.HEAD)
-    period = f"{date.today().replace(day=1) - timedelta(days=1):%Y-%m}"
+    period = f"{timezone.localdate().replace(day=1) - timedelta(days=1):%Y-%m}"
     feed_import(
         actor=user,
         scope=scope_of(user),

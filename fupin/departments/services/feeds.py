@@ -13,7 +13,6 @@ import io
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,25 +131,56 @@ def _keyed(rows: pl.DataFrame) -> pl.DataFrame:
         hashlib.sha256(value.encode()).hexdigest()[:ROW_KEY_LENGTH]
         for value in digest_source.to_list()
     ]
-    return text.with_columns(pl.Series("row_key", keys))
+    return text.with_columns(pl.Series("row_key", keys, dtype=pl.String))
 
 
-def _store(batch: FeedBatch, keyed: pl.DataFrame) -> int:
-    """Insert the rows the period does not hold yet; return how many."""
-    existing = set(
-        FeedRow.objects.filter(
-            kind=batch.kind, region_code=batch.region_id, period=batch.period
-        ).values_list("row_key", flat=True)
-    )
+_ROW_IDS_SCHEMA = {"row_key": pl.String, "row_id": pl.Int64}
+
+
+def _copy_out(sql: str, params: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """A query's rows as a frame, streamed by COPY as CSV (PostgreSQL): no Python object
+    per row."""
+    buffer = io.BytesIO()
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy,
+    ):
+        for block in copy:
+            buffer.write(block)
+    if not buffer.getbuffer().nbytes:
+        return pl.DataFrame(schema=schema)
+    buffer.seek(0)
+    return pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema=schema)
+
+
+def _store(batch: FeedBatch, keyed: pl.DataFrame) -> tuple[int, pl.DataFrame]:
+    """Insert the rows the period does not hold yet; return how many, and `keyed` with
+    each row's stored id (`row_id`), so the results can cite it without a query per row."""
     first = keyed.unique("row_key", keep="first", maintain_order=True)
-    new = first.filter(~pl.col("row_key").is_in(sorted(existing))) if existing else first
     columns = ("batch_id", "kind", "period", "region_code", "row_number", "id_number", "name")
     fixed = (batch.pk, batch.kind, batch.period, batch.region_id)
+    table_name = FeedRow._meta.db_table
     if connection.vendor == "postgresql":
+        existing = _copy_out(
+            f"SELECT row_key, id FROM {table_name} "  # noqa: S608 - the table's name only
+            "WHERE kind = %s AND region_code = %s AND period = %s",
+            [batch.kind, batch.region_id, batch.period],
+            _ROW_IDS_SCHEMA,
+        )
+        new = first.join(existing, on="row_key", how="anti")
+        # The new rows' ids are drawn from the table's sequence in one statement, so the
+        # COPY below carries them and nothing has to be looked up afterwards.
+        ids = _copy_out(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table_name, new.height],
+            {"row_id": pl.Int64},
+        )
+        new = new.with_columns(ids.get_column("row_id"))
         # COPY of the table written by Polars as CSV: no Python object per row, and about
         # twelve times faster than batched INSERTs. Strings are quoted, so an empty name
         # stays an empty string rather than NULL.
         table = new.select(
+            pl.col("row_id").alias("id"),
             *(pl.lit(value).alias(name) for name, value in zip(columns[:4], fixed, strict=True)),
             pl.col(_ROW_NUMBER).alias("row_number"),
             "id_number",
@@ -160,35 +190,48 @@ def _store(batch: FeedBatch, keyed: pl.DataFrame) -> int:
         )
         content = table.write_csv(include_header=False, quote_style="non_numeric").encode()
         sql = (
-            f"COPY {FeedRow._meta.db_table} ({', '.join(columns)}, values, row_key) "
+            f"COPY {table_name} (id, {', '.join(columns)}, values, row_key) "
             "FROM STDIN WITH (FORMAT csv)"
         )
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
             for start in range(0, len(content), _COPY_BLOCK):
                 copy.write(content[start : start + _COPY_BLOCK])
-        return new.height
-    batch_rows: list[FeedRow] = []
-    for row_number, id_number, name, values, row_key in new.select(
-        _ROW_NUMBER, "id_number", "name", "values", "row_key"
-    ).iter_rows():
-        batch_rows.append(
-            FeedRow(
-                batch_id=batch.pk,
-                kind=batch.kind,
-                period=batch.period,
-                region_code=batch.region_id,
-                row_number=row_number,
-                id_number=id_number,
-                name=name[:50],
-                values=json.loads(values),
-                row_key=row_key,
-            )
+    else:
+        existing = pl.DataFrame(
+            list(
+                FeedRow.objects.filter(
+                    kind=batch.kind, region_code=batch.region_id, period=batch.period
+                ).values_list("row_key", "id")
+            ),
+            schema=_ROW_IDS_SCHEMA,
+            orient="row",
         )
-        if len(batch_rows) >= _BATCH_ROWS:
-            FeedRow.objects.bulk_create(batch_rows)
-            batch_rows = []
-    FeedRow.objects.bulk_create(batch_rows)
-    return new.height
+        new = first.join(existing, on="row_key", how="anti")
+        created: list[FeedRow] = []
+        for chunk in new.select(_ROW_NUMBER, "id_number", "name", "values", "row_key").iter_slices(
+            _BATCH_ROWS
+        ):
+            created.extend(
+                FeedRow.objects.bulk_create(
+                    FeedRow(
+                        batch_id=batch.pk,
+                        kind=batch.kind,
+                        period=batch.period,
+                        region_code=batch.region_id,
+                        row_number=row_number,
+                        id_number=id_number,
+                        name=name[:50],
+                        values=json.loads(values),
+                        row_key=row_key,
+                    )
+                    for row_number, id_number, name, values, row_key in chunk.iter_rows()
+                )
+            )
+        new = pl.DataFrame(
+            [(row.row_key, row.pk) for row in created], schema=_ROW_IDS_SCHEMA, orient="row"
+        )
+    row_ids = pl.concat([existing, new.select(list(_ROW_IDS_SCHEMA))])
+    return new.height, keyed.join(row_ids, on="row_key", how="left")
 
 
 _PEOPLE_SCHEMA = {
@@ -203,10 +246,10 @@ _PEOPLE_SCHEMA = {
 _ASK_BY_NUMBER_UP_TO = 20_000
 
 
-def registered_people(region_code: str, id_numbers: Iterable[str]) -> pl.DataFrame:
+def registered_people(region_code: str, id_numbers: pl.Series) -> pl.DataFrame:
     """The active members in the region whose ID numbers are given, with household, village
     and household status."""
-    numbers = sorted(set(id_numbers))
+    numbers = id_numbers.drop_nulls().unique()
     member = "registry_member"
     household = Household._meta.db_table
     base = (
@@ -215,31 +258,20 @@ def registered_people(region_code: str, id_numbers: Iterable[str]) -> pl.DataFra
         "AND h.village_id >= %s AND h.village_id <= %s"
     )
     last = region_code.ljust(CODE_LENGTHS[-1], "9")
+    if numbers.len() > _ASK_BY_NUMBER_UP_TO and connection.vendor == "postgresql":
+        # A county's million members come back as one CSV stream read by Polars.
+        return _copy_out(base, [region_code, last], _PEOPLE_SCHEMA)
     rows: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
-        if len(numbers) <= _ASK_BY_NUMBER_UP_TO:
-            for start in range(0, len(numbers), 900):
-                chunk = numbers[start : start + 900]
+        if numbers.len() <= _ASK_BY_NUMBER_UP_TO:
+            asked = numbers.sort().to_list()
+            for start in range(0, len(asked), 900):
+                chunk = asked[start : start + 900]
                 placeholders = ", ".join(["%s"] * len(chunk))
                 cursor.execute(
                     f"{base} AND m.id_number IN ({placeholders})", [region_code, last, *chunk]
                 )
                 rows.extend(cursor.fetchall())
-        elif connection.vendor == "postgresql":
-            # A county's million members come back as one CSV stream read by Polars: no
-            # Python tuple per row.
-            buffer = io.BytesIO()
-            with cursor.cursor.copy(
-                f"COPY ({base}) TO STDOUT WITH (FORMAT csv)", [region_code, last]
-            ) as copy:
-                for block in copy:
-                    buffer.write(block)
-            buffer.seek(0)
-            if not buffer.getbuffer().nbytes:
-                return pl.DataFrame(schema=_PEOPLE_SCHEMA)
-            return pl.read_csv(
-                buffer, has_header=False, new_columns=list(_PEOPLE_SCHEMA), schema=_PEOPLE_SCHEMA
-            )
         else:
             cursor.execute(base, [region_code, last])
             rows = cursor.fetchall()
@@ -305,22 +337,8 @@ def _rule_hits(
     if rule.outcome == RuleOutcome.CLUE:
         fired = fired.filter(~pl.col("status").is_in(sorted(_NO_CLUE_STATUSES)))
     return fired.select(
-        "row_key", _ROW_NUMBER, "member_id", "household_id", "village_id", shown.alias("shown")
-    ).unique("row_key", keep="first", maintain_order=True)
-
-
-def _row_ids(batch: FeedBatch, keys: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for start in range(0, len(keys), 900):
-        found.update(
-            FeedRow.objects.filter(
-                kind=batch.kind,
-                region_code=batch.region_id,
-                period=batch.period,
-                row_key__in=keys[start : start + 900],
-            ).values_list("row_key", "id")
-        )
-    return found
+        "row_id", _ROW_NUMBER, "member_id", "household_id", "village_id", shown.alias("shown")
+    ).unique("row_id", keep="first", maintain_order=True)
 
 
 def _detail(rule: ComparisonRule, batch: FeedBatch, row_number: int, shown: str | None) -> str:
@@ -354,17 +372,14 @@ def _compare(
         hits = _rule_hits(rule, batch, keyed, matched)
         if hits.is_empty():
             continue
-        row_ids = _row_ids(batch, hits.get_column("row_key").to_list())
-        done = set(
-            FeedResult.objects.filter(
-                rule_code=rule.code, feed_row_id__in=list(row_ids.values())
-            ).values_list("feed_row_id", flat=True)
-        )
-        fresh = [
-            (row_ids[key], row_number, member_id, household_id, village_id, shown)
-            for key, row_number, member_id, household_id, village_id, shown in hits.iter_rows()
-            if row_ids[key] not in done
-        ]
+        # What the rule already made of this period's rows: one query, not one per row.
+        done = FeedResult.objects.filter(
+            rule_code=rule.code,
+            feed_row__kind=batch.kind,
+            feed_row__region_code=batch.region_id,
+            feed_row__period=batch.period,
+        ).values_list("feed_row_id", flat=True)
+        fresh = list(hits.filter(~pl.col("row_id").is_in(list(done))).iter_rows())
         if rule.outcome == RuleOutcome.CLUE:
             _clues(rule, batch, fresh, actor=actor, tally=tally)
         else:
@@ -439,12 +454,9 @@ def _findings(
     FeedResult.objects.bulk_create(
         [
             FeedResult(
-                rule_code=rule.code,
-                feed_row_id=finding.feed_row_id,
-                household_id=finding.household_id,
-                finding=finding,
+                rule_code=rule.code, feed_row_id=hit[0], household_id=hit[3], finding=finding
             )
-            for finding in findings
+            for hit, finding in zip(fresh, findings, strict=True)
         ],
         batch_size=_BATCH_ROWS,
     )
@@ -456,21 +468,22 @@ def _stored(batch: FeedBatch) -> pl.DataFrame:
     stored = list(
         FeedRow.objects.filter(
             kind=batch.kind, region_code=batch.region_id, period=batch.period
-        ).values_list("row_number", "id_number", "name", "row_key", "values")
+        ).values_list("row_number", "id_number", "name", "row_key", "id", "values")
     )
     frame = pl.DataFrame(
-        [row[:4] for row in stored],
+        [row[:5] for row in stored],
         schema={
             _ROW_NUMBER: pl.Int64,
             "id_number": pl.String,
             "name": pl.String,
             "row_key": pl.String,
+            "row_id": pl.Int64,
         },
         orient="row",
     )
     if not stored:
         return frame
-    values = pl.DataFrame([row[4] for row in stored], infer_schema_length=None)
+    values = pl.DataFrame([row[5] for row in stored], infer_schema_length=None)
     return pl.concat([frame, values.select(pl.all().cast(pl.String))], how="horizontal")
 
 
@@ -480,7 +493,7 @@ def feed_period_compare(*, batch: FeedBatch) -> FeedApplyResult:
     meets its rules. What a rule already made of a row is not made again. Runs inside the
     caller's transaction (`cadence.comparison_run`), which audits."""
     keyed = _stored(batch)
-    people = registered_people(batch.region_id, keyed.get_column("id_number").to_list())
+    people = registered_people(batch.region_id, keyed.get_column("id_number"))
     tally = _compare(batch, keyed, people, actor=None)
     return FeedApplyResult(
         rows_received=keyed.height,
@@ -526,13 +539,15 @@ def feed_rows_apply(
         sent_by_id=actor.pk if isinstance(actor, AbstractBaseUser) else None,
         rows_received=rows.height,
     )
-    keyed = _keyed(rows)
-    people = registered_people(region.code, keyed.get_column("id_number").to_list())
+    if _ROW_NUMBER not in rows.columns:
+        rows = rows.with_row_index(_ROW_NUMBER, offset=2)
+    people = registered_people(region.code, rows.get_column("id_number"))
     # A row about someone not registered here leads to nothing; keeping it would only hold
-    # another person's data (the minimum necessary of PIPL), so it is counted, not stored.
-    about_registered = keyed.join(people.select("id_number").unique(), on="id_number", how="semi")
-    batch.rows_new = _store(batch, about_registered)
-    tally = _compare(batch, about_registered, people, actor=actor)
+    # another person's data (the minimum necessary of PIPL), so it is counted, not stored
+    # (nor even keyed).
+    about_registered = rows.join(people.select("id_number").unique(), on="id_number", how="semi")
+    batch.rows_new, keyed = _store(batch, _keyed(about_registered))
+    tally = _compare(batch, keyed, people, actor=actor)
     batch.rows_matched = tally.matched
     batch.clues_opened = tally.clues_opened
     batch.clues_merged = tally.clues_merged

@@ -145,9 +145,7 @@ def _events(follower: QualityFollower) -> tuple[_Changes, int, int]:
         page = list(
             AuditEvent.objects.filter(Q(id__gt=after) | Q(id__in=sorted(waiting)))
             .order_by("id")
-            .values_list("id", "action", "subject_type", "subject_id", "region_code")[
-                :EVENT_PAGE
-            ]
+            .values_list("id", "action", "subject_type", "subject_id", "region_code")[:EVENT_PAGE]
         )
         for event_id, action, subject_type, subject_id, region_code in page:
             read += 1
@@ -180,14 +178,10 @@ def _households_of(changes: _Changes) -> dict[str, list[int]]:
     those of the regions named by batch events, when not too many."""
     ids = set(changes.households)
     ids.update(
-        Member.objects.filter(pk__in=sorted(changes.members)).values_list(
-            "household_id", flat=True
-        )
+        Member.objects.filter(pk__in=sorted(changes.members)).values_list("household_id", flat=True)
     )
     by_village: dict[str, list[int]] = defaultdict(list)
-    for pk, village in Household.objects.filter(pk__in=sorted(ids)).values_list(
-        "pk", "village_id"
-    ):
+    for pk, village in Household.objects.filter(pk__in=sorted(ids)).values_list("pk", "village_id"):
         by_village[village].append(pk)
     for region in changes.regions:
         last = region.ljust(CODE_LENGTHS[-1], "9")

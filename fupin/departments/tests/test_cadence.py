@@ -104,14 +104,16 @@ def test_a_feed_delivered_before_but_not_this_month_is_listed_missing(
     actors: Actors, department_user: User, household: Household
 ) -> None:
     _vehicle(department_user, household, "2026-09")
-    civil = "证件号码,姓名,救助类型,起始日期\n"
     head = household.members.get(relation=codes.Relation.HEAD)
+    civil = f"证件号码,姓名,救助类型,起始日期\n{head.id_number},{head.name},临时救助,2026-10-02\n"
     feed_import(
         actor=department_user,
         scope=scope_of(department_user),
         kind="civil_affairs",
         period="2026-10",
-        frame=read_table(f"{civil}{head.id_number},{head.name},临时救助,2026-10-02\n".encode(), "f.csv"),
+        frame=read_table(
+            f"{civil}{head.id_number},{head.name},临时救助,2026-10-02\n".encode(), "f.csv"
+        ),
     )
 
     run = comparison_run(actor=None, region_code=COUNTY, period="2026-10")
@@ -130,7 +132,6 @@ def test_the_daily_command_reports_each_run_in_chinese(
     assert "农安县 2026-10：比对 1 行" in out.getvalue()
     assert "未按期报送：无" in out.getvalue()
     assert "共运行 1 次比对" in out.getvalue()
-
 
 
 def test_the_feed_page_lists_the_runs_of_the_scope_only(

@@ -2,6 +2,7 @@
 events, re-checks the households they name, and keeps one run of itself scheduled."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -44,7 +45,7 @@ def _with_pupil_out_of_school(actors: Actors, number: str) -> Household:
     )
 
 
-def _runs() -> list[DBTaskResult]:
+def _runs() -> list[DBTaskResult[Any, Any]]:
     return list(DBTaskResult.objects.filter(task_path=quality_follow_task.module_path))
 
 

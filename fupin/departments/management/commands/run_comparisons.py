@@ -20,9 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            today = (
-                datetime.date.fromisoformat(options["today"]) if options["today"] else None
-            )
+            today = datetime.date.fromisoformat(options["today"]) if options["today"] else None
         except ValueError:
             raise CommandError(_("日期应写作“年-月-日”，例如 2026-12-04。")) from None
         runs = comparison_runs_due(today=today)
