@@ -153,6 +153,31 @@ def _copy_out(sql: str, params: list[Any], schema: dict[str, Any]) -> pl.DataFra
     return pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema=schema)
 
 
+# Guards the reservation of a block of feed row ids (any fixed number shared by the callers).
+_ID_BLOCK_LOCK = 0x46454544
+
+
+def _reserve_ids(table_name: str, count: int) -> int:
+    """Reserve `count` consecutive ids of the table's sequence; return the first. The COPY
+    then carries the ids, so no stored row has to be looked up afterwards. `_store` is the
+    only writer of feed rows on PostgreSQL and takes ids only here, under a short advisory
+    lock, so no other caller can draw an id between the two statements."""
+    if count == 0:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [_ID_BLOCK_LOCK])
+        try:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table_name])
+            first_id = int(cursor.fetchone()[0])
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                [table_name, first_id + count - 1],
+            )
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_ID_BLOCK_LOCK])
+    return first_id
+
+
 def _store(batch: FeedBatch, keyed: pl.DataFrame) -> tuple[int, pl.DataFrame]:
     """Insert the rows the period does not hold yet; return how many, and `keyed` with
     each row's stored id (`row_id`), so the results can cite it without a query per row."""
@@ -168,14 +193,10 @@ def _store(batch: FeedBatch, keyed: pl.DataFrame) -> tuple[int, pl.DataFrame]:
             _ROW_IDS_SCHEMA,
         )
         new = first.join(existing, on="row_key", how="anti")
-        # The new rows' ids are drawn from the table's sequence in one statement, so the
-        # COPY below carries them and nothing has to be looked up afterwards.
-        ids = _copy_out(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table_name, new.height],
-            {"row_id": pl.Int64},
+        first_id = _reserve_ids(table_name, new.height)
+        new = new.with_columns(
+            pl.int_range(first_id, first_id + new.height, dtype=pl.Int64).alias("row_id")
         )
-        new = new.with_columns(ids.get_column("row_id"))
         # COPY of the table written by Polars as CSV: no Python object per row, and about
         # twelve times faster than batched INSERTs. Strings are quoted, so an empty name
         # stays an empty string rather than NULL.
@@ -372,14 +393,17 @@ def _compare(
         hits = _rule_hits(rule, batch, keyed, matched)
         if hits.is_empty():
             continue
-        # What the rule already made of this period's rows: one query, not one per row.
-        done = FeedResult.objects.filter(
-            rule_code=rule.code,
-            feed_row__kind=batch.kind,
-            feed_row__region_code=batch.region_id,
-            feed_row__period=batch.period,
-        ).values_list("feed_row_id", flat=True)
-        fresh = list(hits.filter(~pl.col("row_id").is_in(list(done))).iter_rows())
+        # What the rule already made of these rows, asked by the (rule, row) index in
+        # blocks of row ids rather than once per row.
+        row_ids = hits.get_column("row_id").to_list()
+        done: set[int] = set()
+        for start in range(0, len(row_ids), _BATCH_ROWS):
+            done.update(
+                FeedResult.objects.filter(
+                    rule_code=rule.code, feed_row_id__in=row_ids[start : start + _BATCH_ROWS]
+                ).values_list("feed_row_id", flat=True)
+            )
+        fresh = list(hits.filter(~pl.col("row_id").is_in(sorted(done))).iter_rows())
         if rule.outcome == RuleOutcome.CLUE:
             _clues(rule, batch, fresh, actor=actor, tally=tally)
         else:
