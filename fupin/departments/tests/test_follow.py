@@ -4,6 +4,7 @@ events, re-checks the households they name, and keeps one run of itself schedule
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -21,6 +22,7 @@ from fupin.registry import codes
 from fupin.registry.models import Household, Member
 from fupin.registry.services import household_register, member_add
 from fupin.registry.tests import factories
+from tests.browser.conftest import run_worker_once
 from tests.support import VILLAGE, Actors, scope_of
 
 from .conftest import register
@@ -166,3 +168,20 @@ def test_old_finished_runs_are_cleared_from_the_task_table(actors: Actors) -> No
     remaining = {str(run.id) for run in _runs()}
     assert str(first.id) not in remaining
     assert current in remaining
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_job_worker_runs_the_follower_and_keeps_it_going(actors: Actors) -> None:
+    # Given the follower started and a household saved with a mistake
+    quality_follow_start()
+    saved = _with_pupil_out_of_school(actors, "220122101201002")
+
+    # When the real job worker runs what is due
+    run_worker_once().join(timeout=60)
+
+    # Then the saved household has its 疑点 and the next run waits FOLLOW_INTERVAL away
+    assert Finding.objects.get().household_id == saved.pk
+    statuses = sorted(run.status for run in _runs())
+    assert statuses == [TaskResultStatus.READY, TaskResultStatus.SUCCESSFUL]
+    (waiting,) = [run for run in _runs() if run.status == TaskResultStatus.READY]
+    assert waiting.run_after == timezone.now() + FOLLOW_INTERVAL
