@@ -8,8 +8,10 @@ measured in the same run.
 The database must already hold the region's people (about a million; not timed here):
 either generate them with `fupin generate_county --county 220421 --households 320000`, or
 take a copy of the load test's database (`benchmarks/load_test.py` prepares ten counties
-of 吉林省 with 100,000 households each) and name a region that holds about a million
-people, such as a city of it. `--region` is a county or above (feeds are delivered there).
+of 吉林省 with 100,000 households each; `CREATE DATABASE copy TEMPLATE original`, then
+`fupin migrate` on the copy) and name a region that holds about a million people, such as
+长春市 `--region 2201` (three counties, 965,476 people). `--region` is a county or above
+(feeds are delivered there).
 The feed is written as a CSV file: about 70 % of its rows name registered people (several
 结算月份 rows for some), the rest valid numbers of people not registered; 合规自付费用
 follows a log-normal spread, so a few hundred people pass the 20,000 元 rule.
