@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("fupin.rectification.urls")),
     path("imports/feeds/", include("fupin.imports.feed_urls")),
     path("quality/", include("fupin.departments.urls")),
+    path("departments/keys/", include("fupin.departments.key_urls")),
 ]
 
 handler400 = "fupin.core.errorpages.bad_request"

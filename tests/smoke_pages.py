@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from fupin.assessment.models import RuleSetRecord
 from fupin.assistance.services import measure_add, risk_add
-from fupin.departments.models import Finding
+from fupin.departments.models import DepartmentToken, Finding
 from fupin.finance.tests.samples import sample_finance
 from fupin.jobs.models import Job
 from fupin.monitoring.tests.samples import sample_case
@@ -104,6 +104,12 @@ def smoke_pages(actors: Actors, baseline: RuleSetRecord) -> list[SmokePage]:
             household=household,
             village_id=VILLAGE,
             detail="没有在册的户主。",
+        ).pk,
+        "token_id": DepartmentToken.objects.create(
+            user=actors.county_admin,
+            label="县医保局数据推送",
+            key_prefix="Kq3xW8pZ",
+            key_digest="0" * 64,
         ).pk,
         "village_code": VILLAGE,
         "year": 2020,

@@ -160,6 +160,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "imports.feed_push_refused": gettext_lazy("部门数据推送被拒"),
     "departments.feed_rows_apply": gettext_lazy("报送并比对部门数据"),
     "departments.findings_check": gettext_lazy("检查数据质量"),
+    "departments.comparison_run": gettext_lazy("按周期比对部门数据"),
     "departments.finding_answer": gettext_lazy("核实疑点"),
     "departments.finding_review": gettext_lazy("审核疑点"),
     "departments.department_token_issue": gettext_lazy("签发部门接口密钥"),

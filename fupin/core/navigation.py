@@ -122,6 +122,13 @@ NAVIGATION: tuple[NavItem, ...] = (
         capability=Capability.MANAGE_USERS,
     ),
     NavItem(
+        _("部门接口密钥"),
+        "department-keys:list",
+        "bi-key",
+        prefixes=("department-keys:",),
+        capability=Capability.MANAGE_USERS,
+    ),
+    NavItem(
         _("审计日志"),
         "audit:event-list",
         "bi-journal-check",

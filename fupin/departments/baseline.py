@@ -200,3 +200,18 @@ def seed_baseline_rules(comparison: Any, quality: Any) -> None:
         quality(code=code, region_code="", label=label, weight=weight)
         for code, label, weight in QUALITY_RULES
     )
+
+
+# Departments deliver last month's data by the 4th (烟台), analysed monthly and dispatched
+# every second month (峨山: 按月分析、双月调度); DOMAIN §10.1.
+CADENCE = {
+    "due_day": 4,
+    "every_months": 1,
+    "dispatch_every_months": 2,
+    "source": "烟台：每月4日推送上月数据；峨山：按月分析、双月调度",
+}
+
+
+def seed_baseline_cadence(cadence: Any) -> None:
+    """Store the nationwide cadence with the given model (a historical one in the migration)."""
+    cadence.objects.create(region_code="", **CADENCE)

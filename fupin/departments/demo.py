@@ -1,7 +1,8 @@
 """One month of every department feed for the demo county, with realistic matches (a few
 large medical bills, new 低保, severe disabilities, unsafe houses, dropouts, deaths, the
 unemployed and the exclusion data), delivered by the demo department account through the
-real services; then the nightly data-quality check (used by `setup_demo`)."""
+real services; then the nightly data-quality check, and the check after each save is
+started (used by `setup_demo`)."""
 
 import datetime
 import random
@@ -15,7 +16,7 @@ from fupin.accounts.models import User
 from fupin.accounts.scoping import scope_for
 from fupin.departments.models import FeedBatch, FeedChannel, FeedKind
 from fupin.departments.selectors import quality_index_for
-from fupin.departments.services import feed_rows_apply, findings_check
+from fupin.departments.services import feed_rows_apply, findings_check, quality_follow_start
 from fupin.registry.idnumbers import check_character
 from fupin.registry.models import HouseholdStatus, Member
 
@@ -107,4 +108,6 @@ def demo_departments_create(*, county_code: str, department_user: str) -> int:
             filename=f"{kind.label}{period}.xlsx",
         )
     findings_check(actor=None, scope=None, region_code=county_code)
+    # From here on the demo's worker re-checks each household a few seconds after a save.
+    quality_follow_start()
     return quality_index_for(scope).open_findings

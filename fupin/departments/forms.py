@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -26,3 +28,21 @@ class ReviewForm(forms.Form):
     note = forms.CharField(
         label=_("说明"), required=False, max_length=300, help_text=_("退回时必填。")
     )
+
+
+class TokenIssueForm(forms.Form):
+    """Which department account gets a key and what for; the accounts offered are those
+    of the issuer's region (`selectors.feed_account_list`)."""
+
+    username = forms.ChoiceField(label=_("部门账号"))
+    label = forms.CharField(
+        label=_("用途"),
+        max_length=100,
+        help_text=_("例如“县医保局每月结算数据推送”，便于日后识别和吊销。"),
+    )
+
+    def __init__(self, *args: Any, accounts: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("请选择")), *accounts]

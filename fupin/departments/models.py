@@ -397,3 +397,102 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kept_id} {self.other_id}"
+
+
+class QualityFollower(models.Model):
+    """How far the data-quality check after a save has read the audit trail (one row).
+
+    Every registry write records an audit event in its own transaction, naming the household
+    or member it changed; the follower re-checks those households a few seconds later
+    (`services.follow`), so the departments app needs nothing from the registry's writes."""
+
+    last_event_id = models.BigIntegerField(default=0)
+    # Audit ids below `last_event_id` not seen yet, with when they were first missed: ids
+    # are drawn at insert but become visible at commit, so a transaction still running
+    # leaves a hole that fills later (or never, when it rolls back).
+    waiting_ids = models.JSONField(default=dict)
+    # The one scheduled run of the follower; a run with another id is a stray and stops.
+    next_task_id = models.CharField(max_length=64, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("疑点跟踪进度")
+        verbose_name_plural = _("疑点跟踪进度")
+
+    def __str__(self) -> str:
+        return str(self.last_event_id)
+
+
+class ComparisonCadence(models.Model):
+    """When a region compares its department data (DOMAIN §10.1, configuration per region;
+    the most specific region's row applies): the departments deliver last month's data by
+    `due_day`, and from that day the comparison of the month runs every `every_months`
+    months (按月分析: 1); every `dispatch_every_months` months the run is the one the
+    county 调度s on (双月调度: 2)."""
+
+    region_code = models.CharField(_("适用区划"), max_length=12, blank=True, unique=True)
+    # 28 at most, so the day exists in every month.
+    due_day = models.PositiveSmallIntegerField(_("数据报送截止日"), default=4)
+    every_months = models.PositiveSmallIntegerField(_("比对间隔（月）"), default=1)
+    dispatch_every_months = models.PositiveSmallIntegerField(_("调度间隔（月）"), default=2)
+    source = models.CharField(_("依据"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("比对周期")
+        verbose_name_plural = _("比对周期")
+        ordering = ["region_code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(due_day__gte=1, due_day__lte=28),
+                name="departments_comparisoncadence_due_day_in_every_month",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(every_months__gte=1, every_months__lte=12)
+                & models.Q(dispatch_every_months__gte=1, dispatch_every_months__lte=12),
+                name="departments_comparisoncadence_months_in_a_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code or '*'} {self.due_day}"
+
+
+class ComparisonRun(models.Model):
+    """One scheduled comparison of a region's month: the feeds delivered for the period
+    compared again with today's registry (a household that became aided since delivery
+    now meets the exclusion checks), and the feeds not delivered on time."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("区划")
+    )
+    period = models.CharField(_("数据期别"), max_length=7)
+    is_dispatch = models.BooleanField(_("调度月"), default=False)
+    kinds_compared = models.JSONField(_("已比对数据"), default=list)
+    kinds_missing = models.JSONField(_("未按期报送"), default=list)
+    rows_compared = models.PositiveIntegerField(_("比对行数"), default=0)
+    clues_opened = models.PositiveIntegerField(_("新增线索"), default=0)
+    clues_merged = models.PositiveIntegerField(_("并入线索"), default=0)
+    findings_opened = models.PositiveIntegerField(_("新增疑点"), default=0)
+    created_at = models.DateTimeField(_("比对时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("定期比对")
+        verbose_name_plural = _("定期比对")
+        ordering = ["-period", "region_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "period"], name="departments_comparisonrun_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.period}"
+
+    @property
+    def compared_labels(self) -> str:
+        return "、".join(str(FeedKind(kind).label) for kind in self.kinds_compared)
+
+    @property
+    def missing_labels(self) -> str:
+        return "、".join(str(FeedKind(kind).label) for kind in self.kinds_missing)

@@ -8,12 +8,16 @@ from typing import Any
 from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext as _
 
-from fupin.accounts.scoping import scope_for
+from fupin.accounts.models import RegionAssignment, User
+from fupin.accounts.scoping import ROLE_RULES, scope_for
+from fupin.accounts.selectors import user_list
 from fupin.core.errors import NotFoundError
 from fupin.core.region_codes import RegionLevel, level_of
 from fupin.core.scope import CODE_LENGTHS, Capability, RegionScope, region_path_codes
 from fupin.departments.models import (
+    ComparisonCadence,
     ComparisonRule,
+    ComparisonRun,
     DepartmentToken,
     DuplicateCandidate,
     DuplicateStatus,
@@ -62,6 +66,19 @@ def comparison_rules_for(*, kind: str, region_code: str) -> list[ComparisonRule]
 def quality_rules_for(*, region_code: str) -> list[QualityRule]:
     """Every quality rule in a region, active or not (the most specific region's row)."""
     return effective_rules(QualityRule.objects.all(), region_code=region_code)
+
+
+def comparison_cadence_for(*, region_code: str) -> ComparisonCadence | None:
+    """The cadence of a region: its own row, else the nearest region's above it (the
+    nationwide row last); None when that row is switched off."""
+    rows = ComparisonCadence.objects.filter(region_code__in=region_path_codes(region_code))
+    nearest = max(rows, key=lambda row: len(row.region_code), default=None)
+    return nearest if nearest is not None and nearest.is_active else None
+
+
+def comparison_run_list(*, scope: RegionScope) -> QuerySet[ComparisonRun]:
+    """The scheduled comparisons of the regions in the scope, newest period first."""
+    return scope.filter(ComparisonRun.objects.select_related("region"), region_field="region__code")
 
 
 def feed_batch_list(*, scope: RegionScope) -> QuerySet[FeedBatch]:
@@ -218,6 +235,33 @@ def department_caller(key: str) -> DepartmentCaller | None:
     if scope is None or not scope.can(Capability.UPLOAD_FEEDS):
         return None
     return DepartmentCaller(token=token, scope=scope)
+
+
+def department_token_list(*, scope: RegionScope) -> QuerySet[DepartmentToken]:
+    """The API keys of the accounts inside the scope, revoked ones too, newest first."""
+    return (
+        DepartmentToken.objects.filter(user__in=user_list(scope=scope).values("pk"))
+        .select_related("user", "issued_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def feed_account_list(*, scope: RegionScope) -> QuerySet[User]:
+    """The active accounts inside the scope whose role delivers department data: those an
+    API key may be issued to."""
+    roles = [
+        role
+        for role, rule in ROLE_RULES.items()
+        if Capability.UPLOAD_FEEDS in rule.capabilities | rule.duties
+    ]
+    # Feeds are delivered for a region, so a nationwide account has nothing to push.
+    assignments = scope.filter(
+        RegionAssignment.objects.filter(
+            is_active=True, role__in=roles, user__is_active=True, region__isnull=False
+        ),
+        region_field="region__code",
+    )
+    return User.objects.filter(pk__in=assignments.values("user_id")).order_by("username")
 
 
 def duplicate_candidate_list(

@@ -1,5 +1,5 @@
-"""疑点 pages (list, detail with the village's answer and the township's review) and the
-ranked data-quality index."""
+"""疑点 pages (list, detail with the village's answer and the township's review), the
+ranked data-quality index, the duplicate queue and the department API keys."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -16,7 +16,7 @@ from fupin.core.forms import add_service_error
 from fupin.core.http import ScopedRequest, redirect_after_post
 from fupin.core.scope import Capability
 from fupin.departments import selectors, services
-from fupin.departments.forms import AnswerForm, ReviewForm
+from fupin.departments.forms import AnswerForm, ReviewForm, TokenIssueForm
 from fupin.departments.models import Finding, FindingStatus
 
 PAGE_SIZE = 50
@@ -182,3 +182,78 @@ def duplicate_decide(request: ScopedRequest, candidate_id: int) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect_after_post(request, reverse("departments:duplicate-list"))
+
+
+def _feed_accounts(request: ScopedRequest) -> list[tuple[str, str]]:
+    return [
+        (user.username, f"{user.full_name}（{user.username}）" if user.full_name else user.username)
+        for user in selectors.feed_account_list(scope=request.scope)
+    ]
+
+
+def _keys_page(
+    request: ScopedRequest, *, form: TokenIssueForm | None = None, issued_key: str = ""
+) -> HttpResponse:
+    accounts = _feed_accounts(request)
+    tokens = selectors.department_token_list(scope=request.scope)
+    response = render(
+        request,
+        "departments/token_list.html",
+        {
+            "form": form or TokenIssueForm(accounts=accounts),
+            "has_accounts": bool(accounts),
+            "issued_key": issued_key,
+            "page_obj": Paginator(tokens, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query_without_page": "",
+            "breadcrumbs": [(_("部门接口密钥"), None)],
+        },
+    )
+    # The page may carry a key shown this once: no cache keeps a copy.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@scoped_view(Capability.MANAGE_USERS)
+def token_list(request: ScopedRequest) -> HttpResponse:
+    """The API keys of the department accounts in the scope, and the form to issue one."""
+    return _keys_page(request)
+
+
+@require_POST
+@scoped_view(Capability.MANAGE_USERS)
+def token_issue(request: ScopedRequest) -> HttpResponse:
+    """Issue a key and show it on this response only: it is stored as a digest, so it
+    cannot be shown again (no redirect, which would need it kept somewhere)."""
+    form = TokenIssueForm(request.POST, accounts=_feed_accounts(request))
+    if form.is_valid():
+        try:
+            token, key = services.department_token_issue(
+                actor=request.user,
+                scope=request.scope,
+                username=form.cleaned_data["username"],
+                label=form.cleaned_data["label"],
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("已为 %(user)s 签发密钥“%(label)s”。")
+                % {"user": token.user.username, "label": token.label},
+            )
+            return _keys_page(request, issued_key=key)
+    return _keys_page(request, form=form)
+
+
+@require_POST
+@scoped_view(Capability.MANAGE_USERS)
+def token_revoke(request: ScopedRequest, token_id: int) -> HttpResponse:
+    token = services.department_token_revoke(
+        actor=request.user, scope=request.scope, token_id=token_id
+    )
+    messages.success(
+        request,
+        _("已吊销 %(user)s 的密钥“%(label)s”，此后用它推送的数据一律拒收。")
+        % {"user": token.user.username, "label": token.label},
+    )
+    return redirect_after_post(request, reverse("department-keys:list"))

@@ -12,13 +12,18 @@ from fupin.core.decorators import scoped_view
 from fupin.core.errors import ApplicationError, NotFoundError
 from fupin.core.http import ScopedRequest
 from fupin.core.scope import Capability
-from fupin.departments.selectors import feed_batch_list
+from fupin.departments.selectors import (
+    comparison_cadence_for,
+    comparison_run_list,
+    feed_batch_list,
+)
 from fupin.imports import feed_services
 from fupin.imports.feed_forms import FeedUploadForm, last_month
 from fupin.imports.feeds import FEEDS
 from fupin.imports.workbooks import XLSX_CONTENT_TYPE, template_workbook
 
 RECENT_BATCHES = 20
+RECENT_RUNS = 12
 
 
 def _xlsx(filename: str, content: bytes) -> HttpResponse:
@@ -52,6 +57,8 @@ def upload(request: ScopedRequest) -> HttpResponse:
             "outcome": outcome,
             "feeds": [ledger.template for ledger in FEEDS.values()],
             "batches": feed_batch_list(scope=request.scope)[:RECENT_BATCHES],
+            "cadence": comparison_cadence_for(region_code=request.scope.prefix),
+            "runs": comparison_run_list(scope=request.scope)[:RECENT_RUNS],
             "breadcrumbs": [(_("部门数据"), None)],
         },
     )

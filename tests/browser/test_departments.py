@@ -1,14 +1,26 @@
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from fupin.accounts.models import Role
-from fupin.departments.baseline import seed_baseline_rules
-from fupin.departments.models import ComparisonRule, Finding, FindingStatus, QualityRule
-from fupin.departments.services import duplicate_candidates_find
+from fupin.departments.baseline import seed_baseline_cadence, seed_baseline_rules
+from fupin.departments.models import (
+    ComparisonCadence,
+    ComparisonRule,
+    DepartmentToken,
+    Finding,
+    FindingStatus,
+    QualityRule,
+)
+from fupin.departments.selectors import department_caller
+from fupin.departments.services import comparison_run, duplicate_candidates_find
+from fupin.imports.feed_services import feed_import
+from fupin.imports.parsing import read_table
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus, Member
 from fupin.registry.services import household_register
@@ -120,3 +132,62 @@ def test_a_county_user_confirms_a_duplicate_in_the_queue(
     spouses.get_by_role("button", name="确认合并").click()
     expect(page.get_by_test_id("duplicate-count")).to_contain_text("共 2 对待审查")
     assert Member.objects.filter(is_active=False).count() == 1
+
+
+def test_a_county_administrator_issues_a_key_once_and_revokes_it(
+    page: Page, live_server: LiveServer, actors: Actors
+) -> None:
+    make_user("yibao", Role.DEPARTMENT_USER, COUNTY)
+    base = live_server.url
+    page.set_viewport_size({"width": 1440, "height": 900})
+    login(page, base, "county_admin")
+
+    # The administrator issues a key to the county's 医保 account and sees it this once.
+    page.get_by_role("link", name="部门接口密钥").click()
+    expect(page.get_by_role("heading", name="部门接口密钥")).to_be_visible()
+    page.get_by_label("部门账号").select_option("yibao")
+    page.get_by_label("用途").fill("县医保局月度结算数据推送")
+    page.get_by_test_id("token-issue").click()
+    key = page.get_by_test_id("issued-key").inner_text().strip()
+    caller = department_caller(key)
+    assert caller is not None
+    assert caller.token.user.username == "yibao"
+    _both_widths(page, "departments-keys-issued")
+
+    # Reloading the list does not show it again; revoking stops it at once.
+    page.goto(f"{base}/departments/keys/")
+    expect(page.get_by_test_id("issued-key")).to_have_count(0)
+    token = DepartmentToken.objects.get()
+    page.get_by_test_id(f"revoke-{token.pk}").click()
+    expect(page.get_by_test_id(f"token-{token.pk}")).to_contain_text("已吊销")
+    assert department_caller(key) is None
+    _both_widths(page, "departments-keys")
+
+
+def test_the_feed_page_shows_the_cadence_and_the_months_compared(
+    page: Page, live_server: LiveServer, actors: Actors, settings: Any, tmp_path: Path
+) -> None:
+    settings.VAR_DIR = tmp_path / "var"
+    seed_baseline_rules(ComparisonRule, QualityRule)
+    seed_baseline_cadence(ComparisonCadence)
+    user = make_user("yibao", Role.DEPARTMENT_USER, COUNTY)
+    head = _household(actors, "220122101201001").members.get(relation=codes.Relation.HEAD)
+    period = f"{timezone.localdate().replace(day=1) - timedelta(days=1):%Y-%m}"
+    feed_import(
+        actor=user,
+        scope=scope_of(user),
+        kind="vehicle",
+        period=period,
+        frame=read_table(
+            f"证件号码,车主姓名,号牌号码\n{head.id_number},{head.name},吉A12345\n".encode(), "f.csv"
+        ),
+    )
+    comparison_run(actor=None, region_code=COUNTY, period=period, is_dispatch=True)
+
+    base = live_server.url
+    page.set_viewport_size({"width": 1440, "height": 900})
+    login(page, base, "yibao")
+    page.goto(f"{base}/imports/feeds/")
+    expect(page.get_by_test_id("feed-cadence")).to_contain_text("每月 4 日前报送上月数据")
+    expect(page.get_by_test_id("comparison-runs")).to_contain_text("调度月")
+    _both_widths(page, "departments-feed-cadence")

@@ -1,5 +1,11 @@
 """Writes of the departments app: feeds (store and compare), 疑点 and API keys."""
 
+from fupin.departments.services.cadence import (
+    DueComparison,
+    comparison_due,
+    comparison_run,
+    comparison_runs_due,
+)
 from fupin.departments.services.duplicates import (
     DuplicateSearch,
     duplicate_candidates_find,
@@ -8,6 +14,7 @@ from fupin.departments.services.duplicates import (
 )
 from fupin.departments.services.feeds import (
     FeedApplyResult,
+    feed_period_compare,
     feed_rows_apply,
     period_check,
     registered_people,
@@ -18,6 +25,12 @@ from fupin.departments.services.findings import (
     finding_review,
     findings_check,
 )
+from fupin.departments.services.follow import (
+    FollowResult,
+    quality_follow_catch_up,
+    quality_follow_run,
+    quality_follow_start,
+)
 from fupin.departments.services.tokens import (
     department_token_issue,
     department_token_revoke,
@@ -26,18 +39,27 @@ from fupin.departments.services.tokens import (
 
 __all__ = [
     "CheckResult",
+    "DueComparison",
     "DuplicateSearch",
     "FeedApplyResult",
+    "FollowResult",
+    "comparison_due",
+    "comparison_run",
+    "comparison_runs_due",
     "department_token_issue",
     "department_token_revoke",
     "duplicate_candidates_find",
     "duplicate_confirm",
     "duplicate_dismiss",
+    "feed_period_compare",
     "feed_rows_apply",
     "finding_answer",
     "finding_review",
     "findings_check",
     "key_digest",
     "period_check",
+    "quality_follow_catch_up",
+    "quality_follow_run",
+    "quality_follow_start",
     "registered_people",
 ]

@@ -13,7 +13,6 @@ import io
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +20,9 @@ import polars as pl
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
+from django.db.models import FloatField, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -129,25 +131,77 @@ def _keyed(rows: pl.DataFrame) -> pl.DataFrame:
         hashlib.sha256(value.encode()).hexdigest()[:ROW_KEY_LENGTH]
         for value in digest_source.to_list()
     ]
-    return text.with_columns(pl.Series("row_key", keys))
+    return text.with_columns(pl.Series("row_key", keys, dtype=pl.String))
 
 
-def _store(batch: FeedBatch, keyed: pl.DataFrame) -> int:
-    """Insert the rows the period does not hold yet; return how many."""
-    existing = set(
-        FeedRow.objects.filter(
-            kind=batch.kind, region_code=batch.region_id, period=batch.period
-        ).values_list("row_key", flat=True)
-    )
+_ROW_IDS_SCHEMA = {"row_key": pl.String, "row_id": pl.Int64}
+
+
+def _copy_out(sql: str, params: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """A query's rows as a frame, streamed by COPY as CSV (PostgreSQL): no Python object
+    per row."""
+    buffer = io.BytesIO()
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy,
+    ):
+        for block in copy:
+            buffer.write(block)
+    if not buffer.getbuffer().nbytes:
+        return pl.DataFrame(schema=schema)
+    buffer.seek(0)
+    return pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema=schema)
+
+
+# Guards the reservation of a block of feed row ids (any fixed number shared by the callers).
+_ID_BLOCK_LOCK = 0x46454544
+
+
+def _reserve_ids(table_name: str, count: int) -> int:
+    """Reserve `count` consecutive ids of the table's sequence; return the first. The COPY
+    then carries the ids, so no stored row has to be looked up afterwards. `_store` is the
+    only writer of feed rows on PostgreSQL and takes ids only here, under a short advisory
+    lock, so no other caller can draw an id between the two statements."""
+    if count == 0:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [_ID_BLOCK_LOCK])
+        try:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table_name])
+            first_id = int(cursor.fetchone()[0])
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                [table_name, first_id + count - 1],
+            )
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_ID_BLOCK_LOCK])
+    return first_id
+
+
+def _store(batch: FeedBatch, keyed: pl.DataFrame) -> tuple[int, pl.DataFrame]:
+    """Insert the rows the period does not hold yet; return how many, and `keyed` with
+    each row's stored id (`row_id`), so the results can cite it without a query per row."""
     first = keyed.unique("row_key", keep="first", maintain_order=True)
-    new = first.filter(~pl.col("row_key").is_in(sorted(existing))) if existing else first
     columns = ("batch_id", "kind", "period", "region_code", "row_number", "id_number", "name")
     fixed = (batch.pk, batch.kind, batch.period, batch.region_id)
+    table_name = FeedRow._meta.db_table
     if connection.vendor == "postgresql":
+        existing = _copy_out(
+            f"SELECT row_key, id FROM {table_name} "  # noqa: S608 - the table's name only
+            "WHERE kind = %s AND region_code = %s AND period = %s",
+            [batch.kind, batch.region_id, batch.period],
+            _ROW_IDS_SCHEMA,
+        )
+        new = first.join(existing, on="row_key", how="anti")
+        first_id = _reserve_ids(table_name, new.height)
+        new = new.with_columns(
+            pl.int_range(first_id, first_id + new.height, dtype=pl.Int64).alias("row_id")
+        )
         # COPY of the table written by Polars as CSV: no Python object per row, and about
         # twelve times faster than batched INSERTs. Strings are quoted, so an empty name
         # stays an empty string rather than NULL.
         table = new.select(
+            pl.col("row_id").alias("id"),
             *(pl.lit(value).alias(name) for name, value in zip(columns[:4], fixed, strict=True)),
             pl.col(_ROW_NUMBER).alias("row_number"),
             "id_number",
@@ -157,35 +211,48 @@ def _store(batch: FeedBatch, keyed: pl.DataFrame) -> int:
         )
         content = table.write_csv(include_header=False, quote_style="non_numeric").encode()
         sql = (
-            f"COPY {FeedRow._meta.db_table} ({', '.join(columns)}, values, row_key) "
+            f"COPY {table_name} (id, {', '.join(columns)}, values, row_key) "
             "FROM STDIN WITH (FORMAT csv)"
         )
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
             for start in range(0, len(content), _COPY_BLOCK):
                 copy.write(content[start : start + _COPY_BLOCK])
-        return new.height
-    batch_rows: list[FeedRow] = []
-    for row_number, id_number, name, values, row_key in new.select(
-        _ROW_NUMBER, "id_number", "name", "values", "row_key"
-    ).iter_rows():
-        batch_rows.append(
-            FeedRow(
-                batch_id=batch.pk,
-                kind=batch.kind,
-                period=batch.period,
-                region_code=batch.region_id,
-                row_number=row_number,
-                id_number=id_number,
-                name=name[:50],
-                values=json.loads(values),
-                row_key=row_key,
-            )
+    else:
+        existing = pl.DataFrame(
+            list(
+                FeedRow.objects.filter(
+                    kind=batch.kind, region_code=batch.region_id, period=batch.period
+                ).values_list("row_key", "id")
+            ),
+            schema=_ROW_IDS_SCHEMA,
+            orient="row",
         )
-        if len(batch_rows) >= _BATCH_ROWS:
-            FeedRow.objects.bulk_create(batch_rows)
-            batch_rows = []
-    FeedRow.objects.bulk_create(batch_rows)
-    return new.height
+        new = first.join(existing, on="row_key", how="anti")
+        created: list[FeedRow] = []
+        for chunk in new.select(_ROW_NUMBER, "id_number", "name", "values", "row_key").iter_slices(
+            _BATCH_ROWS
+        ):
+            created.extend(
+                FeedRow.objects.bulk_create(
+                    FeedRow(
+                        batch_id=batch.pk,
+                        kind=batch.kind,
+                        period=batch.period,
+                        region_code=batch.region_id,
+                        row_number=row_number,
+                        id_number=id_number,
+                        name=name[:50],
+                        values=json.loads(values),
+                        row_key=row_key,
+                    )
+                    for row_number, id_number, name, values, row_key in chunk.iter_rows()
+                )
+            )
+        new = pl.DataFrame(
+            [(row.row_key, row.pk) for row in created], schema=_ROW_IDS_SCHEMA, orient="row"
+        )
+    row_ids = pl.concat([existing, new.select(list(_ROW_IDS_SCHEMA))])
+    return new.height, keyed.join(row_ids, on="row_key", how="left")
 
 
 _PEOPLE_SCHEMA = {
@@ -200,10 +267,10 @@ _PEOPLE_SCHEMA = {
 _ASK_BY_NUMBER_UP_TO = 20_000
 
 
-def registered_people(region_code: str, id_numbers: Iterable[str]) -> pl.DataFrame:
+def registered_people(region_code: str, id_numbers: pl.Series) -> pl.DataFrame:
     """The active members in the region whose ID numbers are given, with household, village
     and household status."""
-    numbers = sorted(set(id_numbers))
+    numbers = id_numbers.drop_nulls().unique()
     member = "registry_member"
     household = Household._meta.db_table
     base = (
@@ -212,31 +279,20 @@ def registered_people(region_code: str, id_numbers: Iterable[str]) -> pl.DataFra
         "AND h.village_id >= %s AND h.village_id <= %s"
     )
     last = region_code.ljust(CODE_LENGTHS[-1], "9")
+    if numbers.len() > _ASK_BY_NUMBER_UP_TO and connection.vendor == "postgresql":
+        # A county's million members come back as one CSV stream read by Polars.
+        return _copy_out(base, [region_code, last], _PEOPLE_SCHEMA)
     rows: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
-        if len(numbers) <= _ASK_BY_NUMBER_UP_TO:
-            for start in range(0, len(numbers), 900):
-                chunk = numbers[start : start + 900]
+        if numbers.len() <= _ASK_BY_NUMBER_UP_TO:
+            asked = numbers.sort().to_list()
+            for start in range(0, len(asked), 900):
+                chunk = asked[start : start + 900]
                 placeholders = ", ".join(["%s"] * len(chunk))
                 cursor.execute(
                     f"{base} AND m.id_number IN ({placeholders})", [region_code, last, *chunk]
                 )
                 rows.extend(cursor.fetchall())
-        elif connection.vendor == "postgresql":
-            # A county's million members come back as one CSV stream read by Polars: no
-            # Python tuple per row.
-            buffer = io.BytesIO()
-            with cursor.cursor.copy(
-                f"COPY ({base}) TO STDOUT WITH (FORMAT csv)", [region_code, last]
-            ) as copy:
-                for block in copy:
-                    buffer.write(block)
-            buffer.seek(0)
-            if not buffer.getbuffer().nbytes:
-                return pl.DataFrame(schema=_PEOPLE_SCHEMA)
-            return pl.read_csv(
-                buffer, has_header=False, new_columns=list(_PEOPLE_SCHEMA), schema=_PEOPLE_SCHEMA
-            )
         else:
             cursor.execute(base, [region_code, last])
             rows = cursor.fetchall()
@@ -250,7 +306,9 @@ def _field(frame: pl.DataFrame, rule: ComparisonRule) -> pl.Expr:
 
 
 def _year_totals(batch: FeedBatch, keyed: pl.DataFrame, field: str) -> pl.DataFrame:
-    """Each person's total of `field` over the year's periods, this delivery included."""
+    """Each person's total of `field` over the year's periods, this delivery included.
+    The earlier periods are added up by the database: a county's year holds millions of
+    rows, which must not come back one by one."""
     current = keyed.select(
         "id_number", "row_key", pl.col(field).cast(pl.Float64, strict=False).alias("amount")
     ).unique("row_key")
@@ -259,16 +317,17 @@ def _year_totals(batch: FeedBatch, keyed: pl.DataFrame, field: str) -> pl.DataFr
             kind=batch.kind, region_code=batch.region_id, period__startswith=batch.period[:4]
         )
         .exclude(period=batch.period)
-        .values_list("id_number", "values")
+        .values("id_number")
+        .annotate(amount=Sum(Cast(KeyTextTransform(field, "values"), FloatField())))
+        .order_by()
+        .values_list("id_number", "amount")
     )
     parts = [current.select("id_number", "amount")]
     if earlier:
         parts.append(
             pl.DataFrame(
-                [(number, values.get(field)) for number, values in earlier],
-                schema={"id_number": pl.String, "amount": pl.String},
-                orient="row",
-            ).with_columns(pl.col("amount").cast(pl.Float64, strict=False))
+                earlier, schema={"id_number": pl.String, "amount": pl.Float64}, orient="row"
+            )
         )
     return pl.concat(parts).group_by("id_number").agg(pl.col("amount").sum().alias("total"))
 
@@ -299,22 +358,8 @@ def _rule_hits(
     if rule.outcome == RuleOutcome.CLUE:
         fired = fired.filter(~pl.col("status").is_in(sorted(_NO_CLUE_STATUSES)))
     return fired.select(
-        "row_key", _ROW_NUMBER, "member_id", "household_id", "village_id", shown.alias("shown")
-    ).unique("row_key", keep="first", maintain_order=True)
-
-
-def _row_ids(batch: FeedBatch, keys: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for start in range(0, len(keys), 900):
-        found.update(
-            FeedRow.objects.filter(
-                kind=batch.kind,
-                region_code=batch.region_id,
-                period=batch.period,
-                row_key__in=keys[start : start + 900],
-            ).values_list("row_key", "id")
-        )
-    return found
+        "row_id", _ROW_NUMBER, "member_id", "household_id", "village_id", shown.alias("shown")
+    ).unique("row_id", keep="first", maintain_order=True)
 
 
 def _detail(rule: ComparisonRule, batch: FeedBatch, row_number: int, shown: str | None) -> str:
@@ -348,17 +393,17 @@ def _compare(
         hits = _rule_hits(rule, batch, keyed, matched)
         if hits.is_empty():
             continue
-        row_ids = _row_ids(batch, hits.get_column("row_key").to_list())
-        done = set(
-            FeedResult.objects.filter(
-                rule_code=rule.code, feed_row_id__in=list(row_ids.values())
-            ).values_list("feed_row_id", flat=True)
-        )
-        fresh = [
-            (row_ids[key], row_number, member_id, household_id, village_id, shown)
-            for key, row_number, member_id, household_id, village_id, shown in hits.iter_rows()
-            if row_ids[key] not in done
-        ]
+        # What the rule already made of these rows, asked by the (rule, row) index in
+        # blocks of row ids rather than once per row.
+        row_ids = hits.get_column("row_id").to_list()
+        done: set[int] = set()
+        for start in range(0, len(row_ids), _BATCH_ROWS):
+            done.update(
+                FeedResult.objects.filter(
+                    rule_code=rule.code, feed_row_id__in=row_ids[start : start + _BATCH_ROWS]
+                ).values_list("feed_row_id", flat=True)
+            )
+        fresh = list(hits.filter(~pl.col("row_id").is_in(sorted(done))).iter_rows())
         if rule.outcome == RuleOutcome.CLUE:
             _clues(rule, batch, fresh, actor=actor, tally=tally)
         else:
@@ -410,27 +455,78 @@ def _clues(
 def _findings(
     rule: ComparisonRule, batch: FeedBatch, fresh: list[tuple[Any, ...]], *, tally: _Tally
 ) -> None:
-    """One 疑点 per feed row, for the village of the member it names."""
-    results: list[FeedResult] = []
-    for row_id, row_number, member_id, household_id, village_id, shown in fresh:
-        finding = Finding.objects.create(
-            rule_code=rule.code,
-            rule_label=rule.label,
-            subject_key=f"row:{row_id}",
-            household_id=household_id,
-            member_id=member_id,
-            village_id=village_id,
-            feed_row_id=row_id,
-            detail=_detail(rule, batch, row_number, shown),
-            weight=rule.weight,
-        )
-        tally.findings_opened += 1
-        results.append(
-            FeedResult(
-                rule_code=rule.code, feed_row_id=row_id, household_id=household_id, finding=finding
+    """One 疑点 per feed row, for the village of the member it names (an exclusion feed
+    can fire on most of its rows: stored in batches, not one by one)."""
+    findings = Finding.objects.bulk_create(
+        [
+            Finding(
+                rule_code=rule.code,
+                rule_label=rule.label,
+                subject_key=f"row:{row_id}",
+                household_id=household_id,
+                member_id=member_id,
+                village_id=village_id,
+                feed_row_id=row_id,
+                detail=_detail(rule, batch, row_number, shown),
+                weight=rule.weight,
             )
-        )
-    FeedResult.objects.bulk_create(results, batch_size=_BATCH_ROWS)
+            for row_id, row_number, member_id, household_id, village_id, shown in fresh
+        ],
+        batch_size=_BATCH_ROWS,
+    )
+    tally.findings_opened += len(findings)
+    FeedResult.objects.bulk_create(
+        [
+            FeedResult(
+                rule_code=rule.code, feed_row_id=hit[0], household_id=hit[3], finding=finding
+            )
+            for hit, finding in zip(fresh, findings, strict=True)
+        ],
+        batch_size=_BATCH_ROWS,
+    )
+
+
+def _stored(batch: FeedBatch) -> pl.DataFrame:
+    """The rows stored for the batch's kind, region and period, shaped as `_keyed` shapes
+    a delivery (values as text columns)."""
+    stored = list(
+        FeedRow.objects.filter(
+            kind=batch.kind, region_code=batch.region_id, period=batch.period
+        ).values_list("row_number", "id_number", "name", "row_key", "id", "values")
+    )
+    frame = pl.DataFrame(
+        [row[:5] for row in stored],
+        schema={
+            _ROW_NUMBER: pl.Int64,
+            "id_number": pl.String,
+            "name": pl.String,
+            "row_key": pl.String,
+            "row_id": pl.Int64,
+        },
+        orient="row",
+    )
+    if not stored:
+        return frame
+    values = pl.DataFrame([row[5] for row in stored], infer_schema_length=None)
+    return pl.concat([frame, values.select(pl.all().cast(pl.String))], how="horizontal")
+
+
+def feed_period_compare(*, batch: FeedBatch) -> FeedApplyResult:
+    """Compare the rows stored for the batch's kind, region and period with today's
+    registry again: a household that became aided or monitored since the delivery now
+    meets its rules. What a rule already made of a row is not made again. Runs inside the
+    caller's transaction (`cadence.comparison_run`), which audits."""
+    keyed = _stored(batch)
+    people = registered_people(batch.region_id, keyed.get_column("id_number"))
+    tally = _compare(batch, keyed, people, actor=None)
+    return FeedApplyResult(
+        rows_received=keyed.height,
+        rows_new=0,
+        rows_matched=tally.matched,
+        clues_opened=tally.clues_opened,
+        clues_merged=tally.clues_merged,
+        findings_opened=tally.findings_opened,
+    )
 
 
 @transaction.atomic
@@ -467,13 +563,15 @@ def feed_rows_apply(
         sent_by_id=actor.pk if isinstance(actor, AbstractBaseUser) else None,
         rows_received=rows.height,
     )
-    keyed = _keyed(rows)
-    people = registered_people(region.code, keyed.get_column("id_number").to_list())
+    if _ROW_NUMBER not in rows.columns:
+        rows = rows.with_row_index(_ROW_NUMBER, offset=2)
+    people = registered_people(region.code, rows.get_column("id_number"))
     # A row about someone not registered here leads to nothing; keeping it would only hold
-    # another person's data (the minimum necessary of PIPL), so it is counted, not stored.
-    about_registered = keyed.join(people.select("id_number").unique(), on="id_number", how="semi")
-    batch.rows_new = _store(batch, about_registered)
-    tally = _compare(batch, about_registered, people, actor=actor)
+    # another person's data (the minimum necessary of PIPL), so it is counted, not stored
+    # (nor even keyed).
+    about_registered = rows.join(people.select("id_number").unique(), on="id_number", how="semi")
+    batch.rows_new, keyed = _store(batch, _keyed(about_registered))
+    tally = _compare(batch, keyed, people, actor=actor)
     batch.rows_matched = tally.matched
     batch.clues_opened = tally.clues_opened
     batch.clues_merged = tally.clues_merged

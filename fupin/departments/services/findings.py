@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,39 +28,35 @@ class CheckResult:
     findings_opened: int
 
 
-def _remembered(rule_codes: list[str]) -> set[tuple[str, str]]:
+def _remembered(rule_codes: list[str], household_ids: list[int] | None) -> set[tuple[str, str]]:
     """Subjects not to flag again: an open 疑点, or one the township closed as 不属实."""
+    findings = Finding.objects.filter(rule_code__in=rule_codes)
+    if household_ids is not None:
+        # The check after a save looks at a few households: read only their 疑点 (and
+        # those of their members, should one have been filed under another household).
+        findings = findings.filter(
+            Q(household_id__in=household_ids) | Q(member__household_id__in=household_ids)
+        )
     return set(
-        Finding.objects.filter(rule_code__in=rule_codes)
-        .exclude(status=FindingStatus.CLOSED, verdict=FindingVerdict.TRUE)
-        .values_list("rule_code", "subject_key")
+        findings.exclude(status=FindingStatus.CLOSED, verdict=FindingVerdict.TRUE).values_list(
+            "rule_code", "subject_key"
+        )
     )
 
 
-@transaction.atomic
-def findings_check(
-    *,
-    actor: Actor,
-    scope: RegionScope | None,
-    region_code: str,
-    household_ids: list[int] | None = None,
-    today: datetime.date | None = None,
-) -> CheckResult:
+def findings_open(
+    *, region_code: str, household_ids: list[int] | None, today: datetime.date
+) -> tuple[int, list[Finding]]:
     """Run the active data-quality rules of `region_code` over its households (or only
-    `household_ids`) and open a 疑点 for each new hit. A subject with an open 疑点, or one
-    found 不属实, is not flagged again. `scope` None means the command line.
-
-    Raises PermissionDeniedError. Audit action: "departments.findings_check".
-    """
-    if scope is not None:
-        scope.require_region(region_code)
-    today = today or timezone.localdate()
+    `household_ids`) and store a 疑点 for each new hit; return how many rules ran and the
+    疑点 opened. A subject with an open 疑点, or one found 不属实, is not flagged again.
+    The callers audit (`findings_check`, and the check after a save in `follow`)."""
     rules = [
         rule
         for rule in selectors.quality_rules_for(region_code=region_code)
         if rule.is_active and rule.code in REGISTRY_RULES
     ]
-    remembered = _remembered([rule.code for rule in rules])
+    remembered = _remembered([rule.code for rule in rules], household_ids)
     created: list[Finding] = []
     for rule in rules:
         for hit in REGISTRY_RULES[rule.code](region_code, household_ids, today):
@@ -79,15 +76,40 @@ def findings_check(
                 )
             )
     Finding.objects.bulk_create(created, batch_size=5_000)
+    return len(rules), created
+
+
+@transaction.atomic
+def findings_check(
+    *,
+    actor: Actor,
+    scope: RegionScope | None,
+    region_code: str,
+    household_ids: list[int] | None = None,
+    today: datetime.date | None = None,
+) -> CheckResult:
+    """Run the active data-quality rules of `region_code` over its households (or only
+    `household_ids`) and open a 疑点 for each new hit (`findings_open`). `scope` None
+    means the command line.
+
+    Raises PermissionDeniedError. Audit action: "departments.findings_check".
+    """
+    if scope is not None:
+        scope.require_region(region_code)
+    rules, created = findings_open(
+        region_code=region_code,
+        household_ids=household_ids,
+        today=today or timezone.localdate(),
+    )
     audit_record(
         actor=actor,
         action="departments.findings_check",
         subject_type="registry.region",
         subject_id=region_code,
         region_code=region_code,
-        changes={"rules": len(rules), "findings_opened": len(created)},
+        changes={"rules": rules, "findings_opened": len(created)},
     )
-    return CheckResult(rules=len(rules), findings_opened=len(created))
+    return CheckResult(rules=rules, findings_opened=len(created))
 
 
 def _still_found(finding: Finding) -> bool:
