@@ -75,6 +75,8 @@ def main() -> None:
             "--seed", "7", "--no-progress",
         )  # fmt: skip
         print(f"setup: generated {args.households:,} households in {seconds:.1f} s")
+        # No 监测范围 is seeded for the generated county: store the generator's assumptions.
+        run(url, "set_synthetic_parameters", "--region", COUNTY)
         output, seconds = run(url, "assess", "--region", COUNTY, "--year", "2025", "--no-progress")
         match = re.search(r"(\d+) 户，用时 ([0-9.]+) 秒", output)
         households = int(match.group(1)) if match else 0

@@ -294,6 +294,9 @@ def ruleset_simulate(
         definition.resolve_parameters(after_set, overrides)
     except definition.UnknownParameterError as error:
         raise ApplicationError(str(error), code="unknown_parameter") from None
+    except definition.MissingParameterError:
+        # Values set per region and year come from the policy parameters of each region.
+        pass
     households = Household.objects.filter(village__code__startswith=code).exclude(
         status="cancelled"
     )

@@ -162,7 +162,11 @@ def _detail_context(
         ParameterRow(
             name=name,
             spec=spec,
-            field=parameters_form[name] if parameters_form is not None else None,
+            field=(
+                parameters_form[name]
+                if parameters_form is not None and name in parameters_form.fields
+                else None
+            ),
             policy_value=policy.get(name),
         )
         for name, spec in rule_set.parameters.items()
