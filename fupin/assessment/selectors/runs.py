@@ -13,6 +13,7 @@ import psycopg
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -418,7 +419,7 @@ def outcome_explanation(outcome: AssessmentOutcome) -> dict[str, Any]:
 
 # The order and headings in which a household page shows the rules that decided its
 # outcome: each rule under what it decided, its code apart as a tag.
-EXPLANATION_SECTIONS: tuple[tuple[str, str], ...] = (
+EXPLANATION_SECTIONS: tuple[tuple[str, Promise], ...] = (
     ("monitoring_eligible", gettext_lazy("监测条件")),
     ("monitoring_category", gettext_lazy("监测对象类别")),
     ("risk_level", gettext_lazy("风险等级和帮扶策略")),

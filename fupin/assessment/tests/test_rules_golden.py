@@ -165,9 +165,9 @@ def _write(actors: Actors, year: int, spec: Records) -> Household:  # noqa: PLR0
             subtype="县内企业务工", responsible_unit="农安县人社局",
             started_on=date(year, 4, 1), status=MeasureStatus.IN_PLACE,
         )  # fmt: skip
-    for month in spec.months_above:
+    for recorded in spec.months_above:
         assistance.monthly_income_record(
-            actor=officer, scope=help_scope, household=household, month=month,
+            actor=officer, scope=help_scope, household=household, month=recorded,
             amount=Decimal(3000),
         )  # fmt: skip
     return household
