@@ -74,7 +74,9 @@ def test_county_administrator_raises_the_line_in_a_draft_simulates_and_publishes
     # the 监测范围 has no default in a rule set (it is set per region and year) …
     page.go_back()
     expect(page.get_by_test_id("parameter-monitoring_line")).to_contain_text("无默认值")
-    expect(page.get_by_test_id("parameter-monitoring_line").get_by_role("spinbutton")).to_have_count(0)
+    expect(
+        page.get_by_test_id("parameter-monitoring_line").get_by_role("spinbutton")
+    ).to_have_count(0)
     # … the county's own thresholds are: the warning threshold from 20,000 to 30,000
     threshold = page.get_by_test_id("parameter-rigid_expenditure_threshold").get_by_role(
         "spinbutton"
