@@ -1,8 +1,8 @@
-from datetime import date
+from decimal import Decimal
 
 import pytest
 
-from fupin.assessment.models import RuleSetRecord
+from fupin.assessment.models import PolicyParameter, RuleSetRecord
 from fupin.assessment.rules.definition import default_rule_set, to_dict
 from fupin.assistance.categories import seed_categories, seed_nationwide_setting
 from fupin.assistance.models import AssistanceSetting, MeasureCategory
@@ -21,17 +21,41 @@ def actors(regions: None) -> Actors:
     return make_actors()
 
 
+# 监测范围 and 扶贫标准 have no default: a region sets them per year. Tests that assess
+# stand in a nationwide value for the years they use (test values, not policy).
+TEST_POLICY_LINES = {"monitoring_line": Decimal(7000), "poverty_line": Decimal(4000)}
+TEST_POLICY_YEARS = range(2019, 2027)
+
+
+def set_test_policy_lines(years: range = TEST_POLICY_YEARS) -> None:
+    """Store the test stand-ins for 监测范围 and 扶贫标准, nationwide, for `years`."""
+    PolicyParameter.objects.bulk_create(
+        PolicyParameter(name=name, region_code="", year=year, value=value, basis="测试用取值")
+        for name, value in TEST_POLICY_LINES.items()
+        for year in years
+    )
+
+
 @pytest.fixture
 def baseline(db: None) -> RuleSetRecord:
-    """The shipped national baseline, stored as the migrations store it."""
+    """The shipped national baseline, stored as the migrations store it, with the test
+    stand-ins for the values a region sets per year (TEST_POLICY_LINES)."""
     rule_set = default_rule_set()
+    set_test_policy_lines()
     return RuleSetRecord.objects.create(
         code=rule_set.code,
         version=rule_set.version,
         status=RuleSetRecord.Status.PUBLISHED,
-        effective_from=date(2021, 1, 1),
+        effective_from=rule_set.effective_from,
         definition=to_dict(rule_set),
     )
+
+
+@pytest.fixture
+def policy_lines(db: None) -> None:
+    """Only the test stand-ins for 监测范围 and 扶贫标准 (for tests that bring their own
+    rule set)."""
+    set_test_policy_lines()
 
 
 @pytest.fixture

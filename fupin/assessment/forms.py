@@ -69,7 +69,9 @@ class ParametersForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         for name, spec in rule_set.parameters.items():
-            self.fields[name] = _parameter_field(spec, required=True)
+            # A value set per region and year has no default to edit here.
+            if not spec.is_set_per_year:
+                self.fields[name] = _parameter_field(spec, required=True)
 
     def defaults(self) -> dict[str, ParameterValue]:
         return {

@@ -60,6 +60,7 @@ ACTION_LABELS: dict[str, Promise] = {
     # assessment
     "assessment.assessment_run": gettext_lazy("运行监测评估"),
     "assessment.policy_parameter_set": gettext_lazy("设置政策参数"),
+    "assessment.synthetic_parameters_set": gettext_lazy("写入模拟数据的假定参数"),
     "assessment.ruleset_clone": gettext_lazy("复制规则集"),
     "assessment.ruleset_update": gettext_lazy("修改规则集"),
     "assessment.ruleset_publish": gettext_lazy("发布规则集"),

@@ -484,21 +484,34 @@ class Guard:
     code: str
     title: str
     message: str
+    # The 风险消除方式 the guard blocks; "" when it blocks both.
+    method: str = ""
+
+    @property
+    def method_label(self) -> str:
+        return str(codes.EliminationMethod(self.method).label) if self.method else ""
 
 
-def elimination_guards(household: Household) -> list[Guard] | None:
-    """The assessment guards that block eliminating the household's risk, from its latest
-    outcome explained with that run's rule set and parameters; None without an outcome."""
+def elimination_guards(household: Household, method: str = "") -> list[Guard] | None:
+    """The assessment guards that block eliminating the household's risk (by `method`, or
+    by either when it is empty), from its latest outcome explained with that run's rule
+    set and parameters; None without an outcome."""
     outcome = household_latest_outcome(household)
     if outcome is None:
         return None
     explained = outcome_explanation(outcome)
     blocked = set(explained["elimination"]["blocked_by"] or [])
-    return [
-        Guard(code=rule["code"], title=rule["title"], message=rule["message"])
+    guards = [
+        Guard(
+            code=rule["code"],
+            title=rule["title"],
+            message=rule["message"],
+            method=rule.get("value") or "",
+        )
         for rule in explained["fired"]
         if rule["code"] in blocked
     ]
+    return [guard for guard in guards if not method or guard.method in {"", method}]
 
 
 def village_get(*, code: str) -> Region | None:

@@ -212,6 +212,16 @@ def routine_data(today: date) -> dict[str, StepData]:
     }
 
 
+def routine_category(case: MonitoringCase) -> str:
+    """The category an uneventful review proposes: 脱贫不稳定户 for a 脱贫户, 边缘易致贫户
+    for an 一般农户 (or an application without a registered household yet)."""
+    household = case.household
+    exited = household is not None and (
+        household.household_type == codes.HouseholdType.EXITED or household.exit_year is not None
+    )
+    return codes.MonitoringCategory.UNSTABLE_EXITED if exited else codes.MonitoringCategory.MARGINAL
+
+
 def walk_case(
     case: MonitoringCase,
     *,
@@ -233,8 +243,11 @@ def walk_case(
         if case.state == until or key is None:
             return
         performer = next(p for p in performers if workflow.owns(p.scope, case.state))
-        result = step_run(
-            actor=performer.user, scope=performer.scope, case=case, data=steps_data[key]
-        )
+        step_data = steps_data[key]
+        if key == CaseState.REVIEW and key not in (data or {}):
+            # The routine meeting proposes the category the household's type allows (the
+            # household may have been linked only at the visit).
+            step_data = {**step_data, "monitoring_category": routine_category(case)}
+        result = step_run(actor=performer.user, scope=performer.scope, case=case, data=step_data)
         if key == PUBLICITY_START and after_publicity_start is not None:
             after_publicity_start(result)

@@ -395,6 +395,8 @@ class HouseholdConditionsForm(forms.Form):
     )
     has_electricity = forms.BooleanField(label=_("通生活用电"), required=False, initial=True)
     has_sanitary_toilet = forms.BooleanField(label=_("有卫生厕所"), required=False)
+    is_food_insecure = forms.BooleanField(label=_("“不愁吃”未达标"), required=False)
+    is_clothing_insecure = forms.BooleanField(label=_("“不愁穿”未达标"), required=False)
     is_housing_unsafe = forms.BooleanField(label=_("住房出现安全问题"), required=False)
     has_dropout_child = forms.BooleanField(
         label=_("义务教育阶段适龄儿童少年失学辍学"), required=False

@@ -449,6 +449,9 @@ class HouseholdConditions(models.Model):
     main_fuel = models.CharField(
         _("主要燃料"), max_length=2, choices=codes.Fuel.choices, blank=True
     )
+    # 两不愁 (DOMAIN §4.5, §6): the exit test and 风险消除 need them beside 三保障 and 饮水.
+    is_food_insecure = models.BooleanField(_("“不愁吃”未达标"), default=False, db_default=False)
+    is_clothing_insecure = models.BooleanField(_("“不愁穿”未达标"), default=False, db_default=False)
     # The four national flags of the 2023 form (监测户_三保障和饮水安全).
     is_housing_unsafe = models.BooleanField(_("住房出现安全问题"), default=False)
     has_dropout_child = models.BooleanField(_("义务教育阶段适龄儿童少年失学辍学"), default=False)

@@ -13,6 +13,19 @@ from tests.support import OTHER_VILLAGE, TOWN, VILLAGE, Actors
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+BASELINE_CONDITION = (
+    'household_type != "poor" and per_capita_net_income < param.monitoring_line'
+    " and (len(risk_types) > 0 or len(guarantee_problems) > 0)"
+)
+COUNTY_CONDITION = BASELINE_CONDITION.replace(
+    "param.monitoring_line", "param.monitoring_line + 1600"
+)
+COUNTY_MESSAGE = (
+    "人均纯收入 {per_capita_net_income} 元低于本县监测标准 {param.monitoring_line + 1600} 元，"
+    "存在问题：{guarantee_problems}"
+)
+
+
 def _accept(dialog: Dialog) -> None:
     dialog.accept()
 
@@ -40,17 +53,17 @@ def test_county_administrator_raises_the_line_in_a_draft_simulates_and_publishes
     expect(page.get_by_test_id("ruleset-table")).to_contain_text("全国")
     _shot(page, "ruleset-list")
     page.get_by_role("link", name="全国基线规则集").click()
-    expect(page.get_by_test_id("ruleset-title")).to_contain_text("第 1 版")
+    expect(page.get_by_test_id("ruleset-title")).to_contain_text("第 2 版")
     expect(page.get_by_test_id("ruleset-status")).to_have_text("已发布")
     expect(page.get_by_test_id("ruleset-parameters-save")).to_have_count(0)
     _shot(page, "ruleset-baseline")
 
-    # clone it: version 2, a draft for the county
+    # clone it: version 3, a draft for the county
     page.get_by_test_id("ruleset-clone").click()
-    expect(page.get_by_test_id("ruleset-title")).to_contain_text("第 2 版")
+    expect(page.get_by_test_id("ruleset-title")).to_contain_text("第 3 版")
     expect(page.get_by_test_id("ruleset-status")).to_have_text("草稿")
     expect(page.get_by_test_id("ruleset-region")).to_have_text("农安县")
-    draft = RuleSetRecord.objects.get(version=2)
+    draft = RuleSetRecord.objects.get(version=3)
     assert (draft.code, draft.region_code) == ("national-baseline", "220122")
 
     # an identical draft changes nothing
@@ -58,21 +71,28 @@ def test_county_administrator_raises_the_line_in_a_draft_simulates_and_publishes
     expect(page.get_by_test_id("stat-households")).to_have_text("4")
     expect(page.get_by_test_id("stat-entering_monitoring")).to_have_text("0")
 
-    # raise the line from 7,000 to 8,600 in the draft
+    # the 监测范围 has no default in a rule set (it is set per region and year) …
     page.go_back()
-    line = page.get_by_test_id("parameter-monitoring_line").get_by_role("spinbutton")
-    expect(line).to_have_value("7000")
-    line.fill("8600")
+    expect(page.get_by_test_id("parameter-monitoring_line")).to_contain_text("无默认值")
+    expect(
+        page.get_by_test_id("parameter-monitoring_line").get_by_role("spinbutton")
+    ).to_have_count(0)
+    # … the county's own thresholds are: the warning threshold from 20,000 to 30,000
+    threshold = page.get_by_test_id("parameter-rigid_expenditure_threshold").get_by_role(
+        "spinbutton"
+    )
+    expect(threshold).to_have_value("20000")
+    threshold.fill("30000")
     page.get_by_test_id("ruleset-parameters-save").click()
     expect(page.locator(".alert-success")).to_contain_text("校验通过")
-    expect(line).to_have_value("8600")
+    expect(threshold).to_have_value("30000")
 
     # a mistake in a condition is shown with its position, and then corrected
     rule = page.get_by_test_id("rule-MON-INCOME-BELOW-LINE")
     wait_for_htmx(page)
     rule.get_by_test_id("rule-edit-MON-INCOME-BELOW-LINE").click()
     condition = rule.get_by_label("条件")
-    expect(condition).to_have_value("per_capita_net_income < param.monitoring_line")
+    expect(condition).to_have_value(BASELINE_CONDITION)
     condition.fill("per_capita_net_income < param.monitoring_lin")
     _shot(page, "ruleset-rule-edit")
     rule.get_by_test_id("rule-save").click()
@@ -85,9 +105,10 @@ def test_county_administrator_raises_the_line_in_a_draft_simulates_and_publishes
     expect(page.locator(".alert-danger").first).to_contain_text("不能发布")
     wait_for_htmx(page)
     page.get_by_test_id("rule-edit-MON-INCOME-BELOW-LINE").click()
-    page.get_by_test_id("rule-MON-INCOME-BELOW-LINE").get_by_label("条件").fill(
-        "per_capita_net_income < param.monitoring_line"
-    )
+    # the county monitors households up to 1,600 元 above the region's 监测范围
+    edited = page.get_by_test_id("rule-MON-INCOME-BELOW-LINE")
+    edited.get_by_label("条件").fill(COUNTY_CONDITION)
+    edited.get_by_label("提示信息").fill(COUNTY_MESSAGE)
     page.get_by_test_id("rule-save").click()
     expect(page.locator(".alert-success")).to_contain_text("校验通过")
     wait_for_htmx(page)
@@ -99,16 +120,17 @@ def test_county_administrator_raises_the_line_in_a_draft_simulates_and_publishes
     page.get_by_test_id("ruleset-simulate").click()
     expect(page.get_by_test_id("stat-entering_monitoring")).to_have_text("2")
     expect(page.get_by_test_id("stat-leaving_monitoring")).to_have_text("0")
-    expect(page.get_by_test_id("simulation-summary")).to_contain_text("7000 → 8600")
+    expect(page.get_by_test_id("simulation-summary")).to_contain_text("20000 → 30000")
     expect(page.get_by_test_id(f"simulation-row-{TOWN}")).to_contain_text("伏龙泉镇")
     _shot(page, "ruleset-simulation-county")
-    # a temporary override for this simulation only: at 8,400 only one enters
+    # a temporary override for this simulation only: a 监测范围 of 6,800 puts the county's
+    # line at 8,400, and only one enters
     wait_for_htmx(page)
     page.get_by_test_id("simulation-overrides").locator("summary").click()
-    page.get_by_test_id("override-monitoring_line").fill("8400")
+    page.get_by_test_id("override-monitoring_line").fill("6800")
     page.get_by_test_id("simulation-run").click()
     expect(page.get_by_test_id("stat-entering_monitoring")).to_have_text("1")
-    expect(page).to_have_url(re.compile("p_monitoring_line=8400"))
+    expect(page).to_have_url(re.compile("p_monitoring_line=6800"))
     page.get_by_test_id("override-monitoring_line").fill("")
     page.get_by_test_id("simulation-run").click()
     expect(page.get_by_test_id("stat-entering_monitoring")).to_have_text("2")
@@ -121,7 +143,6 @@ def test_county_administrator_raises_the_line_in_a_draft_simulates_and_publishes
     expect(changes.locator("tbody tr")).to_have_count(1)
     expect(changes).to_contain_text(near.number)
     expect(changes).to_contain_text("否 → 是")
-    expect(changes).to_contain_text("— → 蓝色")
     _shot(page, "ruleset-simulation-village")
 
     # the phone: nothing overflows sideways
@@ -133,7 +154,7 @@ def test_county_administrator_raises_the_line_in_a_draft_simulates_and_publishes
     _shot(page, "ruleset-draft-phone")
     page.set_viewport_size({"width": 1280, "height": 800})
 
-    # publish: version 2 is the newest published version from now on
+    # publish: version 3 is the newest published version from now on
     page.once("dialog", _accept)
     wait_for_htmx(page)
     page.get_by_test_id("ruleset-publish").click()
@@ -148,11 +169,13 @@ def test_county_administrator_raises_the_line_in_a_draft_simulates_and_publishes
     outcome.get_by_test_id("assess-household").click()
     expect(page.locator(".alert-success")).to_contain_text("已完成评估")
     outcome = page.get_by_test_id("assessment-outcome")
-    expect(outcome.get_by_test_id("risk-level")).to_have_text("蓝色（不易返贫致贫）")
+    # an 一般农户 gets no colour; it enters as 边缘易致贫户, and the reasons say why
+    expect(outcome.get_by_test_id("risk-level")).to_have_text("无风险等级")
     expect(outcome).to_contain_text("符合监测条件")
-    expect(outcome).to_contain_text("national-baseline@2")
+    expect(outcome.get_by_test_id("monitoring-category")).to_have_text("边缘易致贫户")
+    expect(outcome).to_contain_text("national-baseline@3")
     expect(outcome.get_by_test_id("assessment-reasons")).to_contain_text(
-        "人均纯收入 8300 元低于监测范围 8600 元"
+        "人均纯收入 8300 元低于本县监测标准 8600 元"
     )
     _shot(page, "ruleset-household-assessed")
     assert AssessmentRun.objects.get().rule_set_id == draft.pk

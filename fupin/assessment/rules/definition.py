@@ -31,7 +31,10 @@ RULE_CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")
 NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PLACEHOLDER_PATTERN = re.compile(r"\{([^{}]*)\}")
 _REGION_CODE_LENGTHS = (0, 2, 4, 6, 9, 12)
-DEFAULT_RULE_SET_FILE = "default_ruleset.json"
+# The shipped national baseline's current version. Earlier versions stay as files beside it
+# (default_ruleset.json is national-baseline@1), so that the migration that stored each one
+# and the outcomes that cite it keep their exact text.
+DEFAULT_RULE_SET_FILE = "national_baseline_2.json"
 
 T = TypeVar("T")
 E = TypeVar("E", bound=enum.StrEnum)
@@ -53,11 +56,17 @@ class DecisionKind(enum.StrEnum):
     FLAG = "flag"
 
 
+# 风险消除方式: an elimination block may apply to one of them only (DOMAIN §5.8: the
+# minimum time after identification is a guard of 帮扶消除, not of 自然消除).
+ELIMINATION_METHODS = ("assisted", "natural")
 # The values a decision kind takes; kinds not listed take no value.
 DECISION_VALUES: Mapping[DecisionKind, tuple[str, ...]] = {
     DecisionKind.MONITORING_CATEGORY: MONITORING_CATEGORIES,
     DecisionKind.RISK_LEVEL: RISK_LEVELS,
+    DecisionKind.ELIMINATION_BLOCK: ELIMINATION_METHODS,
 }
+# Kinds whose value may be left out: an elimination block without one blocks every method.
+OPTIONAL_VALUE_KINDS = frozenset({DecisionKind.ELIMINATION_BLOCK})
 
 
 class RuleSetError(ValueError):
@@ -78,6 +87,20 @@ class RuleSetFormatError(RuleSetError):
 
 class UnknownParameterError(RuleSetError):
     """A parameter override that the rule set does not declare, or of the wrong type."""
+
+
+class MissingParameterError(RuleSetError):
+    """A parameter without a default (set per region and year) that was given no value."""
+
+    def __init__(self, rule_set: "RuleSet", names: list[str]) -> None:
+        labels = "、".join(
+            f"{rule_set.parameters[name].label_or(name)}（{name}）" for name in names
+        )
+        super().__init__(
+            f"规则集 {rule_set.label} 的参数 {labels} 没有取值：这些参数按区划和年度设置，"
+            "没有默认值，请先设置后再评估"
+        )
+        self.names = names
 
 
 class RuleSetInvalidError(RuleSetError):
@@ -112,7 +135,9 @@ class Rule:
 
 @dataclass(frozen=True)
 class ParameterSpec:
-    default: ParameterValue
+    # None: no default at all; the value must be set for each region and year (监测范围,
+    # 扶贫标准), so that a year without one is refused instead of decided on an example.
+    default: ParameterValue | None
     unit: str
     description_zh: str
     # Who may set the value (DOMAIN §13: parameters are configuration, never constants).
@@ -123,6 +148,11 @@ class ParameterSpec:
     def label_or(self, name: str) -> str:
         """The Chinese name, or the identifier for a parameter a draft added without one."""
         return self.label_zh or name
+
+    @property
+    def is_set_per_year(self) -> bool:
+        """True when the parameter has no default and must be set per region and year."""
+        return self.default is None
 
 
 @dataclass(frozen=True)
@@ -252,23 +282,37 @@ def with_effective_period(
 def resolve_parameters(
     rule_set: RuleSet, overrides: Mapping[str, ParameterValue] | None = None
 ) -> dict[str, ParameterValue]:
-    """Return every parameter's value: the set's defaults overridden by `overrides`."""
-    values = {name: spec.default for name, spec in rule_set.parameters.items()}
+    """Return every parameter's value: the set's defaults overridden by `overrides`.
+
+    Raises UnknownParameterError for an undeclared or mistyped override and
+    MissingParameterError when a parameter without a default got no value.
+    """
+    values: dict[str, ParameterValue | None] = {
+        name: spec.default for name, spec in rule_set.parameters.items()
+    }
     for name, value in (overrides or {}).items():
         if name not in values:
             known = "、".join(values)
             raise UnknownParameterError(
                 f"规则集 {rule_set.label} 没有参数 {name}；可用参数：{known}"
             )
-        if _parameter_type(value) is not _parameter_type(values[name]):
-            raise UnknownParameterError(
-                f"参数 {name} 应为{_parameter_type(values[name]).value}，实际为 {value!r}"
-            )
+        wanted = parameter_type(rule_set.parameters[name])
+        if _value_type(value) is not wanted:
+            raise UnknownParameterError(f"参数 {name} 应为{wanted.value}，实际为 {value!r}")
         values[name] = value
-    return values
+    missing = [name for name, value in values.items() if value is None]
+    if missing:
+        raise MissingParameterError(rule_set, missing)
+    return {name: value for name, value in values.items() if value is not None}
 
 
-def _parameter_type(value: object) -> ValueType:
+def parameter_type(spec: ParameterSpec) -> ValueType:
+    """The type of a parameter's values; one without a default is a number (a line, an
+    amount)."""
+    return ValueType.NUMBER if spec.default is None else _value_type(spec.default)
+
+
+def _value_type(value: object) -> ValueType:
     if isinstance(value, bool):
         return ValueType.BOOLEAN
     if isinstance(value, int | float):
@@ -285,9 +329,7 @@ def validate(rule_set: RuleSet, fact_names: Collection[str] = FACT_NAMES) -> lis
     """Return every problem of a rule set: syntax, unknown names, types, decisions, metadata."""
     problems = _rule_set_problems(rule_set)
     fact_types = {name: FACT_TYPES.get(name, ValueType.ANY) for name in fact_names}
-    parameter_types = {
-        name: _parameter_type(spec.default) for name, spec in rule_set.parameters.items()
-    }
+    parameter_types = {name: parameter_type(spec) for name, spec in rule_set.parameters.items()}
     seen: set[str] = set()
     for rule in rule_set.rules:
         if rule.code in seen:
@@ -317,7 +359,10 @@ def _rule_set_problems(rule_set: RuleSet) -> list[Problem]:
             problems.append(
                 Problem("", f"参数名 {name} 只能由字母、数字和下划线组成", None, "parameters")
             )
-        if _parameter_type(spec.default) not in {ValueType.NUMBER, ValueType.STRING}:
+        if spec.default is not None and _value_type(spec.default) not in {
+            ValueType.NUMBER,
+            ValueType.STRING,
+        }:
             problems.append(
                 Problem("", f"参数 {name} 的默认值应为数值或字符串", None, "parameters")
             )
@@ -366,6 +411,8 @@ def _decision_problems(rule: Rule) -> list[Problem]:
                 rule.code, f"{decides.kind} 类规则不取值，却给了 {decides.value}", None, "decides"
             )
         ]
+    if decides.value is None and decides.kind in OPTIONAL_VALUE_KINDS:
+        return []
     if allowed is not None and decides.value not in allowed:
         return [
             Problem(
@@ -392,10 +439,25 @@ def _message_problems(
             continue
         if name in fact_types:
             continue
+        # Anything else is a value expression of the rule language, e.g. a count.
+        try:
+            expression = parse(name)
+        except RuleSyntaxError:
+            expression = None
+        found = (
+            None
+            if expression is None
+            else check(
+                name, expression, facts=fact_types, parameters=parameter_types, as_value=True
+            )
+        )
+        if found == []:
+            continue
+        detail = found[0].message_zh if found else "不是已知的事实、参数或表达式"
         problems.append(
             Problem(
                 rule.code,
-                f"提示信息中的占位符 {{{name}}} 不是已知的事实或参数",
+                f"提示信息中的占位符 {{{name}}}：{detail}",
                 match.start(),
                 "message",
             )
@@ -507,8 +569,10 @@ def from_dict(data: Mapping[str, Any]) -> RuleSet:
 def _parameter_from_dict(data: Mapping[str, Any], name: str) -> ParameterSpec:
     path = f"parameters.{name}"
     default = data.get("default")
-    if isinstance(default, bool) or not isinstance(default, int | float | str):
-        raise RuleSetFormatError(f"{path}.default 应为数值或字符串")
+    if default is not None and (
+        isinstance(default, bool) or not isinstance(default, int | float | str)
+    ):
+        raise RuleSetFormatError(f"{path}.default 应为数值、字符串或 null")
     return ParameterSpec(
         default=default,
         unit=_get(data, "unit", str, path),
@@ -575,7 +639,7 @@ def _date(value: object, where: str) -> datetime.date:
 
 @functools.cache
 def default_rule_set() -> RuleSet:
-    """Return the shipped national baseline rule set (default_ruleset.json)."""
+    """Return the shipped national baseline rule set (DEFAULT_RULE_SET_FILE)."""
     text = (
         resources.files("fupin.assessment.rules").joinpath(DEFAULT_RULE_SET_FILE).read_text("utf-8")
     )

@@ -13,18 +13,21 @@ from typing import Any
 
 import polars as pl
 
-from fupin.assessment.rules.compiler import ParameterValue, compile_condition
+from fupin.assessment.rules.compiler import ParameterValue, compile_condition, compile_value
 from fupin.assessment.rules.definition import (
+    ELIMINATION_METHODS,
     RISK_LEVELS,
     DecisionKind,
     Rule,
     RuleSet,
     fill_message,
+    message_placeholders,
     resolve_parameters,
 )
 from fupin.assessment.rules.facts import FactsError, facts_frame
 from fupin.assessment.rules.language import (
     PARAMETER_PREFIX,
+    parse,
     referenced_facts,
     referenced_parameters,
 )
@@ -66,8 +69,12 @@ def evaluate(
         _rule_column(rule): pl.col(eligible_column) & pl.col(_rule_column(rule))
         for rule in _rules_of(rule_set, DecisionKind.MONITORING_CATEGORY)
     }
+    # One category and one level per household: only the rule that decided it stays fired,
+    # so an explanation never lists a colour (or a category) the household did not get.
+    categories = _category_order(rule_set)
+    levels = _risk_level_order(rule_set)
+    decisive = {**_only_first_fired(categories), **_only_first_fired(levels)}
     candidate = _any(rule_set, DecisionKind.ELIMINATION_CANDIDATE)
-    elimination_blocks = _rules_of(rule_set, DecisionKind.ELIMINATION_BLOCK)
     exit_blocks = _rules_of(rule_set, DecisionKind.EXIT_BLOCK)
     masks = _fired_masks(rule_set.rules)
     decided = (
@@ -75,12 +82,13 @@ def evaluate(
         .with_columns(**fired)
         .with_columns(eligible.alias(eligible_column))
         .with_columns(**gated)
+        .with_columns(**decisive)
         .select(
             pl.col("household_id").cast(pl.Int64),
             pl.col(eligible_column).alias("monitoring_eligible"),
-            _category(rule_set).alias("monitoring_category"),
-            _risk_level(rule_set).alias("risk_level"),
-            (candidate & ~_any_of(elimination_blocks)).alias("elimination_eligible"),
+            _first_value(categories).alias("monitoring_category"),
+            _first_value(levels).alias("risk_level"),
+            (candidate & _some_method_unblocked(rule_set)).alias("elimination_eligible"),
             (~_any_of(exit_blocks)).alias("exit_ok"),
             *(mask.alias(name) for name, mask in masks.items()),
         )
@@ -95,7 +103,9 @@ def evaluate(
         .select(mask_names)
         .unique()
         .with_columns(
-            elimination_blocked_by=_decoded_codes(rule_set.rules, elimination_blocks),
+            elimination_blocked_by=_decoded_codes(
+                rule_set.rules, _rules_of(rule_set, DecisionKind.ELIMINATION_BLOCK)
+            ),
             exit_blocked_by=_decoded_codes(rule_set.rules, exit_blocks),
             fired=_decoded_codes(rule_set.rules, rule_set.rules),
         )
@@ -118,11 +128,12 @@ def explain(
     parameters = resolve_parameters(rule_set, params)
     outcomes = evaluate(rule_set, frame, parameters)
     parameter_values = {f"{PARAMETER_PREFIX}.{name}": value for name, value in parameters.items()}
+    shown = _message_values(rule_set, frame, parameters)
     explained: list[dict[str, Any]] = []
-    for fact_row, outcome in zip(
-        frame.iter_rows(named=True), outcomes.iter_rows(named=True), strict=True
+    for fact_row, shown_row, outcome in zip(
+        frame.iter_rows(named=True), shown, outcomes.iter_rows(named=True), strict=True
     ):
-        values = {**fact_row, **parameter_values}
+        values = {**fact_row, **parameter_values, **shown_row}
         explained.append(
             {
                 "household_id": outcome["household_id"],
@@ -144,14 +155,40 @@ def explain(
     return explained
 
 
+def _message_values(
+    rule_set: RuleSet, frame: pl.DataFrame, parameters: Mapping[str, ParameterValue]
+) -> list[dict[str, Any]]:
+    """The value of every message placeholder that is an expression (e.g. a count of
+    problems), per household, computed with the engine's own compiler."""
+    known = set(frame.columns) | {f"{PARAMETER_PREFIX}.{name}" for name in parameters}
+    expressions = {
+        placeholder: compile_value(parse(placeholder), parameters).alias(placeholder)
+        for rule in rule_set.rules
+        for placeholder in message_placeholders(rule.message)
+        if placeholder not in known
+    }
+    if not expressions:
+        return [{} for _row in range(frame.height)]
+    return frame.select(list(expressions.values())).to_dicts()
+
+
 def _explain_rule(rule: Rule, values: Mapping[str, Any]) -> dict[str, Any]:
-    used = [
-        *referenced_facts(rule.expression),
-        *(f"{PARAMETER_PREFIX}.{name}" for name in referenced_parameters(rule.expression)),
-    ]
+    # The values its condition read, then those its message shows (an expression in a
+    # message, such as a count of problems, is listed under its own text).
+    used = list(
+        dict.fromkeys(
+            [
+                *referenced_facts(rule.expression),
+                *(f"{PARAMETER_PREFIX}.{name}" for name in referenced_parameters(rule.expression)),
+                *(name for name in message_placeholders(rule.message) if name in values),
+            ]
+        )
+    )
     return {
         "code": rule.code,
         "title": rule.title,
+        "kind": str(rule.decides.kind),
+        "value": rule.decides.value,
         "message": fill_message(rule.message, values),
         "values": {name: values[name] for name in used},
     }
@@ -201,19 +238,44 @@ def _first_value(ordered: Sequence[Rule]) -> pl.Expr:
     )
 
 
-def _category(rule_set: RuleSet) -> pl.Expr:
+def _category_order(rule_set: RuleSet) -> list[Rule]:
     # Highest priority first; `sorted` is stable, so equal priorities keep the set's order.
-    ordered = sorted(
+    return sorted(
         _rules_of(rule_set, DecisionKind.MONITORING_CATEGORY),
         key=lambda rule: -rule.decides.priority,
     )
-    return _first_value(ordered)
 
 
-def _risk_level(rule_set: RuleSet) -> pl.Expr:
+def _risk_level_order(rule_set: RuleSet) -> list[Rule]:
     rules = _rules_of(rule_set, DecisionKind.RISK_LEVEL)
-    ordered = [rule for level in RISK_LEVELS for rule in rules if rule.decides.value == level]
-    return _first_value(ordered)
+    return [rule for level in RISK_LEVELS for rule in rules if rule.decides.value == level]
+
+
+def _only_first_fired(ordered: Sequence[Rule]) -> dict[str, pl.Expr]:
+    """Each rule's column, kept true only where no rule before it in `ordered` fired."""
+    kept: dict[str, pl.Expr] = {}
+    for index, rule in enumerate(ordered):
+        earlier = _any_of(ordered[:index])
+        kept[_rule_column(rule)] = pl.col(_rule_column(rule)) & ~earlier
+    return kept
+
+
+def _some_method_unblocked(rule_set: RuleSet) -> pl.Expr:
+    """No block for every method fired, and at least one method has no block of its own
+    (a household blocked only for 帮扶消除 may still have its risk 自然消除)."""
+    blocks = _rules_of(rule_set, DecisionKind.ELIMINATION_BLOCK)
+    general = [rule for rule in blocks if rule.decides.value is None]
+    methods = {rule.decides.value for rule in blocks if rule.decides.value is not None}
+    if not methods:
+        return ~_any_of(general)
+    open_methods = [
+        ~_any_of([rule for rule in blocks if rule.decides.value == method])
+        for method in sorted(methods)
+    ]
+    # A method no rule names is open as well (e.g. 自然消除 when only 帮扶消除 has a guard).
+    if set(ELIMINATION_METHODS) - methods:
+        open_methods.append(pl.lit(True))
+    return ~_any_of(general) & pl.any_horizontal(open_methods)
 
 
 def _fired_masks(rules: Sequence[Rule]) -> dict[str, pl.Expr]:

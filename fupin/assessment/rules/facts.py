@@ -28,6 +28,45 @@ NATIONAL_RISK_TYPES = (
     "缺劳动力",
     "其他",
 )
+# DOMAIN §5.1: 脱贫不稳定户 only for 脱贫户, 边缘易致贫户 only for 一般农户, 突发严重困难户 for
+# either. A 贫困户 (pre-2021 data) is still in the poverty registry, not a monitoring object.
+# A monitored household is placed by whether it had exited (`exited_household`).
+CATEGORIES_FOR_HOUSEHOLD: Mapping[str, tuple[str, ...]] = {
+    "exited": ("unstable_exited", "sudden_hardship"),
+    "ordinary": ("marginal", "sudden_hardship"),
+    "poor": (),
+}
+# 监测对象类别 labels by the year they were used (DOMAIN §4.2): the 2020 mechanism had two
+# categories, mapped onto the 2021 ones; a label of either period reads as its 2021 code.
+CATEGORY_LABELS_2020: Mapping[str, str] = {
+    "脱贫监测户": "unstable_exited",
+    "边缘户": "marginal",
+}
+CATEGORY_LABELS_2021: Mapping[str, str] = {
+    "脱贫不稳定户": "unstable_exited",
+    "边缘易致贫户": "marginal",
+    "突发严重困难户": "sudden_hardship",
+}
+FIRST_YEAR_OF_2021_CATEGORIES = 2021
+# Local risk types mapped onto the national ones [100A27] (DOMAIN §7): the project's "五防"
+# (自然灾害, 市场波动, 带动断链, 失业, 家庭变故) and the common 因失业, 家庭变故 variants.
+LOCAL_RISK_TYPES: Mapping[str, str] = {
+    "自然灾害": "因自然灾害",
+    "市场波动": "因产业项目失败",
+    "带动断链": "因产业项目失败",
+    "失业": "因务工就业不稳",
+    "因失业": "因务工就业不稳",
+    "家庭变故": "其他",
+    "因家庭变故": "其他",
+}
+# 自然灾害子项 [100A271]: recorded beside 因自然灾害, never a risk type of their own.
+NATURAL_DISASTER_SUBTYPES = ("洪涝", "地质", "旱灾", "生物", "气象", "地震", "其他")
+# Every label the facts accept besides the national ones, with its national type: local
+# types and 因自然灾害 written with its subtype, e.g. 因自然灾害（洪涝）.
+RISK_TYPE_ALIASES: Mapping[str, str] = {
+    **LOCAL_RISK_TYPES,
+    **{f"因自然灾害（{subtype}）": "因自然灾害" for subtype in NATURAL_DISASTER_SUBTYPES},
+}
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 REGION_CODE_PATTERN = r"^[0-9]{12}$"
 _INT32_RANGE = (-(2**31), 2**31 - 1)
@@ -52,9 +91,14 @@ FACTS: Mapping[str, FactSpec] = {
     "household_type": FactSpec(pl.String(), ValueType.STRING, "户类型", required=True),
     "members": FactSpec(pl.Int32(), ValueType.NUMBER, "家庭人口数", required=True),
     "per_capita_net_income": FactSpec(pl.Float64(), ValueType.NUMBER, "人均纯收入（元）"),
+    "previous_per_capita_net_income": FactSpec(
+        pl.Float64(), ValueType.NUMBER, "上年人均纯收入（元）"
+    ),
     "compliant_out_of_pocket": FactSpec(
         pl.Float64(), ValueType.NUMBER, "家庭合规自付支出合计（元）", default=0.0
     ),
+    "food_insecure": FactSpec(pl.Boolean(), ValueType.BOOLEAN, "“不愁吃”未达标"),
+    "clothing_insecure": FactSpec(pl.Boolean(), ValueType.BOOLEAN, "“不愁穿”未达标"),
     "housing_unsafe": FactSpec(pl.Boolean(), ValueType.BOOLEAN, "住房出现安全问题"),
     "dropout_child": FactSpec(pl.Boolean(), ValueType.BOOLEAN, "义务教育阶段适龄儿童少年失学辍学"),
     "water_unsafe": FactSpec(pl.Boolean(), ValueType.BOOLEAN, "饮水出现安全问题"),
@@ -77,6 +121,9 @@ FACTS: Mapping[str, FactSpec] = {
         pl.Int32(), ValueType.NUMBER, "已落实的开发式帮扶措施数", default=0
     ),
     "monitoring_category": FactSpec(pl.String(), ValueType.STRING, "当前监测对象类别"),
+    "exited_household": FactSpec(
+        pl.Boolean(), ValueType.BOOLEAN, "是否脱贫户（曾脱贫，无论当前户类型）", default=False
+    ),
     "as_of_month": FactSpec(pl.String(), ValueType.STRING, "评估时点（默认为年度的 12 月）"),
 }
 
@@ -84,7 +131,23 @@ DERIVED_FACTS: Mapping[str, FactSpec] = {
     "per_capita_after_rigid": FactSpec(
         pl.Float64(), ValueType.NUMBER, "扣除合规自付支出后的人均纯收入（元）"
     ),
+    "guarantee_problems": FactSpec(
+        pl.List(pl.String()), ValueType.LIST, "存在的“两不愁三保障”和饮水安全问题"
+    ),
+    "unverified_checks": FactSpec(
+        pl.List(pl.String()), ValueType.LIST, "尚未核实的“两不愁三保障”和饮水安全情况"
+    ),
 }
+# The 两不愁三保障 + 饮水 flags (DOMAIN §4.5, §6) with the words messages use for a problem
+# and for its check. Each is one problem, counted once.
+GUARANTEE_CHECKS: tuple[tuple[str, str, str], ...] = (
+    ("food_insecure", "“不愁吃”未达标", "不愁吃"),
+    ("clothing_insecure", "“不愁穿”未达标", "不愁穿"),
+    ("housing_unsafe", "住房不安全", "住房安全"),
+    ("dropout_child", "义务教育阶段有失学辍学", "义务教育"),
+    ("water_unsafe", "饮水不安全", "饮水安全"),
+    ("member_uninsured", "有成员未参加基本医保", "基本医疗保险"),
+)
 
 FACT_TYPES: Mapping[str, ValueType] = {
     name: spec.value_type for name, spec in {**FACTS, **DERIVED_FACTS}.items()
@@ -144,16 +207,60 @@ def prepare_facts(frame: pl.DataFrame) -> pl.DataFrame:
     missing = [name for name, spec in FACTS.items() if spec.required and name not in frame]
     if missing:
         raise FactsError([f"缺少必填的事实字段：{'、'.join(missing)}"])
-    typed = frame.select(_typed_column(frame, name, spec) for name, spec in FACTS.items())
+    typed = frame.select(
+        _typed_column(frame, name, spec) for name, spec in FACTS.items()
+    ).with_columns(
+        pl.col("monitoring_category").replace({**CATEGORY_LABELS_2020, **CATEGORY_LABELS_2021}),
+        pl.col("risk_types")
+        .list.eval(pl.element().replace(dict(RISK_TYPE_ALIASES)))
+        .list.unique(maintain_order=True),
+    )
     errors = _domain_errors(typed)
     if errors:
         raise FactsError(errors)
     return typed.with_columns(
         as_of_month=pl.coalesce(pl.col("as_of_month"), pl.format("{}-12", pl.col("year"))),
+        # A 脱贫户 is one by definition; the fact matters for monitored households.
+        exited_household=pl.col("exited_household") | (pl.col("household_type") == "exited"),
         per_capita_after_rigid=(
             pl.col("per_capita_net_income") - pl.col("compliant_out_of_pocket") / pl.col("members")
         ),
+        guarantee_problems=_labels_where(
+            [(pl.col(flag), problem) for flag, problem, _check in GUARANTEE_CHECKS]
+        ),
+        unverified_checks=_labels_where(
+            [(pl.col(flag).is_null(), check) for flag, _problem, check in GUARANTEE_CHECKS]
+        ),
     )
+
+
+def categories_for_household(household_type: str, *, exited_household: bool) -> tuple[str, ...]:
+    """The 监测对象类别 a household of this type may be given (a monitored household's by
+    whether it had exited)."""
+    if household_type == "monitored":
+        household_type = "exited" if exited_household else "ordinary"
+    return CATEGORIES_FOR_HOUSEHOLD.get(household_type, ())
+
+
+def category_label(category: str, year: int) -> str:
+    """The Chinese label of a category code in the year's terms (2020 labels before 2021)."""
+    labels = CATEGORY_LABELS_2021 if year >= FIRST_YEAR_OF_2021_CATEGORIES else CATEGORY_LABELS_2020
+    return next((label for label, code in labels.items() if code == category), "")
+
+
+def national_risk_type(label: str) -> str:
+    """The national risk type [100A27] of a national or local label (RISK_TYPE_ALIASES)."""
+    return RISK_TYPE_ALIASES.get(label, label)
+
+
+def _labels_where(items: list[tuple[pl.Expr, str]]) -> pl.Expr:
+    """The labels whose condition is true, in order (an unknown condition counts as not)."""
+    return pl.concat_list(
+        [
+            pl.when(condition.fill_null(False)).then(pl.lit(label)).otherwise(None)
+            for condition, label in items
+        ]
+    ).list.drop_nulls()
 
 
 def _record_label(record: Mapping[str, object], index: int) -> str:

@@ -683,10 +683,16 @@ def check(
     *,
     facts: Mapping[str, ValueType],
     parameters: Mapping[str, ValueType],
+    as_value: bool = False,
 ) -> list[ExpressionProblem]:
-    """Report unknown facts and parameters and mistyped operands, each with its position."""
+    """Report unknown facts and parameters and mistyped operands, each with its position.
+
+    A condition must be true or false; `as_value` checks an expression of any type (a value
+    a message shows)."""
     checker = _Checker(text, facts, parameters)
     result = checker.type_of(expression)
+    if as_value:
+        return checker.problems
     if result not in {ValueType.BOOLEAN, ValueType.ANY} and not checker.problems:
         checker.report(expression, f"条件的结果应为真假值，实际为{result.value}")
     return checker.problems

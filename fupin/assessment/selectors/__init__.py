@@ -26,9 +26,11 @@ from fupin.assessment.selectors.rulesets import (
 )
 from fupin.assessment.selectors.runs import (
     INCOME_STREAK_YEARS,
+    REFERENCE_PARAMETERS,
     RISK_TYPE_LABELS,
     WORKING_SKILLS,
     current_outcome_hashes,
+    explanation_sections,
     facts_for_households,
     household_is_stale,
     household_latest_outcome,
@@ -36,6 +38,7 @@ from fupin.assessment.selectors.runs import (
     outcome_explanation,
     outcome_facts,
     outcome_history,
+    parameter_gaps,
     parameter_list,
     parameter_regions,
     policy_parameters,
@@ -48,6 +51,7 @@ from fupin.assessment.selectors.runs import (
 __all__ = [
     "CHANGED_HOUSEHOLDS_SHOWN",
     "INCOME_STREAK_YEARS",
+    "REFERENCE_PARAMETERS",
     "RISK_TYPE_LABELS",
     "SIMULATION_HOUSEHOLD_LIMIT",
     "WORKING_SKILLS",
@@ -57,6 +61,7 @@ __all__ = [
     "SimulationRow",
     "Trial",
     "current_outcome_hashes",
+    "explanation_sections",
     "facts_for_households",
     "household_is_stale",
     "household_latest_outcome",
@@ -64,6 +69,7 @@ __all__ = [
     "outcome_explanation",
     "outcome_facts",
     "outcome_history",
+    "parameter_gaps",
     "parameter_list",
     "parameter_regions",
     "policy_parameters",

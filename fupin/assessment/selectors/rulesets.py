@@ -297,6 +297,9 @@ def ruleset_simulate(
         definition.resolve_parameters(after_set, overrides)
     except definition.UnknownParameterError as error:
         raise ApplicationError(str(error), code="unknown_parameter") from None
+    except definition.MissingParameterError:
+        # Values set per region and year come from the policy parameters of each region.
+        pass
     kept = all(
         services.assessment_facts_kept(
             rule_set=rule_set, region_code=code, year=year, overrides=side_overrides

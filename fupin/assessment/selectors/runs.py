@@ -3,6 +3,7 @@ registry in SQL (members aggregated by the database), one row per household."""
 
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -12,7 +13,9 @@ import psycopg
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fupin.assessment.models import (
     AssessmentOutcome,
@@ -34,6 +37,7 @@ from fupin.registry.models import (
     HouseholdYear,
     Member,
     StaleHousehold,
+    Region,
 )
 
 # Facts speak the national risk labels, whatever language the user interface is in.
@@ -87,6 +91,29 @@ def policy_parameters(*, region_code: str, year: int) -> dict[str, Decimal]:
         if row.name not in resolved or specificity > resolved[row.name][0]:
             resolved[row.name] = (specificity, row.effective_value)
     return {name: value for name, (_specificity, value) in resolved.items()}
+
+
+def region_label(region_code: str) -> str:
+    """A region as messages name it: "农安县（220122）", or 全国 for the empty code."""
+    if not region_code:
+        return _("全国")
+    name = Region.objects.filter(code=region_code).values_list("name", flat=True).first()
+    return f"{name}（{region_code}）" if name else _("区划 %(code)s") % {"code": region_code}
+
+
+def households_remain(
+    household_ids: list[int] | None, *, region_code: str, evaluated: Iterable[str]
+) -> bool:
+    """Whether the region has households (of `household_ids`, if given) outside the
+    already `evaluated` sub-regions."""
+    households = Household.objects.filter(village__code__startswith=region_code).exclude(
+        status="cancelled"
+    )
+    if household_ids is not None:
+        households = households.filter(pk__in=household_ids)
+    for code in evaluated:
+        households = households.exclude(village__code__startswith=code)
+    return households.exists()
 
 
 def parameter_regions(*, region_code: str, year: int) -> list[str]:
@@ -158,6 +185,7 @@ def facts_for_households(
             "household_type",
             "monitoring_category",
             "is_whole_household_without_labor",
+            "exit_year",
         ),
         {
             "household_id": pl.Int64,
@@ -165,6 +193,7 @@ def facts_for_households(
             "household_type": pl.Utf8,
             "monitoring_category": pl.Utf8,
             "whole_household_no_labor": pl.Boolean,
+            "exit_year": pl.Int32,
         },
     )
     members = _frame(
@@ -187,11 +216,18 @@ def facts_for_households(
             "compliant_out_of_pocket": pl.Float64,
         },
     )
+    previous_year = _frame(
+        HouseholdYear.objects.filter(household__in=ids, year=year - 1).values_list(
+            "household_id", "per_capita_net_income"
+        ),
+        {"household_id": pl.Int64, "previous_per_capita_net_income": pl.Float64},
+    )
     conditions = _condition_facts(ids, year=year)
     monitoring = _monitoring_facts(ids)
     facts = (
         header.join(members, on="household_id", how="left")
         .join(this_year, on="household_id", how="left")
+        .join(previous_year, on="household_id", how="left")
         .join(conditions, on="household_id", how="left")
         .join(monitoring, on="household_id", how="left")
         .join(_recorded_risk_facts(ids, as_of=as_of), on="household_id", how="left")
@@ -204,14 +240,33 @@ def facts_for_households(
         as_of=as_of,
         line=float(monitoring_line),
     )
+    as_of_index = as_of.year * 12 + as_of.month
+    identified_index = pl.col("identified_month").str.slice(0, 4).cast(pl.Int32) * 12 + pl.col(
+        "identified_month"
+    ).str.slice(5, 2).cast(pl.Int32)
     facts = facts.join(income_streak, on="household_id", how="left").with_columns(
         pl.lit(year, dtype=pl.Int32).alias("year"),
+        pl.col("exit_year").is_not_null().alias("exited_household"),
+        # A monitored household's stability counts from after its identification: months
+        # before it show the income it had then, not that assistance made it stable.
+        pl.when(
+            (pl.col("household_type") == codes.HouseholdType.MONITORED)
+            & pl.col("identified_month").is_not_null()
+        )
+        .then(
+            pl.min_horizontal(
+                pl.col("months_income_above_line").fill_null(0),
+                (pl.lit(as_of_index) - identified_index).clip(lower_bound=0),
+            )
+        )
+        .otherwise(pl.col("months_income_above_line").fill_null(0))
+        .cast(pl.Int32)
+        .alias("months_income_above_line"),
         pl.col("monitoring_category").replace("", None),
         (pl.col("monitoring_category") == codes.MonitoringCategory.SUDDEN_HARDSHIP)
         .fill_null(False)
         .alias("sudden_hardship"),
         pl.col("labor_members").fill_null(0),
-        pl.col("months_income_above_line").fill_null(0),
         # Recorded risks, once a household has any, replace those of its identification.
         pl.when(pl.col("has_risk_records").fill_null(False))
         .then(pl.col("open_risk_types"))
@@ -221,7 +276,7 @@ def facts_for_households(
         pl.col("development_measures").fill_null(0),
         pl.lit(f"{as_of:%Y-%m}").alias("as_of_month"),
     )
-    facts = facts.drop("has_risk_records", "open_risk_types")
+    facts = facts.drop("has_risk_records", "open_risk_types", "exit_year")
     # The engine's own checks and derived facts (e.g. per_capita_after_rigid) apply here too.
     return prepare_facts(facts.sort("household_id"))
 
@@ -296,6 +351,8 @@ def _condition_facts(ids: object, *, year: int) -> pl.DataFrame:
         .order_by("household_id", "year")
         .values_list(
             "household_id",
+            "is_food_insecure",
+            "is_clothing_insecure",
             "is_housing_unsafe",
             "has_dropout_child",
             "is_water_unsafe",
@@ -306,6 +363,8 @@ def _condition_facts(ids: object, *, year: int) -> pl.DataFrame:
         rows,
         {
             "household_id": pl.Int64,
+            "food_insecure": pl.Boolean,
+            "clothing_insecure": pl.Boolean,
             "housing_unsafe": pl.Boolean,
             "dropout_child": pl.Boolean,
             "water_unsafe": pl.Boolean,
@@ -370,6 +429,30 @@ def outcome_explanation(
     return engine.explain(rule_set, facts_frame([facts]), groups.get(group, {}))[0]
 
 
+# The order and headings in which a household page shows the rules that decided its
+# outcome: each rule under what it decided, its code apart as a tag.
+EXPLANATION_SECTIONS: tuple[tuple[str, Promise], ...] = (
+    ("monitoring_eligible", gettext_lazy("监测条件")),
+    ("monitoring_category", gettext_lazy("监测对象类别")),
+    ("risk_level", gettext_lazy("风险等级和帮扶策略")),
+    ("flag", gettext_lazy("转部门跟进")),
+    ("elimination_candidate", gettext_lazy("风险消除")),
+    ("elimination_block", gettext_lazy("风险消除")),
+    ("exit_block", gettext_lazy("脱贫退出核验")),
+)
+
+
+def explanation_sections(explanation: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The fired rules of an explanation grouped under their headings, in page order
+    (a heading shared by two kinds, such as 风险消除, holds both)."""
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for kind, heading in EXPLANATION_SECTIONS:
+        rules = [rule for rule in explanation["fired"] if rule.get("kind") == kind]
+        if rules:
+            sections.setdefault(str(heading), []).extend(rules)
+    return list(sections.items())
+
+
 def household_latest_outcome(household: Household) -> AssessmentOutcome | None:
     """The household's latest outcome with its run and rule set; the caller has already
     found the household in its scope."""
@@ -388,6 +471,51 @@ def run_list(*, scope: RegionScope) -> list[AssessmentRun]:
         .select_related("rule_set", "started_by")
         .order_by("-started_at")[:100]
     )
+
+
+# Policy values stored for reference beside the ones rules read: the two national poverty
+# line series of DOMAIN §6 (`poverty_line` is the one the exit check reads, per year).
+REFERENCE_PARAMETERS: dict[str, Any] = {
+    "poverty_line_nbs": gettext_lazy("扶贫标准 A 序列（国家统计局当年价）"),
+    "poverty_line_2800": gettext_lazy("扶贫标准 B 序列（2014 年 2800 元起每年 × 1.06）"),
+}
+
+
+@dataclass(frozen=True)
+class ParameterGap:
+    """A parameter the rules need for every year, and the years the region lacks it."""
+
+    name: str
+    label: str
+    missing_years: list[int]
+    set_years: list[int]
+
+
+def parameter_gaps(
+    *, scope: RegionScope, rule_set: definition.RuleSet, until_year: int
+) -> list[ParameterGap]:
+    """For each parameter without a default (监测范围, 扶贫标准), the years from the rule
+    set's first effective year to `until_year` for which no value applies to the scope's
+    own region (its own, an ancestor's or the nationwide value): runs there are refused."""
+    region_code = scope.prefix
+    years = list(range(rule_set.effective_from.year, until_year + 1))
+    names = [name for name, spec in rule_set.parameters.items() if spec.is_set_per_year]
+    rows = PolicyParameter.objects.filter(name__in=names, year__in=years).values_list(
+        "name", "region_code", "year"
+    )
+    covered: dict[str, set[int]] = {name: set() for name in names}
+    for name, code, year in rows:
+        if region_code.startswith(code):
+            covered[name].add(year)
+    return [
+        ParameterGap(
+            name=name,
+            label=rule_set.parameters[name].label_or(name),
+            missing_years=[year for year in years if year not in covered[name]],
+            set_years=sorted(covered[name]),
+        )
+        for name in names
+    ]
 
 
 def parameter_list(*, scope: RegionScope, year: int | None = None) -> list[PolicyParameter]:

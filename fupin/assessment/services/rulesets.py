@@ -176,7 +176,17 @@ def ruleset_update(
             raise ApplicationError(
                 _("规则集中没有参数 %(name)s。") % {"name": name}, code="unknown_parameter"
             )
-        old = edited.parameters[name].default
+        spec = edited.parameters[name]
+        if spec.default is None:
+            # A line differs by region and year: a rule set's default would decide every
+            # year nobody set, which is what the policy parameters refuse to do.
+            raise ApplicationError(
+                _("%(label)s没有默认值，请在“政策参数”中按区划和年度设置。")
+                % {"label": spec.label_or(name)},
+                code="set_per_year",
+                field=name,
+            )
+        old = spec.default
         new = _parameter_value(name, old, value)
         if new != old:
             edited = definition.with_parameter_default(edited, name, new)

@@ -45,12 +45,38 @@ def _load(record: RuleSetRecord) -> definition.RuleSet:
     return definition.from_dict(record.definition)
 
 
-def _parameters_for(rule_set: definition.RuleSet, region_code: str, year: int) -> dict[str, Any]:
-    """The rule set's defaults, overridden by the policy parameters set for the region."""
+def _parameters_for(
+    rule_set: definition.RuleSet,
+    region_code: str,
+    year: int,
+    overrides: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The rule set's defaults, overridden by the policy parameters set for the region and
+    then by `overrides`. Raises ApplicationError naming the year and the region when a
+    parameter without a default (监测范围, 扶贫标准) has no value there."""
     params: dict[str, Any] = {name: spec.default for name, spec in rule_set.parameters.items()}
     for name, value in selectors.policy_parameters(region_code=region_code, year=year).items():
         if name in params:
             params[name] = float(value)
+    params.update(overrides or {})
+    missing = [
+        spec.label_or(name)
+        for name, spec in rule_set.parameters.items()
+        if spec.is_set_per_year and params.get(name) is None
+    ]
+    if missing:
+        raise ApplicationError(
+            _(
+                "%(year)s 年%(region)s没有设置%(names)s，不能评估。请先在“政策参数”中按政策"
+                "文件设置该年度的取值（系统不会用示例值代替）。"
+            )
+            % {
+                "year": year,
+                "region": selectors.region_label(region_code),
+                "names": "、".join(missing),
+            },
+            code="parameter_missing",
+        )
     return params
 
 
@@ -79,9 +105,16 @@ def assessment_evaluate(
     # Households already evaluated with a more specific part's parameters.
     done: list[pl.Series] = []
     timing = {"facts": 0.0, "evaluate": 0.0}
-    for group in groups:
+    for index, group in enumerate(groups):
         started = time.perf_counter()
-        params = {**_parameters_for(rule_set, group, year), **(overrides or {})}
+        try:
+            params = _parameters_for(rule_set, group, year, overrides)
+        except ApplicationError:
+            # A region without values is refused only when it has households of its own
+            # left (those of its sub-regions with their own values are evaluated already).
+            if selectors.households_remain(ids, region_code=group, evaluated=groups[:index]):
+                raise
+            continue
         line = _monitoring_line(params)
         if ids is None:
             facts = facts_snapshot.region_facts(
@@ -124,10 +157,16 @@ def assessment_facts_groups(
     """The parameter regions an evaluation of the region reads facts for, with the
     monitoring line each reads them with (the line decides months_income_above_line)."""
     groups = [*selectors.parameter_regions(region_code=region_code, year=year), region_code]
-    return [
-        (group, _monitoring_line({**_parameters_for(rule_set, group, year), **(overrides or {})}))
-        for group in groups
-    ]
+    lines: list[tuple[str, Decimal]] = []
+    for group in groups:
+        try:
+            params = _parameters_for(rule_set, group, year, overrides)
+        except ApplicationError:
+            # A part without values reads no facts: the evaluation refuses it if it still
+            # holds households of its own.
+            continue
+        lines.append((group, _monitoring_line(params)))
+    return lines
 
 
 def _monitoring_line(params: dict[str, Any]) -> Decimal:

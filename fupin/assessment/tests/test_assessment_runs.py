@@ -6,7 +6,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from fupin.assessment.models import AssessmentOutcome, AssessmentRun, PolicyParameter, RuleSetRecord
@@ -15,7 +15,11 @@ from fupin.assessment.services import assessment_run
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import PermissionDeniedError
 from fupin.registry.models import Household
-from fupin.registry.services import household_register, household_year_record
+from fupin.registry.services import (
+    household_conditions_record,
+    household_register,
+    household_year_record,
+)
 from fupin.registry.tests import factories
 from tests.support import (
     COUNTY,
@@ -44,6 +48,14 @@ def _household(actors: Actors, number: str, wage: str) -> Household:
         household=household,
         year=2025,
         amounts={"wage_income": Decimal(wage)},
+    )
+    # unsafe water: a 返贫致贫风险, so that income below the line makes it eligible
+    household_conditions_record(
+        actor=actors.village_officer,
+        scope=scope,
+        household=household,
+        year=2025,
+        values={"is_water_unsafe": True},
     )
     return household
 
@@ -152,7 +164,8 @@ def test_rules_evaluate_prints_one_outcome_per_line_without_the_database(tmp_pat
             json.dumps(record, ensure_ascii=False)
             for record in [
                 {"household_id": 1, "region_code": VILLAGE, "year": 2025,
-                 "household_type": "exited", "members": 3, "per_capita_net_income": 5000},
+                 "household_type": "exited", "members": 3, "per_capita_net_income": 5000,
+                 "risk_types": ["因病"]},
                 {"household_id": 2, "region_code": VILLAGE, "year": 2025,
                  "household_type": "ordinary", "members": 2, "per_capita_net_income": 20000},
             ]
@@ -161,21 +174,42 @@ def test_rules_evaluate_prints_one_outcome_per_line_without_the_database(tmp_pat
     )  # fmt: skip
     out = StringIO()
     call_command(
-        "rules", "evaluate", "--facts", str(facts), "--param", "monitoring_line=8600", stdout=out
-    )
+        "rules", "evaluate", "--facts", str(facts), "--param", "monitoring_line=8600",
+        "--param", "poverty_line=4000", stdout=out,
+    )  # fmt: skip
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [line["household_id"] for line in lines] == [1, 2]
     assert lines[0]["monitoring"] == {"eligible": True, "category": "unstable_exited"}
     assert lines[0]["parameters"]["monitoring_line"] == 8600
-    assert lines[0]["rule_set"] == "national-baseline@1"
+    assert lines[0]["rule_set"] == "national-baseline@2"
     assert lines[1]["monitoring"]["eligible"] is False
+
+
+def test_rules_evaluate_refuses_facts_without_a_monitoring_range(tmp_path: Path) -> None:
+    facts = tmp_path / "facts.jsonl"
+    record = {"household_id": 1, "region_code": VILLAGE, "year": 2019,
+              "household_type": "exited", "members": 3, "per_capita_net_income": 5000}  # fmt: skip
+    facts.write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(CommandError, match=f"2019 年、区划 {VILLAGE} 没有监测范围"):
+        call_command("rules", "evaluate", "--facts", str(facts), "--param", "poverty_line=4000")
+
+
+def test_assess_refuses_a_year_without_a_monitoring_range_naming_year_and_region(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    _household(actors, "H001", "9000")
+    PolicyParameter.objects.filter(name="monitoring_line", year=2025).delete()
+    with nothing_changes(), pytest.raises(CommandError) as refused:
+        call_command("assess", "--region", COUNTY, "--year", "2025", "--no-progress")
+    assert str(refused.value).startswith("2025 年农安县（220122）没有设置监测范围，不能评估")
+    assert not AssessmentRun.objects.exists()
 
 
 def test_assess_command_runs_a_region(actors: Actors, baseline: RuleSetRecord) -> None:
     _household(actors, "H001", "9000")
     out = StringIO()
     call_command("assess", "--region", COUNTY, "--year", "2025", "--no-progress", stdout=out)
-    assert "national-baseline@1，区划 220122，2025 年，1 户" in out.getvalue()
+    assert "national-baseline@2，区划 220122，2025 年，1 户" in out.getvalue()
 
 
 def test_the_most_specific_published_rule_set_applies(
@@ -183,11 +217,11 @@ def test_the_most_specific_published_rule_set_applies(
 ) -> None:
     county_version = RuleSetRecord.objects.create(
         code=baseline.code,
-        version=2,
+        version=3,
         status=RuleSetRecord.Status.PUBLISHED,
         region_code=COUNTY,
         effective_from=baseline.effective_from,
-        definition={**baseline.definition, "version": 2, "region_code": COUNTY},
+        definition={**baseline.definition, "version": 3, "region_code": COUNTY},
     )
     assert rule_set_get(code=baseline.code, region_code=VILLAGE) == county_version
     assert rule_set_get(code=baseline.code, region_code=OTHER_COUNTY) == baseline

@@ -5,14 +5,21 @@ from typing import Any
 
 import pytest
 
-from fupin.assessment.rules.definition import RuleSetStatus, default_rule_set, validate
+from fupin.assessment.rules.definition import (
+    MissingParameterError,
+    RuleSetStatus,
+    default_rule_set,
+    validate,
+)
 from fupin.assessment.rules.engine import evaluate
 from fupin.assessment.rules.facts import facts_frame
 
 RULE_SET = default_rule_set()
+# The values a region sets per year; the boundaries below are written against them.
+PARAMS = {"monitoring_line": 7000, "poverty_line": 4000}
 
-# An exited household that fires no rule at all: income well above both lines, every
-# 三保障/饮水 check verified and passed, no risk, no rigid expenditure.
+# An exited household with income well above both lines in this year and the last, every
+# check verified and passed, no risk and no rigid expenditure: only its colour fires.
 EXITED: Mapping[str, Any] = {
     "household_id": 1,
     "region_code": "220421100201",
@@ -20,7 +27,10 @@ EXITED: Mapping[str, Any] = {
     "household_type": "exited",
     "members": 3,
     "per_capita_net_income": 10_000.0,
+    "previous_per_capita_net_income": 10_000.0,
     "compliant_out_of_pocket": 0.0,
+    "food_insecure": False,
+    "clothing_insecure": False,
     "housing_unsafe": False,
     "dropout_child": False,
     "water_unsafe": False,
@@ -33,110 +43,222 @@ EXITED: Mapping[str, Any] = {
     "development_measures": 1,
 }
 ORDINARY = {**EXITED, "household_type": "ordinary"}
+POOR = {**EXITED, "household_type": "poor"}
 # A monitored household that meets every elimination criterion.
 MONITORED = {
     **EXITED,
     "household_type": "monitored",
+    "exited_household": False,
     "monitoring_category": "marginal",
     "identified_month": "2024-01",
     "as_of_month": "2024-12",
     "months_income_above_line": 6,
 }
-FLAGS = ("housing_unsafe", "dropout_child", "water_unsafe", "member_uninsured")
+RISK = {"risk_types": ["因病"]}
 
 # (rule code, household, changes, fires?) — each pair straddles the rule's boundary.
 CASES: list[tuple[str, Mapping[str, Any], dict[str, Any], bool]] = [
-    ("MON-INCOME-BELOW-LINE", EXITED, {"per_capita_net_income": 6_999.99}, True),
-    ("MON-INCOME-BELOW-LINE", EXITED, {"per_capita_net_income": 7_000.0}, False),
-    ("MON-INCOME-BELOW-LINE", EXITED, {"per_capita_net_income": None}, False),
+    ("MON-INCOME-BELOW-LINE", EXITED, {"per_capita_net_income": 6_999.99, **RISK}, True),
+    (
+        "MON-INCOME-BELOW-LINE",
+        EXITED,
+        {"per_capita_net_income": 6_999.99, "water_unsafe": True},
+        True,
+    ),
+    ("MON-INCOME-BELOW-LINE", EXITED, {"per_capita_net_income": 6_999.99}, False),
+    ("MON-INCOME-BELOW-LINE", EXITED, {"per_capita_net_income": 7_000.0, **RISK}, False),
+    ("MON-INCOME-BELOW-LINE", POOR, {"per_capita_net_income": 3_000.0, **RISK}, False),
     # 10,000 − 9,000.03 / 3 = 6,999.99 and 10,000 − 9,000 / 3 = 7,000.
-    ("MON-INCOME-AFTER-RIGID-BELOW-LINE", EXITED, {"compliant_out_of_pocket": 9_000.03}, True),
-    ("MON-INCOME-AFTER-RIGID-BELOW-LINE", EXITED, {"compliant_out_of_pocket": 9_000.0}, False),
-    ("MON-RIGID-ABOVE-THRESHOLD", EXITED, {"compliant_out_of_pocket": 20_000.01}, True),
-    ("MON-RIGID-ABOVE-THRESHOLD", EXITED, {"compliant_out_of_pocket": 20_000.0}, False),
-    # Household net income 2 × 10,000; half of it is 10,000.
     (
-        "MON-RIGID-SHARE-OF-INCOME",
+        "MON-INCOME-AFTER-RIGID-BELOW-LINE",
         EXITED,
-        {"members": 2, "compliant_out_of_pocket": 10_000.01},
+        {"compliant_out_of_pocket": 9_000.03, **RISK},
+        True,
+    ),
+    ("MON-INCOME-AFTER-RIGID-BELOW-LINE", EXITED, {"compliant_out_of_pocket": 9_000.03}, False),
+    (
+        "MON-INCOME-AFTER-RIGID-BELOW-LINE",
+        EXITED,
+        {"compliant_out_of_pocket": 9_000.0, **RISK},
+        False,
+    ),
+    # 30,000 − 20,000.01 / 1 < 7,000 only with one member.
+    (
+        "MON-SUDDEN-RIGID-ABOVE-THRESHOLD",
+        ORDINARY,
+        {
+            "members": 4,
+            "labor_members": 2,
+            "compliant_out_of_pocket": 20_000.01,
+            "previous_per_capita_net_income": None,
+        },
         True,
     ),
     (
-        "MON-RIGID-SHARE-OF-INCOME",
-        EXITED,
-        {"members": 2, "compliant_out_of_pocket": 10_000.0},
+        "MON-SUDDEN-RIGID-ABOVE-THRESHOLD",
+        ORDINARY,
+        {"members": 4, "labor_members": 2, "compliant_out_of_pocket": 20_000.0},
         False,
     ),
-    ("MON-RIGID-SHARE-OF-INCOME", EXITED, {"per_capita_net_income": -100.0}, False),
-    ("MON-CONDITIONS-PROBLEM", EXITED, {"housing_unsafe": True}, True),
-    ("MON-CONDITIONS-PROBLEM", EXITED, {"dropout_child": True}, True),
-    ("MON-CONDITIONS-PROBLEM", EXITED, {"water_unsafe": True}, True),
-    ("MON-CONDITIONS-PROBLEM", EXITED, {"member_uninsured": True}, True),
-    ("MON-CONDITIONS-PROBLEM", EXITED, {}, False),
-    ("MON-CONDITIONS-PROBLEM", EXITED, dict.fromkeys(FLAGS), False),
-    ("MON-SUDDEN-HARDSHIP", EXITED, {"sudden_hardship": True}, True),
-    ("MON-SUDDEN-HARDSHIP", EXITED, {}, False),
-    ("CAT-SUDDEN-HARDSHIP", EXITED, {"sudden_hardship": True}, True),
+    # a large bill that leaves income above the range is not eligibility
     (
-        "CAT-SUDDEN-HARDSHIP",
+        "MON-SUDDEN-RIGID-ABOVE-THRESHOLD",
         ORDINARY,
-        {"per_capita_net_income": 7_000.0, "members": 10, "compliant_out_of_pocket": 20_000.01},
+        {"per_capita_net_income": 30_000.0, "compliant_out_of_pocket": 25_000.0},
+        False,
+    ),
+    # half of last year's household income (3 × 10,000) is 15,000
+    (
+        "MON-SUDDEN-RIGID-ABOVE-PREVIOUS-INCOME",
+        ORDINARY,
+        {"compliant_out_of_pocket": 15_000.01},
         True,
     ),
     (
-        "CAT-SUDDEN-HARDSHIP",
+        "MON-SUDDEN-RIGID-ABOVE-PREVIOUS-INCOME",
         ORDINARY,
-        {"per_capita_net_income": 6_999.99, "members": 10, "compliant_out_of_pocket": 20_000.01},
+        {"compliant_out_of_pocket": 15_000.0},
         False,
     ),
-    ("CAT-SUDDEN-HARDSHIP", ORDINARY, {"compliant_out_of_pocket": 9_000.03}, True),
-    ("CAT-SUDDEN-HARDSHIP", ORDINARY, {"members": 2, "compliant_out_of_pocket": 10_000.01}, True),
-    ("CAT-SUDDEN-HARDSHIP", ORDINARY, {"housing_unsafe": True}, False),
-    ("CAT-UNSTABLE-EXITED", EXITED, {"per_capita_net_income": 6_999.99}, True),
-    ("CAT-UNSTABLE-EXITED", EXITED, {"per_capita_net_income": 7_000.0}, False),
-    ("CAT-UNSTABLE-EXITED", ORDINARY, {"per_capita_net_income": 6_999.99}, False),
-    ("CAT-MARGINAL", ORDINARY, {"per_capita_net_income": 6_999.99}, True),
-    ("CAT-MARGINAL", ORDINARY, {"household_type": "poor", "dropout_child": True}, True),
-    ("CAT-MARGINAL", ORDINARY, {"per_capita_net_income": 7_000.0}, False),
-    ("CAT-MARGINAL", EXITED, {"per_capita_net_income": 6_999.99}, False),
+    (
+        "MON-SUDDEN-RIGID-ABOVE-PREVIOUS-INCOME",
+        ORDINARY,
+        {"compliant_out_of_pocket": 15_000.01, "previous_per_capita_net_income": None},
+        False,
+    ),
+    # 30 % below last year's 10,000 is 7,000 or less; below the line after expenditure too
+    ("MON-SUDDEN-INCOME-DROP", ORDINARY, {"per_capita_net_income": 6_999.99}, True),
+    (
+        "MON-SUDDEN-INCOME-DROP",
+        ORDINARY,
+        {"per_capita_net_income": 7_000.0, "compliant_out_of_pocket": 3.0},
+        True,
+    ),
+    ("MON-SUDDEN-INCOME-DROP", ORDINARY, {"per_capita_net_income": 7_000.0}, False),
+    (
+        "MON-SUDDEN-INCOME-DROP",
+        ORDINARY,
+        {"per_capita_net_income": 6_999.99, "previous_per_capita_net_income": 9_999.0},
+        False,
+    ),
+    ("CAT-SUDDEN-HARDSHIP", EXITED, {"per_capita_net_income": 6_999.99}, True),
+    ("CAT-SUDDEN-HARDSHIP", ORDINARY, {"compliant_out_of_pocket": 15_000.01}, True),
+    (
+        "CAT-SUDDEN-HARDSHIP",
+        ORDINARY,
+        {"per_capita_net_income": 6_999.99, "previous_per_capita_net_income": 9_000.0, **RISK},
+        False,
+    ),
+    ("CAT-SUDDEN-HARDSHIP", MONITORED, {"compliant_out_of_pocket": 15_000.01}, False),
+    (
+        "CAT-UNSTABLE-EXITED",
+        EXITED,
+        {"per_capita_net_income": 9_000.0, "compliant_out_of_pocket": 9_000.03, **RISK},
+        True,
+    ),
+    ("CAT-UNSTABLE-EXITED", EXITED, {"per_capita_net_income": 7_000.0, **RISK}, False),
+    (
+        "CAT-UNSTABLE-EXITED",
+        ORDINARY,
+        {"per_capita_net_income": 9_000.0, "compliant_out_of_pocket": 9_000.03, **RISK},
+        False,
+    ),
+    (
+        "CAT-MARGINAL",
+        ORDINARY,
+        {"per_capita_net_income": 9_000.0, "compliant_out_of_pocket": 9_000.03, **RISK},
+        True,
+    ),
+    ("CAT-MARGINAL", POOR, {"per_capita_net_income": 3_000.0, **RISK}, False),
+    (
+        "CAT-MARGINAL",
+        EXITED,
+        {"per_capita_net_income": 9_000.0, "compliant_out_of_pocket": 9_000.03, **RISK},
+        False,
+    ),
     (
         "CAT-KEEP-UNSTABLE-EXITED",
         MONITORED,
-        {"monitoring_category": "unstable_exited", "per_capita_net_income": 6_999.99},
+        {
+            "monitoring_category": "unstable_exited",
+            "per_capita_net_income": 9_999.99,
+            "compliant_out_of_pocket": 9_000.03,
+            **RISK,
+        },
         True,
     ),
     ("CAT-KEEP-UNSTABLE-EXITED", MONITORED, {"monitoring_category": "unstable_exited"}, False),
-    ("CAT-KEEP-MARGINAL", MONITORED, {"water_unsafe": True}, True),
-    ("CAT-KEEP-MARGINAL", MONITORED, {}, False),
+    (
+        "CAT-KEEP-MARGINAL",
+        MONITORED,
+        {"per_capita_net_income": 6_999.99, "water_unsafe": True},
+        True,
+    ),
+    ("CAT-KEEP-MARGINAL", MONITORED, {"water_unsafe": True}, False),
     (
         "CAT-KEEP-SUDDEN-HARDSHIP",
         MONITORED,
-        {"monitoring_category": "sudden_hardship", "per_capita_net_income": 6_999.99},
+        {"monitoring_category": "sudden_hardship", "compliant_out_of_pocket": 15_000.01},
         True,
     ),
     ("CAT-KEEP-SUDDEN-HARDSHIP", MONITORED, {"monitoring_category": "sudden_hardship"}, False),
+    ("FLAG-REFER-HOUSING", ORDINARY, {"housing_unsafe": True}, True),
     (
-        "RISK-RED",
-        EXITED,
-        {"housing_unsafe": True, "water_unsafe": True, "member_uninsured": True},
+        "FLAG-REFER-HOUSING",
+        ORDINARY,
+        {"housing_unsafe": True, "per_capita_net_income": 6_999.99},
+        False,
+    ),
+    ("FLAG-REFER-HOUSING", MONITORED, {"housing_unsafe": True}, False),
+    ("FLAG-REFER-EDUCATION", EXITED, {"dropout_child": True}, True),
+    ("FLAG-REFER-EDUCATION", EXITED, {}, False),
+    ("FLAG-REFER-WATER", EXITED, {"water_unsafe": True}, True),
+    ("FLAG-REFER-WATER", EXITED, {"water_unsafe": None}, False),
+    ("FLAG-REFER-INSURANCE", ORDINARY, {"member_uninsured": True}, True),
+    (
+        "FLAG-REFER-INSURANCE",
+        ORDINARY,
+        {"member_uninsured": True, "compliant_out_of_pocket": 9_000.03},
+        False,
+    ),
+    (
+        "FLAG-REFER-RIGID-EXPENDITURE",
+        ORDINARY,
+        {
+            "per_capita_net_income": 30_000.0,
+            "previous_per_capita_net_income": 30_000.0,
+            "compliant_out_of_pocket": 20_000.01,
+        },
         True,
     ),
-    ("RISK-RED", EXITED, {"housing_unsafe": True, "water_unsafe": True}, False),
+    (
+        "FLAG-REFER-RIGID-EXPENDITURE",
+        ORDINARY,
+        {"per_capita_net_income": 30_000.0, "compliant_out_of_pocket": 20_000.0},
+        False,
+    ),
     # 0.8 × 7,000 = 5,600.
-    ("RISK-RED", EXITED, {"per_capita_net_income": 5_599.99}, True),
-    ("RISK-RED", EXITED, {"per_capita_net_income": 5_600.0}, False),
-    ("RISK-ORANGE", EXITED, {"housing_unsafe": True, "sudden_hardship": True}, True),
+    ("RISK-RED-INCOME", EXITED, {"per_capita_net_income": 5_599.99}, True),
+    ("RISK-RED-INCOME", EXITED, {"per_capita_net_income": 5_600.0}, False),
+    ("RISK-RED-INCOME", ORDINARY, {"per_capita_net_income": 5_599.99}, False),
+    ("RISK-RED-PROBLEMS", EXITED, {"housing_unsafe": True, "water_unsafe": True, **RISK}, True),
     (
-        "RISK-ORANGE",
-        EXITED,
-        {"per_capita_net_income": 6_999.99, "compliant_out_of_pocket": 20_000.01},
+        "RISK-RED-PROBLEMS",
+        MONITORED,
+        {"per_capita_net_income": 6_999.99, "food_insecure": True, **RISK},
         True,
     ),
+    ("RISK-RED-PROBLEMS", EXITED, {"housing_unsafe": True, **RISK}, False),
+    # income and risk count once each, however many risks there are
+    ("RISK-RED-PROBLEMS", EXITED, {"risk_types": ["因病", "因学", "因残"]}, False),
+    ("RISK-ORANGE", EXITED, {"housing_unsafe": True, **RISK}, True),
+    ("RISK-ORANGE", EXITED, {"per_capita_net_income": 6_999.99, **RISK}, True),
     ("RISK-ORANGE", EXITED, {"housing_unsafe": True}, False),
-    ("RISK-BLUE", EXITED, {"dropout_child": True}, True),
-    ("RISK-BLUE", EXITED, {"per_capita_net_income": 6_999.99}, True),
-    ("RISK-BLUE", MONITORED, {}, True),
-    ("RISK-BLUE", EXITED, {"per_capita_net_income": 7_000.0}, False),
+    ("RISK-ORANGE", EXITED, {"housing_unsafe": True, "water_unsafe": True, **RISK}, False),
+    ("RISK-BLUE", EXITED, {}, True),
+    ("RISK-BLUE", MONITORED, {"dropout_child": True}, True),
+    ("RISK-BLUE", ORDINARY, {"dropout_child": True}, False),
+    ("RISK-BLUE", EXITED, {"per_capita_net_income": 5_599.99}, False),
     ("ELIM-CANDIDATE", MONITORED, {}, True),
     ("ELIM-CANDIDATE", MONITORED, {"months_income_above_line": 5}, False),
     ("ELIM-CANDIDATE", MONITORED, {"per_capita_net_income": 6_999.99}, False),
@@ -145,30 +267,33 @@ CASES: list[tuple[str, Mapping[str, Any], dict[str, Any], bool]] = [
     ("ELIM-INCOME-NOT-STABLE", MONITORED, {"months_income_above_line": 6}, False),
     ("ELIM-INCOME-NOT-STABLE", EXITED, {"months_income_above_line": 0}, False),
     ("ELIM-INCOME-BELOW-LINE", MONITORED, {"per_capita_net_income": 6_999.99}, True),
-    ("ELIM-INCOME-BELOW-LINE", MONITORED, {"per_capita_net_income": None}, True),
+    ("ELIM-INCOME-BELOW-LINE", MONITORED, {"per_capita_net_income": None}, False),
     ("ELIM-INCOME-BELOW-LINE", MONITORED, {"per_capita_net_income": 7_000.0}, False),
-    ("ELIM-INCOME-BELOW-LINE", EXITED, {"per_capita_net_income": 6_999.99}, False),
+    ("ELIM-INCOME-UNKNOWN", MONITORED, {"per_capita_net_income": None}, True),
+    ("ELIM-INCOME-UNKNOWN", EXITED, {"per_capita_net_income": None}, False),
     ("ELIM-RIGID-EXPENDITURE", MONITORED, {"compliant_out_of_pocket": 9_000.03}, True),
     ("ELIM-RIGID-EXPENDITURE", MONITORED, {"compliant_out_of_pocket": 9_000.0}, False),
+    ("ELIM-RIGID-EXPENDITURE", MONITORED, {"per_capita_net_income": 5_000.0}, False),
     (
-        "ELIM-RIGID-EXPENDITURE",
+        "ELIM-RIGID-ABOVE-THRESHOLD",
         MONITORED,
-        {"members": 10, "per_capita_net_income": 20_000.0, "compliant_out_of_pocket": 20_000.01},
+        {
+            "members": 10,
+            "labor_members": 2,
+            "per_capita_net_income": 20_000.0,
+            "compliant_out_of_pocket": 20_000.01,
+        },
         True,
     ),
-    (
-        "ELIM-RIGID-EXPENDITURE",
-        MONITORED,
-        {"members": 10, "per_capita_net_income": 20_000.0, "compliant_out_of_pocket": 20_000.0},
-        False,
-    ),
-    ("ELIM-RIGID-EXPENDITURE", MONITORED, {"per_capita_net_income": 5_000.0}, False),
+    ("ELIM-RIGID-ABOVE-THRESHOLD", MONITORED, {"compliant_out_of_pocket": 20_000.0}, False),
     ("ELIM-CONDITIONS-PROBLEM", MONITORED, {"dropout_child": True}, True),
+    ("ELIM-CONDITIONS-PROBLEM", MONITORED, {"clothing_insecure": True}, True),
     ("ELIM-CONDITIONS-PROBLEM", MONITORED, {}, False),
     ("ELIM-CONDITIONS-UNVERIFIED", MONITORED, {"water_unsafe": None}, True),
+    ("ELIM-CONDITIONS-UNVERIFIED", MONITORED, {"food_insecure": None}, True),
     ("ELIM-CONDITIONS-UNVERIFIED", MONITORED, {}, False),
     ("ELIM-CONDITIONS-UNVERIFIED", EXITED, {"water_unsafe": None}, False),
-    ("ELIM-RISK-UNRESOLVED", MONITORED, {"risk_types": ["因病"]}, True),
+    ("ELIM-RISK-UNRESOLVED", MONITORED, RISK, True),
     ("ELIM-RISK-UNRESOLVED", MONITORED, {"risk_types": []}, False),
     ("ELIM-RISK-UNRESOLVED", MONITORED, {"risk_types": None}, False),
     (
@@ -193,7 +318,9 @@ CASES: list[tuple[str, Mapping[str, Any], dict[str, Any], bool]] = [
         {"identified_month": "2023-10", "as_of_month": "2024-01"},
         False,
     ),
-    ("ELIM-TOO-SOON-AFTER-IDENTIFICATION", MONITORED, {"identified_month": None}, True),
+    ("ELIM-TOO-SOON-AFTER-IDENTIFICATION", MONITORED, {"identified_month": None}, False),
+    ("ELIM-IDENTIFICATION-MONTH-UNKNOWN", MONITORED, {"identified_month": None}, True),
+    ("ELIM-IDENTIFICATION-MONTH-UNKNOWN", MONITORED, {}, False),
     ("ELIM-DEVELOPMENT-MEASURES-MISSING", MONITORED, {"development_measures": 0}, True),
     (
         "ELIM-DEVELOPMENT-MEASURES-MISSING",
@@ -209,21 +336,35 @@ CASES: list[tuple[str, Mapping[str, Any], dict[str, Any], bool]] = [
         False,
     ),
     ("EXIT-INCOME-NOT-ABOVE-LINE", EXITED, {"per_capita_net_income": 4_000.0}, True),
-    ("EXIT-INCOME-NOT-ABOVE-LINE", EXITED, {"per_capita_net_income": None}, True),
+    ("EXIT-INCOME-NOT-ABOVE-LINE", POOR, {"per_capita_net_income": 4_000.0}, True),
     ("EXIT-INCOME-NOT-ABOVE-LINE", EXITED, {"per_capita_net_income": 4_000.01}, False),
+    ("EXIT-INCOME-NOT-ABOVE-LINE", ORDINARY, {"per_capita_net_income": 4_000.0}, False),
+    ("EXIT-INCOME-UNKNOWN", POOR, {"per_capita_net_income": None}, True),
+    (
+        "EXIT-INCOME-UNKNOWN",
+        MONITORED,
+        {"per_capita_net_income": None, "exited_household": True},
+        True,
+    ),
+    ("EXIT-INCOME-UNKNOWN", MONITORED, {"per_capita_net_income": None}, False),
+    ("EXIT-INCOME-NOT-STABLE", POOR, {"previous_per_capita_net_income": 4_000.0}, True),
+    ("EXIT-INCOME-NOT-STABLE", POOR, {"previous_per_capita_net_income": 4_000.01}, False),
+    ("EXIT-PREVIOUS-INCOME-UNKNOWN", POOR, {"previous_per_capita_net_income": None}, True),
+    ("EXIT-PREVIOUS-INCOME-UNKNOWN", POOR, {}, False),
     ("EXIT-CONDITIONS-PROBLEM", EXITED, {"member_uninsured": True}, True),
+    ("EXIT-CONDITIONS-PROBLEM", EXITED, {"food_insecure": True}, True),
     ("EXIT-CONDITIONS-PROBLEM", EXITED, {}, False),
     ("EXIT-CONDITIONS-UNVERIFIED", EXITED, {"housing_unsafe": None}, True),
+    ("EXIT-CONDITIONS-UNVERIFIED", EXITED, {"clothing_insecure": None}, True),
     ("EXIT-CONDITIONS-UNVERIFIED", EXITED, {}, False),
-    ("FLAG-EXITED-BELOW-POVERTY-LINE", EXITED, {"per_capita_net_income": 4_000.0}, True),
-    ("FLAG-EXITED-BELOW-POVERTY-LINE", EXITED, {"per_capita_net_income": 4_000.01}, False),
-    ("FLAG-EXITED-BELOW-POVERTY-LINE", ORDINARY, {"per_capita_net_income": 4_000.0}, False),
 ]
 
 
 def _fired(household: Mapping[str, Any], changes: Mapping[str, Any], **params: float) -> list[str]:
     frame = facts_frame([{**household, **changes}])
-    fired: list[str] = evaluate(RULE_SET, frame, params).get_column("fired")[0].to_list()
+    fired: list[str] = (
+        evaluate(RULE_SET, frame, {**PARAMS, **params}).get_column("fired")[0].to_list()
+    )
     return fired
 
 
@@ -241,50 +382,72 @@ def test_every_default_rule_has_a_firing_and_a_silent_case() -> None:
 
 
 def test_baseline_households_fire_only_what_they_should() -> None:
-    assert _fired(EXITED, {}) == []
+    assert _fired(EXITED, {}) == ["RISK-BLUE"]
     assert _fired(ORDINARY, {}) == []
+    assert _fired(POOR, {}) == []
     assert _fired(MONITORED, {}) == ["RISK-BLUE", "ELIM-CANDIDATE"]
 
 
 def test_boundaries_move_with_the_parameters() -> None:
-    assert "MON-INCOME-BELOW-LINE" in _fired(
-        EXITED, {"per_capita_net_income": 8_599.99}, monitoring_line=8_600
-    )
-    assert "MON-INCOME-BELOW-LINE" not in _fired(
-        EXITED, {"per_capita_net_income": 8_600.0}, monitoring_line=8_600
-    )
+    low = {"per_capita_net_income": 8_599.99, **RISK}
+    assert "MON-INCOME-BELOW-LINE" in _fired(EXITED, low, monitoring_line=8_600)
+    at_line = {"per_capita_net_income": 8_600.0, **RISK}
+    assert "MON-INCOME-BELOW-LINE" not in _fired(EXITED, at_line, monitoring_line=8_600)
     assert "ELIM-INCOME-NOT-STABLE" in _fired(MONITORED, {}, stable_income_months=7)
     assert "ELIM-TOO-SOON-AFTER-IDENTIFICATION" in _fired(
         MONITORED, {"identified_month": "2024-09"}, min_months_before_assisted_elimination=4
     )
+    drop = {"per_capita_net_income": 7_999.0}
+    assert "MON-SUDDEN-INCOME-DROP" not in _fired(ORDINARY, drop)
+    assert "MON-SUDDEN-INCOME-DROP" in _fired(
+        ORDINARY, drop, monitoring_line=8_000, income_drop_share=0.2
+    )
+
+
+def test_the_minimum_time_after_identification_blocks_assisted_elimination_only() -> None:
+    frame = facts_frame([{**MONITORED, "identified_month": "2024-11"}])
+    outcome = evaluate(RULE_SET, frame, {**PARAMS, "stable_income_months": 1}).row(0, named=True)
+    assert outcome["elimination_blocked_by"] == ["ELIM-TOO-SOON-AFTER-IDENTIFICATION"]
+    assert RULE_SET.rule("ELIM-TOO-SOON-AFTER-IDENTIFICATION").decides.value == "assisted"
+    # 自然消除 stays open, so the household may be proposed for it
+    assert outcome["elimination_eligible"] is True
+
+
+def test_a_run_without_a_monitoring_range_or_poverty_line_is_refused() -> None:
+    frame = facts_frame([EXITED])
+    with pytest.raises(MissingParameterError, match="监测范围（monitoring_line）"):
+        evaluate(RULE_SET, frame, {"poverty_line": 4000})
+    with pytest.raises(MissingParameterError, match="扶贫标准（poverty_line）"):
+        evaluate(RULE_SET, frame, {"monitoring_line": 7000})
 
 
 def test_default_rule_set_is_the_published_national_baseline() -> None:
-    assert RULE_SET.label == "national-baseline@1"
+    assert RULE_SET.label == "national-baseline@2"
     assert RULE_SET.status is RuleSetStatus.PUBLISHED
     assert RULE_SET.region_code == ""
-    assert RULE_SET.effective_from.isoformat() == "2021-01-01"
+    assert RULE_SET.effective_from.isoformat() == "2020-01-01"
     assert RULE_SET.effective_to is None
     assert validate(RULE_SET) == []
 
 
-def test_default_parameters_carry_units_and_who_sets_them() -> None:
-    assert {name: spec.default for name, spec in RULE_SET.parameters.items()} == {
-        "monitoring_line": 7000,
-        "poverty_line": 4000,
-        "rigid_expenditure_threshold": 20000,
-        "rigid_expenditure_share": 0.5,
-        "stable_income_months": 6,
-        "min_months_before_assisted_elimination": 3,
-        "min_development_measures": 1,
-        "red_problem_count": 3,
-        "orange_problem_count": 2,
-        "red_income_ratio": 0.8,
+def test_lines_have_no_default_and_every_parameter_says_who_sets_it() -> None:
+    defaults = {name: spec.default for name, spec in RULE_SET.parameters.items()}
+    assert defaults["monitoring_line"] is None
+    assert defaults["poverty_line"] is None
+    assert {name for name, spec in RULE_SET.parameters.items() if spec.is_set_per_year} == {
+        "monitoring_line",
+        "poverty_line",
     }
     for spec in RULE_SET.parameters.values():
         assert spec.unit
         assert spec.description_zh
         assert spec.set_by
-    assert "示例" in RULE_SET.parameters["monitoring_line"].description_zh
-    for name in ("red_problem_count", "orange_problem_count", "red_income_ratio"):
+    for name in ("red_problem_count", "orange_problem_count", "red_income_ratio", "strategy_red"):
         assert "地方做法" in RULE_SET.parameters[name].description_zh
+    assert [
+        RULE_SET.parameters[f"strategy_{level}"].default for level in ("red", "orange", "blue")
+    ] == [
+        "帮：集中力量重点帮扶",
+        "扶：针对风险扶持巩固",
+        "引：引导自主发展",
+    ]

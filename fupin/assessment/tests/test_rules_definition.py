@@ -50,7 +50,7 @@ NEW_RULE = Rule(
 
 
 def _draft() -> RuleSet:
-    return clone_as_draft(default_rule_set(), 2)
+    return clone_as_draft(default_rule_set(), 3)
 
 
 def test_default_file_round_trips_through_from_dict_and_to_dict() -> None:
@@ -98,19 +98,19 @@ def test_clone_as_draft_then_edit_then_publish() -> None:
     draft = _draft()
     assert (draft.status, draft.version, draft.code) == (
         RuleSetStatus.DRAFT,
-        2,
+        3,
         "national-baseline",
     )
 
-    edited = with_parameter_default(draft, "monitoring_line", 8600)
+    edited = with_parameter_default(draft, "rigid_expenditure_threshold", 30000)
     edited = with_parameter(edited, "large_family", ParameterSpec(6, "人", "大家庭人口数", "县级"))
     edited = with_rule(edited, NEW_RULE)
     published = publish(edited)
 
     assert published.status is RuleSetStatus.PUBLISHED
-    assert published.parameters["monitoring_line"].default == 8600
+    assert published.parameters["rigid_expenditure_threshold"].default == 30000
     assert published.rules[-1] == NEW_RULE
-    assert default_rule_set().parameters["monitoring_line"].default == 7000
+    assert default_rule_set().parameters["rigid_expenditure_threshold"].default == 20000
 
 
 def test_with_rule_replaces_a_rule_of_the_same_code_in_place() -> None:
@@ -127,8 +127,8 @@ def test_without_rule_requires_an_existing_code() -> None:
 
 
 def test_clone_requires_a_higher_version() -> None:
-    with pytest.raises(RuleSetError, match="新版本号 1 应大于原版本号 1"):
-        clone_as_draft(default_rule_set(), 1)
+    with pytest.raises(RuleSetError, match="新版本号 2 应大于原版本号 2"):
+        clone_as_draft(default_rule_set(), 2)
 
 
 def test_life_cycle_steps_require_the_right_status() -> None:
@@ -143,7 +143,7 @@ def test_retire_closes_the_effective_period() -> None:
     assert retired.status is RuleSetStatus.RETIRED
     assert retired.effective_to == datetime.date(2025, 12, 31)
     with pytest.raises(RuleSetError, match="停用日期不能早于生效日期"):
-        retire(default_rule_set(), effective_to=datetime.date(2020, 1, 1))
+        retire(default_rule_set(), effective_to=datetime.date(2019, 12, 31))
 
 
 def test_publish_refuses_a_draft_with_problems() -> None:
@@ -168,13 +168,14 @@ def test_validate_reports_unknown_names_with_positions() -> None:
         ),
         Problem(
             "MON-LARGE-FAMILY-LOW-INCOME",
-            "提示信息中的占位符 {member} 不是已知的事实或参数",
+            "提示信息中的占位符 {member}：第 1 行第 1 列：未知的事实“member”",
             0,
             "message",
         ),
         Problem(
             "MON-LARGE-FAMILY-LOW-INCOME",
-            "提示信息中的占位符 {param.large_family} 不是已知的事实或参数",
+            "提示信息中的占位符 {param.large_family}："
+            "第 1 行第 1 列：未知的参数“param.large_family”",
             11,
             "message",
         ),
@@ -183,7 +184,7 @@ def test_validate_reports_unknown_names_with_positions() -> None:
 
 def test_validate_checks_names_against_the_given_facts() -> None:
     problems = validate(_draft(), fact_names={"household_id", "per_capita_net_income"})
-    assert "第 1 行第 1 列：未知的事实“per_capita_after_rigid”" in {p.message_zh for p in problems}
+    assert "第 1 行第 1 列：未知的事实“household_type”" in {p.message_zh for p in problems}
 
 
 def test_validate_reports_decisions_codes_and_metadata() -> None:
@@ -192,7 +193,7 @@ def test_validate_reports_decisions_codes_and_metadata() -> None:
         code=" ",
         version=0,
         region_code="2204",
-        effective_to=datetime.date(2020, 1, 1),
+        effective_to=datetime.date(2019, 12, 31),
         rules=(
             replace(NEW_RULE, code="bad code", decides=Decision(DecisionKind.RISK_LEVEL, "green")),
             replace(NEW_RULE, code="DUP", title=" ", decides=Decision(DecisionKind.FLAG, "x")),
@@ -238,7 +239,10 @@ def test_validate_reports_a_bad_region_code() -> None:
             "规则集文档中 effective_from 应为 YYYY-MM-DD 格式的日期",
         ),
         ({"rules": [{"code": "A"}]}, "规则集文档缺少 rules[0].decides"),
-        ({"parameters": {"x": {"default": True}}}, "parameters.x.default 应为数值或字符串"),
+        (
+            {"parameters": {"x": {"default": True}}},
+            "parameters.x.default 应为数值、字符串或 null",
+        ),
     ],
 )
 def test_from_dict_names_the_bad_key(document_change: dict[str, object], message: str) -> None:
@@ -249,9 +253,9 @@ def test_from_dict_names_the_bad_key(document_change: dict[str, object], message
 
 
 def test_resolve_parameters_overrides_defaults_and_refuses_unknown_names() -> None:
-    values = resolve_parameters(default_rule_set(), {"monitoring_line": 8600})
+    values = resolve_parameters(default_rule_set(), {"monitoring_line": 8600, "poverty_line": 4000})
     assert values["monitoring_line"] == 8600
-    assert values["poverty_line"] == 4000
+    assert values["rigid_expenditure_threshold"] == 20000
     with pytest.raises(UnknownParameterError, match="没有参数 monitoring_lin；可用参数"):
         resolve_parameters(default_rule_set(), {"monitoring_lin": 8600})
     with pytest.raises(UnknownParameterError, match="参数 monitoring_line 应为数值"):

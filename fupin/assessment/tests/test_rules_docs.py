@@ -3,13 +3,13 @@
 import json
 from pathlib import Path
 
-from fupin.assessment.rules.definition import DecisionKind
+from fupin.assessment.rules.definition import DEFAULT_RULE_SET_FILE, DecisionKind
 from fupin.assessment.rules.facts import DERIVED_FACTS, FACTS
 from fupin.assessment.rules.language import FUNCTION_ARITY
 
 ROOT = Path(__file__).resolve().parents[3]
 DOCS = ROOT / "docs" / "rules"
-DEFAULT_FILE = ROOT / "fupin" / "assessment" / "rules" / "default_ruleset.json"
+DEFAULT_FILE = ROOT / "fupin" / "assessment" / "rules" / DEFAULT_RULE_SET_FILE
 
 
 def _markdown() -> str:

@@ -58,6 +58,10 @@ def _rule_set(*rules: Rule) -> RuleSet:
     )
 
 
+# 监测范围 and 扶贫标准 have no default: a region sets them per year.
+LINES = {"monitoring_line": 7000, "poverty_line": 4000}
+
+
 def _column(rule_set: RuleSet, name: str, params: dict[str, Any] | None = None) -> list[Any]:
     values: list[Any] = (
         evaluate(rule_set, facts_frame(HOUSEHOLDS), params).get_column(name).to_list()
@@ -66,13 +70,13 @@ def _column(rule_set: RuleSet, name: str, params: dict[str, Any] | None = None) 
 
 
 def test_outcome_has_one_row_per_household_in_order_with_the_schema() -> None:
-    outcome = evaluate(default_rule_set(), facts_frame(HOUSEHOLDS))
+    outcome = evaluate(default_rule_set(), facts_frame(HOUSEHOLDS), LINES)
     assert dict(outcome.schema) == dict(OUTCOME_SCHEMA)
     assert outcome.get_column("household_id").to_list() == [1, 2, 3, 4]
 
 
 def test_empty_frame_gives_an_empty_outcome() -> None:
-    outcome = evaluate(default_rule_set(), facts_frame([]))
+    outcome = evaluate(default_rule_set(), facts_frame([]), LINES)
     assert outcome.height == 0
     assert dict(outcome.schema) == dict(OUTCOME_SCHEMA)
 
@@ -191,9 +195,9 @@ def test_unknown_parameter_is_an_error() -> None:
 def test_missing_fact_columns_are_an_error() -> None:
     frame = pl.DataFrame({"household_id": [1]})
     with pytest.raises(
-        FactsError, match="事实表缺少规则集 national-baseline@1 需要的字段：per_capita_net_income"
+        FactsError, match="事实表缺少规则集 national-baseline@2 需要的字段：household_type"
     ):
-        evaluate(default_rule_set(), frame)
+        evaluate(default_rule_set(), frame, LINES)
 
 
 def test_required_facts_lists_what_the_rules_read() -> None:
@@ -220,6 +224,8 @@ def test_explain_accepts_one_record_and_records_values_and_parameters() -> None:
                 {
                     "code": "LOW",
                     "title": "LOW",
+                    "kind": "monitoring_eligible",
+                    "value": None,
                     "message": "LOW 3000",
                     "values": {"per_capita_net_income": 3_000.0, "param.line": 5_000},
                 }
@@ -230,8 +236,8 @@ def test_explain_accepts_one_record_and_records_values_and_parameters() -> None:
 
 def test_explain_of_a_frame_agrees_with_evaluate() -> None:
     frame = facts_frame(HOUSEHOLDS)
-    explained = explain(default_rule_set(), frame)
-    outcome = evaluate(default_rule_set(), frame)
+    explained = explain(default_rule_set(), frame, LINES)
+    outcome = evaluate(default_rule_set(), frame, LINES)
     assert [item["household_id"] for item in explained] == [1, 2, 3, 4]
     assert [[rule["code"] for rule in item["fired"]] for item in explained] == outcome.get_column(
         "fired"

@@ -9,6 +9,8 @@ from fupin.assessment.rules.facts import (
     FACTS,
     SCHEMA,
     FactsError,
+    categories_for_household,
+    category_label,
     facts_frame,
     prepare_facts,
 )
@@ -33,7 +35,10 @@ def test_minimal_record_gets_defaults_and_unknowns_stay_null() -> None:
     assert row == {
         **MINIMAL,
         "per_capita_net_income": None,
+        "previous_per_capita_net_income": None,
         "compliant_out_of_pocket": 0.0,
+        "food_insecure": None,
+        "clothing_insecure": None,
         "housing_unsafe": None,
         "dropout_child": None,
         "water_unsafe": None,
@@ -46,8 +51,18 @@ def test_minimal_record_gets_defaults_and_unknowns_stay_null() -> None:
         "months_income_above_line": 0,
         "development_measures": 0,
         "monitoring_category": None,
+        "exited_household": False,
         "as_of_month": "2024-12",
         "per_capita_after_rigid": None,
+        "guarantee_problems": [],
+        "unverified_checks": [
+            "不愁吃",
+            "不愁穿",
+            "住房安全",
+            "义务教育",
+            "饮水安全",
+            "基本医疗保险",
+        ],
     }
 
 
@@ -169,9 +184,9 @@ def test_rejects_wrong_types_naming_household_and_field(
         ),
         (
             "monitoring_category",
-            "边缘户",
+            "边缘",
             "户 7 的字段 monitoring_category（当前监测对象类别）"
-            "应为 unstable_exited、marginal、sudden_hardship 之一或为空，实际为字符串“边缘户”",
+            "应为 unstable_exited、marginal、sudden_hardship 之一或为空，实际为字符串“边缘”",
         ),
     ],
 )
@@ -224,3 +239,56 @@ def test_prepare_facts_widens_integers_but_never_parses_text() -> None:
 
 def test_every_fact_has_a_chinese_meaning() -> None:
     assert all(spec.meaning_zh for spec in FACTS.values())
+
+
+def test_2020_labels_and_local_risk_types_read_as_national_codes() -> None:
+    records = [
+        {**MINIMAL, "household_id": 1, "monitoring_category": "边缘户", "year": 2020},
+        {
+            **MINIMAL,
+            "household_id": 2,
+            "monitoring_category": "脱贫监测户",
+            "risk_types": ["市场波动", "带动断链", "失业", "因自然灾害（洪涝）", "家庭变故"],
+        },
+        {**MINIMAL, "household_id": 3, "monitoring_category": "突发严重困难户"},
+    ]
+    frame = facts_frame(records)
+    assert frame.get_column("monitoring_category").to_list() == [
+        "marginal",
+        "unstable_exited",
+        "sudden_hardship",
+    ]
+    # 市场波动 and 带动断链 are one national type, counted once
+    assert frame.get_column("risk_types").to_list()[1] == [
+        "因产业项目失败",
+        "因务工就业不稳",
+        "因自然灾害",
+        "其他",
+    ]
+
+
+def test_category_table_follows_the_household_type() -> None:
+    assert categories_for_household("exited", exited_household=True) == (
+        "unstable_exited",
+        "sudden_hardship",
+    )
+    assert categories_for_household("ordinary", exited_household=False) == (
+        "marginal",
+        "sudden_hardship",
+    )
+    assert categories_for_household("poor", exited_household=False) == ()
+    assert categories_for_household("monitored", exited_household=True)[0] == "unstable_exited"
+    assert categories_for_household("monitored", exited_household=False)[0] == "marginal"
+    assert (category_label("unstable_exited", 2020), category_label("marginal", 2020)) == (
+        "脱贫监测户",
+        "边缘户",
+    )
+    assert category_label("marginal", 2021) == "边缘易致贫户"
+
+
+def test_derived_lists_name_the_problems_and_the_unchecked() -> None:
+    row = facts_frame(
+        [{**MINIMAL, "food_insecure": True, "housing_unsafe": False, "water_unsafe": True}]
+    ).row(0, named=True)
+    assert row["guarantee_problems"] == ["“不愁吃”未达标", "饮水不安全"]
+    assert row["unverified_checks"] == ["不愁穿", "义务教育", "基本医疗保险"]

@@ -19,6 +19,8 @@ FACTS = facts_frame(
             "household_type": household_type,
             "members": 2,
             "per_capita_net_income": income,
+            "food_insecure": False,
+            "clothing_insecure": False,
             "housing_unsafe": False,
             "dropout_child": False,
             "water_unsafe": False,
@@ -27,6 +29,8 @@ FACTS = facts_frame(
             "development_measures": 1,
             "labor_members": 1,
             "identified_month": "2023-01",
+            # Eligibility needs a risk; the monitored household's is resolved.
+            "risk_types": [] if household_type == "monitored" else ["因病"],
         }
         for number, region_code, household_type, income in [
             (1, "220421100201", "exited", 8_300.0),
@@ -39,10 +43,14 @@ FACTS = facts_frame(
 )
 
 
+# 监测范围 and 扶贫标准 have no default: a region sets them per year.
+LINES = {"monitoring_line": 7_000, "poverty_line": 4_000}
+
+
 def _what_if(group_by: list[str]) -> list[dict[str, Any]]:
     rule_set = default_rule_set()
-    before = evaluate(rule_set, FACTS, {"monitoring_line": 8_000})
-    after = evaluate(rule_set, FACTS, {"monitoring_line": 8_600})
+    before = evaluate(rule_set, FACTS, {**LINES, "monitoring_line": 8_000})
+    after = evaluate(rule_set, FACTS, {**LINES, "monitoring_line": 8_600})
     rows: list[dict[str, Any]] = compare(before, after, FACTS, group_by).to_dicts()
     return rows
 
@@ -53,8 +61,8 @@ def test_counts_changes_per_town() -> None:
             "town": "220421100",
             "households": 3,
             "monitoring_eligible_before": 0,
-            "monitoring_eligible_after": 2,
-            "entering_monitoring": 2,
+            "monitoring_eligible_after": 1,
+            "entering_monitoring": 1,
             "leaving_monitoring": 0,
             "risk_level_changed": 1,
             "risk_level_raised": 1,
@@ -91,11 +99,11 @@ def test_groups_by_village_and_by_a_fact() -> None:
 def test_without_groups_gives_one_total_row() -> None:
     (total,) = _what_if([])
     assert list(total) == list(COMPARISON_COLUMNS)
-    assert (total["households"], total["entering_monitoring"]) == (5, 2)
+    assert (total["households"], total["entering_monitoring"]) == (5, 1)
 
 
 def test_same_evaluation_changes_nothing() -> None:
-    outcome = evaluate(default_rule_set(), FACTS)
+    outcome = evaluate(default_rule_set(), FACTS, LINES)
     (total,) = compare(outcome, outcome, FACTS, []).to_dicts()
     assert total["households"] == 5
     changes = [
@@ -106,7 +114,7 @@ def test_same_evaluation_changes_nothing() -> None:
 
 
 def test_rejects_an_unknown_group_and_missing_households() -> None:
-    outcome = evaluate(default_rule_set(), FACTS)
+    outcome = evaluate(default_rule_set(), FACTS, LINES)
     with pytest.raises(SimulationError, match="不能按 township 分组"):
         compare(outcome, outcome, FACTS, ["township"])
     with pytest.raises(SimulationError, match="有 1 户在比较前后的评估结果中缺失"):

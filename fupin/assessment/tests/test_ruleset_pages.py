@@ -67,7 +67,8 @@ def test_simulation_counts_households_entering_monitoring_per_town_village_and_h
     assert county.totals["monitoring_eligible_before"] == 1
     assert county.totals["entering_monitoring"] == 2
     assert county.totals["leaving_monitoring"] == 0
-    assert county.totals["risk_level_changed"] == 2
+    # 一般农户 get no colour (only 脱贫户 and 监测户 do), so no level changes
+    assert county.totals["risk_level_changed"] == 0
     assert county.group_level == "town"
     [town] = county.rows
     assert (town.code, town.name, town.counts["entering_monitoring"]) == (TOWN, "伏龙泉镇", 2)
@@ -83,22 +84,24 @@ def test_simulation_counts_households_entering_monitoring_per_town_village_and_h
     assert (change.number, change.head_name) == ("H002", "张建国")
     assert change.before["monitoring_eligible"] is False
     assert change.after["monitoring_eligible"] is True
-    assert (change.before["risk_level"], change.after["risk_level"]) == (None, "blue")
+    assert (change.before["risk_level"], change.after["risk_level"]) == (None, None)
     # nothing was stored
     assert not AssessmentOutcome.objects.exists()
 
 
-def test_a_regions_policy_parameter_overrides_a_drafts_default_as_in_a_run(
+def test_a_regions_policy_parameter_moves_a_drafts_line_as_in_a_run(
     actors: Actors, baseline: RuleSetRecord, households: dict[str, Household]
 ) -> None:
+    # the draft monitors up to 1,600 元 above the region's 监测范围 (7,000: 8,600)
     draft = set_line(actors, clone(actors, baseline), 8600)
     scope = scope_of(actors.county_admin)
     without_policy = ruleset_selectors.ruleset_simulate(
         scope=scope, before=baseline, after=draft, region_code=COUNTY, year=YEAR
     )
     assert without_policy.totals["entering_monitoring"] == 2
+    # the county's own 监测范围 of 6,400 puts the draft's line at 8,000: below 8,300
     PolicyParameter.objects.create(
-        name="monitoring_line", region_code=COUNTY, year=YEAR, value=Decimal("8000")
+        name="monitoring_line", region_code=COUNTY, year=YEAR, value=Decimal("6400")
     )
     with_policy = ruleset_selectors.ruleset_simulate(
         scope=scope, before=baseline, after=draft, region_code=COUNTY, year=YEAR
@@ -215,10 +218,11 @@ def test_writes_need_the_policy_right_and_the_draft_in_scope(
     actors: Actors, baseline: RuleSetRecord
 ) -> None:
     draft = clone(actors, baseline)
-    line = {"monitoring_line": "8600"}
+    line = {"rigid_expenditure_threshold": "30000"}
     parameters = {
         name: str(spec.default)
         for name, spec in definition.from_dict(draft.definition).parameters.items()
+        if spec.default is not None
     }
     for name, data in [
         ("ruleset-parameters", {**parameters, **line}),
@@ -230,7 +234,7 @@ def test_writes_need_the_policy_right_and_the_draft_in_scope(
             _post_matrix(actors, 302),
         )
     # only the county's own POSTs changed anything: one update, one more clone
-    assert definition_of(draft).parameters["monitoring_line"].default == 8600
+    assert definition_of(draft).parameters["rigid_expenditure_threshold"].default == 30000
     assert AuditEvent.objects.filter(action="assessment.ruleset_update").count() == 1
     assert RuleSetRecord.objects.filter(status="draft").count() == 2
 
@@ -243,10 +247,11 @@ def test_the_county_cannot_change_the_nationwide_baseline_through_the_pages(
     parameters = {
         name: str(spec.default)
         for name, spec in definition.from_dict(baseline.definition).parameters.items()
+        if spec.default is not None
     }
     with nothing_changes(baseline):
         response = client.post(
-            _url("ruleset-parameters", baseline), {**parameters, "monitoring_line": "1"}
+            _url("ruleset-parameters", baseline), {**parameters, "red_problem_count": "1"}
         )
         assert response.status_code == 403
         assert client.post(_url("ruleset-publish", baseline)).status_code == 403
@@ -332,9 +337,8 @@ def test_try_explains_one_household_in_scope_and_hides_others(
                 shows=(
                     "H002",
                     "MON-INCOME-BELOW-LINE",
-                    "人均纯收入 8300 元低于监测范围 8600 元",
-                    "蓝色",
-                    "national-baseline@2",
+                    "人均纯收入 8300 元低于本县监测标准 8600 元",
+                    "national-baseline@3",
                 ),
             ),
             actors.village_officer: Expectation(200, shows=("MON-INCOME-BELOW-LINE",)),
@@ -368,7 +372,7 @@ def test_simulation_page_shows_counts_drills_down_and_refuses_other_regions(
             actors.village_officer: Expectation(404, hides=("伏龙泉镇",)),
             actors.county_admin: Expectation(
                 200,
-                shows=(entering, "伏龙泉镇", f"region={TOWN}", "全国基线规则集 第 1 版"),
+                shows=(entering, "伏龙泉镇", f"region={TOWN}", "全国基线规则集 第 2 版"),
             ),
         },
     )
@@ -383,12 +387,13 @@ def test_simulation_page_shows_counts_drills_down_and_refuses_other_regions(
     assert "H001" not in village
     # overrides apply to this version only; an htmx request gets the results alone
     fragment = client.get(
-        f"{url}?region={COUNTY}&year={YEAR}&p_monitoring_line=8400",
+        # the region's 监测范围 at 6,800 puts the draft's line at 8,400: only 8,300 enters
+        f"{url}?region={COUNTY}&year={YEAR}&p_monitoring_line=6800",
         headers={"HX-Request": "true"},
     ).content.decode()
     assert 'data-testid="stat-entering_monitoring">1<' in fragment
     assert "<form" not in fragment
-    assert "8400" in fragment
+    assert "6800" in fragment
     # the village officer simulates their own village only
     own = client_for(actors.village_officer).get(f"{url}?region={VILLAGE}&year={YEAR}")
     assert own.status_code == 200

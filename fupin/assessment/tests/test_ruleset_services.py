@@ -35,18 +35,18 @@ def test_clone_numbers_the_draft_after_the_highest_version_in_the_actors_county(
     # when a county administrator clones it twice
     first = clone(actors, baseline)
     second = clone(actors, baseline)
-    # then the drafts are versions 2 and 3 of the same code, for the county
-    assert (first.code, first.version, first.status) == ("national-baseline", 2, "draft")
-    assert (second.version, second.region_code) == (3, COUNTY)
+    # then the drafts are versions 3 and 4 of the same code, for the county
+    assert (first.code, first.version, first.status) == ("national-baseline", 3, "draft")
+    assert (second.version, second.region_code) == (4, COUNTY)
     assert first.region_code == COUNTY
     assert first.effective_from == timezone.localdate()
     assert first.created_by == actors.county_admin
     stored = definition_of(first)
-    assert (stored.version, stored.status, stored.region_code) == (2, "draft", COUNTY)
+    assert (stored.version, stored.status, stored.region_code) == (3, "draft", COUNTY)
     assert stored.rules == definition.from_dict(baseline.definition).rules
     event = AuditEvent.objects.get(action="assessment.ruleset_clone", subject_id=str(first.pk))
     assert event.region_code == COUNTY
-    assert event.changes == {"from": "national-baseline@1", "to": "national-baseline@2"}
+    assert event.changes == {"from": "national-baseline@2", "to": "national-baseline@3"}
     # and the baseline itself is untouched
     baseline.refresh_from_db()
     assert baseline.status == RuleSetRecord.Status.PUBLISHED
@@ -58,7 +58,7 @@ def test_a_system_administrators_clone_stays_nationwide(
     draft = ruleset_services.ruleset_clone(
         actor=actors.system_admin, scope=scope_of(actors.system_admin), rule_set=baseline
     )
-    assert (draft.version, draft.region_code) == (2, "")
+    assert (draft.version, draft.region_code) == (3, "")
 
 
 def test_clone_needs_the_right_and_a_visible_source(
@@ -82,31 +82,36 @@ def test_update_changes_a_parameter_and_a_rule_of_a_draft_and_audits(
     actors: Actors, baseline: RuleSetRecord
 ) -> None:
     draft = clone(actors, baseline)
-    # when the line and one rule's message change (and another value is resent unchanged)
+    # when a threshold and one rule's message change (and another value is resent unchanged)
     ruleset_services.ruleset_update(
         actor=actors.county_admin,
         scope=scope_of(actors.county_admin),
         rule_set=draft,
-        parameter_defaults={"monitoring_line": 8600, "poverty_line": 4000},
+        parameter_defaults={"rigid_expenditure_threshold": 30000, "red_problem_count": 3},
         rule_edits=[
             RuleEdit(
                 "MON-INCOME-BELOW-LINE",
-                "per_capita_net_income < param.monitoring_line",
+                definition_of(draft).rule("MON-INCOME-BELOW-LINE").condition,
                 "人均纯收入 {per_capita_net_income} 元低于本县监测范围 {param.monitoring_line} 元",
             )
         ],
     )
     # then the stored definition has them and the event lists exactly what changed
     stored = definition_of(draft)
-    assert stored.parameters["monitoring_line"].default == 8600
+    assert stored.parameters["rigid_expenditure_threshold"].default == 30000
     assert "本县监测范围" in stored.rule("MON-INCOME-BELOW-LINE").message
     event = AuditEvent.objects.get(action="assessment.ruleset_update")
     assert event.region_code == COUNTY
-    assert event.changes["parameters"] == {"monitoring_line": [7000, 8600]}
+    assert event.changes["parameters"] == {"rigid_expenditure_threshold": [20000, 30000]}
     assert list(event.changes["rules"]["MON-INCOME-BELOW-LINE"]) == ["message"]
     assert event.changes["problems"] == 0
     # and saving the same values again records nothing
-    set_line(actors, draft, 8600)
+    ruleset_services.ruleset_update(
+        actor=actors.county_admin,
+        scope=scope_of(actors.county_admin),
+        rule_set=draft,
+        parameter_defaults={"rigid_expenditure_threshold": 30000},
+    )
     assert AuditEvent.objects.filter(action="assessment.ruleset_update").count() == 1
 
 
@@ -120,7 +125,7 @@ def test_an_edit_of_a_published_rule_set_is_refused_by_the_service(
             actor=actors.system_admin,
             scope=scope_of(actors.system_admin),
             rule_set=baseline,
-            parameter_defaults={"monitoring_line": 9000},
+            parameter_defaults={"rigid_expenditure_threshold": 9000},
         )
     assert refused.value.code == "immutable"
     assert "不能修改" in refused.value.message
@@ -133,8 +138,10 @@ def test_an_edit_of_a_published_rule_set_is_refused_by_the_service(
     ("parameters", "rules", "code"),
     [
         ({"no_such_line": 1}, [], "unknown_parameter"),
-        ({"monitoring_line": -1}, [], "negative"),
-        ({"monitoring_line": "很高"}, [], "parameter"),
+        ({"rigid_expenditure_threshold": -1}, [], "negative"),
+        ({"rigid_expenditure_threshold": "很高"}, [], "parameter"),
+        # 监测范围 is set per region and year, never as a rule set's default
+        ({"monitoring_line": 8600}, [], "set_per_year"),
         ({}, [RuleEdit("NO-SUCH-RULE", "true", "提示")], "unknown_rule"),
     ],
 )
@@ -155,7 +162,8 @@ def test_update_refuses_unknown_names_and_wrong_values(
             rule_edits=rules,
         )
     assert refused.value.code == code
-    assert definition_of(draft).parameters["monitoring_line"].default == 7000
+    assert definition_of(draft).parameters["rigid_expenditure_threshold"].default == 20000
+    assert definition_of(draft).parameters["monitoring_line"].default is None
 
 
 def test_publish_refuses_a_draft_with_an_invalid_condition_and_lists_the_problem(
@@ -198,7 +206,7 @@ def test_publish_makes_the_draft_the_newest_published_version_and_immutable(
     assert definition_of(draft).status is definition.RuleSetStatus.PUBLISHED
     event = AuditEvent.objects.get(action="assessment.ruleset_publish")
     assert (event.region_code, event.changes) == (COUNTY, {"status": ["draft", "published"]})
-    # a run now uses version 2 and its line
+    # a run now uses version 3 and its line
     assert rule_set_get(code="national-baseline", region_code=draft.region_code) == draft
     assert rule_set_get(code="national-baseline", region_code="11") != draft
     run = assessment_run(
@@ -207,10 +215,10 @@ def test_publish_makes_the_draft_the_newest_published_version_and_immutable(
         region_code=COUNTY,
         year=YEAR,
     )
-    assert str(run.rule_set) == "national-baseline@2"
+    assert str(run.rule_set) == "national-baseline@3"
     outcome = AssessmentOutcome.objects.get(run=run, household=households["near"])
     assert outcome.monitoring_eligible is True
-    assert outcome.risk_level == "blue"
+    assert outcome.monitoring_category == "marginal"
     # and neither an edit nor a second publication is accepted
     with nothing_changes(), pytest.raises(ApplicationError) as refused:
         set_line(actors, draft, 9000)
@@ -235,7 +243,7 @@ def test_out_of_scope_drafts_and_the_nationwide_baseline_are_refused(
             actor=actors.other_county_admin,
             scope=other,
             rule_set=draft,
-            parameter_defaults={"monitoring_line": 1},
+            parameter_defaults={"rigid_expenditure_threshold": 1},
         )
     # the county may not edit or retire the nationwide baseline, only clone it
     with nothing_changes(), pytest.raises(PermissionDeniedError) as refused:
@@ -248,7 +256,7 @@ def test_out_of_scope_drafts_and_the_nationwide_baseline_are_refused(
         ruleset_services.ruleset_publish(
             actor=actors.village_officer, scope=scope_of(actors.village_officer), rule_set=draft
         )
-    assert definition_of(draft).parameters["monitoring_line"].default == 7000
+    assert definition_of(draft).parameters["rigid_expenditure_threshold"].default == 20000
     assert RuleSetRecord.objects.filter(status="draft").count() == 1
 
 
@@ -278,5 +286,5 @@ def test_retire_closes_a_published_version_but_not_the_last_one(
             actor=actors.system_admin,
             scope=admin,
             rule_set=baseline,
-            parameter_defaults={"monitoring_line": 1},
+            parameter_defaults={"rigid_expenditure_threshold": 1},
         )

@@ -33,6 +33,7 @@ from fupin.core.decorators import forbidden, scoped_view
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from fupin.core.http import ScopedRequest, redirect_after_post
 from fupin.core.scope import Capability, region_path_codes
+from fupin.registry import codes
 from fupin.registry.selectors import household_get
 
 RULE_SETS_PER_PAGE = 25
@@ -88,9 +89,20 @@ def _breadcrumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]
 def _decision_label(decision: definition.Decision) -> str:
     label = str(DECISION_LABELS.get(decision.kind, decision.kind))
     if decision.value:
-        value = CATEGORY_LABELS.get(decision.value) or RISK_LABELS.get(decision.value)
+        value = (
+            CATEGORY_LABELS.get(decision.value)
+            or RISK_LABELS.get(decision.value)
+            or _elimination_method_label(decision.value)
+        )
         label += f"：{value or decision.value}"
     return label
+
+
+def _elimination_method_label(value: str) -> str:
+    """An elimination block of one method names it (仅帮扶消除)."""
+    if value not in codes.EliminationMethod.values:
+        return ""
+    return _("仅%(method)s") % {"method": codes.EliminationMethod(value).label}
 
 
 # ------------------------------------------------------------------------------ list
@@ -163,7 +175,11 @@ def _detail_context(
         ParameterRow(
             name=name,
             spec=spec,
-            field=parameters_form[name] if parameters_form is not None else None,
+            field=(
+                parameters_form[name]
+                if parameters_form is not None and name in parameters_form.fields
+                else None
+            ),
             policy_value=policy.get(name),
         )
         for name, spec in rule_set.parameters.items()

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from fupin.assessment import selectors, services
 from fupin.assessment.forms import AssessmentRunForm, PolicyParameterForm
 from fupin.assessment.rules import definition
+from fupin.assessment.rules.facts import category_label
 from fupin.core.decorators import forbidden, scoped_view
 from fupin.core.errors import ApplicationError
 from fupin.core.http import ScopedRequest
@@ -29,6 +30,7 @@ def household_outcome(request: ScopedRequest, household_id: int) -> HttpResponse
         if latest
         else None
     )
+    explanation = selectors.outcome_explanation(latest, run=run) if latest else None
     return render(
         request,
         "assessment/_household_outcome.html",
@@ -36,7 +38,13 @@ def household_outcome(request: ScopedRequest, household_id: int) -> HttpResponse
             "household_id": household_id,
             "latest": latest,
             "run": run,
-            "explanation": selectors.outcome_explanation(latest, run=run) if latest else None,
+            "explanation": explanation,
+            "sections": selectors.explanation_sections(explanation) if explanation else [],
+            "category_label": category_label(
+                explanation["monitoring"]["category"] or "", (run or latest.run).year
+            )
+            if explanation and latest
+            else "",
             "history": history,
             "is_stale": selectors.household_is_stale(household_id),
             "can_run": request.scope.can(Capability.RUN_ASSESSMENT),
@@ -103,8 +111,11 @@ def run_list(request: ScopedRequest) -> HttpResponse:
 def _parameter_names() -> list[tuple[str, str]]:
     rule_set = definition.default_rule_set()
     return [
-        (name, f"{spec.label_or(name)}（{spec.description_zh}）")
-        for name, spec in rule_set.parameters.items()
+        *(
+            (name, f"{spec.label_or(name)}（{spec.description_zh}）")
+            for name, spec in rule_set.parameters.items()
+        ),
+        *((name, str(label)) for name, label in selectors.REFERENCE_PARAMETERS.items()),
     ]
 
 
@@ -140,8 +151,10 @@ def parameter_list(request: ScopedRequest) -> HttpResponse:
             else:
                 messages.success(request, _("已保存政策参数。"))
                 return redirect("assessment:parameter-list")
+    rule_set = definition.default_rule_set()
     labels = {
-        name: spec.label_or(name) for name, spec in definition.default_rule_set().parameters.items()
+        **{name: spec.label_or(name) for name, spec in rule_set.parameters.items()},
+        **{name: str(label) for name, label in selectors.REFERENCE_PARAMETERS.items()},
     }
     return render(
         request,
@@ -151,6 +164,9 @@ def parameter_list(request: ScopedRequest) -> HttpResponse:
                 (parameter, labels.get(parameter.name, parameter.name))
                 for parameter in selectors.parameter_list(scope=request.scope)
             ],
+            "gaps": selectors.parameter_gaps(
+                scope=request.scope, rule_set=rule_set, until_year=timezone.localdate().year
+            ),
             "form": form,
             "can_manage": can_manage,
             "breadcrumbs": [(_("政策参数"), None)],

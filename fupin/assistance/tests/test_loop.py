@@ -17,9 +17,14 @@ from fupin.registry.models import Household
 from fupin.registry.services import household_year_record
 from tests.support import Actors, scope_of
 
-# Default monitoring line 7,000 元/人·年; three members: 1,750 元 a month is the line.
+# The tests' monitoring line 7,000 元/人·年; three members: 1,750 元 a month is the line.
 ABOVE = Decimal(2000)
 BELOW = Decimal(1000)
+
+
+@pytest.fixture(autouse=True)
+def _lines(policy_lines: None) -> None:
+    """The 监测范围 and 扶贫标准 a region sets for the year (test values)."""
 
 
 def _outcome(household: Household) -> dict[str, Any]:

@@ -36,7 +36,7 @@ def _elimination_checks(household: Household, method: str) -> None:
         household=household, kind=CaseKind.ELIMINATION, state__in=selectors.OPEN_STATES
     ).exists():
         raise ApplicationError(_("该户已有办理中的风险消除事项。"), code="duplicate_case")
-    guards = selectors.elimination_guards(household)
+    guards = selectors.elimination_guards(household, method)
     if guards is None:
         raise ApplicationError(
             _("该户尚无监测评估结果，请先评估再提出风险消除。"), code="not_assessed"

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fupin.assessment.rules.facts import categories_for_household, category_label
 from fupin.audit.services import audit_record
 from fupin.core.errors import ApplicationError
 from fupin.core.scope import RegionScope
@@ -155,6 +156,36 @@ def case_comparison_record(
     )
 
 
+def _check_category_fits_household(case: MonitoringCase, category: str) -> None:
+    """Refuse a category that contradicts the household type (DOMAIN §5.1): 脱贫不稳定户
+    only for a 脱贫户, 边缘易致贫户 only for an 一般农户, none for a 贫困户. A case without a
+    registered household yet is an 一般农户's application."""
+    household = case.household
+    household_type = household.household_type if household else codes.HouseholdType.ORDINARY
+    exited = household is not None and household.exit_year is not None
+    allowed = categories_for_household(household_type, exited_household=exited)
+    if category in allowed:
+        return
+    year = timezone.localdate().year
+    if household_type == codes.HouseholdType.MONITORED:
+        household_type = codes.HouseholdType.EXITED if exited else codes.HouseholdType.ORDINARY
+    shown_type = codes.HouseholdType(household_type).label
+    if not allowed:
+        message = _("%(type)s不纳入防止返贫监测对象，不能评议为“%(category)s”。")
+    else:
+        message = _("拟纳入类别“%(category)s”与户类型“%(type)s”不符，%(type)s只能纳入%(allowed)s。")
+    raise ApplicationError(
+        message
+        % {
+            "category": category_label(category, year),
+            "type": shown_type,
+            "allowed": "或".join(f"“{category_label(code, year)}”" for code in allowed),
+        },
+        code="category_contradicts_household",
+        field="monitoring_category",
+    )
+
+
 @transaction.atomic
 def case_review_record(
     *,
@@ -190,6 +221,7 @@ def case_review_record(
                 code="category_required",
                 field="monitoring_category",
             )
+        _check_category_fits_household(case, monitoring_category)
         _check_risk_types(case.risk_types, required=True)
         case.monitoring_category = monitoring_category
     stored = _store_files(actor, [minutes] if minutes is not None else [])
@@ -263,6 +295,7 @@ def case_county_review(
     if monitoring_category and case.kind == CaseKind.IDENTIFICATION:
         if monitoring_category not in codes.MonitoringCategory.values:
             raise ApplicationError(_("未知的监测对象类别。"), code="category")
+        _check_category_fits_household(case, monitoring_category)
         changes["monitoring_category"] = [case.monitoring_category, monitoring_category]
         case.monitoring_category = monitoring_category
     return _approve(

@@ -24,6 +24,8 @@ GOOD_FACTS: dict[str, Any] = {
     "members": 3,
     "per_capita_net_income": 15000.0,
     "compliant_out_of_pocket": 0.0,
+    "food_insecure": False,
+    "clothing_insecure": False,
     "housing_unsafe": False,
     "dropout_child": False,
     "water_unsafe": False,
@@ -57,8 +59,10 @@ def monitored(actors: Actors, household: Household) -> Household:
 
 
 def assessed(household: Household, baseline: RuleSetRecord, **facts: Any) -> None:
+    # 监测范围 and 扶贫标准 as a run records them for the region (test values).
+    lines = {"monitoring_line": 7000, "poverty_line": 4000}
     run = AssessmentRun.objects.create(
-        rule_set=baseline, region_code=VILLAGE, year=2025, parameters={}, households=1
+        rule_set=baseline, region_code=VILLAGE, year=2025, parameters={"": lines}, households=1
     )
     AssessmentOutcome.objects.create(
         run=run,
@@ -84,10 +88,11 @@ def _propose(actors: Actors, household: Household, method: str = "assisted") -> 
     ("facts", "reason"),
     [
         ({"whole_household_no_labor": True}, "整户无劳动能力兜底保障户"),
-        ({"identified_month": "2025-09"}, "识别后消除过快"),
+        ({"identified_month": "2025-09"}, "识别后帮扶消除过快"),
         ({"months_income_above_line": 3}, "收入稳定超过监测范围的时间不足"),
         ({"per_capita_net_income": 5000.0}, "人均纯收入未超过监测范围"),
-        ({"housing_unsafe": True}, "“三保障”或饮水安全问题未解决"),
+        ({"housing_unsafe": True}, "“两不愁三保障”或饮水安全问题未解决"),
+        ({"food_insecure": None}, "“两不愁三保障”和饮水安全情况未核实"),
     ],
 )
 def test_elimination_is_blocked_by_each_guard_with_its_reason(
@@ -98,6 +103,17 @@ def test_elimination_is_blocked_by_each_guard_with_its_reason(
         _propose(actors, monitored)
     assert error.value.code == "elimination_blocked"
     assert MonitoringCase.objects.count() == 0
+
+
+def test_too_soon_after_identification_blocks_assisted_but_not_natural_elimination(
+    actors: Actors, monitored: Household, baseline: RuleSetRecord
+) -> None:
+    # identified a month before the assessment month: too soon for 帮扶消除 only
+    assessed(monitored, baseline, identified_month="2025-09", months_income_above_line=12)
+    with nothing_changes(), pytest.raises(ApplicationError, match="识别后帮扶消除过快"):
+        _propose(actors, monitored, method="assisted")
+    case = _propose(actors, monitored, method="natural")
+    assert (case.kind, case.elimination_method) == (CaseKind.ELIMINATION, "natural")
 
 
 def test_elimination_needs_an_assessment(actors: Actors, monitored: Household) -> None:

@@ -153,6 +153,9 @@ def conditions_row(
         "road_type": road,
         "has_sanitary_toilet": toilet,
         "main_fuel": fuel,
+        # 两不愁 was met for every household by 2020 (DOMAIN §0): the generator draws no gap.
+        "is_food_insecure": False,
+        "is_clothing_insecure": False,
         "is_housing_unsafe": grade in UNSAFE_GRADES,
         "has_dropout_child": any(fact.dropout for fact in facts),
         "is_water_unsafe": rng.random() < WATER_UNSAFE_SHARE,

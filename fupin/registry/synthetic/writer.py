@@ -127,6 +127,8 @@ class ConditionRow(TypedDict):
     road_type: str
     has_sanitary_toilet: bool
     main_fuel: str
+    is_food_insecure: bool
+    is_clothing_insecure: bool
     is_housing_unsafe: bool
     has_dropout_child: bool
     is_water_unsafe: bool

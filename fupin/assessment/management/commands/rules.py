@@ -13,7 +13,7 @@ from fupin.assessment.services import assessment_evaluate
 from fupin.core.errors import ApplicationError
 from fupin.core.spreadsheets import frame_csv
 
-DEFAULT_RULE_SET_FILE = Path(definition.__file__).with_name("default_ruleset.json")
+DEFAULT_RULE_SET_FILE = Path(definition.__file__).with_name(definition.DEFAULT_RULE_SET_FILE)
 
 
 def parse_params(pairs: list[str]) -> dict[str, float]:
@@ -30,6 +30,35 @@ def parse_params(pairs: list[str]) -> dict[str, float]:
                 f"参数应写作 名称=数值，例如 monitoring_line=8600，而不是 {pair!r}。"
             )
     return params
+
+
+def _require_parameters(
+    rule_set: definition.RuleSet,
+    params: dict[str, Any],
+    records: list[dict[str, Any]],
+    *,
+    region: str | None,
+) -> None:
+    """Refuse, naming the years and regions, when a parameter set per region and year (监测
+    范围, 扶贫标准) has no value: the engine never decides on an example value."""
+    missing = [
+        name
+        for name, spec in rule_set.parameters.items()
+        if spec.is_set_per_year and name not in params
+    ]
+    if not missing:
+        return
+    years = sorted({str(record.get("year", "")) for record in records} - {""})
+    regions = (
+        [region] if region else sorted({str(record.get("region_code", "")) for record in records})
+    )
+    labels = "、".join(f"{rule_set.parameters[name].label_or(name)}（{name}）" for name in missing)
+    shown_regions = "、".join(regions[:3]) + ("等" if len(regions) > 3 else "")
+    raise CommandError(
+        f"{'、'.join(years) or '未知'} 年、区划 {shown_regions or '未知'} 没有{labels}的取值，"
+        f"不能评估：请用 --region 读取数据库中该区划该年度的政策参数，"
+        f"或用 --param {missing[0]}=数值 指定。"
+    )
 
 
 class Command(BaseCommand):
@@ -104,6 +133,7 @@ class Command(BaseCommand):
                 }
             )
         params.update(parse_params(options["param"]))
+        _require_parameters(rule_set, params, records, region=options["region"])
         for outcome in engine.explain(rule_set, facts.facts_frame(records), params):
             self.stdout.write(json.dumps(outcome, ensure_ascii=False))
 

@@ -6,6 +6,7 @@ from fupin.accounts.models import Role, User
 from fupin.accounts.services import user_create
 from fupin.assessment.models import AssessmentRun
 from fupin.assessment.services import assessment_run
+from fupin.assessment.synthetic import synthetic_parameters_set
 from fupin.core.progress import TerminalProgress
 from fupin.departments.demo import demo_departments_create
 from fupin.finance.demo import demo_finance_create
@@ -86,6 +87,9 @@ class Command(BaseCommand):
                 f"已生成演示县农户 {generated.households} 户、{generated.members} 人。"
             )
         if not AssessmentRun.objects.filter(region_code=DEMO_COUNTY).exists():
+            # The demo county's incomes were drawn around assumed lines; it is assessed
+            # with those, labelled as assumptions (no real 监测范围 is seeded for 吉林).
+            synthetic_parameters_set(region_code=DEMO_COUNTY)
             run = assessment_run(
                 actor=None, scope=None, region_code=DEMO_COUNTY, year=DEMO_ASSESSMENT_YEAR
             )
