@@ -36,8 +36,8 @@ from fupin.registry.models import (
     HouseholdStatusEvent,
     HouseholdYear,
     Member,
-    StaleHousehold,
     Region,
+    StaleHousehold,
 )
 
 # Facts speak the national risk labels, whatever language the user interface is in.
