@@ -233,7 +233,7 @@ def household_counts(households: QuerySet[Household]) -> dict[str, int]:
     rows = (
         households.order_by()
         .values_list("household_type")
-        .annotate(count=Count("pk"), people=Sum("active_member_count"))
+        .annotate(count=Count("*"), people=Sum("active_member_count"))
     )
     by_type: dict[str, int] = {}
     people = 0

@@ -155,16 +155,21 @@ def visits_due(
 
 @dataclass(frozen=True)
 class CadreMissing:
-    """A monitored household without a responsible cadre, with the day it was identified
-    and the number of working days the region allows to assign one."""
+    """A monitored household without a responsible cadre (its id, 户编号 and village), with
+    the day it was identified and the number of working days the region allows to assign
+    one."""
 
-    household: Household
+    household_id: int
+    number: str
+    village_id: str
     identified_on: date
     allowed_working_days: int
 
 
 def households_without_cadre(*, scope: RegionScope) -> list[CadreMissing]:
-    """Monitored households in scope with no current responsible cadre (offices only)."""
+    """Monitored households in scope with no current responsible cadre (offices only).
+    Plain values, not households: a county waiting for its first assignments has thousands,
+    and the 待办 page sorts them all to show the most urgent (issue #17)."""
     if not scope.can(Capability.MANAGE_ASSISTANCE):
         return []
     households = scope.filter(
@@ -183,12 +188,18 @@ def households_without_cadre(*, scope: RegionScope) -> list[CadreMissing]:
     )
     result = []
     settings: list[AssistanceSetting] | None = None
-    for household in households.order_by("id")[:2000]:
-        if household.identified_on is None:
+    for household_id, number, village_id, identified_on in households.order_by("id").values_list(
+        "id", "number", "village_id", "identified_on"
+    ):
+        if identified_on is None:
             continue
         settings = settings if settings is not None else rule_selectors.all_settings()
-        setting = rule_selectors.setting_for(household.village_id, rows=settings)
-        result.append(CadreMissing(household, household.identified_on, setting.assign_working_days))
+        setting = rule_selectors.setting_for(village_id, rows=settings)
+        result.append(
+            CadreMissing(
+                household_id, number, village_id, identified_on, setting.assign_working_days
+            )
+        )
     return result
 
 
