@@ -90,11 +90,15 @@ def visits_needing_attention(
 ) -> VisitsNeedingAttention:
     """Visits overdue (red) or coming due (orange), soonest first: a cadre's own, an
     office's whole region."""
-    rows = assistance_selectors.visits_due(
-        scope=scope, user=user, today=today, only_mine=not _is_office(scope)
+    rows, total = assistance_selectors.visits_due_first(
+        scope=scope,
+        user=user,
+        today=today,
+        only_mine=not _is_office(scope),
+        attention_only=True,
+        limit=TODO_ROWS,
     )
-    needing = [row for row in rows if row.state != "ok"]
-    return VisitsNeedingAttention(rows=needing[:TODO_ROWS], total=len(needing))
+    return VisitsNeedingAttention(rows=rows, total=total)
 
 
 def _is_office(scope: RegionScope) -> bool:

@@ -20,6 +20,7 @@ from fupin.assistance.selectors.cadres import (
     households_without_cadre,
     my_households,
     visits_due,
+    visits_due_first,
     work_team,
 )
 from fupin.assistance.selectors.coverage import (
@@ -74,5 +75,6 @@ __all__ = [
     "visible_households",
     "visit_interval_days",
     "visits_due",
+    "visits_due_first",
     "work_team",
 ]
