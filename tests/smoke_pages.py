@@ -121,10 +121,15 @@ def smoke_pages(actors: Actors, baseline: RuleSetRecord) -> list[SmokePage]:
             created_by=actors.system_admin,
         ).pk,
     }
-    return [
+    pages = [
         SmokePage(
             name,
             reverse(name, kwargs={key: values[key] for key in pattern.pattern.regex.groupindex}),
         )
         for name, pattern in named_patterns()
     ]
+    # Pages that one URL shows in more than one shape.
+    pages.append(
+        SmokePage("reports:report (coverage)", f"{reverse('reports:report')}?kind=coverage")
+    )
+    return pages

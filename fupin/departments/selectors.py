@@ -185,11 +185,17 @@ def quality_index_list(
 
 
 def quality_index_for(scope: RegionScope) -> QualityIndex:
-    """The quality index of the scope's own region (nationwide for an empty prefix), for
-    the home page of each level."""
+    """The quality index of the scope's own region (nationwide for an empty prefix)."""
     households = scope.filter(
         Household.objects.filter(status__in=_INDEXED_STATUSES), region_field="village__code"
     ).count()
+    return quality_index_from(scope, households=households)
+
+
+def quality_index_from(scope: RegionScope, *, households: int) -> QualityIndex:
+    """The quality index of the scope's own region given its count of households still in
+    the registry (not cancelled): the home page takes it from its tallies instead of
+    counting a province's millions of households per request (ADR 0022)."""
     weights = list(
         scope.filter(
             Finding.objects.filter(status__in=OPEN_FINDING_STATUSES), region_field="village__code"

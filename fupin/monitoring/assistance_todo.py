@@ -5,6 +5,7 @@ the working days are counted here, where the calendar lives (ADR 0009)."""
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
 from django.contrib.auth.base_user import AbstractBaseUser
 
@@ -12,31 +13,51 @@ from fupin.assistance import selectors as assistance_selectors
 from fupin.core.scope import Capability, RegionScope
 from fupin.monitoring import selectors
 from fupin.monitoring.deadlines import DeadlineState
-from fupin.registry.models import Household
+
+# The 待办 page lists this many of each kind, the most urgent first, and counts the rest: a
+# county waiting for its first assignments has thousands, and drawing them all took seconds
+# of every county user's page (load test, issue #17).
+TODO_ROWS: Final = 20
 
 
 @dataclass(frozen=True)
 class CadreDeadline:
-    household: Household
+    household_id: int
+    number: str
     identified_on: date
     due_on: date
     state: DeadlineState
     is_provisional: bool
 
 
-def cadre_deadlines(*, scope: RegionScope, today: date) -> list[CadreDeadline]:
-    """Households waiting for a responsible cadre, most urgent first (offices only)."""
+@dataclass(frozen=True)
+class CadreDeadlines:
+    rows: list[CadreDeadline]  # the most urgent, at most TODO_ROWS
+    total: int
+    overdue: int
+
+
+def cadre_deadlines(*, scope: RegionScope, today: date) -> CadreDeadlines:
+    """Households waiting for a responsible cadre (offices only): the most urgent first,
+    with how many wait and how many are past their day."""
     waiting = assistance_selectors.households_without_cadre(scope=scope)
     if not waiting:
-        return []
+        return CadreDeadlines(rows=[], total=0, overdue=0)
     calendar = selectors.working_calendar()
+    due = sorted(
+        (
+            (
+                calendar.add_working_days(missing.identified_on, missing.allowed_working_days),
+                missing,
+            )
+            for missing in waiting
+        ),
+        key=lambda pair: (pair[0], pair[1].number),
+    )
     settings = selectors.workflow_settings()
     rows = []
-    for missing in waiting:
-        due_on = calendar.add_working_days(missing.identified_on, missing.allowed_working_days)
-        warning = selectors.most_specific_setting(
-            settings, missing.household.village_id
-        ).warning_working_days
+    for due_on, missing in due[:TODO_ROWS]:
+        warning = selectors.most_specific_setting(settings, missing.village_id).warning_working_days
         if today > due_on:
             state = DeadlineState.OVERDUE
         elif calendar.working_days_between(today, due_on) <= warning:
@@ -45,24 +66,39 @@ def cadre_deadlines(*, scope: RegionScope, today: date) -> list[CadreDeadline]:
             state = DeadlineState.ON_TIME
         rows.append(
             CadreDeadline(
-                household=missing.household,
+                household_id=missing.household_id,
+                number=missing.number,
                 identified_on=missing.identified_on,
                 due_on=due_on,
                 state=state,
                 is_provisional=not calendar.covers(missing.identified_on, due_on),
             )
         )
-    return sorted(rows, key=lambda row: row.due_on)
+    return CadreDeadlines(
+        rows=rows, total=len(due), overdue=sum(1 for due_on, _missing in due if today > due_on)
+    )
+
+
+@dataclass(frozen=True)
+class VisitsNeedingAttention:
+    rows: list[assistance_selectors.VisitDue]  # the soonest due, at most TODO_ROWS
+    total: int
 
 
 def visits_needing_attention(
     *, scope: RegionScope, user: AbstractBaseUser, today: date
-) -> list[assistance_selectors.VisitDue]:
-    """Visits overdue (red) or coming due (orange): a cadre's own, an office's whole region."""
-    rows = assistance_selectors.visits_due(
-        scope=scope, user=user, today=today, only_mine=not _is_office(scope)
+) -> VisitsNeedingAttention:
+    """Visits overdue (red) or coming due (orange), soonest first: a cadre's own, an
+    office's whole region."""
+    rows, total = assistance_selectors.visits_due_first(
+        scope=scope,
+        user=user,
+        today=today,
+        only_mine=not _is_office(scope),
+        attention_only=True,
+        limit=TODO_ROWS,
     )
-    return [row for row in rows if row.state != "ok"]
+    return VisitsNeedingAttention(rows=rows, total=total)
 
 
 def _is_office(scope: RegionScope) -> bool:

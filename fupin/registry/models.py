@@ -182,6 +182,12 @@ class Household(models.Model):
             models.Index(fields=["status"], name="registry_household_status"),
             models.Index(fields=["household_type"], name="registry_household_type"),
             models.Index(fields=["risk_level"], name="registry_household_risk"),
+            # The household list's totals by type and people read from the index alone
+            # (an index-only scan), not from a county's 100,000 table rows (issue #17).
+            models.Index(
+                fields=["village", "household_type", "active_member_count"],
+                name="registry_household_counts",
+            ),
         ]
 
     def __str__(self) -> str:

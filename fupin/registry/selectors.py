@@ -240,7 +240,7 @@ def household_counts(households: QuerySet[Household]) -> dict[str, int]:
     rows = (
         households.order_by()
         .values_list("household_type")
-        .annotate(count=Count("pk"), people=Sum("active_member_count"))
+        .annotate(count=Count("*"), people=Sum("active_member_count"))
     )
     by_type: dict[str, int] = {}
     people = 0
@@ -248,6 +248,23 @@ def household_counts(households: QuerySet[Household]) -> dict[str, int]:
         by_type[household_type] = count
         people += type_people or 0
     return {"households": sum(by_type.values()), "people": people, **by_type}
+
+
+def household_counts_capped(households: QuerySet[Household], *, limit: int) -> dict[str, int]:
+    """`household_counts` of a list read no further than `limit` + 1 households: a search
+    matching thousands of a county's households stops there instead of reading all of them
+    to count (issue #17). Past the limit, "capped_at" gives it and no other count is known;
+    within it, the counts are exact ("capped_at" 0)."""
+    rows = list(
+        households.order_by().values_list("household_type", "active_member_count")[: limit + 1]
+    )
+    if len(rows) > limit:
+        return {"households": limit, "capped_at": limit}
+    by_type: dict[str, int] = {}
+    for household_type, _members in rows:
+        by_type[household_type] = by_type.get(household_type, 0) + 1
+    people = sum(members or 0 for _type, members in rows)
+    return {"households": len(rows), "people": people, "capped_at": 0, **by_type}
 
 
 def household_get(*, scope: RegionScope, household_id: int) -> Household:

@@ -56,6 +56,10 @@ def dashboard(request: HttpRequest, region: str = "") -> DashboardOut:
                 eliminated_this_year=row.eliminated_year,
                 below_line=row.below_line.value if row.below_line else None,
                 overdue_cases=row.overdue,
+                coverage=[
+                    CoverageOut(figure=cell.figure.value, label=cell.label, value=cell.value)
+                    for cell in row.coverage
+                ],
             )
             for row in board.children
         ],
@@ -64,6 +68,7 @@ def dashboard(request: HttpRequest, region: str = "") -> DashboardOut:
             CoverageOut(figure=item.figure.value, label=item.label, value=item.value)
             for item in modules.coverage
         ],
+        coverage_counted_on=modules.coverage_counted_on,
         quality_index=modules.quality.index,
     )
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.core.forms import INPUT, SELECT
 from fupin.reports.models import ExitSurveyEntry
-from fupin.reports.selectors.standard import ReportKind, report_titles
+from fupin.reports.selectors.standard import ReportKind, coverage_as_of_refusal, report_titles
 
 
 class ReportForm(forms.Form):
@@ -42,7 +42,9 @@ class ReportForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         as_of, year = cleaned.get("as_of"), cleaned.get("year")
-        if as_of is not None and year is not None and as_of.year < year:
+        if as_of is not None and cleaned.get("kind") == ReportKind.COVERAGE:
+            self.add_error("as_of", coverage_as_of_refusal())
+        elif as_of is not None and year is not None and as_of.year < year:
             self.add_error("as_of", _("截止日期早于所选年度。"))
         return cleaned
 

@@ -104,6 +104,32 @@ class RiskTypeTally(models.Model):
         return f"{self.village_code} {self.risk_type} {self.households}"
 
 
+class CoverageTally(models.Model):
+    """The households of one village under monitoring (监测中) and how many of them each
+    帮扶措施覆盖 figure counts, as of the day in the tally cursor (`coverage_counted_on`):
+    a visit falls overdue and this year's plan stops counting as days pass, so the whole
+    table is recounted on the first catch-up of each day (ADR 0022)."""
+
+    village_code = models.CharField(_("村级区划代码"), max_length=12)
+    monitored = models.PositiveIntegerField(_("监测中户数"))
+    with_plan = models.PositiveIntegerField(_("有本年帮扶计划"))
+    with_development = models.PositiveIntegerField(_("有已落实的开发式措施"))
+    with_cadre = models.PositiveIntegerField(_("有帮扶责任人"))
+    visit_overdue = models.PositiveIntegerField(_("走访逾期"))
+
+    class Meta:
+        verbose_name = _("帮扶覆盖统计")
+        verbose_name_plural = _("帮扶覆盖统计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village_code"], name="reports_coveragetally_one_per_village"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_code} {self.monitored}"
+
+
 class TallyCursor(models.Model):
     """How far the tallies have followed the audit trail (one row)."""
 
@@ -111,6 +137,8 @@ class TallyCursor(models.Model):
     refreshed_at = models.DateTimeField(_("更新时间"), null=True, blank=True)
     is_complete = models.BooleanField(_("已全量生成"), default=False)
     recount_requested_at = models.DateTimeField(_("请求后台统计时间"), null=True, blank=True)
+    # The day the coverage tally counts as of; another day means it is due for a recount.
+    coverage_counted_on = models.DateField(_("帮扶覆盖统计日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("统计进度")

@@ -1,3 +1,5 @@
+from datetime import date
+
 from ninja import Schema
 
 
@@ -7,6 +9,12 @@ class FigureOut(Schema):
     value: int
     # The household list's filter that lists exactly these households (None: not a list).
     household_filter: dict[str, str] | None
+
+
+class CoverageOut(Schema):
+    figure: str
+    label: str
+    value: int
 
 
 class ChildRowOut(Schema):
@@ -19,12 +27,8 @@ class ChildRowOut(Schema):
     eliminated_this_year: int
     below_line: int | None
     overdue_cases: int
-
-
-class CoverageOut(Schema):
-    figure: str
-    label: str
-    value: int
+    # 帮扶措施覆盖 of the region (empty for a responsible cadre, who sees their own only).
+    coverage: list[CoverageOut]
 
 
 class DashboardOut(Schema):
@@ -43,6 +47,8 @@ class DashboardOut(Schema):
     # 帮扶措施覆盖: the monitored households the caller may see and each coverage figure.
     assistance_monitored: int
     coverage: list[CoverageOut]
+    # The day the coverage counts as of (today, unless today's recount is still running).
+    coverage_counted_on: date
     quality_index: float
 
 

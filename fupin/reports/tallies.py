@@ -5,12 +5,16 @@ the assessment results records an audit event with the region it touched, in the
 transaction. `tally_catch_up` reads the events after its cursor, collects their regions and
 recounts exactly those regions from the registry, with one INSERT … SELECT … GROUP BY per
 tally. A recount replaces a region's rows, so running it twice changes nothing.
+
+The assistance coverage tally (帮扶措施覆盖) also depends on the day: it is counted as of the
+cursor's `coverage_counted_on`, and the first catch-up of another day recounts all of it
+(ADR 0022). Assistance writes recount only its rows of their village.
 """
 
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
@@ -33,11 +37,19 @@ from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
 from fupin.assessment.selectors import parameter_list
+from fupin.assistance.selectors import coverage_counts_by_village
 from fupin.audit.models import AuditEvent
 from fupin.core.scope import CODE_LENGTHS, RegionScope
 from fupin.registry.codes import HouseholdType
-from fupin.registry.models import Household, HouseholdStatusEvent, HouseholdYear, Member
+from fupin.registry.models import (
+    Household,
+    HouseholdStatus,
+    HouseholdStatusEvent,
+    HouseholdYear,
+    Member,
+)
 from fupin.reports.models import (
+    CoverageTally,
     EventTally,
     HouseholdTally,
     IncomeTally,
@@ -64,6 +76,18 @@ UNTALLIED_ACTIONS: Final = frozenset(
         "registry.member_reveal_id_number",
     }
 )
+# Assistance writes that change a coverage figure: they recount the coverage of their village
+# only (a cadre's creation or a work team changes none of them).
+COVERAGE_ACTIONS: Final = frozenset(
+    {
+        "assistance.cadre_assign",
+        "assistance.cadre_assignment_end",
+        "assistance.measure_add",
+        "assistance.measure_status_set",
+        "assistance.plan_draft",
+        "assistance.visit_record",
+    }
+)
 # Events are read in pages so that a bulk import's thousands of events do not fill memory.
 EVENT_PAGE: Final = 5000
 # A page view recounts at most this many households itself; a larger change (a county's
@@ -80,6 +104,15 @@ class CatchUp:
     regions: tuple[str, ...]
     last_event_id: int
     is_pending: bool
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """What the audit events after the cursor ask to recount."""
+
+    regions: list[str]
+    coverage_regions: list[str]
+    safe_id: int
 
 
 def _code_range(prefix: str) -> tuple[str, str]:
@@ -211,9 +244,39 @@ def _risk_type_counts(prefixes: list[str]) -> dict[tuple[str, str], int]:
 
 
 @transaction.atomic
-def tally_recount(*, prefixes: Iterable[str]) -> None:
-    """Replace the tallies of the regions under `prefixes` ("" = everywhere) by fresh counts."""
+def coverage_recount(*, prefixes: Iterable[str], today: date) -> None:
+    """Replace the coverage tally of the regions under `prefixes` ("" = everywhere) by
+    counts as of `today`, through the assistance app's own definition of each figure."""
     regions = _outermost(prefixes)
+    if not regions:
+        return
+    CoverageTally.objects.filter(_village_filter("village_code", regions)).delete()
+    _insert_select(
+        CoverageTally,
+        [
+            "village_code",
+            "monitored",
+            "with_plan",
+            "with_development",
+            "with_cadre",
+            "visit_overdue",
+        ],
+        coverage_counts_by_village(
+            scope=NATIONWIDE, villages=_village_filter("village__code", regions), today=today
+        ),
+    )
+
+
+@transaction.atomic
+def tally_recount(*, prefixes: Iterable[str], today: date) -> None:
+    """Replace the tallies of the regions under `prefixes` ("" = everywhere) by fresh counts,
+    the coverage as of `today`."""
+    coverage_recount(prefixes=prefixes, today=today)
+    _registry_recount(_outermost(prefixes))
+
+
+def _registry_recount(regions: list[str]) -> None:
+    """Replace the tallies counted from the registry alone (all but the coverage)."""
     if not regions:
         return
     for model in (HouseholdTally, IncomeTally, EventTally, RiskTypeTally):
@@ -276,10 +339,12 @@ def _outermost(prefixes: Iterable[str]) -> list[str]:
     return kept
 
 
-def _pending_events(after: int) -> tuple[list[str], int]:
-    """The regions of the audit events after `after`, and the id the cursor may move to:
-    the last event before the first gap that may still fill (see GAP_GRACE)."""
+def _pending_events(after: int) -> _Pending:
+    """The regions of the audit events after `after` (all tallies, and the coverage tally
+    only), and the id the cursor may move to: the last event before the first gap that may
+    still fill (see GAP_GRACE)."""
     regions: set[str] = set()
+    coverage_regions: set[str] = set()
     safe_id = after
     waiting_at_gap = False
     old_enough = timezone.now() - GAP_GRACE
@@ -296,9 +361,11 @@ def _pending_events(after: int) -> tuple[list[str], int]:
                 safe_id = event_id
             if action.startswith(TALLIED_ACTIONS) and action not in UNTALLIED_ACTIONS:
                 regions.add(region_code)
+            elif action in COVERAGE_ACTIONS:
+                coverage_regions.add(region_code)
             after = event_id
         if len(page) < EVENT_PAGE:
-            return sorted(regions), safe_id
+            return _Pending(sorted(regions), sorted(coverage_regions), safe_id)
 
 
 def _cursor() -> TallyCursor:
@@ -324,50 +391,82 @@ def _household_count(prefixes: list[str]) -> int:
     return Household.objects.filter(_village_filter("village__code", prefixes)).count()
 
 
+def _monitored_count(prefixes: list[str]) -> int:
+    """The households a coverage recount of `prefixes` reads (those under monitoring)."""
+    if not prefixes:
+        return 0
+    return Household.objects.filter(
+        _village_filter("village__code", prefixes), status=HouseholdStatus.MONITORED
+    ).count()
+
+
+def _inside_none_of(prefixes: list[str], outer: list[str]) -> list[str]:
+    return [prefix for prefix in prefixes if not any(prefix.startswith(o) for o in outer)]
+
+
 @transaction.atomic
 def tally_catch_up(*, recount_limit: int | None = None) -> CatchUp:
-    """Recount the regions changed since the cursor and move the cursor.
+    """Recount the regions changed since the cursor and move the cursor; on the first run
+    of a day, recount the whole coverage tally as of today.
 
-    With `recount_limit`, a change touching more households than that is left for the job
-    (`tally_catch_up_task`), and the result says it is pending. The first run counts
-    everything.
+    With `recount_limit`, a change touching more households than that (or a day's coverage
+    recount over more monitored households) is left for the job (`tally_catch_up_task`),
+    and the result says it is pending. The first run counts everything.
     """
     cursor = _cursor()
+    today = timezone.localdate()
     if not cursor.is_complete:
         newest = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         if recount_limit is not None and Household.objects.count() > recount_limit:
             _request_job(cursor)
             return CatchUp(regions=(), last_event_id=cursor.last_event_id, is_pending=True)
-        tally_recount(prefixes=[""])
+        tally_recount(prefixes=[""], today=today)
         cursor.last_event_id, cursor.is_complete = newest, True
+        cursor.coverage_counted_on = today
         cursor.refreshed_at = timezone.now()
         cursor.save()
         return CatchUp(regions=("",), last_event_id=newest, is_pending=False)
-    regions, safe_id = _pending_events(cursor.last_event_id)
-    if not regions:
-        if safe_id != cursor.last_event_id:
-            cursor.last_event_id = safe_id
+    pending = _pending_events(cursor.last_event_id)
+    outermost = _outermost(pending.regions)
+    is_new_day = cursor.coverage_counted_on != today
+    coverage_only = [""] if is_new_day else _inside_none_of(pending.coverage_regions, outermost)
+    coverage_only = _outermost(coverage_only)
+    if not outermost and not coverage_only:
+        if pending.safe_id != cursor.last_event_id:
+            cursor.last_event_id = pending.safe_id
             cursor.save(update_fields=["last_event_id"])
-        return CatchUp(regions=(), last_event_id=safe_id, is_pending=False)
-    outermost = _outermost(regions)
-    if recount_limit is not None and _household_count(outermost) > recount_limit:
+        return CatchUp(regions=(), last_event_id=pending.safe_id, is_pending=False)
+    if recount_limit is not None and (
+        _household_count(outermost) > recount_limit
+        or _monitored_count(coverage_only) > recount_limit
+    ):
         _request_job(cursor)
         return CatchUp(
             regions=tuple(outermost), last_event_id=cursor.last_event_id, is_pending=True
         )
-    tally_recount(prefixes=outermost)
-    cursor.last_event_id = safe_id
+    # On a new day every village's coverage is recounted as of today, the changed ones too.
+    coverage_recount(prefixes=[*outermost, *coverage_only], today=today)
+    _registry_recount(outermost)
+    cursor.coverage_counted_on = today
+    cursor.last_event_id = pending.safe_id
     cursor.refreshed_at = timezone.now()
     cursor.save()
-    return CatchUp(regions=tuple(outermost), last_event_id=safe_id, is_pending=False)
+    return CatchUp(
+        regions=tuple(_outermost([*outermost, *coverage_only])),
+        last_event_id=pending.safe_id,
+        is_pending=False,
+    )
 
 
 @transaction.atomic
 def tally_rebuild() -> None:
-    """Recount everything and move the cursor to the newest event (the nightly safety net)."""
+    """Recount everything and move the cursor to the newest event (the nightly safety net,
+    run after midnight so that the coverage counts the new day)."""
     cursor = _cursor()
     newest = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    tally_recount(prefixes=[""])
+    today = timezone.localdate()
+    tally_recount(prefixes=[""], today=today)
     cursor.last_event_id, cursor.is_complete = newest, True
+    cursor.coverage_counted_on = today
     cursor.refreshed_at = timezone.now()
     cursor.save()

@@ -168,3 +168,41 @@ def test_county_leader_opens_the_households_behind_a_coverage_figure(
     expect(page.get_by_test_id("coverage-count")).to_contain_text("共 2 户")
     expect(page.get_by_test_id("coverage-table").locator("tbody tr")).to_have_count(2)
     screenshot(page, f"dashboard-coverage-list-{name}")
+
+    # The township's row carries the same figure, and opens the township's list.
+    page.go_back()
+    township = page.get_by_test_id(f"child-{TOWN}")
+    township.scroll_into_view_if_needed()
+    expect(township.get_by_test_id("child-coverage-with_cadre")).to_have_text("2")
+    expect(township.get_by_test_id("child-coverage-with_plan")).to_have_text("2")
+    screenshot(page, f"dashboard-coverage-rows-{name}")
+    township.get_by_test_id("child-coverage-with_cadre").click()
+    expect(page.get_by_test_id("coverage-count")).to_contain_text("共 2 户")
+    assert f"region={TOWN}" in page.url
+
+
+@pytest.mark.parametrize(("width", "height", "name"), [(1440, 900, "desk"), (390, 844, "phone")])
+def test_county_staff_meet_a_capped_search_and_a_short_wait_list(
+    page: Page,
+    live_server: LiveServer,
+    actors: Actors,
+    assistance_tables: None,
+    holiday_calendar: None,
+    monkeypatch: pytest.MonkeyPatch,
+    width: int,
+    height: int,
+    name: str,
+) -> None:
+    # given five monitored households without a cadre, and limits small enough to reach
+    _monitored_households(actors)
+    monkeypatch.setattr("fupin.registry.views.households.SEARCH_LIMIT", 3)
+    monkeypatch.setattr("fupin.monitoring.assistance_todo.TODO_ROWS", 2)
+    page.set_viewport_size({"width": width, "height": height})
+    login(page, live_server.url, "county_admin")
+    page.goto(f"{live_server.url}/households/?q=户主")
+    expect(page.get_by_test_id("household-counts-capped")).to_contain_text("找到超过 3 户")
+    screenshot(page, f"household-search-capped-{name}")
+    page.goto(f"{live_server.url}/monitoring/todo/")
+    expect(page.get_by_test_id("cadre-deadlines-count")).to_contain_text("共 5 户")
+    expect(page.get_by_test_id("cadre-deadlines").locator("li")).to_have_count(2)
+    screenshot(page, f"todo-cadre-wait-list-{name}")

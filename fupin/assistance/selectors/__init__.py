@@ -4,6 +4,7 @@ from fupin.assistance.selectors.access import (
     Access,
     household_access,
     require_access,
+    sees_whole_region,
     visible_households,
 )
 from fupin.assistance.selectors.cadres import (
@@ -19,11 +20,13 @@ from fupin.assistance.selectors.cadres import (
     households_without_cadre,
     my_households,
     visits_due,
+    visits_due_first,
     work_team,
 )
 from fupin.assistance.selectors.coverage import (
     CoverageFigure,
     coverage_counts,
+    coverage_counts_by_village,
     coverage_households,
 )
 from fupin.assistance.selectors.facts import (
@@ -54,6 +57,7 @@ __all__ = [
     "cadre_of_user",
     "cadre_rows",
     "coverage_counts",
+    "coverage_counts_by_village",
     "coverage_households",
     "current_household_count",
     "development_measures_in_place",
@@ -66,9 +70,11 @@ __all__ = [
     "plan_gaps",
     "require_access",
     "risk_rows",
+    "sees_whole_region",
     "setting_for",
     "visible_households",
     "visit_interval_days",
     "visits_due",
+    "visits_due_first",
     "work_team",
 ]

@@ -56,14 +56,20 @@ def require_access(
     return access
 
 
+def sees_whole_region(scope: RegionScope) -> bool:
+    """Whether the scope sees the assistance of every household of its region; a responsible
+    cadre sees only the households assigned to them."""
+    return scope.can(Capability.MANAGE_ASSISTANCE) or not scope.can(
+        Capability.HELP_ASSIGNED_HOUSEHOLDS
+    )
+
+
 def visible_households(
     *, scope: RegionScope, user: AbstractBaseUser, households: QuerySet[Household]
 ) -> QuerySet[Household]:
     """`households` narrowed to those whose assistance the user may see."""
     households = scope.filter(households, region_field="village__code")
-    if not scope.can(Capability.MANAGE_ASSISTANCE) and scope.can(
-        Capability.HELP_ASSIGNED_HOUSEHOLDS
-    ):
+    if not sees_whole_region(scope):
         households = households.filter(
             pk__in=CadreAssignment.objects.filter(
                 ended_on__isnull=True, cadre__user_id=user.pk

@@ -116,15 +116,32 @@ def visits_due(
     """Monitored households with a responsible cadre and the day their next visit is due
     (from the last visit, or from the assignment when none), soonest first. `only_mine`
     keeps the households assigned to the user's own cadre record."""
+    rows, _total = visits_due_first(
+        scope=scope, user=user, today=today, only_mine=only_mine, attention_only=False
+    )
+    return rows
+
+
+def visits_due_first(
+    *,
+    scope: RegionScope,
+    user: AbstractBaseUser,
+    today: date,
+    only_mine: bool,
+    attention_only: bool,
+    limit: int | None = None,
+) -> tuple[list[VisitDue], int]:
+    """`visits_due` (only those overdue or coming due with `attention_only`), the first
+    `limit` of them and how many there are. The dates are worked out from plain values and
+    only the households shown are read: an office's county has thousands (issue #17)."""
     households = Household.objects.filter(
         status=HouseholdStatus.MONITORED, pk__in=_currently_assigned()
     )
     households = access_selectors.visible_households(scope=scope, user=user, households=households)
     if only_mine:
         households = households.filter(pk__in=_currently_assigned().filter(cadre__user_id=user.pk))
-    rows = (
-        households.select_related("village")
-        .annotate(
+    values = (
+        households.annotate(
             last_visit=_last_visit_subquery(),
             assigned_on=Subquery(
                 CadreAssignment.objects.filter(
@@ -133,15 +150,15 @@ def visits_due(
             ),
         )
         .order_by("id")
+        .values_list("id", "village_id", "risk_level", "last_visit", "assigned_on")
     )
     settings: list[AssistanceSetting] | None = None
-    result = []
-    for household in rows[:2000]:
+    schedule: list[tuple[date, int, date | None, int, str]] = []
+    for household_id, village_id, risk_level, last_visit, assigned_on in values:
         settings = settings if settings is not None else rule_selectors.all_settings()
-        setting = rule_selectors.setting_for(household.village_id, rows=settings)
-        interval = rule_selectors.visit_interval_days(setting, household.risk_level)
-        start = household.last_visit or household.assigned_on
-        due_on = start + timedelta(days=interval)
+        setting = rule_selectors.setting_for(village_id, rows=settings)
+        interval = rule_selectors.visit_interval_days(setting, risk_level)
+        due_on = (last_visit or assigned_on) + timedelta(days=interval)
         days_left = (due_on - today).days
         if days_left < 0:
             state = "overdue"
@@ -149,22 +166,34 @@ def visits_due(
             state = "warning"
         else:
             state = "ok"
-        result.append(VisitDue(household, household.last_visit, due_on, days_left, state))
-    return sorted(result, key=lambda row: row.due_on)
+        if state != "ok" or not attention_only:
+            schedule.append((due_on, household_id, last_visit, days_left, state))
+    schedule.sort(key=lambda row: (row[0], row[1]))
+    shown = schedule[:limit] if limit is not None else schedule
+    by_id = Household.objects.select_related("village").in_bulk([row[1] for row in shown])
+    return [
+        VisitDue(by_id[household_id], last_visit, due_on, days_left, state)
+        for due_on, household_id, last_visit, days_left, state in shown
+    ], len(schedule)
 
 
 @dataclass(frozen=True)
 class CadreMissing:
-    """A monitored household without a responsible cadre, with the day it was identified
-    and the number of working days the region allows to assign one."""
+    """A monitored household without a responsible cadre (its id, 户编号 and village), with
+    the day it was identified and the number of working days the region allows to assign
+    one."""
 
-    household: Household
+    household_id: int
+    number: str
+    village_id: str
     identified_on: date
     allowed_working_days: int
 
 
 def households_without_cadre(*, scope: RegionScope) -> list[CadreMissing]:
-    """Monitored households in scope with no current responsible cadre (offices only)."""
+    """Monitored households in scope with no current responsible cadre (offices only).
+    Plain values, not households: a county waiting for its first assignments has thousands,
+    and the 待办 page sorts them all to show the most urgent (issue #17)."""
     if not scope.can(Capability.MANAGE_ASSISTANCE):
         return []
     households = scope.filter(
@@ -183,12 +212,18 @@ def households_without_cadre(*, scope: RegionScope) -> list[CadreMissing]:
     )
     result = []
     settings: list[AssistanceSetting] | None = None
-    for household in households.order_by("id")[:2000]:
-        if household.identified_on is None:
+    for household_id, number, village_id, identified_on in households.order_by("id").values_list(
+        "id", "number", "village_id", "identified_on"
+    ):
+        if identified_on is None:
             continue
         settings = settings if settings is not None else rule_selectors.all_settings()
-        setting = rule_selectors.setting_for(household.village_id, rows=settings)
-        result.append(CadreMissing(household, household.identified_on, setting.assign_working_days))
+        setting = rule_selectors.setting_for(village_id, rows=settings)
+        result.append(
+            CadreMissing(
+                household_id, number, village_id, identified_on, setting.assign_working_days
+            )
+        )
     return result
 
 

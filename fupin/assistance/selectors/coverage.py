@@ -4,6 +4,7 @@ figure and its list cannot disagree."""
 
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import (
@@ -63,12 +64,7 @@ def _visit_cutoff(today: date) -> Case | Value:
     return Case(*conditions, default=None, output_field=DateField())
 
 
-def _annotated(*, scope: RegionScope, user: AbstractBaseUser, today: date) -> QuerySet[Household]:
-    households = access_selectors.visible_households(
-        scope=scope,
-        user=user,
-        households=Household.objects.filter(status=HouseholdStatus.MONITORED),
-    )
+def _annotate(households: QuerySet[Household], today: date) -> QuerySet[Household]:
     last_visit = (
         Visit.objects.filter(household=OuterRef("pk"))
         .order_by("-visited_on")
@@ -90,6 +86,15 @@ def _annotated(*, scope: RegionScope, user: AbstractBaseUser, today: date) -> Qu
     )
 
 
+def _annotated(*, scope: RegionScope, user: AbstractBaseUser, today: date) -> QuerySet[Household]:
+    households = access_selectors.visible_households(
+        scope=scope,
+        user=user,
+        households=Household.objects.filter(status=HouseholdStatus.MONITORED),
+    )
+    return _annotate(households, today)
+
+
 def _condition(figure: CoverageFigure) -> Q:
     conditions = {
         CoverageFigure.WITH_PLAN: Q(has_plan=True),
@@ -101,14 +106,30 @@ def _condition(figure: CoverageFigure) -> Q:
     return conditions[figure]
 
 
+def _counts() -> dict[str, Count]:
+    return {
+        "monitored": Count("pk"),
+        **{figure.value: Count("pk", filter=_condition(figure)) for figure in CoverageFigure},
+    }
+
+
 def coverage_counts(*, scope: RegionScope, user: AbstractBaseUser, today: date) -> dict[str, int]:
     """The monitored households visible to the user ("monitored") and how many of them
     each coverage figure counts, in one query."""
-    counts: dict[str, int] = _annotated(scope=scope, user=user, today=today).aggregate(
-        monitored=Count("pk"),
-        **{figure.value: Count("pk", filter=_condition(figure)) for figure in CoverageFigure},
-    )
+    counts: dict[str, int] = _annotated(scope=scope, user=user, today=today).aggregate(**_counts())
     return counts
+
+
+def coverage_counts_by_village(*, scope: RegionScope, villages: Q, today: date) -> QuerySet[Any]:
+    """`coverage_counts` for every village of `villages` (a condition on ``village__code``)
+    inside the scope, one row each: ``village_id``, ``monitored`` and one count per figure,
+    in that order (the reports app copies them into its tallies with INSERT … SELECT).
+    The whole region's households, as an office sees them, not a cadre's own."""
+    households = scope.filter(
+        Household.objects.filter(villages, status=HouseholdStatus.MONITORED),
+        region_field="village__code",
+    )
+    return _annotate(households, today).order_by().values("village_id").annotate(**_counts())
 
 
 def coverage_households(

@@ -287,7 +287,8 @@ def test_my_households_and_the_section_read_a_fixed_number_of_queries(
         add_measure()
     after = (_queries(client, mine), _queries(client, section))
     assert after == before
-    assert before[0] <= 9
+    # the visit dates from plain values, then the households shown: one query each
+    assert before[0] <= 10
 
 
 def test_county_registers_a_cadre_linked_to_a_login(actors: Actors, cadre_user: User) -> None:

@@ -3,13 +3,15 @@ identification, and visits coming due or overdue, orange and red."""
 
 from datetime import date
 
+import pytest
 from django.urls import reverse
 
 from fupin.accounts.models import User
 from fupin.assistance import services
 from fupin.assistance.models import AssistanceSetting
-from fupin.registry.models import Household
-from tests.support import Actors, Expectation, assert_scope_matrix, scope_of
+from fupin.assistance.tests.conftest import monitored_household
+from fupin.registry.models import Household, HouseholdStatusEvent
+from tests.support import Actors, Expectation, assert_scope_matrix, client_for, scope_of
 
 
 def test_missing_cadre_is_red_after_the_working_days_allowed(
@@ -69,3 +71,21 @@ def test_visits_overdue_and_approaching_show_for_the_cadre(
         lambda client: client.get(url),
         {cadre_user: Expectation(200, shows=("走访临期 · 2025-11-12",), hides=("走访已超期",))},
     )
+
+
+def test_a_long_wait_list_shows_the_most_urgent_and_counts_the_rest(
+    actors: Actors, household: Household, holiday_calendar: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given two households waiting for a cadre, the other identified two months earlier
+    earlier = monitored_household(actors, "220122101201002")
+    HouseholdStatusEvent.objects.filter(
+        household=earlier, kind=HouseholdStatusEvent.Kind.MONITORING_IDENTIFIED
+    ).update(occurred_on=date(2025, 1, 10))
+    # and a page that lists one of each kind
+    monkeypatch.setattr("fupin.monitoring.assistance_todo.TODO_ROWS", 1)
+    body = client_for(actors.county_admin).get(reverse("monitoring:todo")).content.decode()
+    # then it lists the earlier one, due first, and counts both
+    assert "共 2 户，其中已超期 2 户。" in body
+    assert "按期限先后列出最紧迫的 1 户。" in body
+    assert "220122101201002" in body
+    assert household.number not in body

@@ -6,16 +6,23 @@ table."""
 from datetime import date
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from fupin.registry import codes
 from fupin.registry.models import Household, Member
-from fupin.registry.selectors import HouseholdFilters, household_counts, household_list
+from fupin.registry.selectors import (
+    HouseholdFilters,
+    household_counts,
+    household_counts_capped,
+    household_list,
+)
 from fupin.registry.services import household_register
 from fupin.registry.services.member_counts import active_members_refresh
 from fupin.registry.tests import factories
-from tests.support import OTHER_VILLAGE, VILLAGE, Actors, scope_of
+from tests.support import OTHER_VILLAGE, VILLAGE, Actors, client_for, scope_of
 
 
 def _register(actors: Actors, number: str, village: str, names: list[str]) -> Household:
@@ -104,3 +111,43 @@ def test_an_id_number_search_probes_each_households_members(actors: Actors) -> N
         else:
             assert "SEARCH U0 USING" in plan, plan
             assert "(household_id=?)" in plan, plan
+
+
+def test_a_capped_count_is_exact_within_its_limit_and_says_so_beyond(actors: Actors) -> None:
+    _population(actors)
+    scope = scope_of(actors.township_reviewer)
+
+    def capped(search: str, limit: int) -> dict[str, int]:
+        households = household_list(scope=scope, filters=HouseholdFilters(search=search))
+        return household_counts_capped(households, limit=limit)
+
+    # within the limit: the same figures as the full count, and not capped
+    for search in ("王", "赵", "H00", "不存在"):
+        households = household_list(scope=scope, filters=HouseholdFilters(search=search))
+        assert capped(search, 4) == {**household_counts(households), "capped_at": 0}, search
+    # beyond it: only that there are more than the limit
+    assert capped("H00", 3) == {"households": 3, "capped_at": 3}
+    assert capped("王", 1) == {"households": 1, "capped_at": 1}
+
+
+def test_a_search_past_the_limit_lists_that_many_and_says_there_are_more(
+    actors: Actors, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _population(actors)
+    monkeypatch.setattr("fupin.registry.views.households.SEARCH_LIMIT", 1)
+    monkeypatch.setattr("fupin.registry.views.households.HOUSEHOLDS_PER_PAGE", 1)
+    client = client_for(actors.township_reviewer)
+    # a search matching two households, with room for one
+    response = client.get(reverse("registry:household-list"), {"q": "王"})
+    body = response.content.decode()
+    assert "找到超过 1 户，只列出前 1 户" in body
+    assert response.context["page_obj"].paginator.num_pages == 1
+    assert [household.number for household in response.context["page_obj"]] == ["H001"]
+    # a search within the limit keeps its exact totals
+    response = client.get(reverse("registry:household-list"), {"q": "赵"})
+    assert 'data-testid="household-counts-capped"' not in response.content.decode()
+    assert response.context["counts"]["households"] == 1
+    # the list without a search is never capped
+    response = client.get(reverse("registry:household-list"))
+    assert response.context["counts"]["households"] == 4
+    assert response.context["page_obj"].paginator.num_pages == 4

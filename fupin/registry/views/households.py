@@ -37,6 +37,10 @@ from fupin.registry.models import Household, HouseholdStatus, Member
 from fupin.registry.services import HouseholdData, MemberData
 
 HOUSEHOLDS_PER_PAGE = 25
+# A search lists at most this many households (40 pages) and says when there are more: a
+# common surname matches a fifth of a county, and counting every match per request was the
+# load test's slowest read (issue #17).
+SEARCH_LIMIT = 1000
 
 
 class _CountedPaginator(Paginator[Household]):
@@ -76,7 +80,11 @@ def _breadcrumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]
 def household_list(request: ScopedRequest) -> HttpResponse:
     form, filters = household_filters(request.GET)
     households = selectors.household_list(scope=request.scope, filters=filters)
-    counts = selectors.household_counts(households)
+    counts = (
+        selectors.household_counts_capped(households, limit=SEARCH_LIMIT)
+        if filters.search.strip()
+        else selectors.household_counts(households)
+    )
     page = _CountedPaginator(households, HOUSEHOLDS_PER_PAGE, count=counts["households"]).get_page(
         request.GET.get("page")
     )

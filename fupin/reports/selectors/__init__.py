@@ -1,4 +1,4 @@
-"""Report reads, split by sub-domain: the home page's counters, the dashboards, the standard
+"""Report reads, split by sub-domain: the dashboards, the module figures, the standard
 reports, exit indicators and multidimensional poverty."""
 
 from fupin.reports.selectors.dashboard import (
@@ -7,13 +7,10 @@ from fupin.reports.selectors.dashboard import (
     Figure,
     dashboard_for,
 )
-from fupin.reports.selectors.home import StatCard, home_stats
 
 __all__ = [
     "ChildRow",
     "Dashboard",
     "Figure",
-    "StatCard",
     "dashboard_for",
-    "home_stats",
 ]

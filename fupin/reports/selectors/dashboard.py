@@ -16,13 +16,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.assessment.models import RiskLevel
+from fupin.assistance.selectors import CoverageFigure, sees_whole_region
 from fupin.core.region_codes import RegionLevel
 from fupin.core.scope import CODE_LENGTHS, RegionScope
 from fupin.monitoring.selectors import CaseFilters, case_list
 from fupin.registry.codes import HouseholdType, MonitoringCategory
 from fupin.registry.models import HouseholdStatusEvent, Region
 from fupin.registry.selectors import region_children, region_get, region_path
-from fupin.reports.models import EventTally, HouseholdTally, IncomeTally, TallyCursor
+from fupin.reports.models import (
+    CoverageTally,
+    EventTally,
+    HouseholdTally,
+    IncomeTally,
+    TallyCursor,
+)
 
 UNRATED = "unrated"
 
@@ -51,6 +58,15 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class CoverageCell:
+    """One 帮扶措施覆盖 figure of a region's row; it opens the coverage list of the region."""
+
+    figure: CoverageFigure
+    label: str
+    value: int
+
+
+@dataclass(frozen=True)
 class ChildRow:
     code: str
     name: str
@@ -61,6 +77,7 @@ class ChildRow:
     eliminated_year: int
     below_line: Figure | None
     overdue: int
+    coverage: list[CoverageCell]
 
 
 @dataclass(frozen=True)
@@ -103,6 +120,16 @@ def _child_heading(level: RegionLevel | None) -> str:
         RegionLevel.TOWN: _("各村"),
     }
     return headings.get(level, "")
+
+
+def _coverage_headings() -> dict[CoverageFigure, str]:
+    # Short names: the region table is already wide (the cards above have the long ones).
+    return {
+        CoverageFigure.WITH_PLAN: _("有本年计划"),
+        CoverageFigure.WITH_DEVELOPMENT: _("有开发式措施"),
+        CoverageFigure.WITH_CADRE: _("有责任人"),
+        CoverageFigure.VISIT_OVERDUE: _("走访逾期"),
+    }
 
 
 def _risk_filter(colour: str) -> dict[str, str]:
@@ -313,8 +340,21 @@ def _child_rows(
         .values("child")
         .annotate(cases=Count("pk"))
     }
+    # A responsible cadre sees the assistance of their own households only: no region rows.
+    coverage = (
+        {
+            row["child"]: row
+            for row in CoverageTally.objects.filter(tally_filter(code))
+            .annotate(child=child)
+            .values("child")
+            .annotate(**{figure.value: Sum(figure.value) for figure in CoverageFigure})
+            .order_by()
+        }
+        if sees_whole_region(scope)
+        else None
+    )
     rows = [
-        _child_row(region.code, region.name, households, events, below, overdue, year)
+        _child_row(region.code, region.name, households, events, below, overdue, coverage, year)
         for region in children
     ]
     total = ChildRow(
@@ -335,6 +375,10 @@ def _child_rows(
         eliminated_year=sum(row.eliminated_year for row in rows),
         below_line=Figure("below", "", sum(row.below_line.value for row in rows if row.below_line)),
         overdue=sum(row.overdue for row in rows),
+        coverage=[
+            CoverageCell(cell.figure, cell.label, sum(row.coverage[index].value for row in rows))
+            for index, cell in enumerate(rows[0].coverage)
+        ],
     )
     return rows, total
 
@@ -346,6 +390,7 @@ def _child_row(
     events: dict[tuple[str, str], int],
     below: dict[str, tuple[int, set[Decimal]]],
     overdue: dict[str, int],
+    coverage: dict[str, dict[str, Any]] | None,
     year: int | None,
 ) -> ChildRow:
     counts = households.get(code, {})
@@ -378,6 +423,12 @@ def _child_row(
         eliminated_year=events.get((code, HouseholdStatusEvent.Kind.RISK_ELIMINATED), 0),
         below_line=below_figure,
         overdue=overdue.get(code, 0),
+        coverage=[
+            CoverageCell(figure, label, coverage.get(code, {}).get(figure.value) or 0)
+            for figure, label in _coverage_headings().items()
+        ]
+        if coverage is not None
+        else [],
     )
 
 

@@ -18,13 +18,21 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from fupin.assessment.models import RiskLevel
+from fupin.assistance.selectors import CoverageFigure, sees_whole_region
+from fupin.core.errors import ApplicationError, PermissionDeniedError
 from fupin.core.region_codes import RegionLevel
 from fupin.core.scope import CODE_LENGTHS, RegionScope
 from fupin.registry.codes import EliminationMethod, HouseholdType, MonitoringCategory, RiskType
 from fupin.registry.models import HouseholdStatusEvent, Region
 from fupin.registry.selectors import region_children, region_get
 from fupin.registry.status import EventFacts, derive_status
-from fupin.reports.models import EventTally, HouseholdTally, IncomeTally, RiskTypeTally
+from fupin.reports.models import (
+    CoverageTally,
+    EventTally,
+    HouseholdTally,
+    IncomeTally,
+    RiskTypeTally,
+)
 from fupin.reports.selectors.dashboard import UNRATED, tally_filter
 
 Value = int | Decimal
@@ -35,6 +43,7 @@ class ReportKind(StrEnum):
     RISK_TYPES = "risk-types"
     ELIMINATION = "elimination"
     INCOME = "income"
+    COVERAGE = "coverage"
 
 
 def report_titles() -> dict[ReportKind, str]:
@@ -43,6 +52,7 @@ def report_titles() -> dict[ReportKind, str]:
         ReportKind.RISK_TYPES: _("监测对象风险类型统计表"),
         ReportKind.ELIMINATION: _("风险消除情况统计表"),
         ReportKind.INCOME: _("收入构成统计表"),
+        ReportKind.COVERAGE: _("帮扶措施覆盖统计表"),
     }
 
 
@@ -355,6 +365,36 @@ def _income_groups() -> list[ColumnGroup]:
     ]
 
 
+# --- 帮扶措施覆盖 ---------------------------------------------------------------------------
+
+_COVERAGE_FIELDS = ["monitored", *(figure.value for figure in CoverageFigure)]
+
+
+def _coverage_groups() -> list[ColumnGroup]:
+    return [
+        ColumnGroup(_("监测中"), [_("户数")]),
+        ColumnGroup(
+            _("帮扶措施覆盖（户）"),
+            [_("有本年帮扶计划"), _("有已落实的开发式措施"), _("有帮扶责任人"), _("走访逾期")],
+        ),
+    ]
+
+
+def _coverage(frame: _Frame, code: str) -> dict[str, list[Value]]:
+    width = len(_COVERAGE_FIELDS)
+    counts: dict[str, list[Value]] = {}
+    for row in (
+        CoverageTally.objects.filter(tally_filter(code))
+        .annotate(child=Substr("village_code", 1, frame.child_length))
+        .values("child")
+        .annotate(**{f"sum_{field}": Sum(field) for field in _COVERAGE_FIELDS})
+        .order_by()
+    ):
+        for index, field in enumerate(_COVERAGE_FIELDS):
+            _add(counts, row["child"], index, row[f"sum_{field}"] or 0, width)
+    return counts
+
+
 def report_build(
     *,
     scope: RegionScope,
@@ -364,7 +404,14 @@ def report_build(
     as_of: date | None = None,
 ) -> Report:
     """One standard report for a region in scope (NotFoundError outside it). `as_of` reads
-    the status history up to that day instead of today's figures."""
+    the status history up to that day instead of today's figures. The coverage report has
+    current figures only (ApplicationError with `as_of`) and is for the offices that see
+    every household's assistance (PermissionDeniedError for a responsible cadre)."""
+    if kind == ReportKind.COVERAGE:
+        if as_of is not None:
+            raise ApplicationError(coverage_as_of_refusal(), code="as_of")
+        if not sees_whole_region(scope):
+            raise PermissionDeniedError(_("帮扶责任人只能查看自己帮扶户的帮扶情况。"))
     frame = _frame(scope, region_code)
     code = frame.region.code if frame.region else ""
     notes: list[str] = []
@@ -392,6 +439,7 @@ def report_build(
             _elimination(frame, code, year, as_of),
         ),
         ReportKind.INCOME: lambda: (_income_groups(), _income(frame, code, year)),
+        ReportKind.COVERAGE: lambda: (_coverage_groups(), _coverage(frame, code)),
     }
     groups, counts = builders[kind]()
     if kind == ReportKind.MONITORED and as_of is not None:
@@ -402,6 +450,10 @@ def report_build(
         groups[0] = ColumnGroup(_("监测户"), [_("户数")])
     if kind == ReportKind.INCOME:
         notes.append(_("收入按年度收支记录统计，纯收入 = 四项收入 − 生产经营性支出。"))
+    if kind == ReportKind.COVERAGE:
+        notes.append(
+            _("帮扶措施覆盖按当前情况统计（本年帮扶计划指当年的计划），不按所选年度还原。")
+        )
     width = sum(len(group.columns) for group in groups)
     rows, totals = _rows(frame, counts, width)
     level = frame.region.level if frame.region else None
@@ -418,6 +470,10 @@ def report_build(
         totals=totals,
         notes=notes,
     )
+
+
+def coverage_as_of_refusal() -> str:
+    return _("帮扶措施覆盖统计表只有当前情况，不能按截止日期还原，请清空截止日期。")
 
 
 def report_as_dict(report: Report) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from fupin.accounts.models import Role, User
@@ -23,11 +24,15 @@ from fupin.assistance.models import (
     Visit,
 )
 from fupin.assistance.selectors import visits_due
+from fupin.assistance.services import visit_record
+from fupin.audit.models import AuditEvent
 from fupin.departments.models import Finding, FindingStatus
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus, HouseholdStatusEvent
 from fupin.registry.services import household_register, household_status_record
 from fupin.registry.tests import factories
+from fupin.reports.models import CoverageTally, TallyCursor
+from fupin.reports.tallies import tally_catch_up
 from tests.support import (
     COUNTY,
     OTHER_COUNTY,
@@ -344,3 +349,165 @@ def test_quality_index_counts_the_regions_open_findings(
     assert 'data-testid="quality-index">75.0<' in village.content.decode()
     far = client_for(actors.other_county_admin).get(reverse("reports:home")).content.decode()
     assert 'data-testid="quality-index">0.0<' in far
+
+
+def _child_cell(body: str, child: str, figure: str) -> int:
+    row = body.index(f'data-testid="child-{child}"')
+    marker = f'data-testid="child-coverage-{figure}">'
+    start = body.index(marker, row) + len(marker)
+    return int(body[start : body.index("<", start)].replace(",", ""))
+
+
+@pytest.mark.parametrize(
+    ("user_key", "children"),
+    [
+        ("county_admin", ("220122101", "220122102")),
+        ("township_reviewer", (VILLAGE, OTHER_VILLAGE)),
+    ],
+)
+def test_each_region_row_has_its_coverage_figures_equal_to_their_lists(
+    actors: Actors, records: dict[str, Household], user_key: str, children: tuple[str, ...]
+) -> None:
+    client = client_for(getattr(actors, user_key))
+    body = client.get(reverse("reports:home")).content.decode()
+    assert body.count('data-testid="coverage-heading"') == 4
+    for child in children:
+        direct = _direct_counts(child)
+        for figure, value in list(direct.items())[1:]:
+            # the row's figure is the direct count and the count of the list it opens
+            assert _child_cell(body, child, figure) == value, (child, figure)
+            listed = client.get(reverse("reports:coverage"), {"figure": figure, "region": child})
+            assert listed.context["page_obj"].paginator.count == value, (child, figure)
+            assert f"?figure={figure}&region={child}" in body
+    # the township's two villages differ, so the rows are not one figure repeated
+    assert _direct_counts(VILLAGE) != _direct_counts(OTHER_VILLAGE)
+
+
+def test_api_rows_carry_the_coverage_of_each_region(
+    actors: Actors, records: dict[str, Household]
+) -> None:
+    answer = client_for(actors.township_reviewer).get("/api/v1/dashboard").json()
+    assert answer["coverage_counted_on"] == TODAY.isoformat()
+    for row in answer["children"]:
+        direct = _direct_counts(row["code"])
+        assert {item["figure"]: item["value"] for item in row["coverage"]} == {
+            figure: value for figure, value in direct.items() if figure != "monitored"
+        }
+
+
+def test_visits_fall_overdue_as_days_pass_without_any_write(
+    actors: Actors, records: dict[str, Household], clock: Any
+) -> None:
+    client = client_for(actors.county_admin)
+    body = client.get(reverse("reports:home")).content.decode()
+    assert _shown(body, "visit_overdue") == 1
+    # given no write at all, 60 days later the visit of the covered household is overdue too
+    clock.move_to(TODAY + timedelta(days=60))
+    events_before = AuditEvent.objects.count()
+    # (signed in again: the session of 60 days ago has expired)
+    client = client_for(actors.county_admin)
+    body = client.get(reverse("reports:home")).content.decode()
+    # then the first page of the day recounts the coverage as of the new day
+    assert _shown(body, "visit_overdue") == 2
+    assert 'data-testid="coverage-counted-on"' not in body
+    assert AuditEvent.objects.count() == events_before
+    listed = client.get(reverse("reports:coverage"), {"figure": "visit_overdue"})
+    assert listed.context["page_obj"].paginator.count == 2
+
+
+def test_a_visit_recorded_through_the_service_is_counted_by_the_next_page(
+    actors: Actors, records: dict[str, Household]
+) -> None:
+    client = client_for(actors.county_admin)
+    assert _shown(client.get(reverse("reports:home")).content.decode(), "visit_overdue") == 1
+    # when the village officer records the overdue household's visit
+    visit_record(
+        actor=actors.village_officer,
+        scope=scope_of(actors.village_officer),
+        household=records["unvisited"],
+        client_token="visit-today",
+        visited_on=TODAY,
+        met_person="户主",
+    )
+    # then the next page view recounts that village's coverage only
+    assert tally_catch_up().regions == (VILLAGE,)
+    body = client.get(reverse("reports:home")).content.decode()
+    assert _shown(body, "visit_overdue") == 0
+    assert _child_cell(body, TOWN, "visit_overdue") == 0
+
+
+def test_a_new_day_too_big_for_a_page_is_left_to_the_job_and_the_page_says_so(
+    actors: Actors, records: dict[str, Household], clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = client_for(actors.county_admin)
+    client.get(reverse("reports:home"))
+    # given a page may recount no monitored household itself
+    monkeypatch.setattr("fupin.reports.views.PAGE_RECOUNT_LIMIT", 0)
+    clock.move_to(TODAY + timedelta(days=60))
+    client = client_for(actors.county_admin)
+    body = client.get(reverse("reports:home")).content.decode()
+    # then the page shows yesterday's figures, says so, and the job is queued
+    assert _shown(body, "visit_overdue") == 1
+    assert f"按 {TODAY.isoformat()} 统计" in body
+    assert TallyCursor.objects.get().recount_requested_at is not None
+    # when the job has run, the figures count the new day
+    tally_catch_up()
+    body = client.get(reverse("reports:home")).content.decode()
+    assert _shown(body, "visit_overdue") == 2
+    assert 'data-testid="coverage-counted-on"' not in body
+
+
+def test_a_responsible_cadre_has_their_own_households_counted_live(
+    actors: Actors, records: dict[str, Household]
+) -> None:
+    cadre_user = make_user("cadre_wang", Role.RESPONSIBLE_CADRE, VILLAGE)
+    Cadre.objects.filter(name="王志强").update(user=cadre_user)
+    body = client_for(cadre_user).get(reverse("reports:home")).content.decode()
+    # covered and unvisited in the cadre's village; the plain household is not monitored
+    assert "监测中 2 户" in body
+    assert (_shown(body, "with_plan"), _shown(body, "with_cadre")) == (1, 2)
+    # the report of region figures is the offices' (a cadre sees their own households only)
+    report = client_for(cadre_user).get(reverse("reports:report"), {"kind": "coverage"})
+    assert report.status_code == 403
+
+
+def test_coverage_report_rows_equal_the_direct_counts_and_refuse_a_past_date(
+    actors: Actors, records: dict[str, Household]
+) -> None:
+    client = client_for(actors.township_reviewer)
+    response = client.get(reverse("reports:report"), {"kind": "coverage", "year": "2025"})
+    report = response.context["report"]
+    assert report.title == "帮扶措施覆盖统计表"
+    for row in report.rows:
+        assert row.values == list(_direct_counts(row.code).values()), row.code
+    assert report.totals == list(_direct_counts(TOWN).values())
+    # a past date cannot be rebuilt: the form says so and nothing is built
+    refused = client.get(
+        reverse("reports:report"),
+        {"kind": "coverage", "year": "2025", "as_of": "2025-06-30"},
+    )
+    assert refused.context["report"] is None
+    assert "帮扶措施覆盖统计表只有当前情况" in refused.content.decode()
+    workbook = client.get(reverse("reports:report-xlsx"), {"kind": "coverage", "year": "2025"})
+    assert workbook.status_code == 200
+    assert workbook["Content-Disposition"].endswith('coverage-220122101-2025.xlsx"')
+
+
+def test_one_coverage_row_per_village_is_a_database_constraint(db: None) -> None:
+    CoverageTally.objects.create(
+        village_code=VILLAGE,
+        monitored=1,
+        with_plan=0,
+        with_development=0,
+        with_cadre=0,
+        visit_overdue=0,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CoverageTally.objects.create(
+            village_code=VILLAGE,
+            monitored=2,
+            with_plan=0,
+            with_development=0,
+            with_cadre=0,
+            visit_overdue=0,
+        )

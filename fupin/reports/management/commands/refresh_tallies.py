@@ -10,7 +10,7 @@ from fupin.reports.tallies import tally_catch_up, tally_rebuild
 class Command(BaseCommand):
     help = (
         "更新首页和统计报表所用的汇总数：按审计记录重新统计有变化的区划；"
-        "--full 全部重新统计（建议每晚运行一次）。"
+        "--full 全部重新统计（建议每天零点后运行一次，帮扶措施覆盖按当天统计）。"
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:

@@ -17,7 +17,8 @@ from fupin.reports.tallies import NATIONWIDE, tally_catch_up
 class Command(BaseCommand):
     help = (
         "生成标准统计报表：monitored（监测对象分类）、risk-types（风险类型）、"
-        "elimination（风险消除）、income（收入构成），按下一级区划分行并有合计行。"
+        "elimination（风险消除）、income（收入构成）、coverage（帮扶措施覆盖），"
+        "按下一级区划分行并有合计行。"
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
