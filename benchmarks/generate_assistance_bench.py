@@ -20,7 +20,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -32,6 +31,7 @@ from benchmarks.generate_county_bench import (  # noqa: E402
     SEED,
     SQLITE_GOAL_SECONDS,
     fupin,
+    postgres_bench_url,
 )
 
 BENCH_DATABASE = "fupin_assistance_bench"
@@ -99,14 +99,6 @@ def measure(label: str, database_url: str, *, households: int, goal_seconds: flo
     )
 
 
-def postgres_bench_url(server_url: str) -> str:
-    parts = urlsplit(server_url)
-    admin = ["psql", server_url, "-q", "-c"]
-    subprocess.run([*admin, f"DROP DATABASE IF EXISTS {BENCH_DATABASE}"], check=True)
-    subprocess.run([*admin, f"CREATE DATABASE {BENCH_DATABASE}"], check=True)
-    return urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--postgres", default=os.environ.get("FUPIN_TEST_POSTGRES"))
@@ -125,7 +117,7 @@ def main() -> None:
         try:
             measure(
                 "PostgreSQL",
-                postgres_bench_url(args.postgres),
+                postgres_bench_url(args.postgres, BENCH_DATABASE),
                 households=args.households,
                 goal_seconds=POSTGRES_GOAL_SECONDS,
             )
