@@ -198,6 +198,9 @@ def test_the_same_seed_gives_the_same_rows_and_a_rerun_needs_replace(
     assistance_bulk_generate(county_code=county, seed=7, as_of=AS_OF, replace=True)
     assert _snapshot() == first
     assert AuditEvent.objects.filter(action="assistance.assistance_bulk_delete").count() == 1
+    # the second run records under the same inactive account, created once
+    assert AuditEvent.objects.filter(action="accounts.service_account_create").count() == 1
+    assert set(Visit.objects.values_list("recorded_by__username", flat=True)) == {"synthetic_data"}
 
 
 def test_delete_lets_the_county_be_generated_again(generated: AssistanceGenerationResult) -> None:
