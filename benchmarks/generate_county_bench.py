@@ -65,12 +65,13 @@ def measure(label: str, database_url: str, *, households: int, goal_seconds: flo
     )
 
 
-def postgres_bench_url(server_url: str) -> str:
+def postgres_bench_url(server_url: str, database: str = BENCH_DATABASE) -> str:
+    """A new, empty database `database` on the server; its URL."""
     parts = urlsplit(server_url)
     admin = ["psql", server_url, "-q", "-c"]
-    subprocess.run([*admin, f"DROP DATABASE IF EXISTS {BENCH_DATABASE}"], check=True)
-    subprocess.run([*admin, f"CREATE DATABASE {BENCH_DATABASE}"], check=True)
-    return urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
+    subprocess.run([*admin, f"DROP DATABASE IF EXISTS {database}"], check=True)
+    subprocess.run([*admin, f"CREATE DATABASE {database}"], check=True)
+    return urlunsplit(parts._replace(path=f"/{database}"))
 
 
 def main() -> None:

@@ -3,12 +3,11 @@ ASCII identifiers in visible text and the browser's phone-width check all walk t
 so a page another module adds is covered the moment its URL is named."""
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from fupin.assessment.models import RuleSetRecord
-from fupin.assistance.services import measure_add, risk_add
+from fupin.assistance.tests.samples import sample_assistance
 from fupin.departments.models import DepartmentToken, Finding
 from fupin.finance.tests.samples import sample_finance
 from fupin.jobs.models import Job
@@ -56,24 +55,7 @@ def smoke_pages(actors: Actors, baseline: RuleSetRecord) -> list[SmokePage]:
     monitoring = sample_case(actors, household)
     rectification = sample_rectification(actors, household)
     # Measures and risks need the code tables the `assistance_tables` fixture seeds.
-    measure = measure_add(
-        actor=actors.system_admin,
-        scope=scope_of(actors.system_admin),
-        household=household,
-        year=2025,
-        category_code="100A40",
-        subtype="县内企业务工",
-        responsible_unit="县人社局",
-        started_on=date(2025, 4, 1),
-    )
-    risk = risk_add(
-        actor=actors.system_admin,
-        scope=scope_of(actors.system_admin),
-        household=household,
-        risk_type="1",
-        found_on=date(2025, 4, 1),
-        source="visit",
-    )
+    assistance = sample_assistance(actors, household)
     values = {
         "user_id": actors.village_officer.pk,
         "job_id": job.pk,
@@ -88,8 +70,7 @@ def smoke_pages(actors: Actors, baseline: RuleSetRecord) -> list[SmokePage]:
         "attachment_id": monitoring.attachment.pk,
         "objection_id": monitoring.objection.pk,
         "token": monitoring.notice.token,
-        "measure_id": measure.pk,
-        "risk_id": risk.pk,
+        **assistance,
         "problem_id": rectification.problem.pk,
         "task_id": rectification.task.pk,
         "complaint_id": rectification.complaint.pk,

@@ -345,3 +345,24 @@ def user_unlock(*, actor: User, scope: RegionScope, user: User) -> None:
         subject=user,
         region_code=_home_region_code(user),
     )
+
+
+@transaction.atomic
+def service_account_get_or_create(*, username: str, full_name: str) -> User:
+    """Return the account that bulk writers (the synthetic generators) record their rows
+    under, creating it once: inactive, without a usable password or any role, so it can
+    never sign in or see anything. Audit action: "accounts.service_account_create"."""
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user
+    user = User(username=username, full_name=full_name, is_active=False)
+    user.set_unusable_password()
+    user.save()
+    audit_record(
+        actor=None,
+        action="accounts.service_account_create",
+        subject=user,
+        region_code="",
+        changes={"username": username, "full_name": full_name},
+    )
+    return user

@@ -26,6 +26,7 @@ from fupin.assistance.models import (
     Visit,
 )
 from fupin.assistance.selectors.plans import WORKING_SKILLS
+from fupin.assistance.synthetic import FILLER_MEASURE, SECURITY_MEASURES
 from fupin.core.scope import RegionScope
 from fupin.registry.models import Household, HouseholdStatus, HouseholdStatusEvent, HouseholdYear
 
@@ -47,20 +48,8 @@ _DEVELOPMENT = [
     ("100A40", "外出务工交通补贴", "县人社局", Decimal(500)),
     ("100A41", "脱贫人口小额信贷", "县农商银行", Decimal(50000)),
 ]
-# … and a 保障式 measure for each risk, by the first category that addresses it.
-_SECURITY_SUBTYPES = {
-    "100A45": ("家庭医生签约及慢病门诊报销", "县卫健局"),
-    "100A46": ("义务教育阶段资助", "县教育局"),
-    "100A47": ("雨露计划职业教育补助", "县乡村振兴局"),
-    "100A48": ("纳入低保", "县民政局"),
-    "100A50": ("农村危房改造", "县住建局"),
-    "100A54": ("灾后生产恢复补助", "县农业农村局"),
-    "100A52": ("社会帮扶结对资助", "县工商联"),
-    "100A42": ("村级公益岗位（护林员）", "乡镇人民政府"),
-    "100A39": ("产业项目重新扶持", "县农业农村局"),
-    "100A40": ("就业技能培训", "县人社局"),
-    "100A41": ("小额信贷续贷", "县农商银行"),
-}
+# … and a 保障式 measure for each risk, by the first category that addresses it
+# (SECURITY_MEASURES, shared with the synthetic generator).
 # Every seventh household's visits stop 40 to 70 days ago: their next visit is overdue.
 OVERDUE_EVERY = 7
 # The last few households of the county wait for a cadre (the 待办 shows their deadline).
@@ -154,13 +143,13 @@ def _measures(
     used: set[str] = set()
     for risk in RiskRecord.objects.filter(household=household, resolved_on__isnull=True):
         options = [
-            c for c in setting.risk_coverage.get(risk.risk_type, []) if c in _SECURITY_SUBTYPES
+            c for c in setting.risk_coverage.get(risk.risk_type, []) if c in SECURITY_MEASURES
         ]
         security = next((c for c in options if c not in used), None)
         if security is None:
             continue
         used.add(security)
-        subtype, unit = _SECURITY_SUBTYPES[security]
+        subtype, unit = SECURITY_MEASURES[security]
         services.measure_add(
             actor=actor,
             scope=scope,
@@ -179,9 +168,9 @@ def _measures(
             scope=scope,
             household=household,
             year=year,
-            category_code="100A52",
-            subtype="消费帮扶（农产品代销）",
-            responsible_unit="县供销社",
+            category_code=FILLER_MEASURE[0],
+            subtype=FILLER_MEASURE[1],
+            responsible_unit=FILLER_MEASURE[2],
             started_on=start,
             status=MeasureStatus.IN_PLACE,
         )

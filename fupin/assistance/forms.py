@@ -159,3 +159,16 @@ class MonthlyIncomeForm(forms.Form):
         input_formats=["%Y-%m", "%Y-%m-%d"],
     )
     amount = forms.DecimalField(label=_("家庭收入（元）"), max_digits=12, decimal_places=2)
+
+
+class AssignmentEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("结束日期"), widget=DATE_WIDGET, initial=_today)
+    reason = forms.CharField(
+        label=_("结束原因"),
+        max_length=200,
+        help_text=_("例如：帮扶责任人工作调动、风险已消除、农户迁出。"),
+    )
+
+
+class WorkTeamMemberEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("离任日期"), widget=DATE_WIDGET, initial=_today)

@@ -7,7 +7,14 @@ urlpatterns = [
     path("mine/", views.my_households, name="my-households"),
     path("cadres/", views.cadre_list, name="cadre-list"),
     path("teams/", views.work_team, name="work-team"),
+    path("cadres/<int:cadre_id>/", views.cadre_detail, name="cadre-detail"),
+    path(
+        "teams/members/<int:team_member_id>/end/",
+        views.work_team_member_end,
+        name="work-team-member-end",
+    ),
     path("assign/", views.assign, name="assign"),
+    path("assignments/<int:assignment_id>/end/", views.assignment_end, name="assignment-end"),
     path(
         "households/<int:household_id>/section/",
         views.household_section,
@@ -23,4 +30,7 @@ urlpatterns = [
     path("risks/<int:risk_id>/resolve/", views.risk_resolve, name="risk-resolve"),
     path("households/<int:household_id>/visits/new/", views.visit_create, name="visit-create"),
     path("households/<int:household_id>/incomes/new/", views.income_create, name="income-create"),
+    path("visits/<int:assistance_visit_id>/photos/", views.visit_photos, name="visit-photos"),
+    path("photos/<int:photo_id>/", views.visit_photo, name="visit-photo"),
+    path("photos/<int:photo_id>/image/", views.visit_photo_image, name="visit-photo-image"),
 ]

@@ -100,6 +100,9 @@ def household_section(request: ScopedRequest, household_id: int) -> HttpResponse
             "household": household,
             "can_help": access >= selectors.Access.HELP,
             "can_manage": access >= selectors.Access.MANAGE,
+            "can_see_photos": selectors.may_see_photos(
+                scope=request.scope, user=request.user, access=access
+            ),
             "today": timezone.localdate(),
         },
     )
@@ -430,3 +433,169 @@ def income_create(request: ScopedRequest, household_id: int) -> HttpResponse:
         done=_("已登记月度收入。"),
         title=_("登记月度收入"),
     )
+
+
+def _end_form(
+    request: ScopedRequest,
+    form: Form,
+    *,
+    save: Callable[[dict[str, Any]], object],
+    done: str,
+    title: str,
+    lines: list[str],
+    back: str,
+    breadcrumbs: list[tuple[str, str | None]],
+) -> HttpResponse:
+    """A page that ends a period (a pairing, a stay in a work team): post → service →
+    message → back, or the form again with the service's refusal on it."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect_after_post(request, back)
+    return render(
+        request,
+        "assistance/end_form.html",
+        {"form": form, "title": title, "lines": lines, "back": back, "breadcrumbs": breadcrumbs},
+    )
+
+
+@scoped_view(Capability.MANAGE_ASSISTANCE)
+def assignment_end(request: ScopedRequest, assignment_id: int) -> HttpResponse:
+    """End a current pairing of cadre and household, with the day and the reason; the row
+    stays as history. `?back=cadre` returns to the cadre's page, else to the household."""
+    assignment = selectors.assignment_get(scope=request.scope, assignment_id=assignment_id)
+    household, cadre = assignment.household, assignment.cadre
+    from_cadre = (request.GET.get("back") or request.POST.get("back")) == "cadre"
+    back = (
+        reverse("assistance:cadre-detail", args=[cadre.pk])
+        if from_cadre
+        else _household_url(household)
+    )
+    title = _("结束结对帮扶")
+    return _end_form(
+        request,
+        forms.AssignmentEndForm(request.POST or None),
+        save=lambda data: services.cadre_assignment_end(
+            actor=request.user, scope=request.scope, assignment=assignment, **data
+        ),
+        done=_("已结束 %(name)s 与户 %(number)s 的结对。")
+        % {"name": cadre.name, "number": household.number},
+        title=title,
+        lines=[
+            _("帮扶责任人：%(name)s（%(unit)s）") % {"name": cadre.name, "unit": cadre.unit},
+            _("户编号：%(number)s") % {"number": household.number},
+            _("结对开始日期：%(day)s") % {"day": assignment.started_on.isoformat()},
+        ],
+        back=back,
+        breadcrumbs=(
+            [
+                (_("帮扶责任人"), reverse("assistance:cadre-list")),
+                (cadre.name, back),
+                (title, None),
+            ]
+            if from_cadre
+            else _breadcrumbs(household, title)
+        ),
+    )
+
+
+@scoped_view(Capability.MANAGE_ASSISTANCE)
+def cadre_detail(request: ScopedRequest, cadre_id: int) -> HttpResponse:
+    """One cadre: the households they help now (each can be ended here) and before."""
+    detail = selectors.cadre_detail(scope=request.scope, cadre_id=cadre_id)
+    return render(
+        request,
+        "assistance/cadre_detail.html",
+        {
+            "detail": detail,
+            "breadcrumbs": [
+                (_("帮扶责任人"), reverse("assistance:cadre-list")),
+                (detail.cadre.name, None),
+            ],
+        },
+    )
+
+
+@scoped_view(Capability.MANAGE_ASSISTANCE)
+def work_team_member_end(request: ScopedRequest, team_member_id: int) -> HttpResponse:
+    """Record the day a person left a village's work team; the roster keeps them."""
+    member = selectors.work_team_member_get(scope=request.scope, member_id=team_member_id)
+    back = reverse("assistance:work-team") + f"?village={member.village_id}"
+    title = _("驻村工作队成员离任")
+    return _end_form(
+        request,
+        forms.WorkTeamMemberEndForm(request.POST or None),
+        save=lambda data: services.work_team_member_end(
+            actor=request.user, scope=request.scope, member=member, **data
+        ),
+        done=_("已登记 %(name)s 离任。") % {"name": member.name},
+        title=title,
+        lines=[
+            _("驻村：%(village)s") % {"village": member.village.name},
+            f"{member.name} · {member.get_post_display()} · {member.unit}",
+            _("驻村开始日期：%(day)s") % {"day": member.started_on.isoformat()},
+        ],
+        back=back,
+        breadcrumbs=[(_("驻村工作队"), back), (title, None)],
+    )
+
+
+@scoped_view()
+def visit_photos(request: ScopedRequest, assistance_visit_id: int) -> HttpResponse:
+    """A visit's photos as thumbnails, each opening the full-size view."""
+    found = selectors.visit_photos(
+        scope=request.scope, user=request.user, visit_id=assistance_visit_id
+    )
+    household = found.visit.household
+    return render(
+        request,
+        "assistance/visit_photos.html",
+        {
+            "visit": found.visit,
+            "photos": found.photos,
+            "household": household,
+            "breadcrumbs": _breadcrumbs(household, _("走访照片")),
+        },
+    )
+
+
+@scoped_view()
+def visit_photo(request: ScopedRequest, photo_id: int) -> HttpResponse:
+    """One photo at full size, with the visit's other photos before and after it."""
+    photo = selectors.visit_photo_get(scope=request.scope, user=request.user, photo_id=photo_id)
+    found = selectors.visit_photos(scope=request.scope, user=request.user, visit_id=photo.visit_id)
+    ids = [row.pk for row in found.photos]
+    position = ids.index(photo.pk)
+    household = found.visit.household
+    return render(
+        request,
+        "assistance/visit_photo.html",
+        {
+            "photo": photo,
+            "visit": found.visit,
+            "position": position + 1,
+            "count": len(ids),
+            "previous_id": ids[position - 1] if position > 0 else None,
+            "next_id": ids[position + 1] if position + 1 < len(ids) else None,
+            "breadcrumbs": [
+                *_breadcrumbs(household, _("走访照片"))[:-1],
+                (_("走访照片"), reverse("assistance:visit-photos", args=[found.visit.pk])),
+                (_("第 %(number)s 张") % {"number": position + 1}, None),
+            ],
+        },
+    )
+
+
+@scoped_view()
+def visit_photo_image(request: ScopedRequest, photo_id: int) -> HttpResponse:
+    """The photo's bytes (thumbnails and the full view both load them); every time they
+    are served is audited, so the browser is told not to keep them."""
+    photo = services.visit_photo_view(actor=request.user, scope=request.scope, photo_id=photo_id)
+    response = HttpResponse(bytes(photo.content), content_type=photo.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = "inline"
+    return response

@@ -28,6 +28,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "accounts.user_login": gettext_lazy("登录"),
     "accounts.user_login_failed": gettext_lazy("登录失败"),
     "accounts.user_lock": gettext_lazy("账号锁定"),
+    "accounts.service_account_create": gettext_lazy("创建系统内部账号"),
     "accounts.user_logout": gettext_lazy("退出登录"),
     "accounts.user_change_password": gettext_lazy("修改密码"),
     "accounts.user_create": gettext_lazy("新建用户"),
@@ -110,6 +111,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "assistance.risk_resolve": gettext_lazy("风险消除登记"),
     "assistance.monthly_income_record": gettext_lazy("登记月度收入"),
     "assistance.visit_record": gettext_lazy("记录走访"),
+    "assistance.visit_photo_view": gettext_lazy("查看走访照片"),
+    "assistance.assistance_bulk_generate": gettext_lazy("模拟帮扶数据批量生成"),
+    "assistance.assistance_bulk_delete": gettext_lazy("删除模拟帮扶数据"),
     # rectification
     "rectification.problem_register": gettext_lazy("登记整改问题"),
     "rectification.task_add": gettext_lazy("分解整改任务"),

@@ -41,17 +41,31 @@ from fupin.assistance.selectors.plans import (
     measure_categories,
     plan_gaps,
 )
+from fupin.assistance.selectors.records import (
+    CadreDetail,
+    VisitPhotos,
+    assignment_get,
+    cadre_detail,
+    may_see_photos,
+    visit_photo_get,
+    visit_photos,
+    work_team_member_get,
+)
 from fupin.assistance.selectors.rules import setting_for, visit_interval_days
 
 __all__ = [
     "Access",
+    "CadreDetail",
     "CadreMissing",
     "CadreRow",
     "CoverageFigure",
     "HouseholdAssistance",
     "PlanGaps",
     "VisitDue",
+    "VisitPhotos",
     "account_for_cadre",
+    "assignment_get",
+    "cadre_detail",
     "cadre_get",
     "cadre_list",
     "cadre_of_user",
@@ -64,6 +78,7 @@ __all__ = [
     "household_access",
     "household_assistance",
     "households_without_cadre",
+    "may_see_photos",
     "measure_categories",
     "monthly_income_rows",
     "my_households",
@@ -74,7 +89,10 @@ __all__ = [
     "setting_for",
     "visible_households",
     "visit_interval_days",
+    "visit_photo_get",
+    "visit_photos",
     "visits_due",
     "visits_due_first",
     "work_team",
+    "work_team_member_get",
 ]

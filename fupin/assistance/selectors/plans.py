@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from fupin.assistance.models import (
@@ -17,6 +18,7 @@ from fupin.assistance.models import (
     MonthlyIncome,
     RiskRecord,
     Visit,
+    VisitPhoto,
 )
 from fupin.assistance.selectors import access as access_selectors
 from fupin.assistance.selectors import rules as rule_selectors
@@ -130,7 +132,8 @@ def household_assistance(
     visits = list(
         Visit.objects.filter(household=household)
         .select_related("cadre")
-        .prefetch_related("photos")[:12]
+        # The count and the links need no photo bytes, which run to megabytes each.
+        .prefetch_related(Prefetch("photos", queryset=VisitPhoto.objects.defer("content")))[:12]
     )
     interval = rule_selectors.visit_interval_days(setting, household.risk_level)
     next_due = visits[0].visited_on + timedelta(days=interval) if visits else None

@@ -15,7 +15,7 @@ from fupin.assistance.services.plans import (
     risk_add,
     risk_resolve,
 )
-from fupin.assistance.services.visits import PhotoUpload, visit_record
+from fupin.assistance.services.visits import PhotoUpload, visit_photo_view, visit_record
 
 __all__ = [
     "PhotoUpload",
@@ -28,6 +28,7 @@ __all__ = [
     "plan_draft",
     "risk_add",
     "risk_resolve",
+    "visit_photo_view",
     "visit_record",
     "work_team_member_add",
     "work_team_member_end",

@@ -306,6 +306,8 @@ def work_team_member_end(
     "assistance.work_team_member_end"."""
     scope.require(Capability.MANAGE_ASSISTANCE)
     scope.require_visible(member.village_id, _("工作队成员不存在或不在您的管辖范围内。"))
+    if member.ended_on is not None:
+        raise ApplicationError(_("该成员已经离任。"), code="already_ended")
     check_period(member.started_on, ended_on)
     member.ended_on = ended_on
     member.save(update_fields=["ended_on"])

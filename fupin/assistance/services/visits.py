@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from fupin.assistance.models import Cadre, Visit, VisitPhoto
 from fupin.assistance.selectors import access as access_selectors
+from fupin.assistance.selectors import records
 from fupin.assistance.services import plans
 from fupin.assistance.services.common import required_text
 from fupin.audit.services import audit_record
@@ -141,3 +142,25 @@ def visit_record(
         },
     )
     return visit, True
+
+
+@transaction.atomic
+def visit_photo_view(*, actor: AbstractBaseUser, scope: RegionScope, photo_id: int) -> VisitPhoto:
+    """Return a visit photo with its content for a user who may see it, recording that they
+    saw it: the photos are personal data (people, homes, illness), so every time one is
+    served is audited like a revealed ID number. Raises NotFoundError / PermissionDeniedError
+    (see `selectors.visit_photo_get`). Audit action: "assistance.visit_photo_view"."""
+    photo = records.visit_photo_get(scope=scope, user=actor, photo_id=photo_id, with_content=True)
+    household = photo.visit.household
+    audit_record(
+        actor=actor,
+        action="assistance.visit_photo_view",
+        subject=photo,
+        region_code=household.village_id,
+        changes={
+            "household": household.number,
+            "visited_on": photo.visit.visited_on.isoformat(),
+            "photo": photo.name,
+        },
+    )
+    return photo

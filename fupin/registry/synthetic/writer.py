@@ -166,9 +166,15 @@ def generated_prefix(county_code: str) -> str:
 
 def reserve_household_ids(count: int) -> list[int]:
     """Return `count` unused household ids; must run inside the batch's transaction."""
+    return reserve_ids(Household, count)
+
+
+def reserve_ids(model: type[Model], count: int) -> list[int]:
+    """Return `count` unused ids of `model`'s table, so that rows written in bulk can name
+    each other without reading anything back; must run inside the batch's transaction."""
     quote = connection.ops.quote_name
-    table = Household._meta.db_table
-    pk = Household._meta.pk.column
+    table = model._meta.db_table
+    pk = model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
