@@ -312,7 +312,7 @@ def household_open_cases(*, scope: RegionScope, household_id: int) -> list[Monit
 def objection_get(*, scope: RegionScope, objection_id: int) -> Objection:
     """An objection to a case in scope; NotFoundError otherwise."""
     objection = Objection.objects.select_related("notice").filter(pk=objection_id).first()
-    if objection is None:
+    if objection is None or objection.notice.case_id is None:
         raise NotFoundError(_("事项不存在或不在您的管辖范围内。"))
     case_get(scope=scope, case_id=objection.notice.case_id)
     return objection

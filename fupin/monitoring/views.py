@@ -250,10 +250,10 @@ def _hold_uploads(
     request: ScopedRequest, case: MonitoringCase, form: Form, held: dict[str, Attachment]
 ) -> dict[str, Attachment]:
     """Keep the files sent with a refused form, so the form shown again has them."""
-    for name, file in request.FILES.items():
+    for name in request.FILES:
         if name not in form.fields:
             continue
-        sent = steps.upload(file)
+        sent = steps.upload(request.FILES.get(name))
         if not isinstance(sent, services.UploadedFile):
             continue
         try:

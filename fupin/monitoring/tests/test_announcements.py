@@ -133,7 +133,7 @@ def test_the_period_leaves_out_cases_approved_outside_it(
         scope=county, region_code=TOWN, case_kind=CaseKind.IDENTIFICATION
     )
     # the three were approved on three days, a week apart (their publicities ran in turn)
-    days = sorted(timezone.localdate(case.approved_at) for case in candidates)
+    days = sorted(timezone.localdate(case.approved_at) for case in candidates)  # type: ignore[attr-defined]
     assert len(set(days)) == 3
     # a period that ended the day before the first approval lists nobody
     with nothing_changes(*three_approved), pytest.raises(ApplicationError) as refused:
@@ -176,7 +176,7 @@ def test_a_village_announcement_leaves_the_other_village_waiting(
 
 def test_refusals_change_nothing(actors: Actors, three_approved: list[MonitoringCase]) -> None:
     county = scope_of(actors.county_admin)
-    arguments = {"region_code": TOWN, "case_kind": CaseKind.IDENTIFICATION}
+    arguments: dict[str, Any] = {"region_code": TOWN, "case_kind": CaseKind.IDENTIFICATION}
     # the village and the township do not issue the county's 公告
     for user in (actors.village_officer, actors.township_reviewer):
         with nothing_changes(*three_approved), pytest.raises(PermissionDeniedError):
