@@ -117,3 +117,13 @@ def test_job_list_filters_by_region_chosen_in_the_picker_and_status(actors: Acto
     fragment = client.get(url, {"region_code": "220122101"}, headers={"HX-Request": "true"})
     assert 'data-testid="job-table"' in fragment.content.decode()
     assert "<html" not in fragment.content.decode()
+
+
+def test_home_page_names_its_jobs_for_what_they_are(actors: Actors) -> None:
+    job = _job(COUNTY)
+    body = client_for(actors.county_admin).get(reverse("reports:home")).content.decode()
+    heading = body.split('data-testid="recent-jobs"')[1].split("</h2>")[0]
+    assert "最近的后台任务（导入、导出、评估等）" in heading
+    assert reverse("jobs:job-list") in heading
+    assert reverse("jobs:job-detail", args=[job.pk]) in body
+    assert "进行中的任务" not in body

@@ -36,5 +36,5 @@ def home_stats(*, scope: RegionScope) -> list[StatCard]:
     if scope.can(Capability.MANAGE_USERS):
         cards.append(StatCard("users", _("用户"), user_list(scope=scope).count()))
     active_jobs = job_list(scope=scope).filter(status__in=[Job.Status.PENDING, Job.Status.RUNNING])
-    cards.append(StatCard("jobs", _("排队或运行中的后台任务"), active_jobs.count()))
+    cards.append(StatCard("jobs", _("进行中的任务"), active_jobs.count()))
     return cards
