@@ -135,6 +135,21 @@ def _case_steps(case: MonitoringCase, approvals: list[ApprovalRecord]) -> list[C
     ]
 
 
+def _case_facts(case: MonitoringCase, approvals: list[ApprovalRecord]) -> dict[str, object]:
+    """What the case page and the case file both show: its labels and its steps."""
+    return {
+        "risk_labels": risk_labels(case.risk_types),
+        "category_label": codes.MonitoringCategory(case.monitoring_category).label
+        if case.monitoring_category
+        else "",
+        "method_label": codes.EliminationMethod(case.elimination_method).label
+        if case.elimination_method
+        else "",
+        "steps": _case_steps(case, approvals),
+        "is_identification": case.kind == CaseKind.IDENTIFICATION,
+    }
+
+
 def _render_detail(
     request: ScopedRequest,
     case_id: int,
@@ -166,14 +181,7 @@ def _render_detail(
             "detail": detail,
             "case": case,
             "deadline": deadline,
-            "risk_labels": risk_labels(case.risk_types),
-            "category_label": codes.MonitoringCategory(case.monitoring_category).label
-            if case.monitoring_category
-            else "",
-            "method_label": codes.EliminationMethod(case.elimination_method).label
-            if case.elimination_method
-            else "",
-            "steps": _case_steps(case, detail.approvals),
+            **_case_facts(case, detail.approvals),
             "confirm_step": case.state in workflow.CONFIRMED_STATES,
             # A step the user owns but may not do yet: the button is disabled with the reason.
             "step_wait_reason": selectors.publicity_wait_reason(
@@ -182,7 +190,6 @@ def _render_detail(
             if open_publicity is not None and can_act
             else "",
             "is_rejected": case.state == CaseState.REJECTED,
-            "is_identification": case.kind == CaseKind.IDENTIFICATION,
             "step_title": step_title,
             "step_submit_label": step_submit_label,
             "can_act": can_act,
@@ -658,15 +665,7 @@ def case_file(request: ScopedRequest, case_id: int) -> HttpResponse:
         {
             "detail": detail,
             "case": case,
-            "risk_labels": risk_labels(case.risk_types),
-            "category_label": codes.MonitoringCategory(case.monitoring_category).label
-            if case.monitoring_category
-            else "",
-            "method_label": codes.EliminationMethod(case.elimination_method).label
-            if case.elimination_method
-            else "",
-            "steps": _case_steps(case, detail.approvals),
-            "is_identification": case.kind == CaseKind.IDENTIFICATION,
+            **_case_facts(case, detail.approvals),
             "printed_on": timezone.localdate(),
             "breadcrumbs": _breadcrumbs(
                 (str(case), reverse("monitoring:case-detail", args=[case.pk])),

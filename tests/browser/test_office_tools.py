@@ -7,13 +7,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Dialog, FilePayload, Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from fupin.jobs.models import Job
-from fupin.monitoring import services, steps
+from fupin.monitoring import services
 from fupin.monitoring.models import CaseState, MonitoringCase, Notice
+from fupin.monitoring.tests.samples import cadre_case
 from fupin.registry import codes
 from fupin.registry.models import Household
 from fupin.registry.services import household_register
@@ -45,37 +45,17 @@ def _household(actors: Actors, number: str, village: str = VILLAGE) -> Household
     )
 
 
+def _publicity_over(notice: Notice) -> None:
+    """Let a publicity's days pass by moving them back, the clock of the live server being
+    the real one."""
+    days = notice.ends_on - notice.starts_on + timedelta(days=1)
+    Notice.objects.filter(pk=notice.pk).update(
+        starts_on=notice.starts_on - days, ends_on=notice.ends_on - days
+    )
+
+
 def _case(actors: Actors, household: Household, until: CaseState) -> MonitoringCase:
-    """A cadre's clue carried by the real services until it waits for `until`; a
-    publicity's days are let pass by backdating it."""
-    officer = (
-        actors.village_officer if household.village_id == VILLAGE else actors.other_village_officer
-    )
-    clue = services.clue_register(
-        actor=officer,
-        scope=scope_of(officer),
-        household=household,
-        risk_types=[codes.RiskType.ILLNESS],
-        description="医疗支出大",
-        received_on=timezone.localdate(),
-    )
-    assert clue.case is not None
-
-    def publicity_over(notice: Notice) -> None:
-        days = notice.ends_on - notice.starts_on + timedelta(days=1)
-        Notice.objects.filter(pk=notice.pk).update(
-            starts_on=notice.starts_on - days, ends_on=notice.ends_on - days
-        )
-
-    users = [officer, actors.township_reviewer, actors.county_admin]
-    steps.walk_case(
-        clue.case,
-        until=until,
-        performers=[steps.Performer(user, scope_of(user)) for user in users],
-        after_publicity_start=publicity_over,
-    )
-    clue.case.refresh_from_db()
-    return clue.case
+    return cadre_case(actors, household, until=until, after_publicity_start=_publicity_over)
 
 
 def _open_filters(page: Page, testid: str, viewport: ViewportSize) -> None:

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import ApplicationError, PermissionDeniedError
-from fupin.monitoring import selectors, services, steps
+from fupin.monitoring import selectors, services
 from fupin.monitoring.models import CaseKind, CaseState, MonitoringCase, Notice
 from fupin.monitoring.notice_data import notices_fill_region_and_rows, notices_fold_single_rows
+from fupin.monitoring.tests.samples import cadre_case
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus
 from fupin.registry.services import household_register
@@ -45,28 +46,12 @@ def _household(actors: Actors, number: str, village: str, head: str) -> Househol
 
 def _approved_case(actors: Actors, household: Household, clock: Any) -> MonitoringCase:
     """A cadre's clue for the household, carried by the three levels to 待公告."""
-    officer = (
-        actors.village_officer if household.village_id == VILLAGE else actors.other_village_officer
-    )
-    clue = services.clue_register(
-        actor=officer,
-        scope=scope_of(officer),
-        household=household,
-        risk_types=[codes.RiskType.ILLNESS],
-        description="医疗支出大",
-        received_on=timezone.localdate(),
-    )
-    assert clue.case is not None
-    case = clue.case
-    users = [officer, actors.township_reviewer, actors.county_admin]
-    steps.walk_case(
-        case,
+    return cadre_case(
+        actors,
+        household,
         until=CaseState.ANNOUNCEMENT,
-        performers=[steps.Performer(user, scope_of(user)) for user in users],
         after_publicity_start=lambda notice: clock.move_to(notice.ends_on + timedelta(days=1)),
     )
-    case.refresh_from_db()
-    return case
 
 
 @pytest.fixture
