@@ -5,6 +5,8 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -312,3 +314,27 @@ def test_case_page_says_the_village_announcement_lists_its_neighbours(
     )
     assert "东榛柴村委会待公告的 2 户将列在同一份公告中。" in body
     assert f"region_code={TOWN}&case_kind=identification" in body
+
+
+def test_announcement_page_reads_a_fixed_number_of_queries(
+    actors: Actors, three_approved: list[MonitoringCase]
+) -> None:
+    client = client_for(actors.county_admin)
+    url = reverse("monitoring:announcements")
+
+    def queries(params: dict[str, str]) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, params).status_code == 200
+        return len(captured)
+
+    client.get(url)  # warm the session and the content types
+    # listing two households of a village costs what listing three of the township does
+    village = queries({"region_code": VILLAGE, "case_kind": CaseKind.IDENTIFICATION})
+    town = queries({"region_code": TOWN, "case_kind": CaseKind.IDENTIFICATION})
+    assert village == town
+    # and the issued list costs the same for one 公告 as for two
+    county = scope_of(actors.county_admin)
+    services.case_announce(actor=actors.county_admin, scope=county, case=three_approved[2])
+    one = queries({})
+    services.case_announce(actor=actors.county_admin, scope=county, case=three_approved[0])
+    assert queries({}) == one
