@@ -89,6 +89,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "monitoring.eliminations_from_assessment": gettext_lazy("按评估结果提出风险消除"),
     "monitoring.deadlines_check": gettext_lazy("检查办理期限"),
     "monitoring.attachment_download": gettext_lazy("下载附件"),
+    "monitoring.attachment_hold": gettext_lazy("暂存未提交的附件"),
+    "monitoring.attachments_held_cleanup": gettext_lazy("清理过期的暂存附件"),
     "monitoring.calendar_import": gettext_lazy("录入放假安排"),
     "monitoring.case_deadline_recompute": gettext_lazy("重算办理期限"),
     "monitoring.case_household_register": gettext_lazy("申请人登记为农户"),

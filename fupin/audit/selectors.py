@@ -14,6 +14,7 @@ class AuditFilters:
     subject: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    region: str = ""
 
 
 def audit_event_list(*, scope: RegionScope, filters: AuditFilters) -> QuerySet[AuditEvent]:
@@ -27,6 +28,8 @@ def audit_event_list(*, scope: RegionScope, filters: AuditFilters) -> QuerySet[A
         events = events.filter(subject_label__icontains=filters.subject) | events.filter(
             subject_id=filters.subject
         )
+    if filters.region:
+        events = events.filter(region_code__startswith=filters.region)
     if filters.date_from:
         events = events.filter(occurred_at__date__gte=filters.date_from)
     if filters.date_to:

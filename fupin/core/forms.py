@@ -38,6 +38,15 @@ class FilterForm(forms.Form):
     filter_layout: tuple[tuple[str, str], ...] = ()
     # Extra classes of the checkboxes' wrapper.
     check_class = ""
+    # The field (a region code prefix) shown as the cascading region picker: people choose
+    # their township or village by name, never type a code.
+    region_field = ""
+
+    def region_value(self) -> str:
+        """The region the list is filtered by now, as the picker starts from it."""
+        if not self.region_field:
+            return ""
+        return str(self[self.region_field].value() or "")
 
     def filter_fields(self) -> list[tuple[forms.BoundField, str]]:
         return [(self[name], column) for name, column in self.filter_layout]

@@ -47,7 +47,7 @@ NAVIGATION: tuple[NavItem, ...] = (
         _("监测工作"),
         "monitoring:case-list",
         "bi-shield-exclamation",
-        prefixes=("monitoring:case-",),
+        prefixes=("monitoring:case-", "monitoring:announcements"),
     ),
     NavItem(
         _("帮扶责任人"),

@@ -6,9 +6,19 @@ from fupin.core.scope import RegionScope
 from fupin.jobs.models import Job
 
 
-def job_list(*, scope: RegionScope) -> QuerySet[Job]:
-    """Jobs whose region lies in the scope, newest first."""
-    return scope.filter(Job.objects.select_related("created_by"), region_field="region_code")
+def job_list(
+    *, scope: RegionScope, kind: str = "", status: str = "", region_code: str = ""
+) -> QuerySet[Job]:
+    """Jobs whose region lies in the scope, newest first; narrowed to a kind, a status and
+    the jobs working on a region inside `region_code` when given."""
+    jobs = scope.filter(Job.objects.select_related("created_by"), region_field="region_code")
+    if kind:
+        jobs = jobs.filter(kind=kind)
+    if status:
+        jobs = jobs.filter(status=status)
+    if region_code:
+        jobs = jobs.filter(region_code__startswith=region_code)
+    return jobs
 
 
 def job_get(*, scope: RegionScope, job_id: int) -> Job:

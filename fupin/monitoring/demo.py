@@ -14,7 +14,9 @@ from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus
 
 # (target state, days since the clue was found, returned by the township on the way).
-# Cases found long ago and still open are overdue, as the daily check will record.
+# Cases found long ago and still open are overdue, as the daily check will record. The
+# case left waiting for its 公告 comes last: a completed case's 公告 lists every case of
+# its village waiting for one, and would take it along.
 _PLAN: list[tuple[CaseState, int, bool]] = [
     (CaseState.VISIT, 0, False),
     (CaseState.VISIT, 20, False),
@@ -24,10 +26,10 @@ _PLAN: list[tuple[CaseState, int, bool]] = [
     (CaseState.PUBLICITY, 8, False),
     (CaseState.TOWNSHIP, 10, False),
     (CaseState.COUNTY, 12, False),
-    (CaseState.ANNOUNCEMENT, 13, False),
     (CaseState.COMPLETED, 14, False),
     (CaseState.COMPLETED, 15, False),
     (CaseState.REJECTED, 9, False),
+    (CaseState.ANNOUNCEMENT, 13, False),
 ]
 _RISKS = [
     codes.RiskType.ILLNESS,

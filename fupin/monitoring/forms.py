@@ -228,15 +228,47 @@ class DecideForm(forms.Form):
     opinion = forms.CharField(label=_("理由或修改意见"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class AnnouncementForm(forms.Form):
+    """Which households a 公告 lists: a village or township, the kind of case and the days
+    of their 县级审定; and who signs it."""
+
+    region_code = forms.RegexField(
+        label=_("公告范围（乡镇或村）"),
+        regex=r"^(\d{9}|\d{12})$",
+        error_messages={
+            "required": _("请逐级选择到乡镇或村。"),
+            "invalid": _("请逐级选择到乡镇或村：公告按村或乡镇发布。"),
+        },
+    )
+    case_kind = forms.ChoiceField(
+        label=_("公告类型"),
+        choices=[
+            (CaseKind.IDENTIFICATION, _("新识别监测对象")),
+            (CaseKind.ELIMINATION, _("风险消除")),
+        ],
+        widget=forms.RadioSelect,
+        initial=CaseKind.IDENTIFICATION,
+    )
+    approved_from = forms.DateField(label=_("县级审定日期自"), widget=DATE_WIDGET, required=False)
+    approved_to = forms.DateField(label=_("县级审定日期至"), widget=DATE_WIDGET, required=False)
+    issuer = forms.CharField(
+        label=_("落款单位"),
+        max_length=200,
+        required=False,
+        help_text=_("留空时为审定县的人民政府，如“农安县人民政府”。"),
+    )
+
+
 class CaseFilterForm(FilterForm):
     filter_layout = (
         ("q", "col-12 col-md-3"),
         ("state", "col-6 col-md-2"),
         ("kind", "col-6 col-md-2"),
         ("channel", "col-6 col-md-2"),
-        ("region_code", "col-6 col-md-2"),
-        ("overdue", "col-6 col-md-1"),
+        ("overdue", "col-6 col-md-3"),
+        ("region_code", "col-12"),
     )
+    region_field = "region_code"
     q = forms.CharField(
         label=_("搜索"),
         required=False,
@@ -267,11 +299,8 @@ class CaseFilterForm(FilterForm):
         required=False,
         widget=forms.Select(attrs={"class": SELECT}),
     )
-    region_code = forms.CharField(
-        label=_("区划代码"),
-        max_length=12,
-        required=False,
-        widget=forms.TextInput(attrs={"id": "f-region", "class": INPUT, "inputmode": "numeric"}),
+    region_code = forms.RegexField(
+        label=_("区划"), regex=r"^\d{2,12}$", required=False, widget=forms.HiddenInput
     )
     overdue = forms.BooleanField(
         label=_("只看超期"),

@@ -428,8 +428,12 @@ class ReviewMeeting(models.Model):
 class Notice(models.Model):
     """A public notice: 村内公示 or 公告, published at a public URL under an unguessable token.
 
-    `content` is a snapshot taken from an allow-list of fields at publication (see
-    `services.NOTICE_FIELDS`), so a notice can never show more than the list allows.
+    A 公示 is one case's, held in its village (DOMAIN §5.6). A 公告 is issued as offices
+    issue them: one per village or township, listing every household the county approved
+    in a period (`cases`); `case` is then empty. `content` is a snapshot taken from an
+    allow-list of fields at publication (see `services.NOTICE_FIELDS`):
+    ``{"case_kind": …, "rows": [{field: value}, …]}``, one row per household, so a notice
+    can never show more than the list allows.
     """
 
     class Kind(models.TextChoices):
@@ -437,7 +441,19 @@ class Notice(models.Model):
         ANNOUNCEMENT = "announcement", _("公告")
 
     case = models.ForeignKey(
-        MonitoringCase, verbose_name=_("工作事项"), on_delete=models.PROTECT, related_name="notices"
+        MonitoringCase,
+        verbose_name=_("工作事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+    )
+    # The village (a 公示, or a village's 公告) or township (a township's 公告) it covers.
+    region = models.ForeignKey(
+        Region, verbose_name=_("公告范围"), on_delete=models.PROTECT, related_name="+"
+    )
+    cases = models.ManyToManyField(
+        MonitoringCase, verbose_name=_("所列事项"), blank=True, related_name="listed_in_notices"
     )
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     token = models.CharField(_("公开编号"), max_length=32, unique=True)

@@ -14,7 +14,7 @@ from fupin.core.errors import ApplicationError
 from fupin.core.forms import add_service_error
 from fupin.core.ratelimit import GuardedLookup, RateLimit, client_address
 from fupin.monitoring import forms, selectors, services
-from fupin.monitoring.models import Notice
+from fupin.monitoring.models import CaseKind, Notice
 from fupin.monitoring.qr import qr_svg
 
 # Anti-abuse for the anonymous form: a village committee's office PC may send a handful of
@@ -109,7 +109,8 @@ def receipt(request: HttpRequest) -> HttpResponse:
 
 @answers_errors
 def notice_public(request: HttpRequest, token: str) -> HttpResponse:
-    """A 公示 or 公告 at its public address, printable on A4 with a QR code to itself."""
+    """A 公示 or 公告 at its public address, listing its households, printable on A4 with a
+    QR code to itself and signed by the body that issued it."""
     notice = selectors.notice_public_get(token=token)
     url = request.build_absolute_uri(reverse("monitoring:notice-public", args=[notice.token]))
     today = timezone.localdate()
@@ -118,9 +119,9 @@ def notice_public(request: HttpRequest, token: str) -> HttpResponse:
         "monitoring/public_notice.html",
         {
             "notice": notice,
-            "content": notice.content,
+            "rows": selectors.notice_rows(notice),
             "is_publicity": notice.kind == Notice.Kind.PUBLICITY,
-            "is_identification": notice.case.kind == "identification",
+            "is_identification": notice.content.get("case_kind") == CaseKind.IDENTIFICATION,
             # Names are public only for the notice's period (DOMAIN §5.6), not for ever.
             "is_running": notice.starts_on <= today <= notice.ends_on,
             "notice_url": url,

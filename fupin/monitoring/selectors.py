@@ -7,7 +7,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,11 +37,14 @@ from fupin.monitoring.models import (
     Attachment,
     CalendarDay,
     CaseState,
+    Decision,
     IdentityCheck,
     MonitoringCase,
     Notice,
     Objection,
+    ReviewMeeting,
     RiskClue,
+    Step,
     WorkflowSetting,
 )
 from fupin.registry import codes
@@ -127,7 +145,8 @@ def _overdue(today: date) -> Q:
 def case_list(
     *, scope: RegionScope, filters: CaseFilters, today: date | None = None
 ) -> QuerySet[MonitoringCase]:
-    """Cases in scope matching the filters, newest first, with village and household."""
+    """Cases in scope matching the filters, returned ones first (someone must correct
+    them), then newest first, with village and household."""
     today = today or timezone.localdate()
     cases = scope.filter(MonitoringCase.objects.all(), region_field="village__code")
     if filters.state:
@@ -146,18 +165,32 @@ def case_list(
             | Q(applicant_name__icontains=filters.search)
             | Q(clues__receipt_number__iexact=filters.search)
         ).distinct()
-    return cases.select_related("village", "household").order_by("-opened_on", "-id")
+    return cases.select_related("village", "household").order_by(
+        "-is_returned", "-opened_on", "-id"
+    )
+
+
+def _current_due_on() -> Case:
+    """The day the case's current step is due: the visit's own limit while it waits for
+    the visit, else the case's."""
+    return Case(
+        When(state=CaseState.VISIT, visit_due_on__isnull=False, then=F("visit_due_on")),
+        default=F("due_on"),
+        output_field=DateField(),
+    )
 
 
 def case_todo(*, scope: RegionScope) -> QuerySet[MonitoringCase]:
     """Cases waiting for a step the user's role owns, inside their region; returned ones
-    and the most urgent first."""
+    first, then by the day the current step is due (an overdue visit before a case due
+    next week)."""
     states = workflow.states_owned_by(scope)
     return (
         scope.filter(MonitoringCase.objects.all(), region_field="village__code")
         .filter(state__in=states)
         .select_related("village", "household")
-        .order_by("-is_returned", "due_on", "id")
+        .annotate(current_due_on=_current_due_on())
+        .order_by("-is_returned", "current_due_on", "id")
     )
 
 
@@ -279,7 +312,7 @@ def household_open_cases(*, scope: RegionScope, household_id: int) -> list[Monit
 def objection_get(*, scope: RegionScope, objection_id: int) -> Objection:
     """An objection to a case in scope; NotFoundError otherwise."""
     objection = Objection.objects.select_related("notice").filter(pk=objection_id).first()
-    if objection is None:
+    if objection is None or objection.notice.case_id is None:
         raise NotFoundError(_("事项不存在或不在您的管辖范围内。"))
     case_get(scope=scope, case_id=objection.notice.case_id)
     return objection
@@ -356,7 +389,10 @@ def case_detail(*, scope: RegionScope, case_id: int) -> CaseDetail:
         approvals=approvals,
         visits=list(case.visits.select_related("recorded_by")),
         meetings=meetings,
-        notices=list(case.notices.prefetch_related("objections").order_by("starts_on", "id")),
+        # Its own 公示 and the 公告 that list it among others.
+        notices=list(
+            case.listed_in_notices.prefetch_related("objections").order_by("starts_on", "id")
+        ),
         deadline_events=list(case.deadline_events.order_by("recorded_on", "id")),
         documents=sorted({doc.pk: doc for doc in documents}.values(), key=lambda doc: doc.pk),
     )
@@ -387,9 +423,91 @@ def attachment_get(*, scope: RegionScope, attachment_id: int) -> tuple[Attachmen
     raise NotFoundError(_("附件不存在或不在您的管辖范围内。"))
 
 
+def _county_approvals(
+    approved_from: date | None = None, approved_to: date | None = None
+) -> QuerySet[ApprovalRecord]:
+    """The 县级审定 approvals of the outer case, within the days given (either open)."""
+    approvals = ApprovalRecord.objects.filter(
+        subject_type=CASE_SUBJECT,
+        subject_id=Cast(OuterRef("pk"), output_field=CharField()),
+        step=Step.COUNTY,
+        decision=Decision.APPROVE,
+    )
+    if approved_from is not None:
+        approvals = approvals.filter(decided_at__date__gte=approved_from)
+    if approved_to is not None:
+        approvals = approvals.filter(decided_at__date__lte=approved_to)
+    return approvals
+
+
+def announcement_candidates(
+    *,
+    scope: RegionScope,
+    region_code: str,
+    case_kind: str,
+    approved_from: date | None = None,
+    approved_to: date | None = None,
+) -> list[MonitoringCase]:
+    """The cases of `case_kind` in a village or township inside the scope that wait for
+    their 公告 and whose 县级审定 fell between the two days (either open), in the order a
+    notice lists them (village, then 户编号); each carries `approved_at`, its last 县级审定."""
+    if not scope.contains(region_code):
+        return []
+    last_county_approval = (
+        _county_approvals().values("subject_id").annotate(last=Max("decided_at")).values("last")
+    )
+    cases = (
+        scope.filter(MonitoringCase.objects.all(), region_field="village__code")
+        .filter(
+            state=CaseState.ANNOUNCEMENT,
+            kind=case_kind,
+            village__code__startswith=region_code,
+        )
+        .filter(Exists(_county_approvals(approved_from, approved_to)))
+        .annotate(approved_at=Subquery(last_county_approval[:1], output_field=DateTimeField()))
+        .select_related("village__parent__parent", "household")
+        .order_by("village__code", "household__number", "id")
+    )
+    return list(cases)
+
+
+def announcement_list(*, scope: RegionScope, region_code: str = "") -> QuerySet[Notice]:
+    """The 公告 issued for villages and townships inside the scope or above it (or inside
+    `region_code`), newest first."""
+    # A village sees the 公告 of its township too: its households may be listed there.
+    notices = scope.filter_applies_or_inside(
+        Notice.objects.filter(kind=Notice.Kind.ANNOUNCEMENT), region_field="region__code"
+    )
+    if region_code:
+        notices = notices.filter(region__code__startswith=region_code)
+    return (
+        notices.select_related("region__parent")
+        .annotate(households=Count("cases"))
+        .order_by("-starts_on", "-id")
+    )
+
+
+def notice_rows(notice: Notice) -> list[dict[str, str]]:
+    """The households a notice lists, one allow-listed row each."""
+    rows: list[dict[str, str]] = notice.content.get("rows", [])
+    return rows
+
+
+def held_attachments(*, actor: Any, ids: dict[str, int]) -> dict[str, Attachment]:
+    """The uploads kept for `actor` by form field (`ids` maps field to attachment), leaving
+    out any that a step has used since or that another user sent."""
+    found = {
+        attachment.pk: attachment
+        for attachment in Attachment.objects.filter(
+            pk__in=list(ids.values()), uploaded_by_id=actor.pk, approvals__isnull=True
+        ).exclude(pk__in=ReviewMeeting.objects.filter(minutes__isnull=False).values("minutes"))
+    }
+    return {field: found[pk] for field, pk in ids.items() if pk in found}
+
+
 def notice_public_get(*, token: str) -> Notice:
     """A published notice by its public token (no login)."""
-    notice = Notice.objects.filter(token=token).select_related("case").first()
+    notice = Notice.objects.filter(token=token).first()
     if notice is None:
         raise NotFoundError(_("公示公告不存在。"))
     return notice

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from fupin.core.errors import ApplicationError
 from fupin.core.scope import RegionScope
 from fupin.monitoring import forms, selectors, services, workflow
-from fupin.monitoring.models import CaseState, MonitoringCase, Notice, ReviewMeeting
+from fupin.monitoring.models import Attachment, CaseState, MonitoringCase, Notice, ReviewMeeting
 from fupin.registry import codes
 
 # 村内公示 is two actions in one state: starting the notice, and closing it after its days.
@@ -50,9 +50,11 @@ class Performer:
     scope: RegionScope
 
 
-def upload(file: DjangoUpload | None) -> services.UploadedFile | None:
-    if file is None:
-        return None
+def upload(file: DjangoUpload | Attachment | None) -> services.StepFile | None:
+    """A form's file as a step takes it; a kept upload (`services.attachment_hold`) as is."""
+    if file is None or isinstance(file, Attachment):
+        return file
+    file.seek(0)
     return services.UploadedFile(
         name=file.name or "file",
         content_type=file.content_type or "application/octet-stream",
@@ -60,7 +62,7 @@ def upload(file: DjangoUpload | None) -> services.UploadedFile | None:
     )
 
 
-def _files(data: StepData) -> list[services.UploadedFile]:
+def _files(data: StepData) -> list[services.StepFile]:
     file = upload(data.get("attachment"))
     return [file] if file is not None else []
 
@@ -148,7 +150,8 @@ STEPS: dict[str, CaseStep] = {
     CaseState.ANNOUNCEMENT: CaseStep(
         form=lambda case, data, files: forms.OpinionForm(data, files),
         service=services.case_announce,
-        submit_label=gettext_lazy("发布公告并标注"),
+        title=gettext_lazy("发布本村公告"),
+        submit_label=gettext_lazy("发布本村公告并标注"),
         arguments=lambda data, scope: {"opinion": data.get("opinion") or ""},
     ),
 }

@@ -9,6 +9,7 @@ urlpatterns = [
     path("monitoring/cases/<int:case_id>/", views.case_detail, name="case-detail"),
     path("monitoring/warnings/", views.warnings_generate, name="warnings-generate"),
     path("monitoring/cases/<int:case_id>/step/", views.case_step, name="case-step"),
+    path("monitoring/cases/<int:case_id>/file/", views.case_file, name="case-file"),
     path("monitoring/cases/<int:case_id>/decide/", views.case_decide, name="case-decide"),
     path("monitoring/cases/<int:case_id>/objections/", views.objection_add, name="objection-add"),
     path(
@@ -38,6 +39,7 @@ urlpatterns = [
         name="household-cases",
     ),
     path("monitoring/apply-poster/", views.apply_poster, name="apply-poster"),
+    path("monitoring/announcements/", views.announcements, name="announcements"),
     path("monitoring/calendar/", calendar_views.calendar_page, name="calendar"),
     path(
         "monitoring/clues/<int:clue_id>/reveal/<str:field>/",

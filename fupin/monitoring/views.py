@@ -24,7 +24,14 @@ from fupin.core.forms import add_service_error
 from fupin.core.http import ScopedRequest, redirect_after_post
 from fupin.core.scope import Capability
 from fupin.monitoring import assistance_todo, forms, selectors, services, steps, workflow
-from fupin.monitoring.models import ApprovalRecord, CaseKind, CaseState, MonitoringCase, Notice
+from fupin.monitoring.models import (
+    ApprovalRecord,
+    Attachment,
+    CaseKind,
+    CaseState,
+    MonitoringCase,
+    Notice,
+)
 from fupin.monitoring.qr import qr_svg
 from fupin.registry import codes
 from fupin.registry.forms import HouseholdForCaseForm, MemberForm, household_data, member_data
@@ -129,6 +136,21 @@ def _case_steps(case: MonitoringCase, approvals: list[ApprovalRecord]) -> list[C
     ]
 
 
+def _case_facts(case: MonitoringCase, approvals: list[ApprovalRecord]) -> dict[str, object]:
+    """What the case page and the case file both show: its labels and its steps."""
+    return {
+        "risk_labels": risk_labels(case.risk_types),
+        "category_label": codes.MonitoringCategory(case.monitoring_category).label
+        if case.monitoring_category
+        else "",
+        "method_label": codes.EliminationMethod(case.elimination_method).label
+        if case.elimination_method
+        else "",
+        "steps": _case_steps(case, approvals),
+        "is_identification": case.kind == CaseKind.IDENTIFICATION,
+    }
+
+
 def _render_detail(
     request: ScopedRequest,
     case_id: int,
@@ -136,9 +158,15 @@ def _render_detail(
     step_form: Form | None = None,
     decide_form: Form | None = None,
     objection_form: Form | None = None,
+    held_files: dict[str, Attachment] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     detail = selectors.case_detail(scope=request.scope, case_id=case_id)
+    if step_form is not None:
+        # components/_form.html shows a kept upload as "已上传" with a box to remove it.
+        for name, file in (held_files or {}).items():
+            if name in step_form.fields:
+                step_form.fields[name].widget.attrs["held_name"] = file.name
     case = detail.case
     can_act = case.is_open and workflow.owns(request.scope, case.state)
     open_publicity = next(
@@ -154,14 +182,7 @@ def _render_detail(
             "detail": detail,
             "case": case,
             "deadline": deadline,
-            "risk_labels": risk_labels(case.risk_types),
-            "category_label": codes.MonitoringCategory(case.monitoring_category).label
-            if case.monitoring_category
-            else "",
-            "method_label": codes.EliminationMethod(case.elimination_method).label
-            if case.elimination_method
-            else "",
-            "steps": _case_steps(case, detail.approvals),
+            **_case_facts(case, detail.approvals),
             "confirm_step": case.state in workflow.CONFIRMED_STATES,
             # A step the user owns but may not do yet: the button is disabled with the reason.
             "step_wait_reason": selectors.publicity_wait_reason(
@@ -170,7 +191,6 @@ def _render_detail(
             if open_publicity is not None and can_act
             else "",
             "is_rejected": case.state == CaseState.REJECTED,
-            "is_identification": case.kind == CaseKind.IDENTIFICATION,
             "step_title": step_title,
             "step_submit_label": step_submit_label,
             "can_act": can_act,
@@ -187,6 +207,15 @@ def _render_detail(
                 if clue.registered_member is not None
                 and request.scope.contains(clue.registered_member.household.village_id)
             },
+            # 公告 lists every household of the village waiting for one; the page says how
+            # many, and where to issue a township's instead.
+            "announcement_village_count": len(
+                selectors.announcement_candidates(
+                    scope=request.scope, region_code=case.village_id, case_kind=case.kind
+                )
+            )
+            if can_act and case.state == CaseState.ANNOUNCEMENT
+            else 0,
             "step_form": step_form or (steps.step_form(case) if can_act else None),
             "decide_form": decide_form or (forms.DecideForm() if can_act else None),
             "open_publicity": open_publicity,
@@ -205,24 +234,73 @@ def case_detail(request: ScopedRequest, case_id: int) -> HttpResponse:
     return _render_detail(request, case_id)
 
 
+# Uploads kept for a step form that was refused, by case and field, in the user's session.
+HELD_FILES_SESSION_KEY = "monitoring_held_files"
+
+
+def _held_files(request: ScopedRequest, case_id: int) -> dict[str, Attachment]:
+    """The uploads kept for this case's step form, minus those the user chose to remove."""
+    kept = request.session.get(HELD_FILES_SESSION_KEY, {}).get(str(case_id), {})
+    held = selectors.held_attachments(actor=request.user, ids=kept)
+    return {name: file for name, file in held.items() if not request.POST.get(f"discard_{name}")}
+
+
+def _remember_held_files(request: ScopedRequest, case_id: int, held: dict[str, Attachment]) -> None:
+    kept = dict(request.session.get(HELD_FILES_SESSION_KEY, {}))
+    if held:
+        kept[str(case_id)] = {name: file.pk for name, file in held.items()}
+    else:
+        kept.pop(str(case_id), None)
+    request.session[HELD_FILES_SESSION_KEY] = kept
+
+
+def _hold_uploads(
+    request: ScopedRequest, case: MonitoringCase, form: Form, held: dict[str, Attachment]
+) -> dict[str, Attachment]:
+    """Keep the files sent with a refused form, so the form shown again has them."""
+    for name in request.FILES:
+        if name not in form.fields:
+            continue
+        sent = steps.upload(request.FILES.get(name))
+        if not isinstance(sent, services.UploadedFile):
+            continue
+        try:
+            held[name] = services.attachment_hold(
+                actor=request.user, scope=request.scope, case=case, upload=sent
+            )
+        except ApplicationError as error:
+            form.add_error(name if name in form.fields else None, error.message)
+    return held
+
+
 @require_POST
 @scoped_view()
 def case_step(request: ScopedRequest, case_id: int) -> HttpResponse:
-    """Do the case's current step with the posted form."""
+    """Do the case's current step with the posted form. A refused form is shown again with
+    what was typed and the files sent, kept as "已上传" until the form is sent again."""
     case = selectors.case_get(scope=request.scope, case_id=case_id)
+    held = _held_files(request, case.pk)
     form = steps.step_form(case, request.POST, request.FILES)
-    if form is None or not form.is_valid():
-        return _render_detail(request, case_id, step_form=form, status=400)
-    try:
-        steps.step_run(actor=request.user, scope=request.scope, case=case, data=form.cleaned_data)
-    except PermissionDeniedError as error:
-        messages.error(request, error.message)
-        return _render_detail(request, case_id, status=403)
-    except ApplicationError as error:
-        add_service_error(form, error)
-        return _render_detail(request, case_id, step_form=form, status=400)
-    messages.success(request, _("已办理。"))
-    return redirect_after_post(request, reverse("monitoring:case-detail", args=[case_id]))
+    if form is None:
+        return _render_detail(request, case_id, status=400)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        for name, file in held.items():
+            data[name] = data.get(name) or file
+        try:
+            steps.step_run(actor=request.user, scope=request.scope, case=case, data=data)
+        except PermissionDeniedError as error:
+            messages.error(request, error.message)
+            return _render_detail(request, case_id, status=403)
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            _remember_held_files(request, case.pk, {})
+            messages.success(request, _("已办理。"))
+            return redirect_after_post(request, reverse("monitoring:case-detail", args=[case_id]))
+    held = _hold_uploads(request, case, form, held)
+    _remember_held_files(request, case.pk, held)
+    return _render_detail(request, case_id, step_form=form, held_files=held, status=400)
 
 
 @require_POST
@@ -515,5 +593,85 @@ def household_cases(request: ScopedRequest, household_id: int) -> HttpResponse:
                 (case, _("识别中") if case.kind == CaseKind.IDENTIFICATION else _("风险消除中"))
                 for case in cases
             ]
+        },
+    )
+
+
+@scoped_view()
+def announcements(request: ScopedRequest) -> HttpResponse:
+    """公告 as offices issue them: the notices issued in scope, and for the county, the
+    households of a village or township waiting for their 公告 (by the days of their 县级审定),
+    issued as one 公告 for them all."""
+    can_announce = workflow.owns(request.scope, CaseState.ANNOUNCEMENT)
+    if request.method == "POST" and not can_announce:
+        raise PermissionDeniedError(_("您的角色不发布公告。"))
+    data = request.POST if request.method == "POST" else None
+    if data is None and "region_code" in request.GET:
+        data = request.GET
+    form = forms.AnnouncementForm(data)
+    listed: list[MonitoringCase] = []
+    status = 400 if request.method == "POST" else 200
+    if can_announce and data is not None and form.is_valid():
+        chosen = {
+            "region_code": form.cleaned_data["region_code"],
+            "case_kind": form.cleaned_data["case_kind"],
+            "approved_from": form.cleaned_data["approved_from"],
+            "approved_to": form.cleaned_data["approved_to"],
+        }
+        if request.method == "POST":
+            try:
+                notice = services.announcement_publish(
+                    actor=request.user,
+                    scope=request.scope,
+                    issuer=form.cleaned_data["issuer"],
+                    **chosen,
+                )
+            except ApplicationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("已发布“%(title)s”，共 %(count)s 户。")
+                    % {"title": notice.title, "count": notice.cases.count()},
+                )
+                return redirect_after_post(request, reverse("monitoring:announcements"))
+        listed = selectors.announcement_candidates(scope=request.scope, **chosen)
+    page = Paginator(selectors.announcement_list(scope=request.scope), CASES_PER_PAGE)
+    page_obj = page.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "monitoring/announcements.html",
+        {
+            "form": form,
+            "can_announce": can_announce,
+            "is_previewed": can_announce and data is not None and form.is_valid(),
+            "listed": listed,
+            "page_obj": page_obj,
+            "query_without_page": "",
+            "breadcrumbs": _breadcrumbs((_("公告"), None)),
+        },
+        status=status,
+    )
+
+
+@scoped_view()
+def case_file(request: ScopedRequest, case_id: int) -> HttpResponse:
+    """The case file (事项档案) on A4 for the paper archive: the facts, each step with its
+    day, every decision and opinion, visits, meetings, notices and the documents' names.
+    The applicant's numbers stay masked (printing reveals nothing), so it needs no audit."""
+    detail = selectors.case_detail(scope=request.scope, case_id=case_id)
+    case = detail.case
+    return render(
+        request,
+        "monitoring/case_file.html",
+        {
+            "detail": detail,
+            "case": case,
+            **_case_facts(case, detail.approvals),
+            "printed_on": timezone.localdate(),
+            "breadcrumbs": _breadcrumbs(
+                (str(case), reverse("monitoring:case-detail", args=[case.pk])),
+                (_("事项档案"), None),
+            ),
         },
     )

@@ -47,8 +47,10 @@ class HouseholdFilterForm(FilterForm):
         ("income_at_least", "col-6 col-md-2"),
         ("income_year", "col-6 col-md-2"),
         ("has_disabled_or_seriously_ill", "col-12 col-md-3"),
+        ("region_code", "col-12"),
     )
     check_class = "mt-2"
+    region_field = "region_code"
     q = forms.CharField(
         label=_("搜索"),
         required=False,

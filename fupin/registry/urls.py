@@ -12,6 +12,7 @@ urlpatterns = [
     path("regions/load/start/", views.region_load_start, name="region-load-start"),
     path("households/", views.household_list, name="household-list"),
     path("households/export/", views.household_export, name="household-export"),
+    path("households/cards/", views.household_cards, name="household-cards"),
     path("households/new/", views.household_create, name="household-create"),
     path(
         "households/<int:household_id>/",

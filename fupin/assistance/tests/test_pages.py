@@ -230,16 +230,19 @@ def test_assign_is_refused_to_the_township_and_outside_the_scope(
     )
 
 
-def test_household_list_offers_the_selection_to_offices_only(
+def test_household_list_offers_the_assignment_to_offices_only(
     actors: Actors, household: Household
 ) -> None:
+    # every role may tick households (to export or print them); only offices assign
     url = reverse("registry:household-list")
     checkbox = f"选择 {household.number}"
     assert_scope_matrix(
         lambda client: client.get(url),
         {
             actors.county_admin: Expectation(200, shows=(checkbox, "为选中农户落实帮扶责任人")),
-            actors.township_reviewer: Expectation(200, hides=(checkbox,)),
+            actors.township_reviewer: Expectation(
+                200, shows=(checkbox,), hides=("为选中农户落实帮扶责任人",)
+            ),
         },
     )
 

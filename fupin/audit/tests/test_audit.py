@@ -99,3 +99,18 @@ def test_audit_page_filters_by_actor_action_subject_and_date(actors: Actors) -> 
     assert "test.beta" not in rows("subject=alpha-label")
     assert "没有符合条件的审计记录" in rows("date_to=2000-01-01")
     assert "test.alpha" in rows("date_from=2000-01-01")
+
+
+def test_audit_page_filters_by_the_region_chosen_in_the_picker(actors: Actors) -> None:
+    _record("test.village", VILLAGE, actors.county_admin)
+    _record("test.county", COUNTY, actors.county_admin)
+    client = client_for(actors.auditor)
+    url = reverse("audit:event-list")
+    page = client.get(url).content.decode()
+    assert 'data-testid="region-filter"' in page
+    assert 'data-region-filter="region"' in page
+    village = client.get(url, {"region": VILLAGE}, headers={"HX-Request": "true"})
+    assert "test.village" in village.content.decode()
+    assert "test.county" not in village.content.decode()
+    town = client.get(url, {"region": "220122101"}, headers={"HX-Request": "true"})
+    assert "test.village" in town.content.decode()

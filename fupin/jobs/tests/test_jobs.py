@@ -93,3 +93,37 @@ def test_job_api_is_scoped(actors: Actors) -> None:
         client_for(actors.county_admin).get(f"/api/v1/jobs/{job.pk}").json()["status"] == "pending"
     )
     assert client_for(actors.other_county_admin).get(f"/api/v1/jobs/{job.pk}").status_code == 404
+
+
+def test_job_list_filters_by_region_chosen_in_the_picker_and_status(actors: Actors) -> None:
+    county_wide = _job(COUNTY)
+    in_town = _job("220122101")
+    done = _job("220122101201")
+    Job.objects.filter(pk=done.pk).update(status=Job.Status.SUCCEEDED)
+    client = client_for(actors.province_admin)
+    url = reverse("jobs:job-list")
+    page = client.get(url).content.decode()
+    assert 'data-testid="region-filter"' in page
+    town = client.get(url, {"region_code": "220122101"}).content.decode()
+    assert reverse("jobs:job-detail", args=[in_town.pk]) in town
+    assert reverse("jobs:job-detail", args=[done.pk]) in town
+    assert reverse("jobs:job-detail", args=[county_wide.pk]) not in town
+    succeeded = client.get(
+        url, {"region_code": "220122101", "status": Job.Status.SUCCEEDED}
+    ).content.decode()
+    assert reverse("jobs:job-detail", args=[done.pk]) in succeeded
+    assert reverse("jobs:job-detail", args=[in_town.pk]) not in succeeded
+    # an htmx request gets the results alone
+    fragment = client.get(url, {"region_code": "220122101"}, headers={"HX-Request": "true"})
+    assert 'data-testid="job-table"' in fragment.content.decode()
+    assert "<html" not in fragment.content.decode()
+
+
+def test_home_page_names_its_jobs_for_what_they_are(actors: Actors) -> None:
+    job = _job(COUNTY)
+    body = client_for(actors.county_admin).get(reverse("reports:home")).content.decode()
+    heading = body.split('data-testid="recent-jobs"')[1].split("</h2>")[0]
+    assert "最近的后台任务（导入、导出、评估等）" in heading
+    assert reverse("jobs:job-list") in heading
+    assert reverse("jobs:job-detail", args=[job.pk]) in body
+    assert "进行中的任务" not in body

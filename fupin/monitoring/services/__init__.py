@@ -7,11 +7,17 @@ case lies in their region before changing anything, and writes its audit event i
 transaction. Refusals raise ApplicationError (or its PermissionDeniedError / NotFoundError
 subclasses) with a Chinese message and leave the database as it was.
 
-Split by sub-domain (ADR 0006): `clues`, `steps`, `publicity`, `elimination`, `deadlines`
+Split by sub-domain (ADR 0006): `clues`, `steps`, `publicity`, `announcements`,
+`elimination`, `deadlines`
 (with the calendar import), `registration` (登记为农户) and `common`, the checks and
 records they share.
 """
 
+from fupin.monitoring.services.announcements import (
+    announcement_issuer,
+    announcement_publish,
+    case_announce,
+)
 from fupin.monitoring.services.clues import (
     REVEALABLE_CLUE_FIELDS,
     ClueBatch,
@@ -24,8 +30,10 @@ from fupin.monitoring.services.clues import (
 from fupin.monitoring.services.common import (
     MAX_ATTACHMENT_BYTES,
     MAX_RISK_TYPES,
+    StepFile,
     UploadedFile,
     approval_record,
+    is_held_by,
 )
 from fupin.monitoring.services.deadlines import (
     CalendarImportResult,
@@ -47,7 +55,8 @@ from fupin.monitoring.services.publicity import (
 from fupin.monitoring.services.registration import case_household_register
 from fupin.monitoring.services.steps import (
     attachment_download_record,
-    case_announce,
+    attachment_hold,
+    attachments_held_cleanup,
     case_comparison_record,
     case_county_review,
     case_reject,
@@ -64,9 +73,14 @@ __all__ = [
     "REVEALABLE_CLUE_FIELDS",
     "CalendarImportResult",
     "ClueBatch",
+    "StepFile",
     "UploadedFile",
+    "announcement_issuer",
+    "announcement_publish",
     "approval_record",
     "attachment_download_record",
+    "attachment_hold",
+    "attachments_held_cleanup",
     "calendar_import",
     "case_announce",
     "case_comparison_record",
@@ -87,6 +101,7 @@ __all__ = [
     "deadlines_check",
     "elimination_propose",
     "eliminations_from_assessment",
+    "is_held_by",
     "notice_content",
     "objection_record",
     "objection_resolve",

@@ -19,6 +19,7 @@ from fupin.monitoring.models import (
     CaseState,
     Decision,
     MonitoringCase,
+    ReviewMeeting,
     Step,
 )
 from fupin.registry import codes
@@ -94,9 +95,33 @@ def _open_step(scope: RegionScope, case: MonitoringCase, expected: CaseState) ->
     return _locked_case(case, expected=expected)
 
 
-def _store_files(actor: AbstractBaseUser | None, files: Sequence[UploadedFile]) -> list[Attachment]:
+# What a step takes as a document: a file just sent, or one the user sent with a form that
+# was refused and that was kept for them (`attachment_hold`).
+StepFile = UploadedFile | Attachment
+
+
+def is_held_by(attachment: Attachment, actor: AbstractBaseUser | None) -> bool:
+    """Whether `attachment` is a kept upload of `actor` not yet part of any step."""
+    return (
+        actor is not None
+        and attachment.uploaded_by_id == _actor_id(actor)
+        and not attachment.approvals.exists()
+        and not ReviewMeeting.objects.filter(minutes=attachment).exists()
+    )
+
+
+def _store_files(actor: AbstractBaseUser | None, files: Sequence[StepFile]) -> list[Attachment]:
     stored = []
     for upload in files:
+        if isinstance(upload, Attachment):
+            # A kept upload joins the step only for the user who sent it, and only once.
+            if not is_held_by(upload, actor):
+                raise ApplicationError(
+                    _("附件“%(name)s”已失效，请重新上传。") % {"name": upload.name},
+                    code="attachment_held",
+                )
+            stored.append(upload)
+            continue
         if len(upload.content) > MAX_ATTACHMENT_BYTES:
             raise ApplicationError(
                 _("附件“%(name)s”超过 5 MB。") % {"name": upload.name}, code="attachment_size"
@@ -161,7 +186,7 @@ def _approve(
     case: MonitoringCase,
     step: Step,
     opinion: str,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[StepFile] = (),
     action: str,
     changes: dict[str, Any] | None = None,
 ) -> MonitoringCase:

@@ -45,7 +45,7 @@ def _region_chain(village: Region) -> tuple[str, str]:
 
 
 def notice_content(case: MonitoringCase) -> dict[str, str]:
-    """The notice's facts, built from NOTICE_FIELDS only."""
+    """One household's row of a notice, built from NOTICE_FIELDS only."""
     household = case.household
     town, _county = _region_chain(case.village)
     values = {
@@ -65,10 +65,16 @@ def notice_content(case: MonitoringCase) -> dict[str, str]:
     return {name: values[name] for name in NOTICE_FIELDS}
 
 
-def _notice_title(case: MonitoringCase, kind: str) -> str:
-    town, _county = _region_chain(case.village)
-    place = f"{town}{case.village.name}"
-    if case.kind == CaseKind.ELIMINATION:
+def notice_place(region: Region) -> str:
+    """A notice's place as the board names it: 镇 + 村 for a village, 县 + 镇 for a township."""
+    parent = region.parent
+    return f"{parent.name if parent else ''}{region.name}"
+
+
+def notice_title(*, place: str, kind: str, case_kind: str) -> str:
+    """公示 and 公告 titled as DOMAIN §5.6 words them: a 公示 says 拟 (proposed, open to
+    objection), a 公告 states the decision."""
+    if case_kind == CaseKind.ELIMINATION:
         if kind == Notice.Kind.PUBLICITY:
             return _("%(place)s拟标注风险消除农户公示") % {"place": place}
         return _("%(place)s风险消除农户公告") % {"place": place}
@@ -77,22 +83,32 @@ def _notice_title(case: MonitoringCase, kind: str) -> str:
     return _("%(place)s防止返贫监测对象公告") % {"place": place}
 
 
-def _publish(
-    *, actor: AbstractBaseUser, case: MonitoringCase, kind: str, starts_on: date, days: int
+def publish_notice(
+    *,
+    actor: AbstractBaseUser,
+    kind: str,
+    region: Region,
+    case_kind: str,
+    cases: list[MonitoringCase],
+    issuer: str,
+    starts_on: date,
+    days: int,
 ) -> Notice:
-    _town, county = _region_chain(case.village)
-    issuer = case.village.name if kind == Notice.Kind.PUBLICITY else county
-    return Notice.objects.create(
-        case=case,
+    """Store a notice listing `cases` (one row each, in the order given). Callers audit."""
+    notice = Notice.objects.create(
+        case=cases[0] if kind == Notice.Kind.PUBLICITY else None,
+        region=region,
         kind=kind,
         token=secrets.token_urlsafe(12),
-        title=_notice_title(case, kind),
+        title=notice_title(place=notice_place(region), kind=kind, case_kind=case_kind),
         issuer=issuer,
-        content=notice_content(case),
+        content={"case_kind": case_kind, "rows": [notice_content(case) for case in cases]},
         starts_on=starts_on,
         ends_on=starts_on + timedelta(days=days - 1),
         published_by_id=actor.pk,
     )
+    notice.cases.set(cases)
+    return notice
 
 
 @transaction.atomic
@@ -122,8 +138,16 @@ def case_publicity_start(
         raise ApplicationError(_("公示开始日期不能晚于今天。"), code="future_date")
     if case.notices.filter(kind=Notice.Kind.PUBLICITY, closed_on__isnull=True).exists():
         raise ApplicationError(_("公示正在进行中。"), code="publicity_open")
-    notice = _publish(
-        actor=actor, case=case, kind=Notice.Kind.PUBLICITY, starts_on=starts_on, days=days
+    # 公示 is signed by the village committee that holds it (DOMAIN §5.6).
+    notice = publish_notice(
+        actor=actor,
+        kind=Notice.Kind.PUBLICITY,
+        region=case.village,
+        case_kind=case.kind,
+        cases=[case],
+        issuer=case.village.name,
+        starts_on=starts_on,
+        days=days,
     )
     audit_record(
         actor=actor,
@@ -136,6 +160,8 @@ def case_publicity_start(
 
 
 def _open_publicity(scope: RegionScope, notice: Notice) -> tuple[MonitoringCase, Notice]:
+    if notice.case is None:
+        raise ApplicationError(_("公告不接受异议。"), code="not_publicity")
     case = _open_step(scope, notice.case, CaseState.PUBLICITY)
     locked = Notice.objects.select_for_update().get(pk=notice.pk)
     if locked.kind != Notice.Kind.PUBLICITY or locked.closed_on is not None:

@@ -1,8 +1,9 @@
 """The identification and elimination steps before and after publicity: visit, comparison,
-review meeting, township and county review, announcement, rejection and return."""
+review meeting, township and county review, rejection and return (the announcement is in
+`announcements`)."""
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -29,6 +30,7 @@ from fupin.monitoring.models import (
     VisitRecord,
 )
 from fupin.monitoring.services.common import (
+    StepFile,
     UploadedFile,
     _approve,
     _check_risk_types,
@@ -36,10 +38,8 @@ from fupin.monitoring.services.common import (
     _store_files,
     approval_record,
 )
-from fupin.monitoring.services.publicity import _publish
 from fupin.registry import codes
-from fupin.registry.models import Household, HouseholdStatus, HouseholdStatusEvent
-from fupin.registry.services import household_status_record
+from fupin.registry.models import Household, HouseholdStatus
 
 
 @transaction.atomic
@@ -55,7 +55,7 @@ def case_visit_record(
     consent_signed_on: date | None = None,
     household: Household | None = None,
     risk_types: Sequence[str] | None = None,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[StepFile] = (),
 ) -> MonitoringCase:
     """入户核实: record the visit and the 承诺授权, link the household, move on.
 
@@ -133,7 +133,7 @@ def case_comparison_record(
     scope: RegionScope,
     case: MonitoringCase,
     findings: str,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[StepFile] = (),
 ) -> MonitoringCase:
     """信息比对: record what the checks of 车辆, 房产, 工商, 财政供养 found (DOMAIN §5.7).
 
@@ -197,7 +197,7 @@ def case_review_record(
     result: str,
     monitoring_category: str = "",
     opinion: str = "",
-    minutes: UploadedFile | None = None,
+    minutes: StepFile | None = None,
 ) -> MonitoringCase:
     """民主评议: record the meeting. Agreed moves on to 公示; disagreed rejects the case
     with the meeting as the reason. Identification needs the proposed category.
@@ -260,7 +260,7 @@ def case_township_review(
     scope: RegionScope,
     case: MonitoringCase,
     opinion: str,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[StepFile] = (),
 ) -> MonitoringCase:
     """乡镇审核: the township agrees and sends the case to the county.
 
@@ -285,7 +285,7 @@ def case_county_review(
     case: MonitoringCase,
     opinion: str,
     monitoring_category: str = "",
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[StepFile] = (),
 ) -> MonitoringCase:
     """县级审定: the county approves (and may correct the category); 公告 follows.
 
@@ -308,64 +308,6 @@ def case_county_review(
         action="monitoring.case_county_review",
         changes=changes,
     )
-
-
-@transaction.atomic
-def case_announce(
-    *, actor: AbstractBaseUser, scope: RegionScope, case: MonitoringCase, opinion: str = ""
-) -> Notice:
-    """公告, then 标注: publish the county's notice and write the household's status event
-    through the registry (纳入监测 with category, 识别监测时间 and risk types, or 风险消除
-    with its method). Audit action: "monitoring.case_announce" (and the registry's)."""
-    case = _open_step(scope, case, CaseState.ANNOUNCEMENT)
-    household = case.household
-    if household is None:
-        raise ApplicationError(_("事项未关联农户。"), code="household_required")
-    today = timezone.localdate()
-    if case.kind == CaseKind.IDENTIFICATION:
-        household_status_record(
-            actor=actor,
-            scope=scope,
-            household=household,
-            kind=HouseholdStatusEvent.Kind.MONITORING_IDENTIFIED,
-            occurred_on=today,
-            monitoring_category=case.monitoring_category,
-            identified_month=f"{today:%Y%m}",
-            risk_types=list(case.risk_types),
-            note=_("监测工作事项 #%(id)s") % {"id": case.pk},
-        )
-    else:
-        household_status_record(
-            actor=actor,
-            scope=scope,
-            household=household,
-            kind=HouseholdStatusEvent.Kind.RISK_ELIMINATED,
-            occurred_on=today,
-            elimination_method=case.elimination_method,
-            note=_("监测工作事项 #%(id)s") % {"id": case.pk},
-        )
-    setting = selectors.workflow_setting_for(case.village_id)
-    notice = _publish(
-        actor=actor,
-        case=case,
-        kind=Notice.Kind.ANNOUNCEMENT,
-        starts_on=today,
-        days=setting.publicity_days,
-    )
-    case.closed_on = today
-    _approve(
-        actor=actor,
-        scope=scope,
-        case=case,
-        step=Step.ANNOUNCEMENT,
-        opinion=opinion.strip(),
-        action="monitoring.case_announce",
-        changes={"notice": notice.pk},
-    )
-    RiskClue.objects.filter(case=case).exclude(status=ClueStatus.MERGED).update(
-        status=ClueStatus.CLOSED
-    )
-    return notice
 
 
 def _close_rejected(
@@ -489,3 +431,57 @@ def attachment_download_record(
             region_code=case.village_id,
             changes={"attachment": attachment.pk, "name": attachment.name},
         )
+
+
+@transaction.atomic
+def attachment_hold(
+    *, actor: AbstractBaseUser, scope: RegionScope, case: MonitoringCase, upload: UploadedFile
+) -> Attachment:
+    """Keep a file sent with a step form that was refused, so the form shown again says
+    "已上传" instead of asking for it again; it joins the step when the form is sent again
+    (`StepFile`). Files kept but never used are removed by `attachments_held_cleanup`.
+
+    Audit action: "monitoring.attachment_hold"."""
+    scope.require_visible(case.village_id, _("事项不存在或不在您的管辖范围内。"))
+    if not workflow.owns(scope, CaseState(case.state)):
+        raise ApplicationError(_("您不办理该事项的当前环节。"), code="not_owner")
+    held = _store_files(actor, [upload])[0]
+    audit_record(
+        actor=actor,
+        action="monitoring.attachment_hold",
+        subject=case,
+        region_code=case.village_id,
+        changes={"attachment": held.pk, "name": held.name},
+    )
+    return held
+
+
+# A kept upload waits this long for its form to be sent again.
+HELD_ATTACHMENT_HOURS = 24
+
+
+@transaction.atomic
+def attachments_held_cleanup(*, now: datetime | None = None) -> int:
+    """Delete the kept uploads no step used within HELD_ATTACHMENT_HOURS (they may hold
+    personal data nobody needs); returns how many. Run daily with `check_deadlines`.
+
+    Audit action: "monitoring.attachments_held_cleanup" (one event for the batch)."""
+    cutoff = (now or timezone.now()) - timedelta(hours=HELD_ATTACHMENT_HOURS)
+    unused = (
+        Attachment.objects.filter(uploaded_at__lt=cutoff, approvals__isnull=True)
+        .exclude(pk__in=ReviewMeeting.objects.filter(minutes__isnull=False).values("minutes"))
+        .values_list("pk", flat=True)
+    )
+    removed = list(unused)
+    if not removed:
+        return 0
+    Attachment.objects.filter(pk__in=removed).delete()
+    audit_record(
+        actor=None,
+        action="monitoring.attachments_held_cleanup",
+        subject_type="monitoring.attachment",
+        subject_id="held",
+        region_code="",
+        changes={"removed": len(removed)},
+    )
+    return len(removed)

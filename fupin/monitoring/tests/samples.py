@@ -1,6 +1,7 @@
 """A case with a document, a running publicity and an objection, made with the real
 services; the URL smoke test uses it for the monitoring pages' parameters."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -58,3 +59,36 @@ def sample_case(actors: Actors, household: Household) -> SampleCase:
     return SampleCase(
         case=case, clue=clue, attachment=attachment, notice=notice, objection=objection
     )
+
+
+def cadre_case(
+    actors: Actors,
+    household: Household,
+    *,
+    until: CaseState,
+    after_publicity_start: Callable[[Notice], None],
+) -> MonitoringCase:
+    """A cadre's clue for the household, carried by its village's officer, the township
+    and the county with the real services until the case waits for `until`;
+    `after_publicity_start` lets the publicity's days pass."""
+    officer = (
+        actors.village_officer if household.village_id == VILLAGE else actors.other_village_officer
+    )
+    clue = services.clue_register(
+        actor=officer,
+        scope=scope_of(officer),
+        household=household,
+        risk_types=[codes.RiskType.ILLNESS],
+        description="医疗支出大",
+        received_on=timezone.localdate(),
+    )
+    assert clue.case is not None
+    users = [officer, actors.township_reviewer, actors.county_admin]
+    steps.walk_case(
+        clue.case,
+        until=until,
+        performers=[steps.Performer(user, scope_of(user)) for user in users],
+        after_publicity_start=after_publicity_start,
+    )
+    clue.case.refresh_from_db()
+    return clue.case

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.urls import reverse
 
-from fupin.monitoring import steps
+from fupin.monitoring import selectors, services, steps
 from fupin.monitoring.models import CaseState
-from fupin.monitoring.tests.conftest import TODAY, advance, self_apply
+from fupin.monitoring.tests.conftest import TODAY, advance, register_household, self_apply
 from fupin.registry.models import Household
 from tests.support import Actors, client_for, scope_of
 
@@ -82,3 +82,73 @@ def test_closing_the_publicity_waits_with_its_end_date(
     after = client_for(actors.village_officer).get(url).content.decode()
     assert "disabled" not in after.split('data-testid="step-submit"')[0].rsplit("<button", 1)[1]
     assert 'data-testid="step-wait-reason"' not in after
+
+
+def test_case_list_shows_returned_cases_first(
+    household: Household, actors: Actors, clock: Any
+) -> None:
+    # given an older case the township returned and a newer one
+    returned = self_apply(household)
+    advance(returned, actors, CaseState.TOWNSHIP, clock)
+    services.case_return(
+        actor=actors.township_reviewer,
+        scope=scope_of(actors.township_reviewer),
+        case=returned,
+        opinion="评议记录缺签名",
+    )
+    newer = self_apply(register_household(actors, "220122101201002"))
+    # then the returned one leads both the list and the selector
+    ordered = list(
+        selectors.case_list(scope=scope_of(actors.county_admin), filters=selectors.CaseFilters())
+    )
+    assert [case.pk for case in ordered] == [returned.pk, newer.pk]
+    body = client_for(actors.county_admin).get(reverse("monitoring:case-list")).content.decode()
+    assert body.index(f'data-testid="case-{returned.pk}"') < body.index(
+        f'data-testid="case-{newer.pk}"'
+    )
+
+
+def test_todo_puts_the_step_due_first_at_the_top(
+    household: Household, actors: Actors, clock: Any
+) -> None:
+    # given a case waiting for review (due in 15 days) and, a week later, a new
+    # application whose visit is due in two working days
+    review = self_apply(household)
+    advance(review, actors, CaseState.REVIEW, clock)
+    clock.move_to(TODAY + timedelta(days=7))
+    visit = self_apply(register_household(actors, "220122101201002"))
+    assert visit.visit_due_on is not None
+    assert visit.visit_due_on < review.due_on
+    # then the visit comes first although the review case was opened earlier
+    rows = list(selectors.case_todo(scope=scope_of(actors.village_officer)))
+    assert [case.pk for case in rows] == [visit.pk, review.pk]
+    body = client_for(actors.village_officer).get(reverse("monitoring:todo")).content.decode()
+    assert body.index(f'data-testid="case-{visit.pk}"') < body.index(
+        f'data-testid="case-{review.pk}"'
+    )
+    # with the full 户编号 of each household
+    assert "220122101201002" in body
+    assert household.number in body
+
+
+def test_case_file_prints_the_whole_case_with_numbers_masked(
+    household: Household, actors: Actors, clock: Any
+) -> None:
+    case = self_apply(household)
+    advance(case, actors, CaseState.TOWNSHIP, clock)
+    url = reverse("monitoring:case-file", args=[case.pk])
+    response = client_for(actors.county_admin).get(url)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "防止返贫监测工作事项档案" in body
+    steps_table = body.split('data-testid="case-file-steps"')[1].split("</table>")[0]
+    assert steps_table.count("已完成") == 4
+    assert "办理中" in steps_table
+    assert "家中确有大病医疗支出，情况属实" in body
+    clue = case.clues.get()
+    assert clue.id_number not in body
+    assert clue.phone not in body
+    assert "138****1111" in body
+    # outside the case's region the file does not exist
+    other = client_for(actors.other_county_admin).get(url)
+    assert other.status_code == 404

@@ -73,7 +73,8 @@ def test_self_application_walked_by_three_levels_becomes_a_monitored_household(
         (Step.COUNTY, Decision.APPROVE, "county_admin"),
         (Step.ANNOUNCEMENT, Decision.APPROVE, "county_admin"),
     ]
-    assert [notice.kind for notice in case.notices.order_by("id")] == [
+    # its own 公示, and the village's 公告 that lists it
+    assert [notice.kind for notice in case.listed_in_notices.order_by("id")] == [
         Notice.Kind.PUBLICITY,
         Notice.Kind.ANNOUNCEMENT,
     ]

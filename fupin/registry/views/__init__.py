@@ -2,6 +2,7 @@
 
 from fupin.registry.views.households import (
     household_card,
+    household_cards,
     household_conditions_edit,
     household_create,
     household_detail,
@@ -26,6 +27,7 @@ from fupin.registry.views.regions import (
 
 __all__ = [
     "household_card",
+    "household_cards",
     "household_conditions_edit",
     "household_create",
     "household_detail",

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fupin.core.decorators import scoped_view
-from fupin.core.errors import ApplicationError
+from fupin.core.errors import ApplicationError, NotFoundError
 from fupin.core.forms import add_service_error
 from fupin.core.http import ScopedRequest
 from fupin.core.scope import Capability
@@ -34,6 +34,7 @@ from fupin.registry.forms import (
     member_data,
 )
 from fupin.registry.models import Household, HouseholdStatus, Member
+from fupin.registry.selectors import HouseholdFilters
 from fupin.registry.services import HouseholdData, MemberData
 
 HOUSEHOLDS_PER_PAGE = 25
@@ -107,8 +108,35 @@ def household_list(request: ScopedRequest) -> HttpResponse:
     return render(request, "registry/household_list.html", context)
 
 
+# A selection on the list is one page's worth or a few; more is what the filters are for.
+MAX_SELECTED_HOUSEHOLDS = 200
+MAX_PRINTED_CARDS = 50
+
+
+def _selected_ids(request: ScopedRequest, limit: int) -> list[int]:
+    """The households ticked on the list (``household`` in the query), at most `limit`."""
+    ids = [int(value) for value in request.GET.getlist("household") if value.isdigit()]
+    return list(dict.fromkeys(ids))[:limit]
+
+
 @scoped_view()
 def household_export(request: ScopedRequest) -> HttpResponse:
+    """The list as Excel: the households ticked on the list when any are, else every
+    household the filters select."""
+    selected = _selected_ids(request, MAX_SELECTED_HOUSEHOLDS)
+    if request.GET.get("selected") and not selected:
+        messages.warning(request, _("请先勾选要导出的农户。"))
+        return redirect("registry:household-list")
+    if selected:
+        households = selectors.household_list(
+            scope=request.scope, filters=HouseholdFilters()
+        ).filter(pk__in=selected)
+        return exports.household_list_export(
+            actor=request.user,
+            scope=request.scope,
+            households=households,
+            filter_description=[(_("选中农户"), _("%(count)s 户") % {"count": households.count()})],
+        )
     form, filters = household_filters(request.GET)
     names = selectors.region_names(scope=request.scope, codes=[filters.region_code])
     return exports.household_list_export(
@@ -161,6 +189,27 @@ def household_card(request: ScopedRequest, household_id: int) -> HttpResponse:
                 ),
                 (_("一户一档"), None),
             ),
+        },
+    )
+
+
+@scoped_view()
+def household_cards(request: ScopedRequest) -> HttpResponse:
+    """一户一档 of the households ticked on the list, each on its own A4 sheet, masked like
+    the single card; households outside the scope are left out, as on the list."""
+    cards = []
+    for household_id in _selected_ids(request, MAX_PRINTED_CARDS):
+        try:
+            cards.append(selectors.household_detail(scope=request.scope, household_id=household_id))
+        except NotFoundError:
+            continue
+    return render(
+        request,
+        "registry/household_cards.html",
+        {
+            "cards": cards,
+            "printed_on": timezone.localdate(),
+            "breadcrumbs": _breadcrumbs((_("打印一户一档"), None)),
         },
     )
 
