@@ -32,15 +32,18 @@ from fupin.assistance.selectors.facts import (
     risk_rows,
 )
 from fupin.assistance.selectors.plans import (
+    INDUSTRY_CATEGORY,
     HouseholdAssistance,
     PlanGaps,
     household_assistance,
+    industry_measures_of_year,
     measure_categories,
     plan_gaps,
 )
 from fupin.assistance.selectors.rules import setting_for, visit_interval_days
 
 __all__ = [
+    "INDUSTRY_CATEGORY",
     "Access",
     "CadreMissing",
     "CadreRow",
@@ -60,6 +63,7 @@ __all__ = [
     "household_access",
     "household_assistance",
     "households_without_cadre",
+    "industry_measures_of_year",
     "measure_categories",
     "monthly_income_rows",
     "my_households",
