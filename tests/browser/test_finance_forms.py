@@ -88,6 +88,7 @@ def test_county_enters_loans_funds_and_assets_on_a_phone(
         members=factories.family(),
     )
     Household.objects.filter(pk=household.pk).update(household_type=codes.HouseholdType.EXITED)
+    household.refresh_from_db()
     head = household.members.get(relation=codes.Relation.HEAD)
     today = timezone.localdate()
     base = live_server.url
