@@ -4,6 +4,7 @@ notices, and the county's entry forms for loans, funds and assets."""
 
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
@@ -27,7 +28,7 @@ from fupin.core.http import ScopedRequest, redirect_after_post
 from fupin.core.scope import Capability
 from fupin.core.spreadsheets import Workbook
 from fupin.finance import forms, selectors, services, workflow
-from fupin.finance.models import STEP_LABELS, Asset, Loan, LoanStatus, Project, ProjectState
+from fupin.finance.models import STEP_LABELS, Loan, LoanStatus, Project, ProjectState
 from fupin.finance.qr import qr_svg
 
 if TYPE_CHECKING:
@@ -488,20 +489,24 @@ def subsidy_list(request: ScopedRequest) -> HttpResponse:
 # ---------------------------------------------------------------- entry forms
 
 
-def _duty_missing(
-    request: ScopedRequest, capability: Capability, message: "StrOrPromise", back: str
-) -> HttpResponse | None:
-    """A link followed by a role without the duty: say who does this work, and go back."""
-    if request.scope.can(capability):
-        return None
-    messages.warning(request, message)
-    return redirect_after_post(request, back)
+@dataclass(frozen=True)
+class Duty:
+    """Who does the work of an entry form, and what a role without it is told."""
+
+    capability: Capability
+    message: "StrOrPromise"
+
+
+LOANS_DUTY = Duty(Capability.MANAGE_LOANS, gettext_lazy("小额信贷由县级登记和管理。"))
+FUNDS_DUTY = Duty(Capability.MANAGE_FUNDS, gettext_lazy("资金和资产由县级登记。"))
+POOL_DUTY = Duty(Capability.DECIDE_PROJECTS, gettext_lazy("项目库年度调整由县级办理。"))
 
 
 def _form_page(
     request: ScopedRequest,
     form: Form,
     *,
+    duty: Duty,
     save: Callable[[dict[str, Any]], T],
     then: Callable[[T], str],
     done: str,
@@ -511,7 +516,13 @@ def _form_page(
     facts: list[tuple[str, object]] | None = None,
 ) -> HttpResponse:
     """One entry form: post → service → message → the record's page, or the form again
-    with the service's refusal beside the field it is about (nothing saved)."""
+    with the service's refusal beside the field it is about (nothing saved). A role
+    without the duty (a link followed from elsewhere) is told who does this work and sent
+    back to the page before, the breadcrumb above the form's."""
+    back = breadcrumbs[-2][1] or reverse("finance:project-list")
+    if not request.scope.can(duty.capability):
+        messages.warning(request, duty.message)
+        return redirect_after_post(request, back)
     if request.method == "POST" and form.is_valid():
         try:
             saved = save(form.cleaned_data)
@@ -528,7 +539,7 @@ def _form_page(
             "title": title,
             "intro": intro,
             "facts": facts or [],
-            "cancel_url": breadcrumbs[-2][1] if len(breadcrumbs) > 1 else "",
+            "cancel_url": back,
             "breadcrumbs": breadcrumbs,
         },
     )
@@ -542,19 +553,10 @@ def _loan_url(loan: Loan) -> str:
     return reverse("finance:loan-detail", args=[loan.pk])
 
 
-_LOANS_BY_COUNTY = gettext_lazy("小额信贷由县级登记和管理。")
-_FUNDS_BY_COUNTY = gettext_lazy("资金和资产由县级登记。")
-
-
 @scoped_view()
 def loan_new(request: ScopedRequest) -> HttpResponse:
     """登记贷款: the borrower by ID number and name, the contract's terms checked against
     the region's microcredit rules."""
-    refused = _duty_missing(
-        request, Capability.MANAGE_LOANS, _LOANS_BY_COUNTY, reverse("finance:loan-list")
-    )
-    if refused is not None:
-        return refused
 
     def save(data: dict[str, Any]) -> Loan:
         borrower = selectors.loan_borrower_get(
@@ -577,6 +579,7 @@ def loan_new(request: ScopedRequest) -> HttpResponse:
     return _form_page(
         request,
         forms.LoanForm(request.POST or None),
+        duty=LOANS_DUTY,
         save=save,
         then=_loan_url,
         done=_("贷款已登记。"),
@@ -588,83 +591,108 @@ def loan_new(request: ScopedRequest) -> HttpResponse:
     )
 
 
-def _loan_facts(loan: Loan) -> list[tuple[str, object]]:
-    return [
-        (_("借款人"), loan.borrower.name),
-        (_("合同编号"), loan.contract_number),
-        (_("期限"), f"{loan.issued_on:%Y-%m-%d} — {loan.due_on:%Y-%m-%d}"),
-        (_("贷款余额（元）"), loan.outstanding),
-    ]
-
-
-def _managed_loan(request: ScopedRequest, loan_id: int) -> Loan:
-    return selectors.loan_get(scope=request.scope, loan_id=loan_id)
+def _loan_form(
+    request: ScopedRequest,
+    loan_id: int,
+    form: Callable[..., Form],
+    service: Callable[..., object],
+    *,
+    done: str,
+    title: str,
+    intro: str = "",
+    initial: Callable[[Loan], dict[str, Any] | None] = lambda _loan: None,
+) -> HttpResponse:
+    """An entry form about one loan in scope: `service(loan=…, **the form's data)`, then
+    back to the loan (to the new contract after a 续贷 or 展期)."""
+    loan = selectors.loan_get(scope=request.scope, loan_id=loan_id)
+    return _form_page(
+        request,
+        form(request.POST or None, initial=initial(loan)),
+        duty=LOANS_DUTY,
+        save=lambda data: service(actor=request.user, scope=request.scope, loan=loan, **data),
+        then=lambda saved: _loan_url(saved if isinstance(saved, Loan) else loan),
+        done=done,
+        title=title,
+        intro=intro,
+        facts=[
+            (_("借款人"), loan.borrower.name),
+            (_("合同编号"), loan.contract_number),
+            (_("期限"), f"{loan.issued_on:%Y-%m-%d} — {loan.due_on:%Y-%m-%d}"),
+            (_("贷款余额（元）"), loan.outstanding),
+        ],
+        breadcrumbs=_loan_crumbs((loan.contract_number, _loan_url(loan)), (title, None)),
+    )
 
 
 @scoped_view()
 def loan_repayment(request: ScopedRequest, loan_id: int) -> HttpResponse:
     """登记还款 of a loan: principal and interest; the loan is settled when repaid."""
-    loan = _managed_loan(request, loan_id)
-    refused = _duty_missing(request, Capability.MANAGE_LOANS, _LOANS_BY_COUNTY, _loan_url(loan))
-    if refused is not None:
-        return refused
-    return _form_page(
+    return _loan_form(
         request,
-        forms.RepaymentForm(request.POST or None),
-        save=lambda data: services.repayment_record(
-            actor=request.user, scope=request.scope, loan=loan, **data
-        ),
-        then=lambda _repayment: _loan_url(loan),
+        loan_id,
+        forms.RepaymentForm,
+        services.repayment_record,
         done=_("还款已登记。"),
         title=_("登记还款"),
-        facts=_loan_facts(loan),
-        breadcrumbs=_loan_crumbs((loan.contract_number, _loan_url(loan)), (_("登记还款"), None)),
     )
 
 
 @scoped_view()
 def loan_renewal(request: ScopedRequest, loan_id: int) -> HttpResponse:
     """续贷 or 展期: a new contract for the outstanding principal, linked to this one."""
-    loan = _managed_loan(request, loan_id)
-    refused = _duty_missing(request, Capability.MANAGE_LOANS, _LOANS_BY_COUNTY, _loan_url(loan))
-    if refused is not None:
-        return refused
-    return _form_page(
+    return _loan_form(
         request,
-        forms.RenewalForm(request.POST or None),
-        save=lambda data: services.loan_renew(
-            actor=request.user, scope=request.scope, loan=loan, **data
-        ),
-        then=_loan_url,
+        loan_id,
+        forms.RenewalForm,
+        services.loan_renew,
         done=_("已办理续贷或展期，原合同保留在合同沿革中。"),
         title=_("续贷或展期"),
         intro=_("按原合同的贷款余额签订新合同；原合同及其还款记录保留，状态改为“已续贷或展期”。"),
-        facts=_loan_facts(loan),
-        breadcrumbs=_loan_crumbs((loan.contract_number, _loan_url(loan)), (_("续贷或展期"), None)),
     )
 
 
 @scoped_view()
 def loan_default(request: ScopedRequest, loan_id: int) -> HttpResponse:
     """认定违约: overdue, interest unpaid or money misused; the policy may stop 贴息."""
-    loan = _managed_loan(request, loan_id)
-    refused = _duty_missing(request, Capability.MANAGE_LOANS, _LOANS_BY_COUNTY, _loan_url(loan))
-    if refused is not None:
-        return refused
-    return _form_page(
+    return _loan_form(
         request,
-        forms.DefaultForm(request.POST or None),
-        save=lambda data: services.loan_default_record(
-            actor=request.user, scope=request.scope, loan=loan, **data
-        ),
-        then=_loan_url,
+        loan_id,
+        forms.DefaultForm,
+        services.loan_default_record,
         done=_("已认定违约。"),
         title=_("认定违约"),
         intro=_(
             "逾期未还、欠息或改变贷款用途的，认定违约；本地政策规定违约停止贴息的，自违约日起不再贴息。"
         ),
-        facts=_loan_facts(loan),
-        breadcrumbs=_loan_crumbs((loan.contract_number, _loan_url(loan)), (_("认定违约"), None)),
+    )
+
+
+def _enterprise_use_initial(loan: Loan) -> dict[str, Any] | None:
+    current = getattr(loan, "enterprise_use", None)
+    if current is None:
+        return None
+    return {name: getattr(current, name) for name in forms.EnterpriseUseForm.base_fields}
+
+
+def _enterprise_use_record(**values: Any) -> object:
+    terms = {name: values.pop(name) for name in forms.EnterpriseUseForm.base_fields}
+    return services.enterprise_use_record(**values, terms=services.EnterpriseUseTerms(**terms))
+
+
+@scoped_view()
+def enterprise_use_edit(request: ScopedRequest, loan_id: int) -> HttpResponse:
+    """登记户贷企用 of a legacy loan (or correct it)."""
+    return _loan_form(
+        request,
+        loan_id,
+        forms.EnterpriseUseForm,
+        _enterprise_use_record,
+        done=_("户贷企用情况已登记。"),
+        title=_("登记户贷企用"),
+        intro=_(
+            "2017年12月起发放的小额信贷不得户贷企用；此前的存量贷款经借款人同意后登记使用企业、金额和分红。"
+        ),
+        initial=_enterprise_use_initial,
     )
 
 
@@ -672,21 +700,13 @@ def _project_url(project: Project) -> str:
     return reverse("finance:project-detail", args=[project.pk])
 
 
-def _project_crumbs(project: Project, title: str) -> list[tuple[str, str | None]]:
-    return _crumbs((project.name, _project_url(project)), (title, None))
-
-
 @scoped_view()
 def allocation_new(request: ScopedRequest) -> HttpResponse:
     """资金分配 to the user's county, by source and year."""
-    refused = _duty_missing(
-        request, Capability.MANAGE_FUNDS, _FUNDS_BY_COUNTY, reverse("finance:fund-progress")
-    )
-    if refused is not None:
-        return refused
     return _form_page(
         request,
         forms.AllocationForm(request.POST or None, initial={"year": timezone.localdate().year}),
+        duty=FUNDS_DUTY,
         save=lambda data: services.fund_allocate(
             actor=request.user, scope=request.scope, county_code=request.scope.prefix, **data
         ),
@@ -699,176 +719,145 @@ def allocation_new(request: ScopedRequest) -> HttpResponse:
     )
 
 
+def _project_form(
+    request: ScopedRequest,
+    project_id: int,
+    form: Callable[[Project], Form],
+    save: Callable[[Project, dict[str, Any]], T],
+    *,
+    then: Callable[[T], str] | None = None,
+    done: str,
+    title: str,
+    intro: str = "",
+) -> HttpResponse:
+    """A county entry form about one project of the pool in scope: its money or assets."""
+    project = selectors.project_get(scope=request.scope, project_id=project_id)
+    return _form_page(
+        request,
+        form(project),
+        duty=FUNDS_DUTY,
+        save=lambda data: save(project, data),
+        then=then or (lambda _saved: _project_url(project)),
+        done=done,
+        title=title,
+        intro=intro,
+        facts=[(_("项目"), project.name), (_("概算投资（元）"), project.budget)],
+        breadcrumbs=_crumbs((project.name, _project_url(project)), (title, None)),
+    )
+
+
 @scoped_view()
 def project_release(request: ScopedRequest, project_id: int) -> HttpResponse:
     """下达 part of an allocation of the county to a project of the pool."""
-    project = selectors.project_get(scope=request.scope, project_id=project_id)
-    refused = _duty_missing(
-        request, Capability.MANAGE_FUNDS, _FUNDS_BY_COUNTY, _project_url(project)
-    )
-    if refused is not None:
-        return refused
-    return _form_page(
+    return _project_form(
         request,
-        forms.ReleaseForm(
+        project_id,
+        lambda project: forms.ReleaseForm(
             request.POST or None,
             allocations=selectors.allocations_for_project(scope=request.scope, project=project),
         ),
-        save=lambda data: services.fund_release(
+        lambda project, data: services.fund_release(
             actor=request.user, scope=request.scope, project=project, **data
         ),
-        then=lambda _release: _project_url(project),
         done=_("资金已下达。"),
         title=_("下达资金"),
-        facts=[(_("项目"), project.name), (_("概算投资（元）"), project.budget)],
-        breadcrumbs=_project_crumbs(project, _("下达资金")),
     )
 
 
 @scoped_view()
 def project_fund_entry(request: ScopedRequest, project_id: int) -> HttpResponse:
     """到账 or 支出 of money released to a project."""
-    project = selectors.project_get(scope=request.scope, project_id=project_id)
-    refused = _duty_missing(
-        request, Capability.MANAGE_FUNDS, _FUNDS_BY_COUNTY, _project_url(project)
-    )
-    if refused is not None:
-        return refused
-    return _form_page(
+    return _project_form(
         request,
-        forms.FundEntryForm(
+        project_id,
+        lambda project: forms.FundEntryForm(
             request.POST or None,
             releases=selectors.project_releases(scope=request.scope, project=project),
         ),
-        save=lambda data: services.fund_entry_record(
+        lambda _project, data: services.fund_entry_record(
             actor=request.user, scope=request.scope, **data
         ),
-        then=lambda _entry: _project_url(project),
         done=_("已登记。"),
         title=_("登记到账或支出"),
         intro=_("到账累计不超过下达金额，支出累计不超过到账金额。"),
-        facts=[(_("项目"), project.name)],
-        breadcrumbs=_project_crumbs(project, _("登记到账或支出")),
     )
 
 
 @scoped_view()
 def asset_new(request: ScopedRequest, project_id: int) -> HttpResponse:
     """登记 an asset an accepted project formed."""
-    project = selectors.project_get(scope=request.scope, project_id=project_id)
-    refused = _duty_missing(
-        request, Capability.MANAGE_FUNDS, _FUNDS_BY_COUNTY, _project_url(project)
-    )
-    if refused is not None:
-        return refused
-    return _form_page(
+    return _project_form(
         request,
-        forms.AssetForm(
+        project_id,
+        lambda project: forms.AssetForm(
             request.POST or None,
             income_rules=selectors.income_rules_for(project.village_id),
             initial={"name": project.name},
         ),
-        save=lambda data: services.asset_register(
+        lambda project, data: services.asset_register(
             actor=request.user, scope=request.scope, project=project, **data
         ),
         then=lambda asset: reverse("finance:asset-detail", args=[asset.pk]),
         done=_("资产已登记。"),
         title=_("登记项目资产"),
         intro=_("项目验收后登记其形成的资产，确权日期不早于验收日期（谁主管、谁负责）。"),
-        facts=[(_("项目"), project.name)],
-        breadcrumbs=_project_crumbs(project, _("登记项目资产")),
     )
 
 
-def _asset_crumbs(asset: Asset, title: str) -> list[tuple[str, str | None]]:
-    return _crumbs(
-        (_("项目资产"), reverse("finance:asset-ledger")),
-        (asset.name, reverse("finance:asset-detail", args=[asset.pk])),
-        (title, None),
+def _asset_form(
+    request: ScopedRequest,
+    asset_id: int,
+    form: Callable[..., Form],
+    service: Callable[..., object],
+    *,
+    done: str,
+    title: str,
+) -> HttpResponse:
+    """A county entry form about one asset in scope: `service(asset=…, **the form's data)`."""
+    asset = selectors.asset_detail(scope=request.scope, asset_id=asset_id).asset
+    url = reverse("finance:asset-detail", args=[asset.pk])
+    return _form_page(
+        request,
+        form(request.POST or None),
+        duty=FUNDS_DUTY,
+        save=lambda data: service(actor=request.user, scope=request.scope, asset=asset, **data),
+        then=lambda _saved: url,
+        done=done,
+        title=title,
+        facts=[
+            (_("所有权人"), asset.owner),
+            (_("管护主体"), asset.custodian),
+            (_("资产原值（元）"), asset.value),
+        ],
+        breadcrumbs=_crumbs(
+            (_("项目资产"), reverse("finance:asset-ledger")), (asset.name, url), (title, None)
+        ),
     )
 
 
 @scoped_view()
 def asset_transfer(request: ScopedRequest, asset_id: int) -> HttpResponse:
     """移交 an asset to a new owner and custodian."""
-    asset = selectors.asset_detail(scope=request.scope, asset_id=asset_id).asset
-    url = reverse("finance:asset-detail", args=[asset.pk])
-    refused = _duty_missing(request, Capability.MANAGE_FUNDS, _FUNDS_BY_COUNTY, url)
-    if refused is not None:
-        return refused
-    return _form_page(
+    return _asset_form(
         request,
-        forms.AssetTransferForm(request.POST or None),
-        save=lambda data: services.asset_transfer(
-            actor=request.user, scope=request.scope, asset=asset, **data
-        ),
-        then=lambda _asset: url,
+        asset_id,
+        forms.AssetTransferForm,
+        services.asset_transfer,
         done=_("资产已移交。"),
         title=_("资产移交"),
-        facts=[(_("所有权人"), asset.owner), (_("管护主体"), asset.custodian)],
-        breadcrumbs=_asset_crumbs(asset, _("资产移交")),
     )
 
 
 @scoped_view()
 def asset_disposal(request: ScopedRequest, asset_id: int) -> HttpResponse:
     """处置 an asset; a village's proceeds return to its collective."""
-    asset = selectors.asset_detail(scope=request.scope, asset_id=asset_id).asset
-    url = reverse("finance:asset-detail", args=[asset.pk])
-    refused = _duty_missing(request, Capability.MANAGE_FUNDS, _FUNDS_BY_COUNTY, url)
-    if refused is not None:
-        return refused
-    return _form_page(
+    return _asset_form(
         request,
-        forms.AssetDisposalForm(request.POST or None),
-        save=lambda data: services.asset_dispose(
-            actor=request.user, scope=request.scope, asset=asset, **data
-        ),
-        then=lambda _asset: url,
+        asset_id,
+        forms.AssetDisposalForm,
+        services.asset_dispose,
         done=_("资产已处置。"),
         title=_("资产处置"),
-        facts=[(_("资产原值（元）"), asset.value), (_("所有权人"), asset.owner)],
-        breadcrumbs=_asset_crumbs(asset, _("资产处置")),
-    )
-
-
-@scoped_view()
-def enterprise_use_edit(request: ScopedRequest, loan_id: int) -> HttpResponse:
-    """登记户贷企用 of a legacy loan (or correct it)."""
-    loan = _managed_loan(request, loan_id)
-    refused = _duty_missing(request, Capability.MANAGE_LOANS, _LOANS_BY_COUNTY, _loan_url(loan))
-    if refused is not None:
-        return refused
-    current = getattr(loan, "enterprise_use", None)
-    initial = (
-        {
-            "enterprise": current.enterprise,
-            "amount": current.amount,
-            "dividends": current.dividends,
-            "has_consent": current.has_consent,
-        }
-        if current is not None
-        else None
-    )
-    return _form_page(
-        request,
-        forms.EnterpriseUseForm(request.POST or None, initial=initial),
-        save=lambda data: services.enterprise_use_record(
-            actor=request.user,
-            scope=request.scope,
-            loan=loan,
-            terms=services.EnterpriseUseTerms(**data),
-        ),
-        then=lambda _record: _loan_url(loan),
-        done=_("户贷企用情况已登记。"),
-        title=_("登记户贷企用"),
-        intro=_(
-            "2017年12月起发放的小额信贷不得户贷企用；此前的存量贷款经借款人同意后登记使用企业、金额和分红。"
-        ),
-        facts=_loan_facts(loan),
-        breadcrumbs=_loan_crumbs(
-            (loan.contract_number, _loan_url(loan)), (_("登记户贷企用"), None)
-        ),
     )
 
 
@@ -914,11 +903,6 @@ def pool_adjustment_list(request: ScopedRequest) -> HttpResponse:
 def pool_adjustment_new(request: ScopedRequest) -> HttpResponse:
     """Propose one 年度调整: a project in, out or replaced by another."""
     back = reverse("finance:pool-adjustment-list")
-    refused = _duty_missing(
-        request, Capability.DECIDE_PROJECTS, _("项目库年度调整由县级办理。"), back
-    )
-    if refused is not None:
-        return refused
     return _form_page(
         request,
         forms.PoolAdjustmentForm(
@@ -926,6 +910,7 @@ def pool_adjustment_new(request: ScopedRequest) -> HttpResponse:
             projects=selectors.pool_candidates(scope=request.scope),
             initial={"year": timezone.localdate().year},
         ),
+        duty=POOL_DUTY,
         save=lambda data: services.pool_adjustment_propose(
             actor=request.user, scope=request.scope, **data
         ),
