@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from fupin.finance.api import router as finance_router
 from fupin.imports.feed_api import router as feed_router
 from fupin.jobs.api import router as jobs_router
 from fupin.monitoring.api import router as monitoring_router
@@ -26,6 +27,7 @@ api.add_router("/", jobs_router)
 api.add_router("/", monitoring_router)
 api.add_router("/", feed_router)
 api.add_router("/", reports_router)
+api.add_router("/", finance_router)
 
 
 def _refusal(request: HttpRequest, error: ApplicationError, *, status: int) -> HttpResponse:

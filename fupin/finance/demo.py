@@ -12,8 +12,8 @@ from django.utils import timezone
 from fupin.accounts.models import User
 from fupin.accounts.scoping import scope_for
 from fupin.core.scope import RegionScope
-from fupin.finance import services
-from fupin.finance.defaults import seed_defaults
+from fupin.finance import rules, services
+from fupin.finance.defaults import seed_defaults, seed_legacy_loan_policies
 from fupin.finance.models import (
     Distribution,
     FundEntry,
@@ -141,6 +141,56 @@ def _loans(county_code: str, county_user: str, today: date) -> int:
             interest=Decimal(0),
         )
     return len(loans)
+
+
+def _legacy_enterprise_loan(county_code: str, county_user: str, today: date) -> None:
+    """A 2016 loan lent on to a cooperative (户贷企用) before the ban, repaid in 2019 and kept
+    on the 户贷企用台账 with the borrower's consent."""
+    user, scope = _scope(county_user)
+    issued_on = date(2016, 5, 1)
+    borrower = next(
+        (
+            member
+            for member in _borrowers(county_code, today, 40)
+            if member.household.household_type == codes.HouseholdType.EXITED
+            and rules.age_on(member.birth_date, issued_on) >= 18
+        ),
+        None,
+    )
+    if borrower is None:
+        return
+    loan = services.loan_register(
+        actor=user,
+        scope=scope,
+        borrower=borrower,
+        bank=_BANKS[0],
+        contract_number="NA2016HQ0001",
+        amount=Decimal(30000),
+        issued_on=issued_on,
+        due_on=date(2019, 4, 30),
+        annual_rate=Decimal("4.75"),
+        purpose="入股肉牛养殖专业合作社",
+        is_household_use=True,
+    )
+    services.repayment_record(
+        actor=user,
+        scope=scope,
+        loan=loan,
+        paid_on=date(2019, 4, 30),
+        principal=Decimal(30000),
+        interest=Decimal(0),
+    )
+    services.enterprise_use_record(
+        actor=user,
+        scope=scope,
+        loan=loan,
+        terms=services.EnterpriseUseTerms(
+            enterprise="农安县宏达肉牛养殖专业合作社",
+            amount=Decimal(30000),
+            dividends=Decimal(7200),
+            has_consent=True,
+        ),
+    )
 
 
 def _project_data(
@@ -443,7 +493,9 @@ def demo_finance_create(
     today = timezone.localdate()
     # The migration seeds these; a database built without migrations (tests) has none.
     seed_defaults(LoanPolicy, NoticeSetting, list(NoticeKind.values))
+    seed_legacy_loan_policies(LoanPolicy)
     loans = _loans(county_code, county_user, today)
+    _legacy_enterprise_loan(county_code, county_user, today)
     projects = _projects(village_code, village_user, township_user, county_user, today)
     _funds(county_code, county_user, projects, today)
     _solar_asset(county_code, county_user, projects, today)

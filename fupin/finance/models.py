@@ -42,6 +42,9 @@ class LoanPolicy(models.Model):
     eligible_household_types = models.JSONField(_("可贷户类型"), default=list)
     warning_days = models.JSONField(_("到期预警天数"), default=list)
     default_stops_subsidy = models.BooleanField(_("违约停止贴息"), default=True)
+    # Only loans issued while 户贷企用 was not yet banned (before 2017-12-08) may be kept on
+    # the 户贷企用台账 (DOMAIN §8).
+    allows_enterprise_use = models.BooleanField(_("允许户贷企用"), default=False)
     source = models.CharField(_("依据"), max_length=200, blank=True)
 
     class Meta:
@@ -280,6 +283,8 @@ class ProjectState(models.TextChoices):
     APPROVED = "approved", _("已入库")
     ACCEPTED = "accepted", _("已验收")
     RETURNED = "returned", _("退回修改")
+    # Taken out of the pool by an approved yearly adjustment (年度调整); it may come back.
+    REMOVED = "removed", _("已调出项目库")
 
 
 class Project(models.Model):
@@ -337,6 +342,78 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PoolAdjustment(models.Model):
+    """年度调整 of the project pool: one project taken in (调入), taken out (调出) or
+    replaced by another (替换) for a year, proposed and approved by two different county
+    officials. The rows are the pool's history; nothing is deleted."""
+
+    class Action(models.TextChoices):
+        ADD = "add", _("调入")
+        REMOVE = "remove", _("调出")
+        REPLACE = "replace", _("替换")
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("未批准")
+
+    county = models.ForeignKey(
+        Region, verbose_name=_("县（市、区）"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("调整年度"))
+    action = models.CharField(_("调整方式"), max_length=10, choices=Action.choices)
+    # The project taken in (调入) or taken out (调出, 替换).
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="adjustments"
+    )
+    # The project that takes the place of `project` (替换 only).
+    replacement = models.ForeignKey(
+        Project,
+        verbose_name=_("替换为"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replacing_adjustments",
+    )
+    reason = models.TextField(_("调整理由"))
+    state = models.CharField(
+        _("状态"), max_length=10, choices=State.choices, default=State.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提出人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    opinion = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("项目库年度调整")
+        verbose_name_plural = _("项目库年度调整")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action="replace", replacement__isnull=False)
+                | (~models.Q(action="replace") & models.Q(replacement__isnull=True)),
+                name="finance_pooladjustment_replacement_only_to_replace",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_action_display()} {self.project_id}"
 
 
 # What each step of the procedure is called, by the state the project waits in.
@@ -714,6 +791,15 @@ class SubsidyApplication(models.Model):
     )
     review_opinion = models.TextField(_("乡镇审核意见"), blank=True)
     paid_on = models.DateField(_("发放日期"), null=True, blank=True)
+    # The 产业帮扶 measure of the household's plan that the paid 奖补 counts as (issue #15).
+    measure = models.ForeignKey(
+        "assistance.Measure",
+        verbose_name=_("帮扶措施"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
 
     class Meta:

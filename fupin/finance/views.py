@@ -1,8 +1,12 @@
 """Finance pages: loans and the 到期预警台账 (with its xlsx), the project pool with the
-step form of its procedure, spending progress, and the public notices."""
+step form of its procedure and its yearly adjustment, spending progress, the public
+notices, and the county's entry forms for loans, funds and assets."""
 
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -14,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fupin.core.decorators import answers_errors, scoped_view
@@ -23,10 +28,14 @@ from fupin.core.http import ScopedRequest, redirect_after_post
 from fupin.core.scope import Capability
 from fupin.core.spreadsheets import Workbook
 from fupin.finance import forms, selectors, services, workflow
-from fupin.finance.models import STEP_LABELS, LoanStatus, ProjectState
+from fupin.finance.models import STEP_LABELS, Loan, LoanStatus, Project, ProjectState
 from fupin.finance.qr import qr_svg
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 PER_PAGE = 25
+T = TypeVar("T")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -54,6 +63,7 @@ def loan_list(request: ScopedRequest) -> HttpResponse:
             "status": status,
             "query": query,
             "statuses": LoanStatus.choices,
+            "can_manage": request.scope.can(Capability.MANAGE_LOANS),
             "breadcrumbs": [(_("小额信贷"), None)],
         },
     )
@@ -71,6 +81,7 @@ def loan_detail(request: ScopedRequest, loan_id: int) -> HttpResponse:
             "loan": detail.loan,
             "is_overdue": detail.loan.status == LoanStatus.ACTIVE
             and detail.loan.due_on < timezone.localdate(),
+            "can_manage": request.scope.can(Capability.MANAGE_LOANS),
             "breadcrumbs": [
                 (_("小额信贷"), reverse("finance:loan-list")),
                 (detail.loan.contract_number, None),
@@ -273,6 +284,7 @@ def _render_project(
             "progress_form": progress_form or (forms.ProgressForm() if in_pool else None),
             "acceptance_form": acceptance_form or (forms.AcceptanceForm() if in_pool else None),
             "is_returned": state == ProjectState.RETURNED,
+            "can_manage_funds": request.scope.can(Capability.MANAGE_FUNDS),
             "notice_url": reverse("finance:notice-public", args=[detail.notice.token])
             if detail.notice
             else "",
@@ -385,6 +397,7 @@ def fund_progress(request: ScopedRequest) -> HttpResponse:
             "form": form,
             "progress": progress,
             "allocations": list(selectors.allocation_list(scope=request.scope, year=year)),
+            "can_manage": request.scope.can(Capability.MANAGE_FUNDS),
             "breadcrumbs": _crumbs((_("支出进度"), None)),
         },
     )
@@ -448,6 +461,7 @@ def asset_detail(request: ScopedRequest, asset_id: int) -> HttpResponse:
         {
             "detail": detail,
             "asset": detail.asset,
+            "can_manage": request.scope.can(Capability.MANAGE_FUNDS),
             "breadcrumbs": _crumbs(
                 (_("项目资产"), reverse("finance:asset-ledger")), (detail.asset.name, None)
             ),
@@ -470,3 +484,468 @@ def subsidy_list(request: ScopedRequest) -> HttpResponse:
             "breadcrumbs": _crumbs((_("到户产业奖补"), None)),
         },
     )
+
+
+# ---------------------------------------------------------------- entry forms
+
+
+@dataclass(frozen=True)
+class Duty:
+    """Who does the work of an entry form, and what a role without it is told."""
+
+    capability: Capability
+    message: "StrOrPromise"
+
+
+LOANS_DUTY = Duty(Capability.MANAGE_LOANS, gettext_lazy("小额信贷由县级登记和管理。"))
+FUNDS_DUTY = Duty(Capability.MANAGE_FUNDS, gettext_lazy("资金和资产由县级登记。"))
+POOL_DUTY = Duty(Capability.DECIDE_PROJECTS, gettext_lazy("项目库年度调整由县级办理。"))
+
+
+def _form_page(
+    request: ScopedRequest,
+    form: Form,
+    *,
+    duty: Duty,
+    save: Callable[[dict[str, Any]], T],
+    then: Callable[[T], str],
+    done: str,
+    title: str,
+    breadcrumbs: list[tuple[str, str | None]],
+    intro: str = "",
+    facts: list[tuple[str, object]] | None = None,
+) -> HttpResponse:
+    """One entry form: post → service → message → the record's page, or the form again
+    with the service's refusal beside the field it is about (nothing saved). A role
+    without the duty (a link followed from elsewhere) is told who does this work and sent
+    back to the page before, the breadcrumb above the form's."""
+    back = breadcrumbs[-2][1] or reverse("finance:project-list")
+    if not request.scope.can(duty.capability):
+        messages.warning(request, duty.message)
+        return redirect_after_post(request, back)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect_after_post(request, then(saved))
+    return render(
+        request,
+        "finance/entry_form.html",
+        {
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "facts": facts or [],
+            "cancel_url": back,
+            "breadcrumbs": breadcrumbs,
+        },
+    )
+
+
+def _loan_crumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return [(_("小额信贷"), reverse("finance:loan-list")), *extra]
+
+
+def _loan_url(loan: Loan) -> str:
+    return reverse("finance:loan-detail", args=[loan.pk])
+
+
+@scoped_view()
+def loan_new(request: ScopedRequest) -> HttpResponse:
+    """登记贷款: the borrower by ID number and name, the contract's terms checked against
+    the region's microcredit rules."""
+
+    def save(data: dict[str, Any]) -> Loan:
+        borrower = selectors.loan_borrower_get(
+            scope=request.scope, id_number=data["borrower_id_number"], name=data["borrower_name"]
+        )
+        return services.loan_register(
+            actor=request.user,
+            scope=request.scope,
+            borrower=borrower,
+            bank=data["bank"],
+            contract_number=data["contract_number"],
+            amount=data["amount"],
+            issued_on=data["issued_on"],
+            due_on=data["due_on"],
+            annual_rate=data["annual_rate"],
+            purpose=data["purpose"],
+            is_household_use=data["is_household_use"],
+        )
+
+    return _form_page(
+        request,
+        forms.LoanForm(request.POST or None),
+        duty=LOANS_DUTY,
+        save=save,
+        then=_loan_url,
+        done=_("贷款已登记。"),
+        title=_("登记贷款"),
+        intro=_(
+            "借款人须是在册人员；金额、期限、年龄和户类型按本地小额信贷政策检查，不符合的逐条说明。"
+        ),
+        breadcrumbs=_loan_crumbs((_("登记贷款"), None)),
+    )
+
+
+def _loan_form(
+    request: ScopedRequest,
+    loan_id: int,
+    form: Callable[..., Form],
+    service: Callable[..., object],
+    *,
+    done: str,
+    title: str,
+    intro: str = "",
+    initial: Callable[[Loan], dict[str, Any] | None] = lambda _loan: None,
+) -> HttpResponse:
+    """An entry form about one loan in scope: `service(loan=…, **the form's data)`, then
+    back to the loan (to the new contract after a 续贷 or 展期)."""
+    loan = selectors.loan_get(scope=request.scope, loan_id=loan_id)
+    return _form_page(
+        request,
+        form(request.POST or None, initial=initial(loan)),
+        duty=LOANS_DUTY,
+        save=lambda data: service(actor=request.user, scope=request.scope, loan=loan, **data),
+        then=lambda saved: _loan_url(saved if isinstance(saved, Loan) else loan),
+        done=done,
+        title=title,
+        intro=intro,
+        facts=[
+            (_("借款人"), loan.borrower.name),
+            (_("合同编号"), loan.contract_number),
+            (_("期限"), f"{loan.issued_on:%Y-%m-%d} — {loan.due_on:%Y-%m-%d}"),
+            (_("贷款余额（元）"), loan.outstanding),
+        ],
+        breadcrumbs=_loan_crumbs((loan.contract_number, _loan_url(loan)), (title, None)),
+    )
+
+
+@scoped_view()
+def loan_repayment(request: ScopedRequest, loan_id: int) -> HttpResponse:
+    """登记还款 of a loan: principal and interest; the loan is settled when repaid."""
+    return _loan_form(
+        request,
+        loan_id,
+        forms.RepaymentForm,
+        services.repayment_record,
+        done=_("还款已登记。"),
+        title=_("登记还款"),
+    )
+
+
+@scoped_view()
+def loan_renewal(request: ScopedRequest, loan_id: int) -> HttpResponse:
+    """续贷 or 展期: a new contract for the outstanding principal, linked to this one."""
+    return _loan_form(
+        request,
+        loan_id,
+        forms.RenewalForm,
+        services.loan_renew,
+        done=_("已办理续贷或展期，原合同保留在合同沿革中。"),
+        title=_("续贷或展期"),
+        intro=_("按原合同的贷款余额签订新合同；原合同及其还款记录保留，状态改为“已续贷或展期”。"),
+    )
+
+
+@scoped_view()
+def loan_default(request: ScopedRequest, loan_id: int) -> HttpResponse:
+    """认定违约: overdue, interest unpaid or money misused; the policy may stop 贴息."""
+    return _loan_form(
+        request,
+        loan_id,
+        forms.DefaultForm,
+        services.loan_default_record,
+        done=_("已认定违约。"),
+        title=_("认定违约"),
+        intro=_(
+            "逾期未还、欠息或改变贷款用途的，认定违约；本地政策规定违约停止贴息的，自违约日起不再贴息。"
+        ),
+    )
+
+
+def _enterprise_use_initial(loan: Loan) -> dict[str, Any] | None:
+    current = getattr(loan, "enterprise_use", None)
+    if current is None:
+        return None
+    return {name: getattr(current, name) for name in forms.EnterpriseUseForm.base_fields}
+
+
+def _enterprise_use_record(**values: Any) -> object:
+    terms = {name: values.pop(name) for name in forms.EnterpriseUseForm.base_fields}
+    return services.enterprise_use_record(**values, terms=services.EnterpriseUseTerms(**terms))
+
+
+@scoped_view()
+def enterprise_use_edit(request: ScopedRequest, loan_id: int) -> HttpResponse:
+    """登记户贷企用 of a legacy loan (or correct it)."""
+    return _loan_form(
+        request,
+        loan_id,
+        forms.EnterpriseUseForm,
+        _enterprise_use_record,
+        done=_("户贷企用情况已登记。"),
+        title=_("登记户贷企用"),
+        intro=_(
+            "2017年12月起发放的小额信贷不得户贷企用；此前的存量贷款经借款人同意后登记使用企业、金额和分红。"
+        ),
+        initial=_enterprise_use_initial,
+    )
+
+
+def _project_url(project: Project) -> str:
+    return reverse("finance:project-detail", args=[project.pk])
+
+
+@scoped_view()
+def allocation_new(request: ScopedRequest) -> HttpResponse:
+    """资金分配 to the user's county, by source and year."""
+    return _form_page(
+        request,
+        forms.AllocationForm(request.POST or None, initial={"year": timezone.localdate().year}),
+        duty=FUNDS_DUTY,
+        save=lambda data: services.fund_allocate(
+            actor=request.user, scope=request.scope, county_code=request.scope.prefix, **data
+        ),
+        then=lambda allocation: reverse("finance:fund-progress") + f"?year={allocation.year}",
+        done=_("资金分配已登记。"),
+        title=_("登记资金分配"),
+        breadcrumbs=_crumbs(
+            (_("支出进度"), reverse("finance:fund-progress")), (_("登记资金分配"), None)
+        ),
+    )
+
+
+def _project_form(
+    request: ScopedRequest,
+    project_id: int,
+    form: Callable[[Project], Form],
+    save: Callable[[Project, dict[str, Any]], T],
+    *,
+    then: Callable[[T], str] | None = None,
+    done: str,
+    title: str,
+    intro: str = "",
+) -> HttpResponse:
+    """A county entry form about one project of the pool in scope: its money or assets."""
+    project = selectors.project_get(scope=request.scope, project_id=project_id)
+    return _form_page(
+        request,
+        form(project),
+        duty=FUNDS_DUTY,
+        save=lambda data: save(project, data),
+        then=then or (lambda _saved: _project_url(project)),
+        done=done,
+        title=title,
+        intro=intro,
+        facts=[(_("项目"), project.name), (_("概算投资（元）"), project.budget)],
+        breadcrumbs=_crumbs((project.name, _project_url(project)), (title, None)),
+    )
+
+
+@scoped_view()
+def project_release(request: ScopedRequest, project_id: int) -> HttpResponse:
+    """下达 part of an allocation of the county to a project of the pool."""
+    return _project_form(
+        request,
+        project_id,
+        lambda project: forms.ReleaseForm(
+            request.POST or None,
+            allocations=selectors.allocations_for_project(scope=request.scope, project=project),
+        ),
+        lambda project, data: services.fund_release(
+            actor=request.user, scope=request.scope, project=project, **data
+        ),
+        done=_("资金已下达。"),
+        title=_("下达资金"),
+    )
+
+
+@scoped_view()
+def project_fund_entry(request: ScopedRequest, project_id: int) -> HttpResponse:
+    """到账 or 支出 of money released to a project."""
+    return _project_form(
+        request,
+        project_id,
+        lambda project: forms.FundEntryForm(
+            request.POST or None,
+            releases=selectors.project_releases(scope=request.scope, project=project),
+        ),
+        lambda _project, data: services.fund_entry_record(
+            actor=request.user, scope=request.scope, **data
+        ),
+        done=_("已登记。"),
+        title=_("登记到账或支出"),
+        intro=_("到账累计不超过下达金额，支出累计不超过到账金额。"),
+    )
+
+
+@scoped_view()
+def asset_new(request: ScopedRequest, project_id: int) -> HttpResponse:
+    """登记 an asset an accepted project formed."""
+    return _project_form(
+        request,
+        project_id,
+        lambda project: forms.AssetForm(
+            request.POST or None,
+            income_rules=selectors.income_rules_for(project.village_id),
+            initial={"name": project.name},
+        ),
+        lambda project, data: services.asset_register(
+            actor=request.user, scope=request.scope, project=project, **data
+        ),
+        then=lambda asset: reverse("finance:asset-detail", args=[asset.pk]),
+        done=_("资产已登记。"),
+        title=_("登记项目资产"),
+        intro=_("项目验收后登记其形成的资产，确权日期不早于验收日期（谁主管、谁负责）。"),
+    )
+
+
+def _asset_form(
+    request: ScopedRequest,
+    asset_id: int,
+    form: Callable[..., Form],
+    service: Callable[..., object],
+    *,
+    done: str,
+    title: str,
+) -> HttpResponse:
+    """A county entry form about one asset in scope: `service(asset=…, **the form's data)`."""
+    asset = selectors.asset_detail(scope=request.scope, asset_id=asset_id).asset
+    url = reverse("finance:asset-detail", args=[asset.pk])
+    return _form_page(
+        request,
+        form(request.POST or None),
+        duty=FUNDS_DUTY,
+        save=lambda data: service(actor=request.user, scope=request.scope, asset=asset, **data),
+        then=lambda _saved: url,
+        done=done,
+        title=title,
+        facts=[
+            (_("所有权人"), asset.owner),
+            (_("管护主体"), asset.custodian),
+            (_("资产原值（元）"), asset.value),
+        ],
+        breadcrumbs=_crumbs(
+            (_("项目资产"), reverse("finance:asset-ledger")), (asset.name, url), (title, None)
+        ),
+    )
+
+
+@scoped_view()
+def asset_transfer(request: ScopedRequest, asset_id: int) -> HttpResponse:
+    """移交 an asset to a new owner and custodian."""
+    return _asset_form(
+        request,
+        asset_id,
+        forms.AssetTransferForm,
+        services.asset_transfer,
+        done=_("资产已移交。"),
+        title=_("资产移交"),
+    )
+
+
+@scoped_view()
+def asset_disposal(request: ScopedRequest, asset_id: int) -> HttpResponse:
+    """处置 an asset; a village's proceeds return to its collective."""
+    return _asset_form(
+        request,
+        asset_id,
+        forms.AssetDisposalForm,
+        services.asset_dispose,
+        done=_("资产已处置。"),
+        title=_("资产处置"),
+    )
+
+
+@scoped_view()
+def enterprise_use_list(request: ScopedRequest) -> HttpResponse:
+    """户贷企用台账: legacy loans used by enterprises, those without consent first."""
+    page = Paginator(selectors.enterprise_use_list(scope=request.scope), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "finance/enterprise_use_list.html",
+        {
+            "page_obj": page,
+            "breadcrumbs": _loan_crumbs((_("户贷企用台账"), None)),
+        },
+    )
+
+
+# ---------------------------------------------------------------- yearly pool adjustment
+
+
+@scoped_view()
+def pool_adjustment_list(request: ScopedRequest) -> HttpResponse:
+    """年度调整 of the pool: the ones waiting for approval (with the form to decide them)
+    and the history."""
+    page = Paginator(selectors.pool_adjustment_list(scope=request.scope), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "finance/pool_adjustment_list.html",
+        {
+            "page_obj": page,
+            "can_decide": request.scope.can(Capability.DECIDE_PROJECTS),
+            "decision_form": forms.DecisionForm(),
+            "breadcrumbs": _crumbs((_("年度调整"), None)),
+        },
+    )
+
+
+@scoped_view()
+def pool_adjustment_new(request: ScopedRequest) -> HttpResponse:
+    """Propose one 年度调整: a project in, out or replaced by another."""
+    back = reverse("finance:pool-adjustment-list")
+    return _form_page(
+        request,
+        forms.PoolAdjustmentForm(
+            request.POST or None,
+            projects=selectors.pool_candidates(scope=request.scope),
+            initial={"year": timezone.localdate().year},
+        ),
+        duty=POOL_DUTY,
+        save=lambda data: services.pool_adjustment_propose(
+            actor=request.user, scope=request.scope, **data
+        ),
+        then=lambda _adjustment: back,
+        done=_("调整已提出，等待另一名县级人员审批。"),
+        title=_("提出年度调整"),
+        intro=_(
+            "调入：已审定的其他年度项目或已调出的项目进入本年度项目库；调出：未下达资金的本年度项目移出项目库；替换：调出一个、调入另一个。批准后生效，调整记录长期保留。"
+        ),
+        breadcrumbs=_crumbs((_("年度调整"), back), (_("提出年度调整"), None)),
+    )
+
+
+@require_POST
+@scoped_view()
+def pool_adjustment_decide(request: ScopedRequest, adjustment_id: int) -> HttpResponse:
+    """Approve or reject a proposed adjustment (not one's own)."""
+    adjustment = selectors.pool_adjustment_get(scope=request.scope, adjustment_id=adjustment_id)
+    form = forms.DecisionForm(request.POST)
+    back = reverse("finance:pool-adjustment-list")
+    if not form.is_valid():
+        messages.error(request, _("请选择审批结论。"))
+        return redirect_after_post(request, back)
+    try:
+        services.pool_adjustment_decide(
+            actor=request.user,
+            scope=request.scope,
+            adjustment=adjustment,
+            approve=form.cleaned_data["approve"],
+            opinion=form.cleaned_data["opinion"],
+        )
+    except PermissionDeniedError:
+        raise
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已审批。"))
+    return redirect_after_post(request, back)

@@ -39,6 +39,8 @@ class Lookups:
     # Loans: {ID number: "village code|name"} of active members, {合同编号: borrower's ID}.
     borrowers: Lookup[str] = None
     contracts: Lookup[str] = None
+    # 户贷企用: {合同编号: "borrower's ID|village code|loan amount|1 if 户贷企用 was allowed"}.
+    enterprise_loans: Lookup[str] = None
     # Cadre assignments: {"#编号" or "姓名|电话": "编号|region|name|current households"} of
     # active cadres, {户编号: its current cadre's 编号}, {region code: most households one
     # cadre of that region may help}.
@@ -385,6 +387,59 @@ def loan_rows(table: pl.DataFrame, template: Template, context: CheckContext) ->
         amount_error.alias("amount" + ERROR_SUFFIX),
         repaid_error.alias("repaid_principal" + ERROR_SUFFIX),
         rate_error.alias("annual_rate" + ERROR_SUFFIX),
+    )
+
+
+def enterprise_use_rows(
+    table: pl.DataFrame, template: Template, context: CheckContext
+) -> pl.DataFrame:
+    """A 户贷企用 row names a registered loan in scope once, issued while 户贷企用 was not
+    banned, its own borrower when it gives an ID number, and no more than the loan's amount."""
+    loans = _asked(context.lookups.enterprise_loans, table, "contract_number")
+    contract = pl.col("contract_number")
+    facts = contract.replace_strict(dict(loans), default=None, return_dtype=pl.String).str.split(
+        "|"
+    )
+    borrower, village = facts.list.get(0, null_on_oob=True), facts.list.get(1, null_on_oob=True)
+    loan_amount = facts.list.get(2, null_on_oob=True)
+    allowed = facts.list.get(3, null_on_oob=True) == "1"
+    first = _first_row_over("contract_number")
+    contract_error = (
+        pl.when(contract.is_not_null() & (pl.col(ROW_NUMBER_COLUMN) != first))
+        .then(pl.format(_("合同编号 {} 与第 {} 行重复。"), contract, first.cast(pl.String)))
+        .when(contract.is_not_null() & facts.is_null())
+        .then(pl.format(_("合同编号 {} 未登记，请先导入小额信贷台账。"), contract))
+        .when(contract.is_not_null() & ~village.str.starts_with(context.scope_prefix))
+        .then(pl.format(_("合同编号 {} 的借款人不在您的管辖范围内，不能导入。"), contract))
+        .when(contract.is_not_null() & ~allowed)
+        .then(pl.lit(_("该贷款放款时已禁止户贷企用（2017年12月起），不能登记。")))
+        .otherwise(pl.col("contract_number" + ERROR_SUFFIX))
+    )
+    id_error = (
+        pl.when(pl.col("id_number").is_not_null() & borrower.is_not_null())
+        .then(
+            pl.when(pl.col("id_number") != borrower)
+            .then(pl.lit(_("证件号码与该合同的借款人不符。")))
+            .otherwise(pl.col("id_number" + ERROR_SUFFIX))
+        )
+        .otherwise(pl.col("id_number" + ERROR_SUFFIX))
+    )
+    amount = pl.col("amount").cast(pl.Float64)
+    amount_error = (
+        pl.when(amount.is_not_null() & (amount <= 0))
+        .then(pl.lit(_("企业使用金额必须大于 0。")))
+        .when(
+            amount.is_not_null()
+            & loan_amount.is_not_null()
+            & (amount > loan_amount.cast(pl.Float64))
+        )
+        .then(pl.format(_("企业使用金额超过贷款金额 {} 元。"), loan_amount))
+        .otherwise(pl.col("amount" + ERROR_SUFFIX))
+    )
+    return table.with_columns(
+        contract_error.alias("contract_number" + ERROR_SUFFIX),
+        id_error.alias("id_number" + ERROR_SUFFIX),
+        amount_error.alias("amount" + ERROR_SUFFIX),
     )
 
 

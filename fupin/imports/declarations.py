@@ -454,6 +454,47 @@ LOANS = Template(
     ),
 )
 
+# 户贷企用台账 (issue #15): legacy loans an enterprise uses, one row per contract, keyed by
+# 合同编号 (the loans themselves come from the 小额信贷台账).
+ENTERPRISE_USES = Template(
+    kind="enterprise_uses",
+    title=_("户贷企用台账"),
+    natural_key=("contract_number",),
+    household_key="contract_number",
+    columns=(
+        Column("contract_number", "合同编号", aliases=("借款合同编号", "合同号"), required=True),
+        Column(
+            "id_number",
+            "借款人证件号码",
+            kind="id_number",
+            aliases=("借款人身份证号", "身份证号码"),
+            help_text=_("填写时须与合同的借款人一致。"),
+        ),
+        Column("enterprise", "使用企业", aliases=("企业名称", "带贫企业"), required=True),
+        Column(
+            "amount",
+            "企业使用金额",
+            kind="money",
+            aliases=("企业使用金额(元)", "入企金额"),
+            required=True,
+            help_text=_("单位：元，不超过贷款金额。"),
+        ),
+        _money("dividends", "累计分红", "累计分红(元)", "已分红金额"),
+        Column(
+            "has_consent",
+            "借款人同意",
+            kind="boolean",
+            aliases=("是否经借款人同意", "借款人书面同意"),
+            required=True,
+        ),
+    ),
+    instructions=(
+        _("每行一笔户贷企用的贷款，按合同编号识别；贷款须已在小额信贷台账中登记。"),
+        _("2017年12月起发放的小额信贷不得户贷企用，只能登记此前发放的存量贷款。"),
+        _("企业使用金额不超过贷款金额；借款人同意填“是”或“否”。"),
+    ),
+)
+
 # 结对帮扶台账 (issue #11): one row per household naming its responsible cadre, by the
 # cadre's 编号 or by name and phone; a cadre not yet registered is registered from the row.
 CADRE_ASSIGNMENTS = Template(

@@ -22,12 +22,13 @@ from fupin.assistance.selectors import ledger as assistance_ledger
 from fupin.assistance.services.ledger import cadre_assignment_bulk_import
 from fupin.core.scope import RegionScope
 from fupin.finance import selectors as finance_selectors
-from fupin.finance.services import loan_bulk_import
+from fupin.finance.services import enterprise_use_bulk_import, loan_bulk_import
 from fupin.imports import checks
 from fupin.imports.checks import Check, Lookups
 from fupin.imports.declarations import (
     CADRE_ASSIGNMENTS,
     CONDITIONS,
+    ENTERPRISE_USES,
     INCOME,
     LOANS,
     MEMBERS,
@@ -173,6 +174,21 @@ LOANS_LEDGER = LedgerKind(
     personal_data=True,
 )
 
+ENTERPRISE_USES_LEDGER = LedgerKind(
+    template=ENTERPRISE_USES,
+    checks=(checks.enterprise_use_rows,),
+    lookups=Lookups(enterprise_loans=finance_selectors.enterprise_loan_facts),
+    apply=enterprise_use_bulk_import,
+    export_query=finance_selectors.enterprise_use_ledger_values,
+    export_sources={
+        "contract_number": "loan__contract_number",
+        "id_number": "loan__borrower__id_number",
+    },
+    counts_message=_RECORD_COUNTS,
+    # Borrowers' ID numbers.
+    personal_data=True,
+)
+
 CADRE_ASSIGNMENTS_LEDGER = LedgerKind(
     template=CADRE_ASSIGNMENTS,
     checks=(checks.cadre_assignment_rows,),
@@ -207,6 +223,7 @@ KINDS: dict[str, LedgerKind] = {
         INCOME_LEDGER,
         CONDITIONS_LEDGER,
         LOANS_LEDGER,
+        ENTERPRISE_USES_LEDGER,
         CADRE_ASSIGNMENTS_LEDGER,
     )
 }

@@ -35,9 +35,11 @@ from fupin.assistance.selectors.facts import (
     risk_rows,
 )
 from fupin.assistance.selectors.plans import (
+    INDUSTRY_CATEGORY,
     HouseholdAssistance,
     PlanGaps,
     household_assistance,
+    industry_measures_of_year,
     measure_categories,
     plan_gaps,
 )
@@ -54,6 +56,7 @@ from fupin.assistance.selectors.records import (
 from fupin.assistance.selectors.rules import setting_for, visit_interval_days
 
 __all__ = [
+    "INDUSTRY_CATEGORY",
     "Access",
     "CadreDetail",
     "CadreMissing",
@@ -78,6 +81,7 @@ __all__ = [
     "household_access",
     "household_assistance",
     "households_without_cadre",
+    "industry_measures_of_year",
     "may_see_photos",
     "measure_categories",
     "monthly_income_rows",

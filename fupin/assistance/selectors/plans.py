@@ -157,3 +157,20 @@ def household_assistance(
 
 def measure_categories() -> list[MeasureCategory]:
     return list(MeasureCategory.objects.all())
+
+
+# 到户产业奖补 is an 产业帮扶 measure (DOMAIN §7, "产业奖补 → 产业").
+INDUSTRY_CATEGORY = "100A39"
+
+
+def industry_measures_of_year(*, household: Household, year: int) -> list[Measure]:
+    """The 产业帮扶 measures of the household's plan for `year` that answer a need (not
+    stopped), oldest first: what a paid 到户产业奖补 may already be recorded as."""
+    return list(
+        Measure.objects.filter(
+            household=household,
+            plan__year=year,
+            category_id=INDUSTRY_CATEGORY,
+            status__in=ANSWERING_STATUSES,
+        ).order_by("id")
+    )

@@ -8,8 +8,8 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from fupin.core.errors import NotFoundError
-from fupin.core.scope import RegionScope
-from fupin.finance.models import Asset, AssetCategory, AssetEvent, OwnerLevel
+from fupin.core.scope import RegionScope, region_path_codes
+from fupin.finance.models import Asset, AssetCategory, AssetEvent, IncomeRule, OwnerLevel
 
 # SQLite's SUM drops the scale of decimals: fen as everywhere else.
 FEN = Decimal("0.01")
@@ -19,6 +19,13 @@ def asset_list(*, scope: RegionScope) -> QuerySet[Asset]:
     """The 明细台账: assets in scope, by village."""
     return scope.filter(Asset.objects.all(), region_field="region__code").select_related(
         "region", "region__parent", "project"
+    )
+
+
+def income_rules_for(region_code: str) -> QuerySet[IncomeRule]:
+    """The income distribution rules that apply to a region (its own and its ancestors')."""
+    return IncomeRule.objects.filter(region_code__in=region_path_codes(region_code)).order_by(
+        "name", "id"
     )
 
 

@@ -9,14 +9,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from fupin.core.scope import RegionScope, region_path_codes
+from fupin.core.scope import CODE_LENGTHS, RegionScope, region_path_codes
 from fupin.finance.models import (
     FundAllocation,
     FundEntry,
     FundRelease,
     FundSource,
+    Project,
     SpendingMilestone,
 )
+
+COUNTY_CODE_LENGTH = CODE_LENGTHS[2]
 
 HUNDRED = Decimal(100)
 FEN = Decimal("0.01")
@@ -80,6 +83,26 @@ def allocation_list(*, scope: RegionScope, year: int) -> QuerySet[FundAllocation
     return scope.filter(
         FundAllocation.objects.filter(year=year), region_field="county__code"
     ).select_related("county")
+
+
+def allocations_for_project(*, scope: RegionScope, project: Project) -> QuerySet[FundAllocation]:
+    """The allocations in scope a project's county may 下达 from, newest year first."""
+    return (
+        scope.filter(FundAllocation.objects.all(), region_field="county__code")
+        .filter(county_id=project.village_id[:COUNTY_CODE_LENGTH])
+        .order_by("-year", "source", "id")
+    )
+
+
+def project_releases(*, scope: RegionScope, project: Project) -> QuerySet[FundRelease]:
+    """The money released to a project in scope, with its allocation."""
+    return (
+        scope.filter(
+            FundRelease.objects.filter(project=project), region_field="project__village__code"
+        )
+        .select_related("allocation")
+        .order_by("released_on", "id")
+    )
 
 
 def spending_progress(*, scope: RegionScope, year: int, as_of: date) -> SpendingProgress:

@@ -2,7 +2,7 @@
 history, and the 到期预警台账."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -16,21 +16,34 @@ from fupin.core.lookups import in_chunks
 from fupin.core.scope import RegionScope, region_path_codes
 from fupin.finance import rules
 from fupin.finance.defaults import NATIONWIDE_LOAN_POLICY
-from fupin.finance.models import Loan, LoanPolicy, LoanStatus, SubsidyRate
+from fupin.finance.models import EnterpriseUse, Loan, LoanPolicy, LoanStatus, SubsidyRate
 from fupin.registry import codes
 from fupin.registry.models import Member
+
+
+def _policy_in_force(rows: Iterable[LoanPolicy], region_code: str, on: date) -> LoanPolicy:
+    paths = set(region_path_codes(region_code))
+    candidates = (row for row in rows if row.region_code in paths and row.effective_from <= on)
+    best = max(candidates, key=lambda row: (len(row.region_code), row.effective_from), default=None)
+    if best is None:
+        raise ApplicationError(_("未配置小额信贷政策，请联系县级管理员。"), code="no_policy")
+    return best
 
 
 def loan_policy_for(region_code: str, *, on: date) -> LoanPolicy:
     """The policy in force for a region on a day: the most specific region's latest row.
 
     Raises ApplicationError when no row applies (the nationwide row ships by migration)."""
-    paths = region_path_codes(region_code)
-    candidates = LoanPolicy.objects.filter(region_code__in=paths, effective_from__lte=on)
-    best = max(candidates, key=lambda row: (len(row.region_code), row.effective_from), default=None)
-    if best is None:
-        raise ApplicationError(_("未配置小额信贷政策，请联系县级管理员。"), code="no_policy")
-    return best
+    rows = LoanPolicy.objects.filter(
+        region_code__in=region_path_codes(region_code), effective_from__lte=on
+    )
+    return _policy_in_force(rows, region_code, on)
+
+
+def loan_policy_table() -> Callable[[str, date], LoanPolicy]:
+    """`loan_policy_for` over every policy row read once, for a ledger of many loans."""
+    rows = list(LoanPolicy.objects.all())
+    return lambda region_code, on: _policy_in_force(rows, region_code, on)
 
 
 def subsidy_rates_for(region_code: str) -> list[SubsidyRate]:
@@ -73,6 +86,33 @@ def borrower_facts_by_id_number(id_numbers: Iterable[str]) -> dict[str, str]:
     }
 
 
+def loan_borrower_get(*, scope: RegionScope, id_number: str, name: str) -> Member:
+    """The active member in scope a loan form names by ID number and name.
+
+    Raises ApplicationError on the field at fault: a number not registered in scope (said
+    alike for one outside it, so the form confirms nobody elsewhere), or a name that
+    differs from the registered one."""
+    member = (
+        Member.objects.select_related("household")
+        .filter(is_active=True, id_number=id_number)
+        .first()
+    )
+    if member is None or not scope.contains(member.household.village_id):
+        raise ApplicationError(
+            _("证件号码 %(number)s 不是您管辖范围内的在册人员，请先登记该户。")
+            % {"number": id_number},
+            code="borrower",
+            field="borrower_id_number",
+        )
+    if member.name != name.strip():
+        raise ApplicationError(
+            _("姓名与证件号码不符：在册姓名为 %(name)s。") % {"name": member.name},
+            code="borrower_name",
+            field="borrower_name",
+        )
+    return member
+
+
 def registered_contracts(contract_numbers: Iterable[str]) -> dict[str, str]:
     """{合同编号: borrower's ID number} of the registered loans among `contract_numbers`."""
     found: dict[str, str] = {}
@@ -83,6 +123,45 @@ def registered_contracts(contract_numbers: Iterable[str]) -> dict[str, str]:
             )
         )
     return found
+
+
+def enterprise_loan_facts(contract_numbers: Iterable[str]) -> dict[str, str]:
+    """{合同编号: "borrower's ID|village code|amount|1 or 0"} of registered loans, the last
+    saying whether the policy in force when the loan was issued allowed 户贷企用."""
+    policy_for = loan_policy_table()
+    found: dict[str, str] = {}
+    for chunk in in_chunks(contract_numbers):
+        rows = Loan.objects.filter(contract_number__any=chunk).values_list(
+            "contract_number", "borrower__id_number", "village_id", "amount", "issued_on"
+        )
+        for number, id_number, village, amount, issued_on in rows:
+            try:
+                allowed = policy_for(village, issued_on).allows_enterprise_use
+            except ApplicationError:
+                allowed = False
+            found[number] = f"{id_number}|{village}|{amount}|{int(allowed)}"
+    return found
+
+
+def enterprise_use_list(*, scope: RegionScope) -> QuerySet[EnterpriseUse]:
+    """The 户贷企用台账 in scope: those without the borrower's consent first."""
+    return (
+        scope.filter(EnterpriseUse.objects.all(), region_field="loan__village__code")
+        .select_related("loan", "loan__borrower", "loan__village", "loan__village__parent")
+        .order_by("has_consent", "loan__village_id", "id")
+    )
+
+
+def enterprise_use_ledger_values(
+    household_ids: Sequence[int], fields: Sequence[str]
+) -> QuerySet[Any, dict[str, Any]]:
+    """The 户贷企用 records of `household_ids`' loans as `values(*fields)`, for the export."""
+    records: QuerySet[Any, dict[str, Any]] = (
+        EnterpriseUse.objects.filter(loan__household_id__in=household_ids)
+        .order_by("loan__household_id", "id")
+        .values(*fields)
+    )
+    return records
 
 
 def loan_list(*, scope: RegionScope, status: str = "", query: str = "") -> QuerySet[Loan]:
@@ -119,6 +198,8 @@ class LoanDetail:
     subsidy_total: Decimal
     eligibility: list[rules.Finding]
     enterprise_use: Any
+    # Whether the policy the loan was issued under allowed 户贷企用 (a legacy loan).
+    allows_enterprise_use: bool
 
 
 def loan_detail(*, scope: RegionScope, loan_id: int, as_of: date) -> LoanDetail:
@@ -163,6 +244,7 @@ def loan_detail(*, scope: RegionScope, loan_id: int, as_of: date) -> LoanDetail:
         subsidy_total=sum((line.subsidy for line in subsidy), Decimal(0)),
         eligibility=eligibility,
         enterprise_use=getattr(loan, "enterprise_use", None),
+        allows_enterprise_use=policy.allows_enterprise_use,
     )
 
 

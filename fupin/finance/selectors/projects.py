@@ -4,7 +4,7 @@ the projects waiting for the user's step, and the 到户产业奖补 application
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.utils.translation import gettext as _
 
 from fupin.core.errors import NotFoundError
@@ -13,9 +13,11 @@ from fupin.finance import workflow
 from fupin.finance.models import (
     FundRelease,
     NoticeKind,
+    PoolAdjustment,
     Project,
     ProjectDecision,
     ProjectProgress,
+    ProjectState,
     PublicNotice,
     SubsidyApplication,
 )
@@ -59,6 +61,7 @@ class ProjectDetail:
     releases: list[FundRelease]
     notice: PublicNotice | None
     can_act: bool
+    adjustments: list[PoolAdjustment]
 
 
 def project_detail(*, scope: RegionScope, project_id: int) -> ProjectDetail:
@@ -72,6 +75,11 @@ def project_detail(*, scope: RegionScope, project_id: int) -> ProjectDetail:
             kind=NoticeKind.PROJECT, subject_id=str(project.pk)
         ).first(),
         can_act=workflow.owns(scope, project.state),
+        adjustments=list(
+            PoolAdjustment.objects.filter(Q(project=project) | Q(replacement=project))
+            .select_related("project", "replacement")
+            .order_by("proposed_at", "id")
+        ),
     )
 
 
@@ -88,3 +96,29 @@ def subsidy_list(*, scope: RegionScope) -> QuerySet[SubsidyApplication]:
     return scope.filter(
         SubsidyApplication.objects.all(), region_field="village__code"
     ).select_related("village", "standard")
+
+
+def pool_adjustment_list(*, scope: RegionScope) -> QuerySet[PoolAdjustment]:
+    """The 年度调整 of the pool in scope, waiting ones first, then newest."""
+    return (
+        scope.filter(PoolAdjustment.objects.all(), region_field="project__village__code")
+        .select_related("project", "replacement", "proposed_by", "decided_by")
+        .order_by(
+            Case(When(state=PoolAdjustment.State.PROPOSED, then=0), default=1),
+            "-proposed_at",
+            "-id",
+        )
+    )
+
+
+def pool_adjustment_get(*, scope: RegionScope, adjustment_id: int) -> PoolAdjustment:
+    adjustment = pool_adjustment_list(scope=scope).filter(pk=adjustment_id).first()
+    if adjustment is None:
+        raise NotFoundError(_("未找到该调整。"))
+    return adjustment
+
+
+def pool_candidates(*, scope: RegionScope) -> QuerySet[Project]:
+    """Projects in scope a yearly adjustment may name: those that passed 审定 and are in a
+    year's pool, or were taken out of it."""
+    return project_list(scope=scope).filter(state__in=[ProjectState.APPROVED, ProjectState.REMOVED])

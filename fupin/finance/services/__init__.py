@@ -7,6 +7,12 @@ from fupin.finance.services.assets import (
     asset_register,
     asset_transfer,
 )
+from fupin.finance.services.enterprise_use import (
+    EnterpriseUseImportResult,
+    EnterpriseUseTerms,
+    enterprise_use_bulk_import,
+    enterprise_use_record,
+)
 from fupin.finance.services.funds import fund_allocate, fund_entry_record, fund_release
 from fupin.finance.services.loans import (
     LoanImportResult,
@@ -25,6 +31,7 @@ from fupin.finance.services.notices import (
     scrub,
     subsidy_notice_publish,
 )
+from fupin.finance.services.pool import pool_adjustment_decide, pool_adjustment_propose
 from fupin.finance.services.projects import (
     ProjectData,
     project_accept,
@@ -39,6 +46,8 @@ from fupin.finance.services.subsidies import subsidy_apply, subsidy_pay, subsidy
 
 __all__ = [
     "NOTICE_COLUMNS",
+    "EnterpriseUseImportResult",
+    "EnterpriseUseTerms",
     "LoanImportResult",
     "ProjectData",
     "Share",
@@ -46,6 +55,8 @@ __all__ = [
     "asset_income_distribute",
     "asset_register",
     "asset_transfer",
+    "enterprise_use_bulk_import",
+    "enterprise_use_record",
     "fund_allocate",
     "fund_entry_record",
     "fund_notice_publish",
@@ -56,6 +67,8 @@ __all__ = [
     "loan_renew",
     "loan_subsidy_notice_publish",
     "loan_warnings_export_record",
+    "pool_adjustment_decide",
+    "pool_adjustment_propose",
     "project_accept",
     "project_assess",
     "project_decide",

@@ -1,16 +1,20 @@
 """到户产业奖补: the village registers a household's application after its on-site check,
 the township reviews it, the county pays it at the standard in force and publishes the
-list."""
+list; a paid 奖补 counts as a 开发式 measure of the household's plan (assistance)."""
 
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fupin.assistance import selectors as assistance_selectors
+from fupin.assistance import services as assistance_services
+from fupin.assistance.models import Measure, MeasureStatus
 from fupin.audit.services import audit_record
-from fupin.core.errors import ApplicationError
+from fupin.core.errors import ApplicationError, PermissionDeniedError
 from fupin.core.scope import Capability, RegionScope
 from fupin.finance.models import SubsidyApplication, SubsidyStandard, SubsidyState
 from fupin.finance.services.common import Actor, require
@@ -130,12 +134,86 @@ def subsidy_pay(
         )
     application.state = SubsidyState.PAID
     application.paid_on = paid_on
-    application.save(update_fields=["state", "paid_on"])
+    application.measure = _counted_as_measure(actor=actor, scope=scope, application=application)
+    application.save(update_fields=["state", "paid_on", "measure"])
     audit_record(
         actor=actor,
         action="finance.subsidy_pay",
         subject=application,
         region_code=application.village_id,
-        changes={"amount": str(application.amount), "paid_on": str(paid_on)},
+        changes={
+            "amount": str(application.amount),
+            "paid_on": str(paid_on),
+            "measure": application.measure.pk,
+        },
     )
     return application
+
+
+def _same_subsidy_measure(application: SubsidyApplication) -> Measure | None:
+    """A 产业帮扶 measure of the payment year's plan that records this 奖补: one naming its
+    industry, else one naming a 奖补, in either case not yet counted for another payment."""
+    assert application.paid_on is not None
+    counted = set(
+        SubsidyApplication.objects.filter(
+            household_id=application.household_id, measure__isnull=False
+        ).values_list("measure_id", flat=True)
+    )
+    candidates = [
+        measure
+        for measure in assistance_selectors.industry_measures_of_year(
+            household=application.household, year=application.paid_on.year
+        )
+        if measure.pk not in counted
+    ]
+    industry = application.standard.industry
+    # Matched against what the village typed, in Chinese whatever the page's language.
+    for wanted in (industry, "奖补"):
+        for measure in candidates:
+            if wanted in f"{measure.subtype}{measure.funding_source}":
+                return measure
+    return None
+
+
+def _counted_as_measure(
+    *, actor: Actor, scope: RegionScope, application: SubsidyApplication
+) -> Measure:
+    """The paid 奖补 as a 开发式 产业帮扶 measure in place in the household's plan of the
+    payment's year (一户一方案). A measure the village entered for the same 奖补 before the
+    money came is set in place rather than doubled, so the household's 开发式 count sees
+    the help once."""
+    if not isinstance(actor, AbstractBaseUser):
+        raise PermissionDeniedError(_("请先登录。"))
+    assert application.paid_on is not None
+    household = application.household
+    standard = application.standard
+    evidence = _("到户产业奖补 %(amount)s 元，%(day)s 发放") % {
+        "amount": application.amount,
+        "day": application.paid_on.isoformat(),
+    }
+    existing = _same_subsidy_measure(application)
+    if existing is None:
+        return assistance_services.measure_add(
+            actor=actor,
+            scope=scope,
+            household=household,
+            year=application.paid_on.year,
+            category_code=assistance_selectors.INDUSTRY_CATEGORY,
+            subtype=_("到户产业奖补（%(industry)s）") % {"industry": standard.industry},
+            responsible_unit=_("县级财政和行业部门"),
+            started_on=application.checked_on,
+            amount=application.amount,
+            quantity=f"{application.scale.normalize():f}{standard.unit}",
+            funding_source=_("到户产业奖补"),
+            status=MeasureStatus.IN_PLACE,
+            evidence=evidence,
+        )
+    if existing.status == MeasureStatus.PLANNED:
+        return assistance_services.measure_status_set(
+            actor=actor,
+            scope=scope,
+            measure=existing,
+            status=MeasureStatus.IN_PLACE,
+            evidence=evidence,
+        )
+    return existing

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 import time_machine
 
+from fupin.assistance.categories import seed_categories
+from fupin.assistance.models import MeasureCategory
 from fupin.finance import services
-from fupin.finance.defaults import seed_defaults
+from fupin.finance.defaults import seed_defaults, seed_legacy_loan_policies
 from fupin.finance.models import (
     Loan,
     LoanPolicy,
@@ -36,6 +38,8 @@ def clock() -> Any:
 @pytest.fixture(autouse=True)
 def _defaults(db: None) -> None:
     seed_defaults(LoanPolicy, NoticeSetting, list(NoticeKind.values))
+    seed_legacy_loan_policies(LoanPolicy)
+    seed_categories(MeasureCategory)
 
 
 def register_household(

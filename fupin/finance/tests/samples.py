@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from fupin.finance import services
-from fupin.finance.defaults import seed_defaults
+from fupin.finance.defaults import seed_defaults, seed_legacy_loan_policies
 from fupin.finance.models import LoanPolicy, NoticeKind, NoticeSetting, PublicNotice
 from fupin.finance.tests.conftest import approve_through, propose
 from fupin.registry import codes
@@ -13,8 +13,10 @@ from tests.support import Actors, scope_of
 
 
 def sample_finance(actors: Actors, household: Household) -> dict[str, object]:
-    """A loan of the household's head, an approved project with its notice: URL values."""
+    """A loan of the household's head, an approved project with its notice and asset, and a
+    yearly adjustment waiting for approval: URL values."""
     seed_defaults(LoanPolicy, NoticeSetting, list(NoticeKind.values))
+    seed_legacy_loan_policies(LoanPolicy)
     Household.objects.filter(pk=household.pk).update(household_type=codes.HouseholdType.EXITED)
     household.refresh_from_db()
     loan = services.loan_register(
@@ -60,8 +62,18 @@ def sample_finance(actors: Actors, household: Household) -> dict[str, object]:
         value=Decimal("500000"),
         confirmed_on=date(2024, 7, 2),
     )
+    in_pool = approve_through(actors, propose(actors, name="村道硬化", meeting_on=date(2024, 1, 5)))
+    adjustment = services.pool_adjustment_propose(
+        actor=actors.county_admin,
+        scope=county,
+        year=in_pool.year,
+        action="remove",
+        project=in_pool,
+        reason="群众需求变化",
+    )
     return {
         "loan_id": loan.pk,
+        "adjustment_id": adjustment.pk,
         "project_id": project.pk,
         "notice_token": notice.token,
         "asset_id": asset.pk,
