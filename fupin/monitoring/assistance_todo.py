@@ -10,7 +10,7 @@ from typing import Final
 from django.contrib.auth.base_user import AbstractBaseUser
 
 from fupin.assistance import selectors as assistance_selectors
-from fupin.core.scope import Capability, RegionScope
+from fupin.core.scope import RegionScope
 from fupin.monitoring import selectors
 from fupin.monitoring.deadlines import DeadlineState
 
@@ -88,18 +88,14 @@ class VisitsNeedingAttention:
 def visits_needing_attention(
     *, scope: RegionScope, user: AbstractBaseUser, today: date
 ) -> VisitsNeedingAttention:
-    """Visits overdue (red) or coming due (orange), soonest first: a cadre's own, an
-    office's whole region."""
+    """Visits overdue (red) or coming due (orange), soonest first: a cadre's own; the
+    whole region for an office and for those who oversee it, such as the township."""
     rows, total = assistance_selectors.visits_due_first(
         scope=scope,
         user=user,
         today=today,
-        only_mine=not _is_office(scope),
+        only_mine=not assistance_selectors.sees_whole_region(scope),
         attention_only=True,
         limit=TODO_ROWS,
     )
     return VisitsNeedingAttention(rows=rows, total=total)
-
-
-def _is_office(scope: RegionScope) -> bool:
-    return scope.can(Capability.MANAGE_ASSISTANCE)

@@ -73,6 +73,20 @@ def test_visits_overdue_and_approaching_show_for_the_cadre(
     )
 
 
+def test_overdue_visits_show_on_the_township_s_list_but_not_another_county_s(
+    actors: Actors, assigned: Household, holiday_calendar: None
+) -> None:
+    overdue = "走访已超期 · 2025-04-19"
+    assert_scope_matrix(
+        lambda client: client.get(reverse("monitoring:todo")),
+        {
+            actors.township_reviewer: Expectation(200, shows=(overdue, assigned.number)),
+            actors.county_admin: Expectation(200, shows=(overdue,)),
+            actors.other_county_admin: Expectation(200, hides=(overdue, assigned.number)),
+        },
+    )
+
+
 def test_a_long_wait_list_shows_the_most_urgent_and_counts_the_rest(
     actors: Actors, household: Household, holiday_calendar: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
