@@ -21,6 +21,11 @@ urlpatterns = [
         name="household-section",
     ),
     path(
+        "households/<int:household_id>/card-section/",
+        views.household_card_section,
+        name="household-card-section",
+    ),
+    path(
         "households/<int:household_id>/measures/new/",
         views.measure_create,
         name="measure-create",

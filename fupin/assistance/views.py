@@ -109,6 +109,20 @@ def household_section(request: ScopedRequest, household_id: int) -> HttpResponse
 
 
 @scoped_view()
+def household_card_section(request: ScopedRequest, household_id: int) -> HttpResponse:
+    """The responsible cadre and this year's measures on the household's printed 一户一档
+    (loaded into it by htmx); empty for a user who may not see the household's assistance."""
+    household = household_get(scope=request.scope, household_id=household_id)
+    access = selectors.household_access(scope=request.scope, user=request.user, household=household)
+    if access == selectors.Access.NONE:
+        return HttpResponse("")
+    overview = selectors.household_assistance(
+        scope=request.scope, user=request.user, household=household
+    )
+    return render(request, "assistance/_household_card_section.html", {"overview": overview})
+
+
+@scoped_view()
 def my_households(request: ScopedRequest) -> HttpResponse:
     """我的帮扶户: the households assigned to the user's cadre record, with the day each
     next visit is due (empty, with a hint, for an account that is no cadre's)."""

@@ -166,7 +166,7 @@ def test_a_long_list_jumps_to_a_page_and_the_income_chart_has_a_legend(
 
 
 def test_the_household_card_prints_on_a4_without_personal_numbers(
-    page: Page, live_server: LiveServer, actors: Actors
+    page: Page, live_server: LiveServer, actors: Actors, assistance_tables: None
 ) -> None:
     household = _household(actors)
     head = household.members.get(name="张建国")
@@ -177,6 +177,9 @@ def test_the_household_card_prints_on_a4_without_personal_numbers(
     card = page.get_by_test_id("household-card")
     expect(card).to_contain_text(NUMBER)
     expect(card.get_by_test_id("card-members")).to_contain_text("张建国")
+    # The assistance part (responsible cadre, this year's measures) is loaded into the card.
+    expect(card.get_by_test_id("card-cadre")).to_contain_text("尚未落实帮扶责任人")
+    expect(card.get_by_test_id("card-measures")).to_contain_text("尚无帮扶措施")
     expect(card).not_to_contain_text(head.id_number)
     expect(card).not_to_contain_text("13912345678")
     page.emulate_media(media="print")

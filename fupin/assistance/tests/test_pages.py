@@ -362,3 +362,35 @@ def test_monthly_income_is_entered_from_its_page(actors: Actors, assigned: House
         lambda client: client.get(url),
         {actors.township_reviewer: Expectation(403), actors.other_county_admin: Expectation(404)},
     )
+
+
+def test_the_printed_card_shows_the_cadre_and_this_year_s_measures_to_those_in_scope(
+    actors: Actors, cadre_user: User, assigned: Household
+) -> None:
+    url = reverse("assistance:household-card-section", args=[assigned.pk])
+    card = client_for(actors.village_officer).get(
+        reverse("registry:household-card", args=[assigned.pk])
+    )
+    assert url in card.content.decode()
+    services.measure_add(
+        actor=actors.village_officer,
+        scope=scope_of(actors.village_officer),
+        household=assigned,
+        year=2025,
+        member=None,
+        category_code="100A45",
+        subtype="光伏收益分配",
+        responsible_unit="县乡村振兴局",
+        started_on=date(2025, 4, 1),
+    )
+    assert_scope_matrix(
+        lambda client: client.get(url),
+        {
+            actors.village_officer: Expectation(
+                200, shows=("王志强", "光伏收益分配", "县乡村振兴局")
+            ),
+            actors.township_reviewer: Expectation(200, shows=("王志强", "光伏收益分配")),
+            actors.other_county_admin: Expectation(404, hides=("王志强", "光伏收益分配")),
+            None: Expectation(302),
+        },
+    )
