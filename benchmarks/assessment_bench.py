@@ -288,7 +288,12 @@ def main() -> None:
     finally:
         if created and not args.keep:
             subprocess.run(
-                ["psql", args.postgres, "-qc", f"DROP DATABASE IF EXISTS {args.database}"],
+                [
+                    "psql",
+                    args.postgres,
+                    "-qc",
+                    f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)",
+                ],
                 check=True,
             )
 
