@@ -1,5 +1,6 @@
 """HTML input shapes of the finance pages; the services judge meaning."""
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.finance.models import (
     AssetCategory,
+    Distribution,
     FundAllocation,
     FundEntry,
     FundRelease,
@@ -279,6 +281,71 @@ class AssetDisposalForm(forms.Form):
 
     def clean_proceeds(self) -> Decimal:
         return self.cleaned_data.get("proceeds") or Decimal(0)
+
+
+def _last_month() -> str:
+    """The period a distribution usually pays out: last month's income, as the ledgers
+    write it (data, the same in every language)."""
+    return f"{timezone.localdate().replace(day=1) - timedelta(days=1):%Y年%m月}"
+
+
+class ShareForm(forms.Form):
+    """One share of a 收益分配: a 公益岗位 wage (the worker's ID number links it to the
+    household) or an amount for a 小型公益事业 purpose. A row left as offered is skipped."""
+
+    kind = forms.ChoiceField(
+        label=_("分配类别"), choices=Distribution.Kind.choices, initial=Distribution.Kind.POST_WAGE
+    )
+    recipient = forms.CharField(label=_("领取人或用途"), max_length=100)
+    id_number = forms.CharField(label=_("证件号码"), max_length=20, required=False)
+    amount = _money_field(_("金额（元）"))
+
+    def clean_id_number(self) -> str:
+        raw = self.cleaned_data.get("id_number", "").strip()
+        if not raw:
+            return ""
+        try:
+            return parse_id_number(raw).number
+        except InvalidIdNumber as error:
+            raise forms.ValidationError(error.message) from error
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("id_number") and data.get("kind") != Distribution.Kind.POST_WAGE:
+            self.add_error("id_number", _("只有公益岗位工资填写证件号码。"))
+        return data
+
+
+# Five rows are offered (光伏: a few posts and one purpose); the page adds more on demand.
+ShareFormSet = forms.formset_factory(ShareForm, extra=5, max_num=100, absolute_max=100)
+
+
+class DistributionForm(forms.Form):
+    """收益分配 of one period's income, with its shares as rows (the `shares` formset):
+    `cleaned_data["shares"]` holds the filled rows' data in order."""
+
+    income = _money_field(_("本次收益（元）"))
+    distributed_on = forms.DateField(
+        label=_("分配日期"), widget=DATE_WIDGET, initial=timezone.localdate
+    )
+    period = forms.CharField(
+        label=_("收益期间"), max_length=50, initial=_last_month, help_text=_("如 2025年10月。")
+    )
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.shares = ShareFormSet(data, prefix="shares")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.shares.is_valid():
+            raise forms.ValidationError(_("请按提示修改分配明细。"))
+        data["shares"] = [
+            row.cleaned_data for row in self.shares if row.has_changed() and row.cleaned_data
+        ]
+        if not data["shares"]:
+            raise forms.ValidationError(_("请至少填写一笔分配。"))
+        return data
 
 
 class EnterpriseUseForm(forms.Form):

@@ -45,6 +45,11 @@ urlpatterns = [
     path("subsidies/", views.subsidy_list, name="subsidy-list"),
     path("assets/<int:asset_id>/", views.asset_detail, name="asset-detail"),
     path("assets/<int:asset_id>/transfer/", views.asset_transfer, name="asset-transfer"),
+    path(
+        "assets/<int:asset_id>/distribution/",
+        views.asset_distribution,
+        name="asset-distribution",
+    ),
     path("assets/<int:asset_id>/disposal/", views.asset_disposal, name="asset-disposal"),
     path("notices/<str:notice_token>/", views.notice_public, name="notice-public"),
 ]

@@ -514,6 +514,7 @@ def _form_page(
     breadcrumbs: list[tuple[str, str | None]],
     intro: str = "",
     facts: list[tuple[str, object]] | None = None,
+    template: str = "finance/entry_form.html",
 ) -> HttpResponse:
     """One entry form: post → service → message → the record's page, or the form again
     with the service's refusal beside the field it is about (nothing saved). A role
@@ -533,7 +534,7 @@ def _form_page(
             return redirect_after_post(request, then(saved))
     return render(
         request,
-        "finance/entry_form.html",
+        template,
         {
             "form": form,
             "title": title,
@@ -858,6 +859,72 @@ def asset_disposal(request: ScopedRequest, asset_id: int) -> HttpResponse:
         services.asset_dispose,
         done=_("资产已处置。"),
         title=_("资产处置"),
+    )
+
+
+@scoped_view()
+def asset_distribution(request: ScopedRequest, asset_id: int) -> HttpResponse:
+    """收益分配 of one period's income, share by share: the shares add up to the income
+    and 公益岗位 wages reach the asset's rule (光伏: ≥ 80 %); a worker's ID number links the
+    wage to the household."""
+    detail = selectors.asset_detail(scope=request.scope, asset_id=asset_id)
+    asset = detail.asset
+    url = reverse("finance:asset-detail", args=[asset.pk])
+    title = _("收益分配")
+
+    def save(data: dict[str, Any]) -> object:
+        shares = []
+        for number, row in enumerate(data["shares"], start=1):
+            household = None
+            if row["id_number"]:
+                try:
+                    household = selectors.share_worker_household(
+                        scope=request.scope, id_number=row["id_number"], recipient=row["recipient"]
+                    )
+                except ApplicationError as error:
+                    raise ApplicationError(
+                        _("第 %(number)s 笔：%(message)s")
+                        % {"number": number, "message": error.message},
+                        code=error.code,
+                    ) from error
+            shares.append(
+                services.Share(row["kind"], row["recipient"].strip(), row["amount"], household)
+            )
+        return services.asset_income_distribute(
+            actor=request.user,
+            scope=request.scope,
+            asset=asset,
+            income=data["income"],
+            distributed_on=data["distributed_on"],
+            period=data["period"].strip(),
+            shares=shares,
+        )
+
+    rule = asset.income_rule
+    return _form_page(
+        request,
+        forms.DistributionForm(request.POST or None),
+        duty=FUNDS_DUTY,
+        save=save,
+        then=lambda _saved: url,
+        done=_("收益分配已登记。"),
+        title=title,
+        intro=_("各笔分配合计须等于本次收益，公益岗位工资不得少于收益分配规则规定的比例。"),
+        facts=[
+            (_("所有权人"), asset.owner),
+            (
+                _("收益分配规则"),
+                _("%(name)s：公益岗位工资不少于 %(percent)s%%")
+                % {"name": rule.name, "percent": format(rule.min_post_percent.normalize(), "f")}
+                if rule is not None
+                else _("无"),
+            ),
+            (_("累计收益分配（元）"), detail.income_distributed),
+        ],
+        breadcrumbs=_crumbs(
+            (_("项目资产"), reverse("finance:asset-ledger")), (asset.name, url), (title, None)
+        ),
+        template="finance/distribution_form.html",
     )
 
 

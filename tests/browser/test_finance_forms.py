@@ -1,6 +1,7 @@
 """A county official on a phone registers a loan, records a repayment and a 展期, enters
 an allocation, releases it to a project with its arrival and spending, and registers the
-asset of an accepted project; every entry form is also looked at 1440 px wide."""
+asset of an accepted project and shares out a 光伏 station's income; every entry form is
+also looked at 1440 px wide."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,7 +13,14 @@ from pytest_django.live_server_helper import LiveServer
 
 from fupin.finance import services
 from fupin.finance.defaults import seed_defaults, seed_legacy_loan_policies
-from fupin.finance.models import Loan, LoanPolicy, NoticeKind, NoticeSetting, Project
+from fupin.finance.models import (
+    IncomeRule,
+    Loan,
+    LoanPolicy,
+    NoticeKind,
+    NoticeSetting,
+    Project,
+)
 from fupin.finance.tests.conftest import approve_through, project_data
 from fupin.registry import codes
 from fupin.registry.models import Household
@@ -220,3 +228,81 @@ def test_county_enters_loans_funds_and_assets_on_a_phone(
     )
     _save(phone)
     expect(phone.get_by_test_id("loan-enterprise-use")).to_contain_text("农安县宏达")
+
+
+def test_county_enters_a_solar_distribution_on_a_phone(
+    page: Page, browser: Browser, live_server: LiveServer, actors: Actors
+) -> None:
+    """收益分配 of a 光伏 station's month: refused below the rule's 80 % for 公益岗位, then
+    entered with a row added on the page, and seen on the asset's page."""
+    household = household_register(
+        actor=actors.county_admin,
+        scope=scope_of(actors.county_admin),
+        data=factories.household("220122101201001", VILLAGE, group_name="三组"),
+        members=factories.family(),
+    )
+    head = household.members.get(relation=codes.Relation.HEAD)
+    today = timezone.localdate()
+    asset = services.asset_register(
+        actor=actors.county_admin,
+        scope=scope_of(actors.county_admin),
+        project=_accepted_project(actors, "东榛柴村 100 千瓦光伏电站"),
+        name="东榛柴村 100 千瓦光伏电站",
+        category="operating",
+        owner_level="village",
+        owner="东榛柴村股份经济合作社",
+        custodian="东榛柴村村民委员会",
+        value=Decimal(680000),
+        confirmed_on=today,
+        income_rule=IncomeRule.objects.create(
+            region_code="22", name="光伏收益分配", min_post_percent=Decimal(80)
+        ),
+    )
+    base = live_server.url
+    phone = _phone(browser)
+    login(phone, base, actors.county_admin.username)
+    page.set_viewport_size(WIDE)
+    login(page, base, actors.county_admin.username)
+
+    phone.goto(f"{base}/finance/assets/{asset.pk}/")
+    phone.get_by_test_id("asset-distribution").click()
+    expect(phone.get_by_test_id("entry-facts")).to_contain_text("公益岗位工资不少于 80%")
+    phone.get_by_label("本次收益（元）").fill("8000")
+    rows = [
+        ("post_wage", f"{head.name}（护林员）", head.id_number, "1700"),
+        ("post_wage", "李秀兰（保洁员）", "", "1700"),
+        ("post_wage", "王德福（水管员）", "", "1700"),
+        ("post_wage", "赵桂芝（保洁员）", "", "1400"),
+        ("public_works", "村内道路维护", "", "1000"),
+        ("public_works", "村内路灯维修", "", "500"),
+    ]
+    phone.get_by_test_id("share-add").click()
+    for index, (kind, recipient, id_number, amount) in enumerate(rows):
+        row = phone.get_by_test_id(f"share-{index}")
+        row.get_by_label("分配类别").select_option(kind)
+        row.get_by_label("领取人或用途").fill(recipient)
+        row.get_by_label("证件号码").fill(id_number)
+        row.get_by_label("金额（元）").fill(amount)
+    # 赵桂芝's wage booked as public works: 5100 of 8000 is 63.8 %, below the rule
+    phone.get_by_test_id("share-3").get_by_label("分配类别").select_option("public_works")
+    phone.get_by_test_id("entry-submit").click()
+    expect(phone.get_by_test_id("form-errors")).to_contain_text(
+        "公益岗位工资不得少于收益的 80%（本次 63.8%）"
+    )
+    _fits(phone)
+    screenshot(phone, "finance-distribution-form-refused-phone")
+    phone.get_by_test_id("share-3").get_by_label("分配类别").select_option("post_wage")
+    _both_widths(
+        phone, page, f"{base}/finance/assets/{asset.pk}/distribution/", "finance-distribution-form"
+    )
+    _save(phone)
+
+    expect(phone.get_by_test_id("asset-income")).to_have_text("8000.00")
+    events = phone.get_by_test_id("asset-events")
+    expect(events).to_contain_text("收益分配")
+    expect(events).to_contain_text(f"{head.name}（护林员） · 1700.00")
+    expect(events).to_contain_text("村内路灯维修 · 500.00")
+    _fits(phone)
+    screenshot(phone, "finance-distribution-done-phone")
+    page.goto(phone.url)
+    screenshot(page, "finance-distribution-done-wide")

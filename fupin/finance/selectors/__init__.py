@@ -7,6 +7,7 @@ from fupin.finance.selectors.assets import (
     asset_ledger,
     asset_list,
     income_rules_for,
+    share_worker_household,
 )
 from fupin.finance.selectors.funds import (
     ProgressRow,
@@ -99,6 +100,7 @@ __all__ = [
     "project_state_counts",
     "project_todo",
     "registered_contracts",
+    "share_worker_household",
     "spending_progress",
     "subsidy_list",
     "subsidy_rates_for",

@@ -7,9 +7,10 @@ from decimal import Decimal
 from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from fupin.core.errors import NotFoundError
+from fupin.core.errors import ApplicationError, NotFoundError
 from fupin.core.scope import RegionScope, region_path_codes
 from fupin.finance.models import Asset, AssetCategory, AssetEvent, IncomeRule, OwnerLevel
+from fupin.registry.models import Household, Member
 
 # SQLite's SUM drops the scale of decimals: fen as everywhere else.
 FEN = Decimal("0.01")
@@ -97,3 +98,29 @@ def asset_detail(*, scope: RegionScope, asset_id: int) -> AssetDetail:
         (s.amount for e in events for s in e.shares.all() if s.kind == "post_wage"), Decimal(0)
     )
     return AssetDetail(asset, events, distributed, wages)
+
+
+def share_worker_household(*, scope: RegionScope, id_number: str, recipient: str) -> Household:
+    """The household of the 公益岗位 worker a distribution row names by ID number.
+
+    Raises ApplicationError for a number not registered in scope (said alike for one
+    outside it, so the form confirms nobody elsewhere), or a recipient that does not name
+    the registered person."""
+    member = (
+        Member.objects.select_related("household")
+        .filter(is_active=True, id_number=id_number)
+        .first()
+    )
+    if member is None or not scope.contains(member.household.village_id):
+        raise ApplicationError(
+            _("证件号码 %(number)s 不是您管辖范围内的在册人员。") % {"number": id_number},
+            code="worker",
+            field="id_number",
+        )
+    if member.name not in recipient:
+        raise ApplicationError(
+            _("领取人应写在册姓名 %(name)s。") % {"name": member.name},
+            code="worker_name",
+            field="recipient",
+        )
+    return member.household

@@ -49,10 +49,12 @@ def _locked(scope: RegionScope, asset: Asset) -> Asset:
 
 
 def _event(
-    *, actor: Actor, asset: Asset, kind: str, on: date, amount: Decimal, note: str
+    *, actor: Actor, asset: Asset, kind: str, on: date, amount: Decimal, note: str, field: str
 ) -> AssetEvent:
+    """The event row; `field` names the caller's date argument, so a form shows the
+    refusal of a future date beside its own date field."""
     if on > timezone.localdate():
-        raise ApplicationError(_("日期不能晚于今天。"), code="date", field="occurred_on")
+        raise ApplicationError(_("日期不能晚于今天。"), code="date", field=field)
     return AssetEvent.objects.create(
         asset=asset,
         kind=kind,
@@ -113,6 +115,7 @@ def asset_register(
         on=confirmed_on,
         amount=value,
         note="",
+        field="confirmed_on",
     )
     audit_record(
         actor=actor,
@@ -146,6 +149,7 @@ def asset_transfer(
         on=transferred_on,
         amount=asset.value,
         note=note,
+        field="transferred_on",
     )
     asset.owner, asset.custodian = owner.strip(), custodian.strip()
     asset.save(update_fields=["owner", "custodian"])
@@ -208,6 +212,7 @@ def asset_income_distribute(
         on=distributed_on,
         amount=income,
         note=period,
+        field="distributed_on",
     )
     Distribution.objects.bulk_create(
         Distribution(
@@ -259,6 +264,7 @@ def asset_dispose(
         on=disposed_on,
         amount=proceeds,
         note=reason.strip(),
+        field="disposed_on",
     )
     asset.is_disposed = True
     asset.save(update_fields=["is_disposed"])
