@@ -17,7 +17,7 @@ from fupin.monitoring.deadlines import DeadlineState
 # The 待办 page lists this many of each kind, the most urgent first, and counts the rest: a
 # county waiting for its first assignments has thousands, and drawing them all took seconds
 # of every county user's page (load test, issue #17).
-TODO_ROWS: Final = 20
+AGENDA_ROWS: Final = 20
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class CadreDeadline:
 
 @dataclass(frozen=True)
 class CadreDeadlines:
-    rows: list[CadreDeadline]  # the most urgent, at most TODO_ROWS
+    rows: list[CadreDeadline]  # the most urgent, at most AGENDA_ROWS
     total: int
     overdue: int
 
@@ -56,7 +56,7 @@ def cadre_deadlines(*, scope: RegionScope, today: date) -> CadreDeadlines:
     )
     settings = selectors.workflow_settings()
     rows = []
-    for due_on, missing in due[:TODO_ROWS]:
+    for due_on, missing in due[:AGENDA_ROWS]:
         warning = selectors.most_specific_setting(settings, missing.village_id).warning_working_days
         if today > due_on:
             state = DeadlineState.OVERDUE
@@ -81,7 +81,7 @@ def cadre_deadlines(*, scope: RegionScope, today: date) -> CadreDeadlines:
 
 @dataclass(frozen=True)
 class VisitsNeedingAttention:
-    rows: list[assistance_selectors.VisitDue]  # the soonest due, at most TODO_ROWS
+    rows: list[assistance_selectors.VisitDue]  # the soonest due, at most AGENDA_ROWS
     total: int
 
 
@@ -96,6 +96,6 @@ def visits_needing_attention(
         today=today,
         only_mine=not assistance_selectors.sees_whole_region(scope),
         attention_only=True,
-        limit=TODO_ROWS,
+        limit=AGENDA_ROWS,
     )
     return VisitsNeedingAttention(rows=rows, total=total)

@@ -196,7 +196,7 @@ def test_county_staff_meet_a_capped_search_and_a_short_wait_list(
     # given five monitored households without a cadre, and limits small enough to reach
     _monitored_households(actors)
     monkeypatch.setattr("fupin.registry.views.households.SEARCH_LIMIT", 3)
-    monkeypatch.setattr("fupin.monitoring.assistance_todo.TODO_ROWS", 2)
+    monkeypatch.setattr("fupin.monitoring.assistance_todo.AGENDA_ROWS", 2)
     page.set_viewport_size({"width": width, "height": height})
     login(page, live_server.url, "county_admin")
     page.goto(f"{live_server.url}/households/?q=户主")

@@ -96,7 +96,7 @@ def test_a_long_wait_list_shows_the_most_urgent_and_counts_the_rest(
         household=earlier, kind=HouseholdStatusEvent.Kind.MONITORING_IDENTIFIED
     ).update(occurred_on=date(2025, 1, 10))
     # and a page that lists one of each kind
-    monkeypatch.setattr("fupin.monitoring.assistance_todo.TODO_ROWS", 1)
+    monkeypatch.setattr("fupin.monitoring.assistance_todo.AGENDA_ROWS", 1)
     body = client_for(actors.county_admin).get(reverse("monitoring:todo")).content.decode()
     # then it lists the earlier one, due first, and counts both
     assert "共 2 户，其中已超期 2 户。" in body
