@@ -9,6 +9,7 @@ from django.db.models.expressions import OrderBy
 from django.db.models.functions import Collate
 from django.db.models.lookups import IsNull
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import NotFoundError
@@ -317,6 +318,34 @@ def member_get(*, scope: RegionScope, member_id: int) -> Member:
 
 
 @dataclass(frozen=True)
+class GuaranteeState:
+    """One line of 两不愁三保障 + 饮水 on the household page: what is checked, and what is
+    wrong with it ("" when it is met)."""
+
+    label: str
+    problem: str
+
+
+# (label, the HouseholdConditions flag that is set when it is not met, what the page then
+# says), in the order of 两不愁三保障 and then 饮水.
+GUARANTEE_FLAGS = (
+    (gettext_lazy("不愁吃"), "is_food_insecure", gettext_lazy("有问题")),
+    (gettext_lazy("不愁穿"), "is_clothing_insecure", gettext_lazy("有问题")),
+    (gettext_lazy("住房安全"), "is_housing_unsafe", gettext_lazy("有问题")),
+    (gettext_lazy("义务教育"), "has_dropout_child", gettext_lazy("有失学辍学")),
+    (gettext_lazy("基本医疗"), "has_uninsured_member", gettext_lazy("有成员未参保")),
+    (gettext_lazy("饮水安全"), "is_water_unsafe", gettext_lazy("有问题")),
+)
+
+
+def guarantee_states(conditions: HouseholdConditions) -> list[GuaranteeState]:
+    return [
+        GuaranteeState(str(label), str(problem) if getattr(conditions, flag) else "")
+        for label, flag, problem in GUARANTEE_FLAGS
+    ]
+
+
+@dataclass(frozen=True)
 class HouseholdDetail:
     household: Household
     members: list[Member]
@@ -325,6 +354,8 @@ class HouseholdDetail:
     conditions: list[HouseholdConditions]
     events: list[HouseholdStatusEvent]
     audit_events: list[AuditEvent]
+    # The latest year's conditions, line by line; empty when none are recorded.
+    guarantees: list[GuaranteeState]
 
 
 def household_detail(*, scope: RegionScope, household_id: int) -> HouseholdDetail:
@@ -336,12 +367,14 @@ def household_detail(*, scope: RegionScope, household_id: int) -> HouseholdDetai
         Q(subject_type="registry.household", subject_id=str(household.pk))
         | Q(subject_type="registry.member", subject_id__in=member_ids)
     ).select_related("actor")[:AUDIT_HISTORY_LIMIT]
+    conditions = list(household.conditions.order_by("-year"))
     return HouseholdDetail(
         household=household,
         members=[member for member in members if member.is_active],
         former_members=[member for member in members if not member.is_active],
         years=list(household.years.order_by("year")),
-        conditions=list(household.conditions.order_by("-year")),
+        conditions=conditions,
+        guarantees=guarantee_states(conditions[0]) if conditions else [],
         events=list(
             household.status_events.select_related("recorded_by").order_by("occurred_on", "id")
         ),

@@ -346,6 +346,40 @@ def test_conditions_and_year_forms_record_and_show(actors: Actors) -> None:
     assert household.years.get(year=2025).wage_income == 12000
 
 
+def test_household_page_states_each_guarantee_of_the_latest_year(actors: Actors) -> None:
+    household = _household(actors)
+    client = client_for(actors.village_officer)
+    url = reverse("registry:household-detail", args=[household.pk])
+    problems = {
+        "is_food_insecure": "on",
+        "has_dropout_child": "on",
+        "has_uninsured_member": "on",
+    }
+    for year, flags in ((2024, {}), (2025, problems)):
+        saved = client.post(
+            reverse("registry:household-conditions", args=[household.pk]),
+            {"year": str(year), "has_electricity": "on", **flags},
+        )
+        assert saved.status_code == 302
+
+    page = client.get(url).content.decode()
+    block = page.split('data-testid="guarantees"', 1)[1].split("</ul>", 1)[0]
+    lines = [
+        " ".join(re.sub(r"<[^>]+>", " ", item).split())
+        for item in re.findall(r"<li>(.*?)</li>", block, re.S)
+    ]
+    assert lines == [
+        "2025 年 · 危房等级 —",
+        "不愁吃： 有问题",
+        "不愁穿： 达标",
+        "住房安全： 达标",
+        "义务教育： 有失学辍学",
+        "基本医疗： 有成员未参保",
+        "饮水安全： 达标",
+    ]
+    assert block.count('<span class="text-danger">') == 3
+
+
 def test_household_list_filters_by_the_latest_assessment(actors: Actors) -> None:
     household = _household(actors)
     Household.objects.filter(pk=household.pk).update(risk_level="red", is_monitoring_eligible=True)
