@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from fupin.core.errors import ApplicationError, NotFoundError
 from fupin.core.scope import RegionScope, region_path_codes
 from fupin.finance.models import Asset, AssetCategory, AssetEvent, IncomeRule, OwnerLevel
-from fupin.registry.models import Household, Member
+from fupin.finance.selectors.loans import member_in_scope
+from fupin.registry.models import Household
 
 # SQLite's SUM drops the scale of decimals: fen as everywhere else.
 FEN = Decimal("0.01")
@@ -106,12 +107,8 @@ def share_worker_household(*, scope: RegionScope, id_number: str, recipient: str
     Raises ApplicationError for a number not registered in scope (said alike for one
     outside it, so the form confirms nobody elsewhere), or a recipient that does not name
     the registered person."""
-    member = (
-        Member.objects.select_related("household")
-        .filter(is_active=True, id_number=id_number)
-        .first()
-    )
-    if member is None or not scope.contains(member.household.village_id):
+    member = member_in_scope(scope=scope, id_number=id_number)
+    if member is None:
         raise ApplicationError(
             _("证件号码 %(number)s 不是您管辖范围内的在册人员。") % {"number": id_number},
             code="worker",

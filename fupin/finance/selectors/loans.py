@@ -86,18 +86,27 @@ def borrower_facts_by_id_number(id_numbers: Iterable[str]) -> dict[str, str]:
     }
 
 
-def loan_borrower_get(*, scope: RegionScope, id_number: str, name: str) -> Member:
-    """The active member in scope a loan form names by ID number and name.
-
-    Raises ApplicationError on the field at fault: a number not registered in scope (said
-    alike for one outside it, so the form confirms nobody elsewhere), or a name that
-    differs from the registered one."""
+def member_in_scope(*, scope: RegionScope, id_number: str) -> Member | None:
+    """The active member with this ID number if registered inside the scope; None alike
+    for one registered elsewhere, so a form confirms nobody outside it."""
     member = (
         Member.objects.select_related("household")
         .filter(is_active=True, id_number=id_number)
         .first()
     )
     if member is None or not scope.contains(member.household.village_id):
+        return None
+    return member
+
+
+def loan_borrower_get(*, scope: RegionScope, id_number: str, name: str) -> Member:
+    """The active member in scope a loan form names by ID number and name.
+
+    Raises ApplicationError on the field at fault: a number not registered in scope (said
+    alike for one outside it, so the form confirms nobody elsewhere), or a name that
+    differs from the registered one."""
+    member = member_in_scope(scope=scope, id_number=id_number)
+    if member is None:
         raise ApplicationError(
             _("证件号码 %(number)s 不是您管辖范围内的在册人员，请先登记该户。")
             % {"number": id_number},

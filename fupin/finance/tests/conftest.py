@@ -13,6 +13,8 @@ from fupin.assistance.models import MeasureCategory
 from fupin.finance import services
 from fupin.finance.defaults import seed_defaults, seed_legacy_loan_policies
 from fupin.finance.models import (
+    Asset,
+    IncomeRule,
     Loan,
     LoanPolicy,
     NoticeKind,
@@ -156,4 +158,45 @@ def approve_through(actors: Actors, project: Project) -> Project:
     )
     return services.project_decide(
         actor=actors.county_admin, scope=county, project=project, approve=True, opinion="审定入库"
+    )
+
+
+def accepted_solar_project(actors: Actors) -> Project:
+    """A 光伏 station's project carried through the pool and accepted on 2025-10-08."""
+    project = approve_through(actors, propose(actors, name="东榛柴村 100 千瓦光伏电站"))
+    county = scope_of(actors.county_admin)
+    services.project_progress_report(
+        actor=actors.county_admin,
+        scope=county,
+        project=project,
+        month=date(2025, 9, 1),
+        percent=100,
+        note="并网发电",
+    )
+    return services.project_accept(
+        actor=actors.county_admin,
+        scope=county,
+        project=project,
+        accepted_on=date(2025, 10, 8),
+        opinion="验收合格",
+    )
+
+
+def solar_asset(actors: Actors) -> Asset:
+    """The station registered as the village's asset under a 光伏 rule (≥ 80 % to posts)."""
+    rule = IncomeRule.objects.create(
+        region_code="22", name="光伏收益分配", min_post_percent=Decimal(80)
+    )
+    return services.asset_register(
+        actor=actors.county_admin,
+        scope=scope_of(actors.county_admin),
+        project=accepted_solar_project(actors),
+        name="东榛柴村 100 千瓦光伏电站",
+        category="operating",
+        owner_level="village",
+        owner="东榛柴村股份经济合作社",
+        custodian="东榛柴村村民委员会",
+        value=Decimal("680000"),
+        confirmed_on=date(2025, 10, 20),
+        income_rule=rule,
     )

@@ -10,9 +10,9 @@ import pytest
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import ApplicationError, NotFoundError
 from fupin.finance import selectors, services
-from fupin.finance.models import Asset, Distribution, IncomeRule, Project
+from fupin.finance.models import Distribution
 from fupin.finance.services import Share
-from fupin.finance.tests.conftest import approve_through, propose
+from fupin.finance.tests.conftest import approve_through, propose, solar_asset
 from fupin.registry.models import Household
 from tests.support import Actors, nothing_changes, scope_of
 
@@ -20,49 +20,10 @@ POST = Distribution.Kind.POST_WAGE
 WORKS = Distribution.Kind.PUBLIC_WORKS
 
 
-def _accepted(actors: Actors) -> Project:
-    project = approve_through(actors, propose(actors, name="东榛柴村 100 千瓦光伏电站"))
-    county = scope_of(actors.county_admin)
-    services.project_progress_report(
-        actor=actors.county_admin,
-        scope=county,
-        project=project,
-        month=date(2025, 9, 1),
-        percent=100,
-        note="并网发电",
-    )
-    return services.project_accept(
-        actor=actors.county_admin,
-        scope=county,
-        project=project,
-        accepted_on=date(2025, 10, 8),
-        opinion="验收合格",
-    )
-
-
-def _solar(actors: Actors) -> Asset:
-    rule = IncomeRule.objects.create(
-        region_code="22", name="光伏收益分配", min_post_percent=Decimal(80)
-    )
-    return services.asset_register(
-        actor=actors.county_admin,
-        scope=scope_of(actors.county_admin),
-        project=_accepted(actors),
-        name="东榛柴村 100 千瓦光伏电站",
-        category="operating",
-        owner_level="village",
-        owner="东榛柴村股份经济合作社",
-        custodian="东榛柴村村民委员会",
-        value=Decimal("680000"),
-        confirmed_on=date(2025, 10, 20),
-        income_rule=rule,
-    )
-
-
 def test_solar_income_is_shared_by_its_rule_and_adds_up(
     actors: Actors, household: Household
 ) -> None:
-    asset = _solar(actors)
+    asset = solar_asset(actors)
     shares = [
         Share(POST, "张建国（护林员）", Decimal("1700"), household),
         Share(POST, "李秀兰（保洁员）", Decimal("1700"), household),
@@ -92,7 +53,7 @@ def test_solar_income_is_shared_by_its_rule_and_adds_up(
 
 
 def test_less_than_the_rules_share_for_posts_is_refused(actors: Actors) -> None:
-    asset = _solar(actors)
+    asset = solar_asset(actors)
     with nothing_changes(asset), pytest.raises(ApplicationError) as refused:
         services.asset_income_distribute(
             actor=actors.county_admin,
@@ -109,7 +70,7 @@ def test_less_than_the_rules_share_for_posts_is_refused(actors: Actors) -> None:
 
 
 def test_shares_must_add_up_to_the_income(actors: Actors) -> None:
-    asset = _solar(actors)
+    asset = solar_asset(actors)
     with nothing_changes(asset), pytest.raises(ApplicationError, match="不一致"):
         services.asset_income_distribute(
             actor=actors.county_admin,
@@ -139,7 +100,7 @@ def test_only_accepted_projects_form_assets_and_the_county_in_scope_keeps_them(
             value=Decimal("1"),
             confirmed_on=date(2025, 11, 1),
         )
-    asset = _solar(actors)
+    asset = solar_asset(actors)
     with nothing_changes(asset), pytest.raises(NotFoundError):
         services.asset_transfer(
             actor=actors.other_county_admin,
@@ -152,7 +113,7 @@ def test_only_accepted_projects_form_assets_and_the_county_in_scope_keeps_them(
 
 
 def test_transfer_dispose_and_the_county_ledger(actors: Actors) -> None:
-    asset = _solar(actors)
+    asset = solar_asset(actors)
     county = scope_of(actors.county_admin)
     services.asset_transfer(
         actor=actors.county_admin,

@@ -8,49 +8,14 @@ from decimal import Decimal
 
 from fupin.audit.models import AuditEvent
 from fupin.finance import services
-from fupin.finance.models import Asset, AssetEvent, Distribution, IncomeRule, Project
-from fupin.finance.tests.conftest import approve_through, head_of, propose
+from fupin.finance.models import AssetEvent, Distribution
+from fupin.finance.tests.conftest import head_of, solar_asset
 from fupin.registry.models import Household
 from fupin.registry.services import household_register
 from fupin.registry.tests import factories
 from tests.support import Actors, client_for, nothing_changes, scope_of
 
 ROWS = 5
-
-
-def _solar(actors: Actors) -> Asset:
-    county = scope_of(actors.county_admin)
-    project: Project = approve_through(actors, propose(actors, name="东榛柴村 100 千瓦光伏电站"))
-    services.project_progress_report(
-        actor=actors.county_admin,
-        scope=county,
-        project=project,
-        month=date(2025, 9, 1),
-        percent=100,
-        note="并网发电",
-    )
-    project = services.project_accept(
-        actor=actors.county_admin,
-        scope=county,
-        project=project,
-        accepted_on=date(2025, 10, 8),
-        opinion="验收合格",
-    )
-    return services.asset_register(
-        actor=actors.county_admin,
-        scope=county,
-        project=project,
-        name="东榛柴村 100 千瓦光伏电站",
-        category="operating",
-        owner_level="village",
-        owner="东榛柴村股份经济合作社",
-        custodian="东榛柴村村民委员会",
-        value=Decimal("680000"),
-        confirmed_on=date(2025, 10, 20),
-        income_rule=IncomeRule.objects.create(
-            region_code="22", name="光伏收益分配", min_post_percent=Decimal(80)
-        ),
-    )
 
 
 def _form(*rows: dict[str, str], **changes: str) -> dict[str, str]:
@@ -84,7 +49,7 @@ def _works(purpose: str, amount: str) -> dict[str, str]:
 def test_county_enters_a_distribution_through_the_form(
     actors: Actors, household: Household
 ) -> None:
-    asset = _solar(actors)
+    asset = solar_asset(actors)
     county = client_for(actors.county_admin)
     url = f"/finance/assets/{asset.pk}/"
     page = county.get(url).content.decode()
@@ -129,7 +94,7 @@ def test_county_enters_a_distribution_through_the_form(
 def test_bad_input_is_refused_in_chinese_and_changes_nothing(
     actors: Actors, household: Household
 ) -> None:
-    asset = _solar(actors)
+    asset = solar_asset(actors)
     county = client_for(actors.county_admin)
     url = f"/finance/assets/{asset.pk}/distribution/"
     head = head_of(household)
@@ -173,7 +138,7 @@ def test_bad_input_is_refused_in_chinese_and_changes_nothing(
 
 
 def test_a_worker_of_another_county_is_not_confirmed(actors: Actors) -> None:
-    asset = _solar(actors)
+    asset = solar_asset(actors)
     elsewhere = household_register(
         actor=actors.other_county_admin,
         scope=scope_of(actors.other_county_admin),
@@ -196,7 +161,7 @@ def test_a_worker_of_another_county_is_not_confirmed(actors: Actors) -> None:
 
 
 def test_other_regions_get_not_found_and_other_roles_are_sent_back(actors: Actors) -> None:
-    asset = _solar(actors)
+    asset = solar_asset(actors)
     url = f"/finance/assets/{asset.pk}/distribution/"
     form = _form(_wage("张建国", "6500"), _works("路灯", "1500"))
     elsewhere = client_for(actors.other_county_admin)
@@ -216,7 +181,7 @@ def test_other_regions_get_not_found_and_other_roles_are_sent_back(actors: Actor
 
 
 def test_a_disposed_asset_takes_no_distribution(actors: Actors) -> None:
-    asset = _solar(actors)
+    asset = solar_asset(actors)
     services.asset_dispose(
         actor=actors.county_admin,
         scope=scope_of(actors.county_admin),
