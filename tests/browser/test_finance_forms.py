@@ -21,7 +21,12 @@ from fupin.finance.models import (
     NoticeSetting,
     Project,
 )
-from fupin.finance.tests.conftest import approve_through, project_data
+from fupin.finance.tests.conftest import (
+    approve_through,
+    head_of,
+    project_data,
+    register_household,
+)
 from fupin.registry import codes
 from fupin.registry.models import Household
 from fupin.registry.services import household_register
@@ -235,13 +240,7 @@ def test_county_enters_a_solar_distribution_on_a_phone(
 ) -> None:
     """收益分配 of a 光伏 station's month: refused below the rule's 80 % for 公益岗位, then
     entered with a row added on the page, and seen on the asset's page."""
-    household = household_register(
-        actor=actors.county_admin,
-        scope=scope_of(actors.county_admin),
-        data=factories.household("220122101201001", VILLAGE, group_name="三组"),
-        members=factories.family(),
-    )
-    head = household.members.get(relation=codes.Relation.HEAD)
+    head = head_of(register_household(actors))
     today = timezone.localdate()
     asset = services.asset_register(
         actor=actors.county_admin,

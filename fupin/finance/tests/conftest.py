@@ -1,7 +1,7 @@
 """Finance fixtures: the nationwide defaults as the migration seeds them, a registered
 脱贫户 and a loan-keeping county."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -161,23 +161,25 @@ def approve_through(actors: Actors, project: Project) -> Project:
     )
 
 
-def accepted_solar_project(actors: Actors) -> Project:
-    """A 光伏 station's project carried through the pool and accepted on 2025-10-08."""
-    project = approve_through(actors, propose(actors, name="东榛柴村 100 千瓦光伏电站"))
+def accepted_project(
+    actors: Actors, *, name: str = "东榛柴村肉牛养殖小区", accepted_on: date = date(2025, 11, 1)
+) -> Project:
+    """A project carried through the pool, completed the month before and accepted."""
+    project = approve_through(actors, propose(actors, name=name))
     county = scope_of(actors.county_admin)
     services.project_progress_report(
         actor=actors.county_admin,
         scope=county,
         project=project,
-        month=date(2025, 9, 1),
+        month=(accepted_on.replace(day=1) - timedelta(days=1)).replace(day=1),
         percent=100,
-        note="并网发电",
+        note="完工",
     )
     return services.project_accept(
         actor=actors.county_admin,
         scope=county,
         project=project,
-        accepted_on=date(2025, 10, 8),
+        accepted_on=accepted_on,
         opinion="验收合格",
     )
 
@@ -190,7 +192,9 @@ def solar_asset(actors: Actors) -> Asset:
     return services.asset_register(
         actor=actors.county_admin,
         scope=scope_of(actors.county_admin),
-        project=accepted_solar_project(actors),
+        project=accepted_project(
+            actors, name="东榛柴村 100 千瓦光伏电站", accepted_on=date(2025, 10, 8)
+        ),
         name="东榛柴村 100 千瓦光伏电站",
         category="operating",
         owner_level="village",

@@ -16,10 +16,15 @@ from fupin.finance.models import (
     FundRelease,
     Loan,
     LoanStatus,
-    Project,
     RenewalKind,
 )
-from fupin.finance.tests.conftest import approve_through, head_of, make_loan, propose
+from fupin.finance.tests.conftest import (
+    accepted_project,
+    approve_through,
+    head_of,
+    make_loan,
+    propose,
+)
 from fupin.registry.models import Household
 from tests.support import Actors, client_for, nothing_changes, scope_of
 
@@ -169,26 +174,6 @@ def test_default_form_records_the_reason(actors: Actors, household: Household) -
     assert Loan.objects.get(pk=loan.pk).status == LoanStatus.DEFAULTED
 
 
-def _accepted(actors: Actors) -> Project:
-    project = approve_through(actors, propose(actors))
-    county = scope_of(actors.county_admin)
-    services.project_progress_report(
-        actor=actors.county_admin,
-        scope=county,
-        project=project,
-        month=date(2025, 10, 1),
-        percent=100,
-        note="完工",
-    )
-    return services.project_accept(
-        actor=actors.county_admin,
-        scope=county,
-        project=project,
-        accepted_on=date(2025, 11, 1),
-        opinion="合格",
-    )
-
-
 def test_funds_flow_through_the_forms(actors: Actors) -> None:
     project = approve_through(actors, propose(actors))
     county = client_for(actors.county_admin)
@@ -279,7 +264,7 @@ def test_assets_through_the_forms(actors: Actors) -> None:
         refused = county.post(f"/finance/projects/{pending.pk}/asset/", form)
     assert "项目验收后才能登记资产。" in refused.content.decode()
 
-    project = _accepted(actors)
+    project = accepted_project(actors)
     response = county.post(f"/finance/projects/{project.pk}/asset/", form)
 
     asset = Asset.objects.get()
