@@ -42,13 +42,11 @@ from fupin.registry.services.stale import household_stale_mark_selected
 ROWS = "fupin_import_rows"
 HOUSEHOLDS = "fupin_import_households"
 MEMBERS = "fupin_import_members"
-_ROW = "_row"
 _HEAD = codes.Relation.HEAD.value
 _BOOLEANS = tuple(name for name in MEMBER_COLUMNS if name.startswith(("has_", "receives_")))
 _INTEGERS = ("migrant_months",)
 # The staging table's columns, in COPY order, and their SQL types.
 _STAGED: dict[str, str] = {
-    "row_number": "bigint",
     "household_number": "text",
     "id_number": "text",
     **dict.fromkeys(HOUSEHOLD_COLUMNS, "text"),
@@ -105,28 +103,23 @@ def _stage(
     for done, chunk in enumerate(chunks, start=1):
         frame = chunk.collect()
         if frame.height:
-            _copy(cursor, _staged_frame(frame, first_row=rows))
+            _copy(cursor, _staged_frame(frame))
         rows += frame.height
         del frame
         if progress:
             progress(done, len(chunks))
-    cursor.execute(f"ANALYZE {ROWS}")
+    # The joins' keys only: statistics of every column cost more than the joins save.
+    cursor.execute(f"ANALYZE {ROWS} (household_number, id_number)")
     return rows
 
 
-def _staged_frame(frame: pl.DataFrame, *, first_row: int) -> pl.DataFrame:
-    if _ROW not in frame.columns:
-        frame = frame.with_row_index(_ROW, offset=first_row)
+def _staged_frame(frame: pl.DataFrame) -> pl.DataFrame:
     birth_date = pl.coalesce(
         pl.col("birth_date"),
         pl.col("id_number").str.slice(6, 8).str.to_date("%Y%m%d", strict=False),
     )
     return frame.select(
-        pl.col(_ROW).cast(pl.Int64).alias("row_number"),
-        *(
-            birth_date.alias(name) if name == "birth_date" else pl.col(name)
-            for name in list(_STAGED)[1:]
-        ),
+        birth_date.alias(name) if name == "birth_date" else pl.col(name) for name in _STAGED
     )
 
 
@@ -146,11 +139,9 @@ def _gather_households(cursor: CursorWrapper) -> None:
     """One row per household of the file: the first non-empty value of each household
     column, its rows and names, and the registered household it matches."""
     table = Household._meta.db_table
-    firsts = ", ".join(
-        f"(array_agg({column} ORDER BY row_number) FILTER (WHERE {column} IS NOT NULL))[1] "
-        f"AS {field}"
-        for column, field in HOUSEHOLD_COLUMNS.items()
-    )
+    # Validation leaves one value (or none) per household column in a household's rows, so
+    # any aggregate is its first non-empty value; max() is the cheapest.
+    firsts = ", ".join(f"max({column}) AS {field}" for column, field in HOUSEHOLD_COLUMNS.items())
     changed = " OR ".join(
         f"(a.{field} IS NOT NULL AND a.{field} IS DISTINCT FROM h.{field})"
         for field in HOUSEHOLD_COLUMNS.values()
@@ -161,12 +152,12 @@ def _gather_households(cursor: CursorWrapper) -> None:
         f"SELECT a.*, h.id, h.id IS NOT NULL AS existed, "
         f"h.id IS NOT NULL AND ({changed}) AS changed, {olds} "
         f"FROM (SELECT household_number AS number, {firsts}, count(*) AS members, "
-        f"string_agg(name, %s ORDER BY row_number) AS names, min(row_number) AS first_row "
+        f"string_agg(name, %s) AS names "
         f"FROM {ROWS} GROUP BY household_number) AS a "
         f"LEFT JOIN {table} AS h ON h.number = a.number",
         [MEMBER_NAMES_SEPARATOR],
     )
-    cursor.execute(f"ANALYZE {HOUSEHOLDS}")
+    cursor.execute(f"ANALYZE {HOUSEHOLDS} (number, id)")
 
 
 def _sample(values: Sequence[Any]) -> str:
@@ -289,7 +280,7 @@ def _write_households(cursor: CursorWrapper, *, now: datetime.datetime) -> tuple
     insert, params = _defaults(Household, {name: (sql, []) for name, sql in given.items()}, now=now)
     cursor.execute(
         f"WITH inserted AS (INSERT INTO {table} {insert} "  # noqa: S608
-        f"FROM {HOUSEHOLDS} AS a WHERE NOT a.existed ORDER BY a.first_row RETURNING id, number) "
+        f"FROM {HOUSEHOLDS} AS a WHERE NOT a.existed RETURNING id, number) "
         f"UPDATE {HOUSEHOLDS} AS a SET id = inserted.id FROM inserted "
         "WHERE a.number = inserted.number",
         params,
@@ -306,7 +297,7 @@ def _write_members(cursor: CursorWrapper, *, now: datetime.datetime) -> tuple[in
     values = ", ".join(f"s.{name}" for name in MEMBER_COLUMNS)
     cursor.execute(
         f"CREATE TEMP TABLE {MEMBERS} ON COMMIT DROP AS "  # noqa: S608 - our own names
-        f"SELECT s.row_number, s.id_number, {values}, a.id AS household_id, a.existed, "
+        f"SELECT s.id_number, {values}, a.id AS household_id, a.existed, "
         "m.id AS member_id, coalesce(s.relation, m.relation) AS final_relation, "
         f"m.id IS NOT NULL AND ({compared}) AS changed, "
         "m.id IS NOT NULL AND s.name IS NOT NULL AND s.name IS DISTINCT FROM m.name AS renamed "
@@ -338,8 +329,7 @@ def _write_members(cursor: CursorWrapper, *, now: datetime.datetime) -> tuple[in
             )
     insert, params = _defaults(Member, given, now=now)
     cursor.execute(
-        f"INSERT INTO {member_table} {insert} FROM {MEMBERS} AS s "
-        "WHERE s.member_id IS NULL ORDER BY s.row_number",
+        f"INSERT INTO {member_table} {insert} FROM {MEMBERS} AS s WHERE s.member_id IS NULL",
         params,
     )
     cursor.execute(update, [now, _HEAD, True])
