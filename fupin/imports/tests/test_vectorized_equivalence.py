@@ -43,7 +43,7 @@ def id_cells(draw: st.DrawFn) -> str:
     first17 = f"{county}{year:04d}{month:02d}{day:02d}{sequence:03d}"
     check = draw(st.sampled_from([_check(first17), *"0123456789Xx"]))
     number = first17 + check
-    return draw(
+    cell: str = draw(
         st.sampled_from(
             [
                 number,
@@ -56,6 +56,7 @@ def id_cells(draw: st.DrawFn) -> str:
             ]
         )
     )
+    return cell
 
 
 def _one_by_one(raw: str) -> tuple[object, ...]:
