@@ -284,7 +284,7 @@ class Run:
 # (label, function name, file it is defined in): the steps `--phases` reports, indented
 # under the step they are part of.
 PHASES = (
-    ("command (the rest: Python start-up)", "handle", "commands/import.py"),
+    ("command (all but Python start-up)", "handle", "commands/import.py"),
     ("read and spread over chunk files", "_spill", "imports/streaming.py"),
     ("validate (each chunk read back)", "validate_chunks", "imports/validation.py"),
     ("  clean cells", "normalize_columns", "imports/normalizing.py"),

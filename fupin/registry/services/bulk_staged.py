@@ -149,7 +149,10 @@ def _gather_households(cursor: CursorWrapper) -> None:
     olds = ", ".join(f"h.{field} AS old_{field}" for field in HOUSEHOLD_COLUMNS.values())
     cursor.execute(
         f"CREATE TEMP TABLE {HOUSEHOLDS} ON COMMIT DROP AS "  # noqa: S608 - our own names
-        f"SELECT a.*, h.id, h.id IS NOT NULL AS existed, "
+        # New households get their id here, so the members can be joined to them without
+        # reading the inserted ids back.
+        f"SELECT a.*, coalesce(h.id, nextval(pg_get_serial_sequence('{table}', 'id'))) AS id, "
+        "h.id IS NOT NULL AS existed, "
         f"h.id IS NOT NULL AND ({changed}) AS changed, {olds} "
         f"FROM (SELECT household_number AS number, {firsts}, count(*) AS members, "
         f"string_agg(name, %s) AS names "
@@ -221,10 +224,14 @@ def _defaults(
     now: datetime.datetime,
 ) -> tuple[str, list[Any]]:
     """The column list and SELECT list of an INSERT … SELECT: `given` maps a field's attname
-    to its SQL and parameters; the stamps are `now`, the other fields their default."""
+    to its SQL and parameters (the primary key too, when given); the stamps are `now`, the
+    other fields their default."""
     names: list[str] = []
     expressions: list[str] = []
     params: list[Any] = []
+    if "id" in given:
+        names.append(connection.ops.quote_name("id"))
+        expressions.append(given["id"][0])
     for field in bulk_sql.concrete_fields(model):
         names.append(connection.ops.quote_name(field.column))
         if field.attname in {"created_at", "updated_at"}:
@@ -267,6 +274,7 @@ def _write_households(cursor: CursorWrapper, *, now: datetime.datetime) -> tuple
         f"WHEN '{kind}' THEN '{status}'" for kind, status in STATUS_FOR_TYPE.items()
     )
     given = {
+        "id": "a.id",
         "number": "a.number",
         "village_id": "a.village_id",
         "household_type": household_type,
@@ -279,10 +287,7 @@ def _write_households(cursor: CursorWrapper, *, now: datetime.datetime) -> tuple
     }
     insert, params = _defaults(Household, {name: (sql, []) for name, sql in given.items()}, now=now)
     cursor.execute(
-        f"WITH inserted AS (INSERT INTO {table} {insert} "  # noqa: S608
-        f"FROM {HOUSEHOLDS} AS a WHERE NOT a.existed RETURNING id, number) "
-        f"UPDATE {HOUSEHOLDS} AS a SET id = inserted.id FROM inserted "
-        "WHERE a.number = inserted.number",
+        f"INSERT INTO {table} {insert} FROM {HOUSEHOLDS} AS a WHERE NOT a.existed",
         params,
     )
     return cursor.rowcount, updated
