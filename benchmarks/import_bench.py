@@ -286,6 +286,7 @@ class Run:
 PHASES = (
     ("command (all but Python start-up)", "handle", "commands/import.py"),
     ("read and spread over chunk files", "_spill", "imports/streaming.py"),
+    ("ask the registry for the file's keys", "_prefetched_lookups", "imports/streaming.py"),
     ("validate (each chunk read back)", "validate_chunks", "imports/validation.py"),
     ("  clean cells", "normalize_columns", "imports/normalizing.py"),
     ("    ID numbers", "_normalize_id_column", "imports/normalizing.py"),
