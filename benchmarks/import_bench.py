@@ -16,7 +16,16 @@ tell a busy machine's figures apart from the code's; the load average is printed
 figure. The django-import-export baseline is `benchmarks/import_export_baseline.py`.
 
     .venv/bin/python benchmarks/import_bench.py [--rows 100000] [--format csv|xlsx|both] \
-        [--databases sqlite,postgresql] [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
+        [--databases sqlite,postgresql] [--postgres postgresql://postgres@127.0.0.1:5432/postgres] \
+        [--bench-database fupin_import_bench] [--phases]
+
+`--phases` runs each import under cProfile and prints where its time went: reading and
+spreading the file over chunk files, validating (cleaning the cells, each check, collecting
+errors) and applying (staging, each set-based step, the commit), each in seconds and as a
+share of the run. The profiler slows the Python parts, so these runs' totals are not the
+figures to compare with the goal; their shares are. On PostgreSQL the server process's CPU
+seconds are printed too (read from /proc while it runs, Linux only): on a busy machine,
+the import's and the server's CPU seconds against the plain load's say more than wall time.
 
 The issue #20 setting (1,000,000 members into PostgreSQL):
 
@@ -27,10 +36,12 @@ The issue #20 setting (1,000,000 members into PostgreSQL):
 import argparse
 import json
 import os
+import pstats
 import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -260,19 +271,66 @@ class Run:
     cpu_seconds: float
     peak_mb: float
     output: str
+    server_cpu_seconds: float = 0.0
 
     def figures(self, rows: int) -> str:
+        server = f" + server {self.server_cpu_seconds:6.2f} s" if self.server_cpu_seconds else ""
         return (
             f"{rows:>9,} rows {self.seconds:7.2f} s  {rows / self.seconds:9,.0f} rows/s  "
-            f"cpu {self.cpu_seconds:6.2f} s  peak {self.peak_mb:7.1f} MB"
+            f"cpu {self.cpu_seconds:6.2f} s{server}  peak {self.peak_mb:7.1f} MB"
         )
 
 
-def timed_import(database_url: str, path: Path) -> tuple[Run, dict[str, Any]]:
-    """Run `import members FILE --json`; return the run and its JSON output."""
-    command = [sys.executable, "manage.py", "import", "members", str(path), "--json"]
+# (label, function name, file it is defined in): the steps `--phases` reports, indented
+# under the step they are part of.
+PHASES = (
+    ("command (all but Python start-up)", "handle", "commands/import.py"),
+    ("read and spread over chunk files", "_spill", "imports/streaming.py"),
+    ("ask the registry for the file's keys", "_prefetched_lookups", "imports/streaming.py"),
+    ("validate (each chunk read back)", "validate_chunks", "imports/validation.py"),
+    ("  clean cells", "normalize_columns", "imports/normalizing.py"),
+    ("    ID numbers", "_normalize_id_column", "imports/normalizing.py"),
+    ("  villages registered", "villages_registered", "imports/checks.py"),
+    ("  ID agrees with row", "id_agrees_with_row", "imports/checks.py"),
+    ("  households as sets", "households_as_sets", "imports/checks.py"),
+    ("  people once", "people_once", "imports/checks.py"),
+    ("  collect errors", "_collect_errors", "imports/validation.py"),
+    ("  write valid rows", "keep", "imports/streaming.py"),
+    ("apply", "member_bulk_upsert", "registry/services/bulk.py"),
+    ("  stage rows (COPY)", "_stage", "registry/services/bulk_staged.py"),
+    ("  gather households", "_gather_households", "registry/services/bulk_staged.py"),
+    ("  check villages", "_check_villages", "registry/services/bulk_staged.py"),
+    ("  check people elsewhere", "_check_people_elsewhere", "registry/services/bulk_staged.py"),
+    ("  write households", "_write_households", "registry/services/bulk_staged.py"),
+    ("  write members", "_write_members", "registry/services/bulk_staged.py"),
+    ("  refresh member counts", "_refresh_counts", "registry/services/bulk_staged.py"),
+    ("  mark stale", "household_stale_mark_selected", "registry/services/stale.py"),
+    ("  commit", "commit", "psycopg/connection.py"),
+)
+
+
+def timed_import(
+    database_url: str, path: Path, *, profile: Path | None = None
+) -> tuple[Run, dict[str, Any]]:
+    """Run `import members FILE --json` (under cProfile into `profile` if given); return
+    the run and its JSON output."""
+    python = [sys.executable, *(["-m", "cProfile", "-o", str(profile)] if profile else [])]
+    command = [*python, "manage.py", "import", "members", str(path), "--json"]
     run = timed(command, database_url)
     return run, json.loads(run.output.strip().splitlines()[-1])
+
+
+def print_phases(profile: Path, seconds: float) -> None:
+    """Each phase's cumulative seconds in the profile and its share of the run."""
+    stats: dict[tuple[str, int, str], tuple[Any, ...]] = pstats.Stats(str(profile)).stats  # type: ignore[attr-defined]
+    for label, function, where in PHASES:
+        spent = sum(
+            entry[3]
+            for (filename, _line, name), entry in stats.items()
+            if name == function and filename.endswith(where)
+        )
+        if spent:
+            print(f"{'':<16}{label:<36} {spent:7.2f} s  {spent / seconds:6.1%}")
 
 
 def timed(command: list[str], database_url: str) -> Run:
@@ -280,16 +338,21 @@ def timed(command: list[str], database_url: str) -> Run:
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         if GNU_TIME.exists():
             command = [str(GNU_TIME), "-v", "-o", report.name, *command]
+        server = ServerCpu(database_url)
+        server.start()
         started = time.perf_counter()
-        result = subprocess.run(
-            command,
-            cwd=ROOT,
-            env=environment(database_url),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        seconds = time.perf_counter() - started
+        try:
+            result = subprocess.run(
+                command,
+                cwd=ROOT,
+                env=environment(database_url),
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        finally:
+            seconds = time.perf_counter() - started
+            server.stop()
         if result.returncode != 0:
             print(result.stdout[-2000:], result.stderr[-2000:], sep="\n", file=sys.stderr)
             raise SystemExit(f"{command[-3:]} failed with exit code {result.returncode}")
@@ -307,7 +370,45 @@ def timed(command: list[str], database_url: str) -> Run:
             usage = resource.getrusage(resource.RUSAGE_CHILDREN)
             peak_kb = usage.ru_maxrss
             cpu_seconds = usage.ru_utime + usage.ru_stime
-    return Run(seconds, cpu_seconds, peak_kb / 1024, result.stdout)
+    return Run(seconds, cpu_seconds, peak_kb / 1024, result.stdout, server.seconds())
+
+
+class ServerCpu(threading.Thread):
+    """Polls the CPU seconds of the PostgreSQL server processes serving the database (their
+    command line names it) while a command runs; none for SQLite or without /proc."""
+
+    def __init__(self, database_url: str) -> None:
+        super().__init__(daemon=True)
+        name = urlsplit(database_url).path.lstrip("/")
+        self._marker = f" {name} ".encode() if database_url.startswith("postgres") else b""
+        self._done = threading.Event()
+        self._seen: dict[str, float] = {}
+
+    def run(self) -> None:
+        if not self._marker or not Path("/proc").exists():
+            return
+        tick = os.sysconf("SC_CLK_TCK")
+        while not self._done.is_set():
+            for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+                try:
+                    if not cmdline.read_bytes().startswith(b"postgres: "):
+                        continue
+                    if self._marker not in cmdline.read_bytes():
+                        continue
+                    fields = (cmdline.parent / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                used = (int(fields[11]) + int(fields[12])) / tick
+                pid = cmdline.parent.name
+                self._seen[pid] = max(self._seen.get(pid, 0.0), used)
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    def seconds(self) -> float:
+        return sum(self._seen.values())
 
 
 def load_average() -> str:
@@ -344,12 +445,24 @@ def plain_load(path: Path, database_url: str) -> None:
         cursor.execute("DROP TABLE plain_load")
 
 
-def timed_plain_load(label: str, database_url: str, path: Path, rows: int) -> float:
-    """Time the baseline on the same file and database; return its seconds."""
+def timed_plain_load(label: str, database_url: str, path: Path, rows: int) -> Run:
+    """Time the baseline on the same file and database."""
     command = [sys.executable, __file__, "--plain-load", str(path), "--database", database_url]
     run = timed(command, database_url)
     print(f"{label:<10} csv  plain COPY    {run.figures(rows)}  ({load_average()})")
-    return run.seconds
+    return run
+
+
+def versus_plain(measured: Run, plain: Run | None) -> str:
+    """The run's wall time, and its CPU seconds with the server's, over the plain load's."""
+    if plain is None:
+        return ""
+    cpu = measured.cpu_seconds + measured.server_cpu_seconds
+    plain_cpu = plain.cpu_seconds + plain.server_cpu_seconds
+    return (
+        f"{measured.seconds / plain.seconds:.2f}x plain COPY, "
+        f"cpu {cpu / plain_cpu if plain_cpu else 0:.2f}x  "
+    )
 
 
 def goal_text(file_format: str, label: str, rows: int, seconds: float, peak_mb: float) -> str:
@@ -365,7 +478,15 @@ def goal_text(file_format: str, label: str, rows: int, seconds: float, peak_mb: 
     return f"goal {XLSX_GOAL_SECONDS:.0f} s/100k rows, ratio {projected / XLSX_GOAL_SECONDS:.2f}"
 
 
-def measure(label: str, database_url: str, path: Path, *, file_format: str, rows: int) -> None:
+def measure(
+    label: str,
+    database_url: str,
+    path: Path,
+    *,
+    file_format: str,
+    rows: int,
+    phases: bool = False,
+) -> None:
     started = time.perf_counter()
     fupin(database_url, "migrate", "--no-input", "-v", "0")
     fupin(database_url, "load_regions", "--province", "22", "--no-progress")
@@ -373,18 +494,19 @@ def measure(label: str, database_url: str, path: Path, *, file_format: str, rows
         f"{label:<10} {file_format:<4} setup (migrate + load_regions 22) "
         f"{time.perf_counter() - started:6.2f} s (not timed against the goal)"
     )
-    plain_seconds = (
-        timed_plain_load(label, database_url, path, rows) if file_format == "csv" else 0.0
-    )
+    plain = timed_plain_load(label, database_url, path, rows) if file_format == "csv" else None
     for run in ("first import", "second import"):
-        measured, output = timed_import(database_url, path)
+        profile = path.with_suffix(".prof") if phases else None
+        measured, output = timed_import(database_url, path, profile=profile)
         applied = output.get("applied", {})
         seconds = measured.seconds
-        versus = f"{seconds / plain_seconds:.2f}x plain COPY  " if plain_seconds else ""
         print(
             f"{label:<10} {file_format:<4} {run:<13} {measured.figures(rows)}  "
-            f"{versus}({load_average()})"
+            f"{versus_plain(measured, plain)}({load_average()})"
         )
+        if profile:
+            print(f"{'':<16}(under cProfile: the Python parts run slower than without it)")
+            print_phases(profile, seconds)
         print(f"{'':<16}{goal_text(file_format, label, rows, seconds, measured.peak_mb)}")
         print(
             f"{'':<16}valid {output['valid_rows']:,} invalid {output['invalid_rows']:,}  "
@@ -424,6 +546,9 @@ def main() -> None:
     parser.add_argument(
         "--bench-database", default=BENCH_DATABASE, help="PostgreSQL database made and dropped"
     )
+    parser.add_argument(
+        "--phases", action="store_true", help="profile each import and print its phases"
+    )
     parser.add_argument("--plain-load", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -455,13 +580,27 @@ def main() -> None:
         for kind, path in files.items():
             if "sqlite" in databases:
                 database_url = f"sqlite:///{folder}/bench-{kind}.sqlite3"
-                measure("SQLite", database_url, path, file_format=kind, rows=args.rows)
+                measure(
+                    "SQLite",
+                    database_url,
+                    path,
+                    file_format=kind,
+                    rows=args.rows,
+                    phases=args.phases,
+                )
             if "postgresql" in databases:
                 if not args.postgres:
                     print("PostgreSQL: skipped (pass --postgres URL or set FUPIN_TEST_POSTGRES)")
                     continue
                 with postgres_database(args.postgres, args.bench_database) as database_url:
-                    measure("PostgreSQL", database_url, path, file_format=kind, rows=args.rows)
+                    measure(
+                        "PostgreSQL",
+                        database_url,
+                        path,
+                        file_format=kind,
+                        rows=args.rows,
+                        phases=args.phases,
+                    )
 
 
 if __name__ == "__main__":

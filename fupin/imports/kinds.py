@@ -95,6 +95,9 @@ class LedgerKind:
     export_sources: Mapping[str, str] = field(default_factory=dict)
     personal_data: bool = False
     chunked_apply: ChunkedApplyService | None = None
+    # (lookup, template column): lookups asked once for the whole file's values of the
+    # column when it is validated in several chunks (`prefetch.py`).
+    prefetched: tuple[tuple[str, str], ...] = ()
 
     @property
     def kind(self) -> str:
@@ -120,6 +123,7 @@ MEMBERS_LEDGER = LedgerKind(
     ),
     apply=member_bulk_upsert,
     chunked_apply=member_bulk_upsert,
+    prefetched=(("existing_people", "id_number"), ("registered_heads", "household_number")),
     export_query=selectors.member_ledger_values,
     export_sources={
         "region_code": "household__village_id",

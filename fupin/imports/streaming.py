@@ -12,6 +12,7 @@ applied, as when the file is held in memory. The chunk files live in a temporary
 removed when the `validated_file` block ends, whatever happens.
 """
 
+import dataclasses
 import datetime
 import tempfile
 from collections.abc import Callable, Iterator
@@ -23,6 +24,7 @@ from typing import Final
 import polars as pl
 from django.conf import settings
 
+from fupin.imports.checks import Lookups
 from fupin.imports.kinds import LedgerKind
 from fupin.imports.parsing import (
     DEFAULT_MAX_BYTES,
@@ -31,6 +33,7 @@ from fupin.imports.parsing import (
     TableStream,
     open_table,
 )
+from fupin.imports.prefetch import PrefetchedLookup, file_keys, prefetched
 from fupin.imports.validation import (
     ValidationResult,
     ValidationSummary,
@@ -123,6 +126,11 @@ def validated_file(
             valid_files.append(path)
 
         chunks = [paths for paths in raw_parts if paths]
+        lookups = ledger.lookups
+        if len(chunks) > 1:
+            lookups = _prefetched_lookups(
+                ledger, [path for paths in chunks for path in paths], header_of
+            )
 
         def checked_chunks() -> Iterator[pl.DataFrame]:
             for done, paths in enumerate(chunks):
@@ -135,7 +143,7 @@ def validated_file(
             checked_chunks(),
             ledger,
             scope_prefix=scope_prefix,
-            lookups=ledger.lookups,
+            lookups=lookups,
             today=today,
             keep=keep,
         )
@@ -150,6 +158,19 @@ def validated_file(
         yield StreamedValidation(
             result, table.headers, tuple(path for paths in raw_parts for path in paths)
         )
+
+
+def _prefetched_lookups(
+    ledger: LedgerKind, files: list[Path], header_of: dict[str, str]
+) -> Lookups:
+    """The ledger's lookups, those it names asked once for the whole file's keys."""
+    replaced: dict[str, PrefetchedLookup] = {}
+    for name, column in ledger.prefetched:
+        lookup = getattr(ledger.lookups, name)
+        if callable(lookup) and column in header_of:
+            keys = file_keys(files, ledger.template, column, header_of[column])
+            replaced[name] = prefetched(lookup, keys)
+    return dataclasses.replace(ledger.lookups, **replaced)
 
 
 def _spill(table: TableStream, folder: Path, *, parts: int, key: str | None) -> list[list[Path]]:

@@ -71,7 +71,7 @@ def registered(transactional_db: None, tmp_path: Path) -> list[dict[str, str]]:
 
 def _update_phase(sql: str) -> bool:
     if connection.vendor == "postgresql":
-        return sql.startswith('CREATE TEMP TABLE "fupin_bulk_stage_member"')
+        return sql.startswith("CREATE TEMP TABLE fupin_import_rows")
     return sql.startswith('UPDATE "registry_member"')
 
 

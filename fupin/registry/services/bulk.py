@@ -67,7 +67,7 @@ MEMBER_COLUMNS = (
     "receives_dibao",
     "receives_destitute_support",
 )
-_STATUS_FOR_TYPE = {
+STATUS_FOR_TYPE = {
     codes.HouseholdType.EXITED: HouseholdStatus.EXITED,
     codes.HouseholdType.MONITORED: HouseholdStatus.MONITORED,
     codes.HouseholdType.ORDINARY: HouseholdStatus.UNREGISTERED,
@@ -127,20 +127,20 @@ def member_bulk_upsert(
     the second time. Empty cells keep stored values.
     """
     chunks = [rows.lazy()] if isinstance(rows, pl.DataFrame) else list(rows)
-    totals = BulkResult(0, 0, 0, 0, 0)
-    row_count = 0
     try:
         with transaction.atomic():
             # Every county of the file is locked, in code order, before any chunk is written:
             # chunk by chunk, two imports could take them in different orders and deadlock.
-            _serialize_counties(_file_villages(chunks))
-            for done, chunk in enumerate(chunks, start=1):
-                frame = chunk.collect()
-                row_count += frame.height
-                totals = _added(totals, _apply(scope, frame))
-                del frame
-                if progress:
-                    progress(done, len(chunks))
+            serialize_counties(_file_villages(chunks))
+            if connection.vendor == "postgresql":
+                # The module imports this one's columns and checks.
+                from fupin.registry.services.bulk_staged import staged_apply  # noqa: PLC0415
+
+                totals, row_count = staged_apply(
+                    scope, chunks, now=timezone.now(), progress=progress
+                )
+            else:
+                totals, row_count = _apply_chunks(scope, chunks, progress=progress)
             audit_record(
                 actor=actor,
                 action="registry.member_bulk_upsert",
@@ -152,6 +152,25 @@ def member_bulk_upsert(
     except IntegrityError as error:
         raise _not_written(error) from error
     return totals
+
+
+def _apply_chunks(
+    scope: RegionScope,
+    chunks: Sequence[pl.LazyFrame],
+    *,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[BulkResult, int]:
+    """SQLite's apply: each chunk read, diffed in Polars and written in turn."""
+    totals = BulkResult(0, 0, 0, 0, 0)
+    row_count = 0
+    for done, chunk in enumerate(chunks, start=1):
+        frame = chunk.collect()
+        row_count += frame.height
+        totals = _added(totals, _apply(scope, frame))
+        del frame
+        if progress:
+            progress(done, len(chunks))
+    return totals, row_count
 
 
 def _file_villages(chunks: Sequence[pl.LazyFrame]) -> list[str]:
@@ -173,9 +192,9 @@ def _apply(scope: RegionScope, rows: pl.DataFrame) -> BulkResult:
         return BulkResult(0, 0, 0, 0, 0)
     now = timezone.now()
     households = _household_frame(rows)
-    _serialize_counties(households.get_column("village_id").drop_nulls().to_list())
+    serialize_counties(households.get_column("village_id").drop_nulls().to_list())
     existing_households = _existing_households(households.get_column("number").to_list())
-    _serialize_counties(existing_households.get_column("village_id").drop_nulls().to_list())
+    serialize_counties(existing_households.get_column("village_id").drop_nulls().to_list())
     _check_villages(scope, households, existing_households)
     _check_people_elsewhere(rows)
     created_households, updated_households = _write_households(
@@ -395,7 +414,7 @@ def _existing_records(
 _IMPORT_LOCK_NAMESPACE = 20
 
 
-def _serialize_counties(village_codes: Iterable[str]) -> None:
+def serialize_counties(village_codes: Iterable[str]) -> None:
     """Make imports into the same county wait for each other until commit.
 
     Two imports that read the registry before either writes would each find a person
@@ -549,7 +568,7 @@ def _write_households(
             field="primary_cause",
         )
     household_type = pl.col("household_type").fill_null(codes.HouseholdType.ORDINARY.value)
-    statuses = {str(kind): str(status) for kind, status in _STATUS_FOR_TYPE.items()}
+    statuses = {str(kind): str(status) for kind, status in STATUS_FOR_TYPE.items()}
     bulk_sql.insert(
         Household,
         new.select(

@@ -8,6 +8,7 @@ small batches. The marks are derived data and carry no audit event of their own:
 write that caused them is audited.
 """
 
+import datetime
 from collections.abc import Iterable
 
 from django.db import connection
@@ -47,6 +48,19 @@ def household_stale_mark(*, household_ids: Iterable[int]) -> int:
                     [(household_id, now) for household_id in chunk],
                 )
     return len(ids)
+
+
+def household_stale_mark_selected(*, select_sql: str, now: datetime.datetime) -> None:
+    """`household_stale_mark` for the household ids `select_sql` selects, in one statement
+    (PostgreSQL: a set-based write marks what its staging tables name)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_TABLE} (household_id, version, assessed_version, marked_at) "  # noqa: S608
+            f"SELECT id, 1, 0, %s FROM ({select_sql}) AS marked ORDER BY id "
+            f"ON CONFLICT (household_id) DO UPDATE SET version = {_TABLE}.version + 1, "
+            "marked_at = excluded.marked_at",
+            [now],
+        )
 
 
 def household_stale_resolve(*, seen: Iterable[tuple[int, int]]) -> None:

@@ -1,9 +1,11 @@
 """member_bulk_upsert: apply a validated members ledger, all or nothing and idempotently."""
 
 import datetime
+from types import ModuleType
 
 import polars as pl
 import pytest
+from django.db import connection
 
 from fupin.audit.models import AuditEvent
 from fupin.core.errors import ApplicationError
@@ -11,7 +13,7 @@ from fupin.core.scope import RegionScope
 from fupin.imports.tests.support import FEMALE, MALE, SON, household_rows
 from fupin.imports.validation import validate_members
 from fupin.registry.models import Household, Member
-from fupin.registry.services import BulkResult, member_bulk_upsert
+from fupin.registry.services import BulkResult, bulk_staged, member_bulk_upsert
 from fupin.registry.services import bulk as bulk_module
 from tests.support import Actors, nothing_changes
 
@@ -38,6 +40,11 @@ def _rows(rows: list[dict[str, str]] | None = None, village: str = VILLAGE) -> p
     )
     assert result.ok, result.errors
     return result.valid
+
+
+def _apply_module() -> ModuleType:
+    """The module whose functions write: set-based SQL on PostgreSQL, Polars on SQLite."""
+    return bulk_staged if connection.vendor == "postgresql" else bulk_module
 
 
 def test_first_import_creates_households_and_members(regions: None, actors: Actors) -> None:
@@ -100,7 +107,7 @@ def test_failure_mid_apply_leaves_nothing(regions: None, monkeypatch: pytest.Mon
         assert Household.objects.filter(number="H001").exists()
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(bulk_module, "_write_members", explode)
+    monkeypatch.setattr(_apply_module(), "_write_members", explode)
     with pytest.raises(RuntimeError):
         member_bulk_upsert(actor=None, scope=_scope(), rows=_rows())
     assert not Household.objects.exists()
@@ -144,7 +151,7 @@ def test_a_constraint_hit_by_a_concurrent_save_is_explained_in_chinese(
 ) -> None:
     member_bulk_upsert(actor=None, scope=_scope(), rows=_rows())
     # Another user registers the same person between this import's check and its write.
-    monkeypatch.setattr(bulk_module, "_check_people_elsewhere", lambda rows: None)
+    monkeypatch.setattr(_apply_module(), "_check_people_elsewhere", lambda rows: None)
     moved = household_rows()
     for row in moved:
         row["户编号"] = "H002"
