@@ -7,7 +7,9 @@ users ask (benchmarks/load_users.py), as the same accounts, through Django's tes
 connection), one request at a time, and prints per endpoint and role:
 
 - the number of SQL queries per request (the last request's; they should not vary),
-- p50 and p95 of the request's time, and of the time spent in the database,
+- p50 and p95 of the request's time, the time spent waiting for the database and the
+  CPU time of this process (Python: middleware, ORM, templates), the figure that a busy
+  machine inflates least,
 - the slowest query of the last request, and with --explain its EXPLAIN (ANALYZE, BUFFERS).
 
 Writes (登记风险线索 and the 入户核实 that follows it) each use another household of the
@@ -24,6 +26,7 @@ the same run, not by milliseconds alone.
 """
 
 import argparse
+import itertools
 import os
 import re
 import secrets
@@ -80,10 +83,12 @@ class Measured:
     """Requests of one endpoint by one role."""
 
     total_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)
     database_ms: list[float] = field(default_factory=list)
     queries: int = 0
     statuses: set[int] = field(default_factory=set)
     slowest: tuple[float, str] = (0.0, "")
+    last: list[tuple[float, str]] = field(default_factory=list)
 
 
 def measure(requests: int, call: Callable[[], Any], *, expect: set[int] | None = None) -> Measured:
@@ -95,7 +100,9 @@ def measure(requests: int, call: Callable[[], Any], *, expect: set[int] | None =
     for _ in range(requests):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
+            cpu_started = time.process_time()
             response = call()
+            measured.cpu_ms.append((time.process_time() - cpu_started) * 1000)
             measured.total_ms.append((time.perf_counter() - started) * 1000)
         if response is not None:
             measured.statuses.add(response.status_code)
@@ -103,6 +110,7 @@ def measure(requests: int, call: Callable[[], Any], *, expect: set[int] | None =
         measured.database_ms.append(sum(ms for ms, _sql in timings))
         measured.queries = len(timings)
         measured.slowest = max(timings, default=(0.0, ""))
+        measured.last = timings
     if expect is not None and not measured.statuses <= expect:
         print(f"    unexpected status {sorted(measured.statuses)} (expected {sorted(expect)})")
     return measured
@@ -115,6 +123,7 @@ def line(name: str, role: str, measured: Measured, baseline: float) -> str:
     return (
         f"{label:<{width}} q {measured.queries:3d}  p50 {statistics.median(total):7.1f}  "
         f"p95 {p95(total):7.1f} ms  db p50 {statistics.median(measured.database_ms):6.1f}  "
+        f"cpu p50 {statistics.median(measured.cpu_ms):6.1f}  "
         f"×基准 {statistics.median(total) / baseline:5.1f}  {load()}"
     )
 
@@ -152,6 +161,26 @@ class Role:
         return self.get(path).content.decode()
 
 
+def pages(user: Role) -> list[tuple[str, Callable[[], Any]]]:
+    """The reads the load test's users of this role make (benchmarks/load_users.py)."""
+    found: list[tuple[str, Callable[[], Any]]] = [
+        ("农户列表 p1", lambda: user.get("/households/?page=1")),
+        ("农户列表 p3", lambda: user.get("/households/?page=3")),
+    ]
+    if user.role.startswith("county"):
+        found.append(("农户列表 搜索 王", lambda: user.get("/households/?q=王&page=1")))
+    if user.household_ids:
+        households = itertools.cycle(user.household_ids)
+        found.append(("农户详情", lambda: user.get(f"/households/{next(households)}/")))
+    found.append(("待办", lambda: user.get("/monitoring/todo/")))
+    if user.role != "village_officer":
+        found.append(("监测事项列表", lambda: user.get("/monitoring/cases/")))
+    if user.case_ids:
+        cases = itertools.cycle(user.case_ids)
+        found.append(("监测事项详情", lambda: user.get(f"/monitoring/cases/{next(cases)}/")))
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -165,6 +194,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--only", default="", help="endpoints whose name contains this")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN the slowest query")
+    parser.add_argument(
+        "--queries", action="store_true", help="list the last request's queries and times"
+    )
     args = parser.parse_args()
     if urlsplit(args.postgres).hostname not in {"127.0.0.1", "localhost", "::1"}:
         raise SystemExit("the profile runs against a local PostgreSQL only")
@@ -205,6 +237,9 @@ def main() -> None:
 
     def report(name: str, role: str, measured: Measured) -> None:
         print(line(name, role, measured, baseline), flush=True)
+        if args.queries:
+            for ms, sql in measured.last:
+                print(f"    {ms:7.1f} ms  {sql[:220]}")
         if args.explain and measured.slowest[1]:
             print(f"    slowest query {measured.slowest[0]:.1f} ms: {measured.slowest[1][:300]}")
             explain(measured.slowest[1])
@@ -213,47 +248,9 @@ def main() -> None:
         return args.only in name
 
     for role, user in users.items():
-        if wanted("农户列表"):
-            for page in (1, 3):
-                report(
-                    f"农户列表 p{page}",
-                    role,
-                    measure(
-                        n, lambda u=user, p=page: u.get(f"/households/?page={p}"), expect={200}
-                    ),
-                )
-        if wanted("农户列表 搜索") and role.startswith("county"):
-            report(
-                "农户列表 搜索 王",
-                role,
-                measure(n, lambda u=user: u.get("/households/?q=王&page=1"), expect={200}),
-            )
-        if wanted("农户详情") and user.household_ids:
-            picks = iter(user.household_ids * n)
-            report(
-                "农户详情",
-                role,
-                measure(n, lambda u=user, i=picks: u.get(f"/households/{next(i)}/"), expect={200}),
-            )
-        if wanted("待办"):
-            report(
-                "待办", role, measure(n, lambda u=user: u.get("/monitoring/todo/"), expect={200})
-            )
-        if wanted("监测事项列表") and role != "village_officer":
-            report(
-                "监测事项列表",
-                role,
-                measure(n, lambda u=user: u.get("/monitoring/cases/"), expect={200}),
-            )
-        if wanted("监测事项详情") and user.case_ids:
-            cases = iter(user.case_ids * n)
-            report(
-                "监测事项详情",
-                role,
-                measure(
-                    n, lambda u=user, c=cases: u.get(f"/monitoring/cases/{next(c)}/"), expect={200}
-                ),
-            )
+        for name, call in pages(user):
+            if wanted(name):
+                report(name, role, measure(n, call, expect={200}))
 
     if wanted("登记风险线索") or wanted("入户核实"):
         clue_and_visit(users["village_officer"], n, report)

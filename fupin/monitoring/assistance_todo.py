@@ -44,12 +44,16 @@ def cadre_deadlines(*, scope: RegionScope, today: date) -> CadreDeadlines:
     if not waiting:
         return CadreDeadlines(rows=[], total=0, overdue=0)
     calendar = selectors.working_calendar()
+    # A county waits with thousands of households identified on far fewer days: each day's
+    # deadline is counted once (counting it per household was most of the page's time).
+    due_on_by_start: dict[tuple[date, int], date] = {}
+    for missing in waiting:
+        start = (missing.identified_on, missing.allowed_working_days)
+        if start not in due_on_by_start:
+            due_on_by_start[start] = calendar.add_working_days(*start)
     due = sorted(
         (
-            (
-                calendar.add_working_days(missing.identified_on, missing.allowed_working_days),
-                missing,
-            )
+            (due_on_by_start[(missing.identified_on, missing.allowed_working_days)], missing)
             for missing in waiting
         ),
         key=lambda pair: (pair[0], pair[1].number),
