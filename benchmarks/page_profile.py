@@ -50,7 +50,8 @@ ROLES = ("village_officer", "township_reviewer", "county_staff", "county_admin")
 
 
 def configure(url: str) -> None:
-    """Production settings as make serve-prod sets them, in this process."""
+    """Production settings as make serve-prod and the load test set them, in this process
+    (FUPIN_REDIS_URL empty: the database cache and sessions)."""
     sys.path.insert(0, str(ROOT))
     os.environ.update(
         {
@@ -59,6 +60,7 @@ def configure(url: str) -> None:
             "FUPIN_ALLOWED_HOSTS": "testserver,127.0.0.1",
             "FUPIN_SECURE_SSL_REDIRECT": "0",
             "FUPIN_DATABASE_CONN_MAX_AGE": "60",
+            "FUPIN_REDIS_URL": os.environ.get("FUPIN_REDIS_URL", "redis://127.0.0.1:6379/0"),
             "FUPIN_LOG_LEVEL": "ERROR",
             "DJANGO_SETTINGS_MODULE": "config.settings",
         }
