@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fupin.registry import codes
-from fupin.registry.models import Household, Member, Region
+from fupin.registry.models import Household, HouseholdStatus, Member, Region
 from fupin.registry.selectors import (
     HouseholdFilters,
     household_counts,
@@ -216,3 +216,18 @@ def test_a_countys_page_is_read_from_the_county_index_in_order(actors: Actors) -
             household_list(scope=village, filters=filters), scope=village, filters=filters
         ).query
     )
+
+
+def test_a_countys_monitored_households_are_read_from_their_own_index(actors: Actors) -> None:
+    _population(actors)
+    Household.objects.filter(number="H002").update(status=HouseholdStatus.MONITORED)
+    monitored = scope_of(actors.county_admin).filter(
+        Household.objects.filter(status=HouseholdStatus.MONITORED), region_field="village__code"
+    )
+    assert [*monitored.values_list("number", flat=True)] == ["H002"]
+    if connection.vendor != "postgresql":
+        return
+    # What 待办 asks (households waiting for a responsible cadre), without reading the
+    # county's other households.
+    sql, params = monitored.values_list("id").query.sql_with_params()
+    assert "registry_household_monitored" in _plan(sql, params)
