@@ -160,7 +160,7 @@ class Role:
         return self.client.get(path)
 
     def text(self, path: str) -> str:
-        return self.get(path).content.decode()
+        return str(self.get(path).content.decode())
 
 
 def pages(user: Role) -> list[tuple[str, Callable[[], Any]]]:

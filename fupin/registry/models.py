@@ -90,14 +90,14 @@ class ByteOrder(models.Func):
 
     def as_postgresql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
-    ) -> tuple[str, list[Any]]:
+    ) -> tuple[str, Any]:
         return self.as_sql(
             compiler, connection, template='(%(expressions)s) COLLATE "C"', **extra_context
         )
 
     def as_sqlite(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
-    ) -> tuple[str, list[Any]]:
+    ) -> tuple[str, Any]:
         return self.as_sql(compiler, connection, template="%(expressions)s", **extra_context)
 
 
