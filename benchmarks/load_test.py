@@ -12,6 +12,7 @@ endpoint and overall, with the ratio p95 / 300 ms (goal: at most 1.00, and no er
 
     make load-test          # installs Locust (the `load` extra) and runs this
     .venv/bin/python benchmarks/load_test.py [--postgres URL] [--run-time 150] [--users 50]
+        [--redis redis://127.0.0.1:6379/0]
 """
 
 import argparse
@@ -157,10 +158,13 @@ def wait_ready(port: int, *, seconds: float) -> None:
     raise SystemExit(f"the server on port {port} did not become ready in {seconds:.0f} s")
 
 
-def start_server(url: str, port: int, log_path: Path) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, log_path: Path, redis_url: str) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k not in {"FUPIN_DEMO", "DJANGO_SETTINGS_MODULE"}}
     env.update(
         {
+            # The shared cache a production server runs with (README, Production): rate
+            # limits and the sessions read from it (ADR 0027).
+            "FUPIN_REDIS_URL": redis_url,
             "FUPIN_DATABASE_URL": url,
             "FUPIN_SECRET_KEY": secrets.token_urlsafe(50),
             "FUPIN_LOG_LEVEL": "WARNING",
@@ -277,6 +281,11 @@ def main() -> None:
         "--run-time", type=int, default=150, help="seconds of load, sign-ins included"
     )
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("FUPIN_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        help="the server's shared cache; an empty value measures the database cache instead",
+    )
     args = parser.parse_args()
     if urlsplit(args.postgres).hostname not in {"127.0.0.1", "localhost", "::1"}:
         raise SystemExit("the load test runs against a local PostgreSQL only")
@@ -286,7 +295,7 @@ def main() -> None:
     accounts = prepare(url)
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        server = start_server(url, args.port, folder / "server.log")
+        server = start_server(url, args.port, folder / "server.log", args.redis)
         try:
             wait_ready(args.port, seconds=180)
             print(

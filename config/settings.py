@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fupin.accounts.middleware.SessionRenewalMiddleware",
     # After authentication: a signed-in user's own choice of language (fupin.preferences).
     "fupin.preferences.middleware.ChosenLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -148,9 +149,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_MAX_FAILURES = env_int("FUPIN_LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("FUPIN_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 
-# Sessions end after this many idle minutes and when the browser closes.
+# Sessions end after this many idle minutes (renewed once a minute by a signed-in user's
+# requests, fupin.accounts.middleware.SessionRenewalMiddleware) and when the browser closes.
 SESSION_COOKIE_AGE = env_int("FUPIN_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "zh-hans"
@@ -199,6 +201,13 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
     )
 }
+# With Redis, sessions are read from it and written through to the database (a restarted
+# Redis signs no one out); the database cache would only add a second table to read.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if _redis_url
+    else "django.contrib.sessions.backends.db"
+)
 
 # Behind a reverse proxy every request comes from the proxy's address; the client's own
 # address is read from this header, but only on requests from a trusted proxy.

@@ -44,12 +44,16 @@ def cadre_deadlines(*, scope: RegionScope, today: date) -> CadreDeadlines:
     if not waiting:
         return CadreDeadlines(rows=[], total=0, overdue=0)
     calendar = selectors.working_calendar()
+    # A county waits with thousands of households: their deadlines are counted in one walk
+    # over the calendar per time limit (usually one), not household by household.
+    due_on_by_start: dict[tuple[date, int], date] = {}
+    for allowed in {missing.allowed_working_days for missing in waiting}:
+        starts = (m.identified_on for m in waiting if m.allowed_working_days == allowed)
+        for start, due_on in calendar.add_working_days_each(starts, allowed).items():
+            due_on_by_start[(start, allowed)] = due_on
     due = sorted(
         (
-            (
-                calendar.add_working_days(missing.identified_on, missing.allowed_working_days),
-                missing,
-            )
+            (due_on_by_start[(missing.identified_on, missing.allowed_working_days)], missing)
             for missing in waiting
         ),
         key=lambda pair: (pair[0], pair[1].number),

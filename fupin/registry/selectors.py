@@ -6,7 +6,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.expressions import OrderBy
-from django.db.models.functions import Collate
+from django.db.models.functions import Collate, Left
 from django.db.models.lookups import IsNull
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,7 @@ from fupin.core.region_codes import InvalidRegionCodeError, ancestors_of
 from fupin.core.scope import RegionScope
 from fupin.registry import codes
 from fupin.registry.models import (
+    COUNTY_CODE_LENGTH,
     MEMBER_NAMES_SEPARATOR,
     Household,
     HouseholdConditions,
@@ -188,6 +189,22 @@ def household_list(*, scope: RegionScope, filters: HouseholdFilters) -> QuerySet
         .select_related("village__parent")
         .order_by(*_ordering(filters.sort))
     )
+
+
+def household_list_numbers(
+    households: QuerySet[Household], *, scope: RegionScope, filters: HouseholdFilters
+) -> QuerySet[Household]:
+    """`households` (a `household_list`) for picking a page's 户编号 in the list's order.
+
+    A county's list also names its county as the county index's expression
+    (registry_household_county_no), so that PostgreSQL reads the first pages from that
+    index in 户编号 order and stops after them, instead of sorting the county's 100,000
+    户编号 per page (issue #17). Only here: the totals read the index of village, type and
+    size, and the same condition there costs a function call per household."""
+    region = max(scope.prefix, filters.region_code, key=len)
+    if len(region) != COUNTY_CODE_LENGTH:
+        return households
+    return households.alias(county=Left("village_id", COUNTY_CODE_LENGTH)).filter(county=region)
 
 
 def _ordering(sort: str) -> list[str | OrderBy]:

@@ -1,8 +1,11 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import time_machine
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -70,6 +73,44 @@ def test_sessions_expire_after_thirty_idle_minutes(actors: Actors) -> None:
     # half an hour without a request ends the session
     with time_machine.travel(start + timedelta(minutes=81), tick=False):
         assert client.get(reverse("reports:home")).status_code == 302
+
+
+def test_a_session_is_written_once_a_minute_at_most(actors: Actors) -> None:
+    client = Client()
+    start = timezone.now()
+
+    def expiry() -> datetime:
+        return Session.objects.get(session_key=client.session.session_key).expire_date
+
+    def session_writes(minutes: float, status: int = 200) -> int:
+        with (
+            time_machine.travel(start + timedelta(minutes=minutes), tick=False),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            assert client.get(reverse("monitoring:apply-poster")).status_code == status
+        return sum(
+            1
+            for query in queries.captured_queries
+            if "django_session" in query["sql"] and not query["sql"].startswith("SELECT")
+        )
+
+    with time_machine.travel(start, tick=False):
+        client.post(reverse("accounts:login"), {"username": "auditor", "password": PASSWORD})
+    # the first page keeps the chosen language in the session and starts the idle timer
+    assert session_writes(0) == 1
+    signed_in = expiry()
+    # within the minute: pages read the session and write nothing
+    assert session_writes(0.5) == 0
+    assert session_writes(0.9) == 0
+    assert expiry() == signed_in
+    # later: the idle timer is renewed, once
+    assert session_writes(2) == 1
+    assert expiry() == signed_in + timedelta(minutes=2)
+    assert session_writes(2.5) == 0
+    # an anonymous visitor gets no session written at all
+    client.logout()
+    assert session_writes(3, status=302) == 0
+    assert not Session.objects.exists()
 
 
 def test_password_change_page(actors: Actors) -> None:

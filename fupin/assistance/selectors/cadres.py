@@ -212,17 +212,19 @@ def households_without_cadre(*, scope: RegionScope) -> list[CadreMissing]:
     )
     result = []
     settings: list[AssistanceSetting] | None = None
+    # Thousands of a county's households lie in a few hundred villages: one look-up each.
+    allowed_days: dict[str, int] = {}
     for household_id, number, village_id, identified_on in households.order_by("id").values_list(
         "id", "number", "village_id", "identified_on"
     ):
         if identified_on is None:
             continue
-        settings = settings if settings is not None else rule_selectors.all_settings()
-        setting = rule_selectors.setting_for(village_id, rows=settings)
+        if village_id not in allowed_days:
+            settings = settings if settings is not None else rule_selectors.all_settings()
+            setting = rule_selectors.setting_for(village_id, rows=settings)
+            allowed_days[village_id] = setting.assign_working_days
         result.append(
-            CadreMissing(
-                household_id, number, village_id, identified_on, setting.assign_working_days
-            )
+            CadreMissing(household_id, number, village_id, identified_on, allowed_days[village_id])
         )
     return result
 

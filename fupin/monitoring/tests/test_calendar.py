@@ -63,6 +63,20 @@ def test_deadlines_across_spring_festival_2026_equal_the_library(days: int) -> N
     assert calendar.add_working_days(date(2026, 2, 13), 2) == date(2026, 2, 24)
 
 
+@pytest.mark.parametrize("days", [0, 1, 5, 15, 40])
+def test_deadlines_of_many_starts_at_once_equal_each_counted_alone(days: int) -> None:
+    calendar = selectors.working_calendar()
+    # Every day around 春节 2026 and 国庆 2025, in no order and with repeats, and one far
+    # later (the walk jumps ahead), past the end of the known years.
+    starts = [date(2026, 2, 1) + timedelta(offset) for offset in range(40)]
+    starts += [date(2025, 9, 25) + timedelta(offset) for offset in range(20)]
+    starts += [date(2026, 12, 20), date(2026, 2, 13), date(2025, 9, 30)]
+    starts.reverse()
+    found = calendar.add_working_days_each(starts, days)
+    assert found == {start: calendar.add_working_days(start, days) for start in starts}
+    assert calendar.add_working_days_each([], days) == {}
+
+
 def test_a_year_without_entries_is_flagged_not_silently_weekday_only(
     household: Household, clock: Any, actors: Actors
 ) -> None:

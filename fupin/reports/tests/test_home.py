@@ -100,7 +100,7 @@ def test_home_query_count_is_pinned(actors: Actors) -> None:
         CaptureQueriesContext(connection) as queries,
     ):
         client.get(reverse("reports:home"))
-    assert len(queries) == 31, "\n".join(query["sql"][:120] for query in queries.captured_queries)
+    assert len(queries) == 28, "\n".join(query["sql"][:120] for query in queries.captured_queries)
 
 
 @pytest.mark.parametrize(
