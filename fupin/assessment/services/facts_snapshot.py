@@ -10,6 +10,7 @@ dropped, and the rest come from the snapshot. The marks are committed with the w
 bump them, and read before the facts, so a snapshot never keeps facts older than its mark.
 """
 
+import contextlib
 import dataclasses
 import io
 import uuid
@@ -17,9 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.db import connection
 
 from fupin.assessment.models import FactsSnapshot
@@ -35,6 +38,11 @@ PATCH_LIMIT = 30_000
 # facts take a few hundred megabytes, so only the latest two are kept.
 _DECODED: dict[tuple[str, int], tuple[str, pl.DataFrame]] = {}
 _DECODED_KEPT = 2
+# Every process of this machine also finds a saved frame as an uncompressed Arrow file
+# named by the snapshot's token (a token names one content), mapped into memory instead
+# of fetched and decoded from the database: a what-if in another worker process then
+# starts in a tenth of a second. Files of older tokens are removed when a newer is written.
+LOCAL_DIRECTORY = "facts"
 
 
 @dataclass(frozen=True)
@@ -174,12 +182,51 @@ def _decoded(snapshot: FactsSnapshot) -> pl.DataFrame | None:
     kept = _DECODED.get(memo_key)
     if kept is not None and kept[0] == token:
         return kept[1]
-    data = FactsSnapshot.objects.filter(pk=snapshot.pk).values_list("data", flat=True).first()
-    if data is None:
-        return None
-    frame = pl.read_parquet(io.BytesIO(bytes(data)))
+    frame = _local_read(snapshot.pk, token)
+    if frame is None:
+        data = FactsSnapshot.objects.filter(pk=snapshot.pk).values_list("data", flat=True).first()
+        if data is None:
+            return None
+        frame = pl.read_parquet(io.BytesIO(bytes(data)))
+        _local_write(snapshot.pk, token, frame)
     _remember(memo_key, token, frame)
     return frame
+
+
+def _local_prefix(pk: int) -> str:
+    # The database's name keeps apart the snapshots of databases served from one machine.
+    database = str(connection.settings_dict["NAME"]).replace("/", "_")
+    return f"{database}-{pk}-"
+
+
+def _local_path(pk: int, token: str) -> Path:
+    return Path(settings.VAR_DIR) / LOCAL_DIRECTORY / f"{_local_prefix(pk)}{token}.arrow"
+
+
+def _local_read(pk: int, token: str) -> pl.DataFrame | None:
+    path = _local_path(pk, token)
+    try:
+        return pl.read_ipc(path)
+    except (OSError, pl.exceptions.PolarsError):
+        # Missing, removed meanwhile or cut short: the database holds the snapshot.
+        return None
+
+
+def _local_write(pk: int, token: str, frame: pl.DataFrame) -> None:
+    path = _local_path(pk, token)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside and renamed, so no process maps a file half written.
+        partial = path.with_suffix(f".{uuid.uuid4().hex}.partial")
+        frame.write_ipc(partial, compression="uncompressed")
+        partial.replace(path)
+        for older in path.parent.glob(f"{_local_prefix(pk)}*.arrow"):
+            if older != path:
+                with contextlib.suppress(OSError):
+                    older.unlink()
+    except OSError:
+        # A full or read-only disk only costs the next process a read from the database.
+        return
 
 
 def _save(snapshot: FactsSnapshot | None, key: _Key, frame: pl.DataFrame) -> None:
@@ -201,6 +248,7 @@ def _save(snapshot: FactsSnapshot | None, key: _Key, frame: pl.DataFrame) -> Non
         snapshot.token = uuid.uuid4()
         snapshot.save(update_fields=["data", "households", "token", "updated_at"])
     _remember((connection.alias, snapshot.pk), str(snapshot.token), frame)
+    _local_write(snapshot.pk, str(snapshot.token), frame)
 
 
 def _remember(memo_key: tuple[str, int], token: str, frame: pl.DataFrame) -> None:

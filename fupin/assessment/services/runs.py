@@ -30,6 +30,7 @@ from fupin.assessment.selectors import runs as selectors
 from fupin.assessment.services import facts_snapshot
 from fupin.assessment.tasks import assessment_run_task
 from fupin.audit.services import audit_record
+from fupin.core.bulk import bulk_work_memory
 from fupin.core.errors import ApplicationError
 from fupin.core.progress import ProgressCallback, no_progress
 from fupin.core.scope import Capability, RegionScope
@@ -105,41 +106,42 @@ def assessment_evaluate(
     # Households already evaluated with a more specific part's parameters.
     done: list[pl.Series] = []
     timing = {"facts": 0.0, "evaluate": 0.0}
-    for index, group in enumerate(groups):
-        started = time.perf_counter()
-        try:
-            params = _parameters_for(rule_set, group, year, overrides)
-        except ApplicationError:
-            # A region without values is refused only when it has households of its own
-            # left (those of its sub-regions with their own values are evaluated already).
-            if selectors.households_remain(ids, region_code=group, evaluated=groups[:index]):
-                raise
-            continue
-        line = _monitoring_line(params)
-        if ids is None:
-            facts = facts_snapshot.region_facts(
-                region_code=group,
-                year=year,
-                monitoring_line=line,
-                # The run's marks cover the region; a part with its own parameters reads
-                # its own (before its facts, as the run did).
-                marks=marks if group == region_code else None,
-            )
-        else:
-            facts = selectors.facts_for_households(
-                ids, region_code=group, year=year, monitoring_line=line
-            )
-        if done:
-            facts = facts.filter(~pl.col("household_id").is_in(pl.concat(done).implode()))
-        timing["facts"] += time.perf_counter() - started
-        if facts.is_empty():
-            continue
-        started = time.perf_counter()
-        done.append(facts["household_id"])
-        facts_parts.append(facts)
-        result_parts.append(engine.evaluate(rule_set, facts, params))
-        used[group] = params
-        timing["evaluate"] += time.perf_counter() - started
+    with bulk_work_memory():
+        for index, group in enumerate(groups):
+            started = time.perf_counter()
+            try:
+                params = _parameters_for(rule_set, group, year, overrides)
+            except ApplicationError:
+                # A region without values is refused only when it has households of its own
+                # left (those of its sub-regions with their own values are evaluated already).
+                if selectors.households_remain(ids, region_code=group, evaluated=groups[:index]):
+                    raise
+                continue
+            line = _monitoring_line(params)
+            if ids is None:
+                facts = facts_snapshot.region_facts(
+                    region_code=group,
+                    year=year,
+                    monitoring_line=line,
+                    # The run's marks cover the region; a part with its own parameters reads
+                    # its own (before its facts, as the run did).
+                    marks=marks if group == region_code else None,
+                )
+            else:
+                facts = selectors.facts_for_households(
+                    ids, region_code=group, year=year, monitoring_line=line
+                )
+            if done:
+                facts = facts.filter(~pl.col("household_id").is_in(pl.concat(done).implode()))
+            timing["facts"] += time.perf_counter() - started
+            if facts.is_empty():
+                continue
+            started = time.perf_counter()
+            done.append(facts["household_id"])
+            facts_parts.append(facts)
+            result_parts.append(engine.evaluate(rule_set, facts, params))
+            used[group] = params
+            timing["evaluate"] += time.perf_counter() - started
     if phases is not None:
         phases.update(timing)
     if not facts_parts:
@@ -236,7 +238,7 @@ def assessment_run(
     )
     on_progress(done=50, total=100, message=_("正在保存评估结果"))
     persist_started = time.perf_counter()
-    with transaction.atomic():
+    with transaction.atomic(), bulk_work_memory():
         run = _persist_run(
             actor=actor,
             record=record,

@@ -416,6 +416,45 @@ def test_kept_facts_are_read_again_only_for_changed_households(
     assert FactsSnapshot.objects.count() == 1
 
 
+def test_another_process_maps_the_kept_facts_from_this_machine_before_the_database(
+    actors: Actors, baseline: RuleSetRecord, settings: Any, tmp_path: Path
+) -> None:
+    settings.VAR_DIR = tmp_path
+    _household(actors, "H001", "9000")
+    _household(actors, "H002", "30000")
+    reads: list[int] = []
+
+    def facts() -> pl.DataFrame:
+        return facts_snapshot.region_facts(
+            region_code=COUNTY, year=YEAR, monitoring_line=Decimal(7000), on_read=reads.append
+        )
+
+    first = facts()
+    snapshot = FactsSnapshot.objects.get()
+    directory = tmp_path / facts_snapshot.LOCAL_DIRECTORY
+    path = directory / f"{facts_snapshot._local_prefix(snapshot.pk)}{snapshot.token}.arrow"
+    assert list(directory.iterdir()) == [path]
+    # Another machine (no file): the database's copy is decoded, and the file made.
+    facts_snapshot._DECODED.clear()
+    path.unlink()
+    assert facts().equals(first)
+    assert list(directory.iterdir()) == [path]
+    # Another process of this machine: the file answers even if the database's copy
+    # cannot be decoded.
+    facts_snapshot._DECODED.clear()
+    FactsSnapshot.objects.filter(pk=snapshot.pk).update(data=b"not parquet")
+    assert facts().equals(first)
+    assert reads == [2]
+    # A newer save replaces the file of the older token.
+    _record_income(actors, Household.objects.get(number="H001"))
+    facts()
+    saved = FactsSnapshot.objects.get()
+    assert saved.token != snapshot.token
+    assert list(directory.iterdir()) == [
+        directory / f"{facts_snapshot._local_prefix(saved.pk)}{saved.token}.arrow"
+    ]
+
+
 def test_one_snapshot_per_region_year_day_and_line_in_the_schema(db: None) -> None:
     values = {
         "region_code": COUNTY,
