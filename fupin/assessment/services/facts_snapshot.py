@@ -34,9 +34,15 @@ MARK_COLUMN = "mark_version"
 # many, the list of households would not fit one query's parameters.
 REBUILD_SHARE = 0.3
 PATCH_LIMIT = 30_000
-# Decoded frames of this process, by snapshot id: (token, frame). A million households'
-# facts take a few hundred megabytes, so only the latest two are kept.
-_DECODED: dict[tuple[str, int], tuple[str, pl.DataFrame]] = {}
+# A frame patched in this process is saved again only once it holds this share (at least
+# SAVE_MINIMUM) of households read since it was saved: storing a million households'
+# frame costs seconds, while another process re-reads the few moved households anyway.
+SAVE_SHARE = 0.02
+SAVE_MINIMUM = 1_000
+# Decoded frames of this process, by snapshot id: (token, frame, households read again
+# since the saved frame). A million households' facts take a few hundred megabytes, so
+# only the latest two are kept.
+_DECODED: dict[tuple[str, int], tuple[str, pl.DataFrame, int]] = {}
 _DECODED_KEPT = 2
 # Every process of this machine also finds a saved frame as an uncompressed Arrow file
 # named by the snapshot's token (a token names one content), mapped into memory instead
@@ -86,15 +92,20 @@ def region_facts(
         if ancestor is not None:
             inside = _decoded(ancestor)
             if inside is not None:
-                kept = inside.filter(pl.col("region_code").str.starts_with(region_code))
-                return _patched(kept, key, marks, on_read).drop(MARK_COLUMN)
-    if cached is None:
+                kept = inside[0].filter(pl.col("region_code").str.starts_with(region_code))
+                return _patched(kept, key, marks, on_read)[0].drop(MARK_COLUMN)
+    if snapshot is None or cached is None:
         fresh = _read(None, key, marks, on_read)
         _save(snapshot, key, fresh)
         return fresh.drop(MARK_COLUMN)
-    fresh = _patched(cached, key, marks, on_read)
-    if fresh is not cached:
-        _save(snapshot, key, fresh)
+    frame, unsaved = cached
+    fresh, read = _patched(frame, key, marks, on_read)
+    if read:
+        unsaved += read
+        if unsaved > max(SAVE_SHARE * fresh.height, SAVE_MINIMUM):
+            _save(snapshot, key, fresh)
+        else:
+            _remember((connection.alias, snapshot.pk), str(snapshot.token), fresh, unsaved)
     return fresh.drop(MARK_COLUMN)
 
 
@@ -103,9 +114,9 @@ def _patched(
     key: _Key,
     marks: pl.DataFrame,
     on_read: Callable[[int], None] | None,
-) -> pl.DataFrame:
+) -> tuple[pl.DataFrame, int]:
     """The kept rows with the households whose mark moved on (or that are new) read
-    again; the same frame when none did."""
+    again, and how many were read (none: the same frame)."""
     seen = cached.select("household_id", MARK_COLUMN)
     moved = (
         marks.join(seen, on="household_id", how="left", suffix="_seen")
@@ -116,16 +127,18 @@ def _patched(
         .get_column("household_id")
     )
     if moved.is_empty():
-        return cached
+        return cached, 0
     if moved.len() > min(max(REBUILD_SHARE * cached.height, 1_000), PATCH_LIMIT):
-        return _read(None, key, marks, on_read)
+        fresh = _read(None, key, marks, on_read)
+        return fresh, fresh.height
     patch = _read(moved.to_list(), key, marks, on_read)
-    return pl.concat(
+    patched = pl.concat(
         [
             cached.filter(~pl.col("household_id").is_in(moved.implode())),
             patch.select(cached.columns),
         ]
     ).sort("household_id")
+    return patched, moved.len()
 
 
 def _ancestor_snapshot(key: _Key) -> FactsSnapshot | None:
@@ -176,12 +189,14 @@ def _read(
     )
 
 
-def _decoded(snapshot: FactsSnapshot) -> pl.DataFrame | None:
+def _decoded(snapshot: FactsSnapshot) -> tuple[pl.DataFrame, int] | None:
+    """The snapshot's frame (as this process last patched it) and how many households
+    were read again since it was saved."""
     memo_key = (connection.alias, snapshot.pk)
     token = str(snapshot.token)
     kept = _DECODED.get(memo_key)
     if kept is not None and kept[0] == token:
-        return kept[1]
+        return kept[1], kept[2]
     frame = _local_read(snapshot.pk, token)
     if frame is None:
         data = FactsSnapshot.objects.filter(pk=snapshot.pk).values_list("data", flat=True).first()
@@ -189,14 +204,33 @@ def _decoded(snapshot: FactsSnapshot) -> pl.DataFrame | None:
             return None
         frame = pl.read_parquet(io.BytesIO(bytes(data)))
         _local_write(snapshot.pk, token, frame)
-    _remember(memo_key, token, frame)
-    return frame
+    _remember(memo_key, token, frame, 0)
+    return frame, 0
+
+
+def local_files_remove() -> None:
+    """Remove this database's snapshot files from this machine (the database keeps the
+    snapshots; the next use decodes them from there)."""
+    directory = Path(settings.VAR_DIR) / LOCAL_DIRECTORY
+    for path in directory.glob(f"{_local_database()}-[0-9]*.arrow"):
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _local_remove(pk: int, *, keep: Path | None = None) -> None:
+    for path in (Path(settings.VAR_DIR) / LOCAL_DIRECTORY).glob(f"{_local_prefix(pk)}*.arrow"):
+        if path != keep:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def _local_database() -> str:
+    # The database's name keeps apart the snapshots of databases served from one machine.
+    return str(connection.settings_dict["NAME"]).replace("/", "_")
 
 
 def _local_prefix(pk: int) -> str:
-    # The database's name keeps apart the snapshots of databases served from one machine.
-    database = str(connection.settings_dict["NAME"]).replace("/", "_")
-    return f"{database}-{pk}-"
+    return f"{_local_database()}-{pk}-"
 
 
 def _local_path(pk: int, token: str) -> Path:
@@ -220,13 +254,10 @@ def _local_write(pk: int, token: str, frame: pl.DataFrame) -> None:
         partial = path.with_suffix(f".{uuid.uuid4().hex}.partial")
         frame.write_ipc(partial, compression="uncompressed")
         partial.replace(path)
-        for older in path.parent.glob(f"{_local_prefix(pk)}*.arrow"):
-            if older != path:
-                with contextlib.suppress(OSError):
-                    older.unlink()
     except OSError:
         # A full or read-only disk only costs the next process a read from the database.
         return
+    _local_remove(pk, keep=path)
 
 
 def _save(snapshot: FactsSnapshot | None, key: _Key, frame: pl.DataFrame) -> None:
@@ -235,9 +266,12 @@ def _save(snapshot: FactsSnapshot | None, key: _Key, frame: pl.DataFrame) -> Non
     frame.write_parquet(buffer, compression="lz4")
     if snapshot is None:
         # A new day replaces the region's older snapshots of the year.
-        FactsSnapshot.objects.filter(
+        older = FactsSnapshot.objects.filter(
             region_code=key.region_code, year=key.year, as_of__lt=key.as_of
-        ).delete()
+        )
+        for pk in older.values_list("pk", flat=True):
+            _local_remove(pk)
+        older.delete()
         snapshot, _created = FactsSnapshot.objects.update_or_create(
             **key.lookup(),
             defaults={"data": buffer.getvalue(), "households": frame.height, "token": uuid.uuid4()},
@@ -247,11 +281,12 @@ def _save(snapshot: FactsSnapshot | None, key: _Key, frame: pl.DataFrame) -> Non
         snapshot.households = frame.height
         snapshot.token = uuid.uuid4()
         snapshot.save(update_fields=["data", "households", "token", "updated_at"])
-    _remember((connection.alias, snapshot.pk), str(snapshot.token), frame)
+    _remember((connection.alias, snapshot.pk), str(snapshot.token), frame, 0)
     _local_write(snapshot.pk, str(snapshot.token), frame)
 
 
-def _remember(memo_key: tuple[str, int], token: str, frame: pl.DataFrame) -> None:
-    _DECODED[memo_key] = (token, frame)
+def _remember(memo_key: tuple[str, int], token: str, frame: pl.DataFrame, unsaved: int) -> None:
+    _DECODED.pop(memo_key, None)  # the newest last: the oldest is dropped first
+    _DECODED[memo_key] = (token, frame, unsaved)
     while len(_DECODED) > _DECODED_KEPT:
         _DECODED.pop(next(iter(_DECODED)))

@@ -417,7 +417,11 @@ def test_kept_facts_are_read_again_only_for_changed_households(
 
 
 def test_another_process_maps_the_kept_facts_from_this_machine_before_the_database(
-    actors: Actors, baseline: RuleSetRecord, settings: Any, tmp_path: Path
+    actors: Actors,
+    baseline: RuleSetRecord,
+    settings: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings.VAR_DIR = tmp_path
     _household(actors, "H001", "9000")
@@ -445,14 +449,26 @@ def test_another_process_maps_the_kept_facts_from_this_machine_before_the_databa
     FactsSnapshot.objects.filter(pk=snapshot.pk).update(data=b"not parquet")
     assert facts().equals(first)
     assert reads == [2]
-    # A newer save replaces the file of the older token.
+    # A household read again is kept in this process; the frame is saved again (and its
+    # file replaced) once more than SAVE_MINIMUM households were read since.
+    monkeypatch.setattr(facts_snapshot, "SAVE_MINIMUM", 1)
     _record_income(actors, Household.objects.get(number="H001"))
-    facts()
+    assert facts().filter(pl.col("per_capita_net_income") == 20000.0).height == 1
+    assert reads == [2, 1]
+    assert FactsSnapshot.objects.get().token == snapshot.token
+    _record_income(actors, Household.objects.get(number="H002"))
+    assert facts().filter(pl.col("per_capita_net_income") == 20000.0).height == 2
+    assert reads == [2, 1, 1]
     saved = FactsSnapshot.objects.get()
     assert saved.token != snapshot.token
     assert list(directory.iterdir()) == [
         directory / f"{facts_snapshot._local_prefix(saved.pk)}{saved.token}.arrow"
     ]
+    facts_snapshot._DECODED.clear()
+    assert facts().equals(
+        facts_snapshot._local_read(saved.pk, str(saved.token)).drop("mark_version")
+    )  # type: ignore[union-attr]
+    assert reads == [2, 1, 1]
 
 
 def test_one_snapshot_per_region_year_day_and_line_in_the_schema(db: None) -> None:
