@@ -237,7 +237,11 @@ def _baseline(region: str, year: int) -> float:
 def _simulate(region: str, year: int) -> None:
     from fupin.assessment.models import FactsSnapshot  # noqa: PLC0415
     from fupin.assessment.rules import definition, simulation  # noqa: PLC0415
-    from fupin.assessment.selectors import policy_parameters, rule_set_get  # noqa: PLC0415
+    from fupin.assessment.selectors import (  # noqa: PLC0415
+        policy_parameters,
+        rule_set_get,
+        stale_versions,
+    )
     from fupin.assessment.services import assessment_evaluate, facts_snapshot  # noqa: PLC0415
 
     rule_set = definition.from_dict(rule_set_get(code="national-baseline").definition)
@@ -257,12 +261,17 @@ def _simulate(region: str, year: int) -> None:
             # As another machine finds it: the frame decoded from the database.
             facts_snapshot.local_files_remove()
         started = time.perf_counter()
-        facts, before, _used = assessment_evaluate(rule_set=rule_set, region_code=region, year=year)
+        # As the simulation page: the marks read once for both sides.
+        marks = stale_versions(region_code=region)
+        facts, before, _used = assessment_evaluate(
+            rule_set=rule_set, region_code=region, year=year, marks=marks
+        )
         _facts, after, _used = assessment_evaluate(
             rule_set=rule_set,
             region_code=region,
             year=year,
             overrides={"monitoring_line": round(line * 1.1, 2)},
+            marks=marks,
         )
         summary = simulation.compare(before, after, facts, group_by=["county"])
         figures.append((label, time.perf_counter() - started, summary.height))

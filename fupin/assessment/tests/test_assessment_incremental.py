@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 
 from fupin.assessment import selectors
@@ -124,6 +125,27 @@ def test_a_second_run_writes_no_unchanged_outcome_and_still_explains_it_exactly(
     assert CurrentOutcome.objects.get(household=comfortable).outcome.run_id == first.pk
     # and the past run's explanation is rebuilt exactly from what it stored
     assert selectors.outcome_explanation(kept) == explained
+
+
+def test_outcomes_keep_their_households_and_runs_without_database_constraints(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    # given an assessed household (its outcome refers to it without a database constraint,
+    # ADR 0025)
+    household = _household(actors, "H001", "9000")
+    run = _run(actors)
+    outcome = AssessmentOutcome.objects.get(household=household)
+    # then neither the household nor the run can be deleted while the outcome refers to
+    # them, and the current outcome refers to the outcome the run wrote
+    for protected in (household, run, outcome):
+        with pytest.raises(ProtectedError) as refused:
+            protected.delete()
+        assert {type(obj) for obj in refused.value.protected_objects} & {
+            AssessmentOutcome,
+            CurrentOutcome,
+        }
+    assert CurrentOutcome.objects.get(household=household).outcome == outcome
+    assert Household.objects.filter(pk=household.pk).exists()
 
 
 def test_outcomes_store_their_facts_as_an_array_named_once_by_the_run(
@@ -465,9 +487,9 @@ def test_another_process_maps_the_kept_facts_from_this_machine_before_the_databa
         directory / f"{facts_snapshot._local_prefix(saved.pk)}{saved.token}.arrow"
     ]
     facts_snapshot._DECODED.clear()
-    assert facts().equals(
-        facts_snapshot._local_read(saved.pk, str(saved.token)).drop("mark_version")
-    )  # type: ignore[union-attr]
+    mapped = facts_snapshot._local_read(saved.pk, str(saved.token))
+    assert mapped is not None
+    assert facts().equals(mapped.drop(facts_snapshot.MARK_COLUMN))
     assert reads == [2, 1, 1]
 
 
