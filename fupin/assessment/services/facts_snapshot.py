@@ -44,6 +44,8 @@ SAVE_MINIMUM = 1_000
 # only the latest two are kept.
 _DECODED: dict[tuple[str, int], tuple[str, pl.DataFrame, int]] = {}
 _DECODED_KEPT = 2
+# The latest kept frames without their marks, by the kept frame's identity.
+_WITHOUT_MARKS: dict[int, tuple[pl.DataFrame, pl.DataFrame]] = {}
 # Every process of this machine also finds a saved frame as an uncompressed Arrow file
 # named by the snapshot's token (a token names one content), mapped into memory instead
 # of fetched and decoded from the database: a what-if in another worker process then
@@ -97,7 +99,7 @@ def region_facts(
     if snapshot is None or cached is None:
         fresh = _read(None, key, marks, on_read)
         _save(snapshot, key, fresh)
-        return fresh.drop(MARK_COLUMN)
+        return _without_marks(fresh)
     frame, unsaved = cached
     fresh, read = _patched(frame, key, marks, on_read)
     if read:
@@ -106,7 +108,18 @@ def region_facts(
             _save(snapshot, key, fresh)
         else:
             _remember((connection.alias, snapshot.pk), str(snapshot.token), fresh, unsaved)
-    return fresh.drop(MARK_COLUMN)
+    return _without_marks(fresh)
+
+
+def _without_marks(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame without its marks; the same object for the same kept frame, so that a
+    caller may keep what it computed from it (a simulation's unchanged side)."""
+    kept = _WITHOUT_MARKS.pop(id(frame), None)
+    public = kept[1] if kept is not None and kept[0] is frame else frame.drop(MARK_COLUMN)
+    _WITHOUT_MARKS[id(frame)] = (frame, public)
+    while len(_WITHOUT_MARKS) > _DECODED_KEPT:
+        _WITHOUT_MARKS.pop(next(iter(_WITHOUT_MARKS)))
+    return public
 
 
 def _patched(
@@ -194,8 +207,9 @@ def _decoded(snapshot: FactsSnapshot) -> tuple[pl.DataFrame, int] | None:
     were read again since it was saved."""
     memo_key = (connection.alias, snapshot.pk)
     token = str(snapshot.token)
-    kept = _DECODED.get(memo_key)
+    kept = _DECODED.pop(memo_key, None)
     if kept is not None and kept[0] == token:
+        _DECODED[memo_key] = kept  # the most recently used last: the oldest goes first
         return kept[1], kept[2]
     frame = _local_read(snapshot.pk, token)
     if frame is None:
@@ -286,7 +300,7 @@ def _save(snapshot: FactsSnapshot | None, key: _Key, frame: pl.DataFrame) -> Non
 
 
 def _remember(memo_key: tuple[str, int], token: str, frame: pl.DataFrame, unsaved: int) -> None:
-    _DECODED.pop(memo_key, None)  # the newest last: the oldest is dropped first
+    _DECODED.pop(memo_key, None)
     _DECODED[memo_key] = (token, frame, unsaved)
     while len(_DECODED) > _DECODED_KEPT:
         _DECODED.pop(next(iter(_DECODED)))

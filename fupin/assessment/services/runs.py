@@ -40,6 +40,12 @@ from fupin.registry.services import household_assessment_bulk_update, household_
 
 DEFAULT_RULE_SET = "national-baseline"
 OUTCOME_BATCH = 50_000
+# The latest results of evaluating a region's kept facts, by what decides them: a what-if
+# compares against the same rule set again and again, and its facts are the same object
+# while nothing changed (`facts_snapshot.region_facts`). Each entry holds its facts, so
+# their identity is not reused while it is kept.
+_EVALUATED: dict[tuple[int, str, str], tuple[pl.DataFrame, pl.DataFrame]] = {}
+_EVALUATED_KEPT = 2
 
 
 def _load(record: RuleSetRecord) -> definition.RuleSet:
@@ -139,7 +145,7 @@ def assessment_evaluate(
             started = time.perf_counter()
             done.append(facts["household_id"])
             facts_parts.append(facts)
-            result_parts.append(engine.evaluate(rule_set, facts, params))
+            result_parts.append(_evaluated(rule_set, facts, params, kept=ids is None))
             used[group] = params
             timing["evaluate"] += time.perf_counter() - started
     if phases is not None:
@@ -147,6 +153,23 @@ def assessment_evaluate(
     if not facts_parts:
         return pl.DataFrame(), pl.DataFrame(), used
     return pl.concat(facts_parts, how="diagonal_relaxed"), pl.concat(result_parts), used
+
+
+def _evaluated(
+    rule_set: definition.RuleSet, facts: pl.DataFrame, params: dict[str, Any], *, kept: bool
+) -> pl.DataFrame:
+    if not kept:
+        return engine.evaluate(rule_set, facts, params)
+    key = (id(facts), repr(rule_set), repr(sorted(params.items())))
+    found = _EVALUATED.pop(key, None)
+    if found is not None and found[0] is facts:
+        results = found[1]
+    else:
+        results = engine.evaluate(rule_set, facts, params)
+    _EVALUATED[key] = (facts, results)  # the most recently used last
+    while len(_EVALUATED) > _EVALUATED_KEPT:
+        _EVALUATED.pop(next(iter(_EVALUATED)))
+    return results
 
 
 def assessment_facts_groups(

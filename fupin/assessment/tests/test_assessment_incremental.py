@@ -493,6 +493,50 @@ def test_another_process_maps_the_kept_facts_from_this_machine_before_the_databa
     assert reads == [2, 1, 1]
 
 
+def test_a_second_simulation_evaluates_only_the_side_that_changed(
+    actors: Actors, baseline: RuleSetRecord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    poor = _household(actors, "H001", "24900")  # 8,300 per person
+    _household(actors, "H002", "90000")
+    scope = scope_of(actors.county_admin)
+    evaluated: list[int] = []
+    evaluate = engine.evaluate
+
+    def counted(*args: Any, **kwargs: Any) -> pl.DataFrame:
+        evaluated.append(1)
+        return evaluate(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "evaluate", counted)
+
+    def simulate(line: int) -> ruleset_selectors.Simulation:
+        return ruleset_selectors.ruleset_simulate(
+            scope=scope,
+            before=baseline,
+            after=baseline,
+            region_code=COUNTY,
+            year=YEAR,
+            overrides={"monitoring_line": line},
+        )
+
+    assert simulate(8600).totals["entering_monitoring"] == 1
+    assert len(evaluated) == 2
+    # the same "before" over the same kept facts: only the new "after" is evaluated
+    assert simulate(8000).totals["entering_monitoring"] == 0
+    assert len(evaluated) == 3
+    # a household's facts changed: both sides are evaluated again, with the new facts
+    household_year_record(
+        actor=actors.village_officer,
+        scope=scope_of(actors.village_officer),
+        household=poor,
+        year=YEAR,
+        amounts={"wage_income": Decimal("24000")},  # 8,000 per person
+    )
+    assert simulate(8600).totals["entering_monitoring"] == 1
+    assert len(evaluated) == 5
+    assert simulate(8600).totals["monitoring_eligible_before"] == 0
+    assert len(evaluated) == 5
+
+
 def test_one_snapshot_per_region_year_day_and_line_in_the_schema(db: None) -> None:
     values = {
         "region_code": COUNTY,
