@@ -2,6 +2,7 @@
 unchanged ones exactly, and every write that changes a household's facts marks it for the
 catch-up, which re-assesses it in a small batch."""
 
+import json
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -32,6 +33,7 @@ from fupin.assessment.services import (
     facts_snapshot,
     simulation_prepare_job_run,
 )
+from fupin.assessment.services import runs as runs_services
 from fupin.assessment.tests.rulesets import household_with_income
 from fupin.assistance import services as assistance
 from fupin.assistance.models import RiskRecord, RiskSource
@@ -125,6 +127,23 @@ def test_a_second_run_writes_no_unchanged_outcome_and_still_explains_it_exactly(
     assert CurrentOutcome.objects.get(household=comfortable).outcome.run_id == first.pk
     # and the past run's explanation is rebuilt exactly from what it stored
     assert selectors.outcome_explanation(kept) == explained
+
+
+def test_facts_are_written_as_the_json_of_their_values() -> None:
+    frame = pl.DataFrame(
+        {
+            "household_id": [1, 2, 3],
+            "income": [0.1 + 0.2, 1e21, None],
+            "members": [3, None, 0],
+            "flag": [True, False, None],
+            "label": ['say "x":1}', "因病\n", None],
+            "risks": [["因病", 'a"b'], [], None],
+            "nothing": [None, None, None],
+        }
+    )
+    values = [runs_services._json_value(name, frame.schema[name]) for name in frame.columns]
+    encoded = frame.select(pl.concat_str(values, separator=",")).to_series().to_list()
+    assert [json.loads(f"[{text}]") for text in encoded] == [list(row) for row in frame.rows()]
 
 
 def test_outcomes_keep_their_households_and_runs_without_database_constraints(
