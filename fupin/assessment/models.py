@@ -159,14 +159,25 @@ class RiskLevel(models.TextChoices):
 class AssessmentOutcome(models.Model):
     """One household's outcome in one run; appended, never overwritten."""
 
+    # No database constraints on the references of these append-only rows (ADR 0025): a
+    # run COPYs up to millions of them, and a constraint checks each row at commit and
+    # locks its household row (FOR KEY SHARE), rewriting every page of the registry.
+    # Django still protects: a run or household with outcomes cannot be deleted.
     run = models.ForeignKey(
-        AssessmentRun, verbose_name=_("评估批次"), on_delete=models.PROTECT, related_name="outcomes"
+        AssessmentRun,
+        verbose_name=_("评估批次"),
+        on_delete=models.PROTECT,
+        related_name="outcomes",
+        db_constraint=False,
     )
     household = models.ForeignKey(
         "registry.Household",
         verbose_name=_("农户"),
         on_delete=models.PROTECT,
         related_name="assessment_outcomes",
+        db_constraint=False,
+        # assessment_outcome_latest (household, -run) serves every lookup by household.
+        db_index=False,
     )
     monitoring_eligible = models.BooleanField(_("符合监测条件"))
     monitoring_category = models.CharField(_("监测对象类别"), max_length=20, blank=True)
@@ -202,15 +213,23 @@ class CurrentOutcome(models.Model):
     run's rule set and parameters explain exactly as before because the facts are the same.
     """
 
+    # Without database constraints, as the outcomes' references (ADR 0025); nothing looks
+    # a row up by its outcome, so that column has no index either.
     household = models.OneToOneField(
         "registry.Household",
         verbose_name=_("农户"),
         primary_key=True,
         on_delete=models.CASCADE,
         related_name="current_outcome",
+        db_constraint=False,
     )
     outcome = models.ForeignKey(
-        AssessmentOutcome, verbose_name=_("评估结果"), on_delete=models.PROTECT, related_name="+"
+        AssessmentOutcome,
+        verbose_name=_("评估结果"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     facts_hash = models.BigIntegerField(_("事实指纹"))
     decision_hash = models.BigIntegerField(_("结论指纹"))

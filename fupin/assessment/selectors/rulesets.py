@@ -319,11 +319,18 @@ def ruleset_simulate(
                 % {"limit": f"{SIMULATION_HOUSEHOLD_LIMIT:,}"},
                 code="needs_job",
             )
+    # Read once for both sides (before the facts of either): at a million households the
+    # region's marks cost about as much as evaluating one side.
+    marks = selectors.stale_versions(region_code=code)
     _facts_before, results_before, used_before = services.assessment_evaluate(
-        rule_set=before_set, region_code=code, year=year
+        rule_set=before_set, region_code=code, year=year, marks=marks
     )
     facts, results_after, used_after = services.assessment_evaluate(
-        rule_set=after_set, region_code=code, year=year, overrides=dict(overrides or {})
+        rule_set=after_set,
+        region_code=code,
+        year=year,
+        overrides=dict(overrides or {}),
+        marks=marks,
     )
     base = Simulation(
         region_code=code,

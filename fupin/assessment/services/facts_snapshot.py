@@ -10,6 +10,7 @@ dropped, and the rest come from the snapshot. The marks are committed with the w
 bump them, and read before the facts, so a snapshot never keeps facts older than its mark.
 """
 
+import contextlib
 import dataclasses
 import io
 import uuid
@@ -17,9 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.db import connection
 
 from fupin.assessment.models import FactsSnapshot
@@ -31,10 +34,23 @@ MARK_COLUMN = "mark_version"
 # many, the list of households would not fit one query's parameters.
 REBUILD_SHARE = 0.3
 PATCH_LIMIT = 30_000
-# Decoded frames of this process, by snapshot id: (token, frame). A million households'
-# facts take a few hundred megabytes, so only the latest two are kept.
-_DECODED: dict[tuple[str, int], tuple[str, pl.DataFrame]] = {}
+# A frame patched in this process is saved again only once it holds this share (at least
+# SAVE_MINIMUM) of households read since it was saved: storing a million households'
+# frame costs seconds, while another process re-reads the few moved households anyway.
+SAVE_SHARE = 0.02
+SAVE_MINIMUM = 1_000
+# Decoded frames of this process, by snapshot id: (token, frame, households read again
+# since the saved frame). A million households' facts take a few hundred megabytes, so
+# only the latest two are kept.
+_DECODED: dict[tuple[str, int], tuple[str, pl.DataFrame, int]] = {}
 _DECODED_KEPT = 2
+# The latest kept frames without their marks, by the kept frame's identity.
+_WITHOUT_MARKS: dict[int, tuple[pl.DataFrame, pl.DataFrame]] = {}
+# Every process of this machine also finds a saved frame as an uncompressed Arrow file
+# named by the snapshot's token (a token names one content), mapped into memory instead
+# of fetched and decoded from the database: a what-if in another worker process then
+# starts in a tenth of a second. Files of older tokens are removed when a newer is written.
+LOCAL_DIRECTORY = "facts"
 
 
 @dataclass(frozen=True)
@@ -78,16 +94,32 @@ def region_facts(
         if ancestor is not None:
             inside = _decoded(ancestor)
             if inside is not None:
-                kept = inside.filter(pl.col("region_code").str.starts_with(region_code))
-                return _patched(kept, key, marks, on_read).drop(MARK_COLUMN)
-    if cached is None:
+                kept = inside[0].filter(pl.col("region_code").str.starts_with(region_code))
+                return _patched(kept, key, marks, on_read)[0].drop(MARK_COLUMN)
+    if snapshot is None or cached is None:
         fresh = _read(None, key, marks, on_read)
         _save(snapshot, key, fresh)
-        return fresh.drop(MARK_COLUMN)
-    fresh = _patched(cached, key, marks, on_read)
-    if fresh is not cached:
-        _save(snapshot, key, fresh)
-    return fresh.drop(MARK_COLUMN)
+        return _without_marks(fresh)
+    frame, unsaved = cached
+    fresh, read = _patched(frame, key, marks, on_read)
+    if read:
+        unsaved += read
+        if unsaved > max(SAVE_SHARE * fresh.height, SAVE_MINIMUM):
+            _save(snapshot, key, fresh)
+        else:
+            _remember((connection.alias, snapshot.pk), str(snapshot.token), fresh, unsaved)
+    return _without_marks(fresh)
+
+
+def _without_marks(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame without its marks; the same object for the same kept frame, so that a
+    caller may keep what it computed from it (a simulation's unchanged side)."""
+    kept = _WITHOUT_MARKS.pop(id(frame), None)
+    public = kept[1] if kept is not None and kept[0] is frame else frame.drop(MARK_COLUMN)
+    _WITHOUT_MARKS[id(frame)] = (frame, public)
+    while len(_WITHOUT_MARKS) > _DECODED_KEPT:
+        _WITHOUT_MARKS.pop(next(iter(_WITHOUT_MARKS)))
+    return public
 
 
 def _patched(
@@ -95,9 +127,9 @@ def _patched(
     key: _Key,
     marks: pl.DataFrame,
     on_read: Callable[[int], None] | None,
-) -> pl.DataFrame:
+) -> tuple[pl.DataFrame, int]:
     """The kept rows with the households whose mark moved on (or that are new) read
-    again; the same frame when none did."""
+    again, and how many were read (none: the same frame)."""
     seen = cached.select("household_id", MARK_COLUMN)
     moved = (
         marks.join(seen, on="household_id", how="left", suffix="_seen")
@@ -108,16 +140,18 @@ def _patched(
         .get_column("household_id")
     )
     if moved.is_empty():
-        return cached
+        return cached, 0
     if moved.len() > min(max(REBUILD_SHARE * cached.height, 1_000), PATCH_LIMIT):
-        return _read(None, key, marks, on_read)
+        fresh = _read(None, key, marks, on_read)
+        return fresh, fresh.height
     patch = _read(moved.to_list(), key, marks, on_read)
-    return pl.concat(
+    patched = pl.concat(
         [
             cached.filter(~pl.col("household_id").is_in(moved.implode())),
             patch.select(cached.columns),
         ]
     ).sort("household_id")
+    return patched, moved.len()
 
 
 def _ancestor_snapshot(key: _Key) -> FactsSnapshot | None:
@@ -168,18 +202,76 @@ def _read(
     )
 
 
-def _decoded(snapshot: FactsSnapshot) -> pl.DataFrame | None:
+def _decoded(snapshot: FactsSnapshot) -> tuple[pl.DataFrame, int] | None:
+    """The snapshot's frame (as this process last patched it) and how many households
+    were read again since it was saved."""
     memo_key = (connection.alias, snapshot.pk)
     token = str(snapshot.token)
-    kept = _DECODED.get(memo_key)
+    kept = _DECODED.pop(memo_key, None)
     if kept is not None and kept[0] == token:
-        return kept[1]
-    data = FactsSnapshot.objects.filter(pk=snapshot.pk).values_list("data", flat=True).first()
-    if data is None:
+        _DECODED[memo_key] = kept  # the most recently used last: the oldest goes first
+        return kept[1], kept[2]
+    frame = _local_read(snapshot.pk, token)
+    if frame is None:
+        data = FactsSnapshot.objects.filter(pk=snapshot.pk).values_list("data", flat=True).first()
+        if data is None:
+            return None
+        frame = pl.read_parquet(io.BytesIO(bytes(data)))
+        _local_write(snapshot.pk, token, frame)
+    _remember(memo_key, token, frame, 0)
+    return frame, 0
+
+
+def local_files_remove() -> None:
+    """Remove this database's snapshot files from this machine (the database keeps the
+    snapshots; the next use decodes them from there)."""
+    directory = Path(settings.VAR_DIR) / LOCAL_DIRECTORY
+    for path in directory.glob(f"{_local_database()}-[0-9]*.arrow"):
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _local_remove(pk: int, *, keep: Path | None = None) -> None:
+    for path in (Path(settings.VAR_DIR) / LOCAL_DIRECTORY).glob(f"{_local_prefix(pk)}*.arrow"):
+        if path != keep:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def _local_database() -> str:
+    # The database's name keeps apart the snapshots of databases served from one machine.
+    return str(connection.settings_dict["NAME"]).replace("/", "_")
+
+
+def _local_prefix(pk: int) -> str:
+    return f"{_local_database()}-{pk}-"
+
+
+def _local_path(pk: int, token: str) -> Path:
+    return Path(settings.VAR_DIR) / LOCAL_DIRECTORY / f"{_local_prefix(pk)}{token}.arrow"
+
+
+def _local_read(pk: int, token: str) -> pl.DataFrame | None:
+    path = _local_path(pk, token)
+    try:
+        return pl.read_ipc(path)
+    except (OSError, pl.exceptions.PolarsError):
+        # Missing, removed meanwhile or cut short: the database holds the snapshot.
         return None
-    frame = pl.read_parquet(io.BytesIO(bytes(data)))
-    _remember(memo_key, token, frame)
-    return frame
+
+
+def _local_write(pk: int, token: str, frame: pl.DataFrame) -> None:
+    path = _local_path(pk, token)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside and renamed, so no process maps a file half written.
+        partial = path.with_suffix(f".{uuid.uuid4().hex}.partial")
+        frame.write_ipc(partial, compression="uncompressed")
+        partial.replace(path)
+    except OSError:
+        # A full or read-only disk only costs the next process a read from the database.
+        return
+    _local_remove(pk, keep=path)
 
 
 def _save(snapshot: FactsSnapshot | None, key: _Key, frame: pl.DataFrame) -> None:
@@ -188,9 +280,12 @@ def _save(snapshot: FactsSnapshot | None, key: _Key, frame: pl.DataFrame) -> Non
     frame.write_parquet(buffer, compression="lz4")
     if snapshot is None:
         # A new day replaces the region's older snapshots of the year.
-        FactsSnapshot.objects.filter(
+        older = FactsSnapshot.objects.filter(
             region_code=key.region_code, year=key.year, as_of__lt=key.as_of
-        ).delete()
+        )
+        for pk in older.values_list("pk", flat=True):
+            _local_remove(pk)
+        older.delete()
         snapshot, _created = FactsSnapshot.objects.update_or_create(
             **key.lookup(),
             defaults={"data": buffer.getvalue(), "households": frame.height, "token": uuid.uuid4()},
@@ -200,10 +295,12 @@ def _save(snapshot: FactsSnapshot | None, key: _Key, frame: pl.DataFrame) -> Non
         snapshot.households = frame.height
         snapshot.token = uuid.uuid4()
         snapshot.save(update_fields=["data", "households", "token", "updated_at"])
-    _remember((connection.alias, snapshot.pk), str(snapshot.token), frame)
+    _remember((connection.alias, snapshot.pk), str(snapshot.token), frame, 0)
+    _local_write(snapshot.pk, str(snapshot.token), frame)
 
 
-def _remember(memo_key: tuple[str, int], token: str, frame: pl.DataFrame) -> None:
-    _DECODED[memo_key] = (token, frame)
+def _remember(memo_key: tuple[str, int], token: str, frame: pl.DataFrame, unsaved: int) -> None:
+    _DECODED.pop(memo_key, None)
+    _DECODED[memo_key] = (token, frame, unsaved)
     while len(_DECODED) > _DECODED_KEPT:
         _DECODED.pop(next(iter(_DECODED)))

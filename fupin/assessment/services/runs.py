@@ -30,6 +30,7 @@ from fupin.assessment.selectors import runs as selectors
 from fupin.assessment.services import facts_snapshot
 from fupin.assessment.tasks import assessment_run_task
 from fupin.audit.services import audit_record
+from fupin.core.bulk import bulk_work_memory
 from fupin.core.errors import ApplicationError
 from fupin.core.progress import ProgressCallback, no_progress
 from fupin.core.scope import Capability, RegionScope
@@ -39,6 +40,12 @@ from fupin.registry.services import household_assessment_bulk_update, household_
 
 DEFAULT_RULE_SET = "national-baseline"
 OUTCOME_BATCH = 50_000
+# The latest results of evaluating a region's kept facts, by what decides them: a what-if
+# compares against the same rule set again and again, and its facts are the same object
+# while nothing changed (`facts_snapshot.region_facts`). Each entry holds its facts, so
+# their identity is not reused while it is kept.
+_EVALUATED: dict[tuple[int, str, str], tuple[pl.DataFrame, pl.DataFrame]] = {}
+_EVALUATED_KEPT = 2
 
 
 def _load(record: RuleSetRecord) -> definition.RuleSet:
@@ -105,46 +112,64 @@ def assessment_evaluate(
     # Households already evaluated with a more specific part's parameters.
     done: list[pl.Series] = []
     timing = {"facts": 0.0, "evaluate": 0.0}
-    for index, group in enumerate(groups):
-        started = time.perf_counter()
-        try:
-            params = _parameters_for(rule_set, group, year, overrides)
-        except ApplicationError:
-            # A region without values is refused only when it has households of its own
-            # left (those of its sub-regions with their own values are evaluated already).
-            if selectors.households_remain(ids, region_code=group, evaluated=groups[:index]):
-                raise
-            continue
-        line = _monitoring_line(params)
-        if ids is None:
-            facts = facts_snapshot.region_facts(
-                region_code=group,
-                year=year,
-                monitoring_line=line,
-                # The run's marks cover the region; a part with its own parameters reads
-                # its own (before its facts, as the run did).
-                marks=marks if group == region_code else None,
-            )
-        else:
-            facts = selectors.facts_for_households(
-                ids, region_code=group, year=year, monitoring_line=line
-            )
-        if done:
-            facts = facts.filter(~pl.col("household_id").is_in(pl.concat(done).implode()))
-        timing["facts"] += time.perf_counter() - started
-        if facts.is_empty():
-            continue
-        started = time.perf_counter()
-        done.append(facts["household_id"])
-        facts_parts.append(facts)
-        result_parts.append(engine.evaluate(rule_set, facts, params))
-        used[group] = params
-        timing["evaluate"] += time.perf_counter() - started
+    with bulk_work_memory():
+        for index, group in enumerate(groups):
+            started = time.perf_counter()
+            try:
+                params = _parameters_for(rule_set, group, year, overrides)
+            except ApplicationError:
+                # A region without values is refused only when it has households of its own
+                # left (those of its sub-regions with their own values are evaluated already).
+                if selectors.households_remain(ids, region_code=group, evaluated=groups[:index]):
+                    raise
+                continue
+            line = _monitoring_line(params)
+            if ids is None:
+                facts = facts_snapshot.region_facts(
+                    region_code=group,
+                    year=year,
+                    monitoring_line=line,
+                    # The run's marks cover the region; a part with its own parameters reads
+                    # its own (before its facts, as the run did).
+                    marks=marks if group == region_code else None,
+                )
+            else:
+                facts = selectors.facts_for_households(
+                    ids, region_code=group, year=year, monitoring_line=line
+                )
+            if done:
+                facts = facts.filter(~pl.col("household_id").is_in(pl.concat(done).implode()))
+            timing["facts"] += time.perf_counter() - started
+            if facts.is_empty():
+                continue
+            started = time.perf_counter()
+            done.append(facts["household_id"])
+            facts_parts.append(facts)
+            result_parts.append(_evaluated(rule_set, facts, params, kept=ids is None))
+            used[group] = params
+            timing["evaluate"] += time.perf_counter() - started
     if phases is not None:
         phases.update(timing)
     if not facts_parts:
         return pl.DataFrame(), pl.DataFrame(), used
     return pl.concat(facts_parts, how="diagonal_relaxed"), pl.concat(result_parts), used
+
+
+def _evaluated(
+    rule_set: definition.RuleSet, facts: pl.DataFrame, params: dict[str, Any], *, kept: bool
+) -> pl.DataFrame:
+    if not kept:
+        return engine.evaluate(rule_set, facts, params)
+    key = (id(facts), repr(rule_set), repr(sorted(params.items())))
+    found = _EVALUATED.pop(key, None)
+    if found is not None and found[0] is facts:
+        results = found[1]
+    else:
+        results = engine.evaluate(rule_set, facts, params)
+    _EVALUATED[key] = (facts, results)  # the most recently used last
+    while len(_EVALUATED) > _EVALUATED_KEPT:
+        _EVALUATED.pop(next(iter(_EVALUATED)))
+    return results
 
 
 def assessment_facts_groups(
@@ -236,7 +261,7 @@ def assessment_run(
     )
     on_progress(done=50, total=100, message=_("正在保存评估结果"))
     persist_started = time.perf_counter()
-    with transaction.atomic():
+    with transaction.atomic(), bulk_work_memory():
         run = _persist_run(
             actor=actor,
             record=record,
@@ -308,7 +333,7 @@ def _persist_run(
         )
         lap("compare")
         if changed.height:
-            _write_outcomes(run, _outcome_frame(run, changed, stored))
+            _write_outcomes(run, _outcome_frame(run, changed, facts, stored))
             lap("outcomes")
             _current_outcomes_update(run)
             lap("current")
@@ -370,39 +395,58 @@ def _stored_fact_names(facts: pl.DataFrame) -> list[str]:
 
 
 def _fingerprinted(facts: pl.DataFrame, results: pl.DataFrame, stored: list[str]) -> pl.DataFrame:
-    """Results with the stored facts and two 64-bit fingerprints: of the facts and of the
-    decision. Polars' hash is fixed within a Polars version; a new version may hash
-    differently, which makes the next run write every outcome once, never miss one."""
-    hashed_facts = facts.select(
+    """Results with two 64-bit fingerprints: of the stored facts and of the decision.
+    Polars' hash is fixed within a Polars version; a new version may hash differently,
+    which makes the next run write every outcome once, never miss one."""
+    hashed = facts.select(
         pl.col("household_id"),
         pl.struct(stored).hash().reinterpret(signed=True).alias("facts_hash"),
-        pl.struct(stored).alias("stored_facts"),
     )
-    return results.join(hashed_facts, on="household_id", how="left").with_columns(
+    if results["household_id"].equals(hashed["household_id"]):
+        # The engine keeps the facts' rows in order: no join of a million rows needed.
+        fingerprinted = results.with_columns(hashed["facts_hash"])
+    else:
+        fingerprinted = results.join(hashed, on="household_id", how="left")
+    return fingerprinted.with_columns(
         pl.struct(list(_DECISION_COLUMNS)).hash().reinterpret(signed=True).alias("decision_hash")
     )
 
 
-def _outcome_frame(run: AssessmentRun, changed: pl.DataFrame, stored: list[str]) -> pl.DataFrame:
+def _outcome_frame(
+    run: AssessmentRun, changed: pl.DataFrame, facts: pl.DataFrame, stored: list[str]
+) -> pl.DataFrame:
     # An array in the order of the run's fact_names: the names once per run, not per row.
-    # The keys are fact names (letters, digits, underscores); a string value is followed
-    # by a comma or a brace, never by a colon, so only keys match the pattern.
-    as_object = pl.col("stored_facts").struct.json_encode()
-    values = as_object.str.replace_all(r'"[A-Za-z0-9_]+":', "")
-    as_array = pl.concat_str(
-        pl.lit("["), values.str.strip_prefix("{").str.strip_suffix("}"), pl.lit("]")
+    values = [_json_value(name, facts.schema[name]) for name in stored]
+    as_array = pl.concat_str([pl.lit("["), pl.concat_str(values, separator=","), pl.lit("]")])
+    encoded = facts.join(changed.select("household_id"), on="household_id", how="semi").select(
+        pl.col("household_id"), as_array.alias("facts")
     )
-    return changed.with_columns(
-        pl.lit(run.pk).alias("run_id"),
-        pl.col("monitoring_category").fill_null(""),
-        pl.col("risk_level").fill_null(""),
-        # Rule codes are plain ASCII identifiers, so joining them is valid JSON.
-        pl.when(pl.col("fired").list.len() == 0)
-        .then(pl.lit("[]"))
-        .otherwise(pl.concat_str(pl.lit('["'), pl.col("fired").list.join('","'), pl.lit('"]')))
-        .alias("fired"),
-        as_array.alias("facts"),
-    ).select(_OUTCOME_COLUMNS)
+    return (
+        changed.join(encoded, on="household_id", how="left")
+        .with_columns(
+            pl.lit(run.pk).alias("run_id"),
+            pl.col("monitoring_category").fill_null(""),
+            pl.col("risk_level").fill_null(""),
+            # Rule codes are plain ASCII identifiers, so joining them is valid JSON.
+            pl.when(pl.col("fired").list.len() == 0)
+            .then(pl.lit("[]"))
+            .otherwise(pl.concat_str(pl.lit('["'), pl.col("fired").list.join('","'), pl.lit('"]')))
+            .alias("fired"),
+        )
+        .select(_OUTCOME_COLUMNS)
+    )
+
+
+def _json_value(name: str, dtype: pl.DataType) -> pl.Expr:
+    """A fact column as JSON text: numbers and booleans as Polars writes them (the same
+    digits as its JSON encoder, several times faster), strings and lists through the JSON
+    encoder as the one field of an object whose fixed opening and closing are cut off."""
+    column = pl.col(name)
+    if dtype.is_float():
+        return pl.when(column.is_finite()).then(column.cast(pl.String)).fill_null("null")
+    if dtype.is_numeric() or dtype == pl.Boolean:
+        return column.cast(pl.String).fill_null("null")
+    return pl.struct(name).struct.json_encode().str.slice(len(f'{{"{name}":')).str.strip_suffix("}")
 
 
 def _write_outcomes(run: AssessmentRun, frame: pl.DataFrame) -> None:

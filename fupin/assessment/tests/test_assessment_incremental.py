@@ -2,6 +2,7 @@
 unchanged ones exactly, and every write that changes a household's facts marks it for the
 catch-up, which re-assesses it in a small batch."""
 
+import json
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -13,6 +14,7 @@ import polars as pl
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 
 from fupin.assessment import selectors
@@ -31,6 +33,7 @@ from fupin.assessment.services import (
     facts_snapshot,
     simulation_prepare_job_run,
 )
+from fupin.assessment.services import runs as runs_services
 from fupin.assessment.tests.rulesets import household_with_income
 from fupin.assistance import services as assistance
 from fupin.assistance.models import RiskRecord, RiskSource
@@ -124,6 +127,44 @@ def test_a_second_run_writes_no_unchanged_outcome_and_still_explains_it_exactly(
     assert CurrentOutcome.objects.get(household=comfortable).outcome.run_id == first.pk
     # and the past run's explanation is rebuilt exactly from what it stored
     assert selectors.outcome_explanation(kept) == explained
+
+
+def test_facts_are_written_as_the_json_of_their_values() -> None:
+    frame = pl.DataFrame(
+        {
+            "household_id": [1, 2, 3],
+            "income": [0.1 + 0.2, 1e21, None],
+            "members": [3, None, 0],
+            "flag": [True, False, None],
+            "label": ['say "x":1}', "因病\n", None],
+            "risks": [["因病", 'a"b'], [], None],
+            "nothing": [None, None, None],
+        }
+    )
+    values = [runs_services._json_value(name, frame.schema[name]) for name in frame.columns]
+    encoded = frame.select(pl.concat_str(values, separator=",")).to_series().to_list()
+    assert [json.loads(f"[{text}]") for text in encoded] == [list(row) for row in frame.rows()]
+
+
+def test_outcomes_keep_their_households_and_runs_without_database_constraints(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    # given an assessed household (its outcome refers to it without a database constraint,
+    # ADR 0025)
+    household = _household(actors, "H001", "9000")
+    run = _run(actors)
+    outcome = AssessmentOutcome.objects.get(household=household)
+    # then neither the household nor the run can be deleted while the outcome refers to
+    # them, and the current outcome refers to the outcome the run wrote
+    for protected in (household, run, outcome):
+        with pytest.raises(ProtectedError) as refused:
+            protected.delete()
+        assert {type(obj) for obj in refused.value.protected_objects} & {
+            AssessmentOutcome,
+            CurrentOutcome,
+        }
+    assert CurrentOutcome.objects.get(household=household).outcome == outcome
+    assert Household.objects.filter(pk=household.pk).exists()
 
 
 def test_outcomes_store_their_facts_as_an_array_named_once_by_the_run(
@@ -414,6 +455,105 @@ def test_kept_facts_are_read_again_only_for_changed_households(
     assert reads[-1] == 1
     assert newcomer.pk in village["household_id"].to_list()
     assert FactsSnapshot.objects.count() == 1
+
+
+def test_another_process_maps_the_kept_facts_from_this_machine_before_the_database(
+    actors: Actors,
+    baseline: RuleSetRecord,
+    settings: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings.VAR_DIR = tmp_path
+    _household(actors, "H001", "9000")
+    _household(actors, "H002", "30000")
+    reads: list[int] = []
+
+    def facts() -> pl.DataFrame:
+        return facts_snapshot.region_facts(
+            region_code=COUNTY, year=YEAR, monitoring_line=Decimal(7000), on_read=reads.append
+        )
+
+    first = facts()
+    snapshot = FactsSnapshot.objects.get()
+    directory = tmp_path / facts_snapshot.LOCAL_DIRECTORY
+    path = directory / f"{facts_snapshot._local_prefix(snapshot.pk)}{snapshot.token}.arrow"
+    assert list(directory.iterdir()) == [path]
+    # Another machine (no file): the database's copy is decoded, and the file made.
+    facts_snapshot._DECODED.clear()
+    path.unlink()
+    assert facts().equals(first)
+    assert list(directory.iterdir()) == [path]
+    # Another process of this machine: the file answers even if the database's copy
+    # cannot be decoded.
+    facts_snapshot._DECODED.clear()
+    FactsSnapshot.objects.filter(pk=snapshot.pk).update(data=b"not parquet")
+    assert facts().equals(first)
+    assert reads == [2]
+    # A household read again is kept in this process; the frame is saved again (and its
+    # file replaced) once more than SAVE_MINIMUM households were read since.
+    monkeypatch.setattr(facts_snapshot, "SAVE_MINIMUM", 1)
+    _record_income(actors, Household.objects.get(number="H001"))
+    assert facts().filter(pl.col("per_capita_net_income") == 20000.0).height == 1
+    assert reads == [2, 1]
+    assert FactsSnapshot.objects.get().token == snapshot.token
+    _record_income(actors, Household.objects.get(number="H002"))
+    assert facts().filter(pl.col("per_capita_net_income") == 20000.0).height == 2
+    assert reads == [2, 1, 1]
+    saved = FactsSnapshot.objects.get()
+    assert saved.token != snapshot.token
+    assert list(directory.iterdir()) == [
+        directory / f"{facts_snapshot._local_prefix(saved.pk)}{saved.token}.arrow"
+    ]
+    facts_snapshot._DECODED.clear()
+    mapped = facts_snapshot._local_read(saved.pk, str(saved.token))
+    assert mapped is not None
+    assert facts().equals(mapped.drop(facts_snapshot.MARK_COLUMN))
+    assert reads == [2, 1, 1]
+
+
+def test_a_second_simulation_evaluates_only_the_side_that_changed(
+    actors: Actors, baseline: RuleSetRecord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    poor = _household(actors, "H001", "24900")  # 8,300 per person
+    _household(actors, "H002", "90000")
+    scope = scope_of(actors.county_admin)
+    evaluated: list[int] = []
+    evaluate = engine.evaluate
+
+    def counted(*args: Any, **kwargs: Any) -> pl.DataFrame:
+        evaluated.append(1)
+        return evaluate(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "evaluate", counted)
+
+    def simulate(line: int) -> ruleset_selectors.Simulation:
+        return ruleset_selectors.ruleset_simulate(
+            scope=scope,
+            before=baseline,
+            after=baseline,
+            region_code=COUNTY,
+            year=YEAR,
+            overrides={"monitoring_line": line},
+        )
+
+    assert simulate(8600).totals["entering_monitoring"] == 1
+    assert len(evaluated) == 2
+    # the same "before" over the same kept facts: only the new "after" is evaluated
+    assert simulate(8000).totals["entering_monitoring"] == 0
+    assert len(evaluated) == 3
+    # a household's facts changed: both sides are evaluated again, with the new facts
+    household_year_record(
+        actor=actors.village_officer,
+        scope=scope_of(actors.village_officer),
+        household=poor,
+        year=YEAR,
+        amounts={"wage_income": Decimal("24000")},  # 8,000 per person
+    )
+    assert simulate(8600).totals["entering_monitoring"] == 1
+    assert len(evaluated) == 5
+    assert simulate(8600).totals["monitoring_eligible_before"] == 0
+    assert len(evaluated) == 5
 
 
 def test_one_snapshot_per_region_year_day_and_line_in_the_schema(db: None) -> None:
