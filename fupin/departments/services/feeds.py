@@ -42,7 +42,7 @@ from fupin.departments.models import (
     RuleOperator,
     RuleOutcome,
 )
-from fupin.monitoring.services import clue_from_department
+from fupin.monitoring.services import DepartmentWarning, clues_from_department_bulk
 from fupin.registry.models import Household, HouseholdStatus, Region
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -420,36 +420,39 @@ def _clues(
     tally: _Tally,
 ) -> None:
     """One department clue per household (merged into its open clue by monitoring), each
-    of its rows recorded against it."""
+    of its rows recorded against it; the clues are made together, not one by one."""
     by_household: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for hit in fresh:
         by_household[hit[3]].append(hit)
-    households = Household.objects.select_related("village").in_bulk(list(by_household))
-    results: list[FeedResult] = []
-    for household_id, hits in by_household.items():
-        description = "；".join(_detail(rule, batch, hit[1], hit[5]) for hit in hits)[:1000]
-        try:
-            clue = clue_from_department(
-                actor=actor if isinstance(actor, AbstractBaseUser) else None,
-                department=str(FeedKind(batch.kind).label),
-                household=households[household_id],
+    if not by_household:
+        return
+    made = clues_from_department_bulk(
+        actor=actor if isinstance(actor, AbstractBaseUser) else None,
+        department=str(FeedKind(batch.kind).label),
+        warnings=[
+            DepartmentWarning(
+                household_id=household_id,
                 risk_types=[rule.risk_type] if rule.risk_type else [],
-                description=description,
+                description="；".join(_detail(rule, batch, hit[1], hit[5]) for hit in hits)[:1000],
             )
-        except ApplicationError:
-            # The household's status changed since the registry was read; nothing to warn.
-            continue
-        if clue.merged_into_id is None:
-            tally.clues_opened += 1
-        else:
-            tally.clues_merged += 1
-        results.extend(
+            for household_id, hits in by_household.items()
+        ],
+    )
+    tally.clues_opened += made.opened
+    tally.clues_merged += made.merged
+    # A household whose status changed since the registry was read takes no clue; nothing
+    # to record for its rows.
+    FeedResult.objects.bulk_create(
+        [
             FeedResult(
                 rule_code=rule.code, feed_row_id=hit[0], household_id=household_id, clue=clue
             )
+            for (household_id, hits), clue in zip(by_household.items(), made.clues, strict=True)
+            if clue is not None
             for hit in hits
-        )
-    FeedResult.objects.bulk_create(results, batch_size=_BATCH_ROWS)
+        ],
+        batch_size=_BATCH_ROWS,
+    )
 
 
 def _findings(

@@ -1,11 +1,13 @@
 """Feeds matched against the registry: the clues and 疑点 each rule makes, exactly once."""
 
+import re
 from decimal import Decimal
 
 import polars as pl
 import pytest
 
 from fupin.accounts.models import User
+from fupin.audit.models import AuditEvent
 from fupin.departments.models import FeedBatch, FeedResult, FeedRow, Finding
 from fupin.imports.feed_services import feed_import
 from fupin.imports.parsing import read_table
@@ -229,3 +231,66 @@ def test_a_high_total_below_threshold_opens_nothing(
     assert outcome.result.rows_matched == 1
     assert RiskClue.objects.count() == 0
     assert FeedRow.objects.get().values["compliant_self_paid"] == str(Decimal("19999.99"))
+
+
+def test_a_feed_of_many_households_opens_merges_and_skips_as_one_by_one_warnings_would(
+    actors: Actors, department_user: User
+) -> None:
+    # given households with two 低保 rows each: plain, one whose case is open, one monitored
+    plain, applied, monitored = (register(actors, f"22012210120103{index}") for index in range(3))
+    _push(
+        department_user,
+        "disability",
+        "2026-10",
+        _csv("证件号码,姓名,残疾类别,残疾等级", ",".join([*_head(applied), "肢体,二级"])),
+    )
+    Household.objects.filter(pk=monitored.pk).update(status=HouseholdStatus.MONITORED)
+    header = "证件号码,姓名,救助类型,起始日期"
+    rows = [
+        f"{number},{name},{kind},2026-11-0{day}"
+        for household in (plain, applied, monitored)
+        for (number, name), (kind, day) in zip(
+            [_head(household)] * 2, [("低保", 1), ("特困", 2)], strict=True
+        )
+    ]
+    frame = _csv(header, *rows)
+    last_event = AuditEvent.objects.order_by("-id").values_list("id", flat=True)[0]
+
+    # when the month's 民政 feed comes
+    first = _push(department_user, "civil_affairs", "2026-11", frame)
+
+    # then the plain household opens a case, the applied one merges, the monitored none;
+    # each clue cites its household's rows
+    assert first.result is not None
+    assert (first.result.clues_opened, first.result.clues_merged) == (1, 1)
+    new = RiskClue.objects.filter(source="民政").order_by("household_id")
+    assert [(clue.household_id, clue.status) for clue in new] == [
+        (plain.pk, "open"),
+        (applied.pk, "merged"),
+    ]
+    assert re.search("第 2 行.*第 3 行", new[0].description)
+    assert re.search("第 4 行.*第 5 行", new[1].description)
+    assert sorted(
+        FeedResult.objects.filter(clue__in=new).values_list(
+            "clue__household_id", "feed_row__row_number"
+        )
+    ) == [(plain.pk, 2), (plain.pk, 3), (applied.pk, 4), (applied.pk, 5)]
+    assert sorted(
+        AuditEvent.objects.filter(pk__gt=last_event, action__startswith="monitoring.").values_list(
+            "action", flat=True
+        )
+    ) == [
+        "monitoring.clue_from_department",
+        "monitoring.clue_from_department",
+        "monitoring.clue_merge",
+    ]
+
+    # and the same month again creates nothing
+    again = _push(department_user, "civil_affairs", "2026-11", frame)
+    assert again.result is not None
+    assert (again.result.rows_new, again.result.clues_opened, again.result.clues_merged) == (
+        0,
+        0,
+        0,
+    )
+    assert RiskClue.objects.filter(source="民政").count() == 2
