@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import re
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -77,6 +78,21 @@ class FeedApplyResult:
     clues_opened: int
     clues_merged: int
     findings_opened: int
+
+
+class _Phases:
+    """Seconds per phase of a comparison, kept when the caller asks for them (the
+    benchmark): where the time of a province's month goes."""
+
+    def __init__(self, phases: dict[str, float] | None) -> None:
+        self.phases = phases
+        self.clock = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.phases is not None:
+            self.phases[name] = self.phases.get(name, 0.0) + now - self.clock
+        self.clock = now
 
 
 def period_check(period: str, *, today: datetime.date | None = None) -> str:
@@ -381,8 +397,14 @@ class _Tally:
 
 
 def _compare(
-    batch: FeedBatch, keyed: pl.DataFrame, people: pl.DataFrame, *, actor: Actor
+    batch: FeedBatch,
+    keyed: pl.DataFrame,
+    people: pl.DataFrame,
+    *,
+    actor: Actor,
+    timer: _Phases | None = None,
 ) -> _Tally:
+    timer = timer or _Phases(None)
     tally = _Tally()
     rules = selectors.comparison_rules_for(kind=batch.kind, region_code=batch.region_id)
     matched = keyed.join(people, on="id_number", how="inner")
@@ -404,10 +426,13 @@ def _compare(
                 ).values_list("feed_row_id", flat=True)
             )
         fresh = list(hits.filter(~pl.col("row_id").is_in(sorted(done))).iter_rows())
+        timer.lap("rules")
         if rule.outcome == RuleOutcome.CLUE:
             _clues(rule, batch, fresh, actor=actor, tally=tally)
+            timer.lap("clues")
         else:
             _findings(rule, batch, fresh, tally=tally)
+            timer.lap("findings")
     return tally
 
 
@@ -543,11 +568,12 @@ def feed_rows_apply(
     channel: str = FeedChannel.UPLOAD,
     filename: str = "",
     today: datetime.date | None = None,
+    phases: dict[str, float] | None = None,
 ) -> FeedApplyResult:
     """Store a validated feed's rows about the people registered in the scope's region for
     the period, and compare them with the registry; all or nothing. `rows` are a feed
     template's cleaned rows (`id_number`, `name`, the kind's columns, `_row` the
-    spreadsheet row).
+    spreadsheet row). `phases` (if given) receives the seconds of each phase.
 
     Raises PermissionDeniedError or ApplicationError (kind, period, region). Audit action:
     "departments.feed_rows_apply" (clues are audited by monitoring).
@@ -557,6 +583,7 @@ def feed_rows_apply(
         raise ApplicationError(_("没有这种部门数据：%(kind)s。") % {"kind": kind}, code="kind")
     period = period_check(period, today=today)
     region = _feed_region(scope)
+    timer = _Phases(phases)
     batch = FeedBatch.objects.create(
         kind=kind,
         period=period,
@@ -573,8 +600,12 @@ def feed_rows_apply(
     # another person's data (the minimum necessary of PIPL), so it is counted, not stored
     # (nor even keyed).
     about_registered = rows.join(people.select("id_number").unique(), on="id_number", how="semi")
-    batch.rows_new, keyed = _store(batch, _keyed(about_registered))
-    tally = _compare(batch, keyed, people, actor=actor)
+    timer.lap("registry")
+    keyed = _keyed(about_registered)
+    timer.lap("key")
+    batch.rows_new, keyed = _store(batch, keyed)
+    timer.lap("store")
+    tally = _compare(batch, keyed, people, actor=actor, timer=timer)
     batch.rows_matched = tally.matched
     batch.clues_opened = tally.clues_opened
     batch.clues_merged = tally.clues_merged
@@ -596,4 +627,5 @@ def feed_rows_apply(
         changes={"kind": kind, "period": period, **result.__dict__},
         context={"channel": channel, "filename": filename},
     )
+    timer.lap("finish")
     return result

@@ -294,3 +294,22 @@ def test_a_feed_of_many_households_opens_merges_and_skips_as_one_by_one_warnings
         0,
     )
     assert RiskClue.objects.filter(source="民政").count() == 2
+
+
+def test_a_delivery_reports_the_seconds_of_each_phase_when_asked(
+    department_user: User, household: Household
+) -> None:
+    number, name = _head(household)
+    phases: dict[str, float] = {}
+
+    feed_import(
+        actor=department_user,
+        scope=scope_of(department_user),
+        kind="civil_affairs",
+        period="2026-10",
+        frame=_csv("证件号码,姓名,救助类型,起始日期", f"{number},{name},低保,2026-10-08"),
+        phases=phases,
+    )
+
+    assert list(phases) == ["validate", "registry", "key", "store", "rules", "clues", "finish"]
+    assert all(seconds >= 0 for seconds in phases.values())
