@@ -62,7 +62,7 @@ def normalize_columns(
             continue
         plain = _plain_cells(column)
         if column.kind == "text":
-            value = cleaned_text(pl.col(column.name))
+            value = _cleaned_column(table.get_column(column.name))
             error: pl.Expr = pl.lit(None, dtype=pl.String)
         else:
             rest = pl.col(column.name)
@@ -128,6 +128,20 @@ def cleaned_text(raw: pl.Expr) -> pl.Expr:
     Interior spaces are kept so that an exported name reads back unchanged."""
     cleaned = raw.str.normalize("NFKC").str.replace_all(ZERO_WIDTH_PATTERN, "").str.strip_chars()
     return pl.when(cleaned == "").then(None).otherwise(cleaned)
+
+
+# A text column with fewer distinct values than this share of its rows (a month, a
+# category) is cleaned once per value: NFKC is the dearest step of validating a feed.
+_FEW_DISTINCT = 0.25
+
+
+def _cleaned_column(raw: pl.Series) -> pl.Expr:
+    """`cleaned_text` of a column, computed once per distinct value when they are few."""
+    distinct = raw.drop_nulls().unique()
+    if distinct.len() > _FEW_DISTINCT * raw.len():
+        return cleaned_text(pl.col(raw.name))
+    cleaned = pl.DataFrame({"raw": distinct}).select(cleaned_text(pl.col("raw"))).to_series()
+    return pl.col(raw.name).replace_strict(distinct, cleaned, default=None, return_dtype=pl.String)
 
 
 def required_error(column: Column, value: pl.Expr, error: pl.Expr) -> pl.Expr:
