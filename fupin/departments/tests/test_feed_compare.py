@@ -2,13 +2,16 @@
 
 import re
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 import pytest
+from django.db import connection
 
 from fupin.accounts.models import User
 from fupin.audit.models import AuditEvent
 from fupin.departments.models import FeedBatch, FeedResult, FeedRow, Finding
+from fupin.departments.services import feeds
 from fupin.imports.feed_services import feed_import
 from fupin.imports.parsing import read_table
 from fupin.monitoring.models import Channel, RiskClue
@@ -313,3 +316,38 @@ def test_a_delivery_reports_the_seconds_of_each_phase_when_asked(
 
     assert list(phases) == ["validate", "registry", "key", "store", "rules", "clues", "finish"]
     assert all(seconds >= 0 for seconds in phases.values())
+
+
+def test_a_large_delivery_reads_the_regions_people_in_one_scan(
+    monkeypatch: pytest.MonkeyPatch, household: Household
+) -> None:
+    # given more numbers than are asked one by one (on PostgreSQL, a COPY with more
+    # work_mem for its hash join)
+    monkeypatch.setattr(feeds, "_ASK_BY_NUMBER_UP_TO", 0)
+    number, _name = _head(household)
+    with connection.cursor() as cursor:
+        work_mem = _work_mem(cursor)
+
+    people = feeds.registered_people("220122", pl.Series([number, "220122199001010000"]))
+
+    # then every active member of the region comes back, and the setting is as it was
+    assert people.filter(pl.col("id_number") == number).select(
+        "member_id", "household_id", "village_id", "status"
+    ).rows() == [
+        (
+            household.members.get(relation=codes.Relation.HEAD).pk,
+            household.pk,
+            household.village_id,
+            household.status,
+        )
+    ]
+    assert people.height == household.members.filter(is_active=True).count()
+    with connection.cursor() as cursor:
+        assert _work_mem(cursor) == work_mem
+
+
+def _work_mem(cursor: Any) -> str:
+    if connection.vendor != "postgresql":
+        return ""
+    cursor.execute("SHOW work_mem")
+    return str(cursor.fetchone()[0])
