@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -46,19 +48,69 @@ def audit_record(
     """
     if not connection.in_atomic_block:
         raise AuditOutsideTransactionError(action)
-    if subject is not None:
-        subject_type = subject_type or subject._meta.label_lower
-        subject_id = subject_id or str(subject.pk)
-        subject_label = subject_label or str(subject)[:200]
+    event = _event(
+        actor,
+        AuditEntry(
+            action=action,
+            subject=subject,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            subject_label=subject_label,
+            region_code=region_code,
+            changes=changes,
+            context=context,
+        ),
+    )
+    event.save(force_insert=True)
+    return event
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event of `audit_record_many`, with `audit_record`'s arguments."""
+
+    action: str
+    subject: models.Model | None = None
+    subject_type: str = ""
+    subject_id: str = ""
+    subject_label: str = ""
+    region_code: str = ""
+    changes: dict[str, Any] | None = None
+    context: dict[str, Any] | None = None
+
+
+def audit_record_many(
+    *, actor: AbstractBaseUser | AnonymousUser | None, entries: Sequence[AuditEntry]
+) -> list[AuditEvent]:
+    """Append the events of a service that changes many objects at once, each its own
+    event as `audit_record` writes it, in one INSERT inside the caller's transaction.
+
+    Raises AuditOutsideTransactionError when called outside `transaction.atomic`.
+    """
+    if not connection.in_atomic_block:
+        raise AuditOutsideTransactionError(entries[0].action if entries else "")
+    return AuditEvent.objects.bulk_create([_event(actor, entry) for entry in entries])
+
+
+def _event(actor: AbstractBaseUser | AnonymousUser | None, entry: AuditEntry) -> AuditEvent:
+    subject_type, subject_id, subject_label = (
+        entry.subject_type,
+        entry.subject_id,
+        entry.subject_label,
+    )
+    if entry.subject is not None:
+        subject_type = subject_type or entry.subject._meta.label_lower
+        subject_id = subject_id or str(entry.subject.pk)
+        subject_label = subject_label or str(entry.subject)[:200]
     user = actor if actor is not None and actor.is_authenticated else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor_id=user.pk if user is not None else None,
         actor_username=user.get_username() if user is not None else "",
-        action=action,
+        action=entry.action,
         subject_type=subject_type,
         subject_id=subject_id,
         subject_label=subject_label,
-        region_code=region_code,
-        changes=_masked(changes or {}),
-        context=_masked(context or {}),
+        region_code=entry.region_code,
+        changes=_masked(entry.changes or {}),
+        context=_masked(entry.context or {}),
     )

@@ -73,9 +73,14 @@ class FeedRow(models.Model):
     twice is stored once. Rows about anyone else are counted, not kept."""
 
     # Rows are found by period and key; an index on the batch would only slow the COPY of
-    # a province's feed.
+    # a province's feed, and a database constraint would check each of its million rows
+    # against the one batch written just before them (ADR 0024).
     batch = models.ForeignKey(
-        FeedBatch, on_delete=models.PROTECT, related_name="rows", db_index=False
+        FeedBatch,
+        on_delete=models.PROTECT,
+        related_name="rows",
+        db_index=False,
+        db_constraint=False,
     )
     kind = models.CharField(_("数据类别"), max_length=20, choices=FeedKind.choices)
     period = models.CharField(_("数据期别"), max_length=7)

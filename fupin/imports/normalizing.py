@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from fupin.core.text import ZERO_WIDTH_PATTERN, clean_text, show_invisible
 from fupin.imports.declarations import FALSE_WORDS, TRUE_WORDS, Column, Template, header_key
 from fupin.registry import codes
-from fupin.registry.idnumbers import InvalidIdNumber, id_number_facts, parse_id_number
+from fupin.registry.idnumbers import InvalidIdNumber, id_number_columns, parse_id_number
 
 ERROR_SUFFIX = "__error"
 REGION_CODE_LENGTH = 12
@@ -62,7 +62,7 @@ def normalize_columns(
             continue
         plain = _plain_cells(column)
         if column.kind == "text":
-            value = cleaned_text(pl.col(column.name))
+            value = _cleaned_column(table.get_column(column.name))
             error: pl.Expr = pl.lit(None, dtype=pl.String)
         else:
             rest = pl.col(column.name)
@@ -130,6 +130,20 @@ def cleaned_text(raw: pl.Expr) -> pl.Expr:
     return pl.when(cleaned == "").then(None).otherwise(cleaned)
 
 
+# A text column with fewer distinct values than this share of its rows (a month, a
+# category) is cleaned once per value: NFKC is the dearest step of validating a feed.
+_FEW_DISTINCT = 0.25
+
+
+def _cleaned_column(raw: pl.Series) -> pl.Expr:
+    """`cleaned_text` of a column, computed once per distinct value when they are few."""
+    distinct = raw.drop_nulls().unique()
+    if distinct.len() > _FEW_DISTINCT * raw.len():
+        return cleaned_text(pl.col(raw.name))
+    cleaned = pl.DataFrame({"raw": distinct}).select(cleaned_text(pl.col("raw"))).to_series()
+    return pl.col(raw.name).replace_strict(distinct, cleaned, default=None, return_dtype=pl.String)
+
+
 def required_error(column: Column, value: pl.Expr, error: pl.Expr) -> pl.Expr:
     """The column's error expression, with "please fill in" for an empty required cell."""
     if column.required:
@@ -145,55 +159,62 @@ def _normalize_id_column(
     table: pl.DataFrame, column: Column, *, today: datetime.date | None
 ) -> pl.DataFrame:
     """Normalize the ID number column and add what each number encodes (`id_sex`,
-    `id_birth_date`, `id_needs_review`). Well-formed numbers are checked in bulk; the rest
-    go through `_normalize_value`, which knows about Excel's scientific notation."""
+    `id_birth_date`, `id_needs_review`). The column is checked with Polars expressions
+    (`id_number_columns`); a refused value is tried once more, per distinct value, with
+    `_normalize_value`, which knows about inner spaces and Excel's scientific notation."""
     name = column.name
-    facts = id_number_facts(table.get_column(name), today=today)
+    facts = id_number_columns(table.get_column(name), today=today)
+    if facts.get_column("error").is_not_null().any():
+        facts = _retried(facts, table.get_column(name), column, today=today)
+    sex = pl.col("__sex")
+    return (
+        table.with_columns(facts.select(pl.all().name.prefix("__")).get_columns())
+        .with_columns(
+            pl.col("__number").alias(name),
+            required_error(column, pl.col("__number"), pl.col("__error")),
+            pl.when(sex == "male")
+            .then(pl.lit(codes.Sex.MALE.value))
+            .when(sex == "female")
+            .then(pl.lit(codes.Sex.FEMALE.value))
+            .alias("id_sex"),
+            pl.col("__birth_date").dt.to_string("%Y-%m-%d").alias("id_birth_date"),
+            pl.col("__needs_review").alias("id_needs_review"),
+        )
+        .drop(f"__{fact}" for fact in facts.columns)
+    )
+
+
+def _retried(
+    facts: pl.DataFrame, raw: pl.Series, column: Column, *, today: datetime.date | None
+) -> pl.DataFrame:
+    """`facts` with each refused value normalized again by `_normalize_value` (once per
+    distinct value): accepted after all, or refused with its message."""
     rows: list[dict[str, object]] = []
-    for raw in facts.filter(pl.col("error").is_not_null()).get_column("raw").to_list():
-        result = _normalize_value(column, raw, scope_prefix="", today=today)
+    refused = raw.filter(facts.get_column("error").is_not_null()).unique()
+    for value in refused.to_list():
+        result = _normalize_value(column, value, scope_prefix="", today=today)
         if result.value is None:
-            rows.append({"raw": raw, "error": result.error})
+            rows.append({"raw": value, "error": result.error})
             continue
         info = parse_id_number(result.value, today=today)
         rows.append(
             {
-                "raw": raw,
+                "raw": value,
                 "number": info.number,
                 "sex": info.sex,
                 "birth_date": info.birth_date,
                 "needs_review": info.needs_review,
             }
         )
-    retried = pl.DataFrame(rows, schema=facts.schema)
-    mapping = pl.concat([facts.filter(pl.col("error").is_null()), retried]).select(
-        pl.col("raw").alias(name),
-        pl.col("number").alias("__number"),
-        pl.col("error").alias("__id_error"),
-        pl.col("sex")
-        .replace_strict(
-            {"male": codes.Sex.MALE.value, "female": codes.Sex.FEMALE.value},
-            default=None,
-            return_dtype=pl.String,
-        )
-        .alias("id_sex"),
-        pl.col("birth_date").dt.to_string("%Y-%m-%d").alias("id_birth_date"),
-        pl.col("needs_review").alias("id_needs_review"),
+    retried = pl.DataFrame(rows, schema={"raw": pl.String, **facts.schema})
+    again = facts.with_columns(raw.alias("raw")).join(
+        retried, on="raw", how="left", maintain_order="left", suffix="_again"
     )
-    # Join the one column and attach the result: joining the whole table would copy every
-    # column of a million-row file.
-    looked_up = (
-        table.select(name)
-        .join(mapping, on=name, how="left", maintain_order="left")
-        .select(
-            pl.col("__number").alias(name),
-            required_error(column, pl.col("__number"), pl.col("__id_error")),
-            "id_sex",
-            "id_birth_date",
-            "id_needs_review",
-        )
+    is_refused = pl.col("error").is_not_null()
+    return again.select(
+        pl.when(is_refused).then(f"{name}_again").otherwise(name).alias(name)
+        for name in facts.columns
     )
-    return table.with_columns(looked_up.get_columns())
 
 
 def _normalize_value(

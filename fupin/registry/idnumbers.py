@@ -13,6 +13,7 @@ because a number keeps the code of the county that issued it even after that cou
 import csv
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -170,7 +171,7 @@ def _parse_18(text: str, *, today: datetime.date) -> IdNumberInfo:
             "characters", _("身份证号码前 17 位只能是数字，最后一位只能是数字或 X。")
         )
     if check_character(text[:17]) != text[17]:
-        raise InvalidIdNumber("checksum", _("身份证号码校验位不正确，请核对最后一位。"))
+        raise InvalidIdNumber("checksum", _checksum_wrong())
     birth_date = _birth_date(text[6:14], today=today)
     _check_address_code(text[:6])
     return IdNumberInfo(
@@ -206,35 +207,48 @@ def _birth_date(digits: str, *, today: datetime.date) -> datetime.date:
     try:
         birth_date = datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     except ValueError:
-        raise InvalidIdNumber(
-            "birth_date", _("身份证号码中的出生日期 %(date)s 不是有效日期。") % {"date": shown}
-        ) from None
+        raise InvalidIdNumber("birth_date", _invalid_birth_date(shown)) from None
     if birth_date > today:
-        raise InvalidIdNumber(
-            "future_birth_date",
-            _("身份证号码中的出生日期 %(date)s 晚于今天。") % {"date": shown},
-        )
+        raise InvalidIdNumber("future_birth_date", _future_birth_date(shown))
     if birth_date.year < EARLIEST_BIRTH_YEAR:
-        raise InvalidIdNumber(
-            "too_old",
-            _("身份证号码中的出生日期 %(date)s 早于 %(year)d 年，请核对。")
-            % {"date": shown, "year": EARLIEST_BIRTH_YEAR},
-        )
+        raise InvalidIdNumber("too_old", _too_old(shown))
     return birth_date
 
 
 def _check_address_code(code: str) -> None:
     """Raise InvalidIdNumber unless `code` is a known county-level address code."""
     if code.endswith("0000") and code[:2] in _province_prefixes():
-        raise InvalidIdNumber(
-            "province_only",
-            _("身份证号码前六位 %(code)s 只到省级，不是县级行政区划代码。") % {"code": code},
-        )
+        raise InvalidIdNumber("province_only", _province_only(code))
     if not is_known_county_code(code):
-        raise InvalidIdNumber(
-            "address_code",
-            _("身份证号码前六位 %(code)s 不是已知的县级行政区划代码。") % {"code": code},
-        )
+        raise InvalidIdNumber("address_code", _unknown_address_code(code))
+
+
+# The messages, each written once for `parse_id_number` and for `id_number_columns`.
+def _checksum_wrong() -> str:
+    return _("身份证号码校验位不正确，请核对最后一位。")
+
+
+def _invalid_birth_date(shown: str) -> str:
+    return _("身份证号码中的出生日期 %(date)s 不是有效日期。") % {"date": shown}
+
+
+def _future_birth_date(shown: str) -> str:
+    return _("身份证号码中的出生日期 %(date)s 晚于今天。") % {"date": shown}
+
+
+def _too_old(shown: str) -> str:
+    return _("身份证号码中的出生日期 %(date)s 早于 %(year)d 年，请核对。") % {
+        "date": shown,
+        "year": EARLIEST_BIRTH_YEAR,
+    }
+
+
+def _province_only(code: str) -> str:
+    return _("身份证号码前六位 %(code)s 只到省级，不是县级行政区划代码。") % {"code": code}
+
+
+def _unknown_address_code(code: str) -> str:
+    return _("身份证号码前六位 %(code)s 不是已知的县级行政区划代码。") % {"code": code}
 
 
 def _sex(sequence_digit: str) -> Literal["male", "female"]:
@@ -245,51 +259,205 @@ def _sex(sequence_digit: str) -> Literal["male", "female"]:
 def id_number_facts(raw: pl.Series, *, today: datetime.date | None = None) -> pl.DataFrame:
     """Validate many numbers at once: one row per distinct non-null input with `raw`,
     `number`, `sex` ("male"/"female"), `birth_date`, `needs_review` and `error` (the
-    message, or null).
+    message, or null), as `id_number_columns` gives them."""
+    values = raw.drop_nulls().unique()
+    return id_number_columns(values, today=today).insert_column(0, values.alias("raw"))
 
-    Numbers that are plainly well-formed 18-character numbers are checked with Polars
-    expressions (characters, check digit, birth date, known county code), the rest one by
-    one with `parse_id_number`, so every message is the same as for a single number.
+
+_FACTS_SCHEMA = {
+    "number": pl.String,
+    "sex": pl.String,
+    "birth_date": pl.Date,
+    "needs_review": pl.Boolean,
+    "error": pl.String,
+}
+# Numbers of these shapes are checked column-wise; they are what `clean_text` and upper
+# case leave unchanged (but for the x), so the result is `parse_id_number`'s by design.
+_SHAPED_18 = r"^[0-9]{17}[0-9Xx]$"
+_SHAPED_15 = r"^[0-9]{15}$"
+# Stands for the variable part of a message while its translation is split around it.
+_HOLE = "\x00"
+# What is wrong with a well-shaped number, in the order `parse_id_number` checks it.
+_CHECKSUM, _BAD_DATE, _FUTURE, _TOO_OLD, _PROVINCE_ONLY, _UNKNOWN_CODE = range(1, 7)
+
+
+def _message(message_of: Callable[[str], str], value: pl.Expr) -> pl.Expr:
+    """The message `message_of` makes, with `value` (an expression) as its variable part."""
+    before, after = message_of(_HOLE).split(_HOLE)
+    return pl.concat_str([pl.lit(before), value, pl.lit(after)])
+
+
+def id_number_columns(raw: pl.Series, *, today: datetime.date | None = None) -> pl.DataFrame:
+    """Validate a column of numbers: one row per value of `raw`, in its order, with
+    `number` (18 characters, upgraded from 15), `sex` ("male"/"female"), `birth_date`,
+    `needs_review` and `error` (the message, or null); all null for a null value.
+
+    Every value of 18 ASCII digits (the last may be X or x) or 15 digits is checked with
+    Polars expressions over the whole column, with the messages of `parse_id_number`;
+    any other value (spaces, full-width digits, a wrong length) goes to `parse_id_number`
+    once per distinct value.
     """
     today = today if today is not None else timezone.localdate()
-    values = pl.DataFrame({"raw": raw.drop_nulls().unique()}, schema={"raw": pl.String})
-    text = pl.col("raw").str.strip_chars().str.to_uppercase()
-    digits = [text.str.slice(index, 1).cast(pl.Int64, strict=False) for index in range(17)]
-    total = pl.sum_horizontal(
-        digit * weight for digit, weight in zip(digits, CHECK_WEIGHTS, strict=True)
+    source = pl.col("raw")
+    frame = pl.DataFrame({"raw": raw}, schema={"raw": pl.String}).with_columns(
+        source.str.contains(_SHAPED_18).fill_null(False).alias("_18"),
+        source.str.contains(_SHAPED_15).fill_null(False).alias("_15"),
     )
-    expected = (total % 11).replace_strict(
-        dict(enumerate(CHECK_CHARACTERS)), default=None, return_dtype=pl.String
+    has_15 = bool(frame.get_column("_15").any())
+    body = source.str.slice(0, 17)
+    if has_15:
+        # The old numbers omit the century, always 19.
+        body = (
+            pl.when("_15")
+            .then(pl.concat_str([source.str.slice(0, 6), pl.lit("19"), source.str.slice(6)]))
+            .otherwise(body)
+        )
+    frame = frame.with_columns(body.alias("_body")).with_columns(
+        pl.col("_body").str.to_integer(strict=False).alias("_digits"),
+        # The ISO 7064 MOD 11-2 weights are 2**17 ... 2**1 modulo 11, and 13 is 2 modulo
+        # 11: read in base 13, the 17 digits give a number whose double is the weighted
+        # sum modulo 11, with no digit taken out one by one (13**17 fits in 64 bits).
+        (pl.col("_body").str.to_integer(base=13, strict=False) % 11 * 2 % 11).alias("_sum"),
     )
-    birth = text.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
-    fast = (
-        text.str.contains(r"^[0-9]{17}[0-9X]$")
-        & (expected == text.str.slice(17, 1))
-        & birth.is_not_null()
-        & (birth <= pl.lit(today))
-        & (birth.dt.year() >= EARLIEST_BIRTH_YEAR)
-        & text.str.slice(0, 6).is_in(sorted(known_county_codes()))
-    ).fill_null(False)
-    checked = values.with_columns(fast.alias("fast"))
-    quick = checked.filter("fast").select(
+    digits = pl.col("_digits")
+    frame = frame.with_columns(
+        (digits // 10**7 % 10**4).cast(pl.Int32).alias("_year"),
+        (digits // 10**5 % 100).cast(pl.Int32).alias("_month"),
+        (digits // 10**3 % 100).cast(pl.Int32).alias("_day"),
+        (digits // 10**11).cast(pl.Int32).alias("_code"),
+        # The check character as its value: 0-9, or 10 for X.
+        source.str.slice(17, 1).str.to_integer(strict=False).fill_null(10).alias("_given"),
+    )
+    year, month, day = pl.col("_year"), pl.col("_month"), pl.col("_day")
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    month_days = (
+        pl.when(month == 2)
+        .then(pl.when(leap).then(29).otherwise(28))
+        .when(month.is_in([4, 6, 9, 11]))
+        .then(30)
+        .otherwise(31)
+    )
+    frame = frame.with_columns(
+        ((year >= 1) & month.is_between(1, 12) & day.is_between(1, month_days)).alias("_real")
+    ).with_columns(_civil_date(year, month, day).alias("_birth_date"))
+    code = pl.col("_code")
+    expected = (12 - pl.col("_sum")) % 11
+    provinces = [int(prefix) for prefix in _province_prefixes()]
+    problem = (
+        pl.when(pl.col("_18") & (pl.col("_given") != expected))
+        .then(_CHECKSUM)
+        .when(~pl.col("_real"))
+        .then(_BAD_DATE)
+        .when(pl.col("_birth_date") > pl.lit(today))
+        .then(_FUTURE)
+        .when(year < EARLIEST_BIRTH_YEAR)
+        .then(_TOO_OLD)
+        .when((code % 10_000 == 0) & (code // 10_000).is_in(provinces))
+        .then(_PROVINCE_ONLY)
+        .when(~code.is_in(_known_county_numbers()))
+        .then(_UNKNOWN_CODE)
+        .otherwise(0)
+    )
+    frame = frame.with_columns(
+        pl.when(pl.col("_18") | pl.col("_15")).then(problem).alias("_problem")
+    )
+    number = source
+    if has_15:
+        check = expected.replace_strict(
+            dict(enumerate("0123456789X")), default=None, return_dtype=pl.String
+        )
+        number = pl.when("_15").then(pl.col("_body") + check).otherwise(number)
+    if frame.get_column("raw").str.ends_with("x").any():
+        number = number.str.to_uppercase()
+    valid = pl.col("_problem") == 0
+    checked = frame.select(
         "raw",
-        text.alias("number"),
-        pl.when(text.str.slice(16, 1).cast(pl.Int64) % 2 == 1)
-        .then(pl.lit("male"))
-        .otherwise(pl.lit("female"))
+        "_problem",
+        pl.when(valid).then(number).alias("number"),
+        pl.when(valid)
+        .then(pl.when(digits % 2 == 1).then(pl.lit("male")).otherwise(pl.lit("female")))
         .alias("sex"),
-        birth.alias("birth_date"),
-        pl.lit(False).alias("needs_review"),
+        pl.when(valid).then("_birth_date").alias("birth_date"),
+        pl.when(valid)
+        .then(
+            pl.col("_15") & source.str.slice(12, 3).is_in(sorted(REVIEW_SEQUENCES_15))
+            if has_15
+            else pl.lit(value=False)
+        )
+        .alias("needs_review"),
         pl.lit(None, dtype=pl.String).alias("error"),
+        "_body",
     )
-    slow_rows: list[dict[str, object]] = []
-    for value in checked.filter(~pl.col("fast")).get_column("raw").to_list():
+    if checked.get_column("_problem").gt(0).any():
+        checked = _with_messages(checked)
+    others = checked.filter(pl.col("_problem").is_null() & pl.col("raw").is_not_null())
+    if others.is_empty():
+        return checked.select(*_FACTS_SCHEMA)
+    one_by_one = _parsed_one_by_one(others.get_column("raw").unique(), today=today)
+    return checked.join(
+        one_by_one, on="raw", how="left", maintain_order="left", suffix="_one"
+    ).select(
+        pl.when(pl.col("_problem").is_not_null()).then(name).otherwise(f"{name}_one").alias(name)
+        for name in _FACTS_SCHEMA
+    )
+
+
+def _with_messages(checked: pl.DataFrame) -> pl.DataFrame:
+    """`checked` with the message of each well-shaped number's problem, written only for
+    the rows that have one."""
+    body = pl.col("_body")
+    shown = pl.concat_str(
+        [body.str.slice(6, 4), body.str.slice(10, 2), body.str.slice(12, 2)], separator="-"
+    )
+    code = body.str.slice(0, 6)
+    problem = pl.col("_problem")
+    message = (
+        pl.when(problem == _CHECKSUM)
+        .then(pl.lit(_checksum_wrong()))
+        .when(problem == _BAD_DATE)
+        .then(_message(_invalid_birth_date, shown))
+        .when(problem == _FUTURE)
+        .then(_message(_future_birth_date, shown))
+        .when(problem == _TOO_OLD)
+        .then(_message(_too_old, shown))
+        .when(problem == _PROVINCE_ONLY)
+        .then(_message(_province_only, code))
+        .when(problem == _UNKNOWN_CODE)
+        .then(_message(_unknown_address_code, code))
+    )
+    wrong = checked.with_row_index("_index").filter(problem > 0)
+    messages = wrong.select(message).to_series()
+    errors = checked.get_column("error").scatter(wrong.get_column("_index"), messages)
+    return checked.with_columns(errors.alias("error"))
+
+
+def _civil_date(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
+    """The date of a real (year, month, day), by arithmetic on the columns (the days
+    since 1970-01-01 of the proleptic Gregorian calendar, as in H. Hinnant's
+    `days_from_civil`): `pl.date` raises on an impossible date even in a row that a
+    `when` leaves out."""
+    shifted = year - (month <= 2).cast(pl.Int32)
+    era = shifted // 400
+    year_of_era = shifted - era * 400
+    day_of_year = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return (era * 146_097 + day_of_era - 719_468).cast(pl.Date)
+
+
+@lru_cache(maxsize=1)
+def _known_county_numbers() -> list[int]:
+    return sorted(int(code) for code in known_county_codes())
+
+
+def _parsed_one_by_one(values: pl.Series, *, today: datetime.date) -> pl.DataFrame:
+    rows: list[dict[str, object]] = []
+    for value in values.to_list():
         try:
             info = parse_id_number(value, today=today)
         except InvalidIdNumber as error:
-            slow_rows.append({"raw": value, "error": error.message})
+            rows.append({"raw": value, "error": error.message})
             continue
-        slow_rows.append(
+        rows.append(
             {
                 "raw": value,
                 "number": info.number,
@@ -298,5 +466,4 @@ def id_number_facts(raw: pl.Series, *, today: datetime.date | None = None) -> pl
                 "needs_review": info.needs_review,
             }
         )
-    slow = pl.DataFrame(slow_rows, schema=quick.schema)
-    return pl.concat([quick, slow])
+    return pl.DataFrame(rows, schema={"raw": pl.String, **_FACTS_SCHEMA})

@@ -1,12 +1,17 @@
 """Feeds matched against the registry: the clues and 疑点 each rule makes, exactly once."""
 
+import re
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 import pytest
+from django.db import connection
 
 from fupin.accounts.models import User
+from fupin.audit.models import AuditEvent
 from fupin.departments.models import FeedBatch, FeedResult, FeedRow, Finding
+from fupin.departments.services import feeds
 from fupin.imports.feed_services import feed_import
 from fupin.imports.parsing import read_table
 from fupin.monitoring.models import Channel, RiskClue
@@ -229,3 +234,120 @@ def test_a_high_total_below_threshold_opens_nothing(
     assert outcome.result.rows_matched == 1
     assert RiskClue.objects.count() == 0
     assert FeedRow.objects.get().values["compliant_self_paid"] == str(Decimal("19999.99"))
+
+
+def test_a_feed_of_many_households_opens_merges_and_skips_as_one_by_one_warnings_would(
+    actors: Actors, department_user: User
+) -> None:
+    # given households with two 低保 rows each: plain, one whose case is open, one monitored
+    plain, applied, monitored = (register(actors, f"22012210120103{index}") for index in range(3))
+    _push(
+        department_user,
+        "disability",
+        "2026-10",
+        _csv("证件号码,姓名,残疾类别,残疾等级", ",".join([*_head(applied), "肢体,二级"])),
+    )
+    Household.objects.filter(pk=monitored.pk).update(status=HouseholdStatus.MONITORED)
+    header = "证件号码,姓名,救助类型,起始日期"
+    rows = [
+        f"{number},{name},{kind},2026-11-0{day}"
+        for household in (plain, applied, monitored)
+        for (number, name), (kind, day) in zip(
+            [_head(household)] * 2, [("低保", 1), ("特困", 2)], strict=True
+        )
+    ]
+    frame = _csv(header, *rows)
+    last_event = AuditEvent.objects.order_by("-id").values_list("id", flat=True)[0]
+
+    # when the month's 民政 feed comes
+    first = _push(department_user, "civil_affairs", "2026-11", frame)
+
+    # then the plain household opens a case, the applied one merges, the monitored none;
+    # each clue cites its household's rows
+    assert first.result is not None
+    assert (first.result.clues_opened, first.result.clues_merged) == (1, 1)
+    new = RiskClue.objects.filter(source="民政").order_by("household_id")
+    assert [(clue.household_id, clue.status) for clue in new] == [
+        (plain.pk, "open"),
+        (applied.pk, "merged"),
+    ]
+    assert re.search("第 2 行.*第 3 行", new[0].description)
+    assert re.search("第 4 行.*第 5 行", new[1].description)
+    assert sorted(
+        FeedResult.objects.filter(clue__in=new).values_list(
+            "clue__household_id", "feed_row__row_number"
+        )
+    ) == [(plain.pk, 2), (plain.pk, 3), (applied.pk, 4), (applied.pk, 5)]
+    assert sorted(
+        AuditEvent.objects.filter(pk__gt=last_event, action__startswith="monitoring.").values_list(
+            "action", flat=True
+        )
+    ) == [
+        "monitoring.clue_from_department",
+        "monitoring.clue_from_department",
+        "monitoring.clue_merge",
+    ]
+
+    # and the same month again creates nothing
+    again = _push(department_user, "civil_affairs", "2026-11", frame)
+    assert again.result is not None
+    assert (again.result.rows_new, again.result.clues_opened, again.result.clues_merged) == (
+        0,
+        0,
+        0,
+    )
+    assert RiskClue.objects.filter(source="民政").count() == 2
+
+
+def test_a_delivery_reports_the_seconds_of_each_phase_when_asked(
+    department_user: User, household: Household
+) -> None:
+    number, name = _head(household)
+    phases: dict[str, float] = {}
+
+    feed_import(
+        actor=department_user,
+        scope=scope_of(department_user),
+        kind="civil_affairs",
+        period="2026-10",
+        frame=_csv("证件号码,姓名,救助类型,起始日期", f"{number},{name},低保,2026-10-08"),
+        phases=phases,
+    )
+
+    assert list(phases) == ["validate", "registry", "key", "store", "rules", "clues", "finish"]
+    assert all(seconds >= 0 for seconds in phases.values())
+
+
+def test_a_large_delivery_reads_the_regions_people_in_one_scan(
+    monkeypatch: pytest.MonkeyPatch, household: Household
+) -> None:
+    # given more numbers than are asked one by one (on PostgreSQL, a COPY with more
+    # work_mem for its hash join)
+    monkeypatch.setattr(feeds, "_ASK_BY_NUMBER_UP_TO", 0)
+    number, _name = _head(household)
+    with connection.cursor() as cursor:
+        work_mem = _work_mem(cursor)
+
+    people = feeds.registered_people("220122", pl.Series([number, "220122199001010000"]))
+
+    # then every active member of the region comes back, and the setting is as it was
+    assert people.filter(pl.col("id_number") == number).select(
+        "member_id", "household_id", "village_id", "status"
+    ).rows() == [
+        (
+            household.members.get(relation=codes.Relation.HEAD).pk,
+            household.pk,
+            household.village_id,
+            household.status,
+        )
+    ]
+    assert people.height == household.members.filter(is_active=True).count()
+    with connection.cursor() as cursor:
+        assert _work_mem(cursor) == work_mem
+
+
+def _work_mem(cursor: Any) -> str:
+    if connection.vendor != "postgresql":
+        return ""
+    cursor.execute("SHOW work_mem")
+    return str(cursor.fetchone()[0])

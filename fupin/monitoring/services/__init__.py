@@ -7,8 +7,8 @@ case lies in their region before changing anything, and writes its audit event i
 transaction. Refusals raise ApplicationError (or its PermissionDeniedError / NotFoundError
 subclasses) with a Chinese message and leave the database as it was.
 
-Split by sub-domain (ADR 0006): `clues`, `steps`, `publicity`, `announcements`,
-`elimination`, `deadlines`
+Split by sub-domain (ADR 0006): `clues` (with `department_clues`, the comparison runs'
+warnings in bulk), `steps`, `publicity`, `announcements`, `elimination`, `deadlines`
 (with the calendar import), `registration` (登记为农户) and `common`, the checks and
 records they share.
 """
@@ -39,6 +39,11 @@ from fupin.monitoring.services.deadlines import (
     CalendarImportResult,
     calendar_import,
     deadlines_check,
+)
+from fupin.monitoring.services.department_clues import (
+    DepartmentClues,
+    DepartmentWarning,
+    clues_from_department_bulk,
 )
 from fupin.monitoring.services.elimination import (
     elimination_propose,
@@ -73,6 +78,8 @@ __all__ = [
     "REVEALABLE_CLUE_FIELDS",
     "CalendarImportResult",
     "ClueBatch",
+    "DepartmentClues",
+    "DepartmentWarning",
     "StepFile",
     "UploadedFile",
     "announcement_issuer",
@@ -98,6 +105,7 @@ __all__ = [
     "clue_reveal_contact",
     "clue_self_apply",
     "clues_from_assessment",
+    "clues_from_department_bulk",
     "deadlines_check",
     "elimination_propose",
     "eliminations_from_assessment",

@@ -41,12 +41,30 @@ _RECEIPT_RANDOM_LENGTH = 6
 
 def _receipt_number(received_on: date) -> str:
     while True:
-        tail = "".join(
-            secrets.choice(_RECEIPT_ALPHABET) for _position in range(_RECEIPT_RANDOM_LENGTH)
-        )
-        number = f"SQ{received_on:%Y%m%d}{tail}"
+        number = _receipt_candidate(received_on)
         if not RiskClue.objects.filter(receipt_number=number).exists():
             return number
+
+
+def _receipt_candidate(received_on: date) -> str:
+    tail = "".join(secrets.choice(_RECEIPT_ALPHABET) for _position in range(_RECEIPT_RANDOM_LENGTH))
+    return f"SQ{received_on:%Y%m%d}{tail}"
+
+
+def _receipt_numbers(received_on: date, count: int) -> list[str]:
+    """`count` receipt numbers no clue holds, asking the database once per round of
+    candidates rather than once per number."""
+    numbers: set[str] = set()
+    while len(numbers) < count:
+        candidates = {_receipt_candidate(received_on) for _index in range(count - len(numbers))}
+        candidates -= numbers
+        taken = set(
+            RiskClue.objects.filter(receipt_number__in=candidates).values_list(
+                "receipt_number", flat=True
+            )
+        )
+        numbers |= candidates - taken
+    return sorted(numbers)
 
 
 def _open_clue_for(
