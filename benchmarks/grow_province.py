@@ -116,9 +116,11 @@ def id_number_sql(column: str, county: str) -> str:
         f"{weight} * CAST(substr({column}, {position}, 1) AS INTEGER)"
         for position, weight in enumerate(CHECK_WEIGHTS[6:], start=7)
     )
+    total = f"({constant} + {terms})"
+    # The remainder by integer division: a `%` would be read as a placeholder.
+    remainder = f"({total} - 11 * ({total} / 11))"
     return (
-        f"'{county}' || substr({column}, 7, 11) || "
-        f"substr('{CHECK_CHARACTERS}', ({constant} + {terms}) % 11 + 1, 1)"
+        f"'{county}' || substr({column}, 7, 11) || substr('{CHECK_CHARACTERS}', {remainder} + 1, 1)"
     )
 
 
