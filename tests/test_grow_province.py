@@ -156,15 +156,14 @@ def test_each_copy_is_audited_and_tallied_like_a_generated_county(source: str) -
     event = AuditEvent.objects.filter(region_code=TARGET).get()
     assert event.action == "registry.household_bulk_generate"
     assert event.changes["households"] == 300
-    tallied = HouseholdTally.objects.filter(village_code__startswith=TARGET).aggregate(
-        households=Sum("households"), people=Sum("people")
-    )
-    assert tallied == {
-        "households": 300,
-        "people": Member.objects.filter(
-            household__village__code__startswith=TARGET, is_active=True
-        ).count(),
-    }
+    people = Member.objects.filter(
+        household__village__code__startswith=TARGET, is_active=True
+    ).count()
+    for is_county_total in (False, True):
+        tallied = HouseholdTally.objects.filter(
+            village_code__startswith=TARGET, is_county_total=is_county_total
+        ).aggregate(households=Sum("households"), people=Sum("people"))
+        assert tallied == {"households": 300, "people": people}
 
 
 def test_the_province_fills_only_the_empty_counties_round_the_sources(source: str) -> None:
