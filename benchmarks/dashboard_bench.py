@@ -1,11 +1,14 @@
 """Measure the dashboards and the main report on PostgreSQL against a plain GROUP BY.
 
 A generated province (吉林省: --counties counties of --households-per-county households
-each, by the synthetic generator; what is already there is reused, so a database made by
-`benchmarks/load_test.py` is the first ten counties) gets assistance records for its
-monitored households (plans, measures, cadres, visits: the generator makes none) and is
-tallied once (timed: the nightly full rebuild). Then, in one run and in-process through
-Django's test client (middleware, sessions, templates and all):
+each; what is already there is reused, so a database made by `benchmarks/load_test.py` is
+the first ten counties) gets assistance records for its monitored households (plans,
+measures, cadres, visits: the generator makes none) and is tallied once (timed: the
+nightly full rebuild). A county without households is filled by copying a complete one in
+SQL (`benchmarks/grow_province.py`, a minute or two a county), a partly filled one by the
+synthetic generator. Then, in one run and in-process through Django's test client
+(middleware, sessions, templates and all), after one request of each page that prints
+its queries (count, database time, the slowest):
 
 - the county dashboard (a county administrator's home page),
 - the province dashboard (a province administrator's home page),
@@ -19,7 +22,8 @@ machine may be shared. Last, the incremental path: one household's status change
 next page view recounts its village (timed).
 
 The issue's goal is 3,000,000 households: --counties 30 --households-per-county 100000
-(a copy of the load test's 1,000,000-household database grows by twenty counties).
+(a copy of the load test's 1,000,000-household database grows by twenty counties; or grow
+it first with `benchmarks/grow_province.py`, which this run then reuses).
 
     FUPIN_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/fupin_bench \\
         .venv/bin/python benchmarks/dashboard_bench.py [--counties 30] \\
@@ -72,6 +76,23 @@ def report(label: str, samples: list[float], baseline: list[float], baseline_lab
         f"{label:<32} p50 {statistics.median(samples):7.1f} ms  p95 {p95(samples):7.1f} ms  "
         f"goal ratio {p95(samples) / GOAL_MS:5.2f} | {baseline_label} p95 "
         f"{p95(baseline):7.1f} ms (ratio {p95(samples) / p95(baseline):5.2f})  {load()}",
+        flush=True,
+    )
+
+
+def queries(label: str, request: Callable[[], object]) -> None:
+    """One request's queries: how many, their time and the slowest, so that a slow page
+    under load can be told from a loaded machine."""
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    with CaptureQueriesContext(connection) as captured:
+        request()
+    times = [float(query["time"]) * 1000 for query in captured.captured_queries]
+    slowest = max(captured.captured_queries, key=lambda query: float(query["time"]))
+    print(
+        f"{label:<32} {len(times)} queries, {sum(times):.1f} ms in the database; slowest "
+        f"{max(times):.1f} ms: {slowest['sql'][:160]}",
         flush=True,
     )
 
@@ -299,6 +320,8 @@ def main() -> None:  # noqa: PLR0915 - one measuring script, read top to bottom
     )
     get(county_client, "/")()
     get(province_client, "/")()
+    queries("county dashboard (/)", get(county_client, "/"))
+    queries("province dashboard (/)", get(province_client, "/"))
     report(
         "county dashboard (/)",
         timed(get(county_client, "/"), runs),
@@ -313,6 +336,7 @@ def main() -> None:  # noqa: PLR0915 - one measuring script, read top to bottom
     )
     main_report = f"/reports/?kind=monitored&year={today.year}"
     get(province_client, main_report)()
+    queries("main report, province by city", get(province_client, main_report))
     report(
         "main report, province by city",
         timed(get(province_client, main_report), runs),
