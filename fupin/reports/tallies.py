@@ -276,7 +276,7 @@ def _county_totals_recount(models: Iterable[type[Model]], regions: Iterable[str]
         sums = ", ".join(f"SUM({quote(column)})" for column in summed)
         with connection.cursor() as cursor:
             for prefix in counties:
-                model.objects.filter(
+                model._default_manager.filter(
                     is_county_total=True, village_code__range=_code_range(prefix)
                 ).delete()
                 cursor.execute(
