@@ -6,7 +6,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.expressions import OrderBy
-from django.db.models.functions import Collate, Left
+from django.db.models.functions import Coalesce, Collate, Left
 from django.db.models.lookups import IsNull
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -537,3 +537,17 @@ def _yearly_values(
         .values(*fields)
     )
     return values
+
+
+def household_tally_rows(villages: Q) -> QuerySet[Any, dict[str, Any]]:
+    """Households of the villages `villages` selects (a condition on `village__code`) counted
+    per village and household type, monitoring category, risk colour and status, with their
+    active members: the rows the reports app's household tally keeps. Read here so that the
+    tally follows wherever the registry keeps these attributes."""
+    rows: QuerySet[Any, dict[str, Any]] = (
+        Household.objects.filter(villages)
+        .order_by()
+        .values("village_id", "household_type", "monitoring_category", "risk_level", "status")
+        .annotate(households=Count("pk"), people=Coalesce(Sum("active_member_count"), 0))
+    )
+    return rows

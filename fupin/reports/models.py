@@ -1,7 +1,10 @@
 """Tallies: the registry's figures counted per village, so that a dashboard or a report of
-a province adds up a few thousand rows instead of scanning millions of households. They are
-derived data, rebuilt from the registry by `fupin.reports.tallies` (ADR 0013), never edited
-by hand; exit-indicator records are the app's own data."""
+a province adds up a few thousand rows instead of scanning millions of households. Each
+county also has a totals row per combination (`is_county_total`, its code in
+`village_code`), the sum of its villages' rows, so that a province or a city adds up a few
+hundred (ADR 0028). They are derived data, rebuilt from the registry by
+`fupin.reports.tallies` (ADR 0013), never edited by hand; exit-indicator records are the
+app's own data."""
 
 from django.conf import settings
 from django.db import models
@@ -18,11 +21,20 @@ class HouseholdTally(models.Model):
     status = models.CharField(_("状态"), max_length=20)
     households = models.PositiveIntegerField(_("户数"))
     people = models.PositiveIntegerField(_("人数"))
+    # A county's totals row (ADR 0028): `village_code` holds the county's code.
+    is_county_total = models.BooleanField(_("县合计行"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("农户统计")
         verbose_name_plural = _("农户统计")
-        indexes = [models.Index(fields=["village_code"], name="reports_htally_village")]
+        indexes = [
+            models.Index(fields=["village_code"], name="reports_htally_village"),
+            models.Index(
+                fields=["village_code"],
+                condition=models.Q(is_county_total=True),
+                name="reports_htally_county",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.village_code} {self.household_type} {self.households}"
@@ -50,6 +62,8 @@ class IncomeTally(models.Model):
     property_income = models.DecimalField(_("财产性收入"), max_digits=16, decimal_places=2)
     transfer_income = models.DecimalField(_("转移性收入"), max_digits=16, decimal_places=2)
     business_expense = models.DecimalField(_("生产经营性支出"), max_digits=16, decimal_places=2)
+    # A county's totals row (ADR 0028): `village_code` holds the county's code.
+    is_county_total = models.BooleanField(_("县合计行"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("收入统计")
@@ -57,6 +71,11 @@ class IncomeTally(models.Model):
         indexes = [
             models.Index(fields=["village_code", "year"], name="reports_itally_village"),
             models.Index(fields=["year", "village_code"], name="reports_itally_year"),
+            models.Index(
+                fields=["village_code"],
+                condition=models.Q(is_county_total=True),
+                name="reports_itally_county",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -74,6 +93,8 @@ class EventTally(models.Model):
     monitoring_category = models.CharField(_("监测对象类别"), max_length=20, blank=True)
     elimination_method = models.CharField(_("风险消除方式"), max_length=20, blank=True)
     events = models.PositiveIntegerField(_("户次"))
+    # A county's totals row (ADR 0028): `village_code` holds the county's code.
+    is_county_total = models.BooleanField(_("县合计行"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("状态变更统计")
@@ -81,6 +102,11 @@ class EventTally(models.Model):
         indexes = [
             models.Index(fields=["village_code"], name="reports_etally_village"),
             models.Index(fields=["year", "kind"], name="reports_etally_year_kind"),
+            models.Index(
+                fields=["village_code"],
+                condition=models.Q(is_county_total=True),
+                name="reports_etally_county",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -94,11 +120,20 @@ class RiskTypeTally(models.Model):
     village_code = models.CharField(_("村级区划代码"), max_length=12)
     risk_type = models.CharField(_("风险类型"), max_length=4)
     households = models.PositiveIntegerField(_("户数"))
+    # A county's totals row (ADR 0028): `village_code` holds the county's code.
+    is_county_total = models.BooleanField(_("县合计行"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("风险类型统计")
         verbose_name_plural = _("风险类型统计")
-        indexes = [models.Index(fields=["village_code"], name="reports_rtally_village")]
+        indexes = [
+            models.Index(fields=["village_code"], name="reports_rtally_village"),
+            models.Index(
+                fields=["village_code"],
+                condition=models.Q(is_county_total=True),
+                name="reports_rtally_county",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.village_code} {self.risk_type} {self.households}"
@@ -116,10 +151,19 @@ class CoverageTally(models.Model):
     with_development = models.PositiveIntegerField(_("有已落实的开发式措施"))
     with_cadre = models.PositiveIntegerField(_("有帮扶责任人"))
     visit_overdue = models.PositiveIntegerField(_("走访逾期"))
+    # A county's totals row (ADR 0028): `village_code` holds the county's code.
+    is_county_total = models.BooleanField(_("县合计行"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("帮扶覆盖统计")
         verbose_name_plural = _("帮扶覆盖统计")
+        indexes = [
+            models.Index(
+                fields=["village_code"],
+                condition=models.Q(is_county_total=True),
+                name="reports_ctally_county",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["village_code"], name="reports_coveragetally_one_per_village"

@@ -25,15 +25,14 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
-    OuterRef,
+    Model,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from fupin.assessment.selectors import parameter_list
@@ -46,8 +45,8 @@ from fupin.registry.models import (
     HouseholdStatus,
     HouseholdStatusEvent,
     HouseholdYear,
-    Member,
 )
+from fupin.registry.selectors import household_tally_rows
 from fupin.reports.models import (
     CoverageTally,
     EventTally,
@@ -135,19 +134,7 @@ def _insert_select(model: type[Any], columns: list[str], rows: QuerySet[Any]) ->
 
 
 def _household_rows(prefixes: list[str]) -> QuerySet[Any]:
-    active = (
-        Member.objects.filter(household=OuterRef("pk"), is_active=True)
-        .order_by()
-        .values("household")
-        .annotate(count=Count("household"))
-        .values("count")
-    )
-    return (
-        Household.objects.filter(_village_filter("village__code", prefixes))
-        .order_by()
-        .values("village_id", "household_type", "monitoring_category", "risk_level", "status")
-        .annotate(households=Count("pk"), people=Coalesce(Sum(Subquery(active)), 0))
-    )
+    return household_tally_rows(_village_filter("village__code", prefixes))
 
 
 def monitoring_lines() -> list[tuple[str, int, Decimal]]:
@@ -243,6 +230,67 @@ def _risk_type_counts(prefixes: list[str]) -> dict[tuple[str, str], int]:
     return counts
 
 
+# What a county's totals row keeps of each tally (ADR 0028): the columns its rows are
+# counted by besides the village, and the counts added up over the county's villages.
+COUNTY_TOTALS: Final[dict[type[Model], tuple[tuple[str, ...], tuple[str, ...]]]] = {
+    HouseholdTally: (
+        ("household_type", "monitoring_category", "risk_level", "status"),
+        ("households", "people"),
+    ),
+    IncomeTally: (
+        ("year", "band", "line"),
+        (
+            "households",
+            "people",
+            "wage_income",
+            "business_income",
+            "property_income",
+            "transfer_income",
+            "business_expense",
+        ),
+    ),
+    EventTally: (
+        ("kind", "year", "month", "monitoring_category", "elimination_method"),
+        ("events",),
+    ),
+    RiskTypeTally: (("risk_type",), ("households",)),
+    CoverageTally: (
+        (),
+        ("monitored", "with_plan", "with_development", "with_cadre", "visit_overdue"),
+    ),
+}
+COUNTY_LENGTH: Final = CODE_LENGTHS[2]
+
+
+def _county_totals_recount(models: Iterable[type[Model]], regions: Iterable[str]) -> None:
+    """Replace the totals rows of the counties `regions` lie in (or, for a province, a city
+    or "", of every county inside them) by the sums of their village rows, which the caller
+    has just recounted in the same transaction."""
+    counties = _outermost(region[:COUNTY_LENGTH] for region in regions)
+    quote = connection.ops.quote_name
+    for model in models:
+        grouped, summed = COUNTY_TOTALS[model]
+        table = quote(model._meta.db_table)
+        county = f"substr({quote('village_code')}, 1, {COUNTY_LENGTH})"
+        columns = ", ".join(quote(column) for column in grouped)
+        sums = ", ".join(f"SUM({quote(column)})" for column in summed)
+        with connection.cursor() as cursor:
+            for prefix in counties:
+                model._default_manager.filter(
+                    is_county_total=True, village_code__range=_code_range(prefix)
+                ).delete()
+                cursor.execute(
+                    f"INSERT INTO {table} ({quote('village_code')}, "  # noqa: S608 - model names
+                    f"{', '.join(quote(column) for column in (*grouped, *summed))}, "
+                    f"{quote('is_county_total')}) "
+                    f"SELECT {county}, {columns + ', ' if grouped else ''}{sums}, %s "
+                    f"FROM {table} WHERE {quote('is_county_total')} = %s "
+                    f"AND {quote('village_code')} BETWEEN %s AND %s "
+                    f"GROUP BY {county}{', ' + columns if grouped else ''}",
+                    [True, False, *_code_range(prefix)],
+                )
+
+
 @transaction.atomic
 def coverage_recount(*, prefixes: Iterable[str], today: date) -> None:
     """Replace the coverage tally of the regions under `prefixes` ("" = everywhere) by
@@ -265,6 +313,7 @@ def coverage_recount(*, prefixes: Iterable[str], today: date) -> None:
             scope=NATIONWIDE, villages=_village_filter("village__code", regions), today=today
         ),
     )
+    _county_totals_recount([CoverageTally], regions)
 
 
 @transaction.atomic
@@ -328,6 +377,7 @@ def _registry_recount(regions: list[str]) -> None:
         RiskTypeTally(village_code=village, risk_type=risk_type, households=count)
         for (village, risk_type), count in _risk_type_counts(regions).items()
     )
+    _county_totals_recount([HouseholdTally, IncomeTally, EventTally, RiskTypeTally], regions)
 
 
 def _outermost(prefixes: Iterable[str]) -> list[str]:

@@ -43,6 +43,15 @@ def tally_filter(region_code: str, field_name: str = "village_code") -> Q:
     return Q(**{f"{field_name}__range": (region_code, region_code.ljust(CODE_LENGTHS[-1], "9"))})
 
 
+def tally_rows(region_code: str) -> Q:
+    """The tally rows whose sum is the figures of `region_code` ("" = everywhere): the
+    counties' totals rows for a province, a city or everywhere, which add up a few hundred
+    rows where the villages' would be a hundred thousand (ADR 0028); the village rows for
+    a county or a region inside one."""
+    is_above_county = len(region_code) < CODE_LENGTHS[2]
+    return tally_filter(region_code) & Q(is_county_total=is_above_county)
+
+
 @dataclass(frozen=True)
 class Figure:
     key: str
@@ -139,7 +148,7 @@ def _risk_filter(colour: str) -> dict[str, str]:
 
 def _household_figures(code: str, base_query: dict[str, str]) -> dict[str, Any]:
     rows = (
-        HouseholdTally.objects.filter(tally_filter(code))
+        HouseholdTally.objects.filter(tally_rows(code))
         .values("household_type", "monitoring_category", "risk_level")
         .annotate(households=Sum("households"), people=Sum("people"))
         .order_by()
@@ -220,7 +229,7 @@ def _household_figures(code: str, base_query: dict[str, str]) -> dict[str, Any]:
 def _event_figures(code: str, today: date) -> list[Figure]:
     rows = (
         EventTally.objects.filter(
-            tally_filter(code),
+            tally_rows(code),
             year=today.year,
             kind__in=[
                 HouseholdStatusEvent.Kind.MONITORING_IDENTIFIED,
@@ -249,7 +258,7 @@ def _event_figures(code: str, today: date) -> list[Figure]:
 
 def income_latest_year(code: str) -> int | None:
     """The latest year with income records (收支) in the region."""
-    year: int | None = IncomeTally.objects.filter(tally_filter(code)).aggregate(year=Max("year"))[
+    year: int | None = IncomeTally.objects.filter(tally_rows(code)).aggregate(year=Max("year"))[
         "year"
     ]
     return year
@@ -259,7 +268,7 @@ def _income_figures(code: str, year: int | None, base_query: dict[str, str]) -> 
     if year is None:
         return []
     rows = (
-        IncomeTally.objects.filter(tally_filter(code), year=year)
+        IncomeTally.objects.filter(tally_rows(code), year=year)
         .values("band", "line")
         .annotate(households=Sum("households"))
         .order_by()
@@ -301,7 +310,7 @@ def _child_rows(
     child = Substr("village_code", 1, child_length)
     households: dict[str, dict[str, int]] = {}
     for row in (
-        HouseholdTally.objects.filter(tally_filter(code))
+        HouseholdTally.objects.filter(tally_rows(code))
         .annotate(child=child)
         .values("child", "household_type", "risk_level")
         .annotate(households=Sum("households"))
@@ -315,7 +324,7 @@ def _child_rows(
             counts[colour] = counts.get(colour, 0) + row["households"]
     events: dict[tuple[str, str], int] = {}
     for row in (
-        EventTally.objects.filter(tally_filter(code), year=today.year)
+        EventTally.objects.filter(tally_rows(code), year=today.year)
         .annotate(child=child)
         .values("child", "kind")
         .annotate(events=Sum("events"))
@@ -325,7 +334,7 @@ def _child_rows(
     below: dict[str, tuple[int, set[Decimal]]] = {}
     if year is not None:
         for row in (
-            IncomeTally.objects.filter(tally_filter(code), year=year, band=IncomeTally.Band.BELOW)
+            IncomeTally.objects.filter(tally_rows(code), year=year, band=IncomeTally.Band.BELOW)
             .annotate(child=child)
             .values("child", "line")
             .annotate(households=Sum("households"))
@@ -344,7 +353,7 @@ def _child_rows(
     coverage = (
         {
             row["child"]: row
-            for row in CoverageTally.objects.filter(tally_filter(code))
+            for row in CoverageTally.objects.filter(tally_rows(code))
             .annotate(child=child)
             .values("child")
             .annotate(**{figure.value: Sum(figure.value) for figure in CoverageFigure})

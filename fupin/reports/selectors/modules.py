@@ -26,7 +26,7 @@ from fupin.departments.selectors import QualityIndex, quality_index_from
 from fupin.registry.models import Household, HouseholdStatus
 from fupin.registry.selectors import region_get
 from fupin.reports.models import CoverageTally, HouseholdTally, TallyCursor
-from fupin.reports.selectors.dashboard import tally_filter
+from fupin.reports.selectors.dashboard import tally_rows
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def coverage_tally_counts(region_code: str) -> dict[str, int]:
     """The coverage tally of a region ("" = everywhere): "monitored" and one count per
     figure, like `coverage_counts`."""
     fields = ["monitored", *(figure.value for figure in CoverageFigure)]
-    sums = CoverageTally.objects.filter(tally_filter(region_code)).aggregate(
+    sums = CoverageTally.objects.filter(tally_rows(region_code)).aggregate(
         **{field: Sum(field) for field in fields}
     )
     return {field: sums[field] or 0 for field in fields}
@@ -64,7 +64,7 @@ def coverage_tally_counts(region_code: str) -> dict[str, int]:
 def registered_households(region_code: str) -> int:
     """Households of the region still in the registry (not cancelled), from the tally."""
     total: int | None = (
-        HouseholdTally.objects.filter(tally_filter(region_code))
+        HouseholdTally.objects.filter(tally_rows(region_code))
         .exclude(status=HouseholdStatus.CANCELLED)
         .aggregate(total=Sum("households"))["total"]
     )

@@ -33,7 +33,7 @@ from fupin.reports.models import (
     IncomeTally,
     RiskTypeTally,
 )
-from fupin.reports.selectors.dashboard import UNRATED, tally_filter
+from fupin.reports.selectors.dashboard import UNRATED, tally_filter, tally_rows
 
 Value = int | Decimal
 
@@ -151,7 +151,7 @@ def _monitored_current(frame: _Frame, code: str) -> dict[str, list[Value]]:
     width = 2 + len(_CATEGORIES) + len(_COLOURS)
     counts: dict[str, list[Value]] = {}
     for row in (
-        HouseholdTally.objects.filter(tally_filter(code), household_type=HouseholdType.MONITORED)
+        HouseholdTally.objects.filter(tally_rows(code), household_type=HouseholdType.MONITORED)
         .annotate(child=Substr("village_code", 1, frame.child_length))
         .values("child", "monitoring_category", "risk_level")
         .annotate(households=Sum("households"), people=Sum("people"))
@@ -245,7 +245,7 @@ def _risk_type_current(frame: _Frame, code: str) -> dict[str, list[Value]]:
     width = len(_RISK_TYPES)
     counts: dict[str, list[Value]] = {}
     for row in (
-        RiskTypeTally.objects.filter(tally_filter(code))
+        RiskTypeTally.objects.filter(tally_rows(code))
         .annotate(child=Substr("village_code", 1, frame.child_length))
         .values("child", "risk_type")
         .annotate(households=Sum("households"))
@@ -287,7 +287,7 @@ def _elimination(frame: _Frame, code: str, year: int, as_of: date | None) -> dic
     kind = HouseholdStatusEvent.Kind.RISK_ELIMINATED
     if as_of is None:
         rows = (
-            EventTally.objects.filter(tally_filter(code), kind=kind, year=year)
+            EventTally.objects.filter(tally_rows(code), kind=kind, year=year)
             .annotate(child=Substr("village_code", 1, frame.child_length))
             .values("child", "elimination_method")
             .annotate(events=Sum("events"))
@@ -330,7 +330,7 @@ def _income(frame: _Frame, code: str, year: int) -> dict[str, list[Value]]:
     width = 3 + len(_SOURCES) + 1
     counts: dict[str, list[Value]] = {}
     for row in (
-        IncomeTally.objects.filter(tally_filter(code), year=year)
+        IncomeTally.objects.filter(tally_rows(code), year=year)
         .annotate(child=Substr("village_code", 1, frame.child_length))
         .values("child")
         .annotate(
@@ -384,7 +384,7 @@ def _coverage(frame: _Frame, code: str) -> dict[str, list[Value]]:
     width = len(_COVERAGE_FIELDS)
     counts: dict[str, list[Value]] = {}
     for row in (
-        CoverageTally.objects.filter(tally_filter(code))
+        CoverageTally.objects.filter(tally_rows(code))
         .annotate(child=Substr("village_code", 1, frame.child_length))
         .values("child")
         .annotate(**{f"sum_{field}": Sum(field) for field in _COVERAGE_FIELDS})
