@@ -153,6 +153,9 @@ def test_ending_pairings_and_stays_and_viewing_visit_photos(
     screenshot(phone, "assistance-visit-photo-phone")
     phone.get_by_test_id("photo-next").click()
     expect(phone.get_by_role("heading", name="走访照片 3 / 3")).to_be_visible()
+    # The fifth audited view is the third photo's own request: count once it has loaded.
+    expect(phone.get_by_test_id("photo-full")).to_have_js_property("complete", True)
+    assert phone.get_by_test_id("photo-full").evaluate("img => img.naturalWidth") > 0
     assert (
         AuditEvent.objects.filter(
             action="assistance.visit_photo_view", actor_id=cadre_user.pk
