@@ -35,6 +35,7 @@ from fupin.monitoring.deadlines import Deadline, WorkingCalendar, current_deadli
 from fupin.monitoring.models import (
     ApprovalRecord,
     Attachment,
+    CLOSED_STATES,
     CalendarDay,
     CaseState,
     Decision,
@@ -50,9 +51,7 @@ from fupin.monitoring.models import (
 from fupin.registry import codes
 from fupin.registry.models import Household, Member, Region
 
-OPEN_STATES = [
-    state for state in CaseState if state not in {CaseState.COMPLETED, CaseState.REJECTED}
-]
+OPEN_STATES = [state for state in CaseState if state not in CLOSED_STATES]
 CASE_SUBJECT = "monitoring.monitoringcase"
 
 
@@ -664,3 +663,46 @@ def village_in_scope(*, scope: RegionScope, code: str) -> Region | None:
     return (
         Region.objects.filter(code=code, level=RegionLevel.VILLAGE).select_related("parent").first()
     )
+
+
+@dataclass(frozen=True)
+class DuplicateCases:
+    """A household with more than one open case of one kind; `cases` oldest first (the
+    one `fupin resolve_duplicate_cases --merge` keeps, then the later ones)."""
+
+    household: Household
+    kind: str
+    cases: list[MonitoringCase]
+
+
+def case_duplicate_list(*, scope: RegionScope) -> list[DuplicateCases]:
+    """Households in the scope with two or more open cases of the same kind.
+
+    Only a database from before monitoring migration 0008 can hold them: since then the
+    index `monitoring_case_one_open_per_household_kind` refuses a second one.
+    """
+    open_cases = scope.filter(
+        MonitoringCase.objects.filter(household__isnull=False, state__in=OPEN_STATES),
+        region_field="village_id",
+    )
+    pairs = set(
+        open_cases.order_by()
+        .values("household_id", "kind")
+        .annotate(cases=Count("id"))
+        .filter(cases__gt=1)
+        .values_list("household_id", "kind")
+    )
+    found: dict[tuple[int, str], list[MonitoringCase]] = {}
+    for case in (
+        open_cases.filter(household_id__in={household for household, _kind in pairs})
+        .select_related("household")
+        .order_by("household__number", "kind", "opened_on", "id")
+    ):
+        key = (case.household_id, case.kind)
+        if key in pairs and case.household is not None:
+            found.setdefault(key, []).append(case)
+    return [
+        DuplicateCases(household=cases[0].household, kind=kind, cases=cases)
+        for (_household, kind), cases in found.items()
+        if cases[0].household is not None
+    ]

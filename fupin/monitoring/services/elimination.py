@@ -16,12 +16,20 @@ from fupin.monitoring.models import (
     Channel,
     MonitoringCase,
 )
-from fupin.monitoring.services.common import _actor_id, case_opening_record
+from fupin.monitoring.services.common import (
+    _actor_id,
+    case_opening_record,
+    lock_household_status,
+    one_open_case_per_household,
+)
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus
 
 
 def _elimination_checks(household: Household, method: str) -> None:
+    # Locked before the look for an open elimination case, as `_intake` does for
+    # identification: two proposals at the same moment are taken one after the other.
+    household.status = lock_household_status(household.pk)
     if household.status != HouseholdStatus.MONITORED:
         raise ApplicationError(
             _("只有监测对象才能提出风险消除（该户为“%(status)s”）。")
@@ -58,18 +66,19 @@ def _open_elimination(
 ) -> MonitoringCase:
     today = timezone.localdate()
     setting = selectors.workflow_setting_for(household.village_id)
-    case = MonitoringCase.objects.create(
-        kind=CaseKind.ELIMINATION,
-        state=CaseState.VISIT,
-        village_id=household.village_id,
-        household=household,
-        applicant_name=selectors.household_head_name(household),
-        channel=channel,
-        elimination_method=method,
-        opened_on=today,
-        due_on=selectors.working_calendar().case_due_on(today, setting),
-        created_by_id=_actor_id(actor),
-    )
+    with one_open_case_per_household():
+        case = MonitoringCase.objects.create(
+            kind=CaseKind.ELIMINATION,
+            state=CaseState.VISIT,
+            village_id=household.village_id,
+            household=household,
+            applicant_name=selectors.household_head_name(household),
+            channel=channel,
+            elimination_method=method,
+            opened_on=today,
+            due_on=selectors.working_calendar().case_due_on(today, setting),
+            created_by_id=_actor_id(actor),
+        )
     case_opening_record(actor=actor, case=case, opinion=reason)
     return case
 
