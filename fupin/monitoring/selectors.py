@@ -33,9 +33,9 @@ from fupin.core.scope import RegionScope
 from fupin.monitoring import workflow
 from fupin.monitoring.deadlines import Deadline, WorkingCalendar, current_deadline
 from fupin.monitoring.models import (
+    CLOSED_STATES,
     ApprovalRecord,
     Attachment,
-    CLOSED_STATES,
     CalendarDay,
     CaseState,
     Decision,
@@ -692,17 +692,15 @@ def case_duplicate_list(*, scope: RegionScope) -> list[DuplicateCases]:
         .filter(cases__gt=1)
         .values_list("household_id", "kind")
     )
-    found: dict[tuple[int, str], list[MonitoringCase]] = {}
+    found: dict[tuple[Household, str], list[MonitoringCase]] = {}
     for case in (
         open_cases.filter(household_id__in={household for household, _kind in pairs})
         .select_related("household")
         .order_by("household__number", "kind", "opened_on", "id")
     ):
-        key = (case.household_id, case.kind)
-        if key in pairs and case.household is not None:
-            found.setdefault(key, []).append(case)
+        if case.household is not None and (case.household_id, case.kind) in pairs:
+            found.setdefault((case.household, case.kind), []).append(case)
     return [
-        DuplicateCases(household=cases[0].household, kind=kind, cases=cases)
-        for (_household, kind), cases in found.items()
-        if cases[0].household is not None
+        DuplicateCases(household=household, kind=kind, cases=cases)
+        for (household, kind), cases in found.items()
     ]
