@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils.translation import gettext as _
 
 from fupin.audit.services import audit_record
@@ -110,6 +110,8 @@ _ONE_OPEN_CASE_ERRORS = (
     "monitoring_monitoringcase.household_id, monitoring_monitoringcase.kind",
 )
 
+_DEADLOCK_DETECTED = "40P01"
+
 
 def lock_household_status(household_id: int) -> str:
     """Lock the household row until the transaction ends and return its status as the
@@ -117,13 +119,35 @@ def lock_household_status(household_id: int) -> str:
 
     SQLite takes no row locks; its IMMEDIATE transactions already run one writer at a time.
     """
-    status: str = (
-        Household.objects.select_for_update()
-        .filter(pk=household_id)
-        .values_list("status", flat=True)
-        .get()
-    )
+    with deadlock_explained():
+        status: str = (
+            Household.objects.select_for_update()
+            .filter(pk=household_id)
+            .values_list("status", flat=True)
+            .get()
+        )
     return status
+
+
+@contextmanager
+def deadlock_explained() -> Iterator[None]:
+    """Turn PostgreSQL's deadlock error on a household lock into a Chinese refusal.
+
+    Each call locks its households in id order, but a transaction that makes clues more
+    than once (a comparison run with several rules, the assessment's warnings) holds the
+    first call's locks while it waits for the next; two of them over the same households
+    can each wait for the other, and PostgreSQL then aborts one. Its transaction cannot go
+    on, so the service is refused whole and can simply be run again.
+    """
+    try:
+        yield
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) != _DEADLOCK_DETECTED:
+            raise
+        raise ApplicationError(
+            _("另一项登记正在处理同一批农户，本次未写入任何数据，请稍后重试。"),
+            code="household_busy",
+        ) from error
 
 
 @contextmanager

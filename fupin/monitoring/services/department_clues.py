@@ -35,6 +35,7 @@ from fupin.monitoring.services.clues import _receipt_numbers
 from fupin.monitoring.services.common import (
     _actor_id,
     _check_risk_types,
+    deadlock_explained,
     one_open_case_per_household,
 )
 from fupin.registry import codes
@@ -122,7 +123,8 @@ def _locked_households(household_ids: set[int]) -> dict[int, Household]:
         .order_by("id")
         .select_for_update()
     )
-    return {household.pk: household for household in households}
+    with deadlock_explained():
+        return {household.pk: household for household in households}
 
 
 class _Plan:

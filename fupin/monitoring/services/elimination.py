@@ -27,9 +27,9 @@ from fupin.registry.models import Household, HouseholdStatus
 
 
 def _elimination_checks(household: Household, method: str) -> None:
-    # Locked before the look for an open elimination case, as `_intake` does for
-    # identification: two proposals at the same moment are taken one after the other.
-    household.status = lock_household_status(household.pk)
+    """Refusals of an elimination proposal. The caller has locked the household (as
+    `_intake` does for identification) so that two proposals at the same moment are
+    taken one after the other, the second refused as a duplicate."""
     if household.status != HouseholdStatus.MONITORED:
         raise ApplicationError(
             _("只有监测对象才能提出风险消除（该户为“%(status)s”）。")
@@ -98,6 +98,7 @@ def elimination_propose(
     scope.require_visible(household.village_id, _("农户不存在或不在您的管辖范围内。"))
     if not scope.can(Capability.PROPOSE_ELIMINATION):
         raise PermissionDeniedError(_("风险消除由村级或县级人员提出。"))
+    household.status = lock_household_status(household.pk)
     _elimination_checks(household, elimination_method)
     if not reason.strip():
         raise ApplicationError(_("请说明风险消除的理由。"), code="reason_required", field="reason")
@@ -143,6 +144,8 @@ def eliminations_from_assessment(
     )
     opened = 0
     for household in households:
+        # Locked outside the try: a refusal to lock ends the whole batch, not one household.
+        household.status = lock_household_status(household.pk)
         try:
             _elimination_checks(household, method)
         except ApplicationError:

@@ -210,3 +210,54 @@ def test_a_writer_that_still_meets_the_constraint_gets_chinese_and_writes_nothin
             department="医保",
             warnings=[DepartmentWarning(household_id=household.pk, risk_types=[], description="")],
         )
+
+
+def test_two_comparisons_that_lock_in_crossed_order_end_cleanly(actors: Actors) -> None:
+    # Given two households, and two comparison runs that each warn one of them and then,
+    # in the same transaction, the other (as two rules of one run would)
+    first, second, *_others = _households(actors)
+    holding = {"one": threading.Event(), "two": threading.Event()}
+
+    def comparison(label: str, other: str, warned: list[Household]) -> Callable[[], None]:
+        def write() -> None:
+            with transaction.atomic():
+                for index, household in enumerate(warned):
+                    clues_from_department_bulk(
+                        actor=None,
+                        department="医保",
+                        warnings=[
+                            DepartmentWarning(
+                                household_id=household.pk, risk_types=[], description=label
+                            )
+                        ],
+                    )
+                    if index == 0:
+                        # On PostgreSQL both now hold their first household and wait for
+                        # the other's. SQLite runs one transaction at a time: the other
+                        # run has not begun, and the wait simply ends.
+                        holding[label].set()
+                        holding[other].wait(timeout=3)
+
+        return write
+
+    # When they run at the same moment
+    outcomes = _at_once(
+        {
+            "one": comparison("one", "two", [first, second]),
+            "two": comparison("two", "one", [second, first]),
+        }
+    )
+
+    # Then neither hangs or fails obscurely: on PostgreSQL one is refused in Chinese and
+    # leaves nothing; each household has one open case whatever happened
+    busy = "另一项登记正在处理同一批农户，本次未写入任何数据，请稍后重试。"
+    if connection.vendor == "postgresql":
+        assert sorted(outcomes.values()) == sorted([busy, "written"])
+    else:
+        assert outcomes == {"one": "written", "two": "written"}
+    written = [label for label, outcome in outcomes.items() if outcome == "written"]
+    for household in (first, second):
+        assert MonitoringCase.objects.filter(household=household).count() == 1
+        assert sorted(
+            RiskClue.objects.filter(household=household).values_list("description", flat=True)
+        ) == sorted(written)
