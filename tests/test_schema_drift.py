@@ -134,3 +134,9 @@ def test_every_declared_constraint_and_index_exists_after_migrate(
     found = live["registry_member_one_active_household_per_person"]
     assert found["unique"] is True
     assert found["columns"] == ["id_number"]
+    # The one that keeps a second clue from opening a second case for a household.
+    with migrated.cursor() as cursor:
+        live = migrated.introspection.get_constraints(cursor, "monitoring_monitoringcase")
+    found = live["monitoring_case_one_open_per_household_kind"]
+    assert found["unique"] is True
+    assert found["columns"] == ["household_id", "kind"]

@@ -68,6 +68,10 @@ class CaseState(models.TextChoices):
     REJECTED = "rejected", _("已驳回")
 
 
+# The final states: a case in either is closed for good (nothing reopens it).
+CLOSED_STATES = (CaseState.COMPLETED, CaseState.REJECTED)
+
+
 class Decision(models.TextChoices):
     APPROVE = "approve", _("通过")
     REJECT = "reject", _("驳回")
@@ -221,13 +225,26 @@ class MonitoringCase(models.Model):
         indexes = [
             models.Index(fields=["village", "state"], name="monitoring_case_village_state"),
         ]
+        constraints = [
+            # One procedure of each kind at a time per household (DOMAIN §5.5, §5.8): a
+            # second clue joins the open identification case instead of opening another.
+            # "Open" is every state but the two final ones, so a state added later counts
+            # as open. Cases without a household (an application still to be verified) are
+            # not covered: NULLs never collide.
+            models.UniqueConstraint(
+                fields=["household", "kind"],
+                condition=~models.Q(state__in=CLOSED_STATES),
+                name="monitoring_case_one_open_per_household_kind",
+                violation_error_message=_("该户已有办理中的同类监测工作事项。"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
 
     @property
     def is_open(self) -> bool:
-        return self.state not in {CaseState.COMPLETED, CaseState.REJECTED}
+        return self.state not in CLOSED_STATES
 
 
 class RiskClue(models.Model):

@@ -33,6 +33,7 @@ from fupin.core.scope import RegionScope
 from fupin.monitoring import workflow
 from fupin.monitoring.deadlines import Deadline, WorkingCalendar, current_deadline
 from fupin.monitoring.models import (
+    CLOSED_STATES,
     ApprovalRecord,
     Attachment,
     CalendarDay,
@@ -50,9 +51,7 @@ from fupin.monitoring.models import (
 from fupin.registry import codes
 from fupin.registry.models import Household, Member, Region
 
-OPEN_STATES = [
-    state for state in CaseState if state not in {CaseState.COMPLETED, CaseState.REJECTED}
-]
+OPEN_STATES = [state for state in CaseState if state not in CLOSED_STATES]
 CASE_SUBJECT = "monitoring.monitoringcase"
 
 
@@ -664,3 +663,44 @@ def village_in_scope(*, scope: RegionScope, code: str) -> Region | None:
     return (
         Region.objects.filter(code=code, level=RegionLevel.VILLAGE).select_related("parent").first()
     )
+
+
+@dataclass(frozen=True)
+class DuplicateCases:
+    """A household with more than one open case of one kind; `cases` oldest first (the
+    one `fupin resolve_duplicate_cases --merge` keeps, then the later ones)."""
+
+    household: Household
+    kind: str
+    cases: list[MonitoringCase]
+
+
+def case_duplicate_list(*, scope: RegionScope) -> list[DuplicateCases]:
+    """Households in the scope with two or more open cases of the same kind.
+
+    Only a database from before monitoring migration 0008 can hold them: since then the
+    index `monitoring_case_one_open_per_household_kind` refuses a second one.
+    """
+    open_cases = scope.filter(
+        MonitoringCase.objects.filter(household__isnull=False, state__in=OPEN_STATES),
+        region_field="village_id",
+    )
+    pairs = set(
+        open_cases.order_by()
+        .values("household_id", "kind")
+        .annotate(cases=Count("id"))
+        .filter(cases__gt=1)
+        .values_list("household_id", "kind")
+    )
+    found: dict[tuple[Household, str], list[MonitoringCase]] = {}
+    for case in (
+        open_cases.filter(household_id__in={household for household, _kind in pairs})
+        .select_related("household")
+        .order_by("household__number", "kind", "opened_on", "id")
+    ):
+        if case.household is not None and (case.household_id, case.kind) in pairs:
+            found.setdefault((case.household, case.kind), []).append(case)
+    return [
+        DuplicateCases(household=household, kind=kind, cases=cases)
+        for (household, kind), cases in found.items()
+    ]

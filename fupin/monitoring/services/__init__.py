@@ -9,8 +9,9 @@ subclasses) with a Chinese message and leave the database as it was.
 
 Split by sub-domain (ADR 0006): `clues` (with `department_clues`, the comparison runs'
 warnings in bulk), `steps`, `publicity`, `announcements`, `elimination`, `deadlines`
-(with the calendar import), `registration` (登记为农户) and `common`, the checks and
-records they share.
+(with the calendar import), `registration` (登记为农户), `duplicates` (merging the open
+cases an old database holds twice for a household) and `common`, the checks and records
+they share.
 """
 
 from fupin.monitoring.services.announcements import (
@@ -45,6 +46,7 @@ from fupin.monitoring.services.department_clues import (
     DepartmentWarning,
     clues_from_department_bulk,
 )
+from fupin.monitoring.services.duplicates import case_duplicates_merge
 from fupin.monitoring.services.elimination import (
     elimination_propose,
     eliminations_from_assessment,
@@ -92,6 +94,7 @@ __all__ = [
     "case_announce",
     "case_comparison_record",
     "case_county_review",
+    "case_duplicates_merge",
     "case_household_register",
     "case_publicity_close",
     "case_publicity_start",

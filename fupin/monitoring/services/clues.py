@@ -30,6 +30,8 @@ from fupin.monitoring.services.common import (
     _check_risk_types,
     _village,
     case_opening_record,
+    lock_household_status,
+    one_open_case_per_household,
 )
 from fupin.registry.idnumbers import InvalidIdNumber, parse_id_number
 from fupin.registry.models import Household, HouseholdStatus, Region
@@ -116,8 +118,15 @@ def _intake(
     received_on: date | None = None,
     identity: selectors.IdentityMatch | None = None,
 ) -> RiskClue:
-    """Register a clue: merge it into an open duplicate, or open an identification case."""
+    """Register a clue: merge it into an open duplicate, or open an identification case.
+
+    The household is locked first, so two clues for it registered at the same moment
+    (a cadre and a department feed, two cadres) are taken one after the other: the second
+    merges into the case the first opened.
+    """
     received_on = received_on or timezone.localdate()
+    if household is not None:
+        household.status = lock_household_status(household.pk)
     if household is not None and household.status in {
         HouseholdStatus.MONITORED,
         HouseholdStatus.CANCELLED,
@@ -160,23 +169,24 @@ def _intake(
         return clue
     setting = selectors.workflow_setting_for(clue.village_id)
     calendar = selectors.working_calendar()
-    case = MonitoringCase.objects.create(
-        kind=CaseKind.IDENTIFICATION,
-        state=CaseState.VISIT,
-        village_id=clue.village_id,
-        household=household,
-        applicant_name=applicant_name
-        or (selectors.household_head_name(household) if household else ""),
-        channel=channel,
-        risk_types=list(risk_types),
-        opened_on=received_on,
-        # DOMAIN §5.5: a farmer's own application is visited within N working days.
-        visit_due_on=calendar.add_working_days(received_on, setting.visit_working_days)
-        if channel == Channel.SELF_APPLICATION
-        else None,
-        due_on=calendar.case_due_on(received_on, setting),
-        created_by_id=_actor_id(actor),
-    )
+    with one_open_case_per_household():
+        case = MonitoringCase.objects.create(
+            kind=CaseKind.IDENTIFICATION,
+            state=CaseState.VISIT,
+            village_id=clue.village_id,
+            household=household,
+            applicant_name=applicant_name
+            or (selectors.household_head_name(household) if household else ""),
+            channel=channel,
+            risk_types=list(risk_types),
+            opened_on=received_on,
+            # DOMAIN §5.5: a farmer's own application is visited within N working days.
+            visit_due_on=calendar.add_working_days(received_on, setting.visit_working_days)
+            if channel == Channel.SELF_APPLICATION
+            else None,
+            due_on=calendar.case_due_on(received_on, setting),
+            created_by_id=_actor_id(actor),
+        )
     clue.case = case
     clue.save(update_fields=["case"])
     case_opening_record(actor=actor, case=case, opinion=description)

@@ -1,11 +1,13 @@
 """What every monitoring service shares: the checks that the actor owns a step and the case
 lies in their region, locking, attachments and approval records."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils.translation import gettext as _
 
 from fupin.audit.services import audit_record
@@ -23,7 +25,7 @@ from fupin.monitoring.models import (
     Step,
 )
 from fupin.registry import codes
-from fupin.registry.models import Region
+from fupin.registry.models import Household, Region
 
 MAX_RISK_TYPES = 5
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
@@ -93,6 +95,78 @@ def _locked_case(case: MonitoringCase, *, expected: CaseState | None = None) -> 
 def _open_step(scope: RegionScope, case: MonitoringCase, expected: CaseState) -> MonitoringCase:
     _require_owner(scope, case, expected)
     return _locked_case(case, expected=expected)
+
+
+# ---------------------------------------------------------------- one open case per household
+# Issue #20 (data integrity under concurrency): every writer that may open a case for a
+# household, or link one to it, locks the household row before it looks for the open case
+# of the same kind, so a second writer waits for the first to commit and then finds its
+# case. The partial unique index is the last guard, for a path that skips the lock.
+
+ONE_OPEN_CASE = "monitoring_case_one_open_per_household_kind"
+# How each database names the index in its error: PostgreSQL by name, SQLite by columns.
+_ONE_OPEN_CASE_ERRORS = (
+    ONE_OPEN_CASE,
+    "monitoring_monitoringcase.household_id, monitoring_monitoringcase.kind",
+)
+
+_DEADLOCK_DETECTED = "40P01"
+
+
+def lock_household_status(household_id: int) -> str:
+    """Lock the household row until the transaction ends and return its status as the
+    lock found it (another writer may have changed it while this one waited).
+
+    SQLite takes no row locks; its IMMEDIATE transactions already run one writer at a time.
+    """
+    with deadlock_explained():
+        status: str = (
+            Household.objects.select_for_update()
+            .filter(pk=household_id)
+            .values_list("status", flat=True)
+            .get()
+        )
+    return status
+
+
+@contextmanager
+def deadlock_explained() -> Iterator[None]:
+    """Turn PostgreSQL's deadlock error on a household lock into a Chinese refusal.
+
+    Each call locks its households in id order, but a transaction that makes clues more
+    than once (a comparison run with several rules, the assessment's warnings) holds the
+    first call's locks while it waits for the next; two of them over the same households
+    can each wait for the other, and PostgreSQL then aborts one. Its transaction cannot go
+    on, so the service is refused whole and can simply be run again.
+    """
+    try:
+        yield
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) != _DEADLOCK_DETECTED:
+            raise
+        raise ApplicationError(
+            _("另一项登记正在处理同一批农户，本次未写入任何数据，请稍后重试。"),
+            code="household_busy",
+        ) from error
+
+
+@contextmanager
+def one_open_case_per_household() -> Iterator[None]:
+    """Turn a write that runs into the one-open-case index into a Chinese refusal.
+
+    The savepoint keeps the surrounding transaction usable on PostgreSQL until the
+    ApplicationError rolls the whole service back, so nothing is left half-written.
+    """
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        if not any(name in str(error) for name in _ONE_OPEN_CASE_ERRORS):
+            raise
+        raise ApplicationError(
+            _("该户已有办理中的同类监测工作事项，未写入任何数据。请刷新页面后重试。"),
+            code="case_already_open",
+        ) from error
 
 
 # What a step takes as a document: a file just sent, or one the user sent with a form that

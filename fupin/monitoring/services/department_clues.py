@@ -32,7 +32,12 @@ from fupin.monitoring.models import (
     Step,
 )
 from fupin.monitoring.services.clues import _receipt_numbers
-from fupin.monitoring.services.common import _actor_id, _check_risk_types
+from fupin.monitoring.services.common import (
+    _actor_id,
+    _check_risk_types,
+    deadlock_explained,
+    one_open_case_per_household,
+)
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus, Member
 
@@ -89,17 +94,37 @@ def clues_from_department_bulk(
         source=source,
         received_on=received_on or timezone.localdate(),
         created_by=_actor_id(actor),
-        households=Household.objects.only("id", "number", "status", "village_id").in_bulk(
-            {warning.household_id for warning in warnings}
-        ),
+        households=_locked_households({warning.household_id for warning in warnings}),
     )
     made = [
         plan.clue(warning, risk_types) for warning, risk_types in zip(warnings, chosen, strict=True)
     ]
     clues = [clue for clue in made if clue is not None]
-    plan.write(clues)
+    with one_open_case_per_household():
+        plan.write(clues)
     audit_record_many(actor=actor, entries=plan.audit_entries(clues))
     return DepartmentClues(made)
+
+
+def _locked_households(household_ids: set[int]) -> dict[int, Household]:
+    """The warned households that take a clue, locked until the transaction ends, in one
+    statement: as `_intake` locks one household before it looks for its open clue, so a
+    single clue registered at the same moment waits for this call or this call for it.
+
+    Locked in id order, the order every writer takes, so two calls over overlapping
+    households wait for each other instead of deadlocking. The status filter is in the
+    locking statement: PostgreSQL checks it again on the row it waited for, so a household
+    made monitored meanwhile is neither locked nor warned.
+    """
+    households = (
+        Household.objects.filter(pk__in=household_ids)
+        .exclude(status__in=_NO_CLUE_STATUSES)
+        .only("id", "number", "status", "village_id")
+        .order_by("id")
+        .select_for_update()
+    )
+    with deadlock_explained():
+        return {household.pk: household for household in households}
 
 
 class _Plan:

@@ -16,12 +16,20 @@ from fupin.monitoring.models import (
     Channel,
     MonitoringCase,
 )
-from fupin.monitoring.services.common import _actor_id, case_opening_record
+from fupin.monitoring.services.common import (
+    _actor_id,
+    case_opening_record,
+    lock_household_status,
+    one_open_case_per_household,
+)
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus
 
 
 def _elimination_checks(household: Household, method: str) -> None:
+    """Refusals of an elimination proposal. The caller has locked the household (as
+    `_intake` does for identification) so that two proposals at the same moment are
+    taken one after the other, the second refused as a duplicate."""
     if household.status != HouseholdStatus.MONITORED:
         raise ApplicationError(
             _("只有监测对象才能提出风险消除（该户为“%(status)s”）。")
@@ -58,18 +66,19 @@ def _open_elimination(
 ) -> MonitoringCase:
     today = timezone.localdate()
     setting = selectors.workflow_setting_for(household.village_id)
-    case = MonitoringCase.objects.create(
-        kind=CaseKind.ELIMINATION,
-        state=CaseState.VISIT,
-        village_id=household.village_id,
-        household=household,
-        applicant_name=selectors.household_head_name(household),
-        channel=channel,
-        elimination_method=method,
-        opened_on=today,
-        due_on=selectors.working_calendar().case_due_on(today, setting),
-        created_by_id=_actor_id(actor),
-    )
+    with one_open_case_per_household():
+        case = MonitoringCase.objects.create(
+            kind=CaseKind.ELIMINATION,
+            state=CaseState.VISIT,
+            village_id=household.village_id,
+            household=household,
+            applicant_name=selectors.household_head_name(household),
+            channel=channel,
+            elimination_method=method,
+            opened_on=today,
+            due_on=selectors.working_calendar().case_due_on(today, setting),
+            created_by_id=_actor_id(actor),
+        )
     case_opening_record(actor=actor, case=case, opinion=reason)
     return case
 
@@ -89,6 +98,7 @@ def elimination_propose(
     scope.require_visible(household.village_id, _("农户不存在或不在您的管辖范围内。"))
     if not scope.can(Capability.PROPOSE_ELIMINATION):
         raise PermissionDeniedError(_("风险消除由村级或县级人员提出。"))
+    household.status = lock_household_status(household.pk)
     _elimination_checks(household, elimination_method)
     if not reason.strip():
         raise ApplicationError(_("请说明风险消除的理由。"), code="reason_required", field="reason")
@@ -134,6 +144,8 @@ def eliminations_from_assessment(
     )
     opened = 0
     for household in households:
+        # Locked outside the try: a refusal to lock ends the whole batch, not one household.
+        household.status = lock_household_status(household.pk)
         try:
             _elimination_checks(household, method)
         except ApplicationError:

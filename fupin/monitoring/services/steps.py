@@ -37,6 +37,7 @@ from fupin.monitoring.services.common import (
     _open_step,
     _store_files,
     approval_record,
+    lock_household_status,
 )
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus
@@ -81,6 +82,8 @@ def case_visit_record(
             _("农户 %(number)s 不在本村。") % {"number": household.number},
             code="household_village",
         )
+    if household is not None and case.household_id is None:
+        _check_no_other_open_case(case, household)
     linked = household or case.household
     if (
         linked is not None
@@ -124,6 +127,32 @@ def case_visit_record(
         action="monitoring.case_visit_record",
         changes={"household": linked.number, "has_consent": has_consent},
     )
+
+
+def _check_no_other_open_case(case: MonitoringCase, household: Household) -> None:
+    """Refuse to link a household that already has an open case of the case's kind (an
+    application that named no registered household, found at the visit to be one that a
+    cadre or a department had already reported). The household is locked first, as
+    every writer that opens a case for it does."""
+    household.status = lock_household_status(household.pk)
+    other = (
+        MonitoringCase.objects.filter(
+            household=household, kind=case.kind, state__in=selectors.OPEN_STATES
+        )
+        .exclude(pk=case.pk)
+        .order_by("id")
+        .first()
+    )
+    if other is not None:
+        raise ApplicationError(
+            _(
+                "农户 %(number)s 已有办理中的监测工作事项 #%(id)s，不能再关联到本事项。"
+                "请在该事项中办理；本事项可驳回并注明“已由事项 #%(id)s 办理”。"
+            )
+            % {"number": household.number, "id": other.pk},
+            code="case_already_open",
+            field="household_number",
+        )
 
 
 @transaction.atomic

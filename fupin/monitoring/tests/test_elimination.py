@@ -1,10 +1,12 @@
 """Risk elimination: blocked by each assessment guard with its reason, allowed when none
 applies, and carried through the same chain to the registry's 风险消除 event."""
 
+import threading
 from datetime import date
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from fupin.assessment.models import AssessmentOutcome, AssessmentRun, RuleSetRecord
 from fupin.core.errors import ApplicationError, PermissionDeniedError
@@ -188,3 +190,34 @@ def test_eliminations_from_assessment_skip_guarded_and_open_ones(
         )
         == 0
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_proposals_at_once_open_one_elimination_case(
+    actors: Actors, monitored: Household, baseline: RuleSetRecord
+) -> None:
+    # Given a monitored household that may be eliminated
+    assessed(monitored, baseline)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def propose() -> None:
+        try:
+            start.wait()
+            _propose(actors, monitored)
+            outcomes.append("opened")
+        except ApplicationError as error:
+            outcomes.append(error.message)
+        finally:
+            connection.close()
+
+    # When two cadres propose it at the same moment
+    threads = [threading.Thread(target=propose) for _index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    # Then the second waits for the first and is refused as a duplicate: one case
+    assert sorted(outcomes) == sorted(["opened", "该户已有办理中的风险消除事项。"])
+    assert MonitoringCase.objects.filter(kind=CaseKind.ELIMINATION).count() == 1

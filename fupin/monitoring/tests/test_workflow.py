@@ -326,6 +326,49 @@ def test_an_unregistered_applicant_is_linked_to_a_registered_household_at_the_vi
     assert clue.case.state == CaseState.VISIT
 
 
+def test_a_household_with_an_open_case_is_not_linked_to_another_at_the_visit(
+    actors: Actors, household: Household
+) -> None:
+    # Given an application that named no registered household, and a cadre's clue that
+    # opened a case for the household the applicant turns out to live in
+    clue = services.clue_self_apply(
+        name="李秀兰",
+        id_number="11010519491231002X",
+        phone="13800001111",
+        village_code=household.village_id,
+        risk_types=[codes.RiskType.ILLNESS],
+        description="医疗费用高",
+        has_consent=True,
+    )
+    assert clue.case is not None
+    officer = actors.village_officer
+    open_case = services.clue_register(
+        actor=officer,
+        scope=scope_of(officer),
+        household=household,
+        risk_types=[codes.RiskType.ILLNESS],
+        description="走访发现",
+    ).case
+    assert open_case is not None
+
+    # When the visit links that household, then it is refused, naming the open case, and
+    # nothing changes
+    with (
+        nothing_changes(clue.case),
+        pytest.raises(ApplicationError, match=f"已有办理中的监测工作事项 #{open_case.pk}"),
+    ):
+        services.case_visit_record(
+            actor=officer,
+            scope=scope_of(officer),
+            case=clue.case,
+            visited_on=TODAY,
+            visitors="王书记",
+            findings="属实",
+            has_consent=True,
+            household=household,
+        )
+
+
 def test_village_work_teams_and_county_staff_own_their_steps_too(
     actors: Actors, household: Household, clock: Any
 ) -> None:
