@@ -173,7 +173,7 @@ def _prefetched_lookups(
             lookup = getattr(ledger.lookups, name)
             if callable(lookup) and column in header_of:
                 keys = file_keys(files, ledger.template, column, header_of[column])
-                replaced[name] = prefetched(lookup, keys)
+                replaced[name] = prefetched(lookup, keys, ledger.prefetched_frames.get(name))
     return dataclasses.replace(ledger.lookups, **replaced)
 
 
