@@ -113,12 +113,15 @@ class Household(models.Model):
     """A registered household (建档立卡户 or 防返贫监测 record), keyed by 户编号."""
 
     number = models.CharField(_("户编号"), max_length=30, unique=True)
+    # No index of its own: the (village, number) index below serves equality and joins, and
+    # a LIKE index serves the prefix filters (ADR 0033).
     village = models.ForeignKey(
         Region,
         verbose_name=_("所在村"),
         on_delete=models.PROTECT,
         related_name="households",
         limit_choices_to={"level": RegionLevel.VILLAGE},
+        db_index=False,
     )
     group_name = models.CharField(_("自然村/组"), max_length=50, blank=True)
     address = models.CharField(_("家庭住址"), max_length=200, blank=True)
@@ -205,6 +208,13 @@ class Household(models.Model):
         # on PostgreSQL, which code filters never use and every bulk insert pays for.
         indexes = [
             models.Index(fields=["village", "number"], name="registry_household_village"),
+            # Region filters are `village_id LIKE '220421%'`: with the database's C.UTF-8
+            # collation only a pattern_ops index serves them (ADR 0033).
+            models.Index(
+                fields=["village"],
+                name="registry_household_region",
+                opclasses=["varchar_pattern_ops"],
+            ),
             models.Index(fields=["status"], name="registry_household_status"),
             # A county's 3,000 monitored households (待办: those still without a responsible
             # cadre) found without reading its 100,000: PostgreSQL, seeing households stored
@@ -334,13 +344,13 @@ class Member(models.Model):
         verbose_name = _("家庭成员")
         verbose_name_plural = _("家庭成员")
         ordering = ["household_id", "relation", "birth_date"]
-        # Active members are found through the partial unique index below; this one serves
-        # the history of a number (including removed members) without a LIKE twin. The
-        # active members of a household, with their names, are read from one index without
-        # the table: the people counted on lists and the home page, and the name search
-        # (issue #17; a county's count over 320,000 members).
+        # Members are found by ID number among the active ones only, through the partial
+        # unique index below; a second index over every number cost each import a random
+        # insert per member and served no query (ADR 0033). The active members of a
+        # household, with their names, are read from one index without the table: the
+        # people counted on lists and the home page, and the name search (issue #17; a
+        # county's count over 320,000 members).
         indexes = [
-            models.Index(fields=["id_number"], name="registry_member_id_number"),
             models.Index(
                 fields=["household", "name"],
                 condition=models.Q(is_active=True),
