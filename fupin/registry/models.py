@@ -113,15 +113,12 @@ class Household(models.Model):
     """A registered household (建档立卡户 or 防返贫监测 record), keyed by 户编号."""
 
     number = models.CharField(_("户编号"), max_length=30, unique=True)
-    # No index of its own: the (village, number) index below serves equality and joins, and
-    # a LIKE index serves the prefix filters (ADR 0033).
     village = models.ForeignKey(
         Region,
         verbose_name=_("所在村"),
         on_delete=models.PROTECT,
         related_name="households",
         limit_choices_to={"level": RegionLevel.VILLAGE},
-        db_index=False,
     )
     group_name = models.CharField(_("自然村/组"), max_length=50, blank=True)
     address = models.CharField(_("家庭住址"), max_length=200, blank=True)
@@ -208,13 +205,6 @@ class Household(models.Model):
         # on PostgreSQL, which code filters never use and every bulk insert pays for.
         indexes = [
             models.Index(fields=["village", "number"], name="registry_household_village"),
-            # Region filters are `village_id LIKE '220421%'`: with the database's C.UTF-8
-            # collation only a pattern_ops index serves them (ADR 0033).
-            models.Index(
-                fields=["village"],
-                name="registry_household_region",
-                opclasses=["varchar_pattern_ops"],
-            ),
             models.Index(fields=["status"], name="registry_household_status"),
             # A county's 3,000 monitored households (待办: those still without a responsible
             # cadre) found without reading its 100,000: PostgreSQL, seeing households stored
