@@ -14,7 +14,6 @@ of the transaction at a rollback.
 """
 
 import datetime
-import tempfile
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -46,7 +45,6 @@ MEMBERS = "fupin_import_members"
 _HEAD = codes.Relation.HEAD.value
 _BOOLEANS = tuple(name for name in MEMBER_COLUMNS if name.startswith(("has_", "receives_")))
 _INTEGERS = ("migrant_months",)
-_SPOOL_BLOCK = 1 << 20
 # The staging table's columns, in COPY order, and their SQL types.
 _STAGED: dict[str, str] = {
     "household_number": "text",
@@ -224,10 +222,10 @@ def _defaults(
     given: dict[str, tuple[str, list[Any]]],
     *,
     now: datetime.datetime,
-) -> tuple[str, str, list[Any]]:
-    """The column list and SELECT list of an INSERT … SELECT, and the SELECT's parameters:
-    `given` maps a field's attname to its SQL and parameters (the primary key too, when
-    given); the stamps are `now`, the other fields their default."""
+) -> tuple[str, list[Any]]:
+    """The column list and SELECT list of an INSERT … SELECT: `given` maps a field's attname
+    to its SQL and parameters (the primary key too, when given); the stamps are `now`, the
+    other fields their default."""
     names: list[str] = []
     expressions: list[str] = []
     params: list[Any] = []
@@ -244,33 +242,7 @@ def _defaults(
             sql, values = "%s", [field.get_db_prep_save(field.get_default(), connection)]
         expressions.append(sql)
         params.extend(values)
-    return ", ".join(names), f"SELECT {', '.join(expressions)}", params
-
-
-def _insert_copied(
-    cursor: CursorWrapper, table: str, columns: str, select: str, params: list[Any]
-) -> int:
-    """`INSERT INTO table (columns) select` as two COPYs: the rows are spooled to a
-    temporary file and copied back in. COPY fills the table's pages a batch of rows at a
-    time through a small ring of buffers, where INSERT … SELECT writes each row through
-    the shared buffers on its own: about twice as fast for a million members, commit
-    included (ADR 0033). Returns the number of rows."""
-    # The raw psycopg COPYs need Django's error translation (see `_copy`).
-    with tempfile.TemporaryFile() as spool:
-        with (
-            connection.wrap_database_errors,
-            cursor.cursor.copy(f"COPY ({select}) TO STDOUT", params) as out,
-        ):
-            for block in out:
-                spool.write(block)
-        spool.seek(0)
-        with (
-            connection.wrap_database_errors,
-            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as into,
-        ):
-            while block := spool.read(_SPOOL_BLOCK):
-                into.write(block)
-    return int(cursor.cursor.rowcount)
+    return f"({', '.join(names)}) SELECT {', '.join(expressions)}", params
 
 
 def _write_households(cursor: CursorWrapper, *, now: datetime.datetime) -> tuple[int, int]:
@@ -313,13 +285,12 @@ def _write_households(cursor: CursorWrapper, *, now: datetime.datetime) -> tuple
         "active_member_count": "a.members",
         "active_member_names": "a.names",
     }
-    columns, select, params = _defaults(
-        Household, {name: (sql, []) for name, sql in given.items()}, now=now
+    insert, params = _defaults(Household, {name: (sql, []) for name, sql in given.items()}, now=now)
+    cursor.execute(
+        f"INSERT INTO {table} {insert} FROM {HOUSEHOLDS} AS a WHERE NOT a.existed",
+        params,
     )
-    created = _insert_copied(
-        cursor, table, columns, f"{select} FROM {HOUSEHOLDS} AS a WHERE NOT a.existed", params
-    )
-    return created, updated
+    return cursor.rowcount, updated
 
 
 def _write_members(cursor: CursorWrapper, *, now: datetime.datetime) -> tuple[int, int, int]:
@@ -361,12 +332,9 @@ def _write_members(cursor: CursorWrapper, *, now: datetime.datetime) -> tuple[in
                 if default is None
                 else (f"coalesce(s.{field.attname}, %s)", [default])
             )
-    columns, select, params = _defaults(Member, given, now=now)
-    _insert_copied(
-        cursor,
-        member_table,
-        columns,
-        f"{select} FROM {MEMBERS} AS s WHERE s.member_id IS NULL",
+    insert, params = _defaults(Member, given, now=now)
+    cursor.execute(
+        f"INSERT INTO {member_table} {insert} FROM {MEMBERS} AS s WHERE s.member_id IS NULL",
         params,
     )
     cursor.execute(update, [now, _HEAD, True])
