@@ -13,14 +13,14 @@ from fupin.imports.kinds import MEMBERS_LEDGER
 from fupin.imports.prefetch import prefetched
 from fupin.imports.streaming import validated_file
 from fupin.imports.tests.support import interleaved_households, members_file, run_import
+from fupin.registry import codes
+from fupin.registry.models import Member
 from fupin.registry.selectors import (
     household_heads_by_number,
     household_heads_frame,
     member_households_by_id_number,
     member_households_frame,
 )
-from fupin.registry import codes
-from fupin.registry.models import Member
 
 CHUNK_ROWS = 8
 
