@@ -98,6 +98,11 @@ class LedgerKind:
     # (lookup, template column): lookups asked once for the whole file's values of the
     # column when it is validated in several chunks (`prefetch.py`).
     prefetched: tuple[tuple[str, str], ...] = ()
+    # The same answers as a frame (`key`, `value`) for the whole file's keys at once, for
+    # the lookups that have such a reader (`prefetch.prefetched`).
+    prefetched_frames: Mapping[str, Callable[[list[str]], pl.DataFrame]] = field(
+        default_factory=dict
+    )
 
     @property
     def kind(self) -> str:
@@ -124,6 +129,10 @@ MEMBERS_LEDGER = LedgerKind(
     apply=member_bulk_upsert,
     chunked_apply=member_bulk_upsert,
     prefetched=(("existing_people", "id_number"), ("registered_heads", "household_number")),
+    prefetched_frames={
+        "existing_people": selectors.member_households_frame,
+        "registered_heads": selectors.household_heads_frame,
+    },
     export_query=selectors.member_ledger_values,
     export_sources={
         "region_code": "household__village_id",

@@ -44,10 +44,15 @@ class PrefetchedLookup:
 
 
 def prefetched(
-    lookup: Callable[[list[str]], Mapping[str, Any]], keys: pl.Series
+    lookup: Callable[[list[str]], Mapping[str, Any]],
+    keys: pl.Series,
+    frame: Callable[[list[str]], pl.DataFrame] | None = None,
 ) -> PrefetchedLookup:
-    """Ask `lookup` for `keys` (in slices, so no answer is held as Python objects whole)."""
+    """Ask `lookup` for `keys` (in slices, so no answer is held as Python objects whole),
+    or `frame`, the same question answered as a frame of `key` and `value`, when given."""
     keys = keys.drop_nulls().unique()
+    if frame is not None:
+        return PrefetchedLookup(lookup, keys, frame(keys.to_list()))
     parts: list[pl.DataFrame] = []
     for start in range(0, keys.len(), POSTGRESQL_CHUNK):
         answer = lookup(keys.slice(start, POSTGRESQL_CHUNK).to_list())

@@ -24,6 +24,7 @@ from typing import Final
 import polars as pl
 from django.conf import settings
 
+from fupin.core.bulk import bulk_work_memory
 from fupin.imports.checks import Lookups
 from fupin.imports.kinds import LedgerKind
 from fupin.imports.parsing import (
@@ -165,11 +166,14 @@ def _prefetched_lookups(
 ) -> Lookups:
     """The ledger's lookups, those it names asked once for the whole file's keys."""
     replaced: dict[str, PrefetchedLookup] = {}
-    for name, column in ledger.prefetched:
-        lookup = getattr(ledger.lookups, name)
-        if callable(lookup) and column in header_of:
-            keys = file_keys(files, ledger.template, column, header_of[column])
-            replaced[name] = prefetched(lookup, keys)
+    # Each question joins a slice of the file's keys with the members table: with the
+    # default work_mem the join spilled to disk in batches (ADR 0033).
+    with bulk_work_memory():
+        for name, column in ledger.prefetched:
+            lookup = getattr(ledger.lookups, name)
+            if callable(lookup) and column in header_of:
+                keys = file_keys(files, ledger.template, column, header_of[column])
+                replaced[name] = prefetched(lookup, keys, ledger.prefetched_frames.get(name))
     return dataclasses.replace(ledger.lookups, **replaced)
 
 

@@ -1,8 +1,9 @@
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import polars as pl
 from django.db import connection
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.expressions import OrderBy
@@ -452,6 +453,62 @@ def member_households_by_id_number(id_numbers: Iterable[str]) -> dict[str, str]:
             )
         )
     return found
+
+
+def member_households_frame(id_numbers: Sequence[str]) -> pl.DataFrame:
+    """`member_households_by_id_number` as a frame (`key`: ID number, `value`: 户编号) for
+    a whole file's keys: one query, streamed by COPY on PostgreSQL, so a re-import's
+    million answers never become Python objects and the members are read once, not once
+    per slice of keys (ADR 0033)."""
+    return _frame_for_keys(
+        id_numbers,
+        lambda chunk: (
+            Member.objects.filter(is_active=True, id_number__any=chunk)
+            .order_by()
+            .values_list("id_number", "household__number")
+        ),
+        {"key": pl.String, "value": pl.String},
+    )
+
+
+def household_heads_frame(numbers: Sequence[str]) -> pl.DataFrame:
+    """`household_heads_by_number` as a frame (`key`: 户编号, `value`: the ID numbers of
+    its active heads, an empty list for none), read as `member_households_frame` is."""
+    households = _frame_for_keys(
+        numbers,
+        lambda chunk: Household.objects.filter(number__any=chunk).order_by().values_list("number"),
+        {"key": pl.String},
+    )
+    heads = _frame_for_keys(
+        numbers,
+        lambda chunk: (
+            Member.objects.filter(
+                is_active=True, relation=codes.Relation.HEAD, household__number__any=chunk
+            )
+            .order_by()
+            .values_list("household__number", "id_number")
+        ),
+        {"key": pl.String, "value": pl.String},
+    )
+    listed = heads.group_by("key").agg(pl.col("value"))
+    return households.join(listed, on="key", how="left").with_columns(
+        pl.col("value").fill_null(pl.lit([], dtype=pl.List(pl.String)))
+    )
+
+
+def _frame_for_keys(
+    keys: Sequence[str],
+    query: Callable[[list[str]], QuerySet[Any, Any]],
+    schema: dict[str, Any],
+) -> pl.DataFrame:
+    """`query` for all `keys` in one statement on PostgreSQL (its `= ANY` takes one array
+    parameter however long); SQLite's parameter limit needs the keys in chunks."""
+    # The services package imports this module.
+    from fupin.registry.services import bulk_sql  # noqa: PLC0415
+
+    if connection.vendor == "postgresql":
+        return bulk_sql.frame(query(list(keys)), schema)
+    return bulk_sql.frames(keys, query, schema)
 
 
 def region_names(*, scope: RegionScope, codes: Iterable[str]) -> dict[str, str]:

@@ -13,6 +13,14 @@ from fupin.imports.kinds import MEMBERS_LEDGER
 from fupin.imports.prefetch import prefetched
 from fupin.imports.streaming import validated_file
 from fupin.imports.tests.support import interleaved_households, members_file, run_import
+from fupin.registry import codes
+from fupin.registry.models import Member
+from fupin.registry.selectors import (
+    household_heads_by_number,
+    household_heads_frame,
+    member_households_by_id_number,
+    member_households_frame,
+)
 
 CHUNK_ROWS = 8
 
@@ -66,6 +74,7 @@ def test_chunked_validation_asks_each_prefetched_lookup_once(regions: None, tmp_
 
         return lookup
 
+    # (The lookups themselves are asked: without the readers of whole-file frames.)
     ledger = dataclasses.replace(
         MEMBERS_LEDGER,
         lookups=dataclasses.replace(
@@ -73,6 +82,7 @@ def test_chunked_validation_asks_each_prefetched_lookup_once(regions: None, tmp_
             existing_people=counting("existing_people"),
             registered_heads=counting("registered_heads"),
         ),
+        prefetched_frames={},
     )
 
     # When it is validated in chunks, and again without prefetching
@@ -92,6 +102,75 @@ def test_chunked_validation_asks_each_prefetched_lookup_once(regions: None, tmp_
     assert asked_once == {"existing_people": 1, "registered_heads": 1}
     assert asked == {"existing_people": 1 + chunks, "registered_heads": 1 + chunks}
     assert errors == errors_each
+    assert [error.message for error in errors] == [
+        "此人已在另一户（户编号 H000）在册；请先在原户办理成员减少，再导入。"
+    ]
+
+
+def test_prefetched_frame_answers_instead_of_the_lookup() -> None:
+    asked: list[list[str]] = []
+    framed: list[list[str]] = []
+
+    def frame(keys: list[str]) -> pl.DataFrame:
+        framed.append(sorted(keys))
+        return pl.DataFrame({"key": ["A"], "value": ["H1"]})
+
+    lookup = prefetched(_counted({"C": "H3"}, asked), pl.Series(["A", "B", None]), frame)
+
+    assert lookup(["A", "B", "C"]) == {"A": "H1", "C": "H3"}
+    # The frame was asked for the file's keys; the lookup only for the unforeseen one.
+    assert framed == [["A", "B"]]
+    assert asked == [["C"]]
+
+
+@pytest.mark.django_db
+def test_frame_readers_answer_as_the_lookups_do(regions: None, tmp_path: Path) -> None:
+    # Given three registered households, one of them without a head any more
+    rows = interleaved_households(3)
+    _output, error = run_import("members", str(members_file(tmp_path, rows)), "--no-progress")
+    assert error is None
+    removed = Member.objects.filter(household__number="H002", relation=codes.Relation.HEAD)
+    assert removed.update(is_active=False, removal_reason=codes.RemovalReason.values[0]) == 1
+    people = [row["证件号码"] for row in rows] + ["110101199001011237"]
+    numbers = ["H000", "H001", "H002", "H999"]
+
+    # When the file's keys are asked as frames and through the lookups
+    members = member_households_frame(people)
+    heads = household_heads_frame(numbers)
+
+    # Then both say the same: who is registered where, each household's heads (none for
+    # the headless one, nothing for the unknown number)
+    assert dict(members.iter_rows()) == member_households_by_id_number(people)
+    assert len(members) == len(rows) - 1
+    assert dict(heads.iter_rows()) == household_heads_by_number(numbers)
+    assert dict(heads.iter_rows())["H002"] == []
+    assert sorted(dict(heads.iter_rows())) == ["H000", "H001", "H002"]
+    assert member_households_frame([]).is_empty()
+
+
+@pytest.mark.django_db
+def test_chunked_validation_with_frames_answers_as_without(regions: None, tmp_path: Path) -> None:
+    # Given a registered household and a file that lists one of its people elsewhere
+    rows = interleaved_households(30)
+    registered = members_file(tmp_path, rows[:1] + rows[30:31] + rows[60:61])
+    _output, error = run_import("members", str(registered), "--no-progress")
+    assert error is None
+    moved = dict(rows[0], 户编号="H900")
+    path = members_file(tmp_path, [*rows[1:30], moved, *rows[31:60], *rows[61:]])
+    without_frames = dataclasses.replace(MEMBERS_LEDGER, prefetched_frames={})
+
+    # When it is validated in chunks with the whole-file frames and without them
+    with validated_file(
+        path, path.name, MEMBERS_LEDGER, scope_prefix="", chunk_rows=CHUNK_ROWS
+    ) as framed:
+        errors = framed.result.errors
+    with validated_file(
+        path, path.name, without_frames, scope_prefix="", chunk_rows=CHUNK_ROWS
+    ) as plain:
+        errors_plain = plain.result.errors
+
+    # Then the errors are the same: the moved person is refused
+    assert errors == errors_plain
     assert [error.message for error in errors] == [
         "此人已在另一户（户编号 H000）在册；请先在原户办理成员减少，再导入。"
     ]

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.audit.services import audit_record
+from fupin.core.bulk import bulk_work_memory
 from fupin.core.errors import ApplicationError
 from fupin.core.lookups import in_chunks
 from fupin.core.region_codes import RegionLevel
@@ -136,9 +137,12 @@ def member_bulk_upsert(
                 # The module imports this one's columns and checks.
                 from fupin.registry.services.bulk_staged import staged_apply  # noqa: PLC0415
 
-                totals, row_count = staged_apply(
-                    scope, chunks, now=timezone.now(), progress=progress
-                )
+                # The file's million rows are grouped, sorted and joined in whole statements:
+                # with the default work_mem each of those spilled to disk (ADR 0033).
+                with bulk_work_memory():
+                    totals, row_count = staged_apply(
+                        scope, chunks, now=timezone.now(), progress=progress
+                    )
             else:
                 totals, row_count = _apply_chunks(scope, chunks, progress=progress)
             audit_record(
