@@ -2,6 +2,7 @@
 registry in SQL (members aggregated by the database), one row per household."""
 
 import io
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -587,10 +588,15 @@ def current_outcome_hashes(
 
 
 def outcome_facts(outcome: AssessmentOutcome) -> dict[str, Any]:
-    """The facts an outcome stored, by name (arrays follow their run's `fact_names`)."""
-    if isinstance(outcome.facts, dict):
+    """The facts an outcome stored, by name (arrays follow their run's `fact_names`):
+    the JSON text of an array (ADR 0030), or, in older outcomes, an array or an object."""
+    if outcome.facts_text is not None:
+        values = json.loads(outcome.facts_text)
+    elif isinstance(outcome.facts, dict):
         return outcome.facts
-    return dict(zip(outcome.run.fact_names, outcome.facts, strict=True))
+    else:
+        values = outcome.facts
+    return dict(zip(outcome.run.fact_names, values, strict=True))
 
 
 def outcome_confirming_run(outcome: AssessmentOutcome, *, region_code: str) -> AssessmentRun:
