@@ -169,6 +169,10 @@ class AssessmentOutcome(models.Model):
         on_delete=models.PROTECT,
         related_name="outcomes",
         db_constraint=False,
+        # Nothing looks outcomes up by run (runs are never deleted, current outcomes are
+        # written from the run's own frame), and one value repeated a million times made
+        # this index cost a third of a first run's COPY (ADR 0030).
+        db_index=False,
     )
     household = models.ForeignKey(
         "registry.Household",
