@@ -463,12 +463,19 @@ def _outcome_frame(
     # An array in the order of the run's fact_names: the names once per run, not per row.
     values = [_json_value(name, facts.schema[name]) for name in stored]
     as_array = pl.concat_str([pl.lit("["), pl.concat_str(values, separator=","), pl.lit("]")])
-    encoded = facts.join(changed.select("household_id"), on="household_id", how="semi").select(
-        pl.col("household_id"), as_array.alias("facts_text")
-    )
+    if changed["household_id"].equals(facts["household_id"]):
+        # Every household changed (a first run) and the engine kept the facts' order: no
+        # semi-join and join of a million rows needed.
+        with_facts = changed.with_columns(facts.select(as_array.alias("facts_text")).to_series())
+    else:
+        encoded = facts.join(changed.select("household_id"), on="household_id", how="semi")
+        with_facts = changed.join(
+            encoded.select(pl.col("household_id"), as_array.alias("facts_text")),
+            on="household_id",
+            how="left",
+        )
     return (
-        changed.join(encoded, on="household_id", how="left")
-        .with_columns(
+        with_facts.with_columns(
             ids.alias("id"),
             pl.lit(run.pk).alias("run_id"),
             pl.col("monitoring_category").fill_null(""),
