@@ -410,14 +410,19 @@ def _condition_facts(own: Q, *, year: int) -> pl.DataFrame:
         },
     )
     # The latest record up to the year stands until a newer one replaces it.
-    return frame.sort("household_id", "year").drop("year").group_by(
-        "household_id", maintain_order=True
-    ).last()
+    return (
+        frame.sort("household_id", "year")
+        .drop("year")
+        .group_by("household_id", maintain_order=True)
+        .last()
+    )
 
 
 def _monitoring_facts(own: Q) -> pl.DataFrame:
     rows = (
-        HouseholdStatusEvent.objects.filter(own, kind=HouseholdStatusEvent.Kind.MONITORING_IDENTIFIED)
+        HouseholdStatusEvent.objects.filter(
+            own, kind=HouseholdStatusEvent.Kind.MONITORING_IDENTIFIED
+        )
         .order_by("household_id", "occurred_on", "id")
         .values_list("household_id", "identified_month", "risk_types")
     )
@@ -621,7 +626,7 @@ def current_outcome_hashes(
 def outcome_facts(outcome: AssessmentOutcome) -> dict[str, Any]:
     """The facts an outcome stored, by name (arrays follow their run's `fact_names`):
     the JSON text of an array (ADR 0030), or, in older outcomes, an array or an object."""
-    if outcome.facts_text is not None:
+    if outcome.facts_text:
         values = json.loads(outcome.facts_text)
     elif isinstance(outcome.facts, dict):
         return outcome.facts

@@ -427,11 +427,9 @@ def _outcome_ids(count: int) -> pl.Series:
             cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')::regclass::oid", [table])
             row = cursor.fetchone()
             sequence = int(row[0]) if row else 0
+            draw = f"SELECT nextval({sequence}::oid::regclass) FROM generate_series(1, {count:d})"  # noqa: S608 - two integers
             buffer = io.BytesIO()
-            with cursor.cursor.copy(
-                f"COPY (SELECT nextval({sequence}::oid::regclass) FROM generate_series(1, {int(count)})) "
-                "TO STDOUT"
-            ) as copy:
+            with cursor.cursor.copy(f"COPY ({draw}) TO STDOUT") as copy:
                 for block in copy:
                     buffer.write(block)
             buffer.seek(0)
@@ -474,20 +472,17 @@ def _outcome_frame(
             on="household_id",
             how="left",
         )
-    return (
-        with_facts.with_columns(
-            ids.alias("id"),
-            pl.lit(run.pk).alias("run_id"),
-            pl.col("monitoring_category").fill_null(""),
-            pl.col("risk_level").fill_null(""),
-            # Rule codes are plain ASCII identifiers, so joining them is valid JSON.
-            pl.when(pl.col("fired").list.len() == 0)
-            .then(pl.lit("[]"))
-            .otherwise(pl.concat_str(pl.lit('["'), pl.col("fired").list.join('","'), pl.lit('"]')))
-            .alias("fired"),
-        )
-        .select(_OUTCOME_COLUMNS)
-    )
+    return with_facts.with_columns(
+        ids.alias("id"),
+        pl.lit(run.pk).alias("run_id"),
+        pl.col("monitoring_category").fill_null(""),
+        pl.col("risk_level").fill_null(""),
+        # Rule codes are plain ASCII identifiers, so joining them is valid JSON.
+        pl.when(pl.col("fired").list.len() == 0)
+        .then(pl.lit("[]"))
+        .otherwise(pl.concat_str(pl.lit('["'), pl.col("fired").list.join('","'), pl.lit('"]')))
+        .alias("fired"),
+    ).select(_OUTCOME_COLUMNS)
 
 
 def _json_value(name: str, dtype: pl.DataType) -> pl.Expr:
@@ -518,7 +513,9 @@ def _insert(table: str, frame: pl.DataFrame) -> None:
         if connection.vendor == "postgresql":
             buffer = io.BytesIO()
             frame.write_csv(buffer, include_header=False)
-            with cursor.cursor.copy(f"COPY {quoted} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+            with cursor.cursor.copy(
+                f"COPY {quoted} ({columns}) FROM STDIN WITH (FORMAT csv)"
+            ) as copy:
                 copy.write(buffer.getvalue())
         else:
             placeholders = ", ".join(["%s"] * frame.width)
