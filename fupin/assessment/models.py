@@ -169,6 +169,10 @@ class AssessmentOutcome(models.Model):
         on_delete=models.PROTECT,
         related_name="outcomes",
         db_constraint=False,
+        # Nothing looks outcomes up by run (runs are never deleted, current outcomes are
+        # written from the run's own frame), and one value repeated a million times made
+        # this index cost a third of a first run's COPY (ADR 0030).
+        db_index=False,
     )
     household = models.ForeignKey(
         "registry.Household",
@@ -188,9 +192,13 @@ class AssessmentOutcome(models.Model):
     exit_ok = models.BooleanField(_("符合脱贫标准"))
     fired = models.JSONField(_("触发的规则"), default=list)
     # The facts as evaluated: with the run's rule set and parameters they reproduce the
-    # full explanation (messages and the values that fired each rule) at any time. Stored
-    # as an array in the order of the run's `fact_names` (older outcomes: an object).
-    facts = models.JSONField(_("事实"))
+    # full explanation (messages and the values that fired each rule) at any time. Written
+    # as the JSON text of an array in the order of the run's `fact_names`, in a text
+    # column the server stores as it comes: parsing a million of them into jsonb cost
+    # the server most of a run's outcome write (ADR 0030). Older outcomes keep `facts`
+    # (an array, or before that an object) and leave `facts_text` empty.
+    facts = models.JSONField(_("事实"), null=True, blank=True)
+    facts_text = models.TextField(_("事实（JSON 文本）"), blank=True, default="")
     # Fingerprints a later run compares with, to write only what changed (ADR 0016).
     facts_hash = models.BigIntegerField(_("事实指纹"), null=True, blank=True)
     decision_hash = models.BigIntegerField(_("结论指纹"), null=True, blank=True)

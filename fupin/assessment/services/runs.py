@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
+import psycopg
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
@@ -333,9 +334,10 @@ def _persist_run(
         )
         lap("compare")
         if changed.height:
-            _write_outcomes(run, _outcome_frame(run, changed, facts, stored))
+            outcomes = _outcome_frame(run, changed, facts, stored, _outcome_ids(changed.height))
+            _write_outcomes(outcomes)
             lap("outcomes")
-            _current_outcomes_update(run)
+            _current_outcomes_update(outcomes, before=before)
             lap("current")
             decided = changed.join(
                 before.select("household_id", "decision_hash_before"), on="household_id", how="left"
@@ -380,13 +382,15 @@ _DECISION_COLUMNS = (
     "fired",
 )
 _OUTCOME_COLUMNS = [
+    "id",
     "run_id",
     "household_id",
     *_DECISION_COLUMNS,
-    "facts",
+    "facts_text",
     "facts_hash",
     "decision_hash",
 ]
+_CURRENT_COLUMNS = ["household_id", "outcome_id", "facts_hash", "decision_hash"]
 
 
 def _stored_fact_names(facts: pl.DataFrame) -> list[str]:
@@ -412,29 +416,73 @@ def _fingerprinted(facts: pl.DataFrame, results: pl.DataFrame, stored: list[str]
     )
 
 
+def _outcome_ids(count: int) -> pl.Series:
+    """Ids for `count` new outcomes, ascending, drawn from the outcome table's own id
+    sequence: knowing them before the COPY lets the current outcomes be written from the
+    same frame instead of reading a million just written rows back (ADR 0030). Other
+    writers draw from the same sequence, so no id is given twice."""
+    table = AssessmentOutcome._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')::regclass::oid", [table])
+            row = cursor.fetchone()
+            sequence = int(row[0]) if row else 0
+            draw = f"SELECT nextval({sequence}::oid::regclass) FROM generate_series(1, {count:d})"  # noqa: S608 - two integers
+            buffer = io.BytesIO()
+            with cursor.cursor.copy(f"COPY ({draw}) TO STDOUT") as copy:
+                for block in copy:
+                    buffer.write(block)
+            buffer.seek(0)
+            ids = pl.read_csv(
+                buffer, has_header=False, new_columns=["id"], schema={"id": pl.Int64}
+            )["id"]
+            return ids.sort()
+        # SQLite: the run's transaction holds the database's write lock since the run's
+        # row was inserted, so nobody else takes ids until it commits; AUTOINCREMENT never
+        # reuses an id, even a deleted row's (sqlite_sequence keeps the highest).
+        quoted = connection.ops.quote_name(table)
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {quoted}), 0), "  # noqa: S608 - model table
+            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+            [table],
+        )
+        row = cursor.fetchone()
+    first = int(row[0]) + 1 if row else 1
+    return pl.int_range(first, first + count, dtype=pl.Int64, eager=True).alias("id")
+
+
 def _outcome_frame(
-    run: AssessmentRun, changed: pl.DataFrame, facts: pl.DataFrame, stored: list[str]
+    run: AssessmentRun,
+    changed: pl.DataFrame,
+    facts: pl.DataFrame,
+    stored: list[str],
+    ids: pl.Series,
 ) -> pl.DataFrame:
     # An array in the order of the run's fact_names: the names once per run, not per row.
     values = [_json_value(name, facts.schema[name]) for name in stored]
     as_array = pl.concat_str([pl.lit("["), pl.concat_str(values, separator=","), pl.lit("]")])
-    encoded = facts.join(changed.select("household_id"), on="household_id", how="semi").select(
-        pl.col("household_id"), as_array.alias("facts")
-    )
-    return (
-        changed.join(encoded, on="household_id", how="left")
-        .with_columns(
-            pl.lit(run.pk).alias("run_id"),
-            pl.col("monitoring_category").fill_null(""),
-            pl.col("risk_level").fill_null(""),
-            # Rule codes are plain ASCII identifiers, so joining them is valid JSON.
-            pl.when(pl.col("fired").list.len() == 0)
-            .then(pl.lit("[]"))
-            .otherwise(pl.concat_str(pl.lit('["'), pl.col("fired").list.join('","'), pl.lit('"]')))
-            .alias("fired"),
+    if changed["household_id"].equals(facts["household_id"]):
+        # Every household changed (a first run) and the engine kept the facts' order: no
+        # semi-join and join of a million rows needed.
+        with_facts = changed.with_columns(facts.select(as_array.alias("facts_text")).to_series())
+    else:
+        encoded = facts.join(changed.select("household_id"), on="household_id", how="semi")
+        with_facts = changed.join(
+            encoded.select(pl.col("household_id"), as_array.alias("facts_text")),
+            on="household_id",
+            how="left",
         )
-        .select(_OUTCOME_COLUMNS)
-    )
+    return with_facts.with_columns(
+        ids.alias("id"),
+        pl.lit(run.pk).alias("run_id"),
+        pl.col("monitoring_category").fill_null(""),
+        pl.col("risk_level").fill_null(""),
+        # Rule codes are plain ASCII identifiers, so joining them is valid JSON.
+        pl.when(pl.col("fired").list.len() == 0)
+        .then(pl.lit("[]"))
+        .otherwise(pl.concat_str(pl.lit('["'), pl.col("fired").list.join('","'), pl.lit('"]')))
+        .alias("fired"),
+    ).select(_OUTCOME_COLUMNS)
 
 
 def _json_value(name: str, dtype: pl.DataType) -> pl.Expr:
@@ -449,42 +497,85 @@ def _json_value(name: str, dtype: pl.DataType) -> pl.Expr:
     return pl.struct(name).struct.json_encode().str.slice(len(f'{{"{name}":')).str.strip_suffix("}")
 
 
-def _write_outcomes(run: AssessmentRun, frame: pl.DataFrame) -> None:
+def _write_outcomes(frame: pl.DataFrame) -> None:
     """Append the outcomes set-based: COPY on PostgreSQL, executemany on SQLite."""
-    table = connection.ops.quote_name(AssessmentOutcome._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in _OUTCOME_COLUMNS)
-    total = frame.height
-    for offset in range(0, total, OUTCOME_BATCH):
-        batch = frame.slice(offset, OUTCOME_BATCH)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                buffer = io.BytesIO()
-                batch.write_csv(buffer, include_header=False)
-                with cursor.cursor.copy(
-                    f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)"
-                ) as copy:
-                    copy.write(buffer.getvalue())
-            else:
-                placeholders = ", ".join(["%s"] * len(_OUTCOME_COLUMNS))
-                cursor.executemany(
-                    f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
-                    batch.rows(),
-                )
+    table = AssessmentOutcome._meta.db_table
+    for offset in range(0, frame.height, OUTCOME_BATCH):
+        _insert(table, frame.slice(offset, OUTCOME_BATCH))
 
 
-def _current_outcomes_update(run: AssessmentRun) -> None:
-    """Point each household the run wrote an outcome for at that outcome (one statement)."""
-    current = connection.ops.quote_name(CurrentOutcome._meta.db_table)
-    outcomes = connection.ops.quote_name(AssessmentOutcome._meta.db_table)
+def _insert(table: str, frame: pl.DataFrame) -> None:
+    """Insert the frame's rows into `table` (its columns named as the frame's): COPY on
+    PostgreSQL, executemany on SQLite."""
+    quoted = connection.ops.quote_name(table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in frame.columns)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.BytesIO()
+            frame.write_csv(buffer, include_header=False)
+            with cursor.cursor.copy(
+                f"COPY {quoted} ({columns}) FROM STDIN WITH (FORMAT csv)"
+            ) as copy:
+                copy.write(buffer.getvalue())
+        else:
+            placeholders = ", ".join(["%s"] * frame.width)
+            cursor.executemany(
+                f"INSERT INTO {quoted} ({columns}) VALUES ({placeholders})",  # noqa: S608 - model tables
+                frame.rows(),
+            )
+
+
+def _current_outcomes_update(outcomes: pl.DataFrame, *, before: pl.DataFrame) -> None:
+    """Point each household the run wrote an outcome for at that outcome.
+
+    Households without a current outcome when the run compared (a first run: all of
+    them) get theirs by COPY from the run's own frame; the others, and all of them if a
+    concurrent run (the catch-up) gave one of those households a current outcome
+    meanwhile, by one `INSERT … ON CONFLICT` from a staging table (ADR 0030)."""
+    rows = outcomes.select(
+        "household_id", pl.col("id").alias("outcome_id"), "facts_hash", "decision_hash"
+    )
+    table = CurrentOutcome._meta.db_table
+    if connection.vendor != "postgresql":
+        _upsert_current(table, rows)
+        return
+    known = before.select("household_id")
+    new = rows.join(known, on="household_id", how="anti")
+    upsert = rows.join(known, on="household_id", how="semi")
+    if new.height:
+        try:
+            with transaction.atomic():
+                _insert(table, new)
+        except psycopg.errors.UniqueViolation:
+            upsert = rows
+    if upsert.height:
+        _upsert_current(table, upsert)
+
+
+def _upsert_current(table: str, rows: pl.DataFrame) -> None:
+    quoted = connection.ops.quote_name(table)
+    columns = ", ".join(_CURRENT_COLUMNS)
+    conflict = (
+        "ON CONFLICT (household_id) DO UPDATE SET outcome_id = excluded.outcome_id, "
+        "facts_hash = excluded.facts_hash, decision_hash = excluded.decision_hash"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.executemany(
+                f"INSERT INTO {quoted} ({columns}) VALUES (%s, %s, %s, %s) {conflict}",  # noqa: S608 - model table
+                rows.select(_CURRENT_COLUMNS).rows(),
+            )
+            return
+        staging = "assessment_current_staging"
         cursor.execute(
-            f"INSERT INTO {current} (household_id, outcome_id, facts_hash, decision_hash) "  # noqa: S608 - model tables
-            f"SELECT household_id, id, facts_hash, decision_hash FROM {outcomes} "
-            "WHERE run_id = %s "
-            "ON CONFLICT (household_id) DO UPDATE SET outcome_id = excluded.outcome_id, "
-            "facts_hash = excluded.facts_hash, decision_hash = excluded.decision_hash",
-            [run.pk],
+            f"CREATE TEMPORARY TABLE {staging} (household_id bigint, outcome_id bigint, "
+            "facts_hash bigint, decision_hash bigint) ON COMMIT DROP"
         )
+        _insert(staging, rows.select(_CURRENT_COLUMNS))
+        cursor.execute(
+            f"INSERT INTO {quoted} ({columns}) SELECT {columns} FROM {staging} {conflict}"  # noqa: S608 - model table
+        )
+        cursor.execute(f"DROP TABLE {staging}")
 
 
 @transaction.atomic

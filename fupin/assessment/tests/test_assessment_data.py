@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+import polars as pl
 import pytest
 
 from fupin.assessment.models import PolicyParameter
@@ -127,3 +128,62 @@ def test_facts_are_built_from_the_registry(actors: Actors) -> None:
     assert row["identified_month"] == "2024-03"
     assert row["risk_types"] == ["因病", "因务工就业不稳"]
     assert (row["year"], row["as_of_month"], row["sudden_hardship"]) == (2025, "2025-12", False)
+
+
+def test_identification_facts_take_the_latest_event_and_label_every_stored_risk_code(
+    actors: Actors,
+) -> None:
+    # given households identified with risk codes as the registry stores them (strings),
+    # as older rows may hold them (numbers, an unknown code) and without any
+    scope = scope_of(actors.village_officer)
+    stored: dict[str, tuple[str, list[object]]] = {
+        "H001": ("202403", ["1", "7"]),
+        "H002": ("202501", [3, "99"]),
+        "H003": ("", []),
+    }
+    households = {}
+    for number, (month, risks) in stored.items():
+        household = household_register(
+            actor=actors.village_officer,
+            scope=scope,
+            data=factories.household(number, VILLAGE),
+            members=factories.family(),
+        )
+        household_status_record(
+            actor=actors.village_officer,
+            scope=scope,
+            household=household,
+            kind=HouseholdStatusEvent.Kind.MONITORING_IDENTIFIED,
+            occurred_on=date(2024, 3, 5),
+            monitoring_category=codes.MonitoringCategory.MARGINAL,
+            identified_month="202403",
+            risk_types=["1"],
+        )
+        HouseholdStatusEvent.objects.filter(
+            household=household, kind=HouseholdStatusEvent.Kind.MONITORING_IDENTIFIED
+        ).update(identified_month=month, risk_types=risks)
+        households[number] = household.pk
+    # and a later identification of H001 (after an elimination, say), which replaces its
+    # first: stored as its own row, as the registry keeps every event
+    later = HouseholdStatusEvent.objects.get(
+        household_id=households["H001"], kind=HouseholdStatusEvent.Kind.MONITORING_IDENTIFIED
+    )
+    later.pk = None
+    later._state.adding = True
+    later.occurred_on = date(2025, 2, 1)
+    later.identified_month = "202502"
+    later.risk_types = ["4", "1"]
+    later.save()
+    # when the facts are read (by COPY on PostgreSQL, row by row on SQLite)
+    facts = facts_for_households(None, region_code=COUNTY, year=2025, monitoring_line=Decimal(8000))
+    by_number = {
+        number: facts.filter(pl.col("household_id") == pk).row(0, named=True)
+        for number, pk in households.items()
+    }
+    # then each household has its latest identification's month and risk labels
+    assert by_number["H001"]["identified_month"] == "2025-02"
+    assert by_number["H001"]["risk_types"] == ["因自然灾害", "因病"]
+    assert by_number["H002"]["identified_month"] == "2025-01"
+    assert by_number["H002"]["risk_types"] == ["因残", "其他"]
+    assert by_number["H003"]["identified_month"] is None
+    assert by_number["H003"]["risk_types"] == []

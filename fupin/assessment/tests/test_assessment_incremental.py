@@ -173,13 +173,72 @@ def test_outcomes_store_their_facts_as_an_array_named_once_by_the_run(
     household = _household(actors, "H001", "9000")
     run = _run(actors)
     outcome = AssessmentOutcome.objects.select_related("run").get(household=household)
-    assert isinstance(outcome.facts, list)
-    assert len(outcome.facts) == len(run.fact_names)
+    # The JSON text of an array, kept as written (no jsonb column to parse it into).
+    assert outcome.facts is None
+    assert len(json.loads(outcome.facts_text)) == len(run.fact_names)
     facts = selectors.outcome_facts(outcome)
     assert facts["per_capita_net_income"] == 3000.0
     assert facts["region_code"] == VILLAGE
     assert facts["risk_types"] == []
     assert "per_capita_after_rigid" not in facts  # derived: recomputed, not stored
+
+
+def test_outcomes_stored_before_facts_were_text_explain_exactly_as_new_ones(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    # given a run's outcome, and the same outcome as the two older formats stored it: a
+    # jsonb array in the order of the run's fact names, and before that a jsonb object
+    household = _household(actors, "H001", "9000")
+    run = _run(actors)
+    new = AssessmentOutcome.objects.select_related("run__rule_set").get(household=household)
+    values = json.loads(new.facts_text)
+    decision = {
+        "run": run,
+        "household": household,
+        "monitoring_eligible": new.monitoring_eligible,
+        "monitoring_category": new.monitoring_category,
+        "risk_level": new.risk_level,
+        "elimination_eligible": new.elimination_eligible,
+        "exit_ok": new.exit_ok,
+        "fired": new.fired,
+    }
+    as_array = AssessmentOutcome.objects.create(**decision, facts=values)
+    as_object = AssessmentOutcome.objects.create(
+        **decision, facts=dict(zip(run.fact_names, values, strict=True))
+    )
+    # then all three explain exactly as the run's rule set says of the facts read now
+    expected = _fresh_explanation(run, household)
+    assert "MON-INCOME-BELOW-LINE" in [rule["code"] for rule in expected["fired"]]
+    for outcome in (new, as_array, as_object):
+        stored = AssessmentOutcome.objects.select_related("run__rule_set").get(pk=outcome.pk)
+        assert selectors.outcome_explanation(stored) == expected
+    # and outcomes created one by one take ids after the run's (one id sequence)
+    assert as_array.pk > new.pk
+
+
+def test_a_household_given_a_current_outcome_meanwhile_points_at_the_run_s_outcome(
+    actors: Actors, baseline: RuleSetRecord
+) -> None:
+    # given a run's outcomes, then a household the run compared as never assessed but
+    # that another run (the catch-up) gave a current outcome meanwhile
+    household = _household(actors, "H001", "9000")
+    run = _run(actors)
+    outcome = AssessmentOutcome.objects.get(run=run, household=household)
+    frame = pl.DataFrame(
+        {
+            "id": [outcome.pk],
+            "household_id": [household.pk],
+            "facts_hash": [11],
+            "decision_hash": [12],
+        }
+    )
+    CurrentOutcome.objects.filter(household=household).update(facts_hash=1, decision_hash=2)
+    never_assessed = pl.DataFrame(schema={"household_id": pl.Int64})
+    # when the run points its households at its outcomes
+    runs_services._current_outcomes_update(frame, before=never_assessed)
+    # then the household's current outcome is the run's, with its fingerprints
+    current = CurrentOutcome.objects.get(household=household)
+    assert (current.outcome_id, current.facts_hash, current.decision_hash) == (outcome.pk, 11, 12)
 
 
 def _update_header(actors: Actors, household: Household) -> None:
