@@ -1,4 +1,4 @@
-"""Denormalize the latest assessment results onto households for fast list filters."""
+"""Keep the latest assessment results of households (HouseholdLevel) for fast list filters."""
 
 import io
 from datetime import datetime
@@ -8,7 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
 
 from fupin.audit.services import audit_record
-from fupin.registry.models import Household
+from fupin.registry.models import HouseholdLevel
 
 RESULT_COLUMNS = ["household_id", "risk_level", "monitoring_eligible", "elimination_eligible"]
 
@@ -21,8 +21,8 @@ def household_assessment_bulk_update(
     assessed_at: datetime,
     region_code: str,
 ) -> int:
-    """Write risk level and eligibility of many households at once (set-based), only on
-    the households where one of them differs, and return how many changed.
+    """Write risk level and eligibility of many households at once (set-based), only for
+    the households where one of them differs or that had none, and return how many.
 
     `results` has the columns of RESULT_COLUMNS. `assessed_at` records when the household's
     current result was decided: a run that confirms an unchanged result leaves the row
@@ -32,11 +32,33 @@ def household_assessment_bulk_update(
     frame = results.select(RESULT_COLUMNS).with_columns(pl.col("risk_level").fill_null(""))
     if frame.is_empty():
         return 0
-    table = connection.ops.quote_name(Household._meta.db_table)
-    if connection.vendor == "postgresql":
-        buffer = io.BytesIO()
-        frame.write_csv(buffer, include_header=False)
-        with connection.cursor() as cursor:
+    table = connection.ops.quote_name(HouseholdLevel._meta.db_table)
+    # One statement inserts the households assessed for the first time and rewrites the
+    # rows whose values differ; a row whose values are unchanged keeps its assessed_at and
+    # is not written (the WHERE of DO UPDATE). The count covers both. "WHERE true" tells
+    # SQLite where the SELECT ends and ON CONFLICT begins.
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    changed = " OR ".join(
+        f"level.{column} {differs} excluded.{column}"
+        for column in ("risk_level", "is_monitoring_eligible", "is_elimination_eligible")
+    )
+    upsert = f"""
+        INSERT INTO {table} AS level
+            (household_id, risk_level, is_monitoring_eligible, is_elimination_eligible,
+             assessed_at)
+        SELECT household_id, risk_level, monitoring_eligible, elimination_eligible, %s
+        FROM fupin_assessment_staging WHERE true
+        ON CONFLICT (household_id) DO UPDATE SET
+            risk_level = excluded.risk_level,
+            is_monitoring_eligible = excluded.is_monitoring_eligible,
+            is_elimination_eligible = excluded.is_elimination_eligible,
+            assessed_at = excluded.assessed_at
+        WHERE {changed}
+        """  # noqa: S608 - names come from the model and this function
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.BytesIO()
+            frame.write_csv(buffer, include_header=False)
             cursor.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS fupin_assessment_staging "
                 "(household_id bigint, risk_level varchar(10), monitoring_eligible boolean, "
@@ -46,39 +68,25 @@ def household_assessment_bulk_update(
                 "COPY fupin_assessment_staging FROM STDIN WITH (FORMAT csv)"
             ) as copy:
                 copy.write(buffer.getvalue())
+        else:
+            # SQLite: the same statement from a temporary table filled by executemany,
+            # emptied afterwards since SQLite has no ON COMMIT DELETE ROWS.
             cursor.execute(
-                f"""
-                UPDATE {table} AS household SET
-                    risk_level = staging.risk_level,
-                    is_monitoring_eligible = staging.monitoring_eligible,
-                    is_elimination_eligible = staging.elimination_eligible,
-                    assessed_at = %s
-                FROM fupin_assessment_staging AS staging
-                WHERE household.id = staging.household_id
-                  AND (household.risk_level, household.is_monitoring_eligible,
-                       household.is_elimination_eligible)
-                      IS DISTINCT FROM
-                      (staging.risk_level, staging.monitoring_eligible,
-                       staging.elimination_eligible)
-                """,  # noqa: S608 - the table name comes from the model
-                [assessed_at],
+                "CREATE TEMP TABLE IF NOT EXISTS fupin_assessment_staging "
+                "(household_id integer, risk_level varchar(10), monitoring_eligible bool, "
+                "elimination_eligible bool)"
             )
-            updated = int(cursor.rowcount)
-    else:
-        rows = [
-            (risk, eligible, elimination, assessed_at, household_id, risk, eligible, elimination)
-            for household_id, risk, eligible, elimination in frame.iter_rows()
-        ]
-        with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {table} SET risk_level = %s, is_monitoring_eligible = %s, "  # noqa: S608
-                "is_elimination_eligible = %s, assessed_at = %s WHERE id = %s "
-                "AND (risk_level IS NOT %s OR is_monitoring_eligible IS NOT %s "
-                "OR is_elimination_eligible IS NOT %s)",
-                rows,
+                "INSERT INTO fupin_assessment_staging VALUES (%s, %s, %s, %s)",
+                list(frame.iter_rows()),
             )
-            # executemany reports the rows changed by all its statements together.
-            updated = max(int(cursor.rowcount), 0)
+        try:
+            # SQLite needs "WHERE true" to tell the SELECT's end from ON CONFLICT.
+            cursor.execute(upsert, [assessed_at])
+            updated = int(cursor.rowcount)
+        finally:
+            if connection.vendor != "postgresql":
+                cursor.execute("DELETE FROM fupin_assessment_staging")
     audit_record(
         actor=actor,
         action="registry.household_assessment_bulk_update",

@@ -52,10 +52,6 @@ class HouseholdRow(TypedDict):
     household_type: str
     monitoring_category: str
     exit_year: int | None
-    risk_level: str
-    is_monitoring_eligible: bool | None
-    is_elimination_eligible: bool | None
-    assessed_at: Value
     version: int
     created_at: Value
     updated_at: Value
