@@ -69,8 +69,7 @@ def household_assessment_bulk_update(
             ) as copy:
                 copy.write(buffer.getvalue())
         else:
-            # SQLite: the same statement from a temporary table filled by executemany,
-            # emptied afterwards since SQLite has no ON COMMIT DELETE ROWS.
+            # SQLite: the same statement from a temporary table filled by executemany.
             cursor.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS fupin_assessment_staging "
                 "(household_id integer, risk_level varchar(10), monitoring_eligible bool, "
@@ -80,13 +79,14 @@ def household_assessment_bulk_update(
                 "INSERT INTO fupin_assessment_staging VALUES (%s, %s, %s, %s)",
                 list(frame.iter_rows()),
             )
-        try:
-            # SQLite needs "WHERE true" to tell the SELECT's end from ON CONFLICT.
-            cursor.execute(upsert, [assessed_at])
-            updated = int(cursor.rowcount)
-        finally:
-            if connection.vendor != "postgresql":
-                cursor.execute("DELETE FROM fupin_assessment_staging")
+        cursor.execute(upsert, [assessed_at])
+        updated = int(cursor.rowcount)
+        # Emptied now, not only at commit: a second call in the same transaction (a test,
+        # or a caller writing several groups) must not write this call's rows again.
+        if connection.vendor == "postgresql":
+            cursor.execute("TRUNCATE fupin_assessment_staging")
+        else:
+            cursor.execute("DELETE FROM fupin_assessment_staging")
     audit_record(
         actor=actor,
         action="registry.household_assessment_bulk_update",
