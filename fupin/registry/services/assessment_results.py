@@ -2,6 +2,7 @@
 
 import io
 from datetime import datetime
+from typing import Any
 
 import polars as pl
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -11,6 +12,8 @@ from fupin.audit.services import audit_record
 from fupin.registry.models import HouseholdLevel
 
 RESULT_COLUMNS = ["household_id", "risk_level", "monitoring_eligible", "elimination_eligible"]
+_LEVEL_COLUMNS = "household_id, risk_level, is_monitoring_eligible, is_elimination_eligible"
+_STAGING = "fupin_assessment_staging"
 
 
 @transaction.atomic
@@ -33,66 +36,106 @@ def household_assessment_bulk_update(
     if frame.is_empty():
         return 0
     table = connection.ops.quote_name(HouseholdLevel._meta.db_table)
-    # One statement inserts the households assessed for the first time and rewrites the
-    # rows whose values differ; a row whose values are unchanged keeps its assessed_at and
-    # is not written (the WHERE of DO UPDATE). The count covers both. "WHERE true" tells
-    # SQLite where the SELECT ends and ON CONFLICT begins.
-    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
-    changed = " OR ".join(
-        f"level.{column} {differs} excluded.{column}"
-        for column in ("risk_level", "is_monitoring_eligible", "is_elimination_eligible")
-    )
-    upsert = f"""
-        INSERT INTO {table} AS level
-            (household_id, risk_level, is_monitoring_eligible, is_elimination_eligible,
-             assessed_at)
-        SELECT household_id, risk_level, monitoring_eligible, elimination_eligible, %s
-        FROM fupin_assessment_staging WHERE true
-        ON CONFLICT (household_id) DO UPDATE SET
-            risk_level = excluded.risk_level,
-            is_monitoring_eligible = excluded.is_monitoring_eligible,
-            is_elimination_eligible = excluded.is_elimination_eligible,
-            assessed_at = excluded.assessed_at
-        WHERE {changed}
-        """  # noqa: S608 - names come from the model and this function
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            buffer = io.BytesIO()
-            frame.write_csv(buffer, include_header=False)
-            cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS fupin_assessment_staging "
-                "(household_id bigint, risk_level varchar(10), monitoring_eligible boolean, "
-                "elimination_eligible boolean) ON COMMIT DELETE ROWS"
-            )
-            with cursor.cursor.copy(
-                "COPY fupin_assessment_staging FROM STDIN WITH (FORMAT csv)"
-            ) as copy:
-                copy.write(buffer.getvalue())
+            changed = _write_postgresql(cursor, table, frame, assessed_at)
         else:
-            # SQLite: the same statement from a temporary table filled by executemany.
-            cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS fupin_assessment_staging "
-                "(household_id integer, risk_level varchar(10), monitoring_eligible bool, "
-                "elimination_eligible bool)"
-            )
-            cursor.executemany(
-                "INSERT INTO fupin_assessment_staging VALUES (%s, %s, %s, %s)",
-                list(frame.iter_rows()),
-            )
-        cursor.execute(upsert, [assessed_at])
-        updated = int(cursor.rowcount)
-        # Emptied now, not only at commit: a second call in the same transaction (a test,
-        # or a caller writing several groups) must not write this call's rows again.
-        if connection.vendor == "postgresql":
-            cursor.execute("TRUNCATE fupin_assessment_staging")
-        else:
-            cursor.execute("DELETE FROM fupin_assessment_staging")
+            _stage(cursor, frame)
+            changed = _write_from_staging(cursor, table, assessed_at)
+            cursor.execute(f"DELETE FROM {_STAGING}")  # noqa: S608 - a constant name
     audit_record(
         actor=actor,
         action="registry.household_assessment_bulk_update",
         subject_type="registry.household",
         subject_label=str(frame.height),
         region_code=region_code,
-        changes={"households": frame.height, "changed": updated},
+        changes={"households": frame.height, "changed": changed},
     )
-    return updated
+    return changed
+
+
+def _write_postgresql(cursor: Any, table: str, frame: pl.DataFrame, assessed_at: datetime) -> int:
+    # Writers of the levels take turns (readers do not wait): a run then sees the rows a
+    # concurrent run committed and updates them instead of inserting the same household
+    # twice, without an ON CONFLICT that costs a speculative insertion per row (ADR 0029).
+    cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+    low, high = frame["household_id"].min(), frame["household_id"].max()
+    cursor.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {table} WHERE household_id BETWEEN %s AND %s)",  # noqa: S608
+        [low, high],
+    )
+    if not cursor.fetchone()[0]:
+        # None of these households has a level yet (a region's first run): one COPY
+        # straight into the table, the cheapest write there is.
+        buffer = io.BytesIO()
+        frame.with_columns(pl.lit(assessed_at.isoformat()).alias("assessed_at")).write_csv(
+            buffer, include_header=False
+        )
+        with cursor.cursor.copy(
+            f"COPY {table} ({_LEVEL_COLUMNS}, assessed_at) FROM STDIN WITH (FORMAT csv)"
+        ) as copy:
+            copy.write(buffer.getvalue())
+        return frame.height
+    cursor.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {_STAGING} "
+        "(household_id bigint, risk_level varchar(10), monitoring_eligible boolean, "
+        "elimination_eligible boolean) ON COMMIT DELETE ROWS"
+    )
+    _stage(cursor, frame)
+    changed = _write_from_staging(cursor, table, assessed_at)
+    # Emptied now, not only at commit: a second call in the same transaction (a test, or
+    # a caller writing several groups) must not write this call's rows again.
+    cursor.execute(f"TRUNCATE {_STAGING}")
+    return changed
+
+
+def _stage(cursor: Any, frame: pl.DataFrame) -> None:
+    if connection.vendor == "postgresql":
+        buffer = io.BytesIO()
+        frame.write_csv(buffer, include_header=False)
+        with cursor.cursor.copy(f"COPY {_STAGING} FROM STDIN WITH (FORMAT csv)") as copy:
+            copy.write(buffer.getvalue())
+        return
+    cursor.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {_STAGING} "
+        "(household_id integer, risk_level varchar(10), monitoring_eligible bool, "
+        "elimination_eligible bool)"
+    )
+    cursor.executemany(
+        f"INSERT INTO {_STAGING} VALUES (%s, %s, %s, %s)",  # noqa: S608 - a constant name
+        list(frame.iter_rows()),
+    )
+
+
+def _write_from_staging(cursor: Any, table: str, assessed_at: datetime) -> int:
+    """Rewrite the rows whose values differ (an unchanged row keeps its assessed_at and is
+    not written), then add the households without a row; return how many of both."""
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    cursor.execute(
+        f"""
+        UPDATE {table} SET
+            risk_level = staged.risk_level,
+            is_monitoring_eligible = staged.monitoring_eligible,
+            is_elimination_eligible = staged.elimination_eligible,
+            assessed_at = %s
+        FROM {_STAGING} AS staged
+        WHERE {table}.household_id = staged.household_id
+          AND ({table}.risk_level {differs} staged.risk_level
+               OR {table}.is_monitoring_eligible {differs} staged.monitoring_eligible
+               OR {table}.is_elimination_eligible {differs} staged.elimination_eligible)
+        """,  # noqa: S608 - names come from the model and this module
+        [assessed_at],
+    )
+    updated = max(int(cursor.rowcount), 0)
+    cursor.execute(
+        f"""
+        INSERT INTO {table} ({_LEVEL_COLUMNS}, assessed_at)
+        SELECT household_id, risk_level, monitoring_eligible, elimination_eligible, %s
+        FROM {_STAGING} AS staged
+        WHERE NOT EXISTS (
+            SELECT 1 FROM {table} AS level WHERE level.household_id = staged.household_id
+        )
+        """,  # noqa: S608 - names come from the model and this module
+        [assessed_at],
+    )
+    return updated + max(int(cursor.rowcount), 0)

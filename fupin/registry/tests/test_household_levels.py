@@ -57,7 +57,7 @@ def _levels() -> dict[int, tuple[str, bool | None, bool | None, datetime]]:
 
 
 def test_levels_are_written_once_and_only_where_they_changed(actors: Actors) -> None:
-    one, two, three = (household.pk for household in _households(actors, 3))
+    one, two, three, four = (household.pk for household in _households(actors, 4))
     # when three households are assessed for the first time (one without a colour)
     written = household_assessment_bulk_update(
         actor=None,
@@ -74,26 +74,33 @@ def test_levels_are_written_once_and_only_where_they_changed(actors: Actors) -> 
         two: ("", False, False, FIRST),
         three: ("blue", True, False, FIRST),
     }
-    # when a later run decides the same for two and changes the third
+    # when a later run decides the same for two, changes the third and assesses a fourth
     written = household_assessment_bulk_update(
         actor=None,
         results=_results(
-            [(one, "red", True, False), (two, None, False, False), (three, "orange", True, True)]
+            [
+                (one, "red", True, False),
+                (two, None, False, False),
+                (three, "orange", True, True),
+                (four, None, False, False),
+            ]
         ),
         assessed_at=LATER,
         region_code=VILLAGE,
     )
-    # then only the third is rewritten; the others keep when their result was decided
-    assert written == 1
+    # then only the third is rewritten and the fourth added; the others keep when their
+    # result was decided
+    assert written == 2
     assert _levels() == {
         one: ("red", True, False, FIRST),
         two: ("", False, False, FIRST),
         three: ("orange", True, True, LATER),
+        four: ("", False, False, LATER),
     }
     events = AuditEvent.objects.filter(action="registry.household_assessment_bulk_update")
     assert [event.changes for event in events.order_by("pk")] == [
         {"households": 3, "changed": 3},
-        {"households": 3, "changed": 1},
+        {"households": 4, "changed": 2},
     ]
     # and an empty result writes nothing and records nothing
     assert (
