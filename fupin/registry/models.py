@@ -657,6 +657,18 @@ class HouseholdLevel(models.Model):
     class Meta:
         verbose_name = _("农户评估结果")
         verbose_name_plural = _("农户评估结果")
+        indexes = [
+            # The list filtered by red or orange finds a county's few such households
+            # without reading every level (a red filter read all million rows: 0.1 s per
+            # query). Blue, the commonest colour, and no colour are left out: the filter
+            # reads most rows then anyway, and a first run inserts a million levels with
+            # this index barely touched instead of paying 1.5-3.5 s for a full one (ADR 0029).
+            models.Index(
+                fields=["risk_level"],
+                condition=models.Q(risk_level__in=["red", "orange"]),
+                name="registry_level_red_orange",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.risk_level}"

@@ -80,6 +80,14 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunSQL(COPY_LEVELS, COPY_LEVELS_BACK, elidable=False),
+        migrations.AddIndex(
+            model_name="householdlevel",
+            index=models.Index(
+                condition=models.Q(("risk_level__in", ["red", "orange"])),
+                fields=["risk_level"],
+                name="registry_level_red_orange",
+            ),
+        ),
         migrations.RemoveIndex(model_name="household", name="registry_household_risk"),
         migrations.RemoveField(model_name="household", name="risk_level"),
         migrations.RemoveField(model_name="household", name="is_monitoring_eligible"),
