@@ -89,6 +89,14 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RemoveIndex(model_name="household", name="registry_household_risk"),
+        migrations.AddIndex(
+            model_name="household",
+            index=models.Index(
+                fields=["village", "household_type", "active_member_count", "id"],
+                name="registry_household_counts_id",
+            ),
+        ),
+        migrations.RemoveIndex(model_name="household", name="registry_household_counts"),
         migrations.RemoveField(model_name="household", name="risk_level"),
         migrations.RemoveField(model_name="household", name="is_monitoring_eligible"),
         migrations.RemoveField(model_name="household", name="is_elimination_eligible"),
