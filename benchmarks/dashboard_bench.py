@@ -249,8 +249,11 @@ def main() -> None:  # noqa: PLR0915 - one measuring script, read top to bottom
     # by id so the colour figures have something to count.
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE registry_household SET risk_level = (ARRAY['red','orange','blue',''])"
-            "[1 + id % 4] WHERE risk_level = '' AND household_type = 'monitored'"
+            "INSERT INTO registry_householdlevel AS level (household_id, risk_level, assessed_at) "
+            "SELECT id, (ARRAY['red','orange','blue',''])[1 + id % 4], now() "
+            "FROM registry_household WHERE household_type = 'monitored' "
+            "ON CONFLICT (household_id) DO UPDATE SET risk_level = excluded.risk_level "
+            "WHERE level.risk_level = ''"
         )
     today = timezone.localdate()
     seed_assistance(today.year)
@@ -262,8 +265,8 @@ def main() -> None:  # noqa: PLR0915 - one measuring script, read top to bottom
             # Only the colours and the assistance records changed: the 30 million yearly
             # records of a grown province need not be sampled again.
             cursor.execute(
-                "ANALYZE registry_household, assistance_helpplan, assistance_measure, "
-                "assistance_cadreassignment, assistance_visit"
+                "ANALYZE registry_household, registry_householdlevel, assistance_helpplan, "
+                "assistance_measure, assistance_cadreassignment, assistance_visit"
             )
     print(f"ANALYZE in {time.perf_counter() - started:.0f} s", flush=True)
     households = Household.objects.count()
@@ -308,9 +311,11 @@ def main() -> None:  # noqa: PLR0915 - one measuring script, read top to bottom
         def query() -> object:
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT substr(village_id, 1, %s), household_type, monitoring_category, "
-                    "risk_level, count(*) FROM registry_household "
-                    "WHERE village_id BETWEEN %s AND %s GROUP BY 1, 2, 3, 4",
+                    "SELECT substr(h.village_id, 1, %s), h.household_type, "
+                    "h.monitoring_category, coalesce(level.risk_level, ''), count(*) "
+                    "FROM registry_household h LEFT JOIN registry_householdlevel level "
+                    "ON level.household_id = h.id "
+                    "WHERE h.village_id BETWEEN %s AND %s GROUP BY 1, 2, 3, 4",
                     [length, prefix, prefix.ljust(12, "9")],
                 )
                 return cursor.fetchall()

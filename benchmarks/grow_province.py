@@ -190,6 +190,7 @@ def grow_county(*, target: str, source: str, progress: Progress = print) -> Grow
     from fupin.registry.models import (  # noqa: PLC0415
         Household,
         HouseholdConditions,
+        HouseholdLevel,
         HouseholdStatusEvent,
         HouseholdYear,
         Member,
@@ -254,6 +255,7 @@ def grow_county(*, target: str, source: str, progress: Progress = print) -> Grow
             (HouseholdConditions, {"household_id": "m.target_id"}),
             (HouseholdStatusEvent, {"household_id": "m.target_id"}),
             (StaleHousehold, {"household_id": "m.target_id"}),
+            (HouseholdLevel, {"household_id": "m.target_id"}),
         ):
             table_started = time.perf_counter()
             counts[model._meta.model_name or ""] = _copy_table(cursor, model, replace)

@@ -171,6 +171,9 @@ def pages(user: Role) -> list[tuple[str, Callable[[], Any]]]:
     ]
     if user.role.startswith("county"):
         found.append(("农户列表 搜索 王", lambda: user.get("/households/?q=王&page=1")))
+        # The assessment's levels as a filter (ADR 0029): the rarest colour and the commonest.
+        found.append(("农户列表 红色", lambda: user.get("/households/?risk_level=red&page=1")))
+        found.append(("农户列表 蓝色", lambda: user.get("/households/?risk_level=blue&page=1")))
     if user.household_ids:
         households = itertools.cycle(user.household_ids)
         found.append(("农户详情", lambda: user.get(f"/households/{next(households)}/")))

@@ -76,8 +76,8 @@ def test_a_copied_county_has_the_same_households_in_its_own_villages(source: str
         assert household.address.startswith(
             village.name.removesuffix("村民委员会").removesuffix("村委会")
         )
-    assert Counter(copies.values_list("household_type", "status", "risk_level")) == Counter(
-        originals.values_list("household_type", "status", "risk_level")
+    assert Counter(copies.values_list("household_type", "status", "level__risk_level")) == Counter(
+        originals.values_list("household_type", "status", "level__risk_level")
     )
     for model in (HouseholdYear, HouseholdConditions, HouseholdStatusEvent, Member):
         assert model.objects.filter(household__village__code__startswith=TARGET).count() == (

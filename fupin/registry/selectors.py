@@ -5,7 +5,18 @@ from typing import Any
 
 import polars as pl
 from django.db import connection
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce, Collate, Left
 from django.db.models.lookups import IsNull
@@ -23,6 +34,7 @@ from fupin.registry.models import (
     MEMBER_NAMES_SEPARATOR,
     Household,
     HouseholdConditions,
+    HouseholdLevel,
     HouseholdStatusEvent,
     HouseholdYear,
     Member,
@@ -149,9 +161,9 @@ def household_list(*, scope: RegionScope, filters: HouseholdFilters) -> QuerySet
     if filters.poverty_attribute:
         households = households.filter(poverty_attribute=filters.poverty_attribute)
     if filters.risk_level:
-        households = households.filter(risk_level=filters.risk_level)
+        households = households.filter(level__risk_level=filters.risk_level)
     if filters.monitoring_eligible is not None:
-        households = households.filter(is_monitoring_eligible=filters.monitoring_eligible)
+        households = households.filter(level__is_monitoring_eligible=filters.monitoring_eligible)
     if filters.cause:
         households = households.filter(
             Q(primary_cause=filters.cause)
@@ -180,6 +192,8 @@ def household_list(*, scope: RegionScope, filters: HouseholdFilters) -> QuerySet
         households.annotate(
             head_name=Subquery(head.values("name")[:1]),
             member_count=F("active_member_count"),
+            # None for a household not assessed yet (no HouseholdLevel row).
+            risk_level=F("level__risk_level"),
             # Its level predates a change the assessment has not caught up with yet.
             is_assessment_stale=Exists(
                 StaleHousehold.objects.filter(
@@ -374,6 +388,17 @@ class HouseholdDetail:
     audit_events: list[AuditEvent]
     # The latest year's conditions, line by line; empty when none are recorded.
     guarantees: list[GuaranteeState]
+
+
+def household_risk_level(*, household_id: int) -> str:
+    """The household's risk colour from its latest assessment; "" when it has none or was
+    not assessed yet. The caller has already checked the household is in scope."""
+    level: str | None = (
+        HouseholdLevel.objects.filter(household_id=household_id)
+        .values_list("risk_level", flat=True)
+        .first()
+    )
+    return level or ""
 
 
 def household_detail(*, scope: RegionScope, household_id: int) -> HouseholdDetail:
@@ -604,6 +629,8 @@ def household_tally_rows(villages: Q) -> QuerySet[Any, dict[str, Any]]:
     rows: QuerySet[Any, dict[str, Any]] = (
         Household.objects.filter(villages)
         .order_by()
+        # A household not assessed yet has no level row: counted without a colour.
+        .annotate(risk_level=Coalesce(F("level__risk_level"), Value("")))
         .values("village_id", "household_type", "monitoring_category", "risk_level", "status")
         .annotate(households=Count("pk"), people=Coalesce(Sum("active_member_count"), 0))
     )

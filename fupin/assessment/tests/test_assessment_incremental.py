@@ -41,7 +41,13 @@ from fupin.core.errors import ApplicationError
 from fupin.imports.tests.support import csv_text, run_import
 from fupin.jobs.models import Job
 from fupin.registry import codes
-from fupin.registry.models import Household, HouseholdStatusEvent, Member, StaleHousehold
+from fupin.registry.models import (
+    Household,
+    HouseholdLevel,
+    HouseholdStatusEvent,
+    Member,
+    StaleHousehold,
+)
 from fupin.registry.services import (
     household_conditions_record,
     household_status_record,
@@ -91,16 +97,14 @@ def test_a_second_run_writes_no_unchanged_outcome_and_still_explains_it_exactly(
     comfortable = _household(actors, "H002", "90000")
     first = _run(actors)
     assert (first.households, first.outcomes_written) == (2, 2)
-    poor.refresh_from_db()
-    decided_at = poor.assessed_at
+    decided_at = HouseholdLevel.objects.get(household=poor).assessed_at
     # when the region is assessed again with nothing changed
     second = _run(actors)
     # then no outcome is written, the levels are left alone, and the run explains the kept
     # outcome exactly as a fresh evaluation of the same facts does
     assert (second.households, second.outcomes_written) == (2, 0)
     assert AssessmentOutcome.objects.count() == 2
-    poor.refresh_from_db()
-    assert poor.assessed_at == decided_at
+    assert HouseholdLevel.objects.get(household=poor).assessed_at == decided_at
     kept = selectors.household_latest_outcome(poor)
     assert kept is not None
     assert kept.run_id == first.pk
@@ -119,8 +123,7 @@ def test_a_second_run_writes_no_unchanged_outcome_and_still_explains_it_exactly(
     )
     third = _run(actors)
     assert third.outcomes_written == 1
-    poor.refresh_from_db()
-    assert poor.is_monitoring_eligible is False
+    assert HouseholdLevel.objects.get(household=poor).is_monitoring_eligible is False
     newest = AssessmentOutcome.objects.get(run=third)
     assert newest.household_id == poor.pk
     assert CurrentOutcome.objects.get(household=poor).outcome_id == newest.pk
@@ -457,7 +460,7 @@ def test_a_large_import_marks_its_households_in_one_batch(
     assert (done.households, done.runs) == (30, 1)
     assert AssessmentRun.objects.count() == runs_before + 1
     assert AssessmentRun.objects.order_by("-pk")[0].outcomes_written == 30
-    assert not Household.objects.filter(is_monitoring_eligible=True).exists()
+    assert not HouseholdLevel.objects.filter(is_monitoring_eligible=True).exists()
     assert selectors.stale_households_pending(limit=100) == []
 
 

@@ -150,14 +150,15 @@ def visits_due_first(
             ),
         )
         .order_by("id")
-        .values_list("id", "village_id", "risk_level", "last_visit", "assigned_on")
+        .values_list("id", "village_id", "level__risk_level", "last_visit", "assigned_on")
     )
     settings: list[AssistanceSetting] | None = None
     schedule: list[tuple[date, int, date | None, int, str]] = []
     for household_id, village_id, risk_level, last_visit, assigned_on in values:
         settings = settings if settings is not None else rule_selectors.all_settings()
         setting = rule_selectors.setting_for(village_id, rows=settings)
-        interval = rule_selectors.visit_interval_days(setting, risk_level)
+        # No level row (not assessed yet): the interval for households without a colour.
+        interval = rule_selectors.visit_interval_days(setting, risk_level or "")
         due_on = (last_visit or assigned_on) + timedelta(days=interval)
         days_left = (due_on - today).days
         if days_left < 0:

@@ -53,7 +53,10 @@ def _visit_cutoff(today: date) -> Case | Value:
             if level:
                 days = rule_selectors.visit_interval_days(setting, level)
                 conditions.append(
-                    When(region & Q(risk_level=level), then=Value(today - timedelta(days=days)))
+                    When(
+                        region & Q(level__risk_level=level),
+                        then=Value(today - timedelta(days=days)),
+                    )
                 )
         days = rule_selectors.visit_interval_days(setting, "")
         conditions.append(When(region, then=Value(today - timedelta(days=days))))

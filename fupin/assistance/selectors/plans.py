@@ -25,6 +25,7 @@ from fupin.assistance.selectors import rules as rule_selectors
 from fupin.core.scope import RegionScope
 from fupin.registry import codes
 from fupin.registry.models import Household, Member
+from fupin.registry.selectors import household_risk_level
 
 WORKING_SKILLS = (codes.LaborSkill.ORDINARY, codes.LaborSkill.SKILLED, codes.LaborSkill.WEAK)
 # A stopped measure helps nobody; planned, in place and finished ones answer a need.
@@ -135,7 +136,9 @@ def household_assistance(
         # The count and the links need no photo bytes, which run to megabytes each.
         .prefetch_related(Prefetch("photos", queryset=VisitPhoto.objects.defer("content")))[:12]
     )
-    interval = rule_selectors.visit_interval_days(setting, household.risk_level)
+    interval = rule_selectors.visit_interval_days(
+        setting, household_risk_level(household_id=household.pk)
+    )
     next_due = visits[0].visited_on + timedelta(days=interval) if visits else None
     return HouseholdAssistance(
         household=household,

@@ -382,7 +382,9 @@ def clues_from_assessment(
         if not scope.can(Capability.GENERATE_WARNINGS):
             raise PermissionDeniedError(_("系统预警线索由县级人员生成。"))
     households = (
-        Household.objects.filter(village__code__startswith=region_code, is_monitoring_eligible=True)
+        Household.objects.filter(
+            village__code__startswith=region_code, level__is_monitoring_eligible=True
+        )
         .exclude(status__in=[HouseholdStatus.MONITORED, HouseholdStatus.CANCELLED])
         .select_related("village")
         .order_by("id")

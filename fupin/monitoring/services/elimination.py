@@ -134,7 +134,7 @@ def eliminations_from_assessment(
         Household.objects.filter(
             village__code__startswith=region_code,
             status=HouseholdStatus.MONITORED,
-            is_elimination_eligible=True,
+            level__is_elimination_eligible=True,
         )
         .exclude(
             monitoring_cases__kind=CaseKind.ELIMINATION,

@@ -13,6 +13,7 @@ from fupin.monitoring.tests.conftest import (
 )
 from fupin.registry import codes
 from fupin.registry.models import Household
+from fupin.registry.tests import factories
 from tests.support import VILLAGE, Actors, nothing_changes, scope_of
 
 
@@ -109,10 +110,10 @@ def test_system_warnings_open_clues_once_and_merge_into_open_cases(
     eligible_new = register_household(actors, "220122101201002")
     already_applied = register_household(actors, "220122101201003")
     not_eligible = register_household(actors, "220122101201004")
-    Household.objects.filter(pk__in=[household.pk, eligible_new.pk, already_applied.pk]).update(
-        is_monitoring_eligible=True
+    factories.assessed_level(
+        [household.pk, eligible_new.pk, already_applied.pk], is_monitoring_eligible=True
     )
-    Household.objects.filter(pk=not_eligible.pk).update(is_monitoring_eligible=False)
+    factories.assessed_level([not_eligible.pk], is_monitoring_eligible=False)
     self_apply(already_applied)
     county = scope_of(actors.county_admin)
 

@@ -16,6 +16,7 @@ from fupin.monitoring.tests.conftest import advance
 from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatus, HouseholdStatusEvent
 from fupin.registry.services import household_status_record
+from fupin.registry.tests import factories
 from tests.support import VILLAGE, Actors, nothing_changes, scope_of
 
 # A monitored household whose latest assessment passes every elimination guard.
@@ -176,7 +177,7 @@ def test_eliminations_from_assessment_skip_guarded_and_open_ones(
     actors: Actors, monitored: Household, baseline: RuleSetRecord
 ) -> None:
     assessed(monitored, baseline)
-    Household.objects.filter(pk=monitored.pk).update(is_elimination_eligible=True)
+    factories.assessed_level([monitored.pk], is_elimination_eligible=True)
     county = scope_of(actors.county_admin)
     assert (
         services.eliminations_from_assessment(

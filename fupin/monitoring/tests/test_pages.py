@@ -20,6 +20,7 @@ from fupin.monitoring.tests.samples import sample_case
 from fupin.monitoring.tests.test_elimination import assessed
 from fupin.registry import codes
 from fupin.registry.models import Household, Member
+from fupin.registry.tests import factories
 from tests.support import (
     VILLAGE,
     Actors,
@@ -451,7 +452,7 @@ def test_a_notice_shows_names_only_during_its_period(
 def test_county_staff_generate_system_warnings_from_the_case_list(
     actors: Actors, household: Household
 ) -> None:
-    Household.objects.filter(pk=household.pk).update(is_monitoring_eligible=True)
+    factories.assessed_level([household.pk], is_monitoring_eligible=True)
     url = reverse("monitoring:warnings-generate")
     client_for(actors.village_officer).post(url)
     assert not MonitoringCase.objects.exists()

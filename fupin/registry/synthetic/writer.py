@@ -15,6 +15,7 @@ from fupin.core.errors import ApplicationError
 from fupin.registry.models import (
     Household,
     HouseholdConditions,
+    HouseholdLevel,
     HouseholdStatusEvent,
     HouseholdYear,
     Member,
@@ -52,10 +53,6 @@ class HouseholdRow(TypedDict):
     household_type: str
     monitoring_category: str
     exit_year: int | None
-    risk_level: str
-    is_monitoring_eligible: bool | None
-    is_elimination_eligible: bool | None
-    assessed_at: Value
     version: int
     created_at: Value
     updated_at: Value
@@ -231,7 +228,15 @@ def delete_generated(county_code: str) -> None:
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             # Raw deletes: the ORM would load every household to look for protected rows.
-            for model in (HouseholdStatusEvent, HouseholdConditions, HouseholdYear, Member):
+            # HouseholdLevel has no database constraint to refuse a household's delete: its
+            # rows go first, like the others (ADR 0029).
+            for model in (
+                HouseholdStatusEvent,
+                HouseholdConditions,
+                HouseholdYear,
+                Member,
+                HouseholdLevel,
+            ):
                 cursor.execute(
                     f"DELETE FROM {quote(model._meta.db_table)} "  # noqa: S608
                     f"WHERE {quote('household_id')} IN ({selected})",

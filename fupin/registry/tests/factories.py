@@ -1,10 +1,14 @@
-"""Plain data for registry tests: valid ID numbers and member/household inputs."""
+"""Plain data for registry tests: valid ID numbers, member/household inputs, levels."""
 
+from collections.abc import Iterable
 from datetime import date
 from itertools import count
 
+from django.utils import timezone
+
 from fupin.registry import codes
 from fupin.registry.idnumbers import check_character
+from fupin.registry.models import HouseholdLevel
 from fupin.registry.services import HouseholdData, MemberData
 
 _sequence = count(100)
@@ -59,3 +63,18 @@ def household(number: str, village: str, **extra: object) -> HouseholdData:
     }
     values.update(extra)
     return HouseholdData(**values)  # type: ignore[arg-type]
+
+
+def assessed_level(household_ids: Iterable[int], **values: object) -> None:
+    """Give households an assessment level row (HouseholdLevel) with `values`, as a run
+    would, replacing those values where the household has a row already."""
+    rows = [
+        HouseholdLevel(household_id=household_id, assessed_at=timezone.now(), **values)
+        for household_id in household_ids
+    ]
+    HouseholdLevel.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["household"],
+        update_fields=list(values) or ["assessed_at"],
+    )

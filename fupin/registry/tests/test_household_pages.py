@@ -382,7 +382,7 @@ def test_household_page_states_each_guarantee_of_the_latest_year(actors: Actors)
 
 def test_household_list_filters_by_the_latest_assessment(actors: Actors) -> None:
     household = _household(actors)
-    Household.objects.filter(pk=household.pk).update(risk_level="red", is_monitoring_eligible=True)
+    factories.assessed_level([household.pk], risk_level="red", is_monitoring_eligible=True)
     client = client_for(actors.village_officer)
     url = reverse("registry:household-list")
 

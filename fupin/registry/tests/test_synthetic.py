@@ -16,6 +16,7 @@ from fupin.registry.idnumbers import parse_id_number
 from fupin.registry.models import (
     Household,
     HouseholdConditions,
+    HouseholdLevel,
     HouseholdStatusEvent,
     HouseholdYear,
     Member,
@@ -31,6 +32,7 @@ from fupin.registry.synthetic.writer import (
     MEMBER_FIELDS,
     YEAR_FIELDS,
 )
+from fupin.registry.tests import factories
 from tests.support import nothing_changes
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -407,8 +409,13 @@ def test_replace_deletes_only_generated_data_and_skips_taken_id_numbers(county: 
         number="220421001201001", village_id="220421001201", primary_cause="01"
     )
     Member.objects.filter(pk=first_head.pk).update(household=real)
+    # and assessed levels, of the generated households and the real one
+    factories.assessed_level(Household.objects.values_list("pk", flat=True), risk_level="red")
     # when
     result = household_bulk_generate(county_code=county, households=300, seed=7, replace=True)
+    # then the generated households' levels went with them (no reference check would stop
+    # a level row from outliving its household)
+    assert list(HouseholdLevel.objects.values_list("household_id", flat=True)) == [real.pk]
     # then the real household and its member are untouched
     assert Member.objects.get(pk=first_head.pk).household_id == real.pk
     # and the regenerated head was given the next free number for the same birth date

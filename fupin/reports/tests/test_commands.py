@@ -12,7 +12,7 @@ from fupin.assistance.selectors.plans import WORKING_SKILLS
 from fupin.audit.models import AuditEvent
 from fupin.monitoring.models import CaseKind, CaseState, MonitoringCase
 from fupin.registry import codes
-from fupin.registry.models import Household, HouseholdStatus, Member, Region
+from fupin.registry.models import Household, HouseholdLevel, HouseholdStatus, Member, Region
 from fupin.reports.management.commands.setup_demo import (
     DEMO_HOUSEHOLDS,
     DEMO_PASSWORD,
@@ -77,7 +77,7 @@ def test_setup_demo_creates_every_role_once_and_can_run_twice(
     assert f"新建演示账号 {len(DEMO_USERS)} 个" in first
     assert f"已生成演示县农户 {DEMO_HOUSEHOLDS} 户" in first
     assert f"已完成演示县监测评估：{DEMO_HOUSEHOLDS} 户" in first
-    assert Household.objects.exclude(risk_level="").exists()
+    assert HouseholdLevel.objects.exclude(risk_level="").exists()
     households = Household.objects.count()
     assert households == DEMO_HOUSEHOLDS
     assert Household.objects.filter(village__code__startswith=DEMO_VILLAGE[:9]).exists()

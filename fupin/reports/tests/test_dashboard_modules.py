@@ -73,8 +73,7 @@ def _monitored(actor: User, number: str, village: str, *, risk_level: str = "") 
         identified_month="202503",
         risk_types=[codes.RiskType.ILLNESS],
     )
-    Household.objects.filter(pk=household.pk).update(risk_level=risk_level)
-    household.refresh_from_db()
+    factories.assessed_level([household.pk], risk_level=risk_level)
     return household
 
 
@@ -190,7 +189,7 @@ def _direct_counts(region_code: str) -> dict[str, int]:
         visits = Visit.objects.filter(household=household).order_by("-visited_on")
         start = visits[0].visited_on if visits else current[household.pk]
         days = setting.visit_days_by_level.get(
-            household.risk_level, setting.visit_days_by_level.get("", 30)
+            household.level.risk_level, setting.visit_days_by_level.get("", 30)
         )
         overdue += start + timedelta(days=int(days)) < TODAY
     development = {

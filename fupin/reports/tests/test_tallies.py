@@ -14,6 +14,7 @@ from fupin.registry.forms import household_filters
 from fupin.registry.models import Household, HouseholdStatusEvent, Region
 from fupin.registry.selectors import HouseholdFilters, household_counts, household_list
 from fupin.registry.services import household_status_record
+from fupin.registry.tests import factories
 from fupin.reports.models import HouseholdTally, TallyCursor
 from fupin.reports.selectors import Dashboard, Figure, dashboard_for
 from fupin.reports.tallies import tally_catch_up, tally_rebuild
@@ -161,7 +162,7 @@ def test_a_large_change_is_left_to_the_job_and_the_page_says_so(generated_county
     # county (as the assessment's bulk update does; its staging table would hold the
     # fixture's rows too inside a test's never-committed transaction)
     with transaction.atomic():
-        Household.objects.update(risk_level="red")
+        factories.assessed_level(Household.objects.values_list("pk", flat=True), risk_level="red")
         audit_record(
             actor=None,
             action="registry.household_assessment_bulk_update",
