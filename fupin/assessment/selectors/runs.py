@@ -535,12 +535,20 @@ def parameter_list(*, scope: RegionScope, year: int | None = None) -> list[Polic
     return [parameter for parameter in parameters if scope.applies_or_inside(parameter.region_code)]
 
 
-def stale_versions(*, region_code: str, household_ids: Iterable[int] | None = None) -> pl.DataFrame:
+def stale_versions(
+    *, region_code: str, household_ids: Iterable[int] | None = None, assessed: bool = False
+) -> pl.DataFrame:
     """The change mark versions (`registry.StaleHousehold`) of a region's households, or of
-    the given ones: household_id, mark_version. Read before the facts they vouch for."""
+    the given ones: household_id, mark_version, and with `assessed` the version last
+    assessed (assessed_version; pending where lower). Read before the facts they vouch for."""
     marks = StaleHousehold.objects.filter(household__village__code__startswith=region_code)
     if household_ids is not None:
         marks = marks.filter(household_id__in=list(household_ids))
+    if assessed:
+        return _frame(
+            marks.values_list("household_id", "version", "assessed_version"),
+            {"household_id": pl.Int64, "mark_version": pl.Int64, "assessed_version": pl.Int64},
+        )
     return _frame(
         marks.values_list("household_id", "version"),
         {"household_id": pl.Int64, "mark_version": pl.Int64},

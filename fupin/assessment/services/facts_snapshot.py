@@ -169,6 +169,24 @@ def _ancestor_snapshot(key: _Key) -> FactsSnapshot | None:
     )
 
 
+def snapshot_ids(
+    *, region_code: str, year: int, monitoring_line: Decimal, as_of: date
+) -> list[int]:
+    """The snapshots a region's facts for the year, day and line come from (its own or
+    those of the regions containing it): a run records them, since a snapshot made again
+    is read afresh from the registry."""
+    return list(
+        FactsSnapshot.objects.filter(
+            region_code__in=region_path_codes(region_code),
+            year=year,
+            as_of=as_of,
+            monitoring_line=monitoring_line,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def region_facts_kept(
     *, region_code: str, year: int, monitoring_line: Decimal, as_of: date | None = None
 ) -> bool:
