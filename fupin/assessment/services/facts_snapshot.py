@@ -12,6 +12,7 @@ bump them, and read before the facts, so a snapshot never keeps facts older than
 
 import contextlib
 import dataclasses
+import hashlib
 import io
 import uuid
 from collections.abc import Callable
@@ -44,8 +45,13 @@ SAVE_MINIMUM = 1_000
 # only the latest two are kept.
 _DECODED: dict[tuple[str, int], tuple[str, pl.DataFrame, int]] = {}
 _DECODED_KEPT = 2
-# The latest kept frames without their marks, by the kept frame's identity.
-_WITHOUT_MARKS: dict[int, tuple[pl.DataFrame, pl.DataFrame]] = {}
+# The latest kept frames without their marks and what they hold, by the kept frame's
+# identity.
+_WITHOUT_MARKS: dict[int, tuple[pl.DataFrame, pl.DataFrame, "_Content"]] = {}
+# Evaluations of kept facts saved for the other processes of the machine, per snapshot
+# token: a simulation's sides (ADR 0031). Each costs a few megabytes per 100,000
+# households.
+RESULTS_KEPT = 8
 # Every process of this machine also finds a saved frame as an uncompressed Arrow file
 # named by the snapshot's token (a token names one content), mapped into memory instead
 # of fetched and decoded from the database: a what-if in another worker process then
@@ -95,31 +101,102 @@ def region_facts(
             inside = _decoded(ancestor)
             if inside is not None:
                 kept = inside[0].filter(pl.col("region_code").str.starts_with(region_code))
-                return _patched(kept, key, marks, on_read)[0].drop(MARK_COLUMN)
+                return _without_marks(_patched(kept, key, marks, on_read)[0], ancestor, region_code)
     if snapshot is None or cached is None:
         fresh = _read(None, key, marks, on_read)
-        _save(snapshot, key, fresh)
-        return _without_marks(fresh)
+        return _without_marks(fresh, _save(snapshot, key, fresh), region_code)
     frame, unsaved = cached
     fresh, read = _patched(frame, key, marks, on_read)
     if read:
         unsaved += read
         if unsaved > max(SAVE_SHARE * fresh.height, SAVE_MINIMUM):
-            _save(snapshot, key, fresh)
+            snapshot = _save(snapshot, key, fresh)
         else:
             _remember((connection.alias, snapshot.pk), str(snapshot.token), fresh, unsaved)
-    return _without_marks(fresh)
+    return _without_marks(fresh, snapshot, region_code)
 
 
-def _without_marks(frame: pl.DataFrame) -> pl.DataFrame:
+@dataclass(frozen=True)
+class _Content:
+    """What a handed-out frame holds, the same in every process: the snapshot (and the
+    token of its saved copy) and a fingerprint of which households it holds at which mark
+    version, which decide its rows (a frame patched in one process and the same saved
+    copy patched alike in another hold the same rows)."""
+
+    snapshot: int
+    token: str
+    fingerprint: str
+
+
+def _without_marks(frame: pl.DataFrame, snapshot: FactsSnapshot, region_code: str) -> pl.DataFrame:
     """The frame without its marks; the same object for the same kept frame, so that a
-    caller may keep what it computed from it (a simulation's unchanged side)."""
+    caller may keep what it computed from it (a simulation's unchanged side), and known
+    by its content (`content_of`), so that another process may find it too."""
     kept = _WITHOUT_MARKS.pop(id(frame), None)
-    public = kept[1] if kept is not None and kept[0] is frame else frame.drop(MARK_COLUMN)
-    _WITHOUT_MARKS[id(frame)] = (frame, public)
+    if kept is not None and kept[0] is frame:
+        public, content = kept[1], kept[2]
+    else:
+        public = frame.drop(MARK_COLUMN)
+        rows = frame.select(
+            pl.struct("household_id", MARK_COLUMN).hash(seed).sum().alias(f"rows_{seed}")
+            for seed in (1, 2)
+        ).row(0)
+        fingerprint = f"{region_code}:{frame.height}:{rows[0]}:{rows[1]}"
+        content = _Content(snapshot=snapshot.pk, token=str(snapshot.token), fingerprint=fingerprint)
+    _WITHOUT_MARKS[id(frame)] = (frame, public, content)
     while len(_WITHOUT_MARKS) > _DECODED_KEPT:
         _WITHOUT_MARKS.pop(next(iter(_WITHOUT_MARKS)))
     return public
+
+
+def _content_of(facts: pl.DataFrame) -> _Content | None:
+    for _frame, public, content in _WITHOUT_MARKS.values():
+        if public is facts:
+            return content
+    return None
+
+
+def results_read(facts: pl.DataFrame, decided_by: str) -> pl.DataFrame | None:
+    """An evaluation of these kept facts saved by any process of this machine under
+    `decided_by` (what decides the results besides the facts), or None."""
+    content = _content_of(facts)
+    if content is None:
+        return None
+    try:
+        return pl.read_ipc(_results_path(content, decided_by))
+    except (OSError, pl.exceptions.PolarsError):
+        # Not evaluated yet on this machine, removed meanwhile or cut short.
+        return None
+
+
+def results_write(facts: pl.DataFrame, decided_by: str, results: pl.DataFrame) -> None:
+    """Keep an evaluation of these kept facts for every process of this machine, beside the
+    facts' file (removed with it). Results hold the household's internal id and the
+    decision, nothing personal. The oldest beyond RESULTS_KEPT of the snapshot go."""
+    content = _content_of(facts)
+    if content is None:
+        return
+    path = _results_path(content, decided_by)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{uuid.uuid4().hex}.partial")
+        results.write_ipc(partial, compression="uncompressed")
+        partial.replace(path)
+        others = sorted(
+            path.parent.glob(f"{_local_prefix(content.snapshot)}{content.token}-*.arrow"),
+            key=lambda other: other.stat().st_mtime,
+        )
+        for other in others[:-RESULTS_KEPT]:
+            other.unlink()
+    except OSError:
+        # A full or read-only disk, or a file removed meanwhile: the next process
+        # evaluates again.
+        return
+
+
+def _results_path(content: _Content, decided_by: str) -> Path:
+    digest = hashlib.sha256(f"{content.fingerprint}|{decided_by}".encode()).hexdigest()[:32]
+    return _local_path(content.snapshot, f"{content.token}-{digest}")
 
 
 def _patched(
@@ -249,9 +326,12 @@ def local_files_remove() -> None:
             path.unlink()
 
 
-def _local_remove(pk: int, *, keep: Path | None = None) -> None:
-    for path in (Path(settings.VAR_DIR) / LOCAL_DIRECTORY).glob(f"{_local_prefix(pk)}*.arrow"):
-        if path != keep:
+def _local_remove(pk: int, *, keep_token: str = "") -> None:
+    """Remove the snapshot's files of this machine (facts and evaluations), but those of
+    `keep_token`."""
+    prefix = _local_prefix(pk)
+    for path in (Path(settings.VAR_DIR) / LOCAL_DIRECTORY).glob(f"{prefix}*.arrow"):
+        if not keep_token or not path.name.startswith(f"{prefix}{keep_token}"):
             with contextlib.suppress(OSError):
                 path.unlink()
 
@@ -289,10 +369,10 @@ def _local_write(pk: int, token: str, frame: pl.DataFrame) -> None:
     except OSError:
         # A full or read-only disk only costs the next process a read from the database.
         return
-    _local_remove(pk, keep=path)
+    _local_remove(pk, keep_token=token)
 
 
-def _save(snapshot: FactsSnapshot | None, key: _Key, frame: pl.DataFrame) -> None:
+def _save(snapshot: FactsSnapshot | None, key: _Key, frame: pl.DataFrame) -> FactsSnapshot:
     buffer = io.BytesIO()
     # lz4: a third of the size of the plain frame, and several times faster than zstd.
     frame.write_parquet(buffer, compression="lz4")
@@ -315,6 +395,7 @@ def _save(snapshot: FactsSnapshot | None, key: _Key, frame: pl.DataFrame) -> Non
         snapshot.save(update_fields=["data", "households", "token", "updated_at"])
     _remember((connection.alias, snapshot.pk), str(snapshot.token), frame, 0)
     _local_write(snapshot.pk, str(snapshot.token), frame)
+    return snapshot
 
 
 def _remember(memo_key: tuple[str, int], token: str, frame: pl.DataFrame, unsaved: int) -> None:

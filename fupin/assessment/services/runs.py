@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -49,8 +50,21 @@ OUTCOME_BATCH = 50_000
 # compares against the same rule set again and again, and its facts are the same object
 # while nothing changed (`facts_snapshot.region_facts`). Each entry holds its facts, so
 # their identity is not reused while it is kept.
-_EVALUATED: dict[tuple[int, str, str], tuple[pl.DataFrame, pl.DataFrame]] = {}
+_EVALUATED: dict[tuple[int, str, bool], tuple[pl.DataFrame, pl.DataFrame]] = {}
 _EVALUATED_KEPT = 2
+# What a simulation compares of each side's results (saved for other processes).
+SIMULATED_COLUMNS = [
+    "household_id",
+    "monitoring_eligible",
+    "monitoring_category",
+    "risk_level",
+    "elimination_eligible",
+]
+# The rules' code decides results as much as the rule set does: an evaluation saved by
+# another version of it (before a deploy) is not reused.
+_ENGINE_VERSION = hashlib.sha256(
+    b"".join(path.read_bytes() for path in sorted(Path(engine.__file__).parent.glob("*.py")))
+).hexdigest()[:16]
 
 
 def _load(record: RuleSetRecord) -> definition.RuleSet:
@@ -102,6 +116,7 @@ def assessment_evaluate(
     marks: pl.DataFrame | None = None,
     phases: dict[str, float] | None = None,
     on_read: Callable[[int], None] | None = None,
+    simulated: bool = False,
 ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, dict[str, Any]]]:
     """Evaluate without persisting: returns facts, results and the parameters used per
     parameter region (each county or province that sets its own values).
@@ -109,7 +124,8 @@ def assessment_evaluate(
     A whole region's facts come from its kept snapshot, read again only where households
     changed (`facts_snapshot.region_facts`, which tells `on_read` how many); listed
     households are read from the registry. `phases` (if given) receives the seconds spent
-    reading facts and evaluating.
+    reading facts and evaluating. A `simulated` evaluation (a what-if's side) returns only
+    the results' SIMULATED_COLUMNS, shared with the machine's other processes.
     """
     ids = list(household_ids) if household_ids is not None else None
     groups = [*selectors.parameter_regions(region_code=region_code, year=year), region_code]
@@ -153,7 +169,9 @@ def assessment_evaluate(
             started = time.perf_counter()
             done.append(facts["household_id"])
             facts_parts.append(facts)
-            result_parts.append(_evaluated(rule_set, facts, params, kept=ids is None))
+            result_parts.append(
+                _evaluated(rule_set, facts, params, kept=ids is None, shared=simulated)
+            )
             used[group] = params
             timing["evaluate"] += time.perf_counter() - started
     if phases is not None:
@@ -164,14 +182,30 @@ def assessment_evaluate(
 
 
 def _evaluated(
-    rule_set: definition.RuleSet, facts: pl.DataFrame, params: dict[str, Any], *, kept: bool
+    rule_set: definition.RuleSet,
+    facts: pl.DataFrame,
+    params: dict[str, Any],
+    *,
+    kept: bool,
+    shared: bool = False,
 ) -> pl.DataFrame:
+    """The rule set's results over the facts. Kept facts' latest results are remembered in
+    the process; `shared` ones (a simulation's: only the columns it compares) are also
+    saved for, and found from, the machine's other processes (ADR 0031)."""
     if not kept:
         return engine.evaluate(rule_set, facts, params)
-    key = (id(facts), repr(rule_set), repr(sorted(params.items())))
+    decided_by = f"{_ENGINE_VERSION}|{rule_set!r}|{sorted(params.items())!r}"
+    key = (id(facts), decided_by, shared)
     found = _EVALUATED.pop(key, None)
     if found is not None and found[0] is facts:
         results = found[1]
+    elif shared:
+        saved = facts_snapshot.results_read(facts, decided_by)
+        if saved is not None and saved["household_id"].equals(facts["household_id"]):
+            results = saved
+        else:
+            results = engine.evaluate(rule_set, facts, params).select(SIMULATED_COLUMNS)
+            facts_snapshot.results_write(facts, decided_by, results)
     else:
         results = engine.evaluate(rule_set, facts, params)
     _EVALUATED[key] = (facts, results)  # the most recently used last

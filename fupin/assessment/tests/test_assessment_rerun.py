@@ -4,13 +4,22 @@ it compare every household again."""
 
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
 from fupin.assessment import selectors
 from fupin.assessment.models import AssessmentRun, CurrentOutcome, FactsSnapshot, RuleSetRecord
-from fupin.assessment.services import assessment_catch_up, assessment_run, policy_parameter_set
+from fupin.assessment.rules import engine
+from fupin.assessment.selectors import rulesets as ruleset_selectors
+from fupin.assessment.services import (
+    assessment_catch_up,
+    assessment_run,
+    facts_snapshot,
+    policy_parameter_set,
+)
 from fupin.assessment.services import runs as runs_services
 from fupin.assessment.tests.test_assessment_incremental import (
     WRITES,
@@ -21,6 +30,7 @@ from fupin.assessment.tests.test_assessment_incremental import (
 )
 from fupin.audit.models import AuditEvent
 from fupin.registry.models import Household
+from fupin.registry.services import household_year_record
 from tests.support import COUNTY, VILLAGE, Actors, scope_of
 
 
@@ -159,9 +169,7 @@ def test_kept_facts_made_again_compare_every_household(
     assert _compared(_run(actors)) == 0
 
 
-def test_a_household_registered_since_is_compared(
-    actors: Actors, baseline: RuleSetRecord
-) -> None:
+def test_a_household_registered_since_is_compared(actors: Actors, baseline: RuleSetRecord) -> None:
     _three(actors)
     _run(actors)
     newcomer = _household(actors, "H009", "3000")
@@ -187,3 +195,93 @@ def test_parameters_agree_wherever_both_runs_apply_them(
 ) -> None:
     ours = {"220102": {"line": 3}, "22": {"line": 1}}
     assert runs_services._parameters_agree(ours, theirs, region_code="22") is agree
+
+
+def _forget_in_process() -> None:
+    """What a fresh worker process has not: decoded frames and remembered evaluations."""
+    facts_snapshot._DECODED.clear()
+    facts_snapshot._WITHOUT_MARKS.clear()
+    runs_services._EVALUATED.clear()
+
+
+def test_another_process_finds_a_simulation_side_evaluated_by_this_one(
+    actors: Actors,
+    baseline: RuleSetRecord,
+    settings: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings.VAR_DIR = tmp_path
+    poor = _household(actors, "H001", "24900")  # 8,300 per person
+    _household(actors, "H002", "90000")
+    scope = scope_of(actors.county_admin)
+    evaluated: list[int] = []
+    evaluate = engine.evaluate
+
+    def counted(*args: Any, **kwargs: Any) -> pl.DataFrame:
+        evaluated.append(1)
+        return evaluate(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "evaluate", counted)
+
+    def simulate(line: int) -> ruleset_selectors.Simulation:
+        return ruleset_selectors.ruleset_simulate(
+            scope=scope,
+            before=baseline,
+            after=baseline,
+            region_code=VILLAGE,
+            year=YEAR,
+            overrides={"monitoring_line": line},
+        )
+
+    first = simulate(8600)
+    assert (first.totals["entering_monitoring"], first.changes_total) == (1, 1)
+    assert len(evaluated) == 2
+    # the same question in another process: the same answer, nothing evaluated
+    _forget_in_process()
+    assert simulate(8600) == first
+    assert len(evaluated) == 2
+    # another question there: only its new side is evaluated
+    _forget_in_process()
+    assert simulate(8000).totals["entering_monitoring"] == 0
+    assert len(evaluated) == 3
+    # what is kept on disk: household ids and decisions, nothing personal
+    directory = tmp_path / facts_snapshot.LOCAL_DIRECTORY
+    facts_files = {
+        facts_snapshot._local_path(pk, str(token))
+        for pk, token in FactsSnapshot.objects.values_list("pk", "token")
+    }
+    saved = [path for path in directory.iterdir() if path not in facts_files]
+    assert len(saved) == 3  # the line of 7,000, of 8,600 and of 8,000
+    for path in saved:
+        assert pl.read_ipc(path).columns == runs_services.SIMULATED_COLUMNS
+    # a household's facts changed: both sides are evaluated again, with the new facts
+    household_year_record(
+        actor=actors.village_officer,
+        scope=scope_of(actors.village_officer),
+        household=poor,
+        year=YEAR,
+        amounts={"wage_income": Decimal("24000")},  # 8,000 per person
+    )
+    _forget_in_process()
+    changed = simulate(8600)
+    assert (changed.totals["monitoring_eligible_before"], changed.changes_total) == (0, 1)
+    assert len(evaluated) == 5
+    _forget_in_process()
+    assert simulate(8600) == changed
+    assert len(evaluated) == 5
+    # facts saved again under a new token take their evaluations' files with them
+    monkeypatch.setattr(facts_snapshot, "SAVE_MINIMUM", 0)
+    tokens_before = set(FactsSnapshot.objects.values_list("token", flat=True))
+    household_year_record(
+        actor=actors.village_officer,
+        scope=scope_of(actors.village_officer),
+        household=poor,
+        year=YEAR,
+        amounts={"wage_income": Decimal("30000")},
+    )
+    simulate(8600)
+    assert set(FactsSnapshot.objects.values_list("token", flat=True)) != tokens_before
+    tokens = {str(token) for token in FactsSnapshot.objects.values_list("token", flat=True)}
+    for path in directory.iterdir():
+        assert any(token in path.name for token in tokens), path.name
