@@ -121,28 +121,25 @@ class _Content:
     """What a handed-out frame holds, the same in every process: the snapshot (and the
     token of its saved copy) and a fingerprint of which households it holds at which mark
     version, which decide its rows (a frame patched in one process and the same saved
-    copy patched alike in another hold the same rows)."""
+    copy patched alike in another hold the same rows). The fingerprint is taken when
+    first asked for: a run never needs it."""
 
     snapshot: int
     token: str
-    fingerprint: str
+    region_code: str
+    fingerprint: str = ""
 
 
 def _without_marks(frame: pl.DataFrame, snapshot: FactsSnapshot, region_code: str) -> pl.DataFrame:
     """The frame without its marks; the same object for the same kept frame, so that a
     caller may keep what it computed from it (a simulation's unchanged side), and known
-    by its content (`content_of`), so that another process may find it too."""
+    by its content (`_content_of`), so that another process may find it too."""
     kept = _WITHOUT_MARKS.pop(id(frame), None)
     if kept is not None and kept[0] is frame:
         public, content = kept[1], kept[2]
     else:
         public = frame.drop(MARK_COLUMN)
-        rows = frame.select(
-            pl.struct("household_id", MARK_COLUMN).hash(seed).sum().alias(f"rows_{seed}")
-            for seed in (1, 2)
-        ).row(0)
-        fingerprint = f"{region_code}:{frame.height}:{rows[0]}:{rows[1]}"
-        content = _Content(snapshot=snapshot.pk, token=str(snapshot.token), fingerprint=fingerprint)
+        content = _Content(snapshot=snapshot.pk, token=str(snapshot.token), region_code=region_code)
     _WITHOUT_MARKS[id(frame)] = (frame, public, content)
     while len(_WITHOUT_MARKS) > _DECODED_KEPT:
         _WITHOUT_MARKS.pop(next(iter(_WITHOUT_MARKS)))
@@ -150,9 +147,22 @@ def _without_marks(frame: pl.DataFrame, snapshot: FactsSnapshot, region_code: st
 
 
 def _content_of(facts: pl.DataFrame) -> _Content | None:
-    for _frame, public, content in _WITHOUT_MARKS.values():
-        if public is facts:
+    for key, (frame, public, content) in _WITHOUT_MARKS.items():
+        if public is not facts:
+            continue
+        if content.fingerprint:
             return content
+        # Two 64-bit sums of row hashes (a hundredth of a second per million rows); the
+        # Polars version is named since another may hash differently.
+        rows = frame.select("household_id", MARK_COLUMN)
+        sums = [rows.hash_rows(seed=seed).sum() for seed in (1, 2)]
+        taken = dataclasses.replace(
+            content,
+            fingerprint=f"{content.region_code}:{frame.height}:{sums[0]}:{sums[1]}:"
+            f"{pl.__version__}",
+        )
+        _WITHOUT_MARKS[key] = (frame, public, taken)
+        return taken
     return None
 
 
