@@ -285,6 +285,10 @@ def _what_if_here(region: str, year: int, overrides: dict[str, float]) -> None:
     django.setup()
     from django.db import connection  # noqa: PLC0415
 
+    # As a worker that has served a page: the code imported and connected, no data kept.
+    import fupin.assessment.rules.simulation  # noqa: PLC0415
+    import fupin.assessment.services  # noqa: PLC0415, F401
+
     connection.ensure_connection()
     started = time.perf_counter()
     _what_if(region, year, overrides)
