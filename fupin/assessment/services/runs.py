@@ -117,6 +117,7 @@ def assessment_evaluate(
     phases: dict[str, float] | None = None,
     on_read: Callable[[int], None] | None = None,
     simulated: bool = False,
+    evaluate_only: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, dict[str, Any]]]:
     """Evaluate without persisting: returns facts, results and the parameters used per
     parameter region (each county or province that sets its own values).
@@ -125,7 +126,9 @@ def assessment_evaluate(
     changed (`facts_snapshot.region_facts`, which tells `on_read` how many); listed
     households are read from the registry. `phases` (if given) receives the seconds spent
     reading facts and evaluating. A `simulated` evaluation (a what-if's side) returns only
-    the results' SIMULATED_COLUMNS, shared with the machine's other processes.
+    the results' SIMULATED_COLUMNS, shared with the machine's other processes. With
+    `evaluate_only` (household ids) the facts are all returned but only those households
+    evaluated.
     """
     ids = list(household_ids) if household_ids is not None else None
     groups = [*selectors.parameter_regions(region_code=region_code, year=year), region_code]
@@ -169,9 +172,13 @@ def assessment_evaluate(
             started = time.perf_counter()
             done.append(facts["household_id"])
             facts_parts.append(facts)
-            result_parts.append(
-                _evaluated(rule_set, facts, params, kept=ids is None, shared=simulated)
-            )
+            if evaluate_only is not None:
+                chosen = facts.join(evaluate_only, on="household_id", how="semi")
+                result_parts.append(engine.evaluate(rule_set, chosen, params))
+            else:
+                result_parts.append(
+                    _evaluated(rule_set, facts, params, kept=ids is None, shared=simulated)
+                )
             used[group] = params
             timing["evaluate"] += time.perf_counter() - started
     if phases is not None:
@@ -294,6 +301,13 @@ def assessment_run(
     # next or leaves its household marked for the catch-up.
     marked = selectors.stale_versions(region_code=region_code, household_ids=ids, assessed=True)
     marks = marked.select("household_id", "mark_version")
+    # Marks already assessed at their version need no resolving (a million rows otherwise).
+    pending = marked.filter(pl.col("mark_version") > pl.col("assessed_version")).select(
+        "household_id", "mark_version"
+    )
+    # A region run most likely decided as the region's previous one evaluates only the
+    # households marked since (checked below, once the parameters used are known).
+    hopeful = ids is None and pending.height <= facts_snapshot.PATCH_LIMIT
     timing: dict[str, float] = {}
     read: list[int] = []
     facts, results, used = assessment_evaluate(
@@ -304,16 +318,12 @@ def assessment_run(
         marks=marks,
         phases=timing,
         on_read=read.append,
+        evaluate_only=pending.select("household_id") if hopeful else None,
     )
     decided_by = _decided_by(record, year=year, as_of=as_of, used=used, listed=ids is not None)
-    # Marks already assessed at their version need no resolving (a million rows otherwise).
-    pending = marked.filter(pl.col("mark_version") > pl.col("assessed_version")).select(
-        "household_id", "mark_version"
-    )
     only_pending = (
-        ids is None
+        hopeful
         and sum(read) <= facts_snapshot.PATCH_LIMIT
-        and pending.height <= facts_snapshot.PATCH_LIMIT
         and _decided_as_before(
             record=record,
             region_code=region_code,
@@ -323,6 +333,21 @@ def assessment_run(
             decided_by=decided_by,
         )
     )
+    if hopeful and not only_pending:
+        # Decided otherwise than before: every household is evaluated (its facts are
+        # kept in this process by now, read again only if marked meanwhile).
+        again: dict[str, float] = {}
+        facts, results, used = assessment_evaluate(
+            rule_set=rule_set,
+            region_code=region_code,
+            year=year,
+            marks=marks,
+            phases=again,
+            on_read=read.append,
+        )
+        for name, seconds in again.items():
+            timing[name] = timing.get(name, 0.0) + seconds
+        decided_by = _decided_by(record, year=year, as_of=as_of, used=used, listed=False)
     on_progress(done=50, total=100, message=_("正在保存评估结果"))
     persist_started = time.perf_counter()
     with transaction.atomic(), bulk_work_memory():
