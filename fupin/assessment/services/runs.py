@@ -150,22 +150,28 @@ def assessment_evaluate(
                     raise
                 continue
             line = _monitoring_line(params)
+            saved: pl.DataFrame | None = None
             if ids is None:
-                facts = facts_snapshot.region_facts(
+                facts, saved = _kept_facts(
+                    rule_set,
+                    params,
                     region_code=group,
                     year=year,
-                    monitoring_line=line,
-                    # The run's marks cover the region; a part with its own parameters reads
-                    # its own (before its facts, as the run did).
+                    # The run's marks cover the region; a part with its own parameters
+                    # reads its own (before its facts, as the run did).
                     marks=marks if group == region_code else None,
                     on_read=on_read,
+                    simulated=simulated,
                 )
             else:
                 facts = selectors.facts_for_households(
                     ids, region_code=group, year=year, monitoring_line=line
                 )
             if done:
-                facts = facts.filter(~pl.col("household_id").is_in(pl.concat(done).implode()))
+                kept_rows = ~pl.col("household_id").is_in(pl.concat(done).implode())
+                if saved is not None:
+                    saved = saved.filter(facts.select(kept_rows).to_series())
+                facts = facts.filter(kept_rows)
             timing["facts"] += time.perf_counter() - started
             if facts.is_empty():
                 continue
@@ -177,7 +183,9 @@ def assessment_evaluate(
                 result_parts.append(engine.evaluate(rule_set, chosen, params))
             else:
                 result_parts.append(
-                    _evaluated(rule_set, facts, params, kept=ids is None, shared=simulated)
+                    saved
+                    if saved is not None
+                    else _evaluated(rule_set, facts, params, kept=ids is None, shared=simulated)
                 )
             used[group] = params
             timing["evaluate"] += time.perf_counter() - started
@@ -186,6 +194,39 @@ def assessment_evaluate(
     if not facts_parts:
         return pl.DataFrame(), pl.DataFrame(), used
     return pl.concat(facts_parts, how="diagonal_relaxed"), pl.concat(result_parts), used
+
+
+def _kept_facts(
+    rule_set: definition.RuleSet,
+    params: dict[str, Any],
+    *,
+    region_code: str,
+    year: int,
+    marks: pl.DataFrame | None,
+    on_read: Callable[[int], None] | None,
+    simulated: bool,
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """A region's kept facts and, for a simulation's side found evaluated already, its
+    results (the facts then hold only the households' ids and places: another process
+    reads that much of the facts' file, ADR 0031)."""
+    line = _monitoring_line(params)
+    if simulated:
+        marks = marks if marks is not None else selectors.stale_versions(region_code=region_code)
+        some = facts_snapshot.region_facts(
+            region_code=region_code,
+            year=year,
+            monitoring_line=line,
+            marks=marks,
+            on_read=on_read,
+            columns=["region_code"],
+        )
+        saved = _saved_results(rule_set, some, params)
+        if saved is not None:
+            return some, saved
+    facts = facts_snapshot.region_facts(
+        region_code=region_code, year=year, monitoring_line=line, marks=marks, on_read=on_read
+    )
+    return facts, None
 
 
 def _evaluated(
@@ -201,24 +242,51 @@ def _evaluated(
     saved for, and found from, the machine's other processes (ADR 0031)."""
     if not kept:
         return engine.evaluate(rule_set, facts, params)
-    decided_by = f"{_ENGINE_VERSION}|{rule_set!r}|{sorted(params.items())!r}"
+    decided_by = _decided_key(rule_set, params)
     key = (id(facts), decided_by, shared)
     found = _EVALUATED.pop(key, None)
     if found is not None and found[0] is facts:
         results = found[1]
     elif shared:
-        saved = facts_snapshot.results_read(facts, decided_by)
-        if saved is not None and saved["household_id"].equals(facts["household_id"]):
-            results = saved
-        else:
-            results = engine.evaluate(rule_set, facts, params).select(SIMULATED_COLUMNS)
-            facts_snapshot.results_write(facts, decided_by, results)
+        saved = _saved_results(rule_set, facts, params)
+        if saved is not None:
+            return saved
+        results = engine.evaluate(rule_set, facts, params).select(SIMULATED_COLUMNS)
+        facts_snapshot.results_write(facts, decided_by, results)
     else:
         results = engine.evaluate(rule_set, facts, params)
+    _remember_evaluated(key, facts, results)
+    return results
+
+
+def _decided_key(rule_set: definition.RuleSet, params: dict[str, Any]) -> str:
+    return f"{_ENGINE_VERSION}|{rule_set!r}|{sorted(params.items())!r}"
+
+
+def _saved_results(
+    rule_set: definition.RuleSet, facts: pl.DataFrame, params: dict[str, Any]
+) -> pl.DataFrame | None:
+    """A simulation side's results over these kept facts, remembered in the process or
+    saved by any process of the machine, else None."""
+    decided_by = _decided_key(rule_set, params)
+    key = (id(facts), decided_by, True)
+    found = _EVALUATED.pop(key, None)
+    if found is not None and found[0] is facts:
+        _remember_evaluated(key, facts, found[1])
+        return found[1]
+    saved = facts_snapshot.results_read(facts, decided_by)
+    if saved is None or not saved["household_id"].equals(facts["household_id"]):
+        return None
+    _remember_evaluated(key, facts, saved)
+    return saved
+
+
+def _remember_evaluated(
+    key: tuple[int, str, bool], facts: pl.DataFrame, results: pl.DataFrame
+) -> None:
     _EVALUATED[key] = (facts, results)  # the most recently used last
     while len(_EVALUATED) > _EVALUATED_KEPT:
         _EVALUATED.pop(next(iter(_EVALUATED)))
-    return results
 
 
 def assessment_facts_groups(
