@@ -293,6 +293,10 @@ def _what_if_here(region: str, year: int, overrides: dict[str, float]) -> None:
     started = time.perf_counter()
     _what_if(region, year, overrides)
     print(f"{time.perf_counter() - started:.4f}")
+    from fupin.assessment.services import facts_snapshot  # noqa: PLC0415
+
+    # Not timed: the answer is out; the process ends once its evaluation is on disk.
+    facts_snapshot.results_written()
 
 
 def _simulate(region: str, year: int) -> None:
@@ -322,6 +326,8 @@ def _simulate(region: str, year: int) -> None:
 
     forget_in_process()
     here("first (facts read)", changed_line)
+    # The user reads the answer before asking again: the sides are on disk by then.
+    facts_snapshot.results_written()
     figures.append(("second (other process)", _what_if_elsewhere(region, year, changed_line)))
     figures.append(
         ("another (other process)", _what_if_elsewhere(region, year, elsewhere_question))

@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import hashlib
 import io
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ _WITHOUT_MARKS: dict[int, tuple[pl.DataFrame, pl.DataFrame, "_Content"]] = {}
 # token: a simulation's sides (ADR 0031). Each costs a few megabytes per 100,000
 # households.
 RESULTS_KEPT = 8
+_WRITERS: list[threading.Thread] = []
 # Every process of this machine also finds a saved frame as an uncompressed Arrow file
 # named by the snapshot's token (a token names one content), mapped into memory instead
 # of fetched and decoded from the database: a what-if in another worker process then
@@ -187,20 +189,34 @@ def results_read(facts: pl.DataFrame, decided_by: str) -> pl.DataFrame | None:
 def results_write(facts: pl.DataFrame, decided_by: str, results: pl.DataFrame) -> None:
     """Keep an evaluation of these kept facts for every process of this machine, beside the
     facts' file (removed with it). Results hold the household's internal id and the
-    decision, nothing personal. The oldest beyond RESULTS_KEPT of the snapshot go."""
+    decision, nothing personal. The oldest beyond RESULTS_KEPT of the snapshot go.
+
+    Written in a thread of its own (a quarter of a second per million households that
+    the page need not wait for); `results_written` waits for it."""
     content = _content_of(facts)
     if content is None:
         return
     path = _results_path(content, decided_by)
+    siblings = f"{_local_prefix(content.snapshot)}{content.token}-*.arrow"
+    writer = threading.Thread(target=_results_file_write, args=(path, siblings, results))
+    writer.start()
+    _WRITERS[:] = [*(other for other in _WRITERS if other.is_alive()), writer]
+
+
+def results_written() -> None:
+    """Wait until the evaluations this process is writing are on disk."""
+    while _WRITERS:
+        _WRITERS.pop().join()
+
+
+def _results_file_write(path: Path, siblings: str, results: pl.DataFrame) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside and renamed, so no process maps a file half written.
         partial = path.with_suffix(f".{uuid.uuid4().hex}.partial")
         results.write_ipc(partial, compression="uncompressed")
         partial.replace(path)
-        others = sorted(
-            path.parent.glob(f"{_local_prefix(content.snapshot)}{content.token}-*.arrow"),
-            key=lambda other: other.stat().st_mtime,
-        )
+        others = sorted(path.parent.glob(siblings), key=lambda other: other.stat().st_mtime)
         for other in others[:-RESULTS_KEPT]:
             other.unlink()
     except OSError:

@@ -198,7 +198,9 @@ def test_parameters_agree_wherever_both_runs_apply_them(
 
 
 def _forget_in_process() -> None:
-    """What a fresh worker process has not: decoded frames and remembered evaluations."""
+    """What a fresh worker process has not: decoded frames and remembered evaluations
+    (once this one's evaluations are on disk)."""
+    facts_snapshot.results_written()
     facts_snapshot._DECODED.clear()
     facts_snapshot._WITHOUT_MARKS.clear()
     runs_services._EVALUATED.clear()
@@ -281,6 +283,7 @@ def test_another_process_finds_a_simulation_side_evaluated_by_this_one(
         amounts={"wage_income": Decimal("30000")},
     )
     simulate(8600)
+    facts_snapshot.results_written()
     assert set(FactsSnapshot.objects.values_list("token", flat=True)) != tokens_before
     tokens = {str(token) for token in FactsSnapshot.objects.values_list("token", flat=True)}
     for path in directory.iterdir():
