@@ -481,7 +481,12 @@ def _persist_run(
         decided_by=decided_by,
     )
     changed_levels = 0
-    pending = pending.join(facts.select("household_id"), on="household_id", how="semi")
+    # Marks of households the run did not read (cancelled, no facts) stay as they are.
+    pending = (
+        pending.join(facts.select("household_id"), on="household_id", how="semi")
+        if facts.height
+        else pending.clear()
+    )
     if only_pending:
         facts = facts.join(pending, on="household_id", how="semi")
         results = results.join(pending, on="household_id", how="semi")
