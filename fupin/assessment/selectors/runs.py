@@ -12,6 +12,7 @@ import polars as pl
 import psycopg
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -580,7 +581,13 @@ def current_outcome_hashes(
     cheaper than joining a million households to find the region's): household_id,
     facts_hash_before, decision_hash_before. Households never assessed are absent."""
     rows = CurrentOutcome.objects.all()
-    if household_ids is not None:
+    if household_ids is not None and connection.vendor == "postgresql":
+        # One array parameter: PostgreSQL plans a list of 10,000 literals several times
+        # slower than it reads their rows.
+        rows = rows.filter(
+            household_id__in=RawSQL("SELECT unnest(%s::bigint[])", (list(household_ids),))
+        )
+    elif household_ids is not None:
         rows = rows.filter(household_id__in=list(household_ids))
     if id_range is not None:
         rows = rows.filter(household_id__gte=id_range[0], household_id__lte=id_range[1])
