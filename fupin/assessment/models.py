@@ -140,6 +140,11 @@ class AssessmentRun(models.Model):
     outcomes_written = models.PositiveIntegerField(_("写入结果数"), default=0)
     # The order of the values in its outcomes' `facts` arrays.
     fact_names = models.JSONField(_("事实字段"), default=list)
+    # What decided its outcomes besides each household's facts and the parameters: the
+    # rule set's definition (a fingerprint), the facts' day and the kept facts it read. A
+    # region run decided by the same as the region's previous one compares only the
+    # households changed since (ADR 0031).
+    decided_by = models.JSONField(_("评估依据"), default=dict)
 
     class Meta:
         verbose_name = _("评估批次")

@@ -322,8 +322,10 @@ def ruleset_simulate(
     # Read once for both sides (before the facts of either): at a million households the
     # region's marks cost about as much as evaluating one side.
     marks = selectors.stale_versions(region_code=code)
+    # Each side's results are shared with the other worker processes (ADR 0031): the
+    # next question, asked of any of them, evaluates only the side that changed.
     _facts_before, results_before, used_before = services.assessment_evaluate(
-        rule_set=before_set, region_code=code, year=year, marks=marks
+        rule_set=before_set, region_code=code, year=year, marks=marks, simulated=True
     )
     facts, results_after, used_after = services.assessment_evaluate(
         rule_set=after_set,
@@ -331,6 +333,7 @@ def ruleset_simulate(
         year=year,
         overrides=dict(overrides or {}),
         marks=marks,
+        simulated=True,
     )
     base = Simulation(
         region_code=code,

@@ -5,16 +5,22 @@ apply to each part of the region, appends one outcome per household (history is 
 overwritten) and denormalizes the latest level and eligibility onto the households.
 """
 
+import hashlib
 import io
+import json
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 import psycopg
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +40,7 @@ from fupin.audit.services import audit_record
 from fupin.core.bulk import bulk_work_memory
 from fupin.core.errors import ApplicationError
 from fupin.core.progress import ProgressCallback, no_progress
-from fupin.core.scope import Capability, RegionScope
+from fupin.core.scope import Capability, RegionScope, region_path_codes
 from fupin.jobs import services as job_services
 from fupin.jobs.models import Job
 from fupin.registry.services import household_assessment_bulk_update, household_stale_resolve
@@ -45,8 +51,21 @@ OUTCOME_BATCH = 50_000
 # compares against the same rule set again and again, and its facts are the same object
 # while nothing changed (`facts_snapshot.region_facts`). Each entry holds its facts, so
 # their identity is not reused while it is kept.
-_EVALUATED: dict[tuple[int, str, str], tuple[pl.DataFrame, pl.DataFrame]] = {}
+_EVALUATED: dict[tuple[int, str, bool], tuple[pl.DataFrame, pl.DataFrame]] = {}
 _EVALUATED_KEPT = 2
+# What a simulation compares of each side's results (saved for other processes).
+SIMULATED_COLUMNS = [
+    "household_id",
+    "monitoring_eligible",
+    "monitoring_category",
+    "risk_level",
+    "elimination_eligible",
+]
+# The rules' code decides results as much as the rule set does: an evaluation saved by
+# another version of it (before a deploy) is not reused.
+_ENGINE_VERSION = hashlib.sha256(
+    b"".join(path.read_bytes() for path in sorted(Path(engine.__file__).parent.glob("*.py")))
+).hexdigest()[:16]
 
 
 def _load(record: RuleSetRecord) -> definition.RuleSet:
@@ -97,13 +116,20 @@ def assessment_evaluate(
     overrides: dict[str, Any] | None = None,
     marks: pl.DataFrame | None = None,
     phases: dict[str, float] | None = None,
+    on_read: Callable[[int], None] | None = None,
+    simulated: bool = False,
+    evaluate_only: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, dict[str, Any]]]:
     """Evaluate without persisting: returns facts, results and the parameters used per
     parameter region (each county or province that sets its own values).
 
     A whole region's facts come from its kept snapshot, read again only where households
-    changed (`facts_snapshot.region_facts`); listed households are read from the registry.
-    `phases` (if given) receives the seconds spent reading facts and evaluating.
+    changed (`facts_snapshot.region_facts`, which tells `on_read` how many); listed
+    households are read from the registry. `phases` (if given) receives the seconds spent
+    reading facts and evaluating. A `simulated` evaluation (a what-if's side) returns only
+    the results' SIMULATED_COLUMNS, shared with the machine's other processes. With
+    `evaluate_only` (household ids) the facts are all returned but only those households
+    evaluated.
     """
     ids = list(household_ids) if household_ids is not None else None
     groups = [*selectors.parameter_regions(region_code=region_code, year=year), region_code]
@@ -125,28 +151,43 @@ def assessment_evaluate(
                     raise
                 continue
             line = _monitoring_line(params)
+            saved: pl.DataFrame | None = None
             if ids is None:
-                facts = facts_snapshot.region_facts(
+                facts, saved = _kept_facts(
+                    rule_set,
+                    params,
                     region_code=group,
                     year=year,
-                    monitoring_line=line,
-                    # The run's marks cover the region; a part with its own parameters reads
-                    # its own (before its facts, as the run did).
+                    # The run's marks cover the region; a part with its own parameters
+                    # reads its own (before its facts, as the run did).
                     marks=marks if group == region_code else None,
+                    on_read=on_read,
+                    simulated=simulated,
                 )
             else:
                 facts = selectors.facts_for_households(
                     ids, region_code=group, year=year, monitoring_line=line
                 )
             if done:
-                facts = facts.filter(~pl.col("household_id").is_in(pl.concat(done).implode()))
+                kept_rows = ~pl.col("household_id").is_in(pl.concat(done).implode())
+                if saved is not None:
+                    saved = saved.filter(facts.select(kept_rows).to_series())
+                facts = facts.filter(kept_rows)
             timing["facts"] += time.perf_counter() - started
             if facts.is_empty():
                 continue
             started = time.perf_counter()
             done.append(facts["household_id"])
             facts_parts.append(facts)
-            result_parts.append(_evaluated(rule_set, facts, params, kept=ids is None))
+            if evaluate_only is not None:
+                chosen = facts.join(evaluate_only, on="household_id", how="semi")
+                result_parts.append(engine.evaluate(rule_set, chosen, params))
+            else:
+                result_parts.append(
+                    saved
+                    if saved is not None
+                    else _evaluated(rule_set, facts, params, kept=ids is None, shared=simulated)
+                )
             used[group] = params
             timing["evaluate"] += time.perf_counter() - started
     if phases is not None:
@@ -156,21 +197,97 @@ def assessment_evaluate(
     return pl.concat(facts_parts, how="diagonal_relaxed"), pl.concat(result_parts), used
 
 
+def _kept_facts(
+    rule_set: definition.RuleSet,
+    params: dict[str, Any],
+    *,
+    region_code: str,
+    year: int,
+    marks: pl.DataFrame | None,
+    on_read: Callable[[int], None] | None,
+    simulated: bool,
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """A region's kept facts and, for a simulation's side found evaluated already, its
+    results (the facts then hold only the households' ids and places: another process
+    reads that much of the facts' file, ADR 0031)."""
+    line = _monitoring_line(params)
+    if simulated:
+        marks = marks if marks is not None else selectors.stale_versions(region_code=region_code)
+        some = facts_snapshot.region_facts(
+            region_code=region_code,
+            year=year,
+            monitoring_line=line,
+            marks=marks,
+            on_read=on_read,
+            columns=["region_code"],
+        )
+        saved = _saved_results(rule_set, some, params)
+        if saved is not None:
+            return some, saved
+    facts = facts_snapshot.region_facts(
+        region_code=region_code, year=year, monitoring_line=line, marks=marks, on_read=on_read
+    )
+    return facts, None
+
+
 def _evaluated(
-    rule_set: definition.RuleSet, facts: pl.DataFrame, params: dict[str, Any], *, kept: bool
+    rule_set: definition.RuleSet,
+    facts: pl.DataFrame,
+    params: dict[str, Any],
+    *,
+    kept: bool,
+    shared: bool = False,
 ) -> pl.DataFrame:
+    """The rule set's results over the facts. Kept facts' latest results are remembered in
+    the process; `shared` ones (a simulation's: only the columns it compares) are also
+    saved for, and found from, the machine's other processes (ADR 0031)."""
     if not kept:
         return engine.evaluate(rule_set, facts, params)
-    key = (id(facts), repr(rule_set), repr(sorted(params.items())))
+    decided_by = _decided_key(rule_set, params)
+    key = (id(facts), decided_by, shared)
     found = _EVALUATED.pop(key, None)
     if found is not None and found[0] is facts:
         results = found[1]
+    elif shared:
+        saved = _saved_results(rule_set, facts, params)
+        if saved is not None:
+            return saved
+        results = engine.evaluate(rule_set, facts, params).select(SIMULATED_COLUMNS)
+        facts_snapshot.results_write(facts, decided_by, results)
     else:
         results = engine.evaluate(rule_set, facts, params)
+    _remember_evaluated(key, facts, results)
+    return results
+
+
+def _decided_key(rule_set: definition.RuleSet, params: dict[str, Any]) -> str:
+    return f"{_ENGINE_VERSION}|{rule_set!r}|{sorted(params.items())!r}"
+
+
+def _saved_results(
+    rule_set: definition.RuleSet, facts: pl.DataFrame, params: dict[str, Any]
+) -> pl.DataFrame | None:
+    """A simulation side's results over these kept facts, remembered in the process or
+    saved by any process of the machine, else None."""
+    decided_by = _decided_key(rule_set, params)
+    key = (id(facts), decided_by, True)
+    found = _EVALUATED.pop(key, None)
+    if found is not None and found[0] is facts:
+        _remember_evaluated(key, facts, found[1])
+        return found[1]
+    saved = facts_snapshot.results_read(facts, decided_by)
+    if saved is None or not saved["household_id"].equals(facts["household_id"]):
+        return None
+    _remember_evaluated(key, facts, saved)
+    return saved
+
+
+def _remember_evaluated(
+    key: tuple[int, str, bool], facts: pl.DataFrame, results: pl.DataFrame
+) -> None:
     _EVALUATED[key] = (facts, results)  # the most recently used last
     while len(_EVALUATED) > _EVALUATED_KEPT:
         _EVALUATED.pop(next(iter(_EVALUATED)))
-    return results
 
 
 def assessment_facts_groups(
@@ -248,10 +365,20 @@ def assessment_run(
     rule_set = _load(record)
     ids = list(household_ids) if household_ids is not None else None
     on_progress(done=0, total=100, message=_("正在汇总农户事实"))
+    as_of = selectors.facts_as_of(year)
     # Read before the facts: a change committed after this is either in the facts read
     # next or leaves its household marked for the catch-up.
-    marks = selectors.stale_versions(region_code=region_code, household_ids=ids)
+    marked = selectors.stale_versions(region_code=region_code, household_ids=ids, assessed=True)
+    marks = marked.select("household_id", "mark_version")
+    # Marks already assessed at their version need no resolving (a million rows otherwise).
+    pending = marked.filter(pl.col("mark_version") > pl.col("assessed_version")).select(
+        "household_id", "mark_version"
+    )
+    # A region run most likely decided as the region's previous one evaluates only the
+    # households marked since (checked below, once the parameters used are known).
+    hopeful = ids is None and pending.height <= facts_snapshot.PATCH_LIMIT
     timing: dict[str, float] = {}
+    read: list[int] = []
     facts, results, used = assessment_evaluate(
         rule_set=rule_set,
         region_code=region_code,
@@ -259,7 +386,37 @@ def assessment_run(
         household_ids=ids,
         marks=marks,
         phases=timing,
+        on_read=read.append,
+        evaluate_only=pending.select("household_id") if hopeful else None,
     )
+    decided_by = _decided_by(record, year=year, as_of=as_of, used=used, listed=ids is not None)
+    only_pending = (
+        hopeful
+        and sum(read) <= facts_snapshot.PATCH_LIMIT
+        and _decided_as_before(
+            record=record,
+            region_code=region_code,
+            year=year,
+            used=used,
+            fact_names=_stored_fact_names(facts),
+            decided_by=decided_by,
+        )
+    )
+    if hopeful and not only_pending:
+        # Decided otherwise than before: every household is evaluated (its facts are
+        # kept in this process by now, read again only if marked meanwhile).
+        again: dict[str, float] = {}
+        facts, results, used = assessment_evaluate(
+            rule_set=rule_set,
+            region_code=region_code,
+            year=year,
+            marks=marks,
+            phases=again,
+            on_read=read.append,
+        )
+        for name, seconds in again.items():
+            timing[name] = timing.get(name, 0.0) + seconds
+        decided_by = _decided_by(record, year=year, as_of=as_of, used=used, listed=False)
     on_progress(done=50, total=100, message=_("正在保存评估结果"))
     persist_started = time.perf_counter()
     with transaction.atomic(), bulk_work_memory():
@@ -272,7 +429,9 @@ def assessment_run(
             results=results,
             used=used,
             started=started,
-            marks=marks,
+            pending=pending,
+            only_pending=only_pending,
+            decided_by=decided_by,
             is_listed_households=ids is not None,
             timing=timing,
         )
@@ -293,10 +452,15 @@ def _persist_run(
     results: pl.DataFrame,
     used: dict[str, dict[str, Any]],
     started: float,
-    marks: pl.DataFrame,
+    pending: pl.DataFrame,
+    only_pending: bool,
+    decided_by: dict[str, Any],
     is_listed_households: bool,
     timing: dict[str, float],
 ) -> AssessmentRun:
+    """Write the run; with `only_pending` (decided as the region's previous run, ADR 0031)
+    only the households marked since their last assessment are compared, the others
+    being known to come out as their current outcome."""
     clock = time.perf_counter()
 
     def lap(name: str) -> None:
@@ -315,12 +479,22 @@ def _persist_run(
         started_by_id=actor.pk if actor is not None and actor.is_authenticated else None,
         is_listed_households=is_listed_households,
         fact_names=stored,
+        decided_by=decided_by,
     )
     changed_levels = 0
+    # Marks of households the run did not read (cancelled, no facts) stay as they are.
+    pending = (
+        pending.join(facts.select("household_id"), on="household_id", how="semi")
+        if facts.height
+        else pending.clear()
+    )
+    if only_pending:
+        facts = facts.join(pending, on="household_id", how="semi")
+        results = results.join(pending, on="household_id", how="semi")
     if facts.height:
         fingerprinted = _fingerprinted(facts, results, stored)
         ids = facts["household_id"]
-        if is_listed_households:
+        if is_listed_households or only_pending:
             before = selectors.current_outcome_hashes(household_ids=ids.to_list())
         else:
             before = selectors.current_outcome_hashes(
@@ -352,9 +526,8 @@ def _persist_run(
             )
             lap("levels")
         run.outcomes_written = changed.height
-        seen = marks.join(facts.select("household_id"), on="household_id", how="semi")
-        household_stale_resolve(seen=seen.iter_rows())
-        lap("marks")
+    household_stale_resolve(seen=pending.iter_rows())
+    lap("marks")
     run.seconds = round(time.perf_counter() - started, 3)
     run.save(update_fields=["seconds", "outcomes_written"])
     audit_record(
@@ -365,12 +538,123 @@ def _persist_run(
         changes={
             "rule_set": str(record),
             "year": year,
-            "households": facts.height,
+            "households": run.households,
+            "households_compared": facts.height,
             "outcomes_written": run.outcomes_written,
             "levels_changed": changed_levels,
         },
     )
     return run
+
+
+def _decided_by(
+    record: RuleSetRecord,
+    *,
+    year: int,
+    as_of: date,
+    used: dict[str, dict[str, Any]],
+    listed: bool,
+) -> dict[str, Any]:
+    """What decides a run's outcomes besides the facts, the parameters and the facts'
+    names (kept on the run itself): the rule set's definition as evaluated (a draft may be
+    edited in place), the facts' day and, for a region run, the kept facts it read (a
+    snapshot made again, e.g. deleted as a safety net, may hold households no mark names)."""
+    definition_text = json.dumps(record.definition, sort_keys=True, ensure_ascii=False)
+    decided: dict[str, Any] = {
+        "definition": hashlib.sha256(definition_text.encode()).hexdigest(),
+        "as_of": as_of.isoformat(),
+    }
+    if not listed:
+        decided["snapshots"] = sorted(
+            {
+                pk
+                for group, params in used.items()
+                for pk in facts_snapshot.snapshot_ids(
+                    region_code=group,
+                    year=year,
+                    monitoring_line=_monitoring_line(params),
+                    as_of=as_of,
+                )
+            }
+        )
+    return decided
+
+
+# Past this many runs over the region since its previous region run, the check that they
+# all decided alike costs more than comparing every household.
+DECIDED_ALIKE_CHECKED = 2_000
+
+
+def _decided_as_before(
+    *,
+    record: RuleSetRecord,
+    region_code: str,
+    year: int,
+    used: dict[str, dict[str, Any]],
+    fact_names: list[str],
+    decided_by: dict[str, Any],
+) -> bool:
+    """Whether every household of the region not marked since its last assessment is known
+    to come out as its current outcome: the region's previous region run was decided by the
+    same rule set, definition, parameters, facts' names, day and kept facts, and every run
+    since over any part of the region (the catch-up's, a household's own, a province's or a
+    county's) by the same rule set, definition, names and day, and the same parameters
+    wherever both apply. That run made every current outcome the rules' result of the facts
+    read at the mark version it recorded as assessed, and a household whose mark is still
+    at that version has those facts now (ADR 0031)."""
+    previous = (
+        AssessmentRun.objects.filter(region_code=region_code, year=year, is_listed_households=False)
+        .order_by("-pk")
+        .first()
+    )
+    used_json = json.loads(json.dumps(used, cls=DjangoJSONEncoder))
+    if (
+        previous is None
+        or previous.rule_set_id != record.pk
+        or previous.fact_names != fact_names
+        or previous.decided_by != decided_by
+        or previous.parameters != used_json
+    ):
+        return False
+    since = list(
+        AssessmentRun.objects.filter(pk__gt=previous.pk)
+        .filter(
+            Q(region_code__in=region_path_codes(region_code))
+            | Q(region_code__startswith=region_code)
+        )
+        .values_list("rule_set_id", "year", "fact_names", "decided_by", "parameters")[
+            : DECIDED_ALIKE_CHECKED + 1
+        ]
+    )
+    if len(since) > DECIDED_ALIKE_CHECKED:
+        return False
+    return all(
+        rule_set_id == record.pk
+        and other_year == year
+        and other_names == fact_names
+        and other_decided.get("definition") == decided_by["definition"]
+        and other_decided.get("as_of") == decided_by["as_of"]
+        and _parameters_agree(used_json, other_parameters, region_code=region_code)
+        for rule_set_id, other_year, other_names, other_decided, other_parameters in since
+    )
+
+
+def _parameters_agree(ours: dict[str, Any], theirs: dict[str, Any], *, region_code: str) -> bool:
+    """Whether two runs' parameters (by parameter region) are the same for every household
+    of `region_code` both evaluated. A household takes the parameters of its most specific
+    parameter region, so both sides resolve alike everywhere if they do at each parameter
+    region of either inside the region (and at the region itself)."""
+
+    def resolved(groups: dict[str, Any], code: str) -> Any:
+        containing = [group for group in groups if code.startswith(group)]
+        return groups[max(containing, key=len)] if containing else None
+
+    points = {code for code in [*ours, *theirs] if code.startswith(region_code)} | {region_code}
+    for point in points:
+        other = resolved(theirs, point)
+        if other is not None and resolved(ours, point) != other:
+            return False
+    return True
 
 
 _DECISION_COLUMNS = (
