@@ -29,7 +29,7 @@ from fupin.assessment.tests.test_assessment_incremental import (
     _run,
 )
 from fupin.audit.models import AuditEvent
-from fupin.registry.models import Household
+from fupin.registry.models import Household, HouseholdLevel
 from fupin.registry.services import household_year_record
 from tests.support import COUNTY, VILLAGE, Actors, scope_of
 
@@ -105,7 +105,7 @@ def test_a_parameter_change_compares_every_household(
     rerun = _run(actors)
     assert (_compared(rerun), rerun.outcomes_written) == (3, 3)
     assert not Household.objects.filter(
-        pk__in=[household.pk for household in households], is_monitoring_eligible=True
+        pk__in=[household.pk for household in households], level__is_monitoring_eligible=True
     ).exists()
     # decided alike again from then on
     assert _compared(_run(actors)) == 0
@@ -175,8 +175,7 @@ def test_a_household_registered_since_is_compared(actors: Actors, baseline: Rule
     newcomer = _household(actors, "H009", "3000")
     rerun = _run(actors)
     assert (rerun.households, _compared(rerun), rerun.outcomes_written) == (4, 1, 1)
-    newcomer.refresh_from_db()
-    assert newcomer.is_monitoring_eligible is True
+    assert HouseholdLevel.objects.get(household=newcomer).is_monitoring_eligible is True
 
 
 @pytest.mark.parametrize(
