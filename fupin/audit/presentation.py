@@ -72,6 +72,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "monitoring.clue_from_department": gettext_lazy("部门数据预警线索"),
     "monitoring.clues_from_assessment": gettext_lazy("评估预警线索"),
     "monitoring.clue_merge": gettext_lazy("合并重复线索"),
+    "monitoring.case_duplicate_merge": gettext_lazy("合并重复工作事项"),
     "monitoring.clue_reveal_contact": gettext_lazy("查看申请人联系方式"),
     "monitoring.case_visit_record": gettext_lazy("入户核实"),
     "monitoring.case_comparison_record": gettext_lazy("信息比对"),
