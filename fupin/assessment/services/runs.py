@@ -342,8 +342,8 @@ def _persist_run(
             decided = changed.join(
                 before.select("household_id", "decision_hash_before"), on="household_id", how="left"
             ).filter(pl.col("decision_hash").ne_missing(pl.col("decision_hash_before")))
-            # With each household's village as the run read it, kept on its level row.
-            villages = facts.select("household_id", "village_id")
+            # With each household's village (its facts' region code) for its level row.
+            villages = facts.select("household_id", pl.col("region_code").alias("village_id"))
             changed_levels = household_assessment_bulk_update(
                 actor=actor,
                 results=decided.select(
