@@ -3,6 +3,14 @@ the household list filtered by a colour reads (ADR 0029, "Colour by region")."""
 
 from django.db import migrations, models
 
+# Existing rows take their household's village; the same statement on SQLite (3.33 or
+# later) and PostgreSQL. Backwards the column is dropped: nothing to undo.
+FILL_VILLAGES = (
+    "UPDATE registry_householdlevel SET village_code = household.village_id "
+    "FROM registry_household AS household "
+    "WHERE household.id = registry_householdlevel.household_id"
+)
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -21,16 +29,7 @@ class Migration(migrations.Migration):
                 blank=True, db_default="", default="", max_length=12, verbose_name="所在村"
             ),
         ),
-        # Existing rows take their household's village; the same statement on SQLite
-        # (3.33 or later) and PostgreSQL. Backwards the column is dropped: nothing to undo.
-        migrations.RunSQL(
-            sql=(
-                "UPDATE registry_householdlevel SET village_code = household.village_id "
-                "FROM registry_household AS household "
-                "WHERE household.id = registry_householdlevel.household_id"
-            ),
-            reverse_sql=migrations.RunSQL.noop,
-        ),
+        migrations.RunSQL(sql=FILL_VILLAGES, reverse_sql=migrations.RunSQL.noop),
         migrations.AddIndex(
             model_name="householdlevel",
             index=models.Index(

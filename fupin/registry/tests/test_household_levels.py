@@ -22,6 +22,7 @@ from tests.support import OTHER_VILLAGE, TOWN, VILLAGE, Actors, scope_of
 FIRST = datetime(2026, 3, 1, tzinfo=UTC)
 LATER = datetime(2026, 4, 1, tzinfo=UTC)
 MIGRATION = importlib.import_module("fupin.registry.migrations.0015_householdlevel")
+VILLAGES_MIGRATION = importlib.import_module("fupin.registry.migrations.0016_level_village_code")
 
 
 def _households(actors: Actors, count: int) -> list[Household]:
@@ -231,3 +232,16 @@ def test_the_level_row_keeps_the_village_and_follows_a_moved_household(actors: A
             scope=town, filters=HouseholdFilters(risk_level="red", region_code=OTHER_VILLAGE)
         ).values_list("pk", flat=True)
     ) == [one.pk]
+
+
+def test_the_village_migration_fills_the_rows_already_there(actors: Actors) -> None:
+    one, two = _households(actors, 2)
+    factories.assessed_level([one.pk, two.pk], risk_level="red")
+    # the rows as migration 0015 left them: no village
+    HouseholdLevel.objects.update(village_code="")
+    with connection.cursor() as cursor:
+        cursor.execute(VILLAGES_MIGRATION.FILL_VILLAGES)
+    assert dict(HouseholdLevel.objects.values_list("household_id", "village_code")) == {
+        one.pk: VILLAGE,
+        two.pk: VILLAGE,
+    }
