@@ -249,8 +249,9 @@ def main() -> None:  # noqa: PLR0915 - one measuring script, read top to bottom
     # by id so the colour figures have something to count.
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO registry_householdlevel AS level (household_id, risk_level, assessed_at) "
-            "SELECT id, (ARRAY['red','orange','blue',''])[1 + id % 4], now() "
+            "INSERT INTO registry_householdlevel AS level "
+            "(household_id, risk_level, village_code, assessed_at) "
+            "SELECT id, (ARRAY['red','orange','blue',''])[1 + id % 4], village_id, now() "
             "FROM registry_household WHERE household_type = 'monitored' "
             "ON CONFLICT (household_id) DO UPDATE SET risk_level = excluded.risk_level "
             "WHERE level.risk_level = ''"

@@ -67,6 +67,7 @@ def _monitored_households(actors: Actors) -> None:
                 "risk_level": ["red", "red", "orange", "blue", "red"],
                 "monitoring_eligible": [True] * 5,
                 "elimination_eligible": [False] * 5,
+                "village_id": [Household.objects.get(pk=pk).village_id for pk in ids],
             }
         ),
         assessed_at=datetime(2026, 3, 2, tzinfo=UTC),

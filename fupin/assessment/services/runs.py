@@ -516,11 +516,13 @@ def _persist_run(
             decided = changed.join(
                 before.select("household_id", "decision_hash_before"), on="household_id", how="left"
             ).filter(pl.col("decision_hash").ne_missing(pl.col("decision_hash_before")))
+            # With each household's village (its facts' region code) for its level row.
+            villages = facts.select("household_id", pl.col("region_code").alias("village_id"))
             changed_levels = household_assessment_bulk_update(
                 actor=actor,
                 results=decided.select(
                     "household_id", "risk_level", "monitoring_eligible", "elimination_eligible"
-                ),
+                ).join(villages, on="household_id", how="left"),
                 assessed_at=timezone.now(),
                 region_code=region_code,
             )

@@ -82,6 +82,8 @@ def test_a_region_run_appends_outcomes_and_denormalizes_levels(
     level = HouseholdLevel.objects.get(household=poor)
     assert level.is_monitoring_eligible is True
     assert level.assessed_at is not None
+    # the level row names the household's village, for the colour filter's index
+    assert level.village_code == poor.village_id
     # a second run with a higher line appends an outcome for the household it changes;
     # history is kept
     PolicyParameter.objects.filter(name="monitoring_line").update(value=Decimal("40000"))

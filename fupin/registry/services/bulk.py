@@ -36,6 +36,7 @@ from fupin.registry.models import (
     Region,
 )
 from fupin.registry.services import bulk_sql
+from fupin.registry.services.assessment_results import household_level_villages_follow
 from fupin.registry.services.households import constraint_error
 from fupin.registry.services.member_counts import active_members_refresh
 from fupin.registry.services.stale import household_stale_mark
@@ -590,6 +591,9 @@ def _write_households(
         now=now,
     )
     bulk_sql.update(Household, columns, merged.drop("changed").rows(), now=now)
+    # A household moved to another village takes its level row's village along.
+    for ids in in_chunks(merged.get_column("id").to_list()):
+        household_level_villages_follow(household_ids_sql=", ".join(["%s"] * len(ids)), params=ids)
     return new.height, merged.height
 
 

@@ -28,6 +28,7 @@ from fupin.core.scope import RegionScope
 from fupin.registry import codes
 from fupin.registry.models import MEMBER_NAMES_SEPARATOR, Household, Member, Region
 from fupin.registry.services import bulk_sql
+from fupin.registry.services.assessment_results import household_level_villages_follow
 from fupin.registry.services.bulk import (
     EXAMPLES_SHOWN,
     HOUSEHOLD_COLUMNS,
@@ -74,6 +75,10 @@ def staged_apply(
         _check_villages(cursor, scope)
         _check_people_elsewhere(cursor)
         created_households, updated_households = _write_households(cursor, now=now)
+        if updated_households:
+            household_level_villages_follow(
+                household_ids_sql=f"SELECT id FROM {HOUSEHOLDS} WHERE existed AND changed"  # noqa: S608
+            )
         created, updated, unchanged = _write_members(cursor, now=now)
         _refresh_counts(cursor)
         if created_households or updated_households or created or updated:

@@ -35,6 +35,7 @@ from fupin.registry.models import (
     Member,
     Region,
 )
+from fupin.registry.services.assessment_results import household_level_villages_follow
 from fupin.registry.services.member_counts import active_members_refresh
 from fupin.registry.services.stale import household_stale_mark
 
@@ -439,8 +440,11 @@ def household_update(
     for name, value in after.items():
         if name != "village_code":
             setattr(current, name, value)
+    moved = current.village_id != village.code
     current.village = village
     current.save()
+    if moved:
+        household_level_villages_follow(household_ids_sql="%s", params=[current.pk])
     household_stale_mark(household_ids=[current.pk])
     audit_record(
         actor=actor,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from fupin.registry import codes
 from fupin.registry.idnumbers import check_character
-from fupin.registry.models import HouseholdLevel
+from fupin.registry.models import Household, HouseholdLevel
 from fupin.registry.services import HouseholdData, MemberData
 
 _sequence = count(100)
@@ -68,13 +68,21 @@ def household(number: str, village: str, **extra: object) -> HouseholdData:
 def assessed_level(household_ids: Iterable[int], **values: object) -> None:
     """Give households an assessment level row (HouseholdLevel) with `values`, as a run
     would, replacing those values where the household has a row already."""
+    ids = list(household_ids)
+    # The row carries its household's village, as the writer keeps it (ADR 0029).
+    villages = dict(Household.objects.filter(pk__in=ids).values_list("pk", "village_id"))
     rows = [
-        HouseholdLevel(household_id=household_id, assessed_at=timezone.now(), **values)
-        for household_id in household_ids
+        HouseholdLevel(
+            household_id=household_id,
+            assessed_at=timezone.now(),
+            village_code=villages.get(household_id, ""),
+            **values,
+        )
+        for household_id in ids
     ]
     HouseholdLevel.objects.bulk_create(
         rows,
         update_conflicts=True,
         unique_fields=["household"],
-        update_fields=list(values) or ["assessed_at"],
+        update_fields=[*values, "village_code"],
     )

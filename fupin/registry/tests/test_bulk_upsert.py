@@ -12,9 +12,11 @@ from fupin.core.errors import ApplicationError
 from fupin.core.scope import RegionScope
 from fupin.imports.tests.support import FEMALE, MALE, SON, household_rows
 from fupin.imports.validation import validate_members
-from fupin.registry.models import Household, Member
+from fupin.registry.models import Household, HouseholdLevel, Member
+from fupin.registry.selectors import HouseholdFilters, household_list
 from fupin.registry.services import BulkResult, bulk_staged, member_bulk_upsert
 from fupin.registry.services import bulk as bulk_module
+from fupin.registry.tests import factories
 from tests.support import Actors, nothing_changes
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +164,18 @@ def test_a_constraint_hit_by_a_concurrent_save_is_explained_in_chinese(
     )
     assert not Household.objects.filter(number="H002").exists()
     assert AuditEvent.objects.filter(action=ACTION).count() == 1
+
+
+def test_an_import_moving_a_household_moves_its_level_row_too(regions: None) -> None:
+    # given an imported household with a red level (its row names its village)
+    member_bulk_upsert(actor=None, scope=_scope(), rows=_rows())
+    household = Household.objects.get()
+    factories.assessed_level([household.pk], risk_level="red")
+    # when the file is imported again with the household in another county's village
+    member_bulk_upsert(actor=None, scope=_scope(), rows=_rows(village=OTHER_VILLAGE))
+    # then the level row follows it, so the colour filter finds it where it lives now
+    assert HouseholdLevel.objects.get(household=household).village_code == OTHER_VILLAGE
+    in_new_county = household_list(
+        scope=_scope(OTHER_VILLAGE[:6]), filters=HouseholdFilters(risk_level="red")
+    )
+    assert list(in_new_county.values_list("pk", flat=True)) == [household.pk]

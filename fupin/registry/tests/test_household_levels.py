@@ -8,14 +8,21 @@ import polars as pl
 from django.db import connection
 
 from fupin.audit.models import AuditEvent
+from fupin.core.scope import RegionScope
 from fupin.registry.models import Household, HouseholdLevel
-from fupin.registry.services import household_assessment_bulk_update, household_register
+from fupin.registry.selectors import HouseholdFilters, household_list
+from fupin.registry.services import (
+    household_assessment_bulk_update,
+    household_register,
+    household_update,
+)
 from fupin.registry.tests import factories
-from tests.support import VILLAGE, Actors, scope_of
+from tests.support import OTHER_VILLAGE, TOWN, VILLAGE, Actors, scope_of
 
 FIRST = datetime(2026, 3, 1, tzinfo=UTC)
 LATER = datetime(2026, 4, 1, tzinfo=UTC)
 MIGRATION = importlib.import_module("fupin.registry.migrations.0015_householdlevel")
+VILLAGES_MIGRATION = importlib.import_module("fupin.registry.migrations.0016_level_village_code")
 
 
 def _households(actors: Actors, count: int) -> list[Household]:
@@ -32,13 +39,15 @@ def _households(actors: Actors, count: int) -> list[Household]:
 
 
 def _results(rows: list[tuple[int, str | None, bool, bool]]) -> pl.DataFrame:
+    villages = dict(Household.objects.values_list("pk", "village_id"))
     return pl.DataFrame(
-        rows,
+        [(*row, villages.get(row[0], VILLAGE)) for row in rows],
         schema={
             "household_id": pl.Int64,
             "risk_level": pl.String,
             "monitoring_eligible": pl.Boolean,
             "elimination_eligible": pl.Boolean,
+            "village_id": pl.String,
         },
         orient="row",
     )
@@ -176,4 +185,63 @@ def test_the_migration_copies_the_household_columns_and_back(actors: Actors) -> 
         red.pk: ("red", True, False),
         blank.pk: ("", False, None),
         untouched.pk: ("", None, None),
+    }
+
+
+def test_the_level_row_keeps_the_village_and_follows_a_moved_household(actors: Actors) -> None:
+    one, two = _households(actors, 2)
+    # when both are assessed red (the run passes each household's village)
+    household_assessment_bulk_update(
+        actor=None,
+        results=_results([(one.pk, "red", True, False), (two.pk, "orange", True, False)]),
+        assessed_at=FIRST,
+        region_code=VILLAGE,
+    )
+    # then each row names its household's village
+    assert dict(HouseholdLevel.objects.values_list("household_id", "village_code")) == {
+        one.pk: VILLAGE,
+        two.pk: VILLAGE,
+    }
+    # when the village officer's county moves the first household to the other village
+    admin = actors.county_admin
+    one.refresh_from_db()
+    household_update(
+        actor=admin,
+        scope=scope_of(admin),
+        household=one,
+        expected_version=one.version,
+        data=factories.household(one.number, OTHER_VILLAGE),
+    )
+    # then its level row follows, and the red list of each village is right
+    assert HouseholdLevel.objects.get(household=one).village_code == OTHER_VILLAGE
+    assert HouseholdLevel.objects.get(household=two).village_code == VILLAGE
+
+    def red_in(village: str) -> list[int]:
+        scope = RegionScope(
+            role="system", role_label="", prefix=village, root_prefix=village, region_name=""
+        )
+        households = household_list(scope=scope, filters=HouseholdFilters(risk_level="red"))
+        return list(households.values_list("pk", flat=True))
+
+    assert red_in(OTHER_VILLAGE) == [one.pk]
+    assert red_in(VILLAGE) == []
+    # and a town's list filtered by a region code finds it through the moved row too
+    town = RegionScope(role="system", role_label="", prefix=TOWN, root_prefix=TOWN, region_name="")
+    assert list(
+        household_list(
+            scope=town, filters=HouseholdFilters(risk_level="red", region_code=OTHER_VILLAGE)
+        ).values_list("pk", flat=True)
+    ) == [one.pk]
+
+
+def test_the_village_migration_fills_the_rows_already_there(actors: Actors) -> None:
+    one, two = _households(actors, 2)
+    factories.assessed_level([one.pk, two.pk], risk_level="red")
+    # the rows as migration 0015 left them: no village
+    HouseholdLevel.objects.update(village_code="")
+    with connection.cursor() as cursor:
+        cursor.execute(VILLAGES_MIGRATION.FILL_VILLAGES)
+    assert dict(HouseholdLevel.objects.values_list("household_id", "village_code")) == {
+        one.pk: VILLAGE,
+        two.pk: VILLAGE,
     }

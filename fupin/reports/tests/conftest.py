@@ -55,7 +55,8 @@ def generated_county(db: None) -> str:
         name="monitoring_line", region_code=GENERATED_COUNTY, year=2025, value=Decimal("8000")
     )
     household_bulk_generate(county_code=GENERATED_COUNTY, households=GENERATED_HOUSEHOLDS, seed=11)
-    ids = sorted(Household.objects.values_list("pk", flat=True))
+    households = sorted(Household.objects.values_list("pk", "village_id"))
+    ids = [pk for pk, _village in households]
     household_assessment_bulk_update(
         actor=None,
         results=pl.DataFrame(
@@ -64,6 +65,7 @@ def generated_county(db: None) -> str:
                 "risk_level": [COLOURS[index % 4] for index in range(len(ids))],
                 "monitoring_eligible": [True] * len(ids),
                 "elimination_eligible": [False] * len(ids),
+                "village_id": [village for _pk, village in households],
             }
         ),
         assessed_at=datetime(2025, 12, 1, tzinfo=UTC),
