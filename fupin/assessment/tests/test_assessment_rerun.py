@@ -247,6 +247,7 @@ def test_another_process_finds_a_simulation_side_evaluated_by_this_one(
     assert simulate(8000).totals["entering_monitoring"] == 0
     assert len(evaluated) == 3
     # what is kept on disk: household ids and decisions, nothing personal
+    facts_snapshot.results_written()
     directory = tmp_path / facts_snapshot.LOCAL_DIRECTORY
     facts_files = {
         facts_snapshot._local_path(pk, str(token))
