@@ -84,6 +84,21 @@ class RegionScope:
     capabilities: frozenset[Capability] = field(default_factory=frozenset)
     assignment_id: int | None = None
 
+    @classmethod
+    def for_command(
+        cls, region: str, *, capabilities: frozenset[Capability] = frozenset()
+    ) -> "RegionScope":
+        """The scope of a management command an operator runs on the server: everything
+        inside `region` ("" for the whole country), as no signed-in user."""
+        return cls(
+            role="system",
+            role_label="",
+            prefix=region,
+            root_prefix=region,
+            region_name="",
+            capabilities=capabilities,
+        )
+
     def contains(self, region_code: str) -> bool:
         return region_code.startswith(self.prefix)
 

@@ -1,7 +1,11 @@
 """Fixtures shared by the assessment tests."""
 
+from typing import Any
+
+import polars as pl
 import pytest
 
+from fupin.assessment.rules import engine
 from fupin.assessment.tests.rulesets import household_with_income
 from fupin.registry.models import Household
 from tests.support import OTHER_VILLAGE, VILLAGE, Actors
@@ -17,3 +21,17 @@ def households(actors: Actors) -> dict[str, Household]:
         "comfortable": household_with_income(actors, "H003", VILLAGE, 30000),
         "other_village": household_with_income(actors, "H004", OTHER_VILLAGE, 8500),
     }
+
+
+@pytest.fixture
+def evaluated(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per evaluation of a rule set by the engine, from here on."""
+    calls: list[int] = []
+    evaluate = engine.evaluate
+
+    def counted(*args: Any, **kwargs: Any) -> pl.DataFrame:
+        calls.append(1)
+        return evaluate(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "evaluate", counted)
+    return calls

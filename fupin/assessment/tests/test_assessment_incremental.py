@@ -575,19 +575,11 @@ def test_another_process_maps_the_kept_facts_from_this_machine_before_the_databa
 
 
 def test_a_second_simulation_evaluates_only_the_side_that_changed(
-    actors: Actors, baseline: RuleSetRecord, monkeypatch: pytest.MonkeyPatch
+    actors: Actors, baseline: RuleSetRecord, evaluated: list[int]
 ) -> None:
     poor = _household(actors, "H001", "24900")  # 8,300 per person
     _household(actors, "H002", "90000")
     scope = scope_of(actors.county_admin)
-    evaluated: list[int] = []
-    evaluate = engine.evaluate
-
-    def counted(*args: Any, **kwargs: Any) -> pl.DataFrame:
-        evaluated.append(1)
-        return evaluate(*args, **kwargs)
-
-    monkeypatch.setattr(engine, "evaluate", counted)
 
     def simulate(line: int) -> ruleset_selectors.Simulation:
         return ruleset_selectors.ruleset_simulate(

@@ -12,7 +12,6 @@ import pytest
 
 from fupin.assessment import selectors
 from fupin.assessment.models import AssessmentRun, CurrentOutcome, FactsSnapshot, RuleSetRecord
-from fupin.assessment.rules import engine
 from fupin.assessment.selectors import rulesets as ruleset_selectors
 from fupin.assessment.services import (
     assessment_catch_up,
@@ -211,19 +210,12 @@ def test_another_process_finds_a_simulation_side_evaluated_by_this_one(
     settings: Any,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    evaluated: list[int],
 ) -> None:
     settings.VAR_DIR = tmp_path
     poor = _household(actors, "H001", "24900")  # 8,300 per person
     _household(actors, "H002", "90000")
     scope = scope_of(actors.county_admin)
-    evaluated: list[int] = []
-    evaluate = engine.evaluate
-
-    def counted(*args: Any, **kwargs: Any) -> pl.DataFrame:
-        evaluated.append(1)
-        return evaluate(*args, **kwargs)
-
-    monkeypatch.setattr(engine, "evaluate", counted)
 
     def simulate(line: int) -> ruleset_selectors.Simulation:
         return ruleset_selectors.ruleset_simulate(

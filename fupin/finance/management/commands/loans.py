@@ -61,9 +61,7 @@ class Command(BaseCommand):
             raise CommandError(_("预警天数必须大于 0。"))
         region = options["region"]
         # The command line is trusted like the database: a scope of the region given.
-        scope = RegionScope(
-            role="system", role_label="", prefix=region, root_prefix=region, region_name=""
-        )
+        scope = RegionScope.for_command(region)
         report = selectors.loan_due_warnings(scope=scope, as_of=as_of, days=options["days"])
         if options["json"]:
             self.stdout.write(

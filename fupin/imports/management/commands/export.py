@@ -30,9 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         template = TEMPLATES[options["kind"]]
         region: str = options["region"]
-        scope = RegionScope(
-            role="system", role_label="", prefix=region, root_prefix=region, region_name=""
-        )
+        scope = RegionScope.for_command(region)
         households = household_list(scope=scope, filters=HouseholdFilters())
         total = households.count()
         bar = TerminalProgress(unit=_("户"), disable=options["no_progress"])

@@ -48,14 +48,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         region: str = options["region"]
-        scope = RegionScope(
-            role="system",
-            role_label="",
-            prefix=region,
-            root_prefix=region,
-            region_name="",
-            capabilities=frozenset({Capability.UPLOAD_FEEDS}),
-        )
+        scope = RegionScope.for_command(region, capabilities=frozenset({Capability.UPLOAD_FEEDS}))
         try:
             frame = read_table(path, path.name, max_bytes=sys.maxsize)
             outcome = feed_import(

@@ -137,9 +137,7 @@ class Command(BaseCommand):
         dry_run: bool,
         progress: Callable[[int, int], None],
     ) -> Counts:
-        scope = RegionScope(
-            role="system", role_label="", prefix=region, root_prefix=region, region_name=""
-        )
+        scope = RegionScope.for_command(region)
         write = preview_counts if dry_run else apply_rows
         try:
             return write(

@@ -29,9 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         region: str = options["region"]
-        scope = RegionScope(
-            role="system", role_label="", prefix=region, root_prefix=region, region_name=""
-        )
+        scope = RegionScope.for_command(region)
         households = case_duplicate_list(scope=scope)
         for duplicate in households:
             kept, *later = duplicate.cases
