@@ -495,8 +495,19 @@ def _sample(values: Iterable[str]) -> str:
 
 
 def _check_villages(scope: RegionScope, households: pl.DataFrame, existing: pl.DataFrame) -> None:
-    villages = households.get_column("village_id").drop_nulls().unique().to_list()
-    current = existing.get_column("village_id").drop_nulls().unique().to_list()
+    villages_check(
+        scope,
+        villages=households.get_column("village_id").drop_nulls().unique().to_list(),
+        current=existing.get_column("village_id").drop_nulls().unique().to_list(),
+        has_missing=households.get_column("village_id").null_count() > 0,
+    )
+
+
+def villages_check(
+    scope: RegionScope, *, villages: list[str], current: list[str], has_missing: bool
+) -> None:
+    """Refuse a file whose households are, or would be put, outside the user's scope, or
+    name a village code that is not a registered 村; both apply paths ask it."""
     outside = [code for code in {*villages, *current} if not scope.contains(code)]
     if outside:
         raise ApplicationError(
@@ -512,7 +523,7 @@ def _check_villages(scope: RegionScope, households: pl.DataFrame, existing: pl.D
             )
         )
     unknown = [code for code in villages if code not in known]
-    if unknown or households.get_column("village_id").null_count():
+    if unknown or has_missing:
         raise ApplicationError(
             _("以下村级区划代码不存在：%(codes)s；未写入任何数据。")
             % {"codes": _sample(unknown) or "—"},

@@ -23,10 +23,9 @@ from django.db.backends.utils import CursorWrapper
 from django.utils.translation import gettext as _
 
 from fupin.core.errors import ApplicationError
-from fupin.core.region_codes import RegionLevel
 from fupin.core.scope import RegionScope
 from fupin.registry import codes
-from fupin.registry.models import MEMBER_NAMES_SEPARATOR, Household, Member, Region
+from fupin.registry.models import MEMBER_NAMES_SEPARATOR, Household, Member
 from fupin.registry.services import bulk_sql
 from fupin.registry.services.assessment_results import household_level_villages_follow
 from fupin.registry.services.bulk import (
@@ -36,6 +35,7 @@ from fupin.registry.services.bulk import (
     STATUS_FOR_TYPE,
     BulkResult,
     serialize_counties,
+    villages_check,
 )
 from fupin.registry.services.member_counts import active_members_refresh
 from fupin.registry.services.stale import household_stale_mark_selected
@@ -182,25 +182,12 @@ def _check_villages(cursor: CursorWrapper, scope: RegionScope) -> None:
     # The counties the file's households are registered in now: an import moving a
     # household waits for imports into its old county too.
     serialize_counties(current)
-    outside = [code for code in {*villages, *current} if not scope.contains(code)]
-    if outside:
-        raise ApplicationError(
-            _("以下行政区划不在您的管辖范围内：%(codes)s；未写入任何数据。")
-            % {"codes": _sample(outside)},
-            field="region_code",
-        )
-    known = set(
-        Region.objects.filter(code__any=villages, level=RegionLevel.VILLAGE).values_list(
-            "code", flat=True
-        )
+    villages_check(
+        scope,
+        villages=villages,
+        current=current,
+        has_missing=any(village is None for village, _old in pairs),
     )
-    unknown = [code for code in villages if code not in known]
-    if unknown or any(village is None for village, _old in pairs):
-        raise ApplicationError(
-            _("以下村级区划代码不存在：%(codes)s；未写入任何数据。")
-            % {"codes": _sample(unknown) or "—"},
-            field="region_code",
-        )
 
 
 def _check_people_elsewhere(cursor: CursorWrapper) -> None:
