@@ -130,8 +130,8 @@ class RegionScope:
             return queryset
         if len(self.prefix) == CODE_LENGTHS[-1]:
             # A village code has no descendants, so its prefix match is an equality, which
-            # PostgreSQL answers from the (village, number) index in list order; a LIKE
-            # prefix made it walk a million households by number (load test, issue #17).
+            # PostgreSQL answers from the village's index; a LIKE prefix made it walk a
+            # million households by number (load test, issue #17).
             return queryset.filter(**{region_field: self.prefix})
         # Region codes are digits, at most twelve, so the codes under a prefix are exactly
         # those between it and the prefix padded with nines. PostgreSQL estimates a range

@@ -195,10 +195,12 @@ class Household(models.Model):
             ),
         ]
         # Plain indexes only: db_index on a CharField also builds a LIKE (pattern_ops) index
-        # on PostgreSQL, which code filters never use and every bulk insert pays for.
+        # on PostgreSQL, which code filters never use and every bulk insert pays for. Each
+        # index costs every imported household an insert; those by status, by type and by
+        # (village, 户编号) served no page of a 1,000,000-household profile and went
+        # (ADR 0034): a village's households are found by the village's own index, and a
+        # type within a region by the counts index below.
         indexes = [
-            models.Index(fields=["village", "number"], name="registry_household_village"),
-            models.Index(fields=["status"], name="registry_household_status"),
             # A county's 3,000 monitored households (待办: those still without a responsible
             # cadre) found without reading its 100,000: PostgreSQL, seeing households stored
             # in village order, preferred the village index and filtered (issue #17).
@@ -207,7 +209,6 @@ class Household(models.Model):
                 condition=models.Q(status="monitored"),
                 name="registry_household_monitored",
             ),
-            models.Index(fields=["household_type"], name="registry_household_type"),
             # The household list's totals by type and people read from the index alone
             # (an index-only scan), not from a county's 100,000 table rows (issue #17);
             # with the id, also when filtered by a colour, joined with HouseholdLevel
@@ -330,17 +331,9 @@ class Member(models.Model):
         ordering = ["household_id", "relation", "birth_date"]
         # Members are found by ID number among the active ones only, through the partial
         # unique index below; a second index over every number cost each import a random
-        # insert per member and served no query (ADR 0033). The active members of a
-        # household, with their names, are read from one index without the table: the
-        # people counted on lists and the home page, and the name search (issue #17; a
-        # county's count over 320,000 members).
-        indexes = [
-            models.Index(
-                fields=["household", "name"],
-                condition=models.Q(is_active=True),
-                name="registry_member_active_names",
-            ),
-        ]
+        # insert per member and served no query (ADR 0033). A household's members are
+        # found by the foreign key's index; counts and names are read from the household
+        # row (issue #17), so the index of active members' names went too (ADR 0034).
         constraints = [
             models.UniqueConstraint(
                 fields=["id_number"],

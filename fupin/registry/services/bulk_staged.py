@@ -255,11 +255,20 @@ def _write_households(cursor: CursorWrapper, *, now: datetime.datetime) -> tuple
     fields = list(HOUSEHOLD_COLUMNS.values())
     assignments = ", ".join(f"{field} = coalesce(a.{field}, t.{field})" for field in fields)
     cursor.execute(
-        f"UPDATE {table} AS t SET {assignments}, version = t.version + 1, "  # noqa: S608
-        f"updated_at = %s FROM {HOUSEHOLDS} AS a WHERE t.id = a.id AND a.changed",
-        [now],
+        f"SELECT count(*) FILTER (WHERE changed), count(*) FILTER (WHERE NOT existed) "  # noqa: S608
+        f"FROM {HOUSEHOLDS}"
     )
-    updated = cursor.rowcount
+    changed, new = cursor.fetchone()
+    updated = 0
+    if changed:
+        cursor.execute(
+            f"UPDATE {table} AS t SET {assignments}, version = t.version + 1, "  # noqa: S608
+            f"updated_at = %s FROM {HOUSEHOLDS} AS a WHERE t.id = a.id AND a.changed",
+            [now],
+        )
+        updated = cursor.rowcount
+    if not new:
+        return 0, updated
     ordinary = str(codes.HouseholdType.ORDINARY.value)
     household_type = f"coalesce(a.household_type, '{ordinary}')"
     statuses = " ".join(
@@ -302,6 +311,12 @@ def _write_members(cursor: CursorWrapper, *, now: datetime.datetime) -> tuple[in
         f"LEFT JOIN {member_table} AS m ON m.household_id = a.id AND a.existed "
         "AND m.id_number = s.id_number AND m.is_active"
     )
+    cursor.execute(
+        "SELECT count(*) FILTER (WHERE member_id IS NULL), "  # noqa: S608
+        "count(*) FILTER (WHERE changed), "
+        f"count(*) FILTER (WHERE member_id IS NOT NULL AND NOT changed) FROM {MEMBERS}"
+    )
+    created, updated, unchanged = cursor.fetchone()
     assignments = ", ".join(f"{name} = coalesce(s.{name}, t.{name})" for name in MEMBER_COLUMNS)
     update = (
         f"UPDATE {member_table} AS t SET {assignments}, version = t.version + 1, "  # noqa: S608
@@ -309,8 +324,11 @@ def _write_members(cursor: CursorWrapper, *, now: datetime.datetime) -> tuple[in
         "AND (s.final_relation = %s) = %s"
     )
     # Members who stop being head are written first and new heads last, so the one-head
-    # index holds after every statement, whatever the order of the rows in the file.
-    cursor.execute(update, [now, _HEAD, False])
+    # index holds after every statement, whatever the order of the rows in the file. A
+    # statement with nothing to write is not sent: the planner, not knowing how few rows
+    # changed, joined the whole members table to find none.
+    if updated:
+        cursor.execute(update, [now, _HEAD, False])
     # Empty cells of a new member get the field's default.
     given: dict[str, tuple[str, list[Any]]] = {
         "household_id": ("s.household_id", []),
@@ -325,17 +343,13 @@ def _write_members(cursor: CursorWrapper, *, now: datetime.datetime) -> tuple[in
                 else (f"coalesce(s.{field.attname}, %s)", [default])
             )
     insert, params = _defaults(Member, given, now=now)
-    cursor.execute(
-        f"INSERT INTO {member_table} {insert} FROM {MEMBERS} AS s WHERE s.member_id IS NULL",
-        params,
-    )
-    cursor.execute(update, [now, _HEAD, True])
-    cursor.execute(
-        "SELECT count(*) FILTER (WHERE member_id IS NULL), "  # noqa: S608
-        "count(*) FILTER (WHERE changed), "
-        f"count(*) FILTER (WHERE member_id IS NOT NULL AND NOT changed) FROM {MEMBERS}"
-    )
-    created, updated, unchanged = cursor.fetchone()
+    if created:
+        cursor.execute(
+            f"INSERT INTO {member_table} {insert} FROM {MEMBERS} AS s WHERE s.member_id IS NULL",
+            params,
+        )
+    if updated:
+        cursor.execute(update, [now, _HEAD, True])
     return created, updated, unchanged
 
 
