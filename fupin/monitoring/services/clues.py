@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,6 +102,26 @@ def _open_clue_for(
     return None
 
 
+# Namespace (first key) of the PostgreSQL advisory locks that take a farmer's own
+# applications naming no registered household one at a time per ID number (ADR 0032);
+# ledger imports use 20.
+_APPLICANT_LOCK_NAMESPACE = 21
+
+
+def _lock_applicant(id_number: str) -> None:
+    """Make applications by the same person without a household wait for each other until
+    commit, as the household lock does for a household's clues: the second then finds the
+    first's open clue and merges into it. SQLite needs nothing: its IMMEDIATE
+    transactions already let one writer in at a time."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+            [_APPLICANT_LOCK_NAMESPACE, id_number],
+        )
+
+
 def _intake(
     *,
     actor: AbstractBaseUser | None,
@@ -122,11 +142,14 @@ def _intake(
 
     The household is locked first, so two clues for it registered at the same moment
     (a cadre and a department feed, two cadres) are taken one after the other: the second
-    merges into the case the first opened.
+    merges into the case the first opened. An application naming no household locks its
+    ID number instead.
     """
     received_on = received_on or timezone.localdate()
     if household is not None:
         household.status = lock_household_status(household.pk)
+    elif id_number:
+        _lock_applicant(id_number)
     if household is not None and household.status in {
         HouseholdStatus.MONITORED,
         HouseholdStatus.CANCELLED,

@@ -10,6 +10,7 @@ nothing.
 
 import threading
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -28,7 +29,8 @@ from fupin.monitoring.services import DepartmentWarning, clues_from_department_b
 from fupin.monitoring.tests.conftest import TODAY, register_household
 from fupin.registry import codes
 from fupin.registry.models import Household
-from tests.support import Actors, nothing_changes, scope_of
+from fupin.registry.tests import factories
+from tests.support import VILLAGE, Actors, nothing_changes, scope_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -155,6 +157,42 @@ def test_a_department_comparison_and_a_cadre_at_once_open_one_case(actors: Actor
 
     assert outcomes == {"comparison": "written", "cadre": "written"}
     _assert_one_case_each_with_the_other_clue_merged(households)
+
+
+@pytest.mark.usefixtures("actors")
+def test_two_applications_of_an_unregistered_person_at_once_open_one_case() -> None:
+    # Given people no household of the registry knows, in a village with its officers
+    applicants = [
+        factories.id_number(date(1980 + index, 3, 1), male=True) for index in range(HOUSEHOLDS)
+    ]
+
+    def applications() -> None:
+        for id_number in applicants:
+            services.clue_self_apply(
+                name="张建国",
+                id_number=id_number,
+                phone="13800001111",
+                village_code=VILLAGE,
+                risk_types=[codes.RiskType.ILLNESS],
+                description="妻子住院，医疗费用高",
+                has_consent=True,
+            )
+
+    # When each of them sends the same application twice at the same moment
+    outcomes = _at_once({"first": applications, "second": applications})
+
+    # Then both are received, each person has one open case, and the later application
+    # is merged into the earlier one's case (there is no household row to lock)
+    assert outcomes == {"first": "written", "second": "written"}
+    for id_number in applicants:
+        clues = list(RiskClue.objects.filter(id_number=id_number).order_by("id"))
+        assert len(clues) == 2
+        first, second = clues
+        assert first.case is not None
+        assert first.household_id is None
+        assert MonitoringCase.objects.filter(clues__id_number=id_number).distinct().count() == 1
+        assert (first.status, second.status) == (ClueStatus.OPEN, ClueStatus.MERGED)
+        assert (second.merged_into_id, second.case_id) == (first.pk, first.case_id)
 
 
 def test_the_database_refuses_a_second_open_case_of_a_kind(actors: Actors) -> None:
