@@ -203,7 +203,7 @@ class AssessmentOutcome(models.Model):
     # the server most of a run's outcome write (ADR 0030). Older outcomes keep `facts`
     # (an array, or before that an object) and leave `facts_text` empty.
     facts = models.JSONField(_("事实"), null=True, blank=True)
-    facts_text = models.TextField(_("事实（JSON 文本）"), blank=True, default="")
+    facts_text = models.TextField(_("事实（文本）"), blank=True, default="")
     # Fingerprints a later run compares with, to write only what changed (ADR 0016).
     facts_hash = models.BigIntegerField(_("事实指纹"), null=True, blank=True)
     decision_hash = models.BigIntegerField(_("结论指纹"), null=True, blank=True)
