@@ -167,6 +167,9 @@ TIME_ZONE = env_str("FUPIN_TIME_ZONE", "Asia/Shanghai")
 IMPORT_MAX_AMOUNT = env_int("FUPIN_IMPORT_MAX_AMOUNT", 10_000_000, minimum=1)
 IMPORT_MAX_UNCOMPRESSED_MB = env_int("FUPIN_IMPORT_MAX_UNCOMPRESSED_MB", 1_024, minimum=1)
 IMPORT_MAX_COMPRESSION_RATIO = env_int("FUPIN_IMPORT_MAX_COMPRESSION_RATIO", 100, minimum=1)
+# A workbook whose first sheet unpacks beyond this is read as a stream, a batch of rows at
+# a time, instead of whole by calamine (issue #20 item 9: 1 GB at most at any size).
+IMPORT_XLSX_STREAM_MB = env_int("FUPIN_IMPORT_XLSX_STREAM_MB", 100, minimum=0)
 # Validation works on about this many rows at a time (whole households), so its working
 # tables stay bounded whatever the file's size.
 IMPORT_CHUNK_ROWS = env_int("FUPIN_IMPORT_CHUNK_ROWS", 100_000, minimum=1)

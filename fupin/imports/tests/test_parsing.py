@@ -13,6 +13,14 @@ from fupin.imports.parsing import ROW_NUMBER_COLUMN, ImportFileError, read_table
 from fupin.imports.tests.support import HEADERS, MALE, csv_text, household_rows
 
 
+@pytest.fixture(autouse=True, params=["whole", "streamed"])
+def excel_reader(request: pytest.FixtureRequest, settings: Any) -> str:
+    """Every test here reads its workbooks both ways: whole (calamine), and as a stream
+    (`xlsx_stream`), the way a sheet beyond `IMPORT_XLSX_STREAM_MB` is read."""
+    settings.IMPORT_XLSX_STREAM_MB = 0 if request.param == "streamed" else 100
+    return str(request.param)
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
 def test_csv_encodings_are_detected(encoding: str) -> None:
     frame = read_table(csv_text(household_rows()).encode(encoding), "members.csv")
