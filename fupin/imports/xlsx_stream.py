@@ -5,9 +5,10 @@ read: a 200,000-row ledger took 1.07 GB, a 500,000-row one 2.5 GB (issue #20 ite
 1 GB at most at any size). Here the sheet's XML is unpacked and parsed as a stream and the
 rows leave as frames of `batch_rows`; only the shared strings stay in memory. Cells are
 written as fastexcel writes them with `dtypes="string"`, so both readers give the same
-grid (`tests/test_xlsx_stream.py` compares them): numbers with up to nine decimals and
+grid (`fupin/imports/tests/test_xlsx_stream.py` compares them): numbers with up to nine decimals and
 no trailing zeros, numbers in a date format as `YYYY-MM-DD HH:MM:SS`, booleans as
-`true`/`false`, errors and empty text as empty cells, a formula as its cached value.
+`true`/`false`, errors as empty cells, a formula as its cached value. Used for sheets
+beyond `IMPORT_XLSX_STREAM_MB` (ADR 0035).
 """
 
 import codecs
