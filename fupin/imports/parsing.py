@@ -202,10 +202,11 @@ def _streamed_excel_grids(content: bytes, batch_rows: int) -> Iterator[pl.DataFr
         IndexError,
         ValueError,
         pl.exceptions.PolarsError,
-    ) as error:
+    ):
+        # The reader's own words (a Polars error, a missing part's name) are English and
+        # mean nothing to the person who uploaded the file.
         raise ImportFileError(
-            _("无法读取这个 Excel 文件（%(reason)s）；请确认文件未损坏、未加密。")
-            % {"reason": str(error).splitlines()[0] if str(error) else type(error).__name__},
+            _("无法读取这个 Excel 文件（工作表内容已损坏）；请确认文件未损坏、未加密。"),
             code="not_a_spreadsheet",
         ) from None
 

@@ -54,6 +54,8 @@ class _Patterns:
     """The sheet's regular expressions for Polars (Rust), with the namespace prefix its
     tags carry written out: an optional prefix made each search several times slower."""
 
+    row_start: str
+    row_end: str
     row_number: str
     cell: str
     cell_column: str
@@ -69,6 +71,8 @@ class _Patterns:
     def of(cls, prefix: str) -> "_Patterns":
         tag = re.escape(prefix)
         return cls(
+            row_start=rf"<{tag}row\b",
+            row_end=f"</{prefix}row>",
             row_number=rf'<{tag}row\b[^>]*?\sr="([0-9]+)"',
             cell=rf"(?s)<{tag}c\b[^>]*?(?:/>|>.*?</{tag}c>)",
             cell_column=rf'^<{tag}c\b[^>]*?\sr="\$?([A-Z]{{1,3}})\$?[0-9]+"',
@@ -123,7 +127,6 @@ class _Sheet:
         self.width = 0
         self.previous_row = 0
         self.patterns = _Patterns.of("")
-        self.row_end = "</row>"
 
     def batches(
         self, sheet: IO[bytes], *, batch_rows: int, row_number_column: str
@@ -133,7 +136,6 @@ class _Sheet:
         for position, (prefix, block) in enumerate(_blocks(sheet, "worksheet", "row")):
             if position == 0:
                 self.patterns = _Patterns.of(prefix)
-                self.row_end = f"</{prefix}row>"
                 dimension = _DIMENSION.search(block)
                 if dimension:
                     self._used_range(dimension[1])
@@ -168,12 +170,12 @@ class _Sheet:
             .select(
                 pl.col("xml")
                 .str.replace_all(patterns.empty_row, "")
-                .str.split(self.row_end)
+                .str.split(patterns.row_end)
                 .alias("xml")
             )
             .explode("xml")
             .with_columns(pl.col("xml").str.extract(patterns.row_number).cast(pl.Int64).alias("r"))
-            .filter(pl.col("xml").str.contains(f"<{re.escape(self.row_end[2:-1])}\\b"))
+            .filter(pl.col("xml").str.contains(patterns.row_start))
         )
         if not pieces.height:
             return _NO_CELLS

@@ -6,6 +6,7 @@ sheet below `IMPORT_XLSX_STREAM_MB`, and as a stream in small batches.
 """
 
 import datetime
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fupin.imports import parsing
-from fupin.imports.parsing import ROW_NUMBER_COLUMN, read_table
+from fupin.imports.parsing import ROW_NUMBER_COLUMN, ImportFileError, read_table
 from fupin.imports.xlsx_stream import xlsx_grid_batches
 
 Writer = Callable[[Any, Any], None]
@@ -179,3 +180,26 @@ def test_a_large_sheet_is_streamed_and_gives_the_same_table(tmp_path: Path, sett
     assert table.headers == ("姓名", "证件号码", "出生日期")
     assert [batch.height for batch in streamed_batches] == [99, 100, 50]
     assert pl.concat(streamed_batches).to_dicts() == whole.to_dicts()
+
+
+def test_a_damaged_large_sheet_is_refused_in_chinese(tmp_path: Path, settings: Any) -> None:
+    # Given a workbook whose sheet names a shared string that does not exist
+    path = tmp_path / "damaged.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    workbook.add_worksheet().write_row(0, 0, ["姓名", "证件号码"])
+    workbook.close()
+    damaged = tmp_path / "damaged-copy.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<v>1</v>", b"<v>99</v>")
+            target.writestr(item, data)
+
+    # When it is read as a stream, then the message is Chinese only
+    settings.IMPORT_XLSX_STREAM_MB = 0
+    with pytest.raises(ImportFileError) as raised:
+        read_table(damaged, damaged.name)
+    assert raised.value.message == (
+        "无法读取这个 Excel 文件（工作表内容已损坏）；请确认文件未损坏、未加密。"
+    )
