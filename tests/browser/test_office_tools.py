@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Dialog, FilePayload, Page, ViewportSize, expect
+from playwright.sync_api import Dialog, FilePayload, Page, Route, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from fupin.jobs.models import Job
@@ -138,7 +138,25 @@ def test_selected_households_are_exported_and_printed(
     name = _name(viewport)
     page.set_viewport_size(viewport)
     login(page, base, "village_officer")
+    # The region picker arrives after the page: held back here, the table must not move
+    # when it comes, or a tick given meanwhile lands on another row.
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route("**/regions/picker/**", hold)
     page.goto(f"{base}/households/")
+    table = page.get_by_test_id("household-table")
+    before = table.bounding_box()
+    expect(page.get_by_test_id("region-filter-loading")).to_have_count(1)
+    screenshot(page, f"{name}-household-list-picker-loading")
+    for route in held:
+        route.continue_()
+    page.unroute("**/regions/picker/**")
+    expect(page.get_by_test_id("region-picker")).to_have_count(1)
+    assert held
+    assert table.bounding_box() == before
     page.get_by_label(f"选择 {first.number}").check()
     page.get_by_label(f"选择 {third.number}").check()
     assert _fits_the_window(page)
