@@ -9,7 +9,7 @@ from fupin.registry import codes
 from fupin.registry.models import Household, HouseholdStatusEvent
 from fupin.registry.services import household_register, household_status_record
 from fupin.registry.tests import factories
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import login, screenshot, wait_for_htmx
 from tests.support import VILLAGE, Actors, scope_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,6 +54,8 @@ def test_village_officer_corrects_a_member_and_sees_the_trail(
     child = household.members.get(relation=codes.Relation.SON)
     row = page.get_by_test_id(f"member-{child.pk}")
     expect(row).not_to_contain_text(child.id_number)
+    # The sections above the members arrive after the page and move the table down.
+    wait_for_htmx(page)
     row.get_by_role("button", name="显示").click()
     expect(row.get_by_test_id("revealed-id")).to_have_text(child.id_number)
 

@@ -13,7 +13,7 @@ from fupin.monitoring.tests.samples import sample_case
 from fupin.registry.models import Household
 from fupin.registry.services import household_register
 from fupin.registry.tests import factories
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import login, screenshot, wait_for_htmx
 from tests.support import VILLAGE, Actors, scope_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -93,6 +93,8 @@ def test_household_list_and_detail_on_a_phone(
     head = household.members.get(name="张建国")
     row = page.get_by_test_id(f"member-{head.pk}")
     expect(row.locator('td[data-label="证件号码"]')).to_be_visible()
+    # The sections above the members arrive after the page and move the table down.
+    wait_for_htmx(page)
     row.get_by_role("button", name="显示").click()
     expect(row.get_by_test_id("revealed-id")).to_have_text(head.id_number)
     assert _whole(page, f"[data-testid=member-{head.pk}] [data-testid=revealed-id]")
