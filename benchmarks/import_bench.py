@@ -12,7 +12,8 @@ in 15 s; below 1.00 meets it).
 On PostgreSQL it then times the registry's own floor: the rows the import wrote, inserted
 again from a copy in a rolled-back transaction (households, members, stale marks, the
 deferred foreign-key checks), with no file, check or staging. The floor plus the plain COPY
-is the least any import of the file could take on that machine and server.
+is the least any import of the file could take on that machine and server; each import's
+ratio to it moves less with the machine's speed than its seconds do.
 
 In the same run it times a plain baseline on the same file and database: a separate process
 that reads the CSV whole with Polars and COPYs it, as text and unchecked, into an unlogged
@@ -500,11 +501,13 @@ def measure(
         f"{time.perf_counter() - started:6.2f} s (not timed against the goal)"
     )
     plain = timed_plain_load(label, database_url, path, rows) if file_format == "csv" else None
+    imports: dict[str, float] = {}
     for run in ("first import", "second import"):
         profile = path.with_suffix(".prof") if phases else None
         measured, output = timed_import(database_url, path, profile=profile)
         applied = output.get("applied", {})
         seconds = measured.seconds
+        imports[run] = seconds
         print(
             f"{label:<10} {file_format:<4} {run:<13} {measured.figures(rows)}  "
             f"{versus_plain(measured, plain)}({load_average()})"
@@ -527,7 +530,7 @@ def measure(
     else:
         print(f"{'':<16}second import: 0 created / 0 updated (idempotent)")
     if label == "PostgreSQL" and file_format == "csv":
-        print_registry_floor(database_url, plain, rows)
+        print_registry_floor(database_url, plain, rows, imports)
 
 
 # The registry tables a members import writes, in the order it writes them.
@@ -561,9 +564,12 @@ def registry_floor(database_url: str) -> dict[str, float]:
     return seconds
 
 
-def print_registry_floor(database_url: str, plain: Run | None, rows: int) -> None:
-    """Print the registry's own write cost (`registry_floor`) and, with the plain COPY of
-    the file, the least any import of this file could take here."""
+def print_registry_floor(
+    database_url: str, plain: Run | None, rows: int, imports: dict[str, float]
+) -> None:
+    """Print the registry's own write cost (`registry_floor`), with the plain COPY of the
+    file the least any import of this file could take here, and each import's ratio to
+    that least: a figure that moves less with the machine's speed than seconds do."""
     seconds = registry_floor(database_url)
     steps = ", ".join(f"{name} {spent:.2f} s" for name, spent in seconds.items())
     total = sum(seconds.values())
@@ -576,6 +582,8 @@ def print_registry_floor(database_url: str, plain: Run | None, rows: int) -> Non
         f"goal {CSV_GOAL_SECONDS:.0f} s/1M rows, ratio {projected / CSV_GOAL_SECONDS:.2f}  "
         f"({load_average()})"
     )
+    ratios = ", ".join(f"{run} {taken / least:.2f}x" for run, taken in imports.items())
+    print(f"{'':<16}imports over that least: {ratios}")
 
 
 def admin(server_url: str, sql: str) -> None:
