@@ -6,3 +6,15 @@ class AssessmentConfig(AppConfig):
     name = "fupin.assessment"
     label = "assessment"
     verbose_name = _("监测评估")
+
+    def ready(self) -> None:
+        # The audit trail names a policy parameter by its label, not its code: the shipped
+        # rule set's parameters and the reference series.
+        from fupin.assessment.rules.definition import default_rule_set  # noqa: PLC0415
+        from fupin.assessment.selectors import REFERENCE_PARAMETERS  # noqa: PLC0415
+        from fupin.audit.presentation import value_labels_register  # noqa: PLC0415
+
+        labels = {name: spec.label_or(name) for name, spec in default_rule_set().parameters.items()}
+        value_labels_register(
+            "assessment.policy_parameter_set", "name", {**labels, **REFERENCE_PARAMETERS}
+        )

@@ -6,6 +6,7 @@ field names come from the changed model's own verbose names, then from `FIELD_LA
 the keys services add themselves.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,9 @@ from fupin.audit.models import AuditEvent
 # A value longer than this is folded behind "展开".
 FOLD_AT = 60
 # Keys whose value is a list in itself, not a [before, after] pair.
-LIST_VALUES = frozenset({"risk_types"})
+LIST_VALUES = frozenset(
+    {"risk_types", "household_types", "region_codes", "kinds_compared", "kinds_missing"}
+)
 
 ACTION_LABELS: dict[str, Promise] = {
     # accounts
@@ -188,6 +191,41 @@ ACTION_LABELS: dict[str, Promise] = {
 
 # Keys services write that are not fields of the changed object.
 FIELD_LABELS: dict[str, Promise] = {
+    "allocation": gettext_lazy("资金分配"),
+    "amount": gettext_lazy("金额"),
+    "as_of": gettext_lazy("截至日期"),
+    "assignments": gettext_lazy("结对数"),
+    "cadres": gettext_lazy("帮扶责任人数"),
+    "changed": gettext_lazy("有变化户数"),
+    "changed_days": gettext_lazy("变更的日期"),
+    "copied_from": gettext_lazy("复制自"),
+    "days": gettext_lazy("天数"),
+    "entered_on": gettext_lazy("日期"),
+    "holidays": gettext_lazy("节假日天数"),
+    "households_compared": gettext_lazy("比对户数"),
+    "income": gettext_lazy("收益金额"),
+    "incomes": gettext_lazy("收入记录数"),
+    "industry": gettext_lazy("产业"),
+    "interest": gettext_lazy("利息"),
+    "kept_case": gettext_lazy("保留的事项"),
+    "kept_household": gettext_lazy("保留的户"),
+    "levels_changed": gettext_lazy("风险等级有变化户数"),
+    "measures": gettext_lazy("帮扶措施数"),
+    "paid_on": gettext_lazy("支付日期"),
+    "parameters": gettext_lazy("参数"),
+    "photo": gettext_lazy("照片"),
+    "plans": gettext_lazy("帮扶计划数"),
+    "post_wages": gettext_lazy("公益岗位工资"),
+    "principal": gettext_lazy("本金"),
+    "proceeds": gettext_lazy("处置收入"),
+    "removed": gettext_lazy("已删除"),
+    "risks": gettext_lazy("风险记录数"),
+    "shares": gettext_lazy("分配份数"),
+    "values": gettext_lazy("参数个数"),
+    "visited_on": gettext_lazy("走访日期"),
+    "was_known": gettext_lazy("原已有该年记录"),
+    "work_team_members": gettext_lazy("驻村工作队员数"),
+    "workdays": gettext_lazy("调休上班天数"),
     "assignment": gettext_lazy("角色分配编号"),
     "attachment": gettext_lazy("附件"),
     "basis": gettext_lazy("依据"),
@@ -274,18 +312,73 @@ FIELD_LABELS: dict[str, Promise] = {
 }
 
 
-# Fields stored without choices on the changed object (a case keeps the category as text)
-# whose codes are the same code table as this model's field of the same name.
-CHOICES_FROM: dict[str, str] = {
-    "monitoring_category": "registry.household",
-    "elimination_method": "registry.householdstatusevent",
+# Fields stored without choices on the changed object (a case keeps the category as text,
+# a clue its risk types as a list) whose codes are the code table of this model's field.
+CHOICES_FROM: dict[str, tuple[str, str]] = {
+    "monitoring_category": ("registry.household", "monitoring_category"),
+    "elimination_method": ("registry.householdstatusevent", "elimination_method"),
+    "risk_types": ("assistance.riskrecord", "risk_type"),
 }
 
 
-def _choices(model: type[models.Model] | None, key: str) -> dict[str, str]:
+# Codes of one action's key that are the code table of a model's field, where the same key
+# means other things in other actions.
+ACTION_CHOICES_FROM: dict[tuple[str, str], tuple[str, str]] = {
+    ("accounts.role_assign", "role"): ("accounts.regionassignment", "role"),
+    ("accounts.role_revoke", "role"): ("accounts.regionassignment", "role"),
+    ("registry.household_status_record", "kind"): ("registry.householdstatusevent", "kind"),
+    ("registry.member_remove", "reason"): ("registry.member", "removal_reason"),
+    ("registry.member_move", "reason"): ("registry.member", "removal_reason"),
+    ("finance.fund_entry_record", "kind"): ("finance.fundentry", "kind"),
+    ("departments.comparison_run", "kinds_compared"): ("departments.feedbatch", "kind"),
+    ("departments.comparison_run", "kinds_missing"): ("departments.feedbatch", "kind"),
+    ("imports.feed_push_refused", "kind"): ("departments.feedbatch", "kind"),
+    ("rectification.campaign_open", "household_types"): ("registry.household", "household_type"),
+}
+
+# Actions whose keys are the fields of another model than their subject's (a household's
+# yearly income is recorded on the household).
+FIELDS_FROM: dict[str, str] = {
+    "registry.household_conditions_record": "registry.householdconditions",
+    "registry.household_year_record": "registry.householdyear",
+}
+
+# Keys whose value names a field of the event's subject (which contact was revealed).
+FIELD_NAME_VALUES = frozenset({"field"})
+
+# Codes that no model field's code table holds: (action, key) → {code: label}. The apps
+# whose code tables live in their own code add theirs from `AppConfig.ready`
+# (`value_labels_register`), since this app imports no other.
+_VALUE_LABELS: dict[tuple[str, str], dict[str, Any]] = {
+    ("accounts.user_login_failed", "reason"): {
+        "unknown_user": gettext_lazy("用户名不存在"),
+        "wrong_password": gettext_lazy("密码错误"),
+        "locked": gettext_lazy("账号已锁定"),
+    },
+}
+# (action, key) → the field's label where the subject model's own would mislead.
+_KEY_LABELS: dict[tuple[str, str], Any] = {}
+
+
+def value_labels_register(
+    action: str, key: str, labels: Mapping[str, Any], *, label: Any = None
+) -> None:
+    """Show the codes of `action`'s `key` by `labels` (and the key as `label`, if given)."""
+    _VALUE_LABELS.setdefault((action, key), {}).update(labels)
+    if label is not None:
+        _KEY_LABELS[(action, key)] = label
+
+
+def _choices(model: type[models.Model] | None, action: str, key: str) -> dict[str, str]:
+    if (action, key) in _VALUE_LABELS:
+        return {code: str(label) for code, label in _VALUE_LABELS[(action, key)].items()}
     field = _field(model, key)
-    if (field is None or not field.choices) and key in CHOICES_FROM:
-        field = _field(_model(CHOICES_FROM[key]), key)
+    if (action, key) in ACTION_CHOICES_FROM:
+        table, name = ACTION_CHOICES_FROM[(action, key)]
+        field = _field(_model(table), name)
+    elif (field is None or not field.choices) and key in CHOICES_FROM:
+        table, name = CHOICES_FROM[key]
+        field = _field(_model(table), name)
     return {str(code): str(label) for code, label in field.flatchoices} if field else {}
 
 
@@ -362,10 +455,13 @@ def _text(value: Any, choices: dict[str, str]) -> str:
 def describe(event: AuditEvent) -> EventRow:
     """The event as the audit page shows it. Personal fields were masked when the event was
     stored (`audit_record`), so nothing here can reveal them."""
-    model = _model(event.subject_type)
+    fields_from = FIELDS_FROM.get(event.action, event.subject_type)
+    model = _model(fields_from)
     lines = []
-    for key, value in (event.changes or {}).items():
-        choices = _choices(model, key)
+    for key, stored in (event.changes or {}).items():
+        names_a_field = key in FIELD_NAME_VALUES and isinstance(stored, str)
+        value = field_label(event.subject_type, stored) if names_a_field else stored
+        choices = _choices(model, event.action, key)
         # services record a change as [before, after]; before is null for a new object
         if isinstance(value, list) and len(value) == 2 and key not in LIST_VALUES:
             before: str | None = None if value[0] is None else _text(value[0], choices)
@@ -375,5 +471,6 @@ def describe(event: AuditEvent) -> EventRow:
         if after == (before or _EMPTY):
             continue  # nothing to read: an empty field of a new object, or no real change
         is_long = len(after) + len(before or "") > FOLD_AT
-        lines.append(ChangeLine(field_label(event.subject_type, key), before, after, is_long))
+        label = _KEY_LABELS.get((event.action, key)) or field_label(fields_from, key)
+        lines.append(ChangeLine(str(label), before, after, is_long))
     return EventRow(event=event, action_label=action_label(event.action), changes=lines)

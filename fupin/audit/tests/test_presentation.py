@@ -12,6 +12,7 @@ from fupin.accounts.scoping import scope_for
 from fupin.audit.models import AuditEvent
 from fupin.audit.presentation import ACTION_LABELS, describe
 from fupin.core.masking import mask_bank_account, mask_id_number, mask_phone
+from fupin.monitoring.services import clue_register
 from fupin.registry import codes
 from fupin.registry.models import Household
 from fupin.registry.services import (
@@ -161,3 +162,69 @@ def test_audit_rows_show_no_raw_action_codes(actors: Actors) -> None:
     assert "修改农户信息" in visible_text
     assert "registry.household_update" not in visible_text
     assert "registry.household_register" not in visible_text
+
+
+def test_a_clues_risk_types_read_as_their_labels(actors: Actors) -> None:
+    household = _household(actors)
+    scope = scope_for(actors.village_officer)
+    assert scope is not None
+    clue_register(
+        actor=actors.village_officer,
+        scope=scope,
+        household=household,
+        risk_types=[codes.RiskType.ILLNESS, codes.RiskType.LACK_OF_LABOR],
+        description="户主住院",
+    )
+    row = describe(AuditEvent.objects.get(action="monitoring.clue_register"))
+    lines = {line.label: line for line in row.changes}
+    assert lines["风险类型"].before is None
+    assert lines["风险类型"].after == "因病、缺劳动力"
+
+
+def _described(action: str, subject_type: str, changes: dict[str, object]) -> dict[str, str]:
+    event = AuditEvent(action=action, subject_type=subject_type, changes=changes)
+    return {
+        line.label: (f"{line.before} → {line.after}" if line.before else line.after)
+        for line in describe(event).changes
+    }
+
+
+def test_codes_read_by_their_labels_whatever_table_holds_them() -> None:
+    # a role, from the role assignments' code table
+    assert _described("accounts.role_assign", "accounts.user", {"role": "village_officer"}) == {
+        "角色": "村级信息员"
+    }
+    # a status event's kind and the household's statuses, on the household
+    status = _described(
+        "registry.household_status_record",
+        "registry.household",
+        {"kind": "risk_eliminated", "status": ["monitored", "risk_eliminated"]},
+    )
+    assert status == {"类型": "风险消除", "状态": "监测中 → 风险已消除"}
+    # a campaign's two household types are a list, not a change from one to the other
+    campaign = _described(
+        "rectification.campaign_open",
+        "rectification.campaign",
+        {"household_types": ["exited", "monitored"]},
+    )
+    assert campaign == {"农户类型": "脱贫户、监测户"}
+    # a year's income is recorded on the household but labelled from the year's fields
+    year = _described(
+        "registry.household_year_record", "registry.household", {"wage_income": "1000"}
+    )
+    assert year == {"工资性收入": "1000"}
+    # which contact was revealed, by the field's own name
+    revealed = _described(
+        "registry.household_reveal_contact", "registry.household", {"field": "bank_account"}
+    )
+    assert revealed == {"查看项": "银行账号"}
+    # codes kept in the code of the app that writes them
+    assert _described("accounts.user_login_failed", "accounts.user", {"reason": "locked"}) == {
+        "原因": "账号已锁定"
+    }
+    assert _described("imports.ledger_export", "jobs.job", {"kind": "members"}) == {
+        "台账": "成员台账"
+    }
+    assert _described(
+        "assessment.policy_parameter_set", "assessment.policyparameter", {"name": "monitoring_line"}
+    ) == {"参数": "监测范围"}
