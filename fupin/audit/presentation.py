@@ -2,8 +2,10 @@
 values shown by their labels, long values folded.
 
 `ACTION_LABELS` must name every action the code writes (a test reads the sources to check);
-field names come from the changed model's own verbose names, then from `FIELD_LABELS` for
-the keys services add themselves.
+field names come from the changed model's own verbose names (or `FIELDS_FROM`'s model's),
+then from `FIELD_LABELS` for the keys services add themselves; codes from the field's code
+table, `CHOICES_FROM`, `ACTION_CHOICES_FROM` or a table an app registers. The root
+`conftest.py` checks every event the tests write against English keys and raw codes.
 """
 
 from collections.abc import Mapping
