@@ -85,7 +85,7 @@ def seeded_tables(assistance_tables: None) -> None:
 _RAW_CODE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ASCII_VALUES = frozenset({"用户名", "账号", "部门账号", "文件名", "户编号"})
-_DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server", "django_db_setup"})
+_DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server"})
 
 
 def _audit_lines_not_in_chinese() -> list[str]:
