@@ -173,7 +173,11 @@ def test_county_administrator_raises_the_line_in_a_draft_simulates_and_publishes
     expect(outcome.get_by_test_id("risk-level")).to_have_text("无风险等级")
     expect(outcome).to_contain_text("符合监测条件")
     expect(outcome.get_by_test_id("monitoring-category")).to_have_text("边缘易致贫户")
-    expect(outcome).to_contain_text("national-baseline@3")
+    # the rule set by its title and version, its code only for those who hover
+    expect(outcome.get_by_test_id("outcome-rule-set")).to_have_text("全国基线规则集 第 3 版")
+    expect(outcome.get_by_test_id("outcome-rule-set")).to_have_attribute(
+        "title", "national-baseline@3"
+    )
     expect(outcome.get_by_test_id("assessment-reasons")).to_contain_text(
         "人均纯收入 8300 元低于本县监测标准 8600 元"
     )
