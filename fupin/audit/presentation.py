@@ -8,7 +8,7 @@ table, `CHOICES_FROM`, `ACTION_CHOICES_FROM` or a table an app registers. The ro
 `conftest.py` checks every event the tests write against English keys and raw codes.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -348,32 +348,35 @@ FIELDS_FROM: dict[str, str] = {
 # Keys whose value names a field of the event's subject (which contact was revealed).
 FIELD_NAME_VALUES = frozenset({"field"})
 
-# Codes that no model field's code table holds: (action, key) → {code: label}. The apps
-# whose code tables live in their own code add theirs from `AppConfig.ready`
-# (`value_labels_register`), since this app imports no other.
-_VALUE_LABELS: dict[tuple[str, str], dict[str, Any]] = {
-    ("accounts.user_login_failed", "reason"): {
-        "unknown_user": gettext_lazy("用户名不存在"),
-        "wrong_password": gettext_lazy("密码错误"),
-        "locked": gettext_lazy("账号已锁定"),
-    },
+# Codes that no model field's code table holds: (action, key) → a function giving
+# {code: label}. The apps whose code tables live in their own code add theirs from
+# `AppConfig.ready` (`value_labels_register`), since this app imports no other; the
+# function runs when a page first needs it, so no process pays for it at start-up.
+_LOGIN_FAILURE_REASONS = {
+    "unknown_user": gettext_lazy("用户名不存在"),
+    "wrong_password": gettext_lazy("密码错误"),
+    "locked": gettext_lazy("账号已锁定"),
+}
+_VALUE_LABELS: dict[tuple[str, str], Callable[[], Mapping[str, Any]]] = {
+    ("accounts.user_login_failed", "reason"): lambda: _LOGIN_FAILURE_REASONS,
 }
 # (action, key) → the field's label where the subject model's own would mislead.
 _KEY_LABELS: dict[tuple[str, str], Any] = {}
 
 
 def value_labels_register(
-    action: str, key: str, labels: Mapping[str, Any], *, label: Any = None
+    action: str, key: str, labels: Callable[[], Mapping[str, Any]], *, label: Any = None
 ) -> None:
-    """Show the codes of `action`'s `key` by `labels` (and the key as `label`, if given)."""
-    _VALUE_LABELS.setdefault((action, key), {}).update(labels)
+    """Show the codes of `action`'s `key` by what `labels()` gives (and the key as
+    `label`, if given)."""
+    _VALUE_LABELS[(action, key)] = labels
     if label is not None:
         _KEY_LABELS[(action, key)] = label
 
 
 def _choices(model: type[models.Model] | None, action: str, key: str) -> dict[str, str]:
     if (action, key) in _VALUE_LABELS:
-        return {code: str(label) for code, label in _VALUE_LABELS[(action, key)].items()}
+        return {code: str(label) for code, label in _VALUE_LABELS[(action, key)]().items()}
     field = _field(model, key)
     if (action, key) in ACTION_CHOICES_FROM:
         table, name = ACTION_CHOICES_FROM[(action, key)]
